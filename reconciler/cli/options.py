@@ -1,0 +1,103 @@
+"""Options shared by several commands: verbosity and the Zoom connection.
+
+`-v` is accepted before or after the command name (SPEC section 4), so it is declared on the
+group and on every command, and both only raise the log level.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from reconciler.zoom.config import DEFAULT_API_BASE_URL, DEFAULT_OAUTH_TOKEN_URL, ZoomConfig
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    if value:
+        logging.basicConfig(
+            level=logging.DEBUG if value > 1 else logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=click.get_text_stream("stderr"),
+            force=True,
+        )
+    return value
+
+
+def verbose_option(func: F) -> F:
+    """`-v`/`--verbose`, repeatable; logs go to stderr and never carry a secret."""
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_verbose,
+        help="Log each API call (method, path, status, Zoom code, duration) to stderr.",
+    )(func)
+
+
+def zoom_options(func: F) -> F:
+    """The Zoom connection: every option also reads its pinned environment variable."""
+    options = [
+        click.option(
+            "--api-base-url",
+            envvar="ZOOM_API_BASE_URL",
+            default=DEFAULT_API_BASE_URL,
+            show_default=True,
+            help="Zoom API base URL (env ZOOM_API_BASE_URL).",
+        ),
+        click.option(
+            "--oauth-token-url",
+            envvar="ZOOM_OAUTH_TOKEN_URL",
+            default=DEFAULT_OAUTH_TOKEN_URL,
+            show_default=True,
+            help="Server-to-Server OAuth token URL (env ZOOM_OAUTH_TOKEN_URL).",
+        ),
+        click.option(
+            "--zoom-account-id",
+            envvar="ZOOM_ACCOUNT_ID",
+            help="Master account id (env ZOOM_ACCOUNT_ID).",
+        ),
+        click.option(
+            "--client-id", envvar="ZOOM_CLIENT_ID", help="OAuth client id (env ZOOM_CLIENT_ID)."
+        ),
+        click.option(
+            "--client-secret",
+            envvar="ZOOM_CLIENT_SECRET",
+            help="OAuth client secret (env ZOOM_CLIENT_SECRET; prefer the variable).",
+        ),
+        click.option(
+            "--access-token",
+            envvar="ZOOM_ACCESS_TOKEN",
+            help="A ready access token; skips OAuth (env ZOOM_ACCESS_TOKEN).",
+        ),
+        click.option(
+            "--rate-tier",
+            envvar="ZOOM_RATE_TIER",
+            type=click.Choice(["pro", "business"]),
+            default="business",
+            show_default=True,
+            help="Which of Zoom's rate-limit tables to pace for (env ZOOM_RATE_TIER).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def zoom_config_from(kwargs: dict[str, Any]) -> ZoomConfig:
+    """Pop the zoom_options values out of a command's kwargs and build the client config."""
+    return ZoomConfig(
+        api_base_url=kwargs.pop("api_base_url"),
+        oauth_token_url=kwargs.pop("oauth_token_url"),
+        account_id=kwargs.pop("zoom_account_id"),
+        client_id=kwargs.pop("client_id"),
+        client_secret=kwargs.pop("client_secret"),
+        access_token=kwargs.pop("access_token"),
+        rate_tier=kwargs.pop("rate_tier"),
+    )

@@ -1,0 +1,30 @@
+"""The pinned exit codes of the command line itself (SPEC section 4)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_unknown_option_is_a_usage_error_with_exit_64() -> None:
+    result = run("validate", "--no-such-flag")
+    assert result.returncode == 64
+    assert "No such option" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_command_is_a_usage_error_with_exit_64() -> None:
+    result = run("planx")
+    assert result.returncode == 64
+
+
+def test_help_exits_0() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "validate" in result.stdout

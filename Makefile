@@ -34,7 +34,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 record: $(STAMP_DEV)
-	$(BIN)/python -m pytest -q tests/cassettes_test.py --record-mode=rewrite
+	$(BIN)/python -m pytest -q tests/zoom/test_cassettes.py --record-mode=rewrite
 
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/run.py

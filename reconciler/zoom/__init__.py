@@ -1,0 +1,58 @@
+"""The one module that speaks HTTP to Zoom: config, OAuth, pacing, retries, errors, endpoints.
+
+Every ``import httpx`` of the product lives under this package, so the HTTP library can be
+swapped in one place. Callers use :class:`ZoomClient` and catch the :class:`ZoomError` tree.
+"""
+
+from reconciler.zoom.client import SubAccount, WriteResult, ZoomClient
+from reconciler.zoom.config import RateTier, ZoomConfig
+from reconciler.zoom.errors import (
+    AccountNotFound,
+    AmbiguousWriteError,
+    AuthError,
+    BadRequest,
+    ConfigError,
+    DailyLimitReached,
+    InsecureURLError,
+    InvalidPlanType,
+    MissingCredentials,
+    NetworkError,
+    NoSubscription,
+    PlanTypeMismatch,
+    RateLimited,
+    SelfPayAccount,
+    ServerError,
+    UnexpectedAnswer,
+    ZoomError,
+    ZoomRejected,
+)
+from reconciler.zoom.pacing import RateLabel
+from reconciler.zoom.session import RetryPolicy
+
+__all__ = [
+    "AccountNotFound",
+    "AmbiguousWriteError",
+    "AuthError",
+    "BadRequest",
+    "ConfigError",
+    "DailyLimitReached",
+    "InsecureURLError",
+    "InvalidPlanType",
+    "MissingCredentials",
+    "NetworkError",
+    "NoSubscription",
+    "PlanTypeMismatch",
+    "RateLabel",
+    "RateLimited",
+    "RateTier",
+    "RetryPolicy",
+    "SelfPayAccount",
+    "ServerError",
+    "SubAccount",
+    "UnexpectedAnswer",
+    "WriteResult",
+    "ZoomClient",
+    "ZoomConfig",
+    "ZoomError",
+    "ZoomRejected",
+]

@@ -1,0 +1,207 @@
+"""ZoomClient: the master-account plan endpoints as typed async calls.
+
+This is the seam the planner, live reader and apply code against (docs/ARCHITECTURE.md, "The
+client"). It owns one ``httpx.AsyncClient``, one token source and one pacer; nothing is global,
+so tests and parallel runs build their own. Bodies are sent exactly as given (JSON): building
+them from the desired state is the planner's job, and the wire contract says what they hold.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from reconciler.zoom.auth import TokenSource
+from reconciler.zoom.config import ZoomConfig
+from reconciler.zoom.errors import UnexpectedAnswer
+from reconciler.zoom.pacing import Pacer, RateLabel
+from reconciler.zoom.session import Answer, RetryPolicy, ZoomSession
+
+#: Zoom's maximum page size for GET /accounts.
+PAGE_SIZE = 300
+#: A guard against a server that keeps returning a next_page_token forever.
+MAX_PAGES = 10_000
+
+
+@dataclass(frozen=True)
+class SubAccount:
+    """One entry of GET /accounts (fields Zoom does not send are None)."""
+
+    id: str
+    account_name: str | None = None
+    owner_email: str | None = None
+    account_type: str | None = None
+    seats: int | None = None
+    subscription_start_time: str | None = None
+    subscription_end_time: str | None = None
+    created_at: str | None = None
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> SubAccount:
+        def text(key: str) -> str | None:
+            value = item.get(key)
+            return None if value is None else str(value)
+
+        seats = item.get("seats")
+        return cls(
+            id=str(item["id"]),
+            account_name=text("account_name"),
+            owner_email=text("owner_email"),
+            account_type=text("account_type"),
+            seats=seats if isinstance(seats, int) and not isinstance(seats, bool) else None,
+            subscription_start_time=text("subscription_start_time"),
+            subscription_end_time=text("subscription_end_time"),
+            created_at=text("created_at"),
+        )
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write returned: HTTP status, time taken, and the JSON echo if Zoom sent one."""
+
+    status: int
+    duration_ms: float
+    data: dict[str, Any] | None
+
+
+def _account_path(account_id: str, tail: str = "") -> str:
+    # Quote the id so a strange id can never change the path it addresses.
+    return f"/accounts/{quote(account_id, safe='')}/plans{tail}"
+
+
+def _silence_httpx_request_log() -> None:
+    """httpx logs every request at INFO with its URL; our own line replaces it."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+
+
+class ZoomClient:
+    """Async client for Zoom's master-account plan API. Use as ``async with ZoomClient(cfg)``."""
+
+    def __init__(
+        self,
+        config: ZoomConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        config.require_safe_urls()
+        config.require_credentials()
+        _silence_httpx_request_log()
+        self.config = config
+        self._http = httpx.AsyncClient(
+            base_url=config.api_base_url.rstrip("/") + "/",
+            transport=transport,
+            timeout=httpx.Timeout(config.timeout_s),
+            headers={"Accept": "application/json", "User-Agent": "zoomplans"},
+            follow_redirects=False,
+        )
+        self.pacer = Pacer(config.rate_tier, clock=clock)
+        self.tokens = TokenSource(config, self._http, clock=clock)
+        self._session = ZoomSession(
+            self._http, self.tokens, self.pacer, retry or RetryPolicy(), clock=clock
+        )
+
+    def __repr__(self) -> str:
+        return f"ZoomClient({self.config!r})"
+
+    async def __aenter__(self) -> ZoomClient:
+        await self._http.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._http.__aexit__(exc_type, exc, tb)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # Reads -----------------------------------------------------------------------------------
+
+    async def list_sub_accounts(self) -> list[SubAccount]:
+        """Every sub-account of the master account, following ``next_page_token``."""
+        accounts: list[SubAccount] = []
+        token = ""
+        for _ in range(MAX_PAGES):
+            params: dict[str, str | int] = {"page_size": PAGE_SIZE}
+            if token:
+                params["next_page_token"] = token
+            answer = await self._session.call("GET", "/accounts", RateLabel.MEDIUM, params=params)
+            page = self._object(answer, "GET", "/accounts")
+            items = page.get("accounts") or []
+            if not isinstance(items, list):
+                raise UnexpectedAnswer(
+                    "GET /accounts answer has no accounts list", method="GET", path="/accounts"
+                )
+            accounts.extend(
+                SubAccount.from_json(item)
+                for item in items
+                if isinstance(item, dict) and "id" in item
+            )
+            token = str(page.get("next_page_token") or "")
+            if not token:
+                return accounts
+        raise UnexpectedAnswer(
+            f"GET /accounts kept paging after {MAX_PAGES} pages", method="GET", path="/accounts"
+        )
+
+    async def get_plans(self, account_id: str) -> dict[str, Any]:
+        """The raw GET /accounts/{id}/plans answer."""
+        path = _account_path(account_id)
+        answer = await self._session.call("GET", path, RateLabel.MEDIUM)
+        return self._object(answer, "GET", path)
+
+    async def get_usage(self, account_id: str) -> dict[str, Any]:
+        """The raw GET /accounts/{id}/plans/usage answer (Heavy in Zoom's notes)."""
+        path = _account_path(account_id, "/usage")
+        answer = await self._session.call("GET", path, RateLabel.HEAVY)
+        return self._object(answer, "GET", path)
+
+    # Writes: each sends its body exactly as given -------------------------------------------
+
+    async def subscribe(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+        """POST /accounts/{id}/plans: first paid plan (contact, plan_base, add-on groups)."""
+        return await self._write("POST", _account_path(account_id), body)
+
+    async def update_base(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+        """PUT /accounts/{id}/plans/base: ``{type, hosts}`` with absolute hosts."""
+        return await self._write("PUT", _account_path(account_id, "/base"), body)
+
+    async def add_addon(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+        """POST /accounts/{id}/plans/addons: one new add-on."""
+        return await self._write("POST", _account_path(account_id, "/addons"), body)
+
+    async def update_addon(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+        """PUT /accounts/{id}/plans/addons: ``{type, hosts}`` with absolute hosts."""
+        return await self._write("PUT", _account_path(account_id, "/addons"), body)
+
+    async def cancel_addon(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+        """PATCH /accounts/{id}/plans/addons/status: ``{action: "cancel", type}``."""
+        return await self._write("PATCH", _account_path(account_id, "/addons/status"), body)
+
+    async def _write(self, method: str, path: str, body: dict[str, Any]) -> WriteResult:
+        answer = await self._session.call(method, path, RateLabel.HEAVY, body=body)
+        data = answer.data if isinstance(answer.data, dict) else None
+        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=data)
+
+    @staticmethod
+    def _object(answer: Answer, method: str, path: str) -> dict[str, Any]:
+        if not isinstance(answer.data, dict):
+            raise UnexpectedAnswer(
+                "Zoom's answer is not a JSON object", status=answer.status, method=method, path=path
+            )
+        return answer.data

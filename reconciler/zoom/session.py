@@ -1,0 +1,286 @@
+"""One Zoom API call, end to end: token, pacing, retries, error mapping and the log line.
+
+The retry rules are about money. GET and PUT (absolute values) are idempotent, so they are
+retried on 429, 5xx and network errors. POST and PATCH are resent only when Zoom said it did
+not process them (429) or when nothing was sent (connection refused): after a timeout, a cut
+connection or a 5xx the call may have happened, so :class:`AmbiguousWriteError` goes to the
+caller, who reads the live plans before any resend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from reconciler.zoom.auth import TokenSource
+from reconciler.zoom.errors import (
+    AmbiguousWriteError,
+    AuthError,
+    DailyLimitReached,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    UnexpectedAnswer,
+    ZoomError,
+    classify,
+    parse_error_body,
+)
+from reconciler.zoom.pacing import Pacer, RateLabel
+
+log = logging.getLogger("reconciler.zoom")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "PUT"})
+#: Failures that happen before a byte of the request left: safe to retry for any method.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Backoff is "full jitter": uniform(0, min(cap, base * 2**n))."""
+
+    max_attempts: int = 6
+    base_delay_s: float = 0.5
+    max_delay_s: float = 8.0
+    #: A Retry-After longer than this is not waited out: RateLimited is raised instead.
+    max_retry_after_s: float = 120.0
+    rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+
+    def backoff(self, attempt: int) -> float:
+        ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+        return self.rng.uniform(ceiling / 2, ceiling)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful answer: status, parsed JSON (None when the body is empty), time taken."""
+
+    status: int
+    data: Any
+    duration_ms: float
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds, or as an HTTP date or ISO date-time (Zoom's daily limit)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    when = parse_when(value)
+    if when is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO 8601 or RFC 7231 date as an aware datetime (UTC assumed when no zone)."""
+    if not value:
+        return None
+    value = value.strip()
+    when: datetime | None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name, "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+class ZoomSession:
+    """Sends calls for one :class:`ZoomClient`; holds its HTTP client, token and pacer."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        tokens: TokenSource,
+        pacer: Pacer,
+        retry: RetryPolicy,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._http = http
+        self._tokens = tokens
+        self._pacer = pacer
+        self._retry = retry
+        self._clock = clock
+        self._wall_clock = wall_clock
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        label: RateLabel,
+        *,
+        body: Any = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> Answer:
+        """Send one call with every rule of this module; return the 2xx answer or raise."""
+        idempotent = method in IDEMPOTENT_METHODS
+        facts: dict[str, Any] = {"method": method, "path": path}
+        attempt = 0
+        renewed = False
+        while True:
+            attempt += 1
+            token = await self._tokens.token()
+            await self._pacer.acquire(label)
+            started = self._clock()
+            try:
+                response = await self._http.request(
+                    method,
+                    path.lstrip("/"),
+                    json=body,
+                    params=dict(params) if params else None,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except httpx.TransportError as exc:
+                ms = (self._clock() - started) * 1000
+                log.info(
+                    "%s %s -> %s %.0f ms attempt %d", method, path, type(exc).__name__, ms, attempt
+                )
+                reason = self._network_reason(exc)
+                if not idempotent and not isinstance(exc, NOT_SENT):
+                    raise AmbiguousWriteError(reason, body=body, cause=exc, **facts) from exc
+                if attempt >= self._retry.max_attempts:
+                    raise NetworkError(
+                        f"{reason}; gave up after {attempt} attempts", **facts
+                    ) from exc
+                await asyncio.sleep(self._retry.backoff(attempt))
+                continue
+            ms = (self._clock() - started) * 1000
+            status = response.status_code
+            if 200 <= status < 300:
+                log.info("%s %s -> %d %.0f ms attempt %d", method, path, status, ms, attempt)
+                return Answer(status, self._json(response, facts), ms)
+            code, message = parse_error_body(
+                response.text, response.headers.get("content-type", "")
+            )
+            log.info(
+                "%s %s -> %d code %s %.0f ms attempt %d", method, path, status, code, ms, attempt
+            )
+            error = classify(status, code, message, method, path)
+            if status == 401 and not renewed:
+                # One fresh token and one more try; a second 401 is final.
+                renewed = True
+                attempt -= 1
+                await self._tokens.renew(token)
+                continue
+            if status == 401:
+                raise AuthError(
+                    f"Zoom refused a freshly issued access token ({message}); check that the "
+                    "Server-to-Server OAuth app is activated and has the billing:master scope",
+                    status=status,
+                    code=code,
+                    **facts,
+                )
+            if status == 429:
+                delay = self._after_rate_limit(response, label, code, message, attempt, facts)
+                await asyncio.sleep(delay)
+                continue
+            if status >= 500:
+                if not idempotent:
+                    raise AmbiguousWriteError(
+                        f"Zoom answered HTTP {status} ({message}); a 5xx does not prove that "
+                        "nothing happened",
+                        body=body,
+                        cause=error,
+                        status=status,
+                        code=code,
+                        **facts,
+                    )
+                if attempt >= self._retry.max_attempts:
+                    raise ServerError(
+                        f"{message}; gave up after {attempt} attempts",
+                        status=status,
+                        code=code,
+                        **facts,
+                    )
+                await asyncio.sleep(self._retry.backoff(attempt))
+                continue
+            raise error
+
+    def _after_rate_limit(
+        self,
+        response: httpx.Response,
+        label: RateLabel,
+        code: int | None,
+        message: str,
+        attempt: int,
+        facts: dict[str, Any],
+    ) -> float:
+        """Decide what a 429 means: stop now (daily limit, too many tries) or wait how long."""
+        headers = response.headers
+        now = self._wall_clock()
+        kind = headers.get("x-ratelimit-type", "").lower()
+        category = headers.get("x-ratelimit-category") or label.value
+        if "daily" in kind or "daily" in message.lower():
+            reset_at = parse_when(headers.get("retry-after"))
+            if reset_at is None:
+                seconds = retry_after_seconds(headers.get("retry-after"), now)
+                reset_at = now + timedelta(seconds=seconds) if seconds is not None else None
+            limit = _header_int(headers, "x-ratelimit-limit")
+            name = f"{category} ({limit} a day)" if limit else category
+            raise DailyLimitReached(
+                message, reset_at=reset_at, limit=name, status=429, code=code, **facts
+            )
+        self._pacer.on_rate_limited(label, _header_int(headers, "x-ratelimit-limit"))
+        if attempt >= self._retry.max_attempts:
+            raise RateLimited(
+                f"{message}; still rate limited after {attempt} attempts",
+                status=429,
+                code=code,
+                **facts,
+            )
+        asked = retry_after_seconds(headers.get("retry-after"), now)
+        if asked is None:
+            return self._retry.backoff(attempt)
+        if asked > self._retry.max_retry_after_s:
+            raise RateLimited(
+                f"{message}; Zoom asks to wait {asked:.0f} s before retrying",
+                status=429,
+                code=code,
+                **facts,
+            )
+        return asked + self._retry.rng.uniform(0, 0.1)
+
+    @staticmethod
+    def _network_reason(exc: httpx.TransportError) -> str:
+        if isinstance(exc, NOT_SENT):
+            return f"could not connect to Zoom ({type(exc).__name__})"
+        if isinstance(exc, httpx.TimeoutException):
+            return f"no answer from Zoom in time ({type(exc).__name__})"
+        return f"the connection failed during the call ({type(exc).__name__})"
+
+    @staticmethod
+    def _json(response: httpx.Response, facts: dict[str, Any]) -> Any:
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise UnexpectedAnswer(
+                "Zoom's answer is not JSON", status=response.status_code, **facts
+            ) from exc
+
+
+__all__ = ["Answer", "RetryPolicy", "ZoomError", "ZoomSession"]

@@ -135,15 +135,18 @@ class DailyLimitReached(RateLimited):
         message: str,
         *,
         reset_at: datetime | None = None,
-        limit: str | None = None,
+        category: str | None = None,
+        limit: int | None = None,
         **facts: Any,
     ) -> None:
         super().__init__(message, **facts)
         self.reset_at = reset_at
+        self.category = category
         self.limit = limit
 
     def describe(self) -> str:
-        what = f"daily limit for {self.limit} API calls" if self.limit else "daily API call limit"
+        calls = f"{self.category} API calls" if self.category else "API calls"
+        what = f"daily limit of {self.limit} {calls}" if self.limit else f"daily limit for {calls}"
         when = (
             f"it resets at {self.reset_at.isoformat()}"
             if self.reset_at

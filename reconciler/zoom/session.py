@@ -238,10 +238,14 @@ class ZoomSession:
             if reset_at is None:
                 seconds = retry_after_seconds(headers.get("retry-after"), now)
                 reset_at = now + timedelta(seconds=seconds) if seconds is not None else None
-            limit = _header_int(headers, "x-ratelimit-limit")
-            name = f"{category} ({limit} a day)" if limit else category
             raise DailyLimitReached(
-                message, reset_at=reset_at, limit=name, status=429, code=code, **facts
+                message,
+                reset_at=reset_at,
+                category=category,
+                limit=_header_int(headers, "x-ratelimit-limit"),
+                status=429,
+                code=code,
+                **facts,
             )
         self._pacer.on_rate_limited(label, _header_int(headers, "x-ratelimit-limit"))
         if attempt >= self._retry.max_attempts:

@@ -1,0 +1,49 @@
+"""`zoomplans apply`: make exactly the reviewed calls, never charge twice, journal every call.
+
+The pieces, each with one job: ``preflight`` refuses a plan before anything is sent (expired,
+tampered, too many accounts); ``executor`` performs the calls with compare-and-swap, journal
+lines, lost-answer settlement and verification; ``effects`` says whether a call's change shows in
+the live plans; ``report`` is the per-account result and the exit code.
+"""
+
+from reconciler.apply.effects import change_visible, verified
+from reconciler.apply.executor import (
+    ApplySettings,
+    Executor,
+    PlanWriter,
+    WriteOutcome,
+    all_calls_visible,
+)
+from reconciler.apply.preflight import (
+    CALLS,
+    PlanExpired,
+    PlanRefused,
+    PlanTampered,
+    TooManyAccountsChanged,
+    accounts_changed,
+    check_actions,
+    check_max_accounts,
+    check_not_expired,
+)
+from reconciler.apply.report import AccountReport, ApplyReport
+
+__all__ = [
+    "CALLS",
+    "AccountReport",
+    "ApplyReport",
+    "ApplySettings",
+    "Executor",
+    "PlanExpired",
+    "PlanRefused",
+    "PlanTampered",
+    "PlanWriter",
+    "TooManyAccountsChanged",
+    "WriteOutcome",
+    "accounts_changed",
+    "all_calls_visible",
+    "change_visible",
+    "check_actions",
+    "check_max_accounts",
+    "check_not_expired",
+    "verified",
+]

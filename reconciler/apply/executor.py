@@ -1,0 +1,321 @@
+"""Perform a plan's calls: accounts in parallel, each account's calls in order, all journaled.
+
+The contract this module keeps, per account:
+1. Blocked or errored accounts get nothing.
+2. Before the first write, the live plans are read again. Intents an earlier run left without a
+   final outcome are settled first, from that read (the change is there or it is not). Then the
+   read is compared with the plan's ``live_sha256`` (compare-and-swap): any difference makes the
+   account *stale* and nothing is sent to it.
+3. Calls go one after another, in plan order; each has an fsynced intent line before it and an
+   outcome line after. The first failure stops that account (later calls may depend on it).
+4. A POST/PATCH whose answer was lost (``AmbiguousWriteError``) is never resent blindly: the
+   live plans are read (a few times, for Zoom's eventual consistency); if the change is there it
+   succeeded, otherwise it is sent once more, at most once.
+5. After the calls, the account is read until it has converged (bounded), then reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from reconciler.apply.effects import change_visible, verified
+from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
+from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.journal import Journal, JournalContents, UnsettledIntent
+from reconciler.zoom.errors import AmbiguousWriteError, ZoomError
+
+log = logging.getLogger(__name__)
+
+LivePlansDict = Mapping[str, Any]
+Fingerprint = Callable[[LivePlansDict], str]
+Converged = Callable[[PlannedAccount, LivePlansDict], bool]
+Progress = Callable[[str], None]
+
+
+class WriteOutcome(Protocol):
+    """``reconciler.zoom.WriteResult`` as apply reads it."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def duration_ms(self) -> float: ...
+
+
+class PlanWriter(Protocol):
+    """The calls of ``reconciler.zoom.ZoomClient`` that apply makes (a fake has the same)."""
+
+    async def get_plans(self, account_id: str) -> dict[str, Any]: ...
+    async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+
+
+@dataclass(frozen=True)
+class ApplySettings:
+    """Timing knobs; the defaults suit Zoom, tests shrink them."""
+
+    parallelism: int = 8
+    #: Reads made to settle a call whose answer was lost, with doubling pauses between them.
+    settle_reads: int = 5
+    first_pause_s: float = 0.5
+    #: Reading after an account's calls until it has converged gives up after this long.
+    verify_timeout_s: float = 5.0
+
+
+def all_calls_visible(account: PlannedAccount, live: LivePlansDict) -> bool:
+    """Default convergence test: every call's change shows in the live plans."""
+    return all(verified(a.op, a.body, live) for a in account.actions)
+
+
+@dataclass(frozen=True)
+class _CallResult:
+    ok: bool
+    reason: str = ""
+
+
+class Executor:
+    """One run's calls; build one per run (it carries the journal and the earlier journal)."""
+
+    def __init__(
+        self,
+        client: PlanWriter,
+        journal: Journal,
+        *,
+        history: JournalContents,
+        fingerprint: Fingerprint,
+        converged: Converged = all_calls_visible,
+        settings: ApplySettings | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.history = history
+        self.fingerprint = fingerprint
+        self.converged = converged
+        self.settings = settings or ApplySettings()
+        self.progress = progress or (lambda _line: None)
+
+    async def run(self, accounts: Sequence[PlannedAccount]) -> ApplyReport:
+        """Apply every account (at most ``parallelism`` at once); reports in plan order."""
+        gate = asyncio.Semaphore(max(1, self.settings.parallelism))
+
+        async def one(account: PlannedAccount) -> AccountReport:
+            async with gate:
+                return await self.apply_account(account)
+
+        reports = await asyncio.gather(*(one(a) for a in accounts))
+        return ApplyReport(accounts=tuple(reports))
+
+    async def apply_account(self, account: PlannedAccount) -> AccountReport:
+        account_id = account.account_id
+        planned = len(account.actions)
+        if account.status == "blocked":
+            reasons = "; ".join(_blocked_text(item) for item in account.blocked)
+            return AccountReport(account_id, "blocked", reasons or "blocked in the plan", 0, 0)
+        if account.status == "error":
+            error = account.error or "the plan could not read this account"
+            return AccountReport(account_id, "failed", f"{error}; nothing sent", 0, 0)
+        pending = self.history.unsettled_for(account_id)
+        if not account.actions and not pending:
+            return AccountReport(account_id, "in_sync")
+        try:
+            live = await self.client.get_plans(account_id)
+        except ZoomError as exc:
+            reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
+            return AccountReport(account_id, "failed", reason, 0, planned)
+        if pending:
+            live = await self._settle_earlier(pending, live)
+        if not account.actions:
+            return AccountReport(account_id, "in_sync")
+        found = self.fingerprint(live)
+        if found != account.live_sha256:
+            reason = (
+                f"live plans changed since the plan was made (live_sha256 "
+                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now); "
+                "nothing sent; run `zoomplans plan` again and review the new plan"
+            )
+            self.progress(f"{account_id}: stale, skipped")
+            return AccountReport(account_id, "stale", reason, 0, planned)
+        made = 0
+        for action in account.actions:
+            result = await self._perform(account_id, action)
+            if not result.ok:
+                rest = planned - made - 1
+                stop = f"; {rest} later call(s) not sent" if rest else ""
+                return AccountReport(account_id, "failed", result.reason + stop, made, planned)
+            made += 1
+        done, _ = await self._read_until(
+            account_id,
+            lambda now: self.converged(account, now),
+            deadline=time.monotonic() + self.settings.verify_timeout_s,
+        )
+        if done:
+            return AccountReport(account_id, "applied", "", made, planned)
+        reason = (
+            f"Zoom accepted every call but a read within {self.settings.verify_timeout_s:g} s "
+            "does not show all changes yet; run `zoomplans plan` later to confirm"
+        )
+        return AccountReport(account_id, "applied_not_visible", reason, made, planned)
+
+    async def _settle_earlier(
+        self, pending: Sequence[UnsettledIntent], live: LivePlansDict
+    ) -> LivePlansDict:
+        """Record, for each call an earlier run left unsettled, whether it reached Zoom."""
+        for item in pending:
+            seen = change_visible(item.op, item.body, live)
+            if not seen:
+                found, latest = await self._read_until(
+                    item.account_id, lambda now, i=item: change_visible(i.op, i.body, now)
+                )
+                seen = bool(found)
+                live = latest if latest is not None else live
+            result = "resolved_present" if seen else "resolved_absent"
+            message = (
+                f"run {item.run_id} left this call without a final outcome; the live plans "
+                + ("show the change: it was applied" if seen else "do not show it: not applied")
+            )
+            await asyncio.to_thread(self.journal.resolution, item, result=result, message=message)
+            self.progress(f"{item.account_id}: earlier {item.op} settled: {result}")
+        return live
+
+    async def _perform(self, account_id: str, action: PlannedAction) -> _CallResult:
+        """Send one call (and, after a lost answer with the change absent, once more)."""
+        op, body = action.op, dict(action.body)
+        method, template = CALLS[op]
+        path = template.format(id=account_id)
+        send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
+        retry_of: str | None = None
+        for attempt in (1, 2):
+            facts = {"account_id": account_id, "op": op, "method": method, "path": path}
+            intent_id = await asyncio.to_thread(
+                self.journal.intent, **facts, body=body, attempt=attempt, retry_of=retry_of
+            )
+            self.progress(f"{account_id}: {op} {method} {path}" + (" (resend)" if retry_of else ""))
+            try:
+                answer = await send(account_id, body)
+            except AmbiguousWriteError as exc:
+                await asyncio.to_thread(
+                    self.journal.outcome,
+                    intent_id,
+                    **facts,
+                    body=body,
+                    result="ambiguous",
+                    http_status=exc.status,
+                    zoom_code=exc.code,
+                    message=str(exc),
+                )
+                item = UnsettledIntent(
+                    intent_id=intent_id,
+                    run_id=self.journal.context.run_id,
+                    ts="",
+                    **facts,
+                    body=body,
+                    last_result="ambiguous",
+                )
+                seen, _ = await self._read_until(
+                    account_id, lambda now: change_visible(op, body, now)
+                )
+                if seen is None:
+                    return _CallResult(
+                        False,
+                        f"{op}: the answer was lost and the live plans could not be read, so "
+                        "it is not resent; the next apply run checks this account first",
+                    )
+                result = "resolved_present" if seen else "resolved_absent"
+                text = "the change is visible: applied" if seen else "the change is not visible"
+                await asyncio.to_thread(
+                    self.journal.resolution, item, result=result, message=f"answer lost; {text}"
+                )
+                self.progress(f"{account_id}: {op} answer lost; {text}")
+                if seen:
+                    return _CallResult(True)
+                retry_of = intent_id
+                continue
+            except ZoomError as exc:
+                await asyncio.to_thread(
+                    self.journal.outcome,
+                    intent_id,
+                    **facts,
+                    body=body,
+                    result="failed",
+                    http_status=exc.status,
+                    zoom_code=exc.code,
+                    message=str(exc),
+                )
+                self.progress(f"{account_id}: {op} failed: {exc}")
+                return _CallResult(False, f"{op} failed: {exc}")
+            except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
+                await asyncio.to_thread(
+                    self.journal.outcome,
+                    intent_id,
+                    **facts,
+                    body=body,
+                    result="unknown",
+                    message=f"internal error: {type(exc).__name__}",
+                )
+                log.exception("internal error during %s on %s", op, account_id)
+                return _CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
+            await asyncio.to_thread(
+                self.journal.outcome,
+                intent_id,
+                **facts,
+                body=body,
+                result="ok",
+                http_status=answer.status,
+                duration_ms=answer.duration_ms,
+            )
+            self.progress(f"{account_id}: {op} ok (HTTP {answer.status})")
+            return _CallResult(True)
+        return _CallResult(
+            False,
+            f"{op}: sent twice, both answers were lost and the change is still not visible; "
+            "not sent again; check the account in Zoom before re-running",
+        )
+
+    async def _read_until(
+        self,
+        account_id: str,
+        predicate: Callable[[LivePlansDict], bool],
+        *,
+        deadline: float | None = None,
+    ) -> tuple[bool | None, LivePlansDict | None]:
+        """Read the live plans until ``predicate`` holds, with doubling pauses.
+
+        Stops after ``settle_reads`` reads, or at ``deadline`` when one is given. Returns True
+        when the predicate held, False when it never did, None when no read succeeded at all,
+        with the last answer read.
+        """
+        pause = self.settings.first_pause_s
+        reads = 0
+        last: LivePlansDict | None = None
+        while True:
+            reads += 1
+            try:
+                last = await self.client.get_plans(account_id)
+                if predicate(last):
+                    return True, last
+            except ZoomError as exc:
+                log.info("read of %s failed while checking: %s", account_id, exc)
+            if deadline is None and reads >= self.settings.settle_reads:
+                break
+            if deadline is not None and time.monotonic() + pause > deadline:
+                break
+            await asyncio.sleep(pause)
+            pause *= 2
+        return (False if last is not None else None), last
+
+
+def _blocked_text(item: Any) -> str:
+    message = getattr(item, "message", None)
+    if message:
+        return str(message)
+    if isinstance(item, Mapping) and item.get("message"):
+        return str(item["message"])
+    return str(item)

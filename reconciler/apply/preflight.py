@@ -1,0 +1,185 @@
+"""Checks made on a plan before apply sends anything at all.
+
+A saved plan file is data from outside the process: it may be old, hand-edited or damaged. Apply
+performs the saved actions exactly, so it first proves that each action is one of the five
+pinned ops, that its method and path are the ones that op uses for that account, and that its
+body has the fields that op needs. Any doubt refuses the whole plan: nothing is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from reconciler.plan import TooManyAccountsChanged
+
+#: op -> (method, path template): the wire contract (docs/ARCHITECTURE.md), pinned op names.
+CALLS: dict[str, tuple[str, str]] = {
+    "subscribe": ("POST", "/accounts/{id}/plans"),
+    "update_base": ("PUT", "/accounts/{id}/plans/base"),
+    "add_addon": ("POST", "/accounts/{id}/plans/addons"),
+    "update_addon": ("PUT", "/accounts/{id}/plans/addons"),
+    "cancel_addon": ("PATCH", "/accounts/{id}/plans/addons/status"),
+}
+#: Ops whose call Zoom does not make idempotent: a lost answer must be settled by reading.
+NOT_IDEMPOTENT = frozenset({"subscribe", "add_addon", "cancel_addon"})
+
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
+
+
+class PlannedAction(Protocol):
+    """The parts of ``reconciler.plan.Action`` apply reads."""
+
+    @property
+    def op(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def body(self) -> Mapping[str, Any]: ...
+
+
+class PlannedAccount(Protocol):
+    """The parts of ``reconciler.plan.AccountPlan`` apply reads."""
+
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def live_sha256(self) -> str | None: ...
+    @property
+    def actions(self) -> Sequence[PlannedAction]: ...
+    @property
+    def blocked(self) -> Sequence[Any]: ...
+    @property
+    def error(self) -> Any: ...
+
+
+class PlanRefused(Exception):
+    """The plan as a whole cannot be applied; nothing was sent. The message says why."""
+
+
+class PlanExpired(PlanRefused):
+    """The saved plan is past its ``expires_at``: the live plans may have moved since review."""
+
+    def __init__(self, expires_at: datetime, now: datetime) -> None:
+        super().__init__(
+            f"the plan expired at {expires_at.isoformat()} (it is now "
+            f"{now.isoformat(timespec='seconds')}); run `zoomplans plan --out FILE` again, "
+            "review it, and apply the new file"
+        )
+        self.expires_at = expires_at
+
+
+class PlanTampered(PlanRefused):
+    """An action does not match its op, account or body shape: the file was edited or damaged."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        listed = "; ".join(problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(
+            f"the plan file does not match what `zoomplans plan` writes: {listed}{more}; "
+            "re-run plan rather than editing a plan file"
+        )
+        self.problems = list(problems)
+
+
+def as_datetime(value: datetime | str | None) -> datetime | None:
+    """The plan's timestamps, whether the model keeps them as text or as datetimes."""
+    if value is None or isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def check_not_expired(expires_at: datetime | str | None, now: datetime) -> None:
+    """Refuse a plan past its expiry; a plan without a readable expiry is refused as well."""
+    moment = as_datetime(expires_at)
+    if moment is None:
+        raise PlanTampered([f"expires_at {expires_at!r} is not a date-time"])
+    if now >= moment:
+        raise PlanExpired(moment, now)
+
+
+def _body_problems(op: str, body: Any) -> list[str]:
+    if not isinstance(body, Mapping):
+        return ["the body is not an object"]
+    problems: list[str] = []
+
+    def need_hosts(entry: Mapping[str, Any], where: str) -> None:
+        hosts = entry.get("hosts")
+        if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 0:
+            problems.append(f"{where}hosts must be a whole number")
+
+    if op == "subscribe":
+        base = body.get("plan_base")
+        if not isinstance(base, Mapping) or not isinstance(base.get("type"), str):
+            problems.append("plan_base.type is missing")
+        else:
+            need_hosts(base, "plan_base.")
+        if not isinstance(body.get("contact"), Mapping):
+            problems.append("contact is missing")
+        return problems
+    if not isinstance(body.get("type"), str) or not body.get("type"):
+        problems.append("type is missing")
+    if op in ("update_base", "update_addon"):
+        need_hosts(body, "")
+        if "increasing_hosts" in body:
+            problems.append("increasing_hosts is never sent (it is not idempotent)")
+    if op == "cancel_addon" and body.get("action") != "cancel":
+        problems.append('action must be "cancel"')
+    return problems
+
+
+def check_actions(accounts: Sequence[PlannedAccount]) -> None:
+    """Every action is a pinned op with the method, path and body shape of that op."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for account in accounts:
+        account_id = account.account_id
+        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+            problems.append(f"account id {account_id!r} is not a Zoom account id")
+            continue
+        if account_id in seen:
+            problems.append(f"{account_id}: listed twice")
+        seen.add(account_id)
+        if account.actions and not account.live_sha256:
+            problems.append(f"{account_id}: live_sha256 is missing")
+        for number, action in enumerate(account.actions, start=1):
+            where = f"{account_id} action {number}"
+            if action.op not in CALLS:
+                problems.append(f"{where}: unknown op {action.op!r}")
+                continue
+            method, template = CALLS[action.op]
+            path = template.format(id=account_id)
+            if action.method != method or action.path != path:
+                problems.append(
+                    f"{where} ({action.op}): expected {method} {path}, "
+                    f"found {action.method} {action.path}"
+                )
+            problems += [
+                f"{where} ({action.op}): {text}" for text in _body_problems(action.op, action.body)
+            ]
+    if problems:
+        raise PlanTampered(problems)
+
+
+def accounts_changed(accounts: Sequence[PlannedAccount]) -> int:
+    """Accounts apply would write to: status ``changes`` with at least one action."""
+    return sum(1 for a in accounts if a.status == "changes" and a.actions)
+
+
+def check_max_accounts(accounts: Sequence[PlannedAccount], limit: int | None) -> None:
+    """The guard rail of SPEC section 4: over the limit, apply sends nothing at all."""
+    if limit is not None and accounts_changed(accounts) > limit:
+        raise TooManyAccountsChanged(accounts_changed(accounts), limit)

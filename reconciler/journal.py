@@ -1,0 +1,298 @@
+"""The apply journal: an append-only JSON-lines record of every call apply makes to Zoom.
+
+Why it exists: every write may move money, and a process can die between sending a call and
+hearing the answer. So an *intent* line is written, flushed and fsynced *before* each call, and
+an *outcome* line after it. An auditor reads what was sent, by whom, from which commit and plan;
+the next run reads the same file to find intents that never got a final outcome (a crashed run,
+or an answer that was lost) and re-reads those accounts before sending anything to them.
+
+Line kinds (one JSON object per line, keys sorted):
+- ``run_start`` / ``run_end``: the run's mode, plan hash and final summary.
+- ``intent``: about to send ``method path body`` for ``op`` on ``account_id``.
+- ``outcome``: what happened to an intent (``result`` is ``ok``, ``failed``, ``ambiguous``...).
+- ``resolution``: how an intent whose outcome was unknown was settled later, after reading the
+  live plans (``resolved_present``: the change is there; ``resolved_absent``: it is not).
+
+Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit`` and ``plan_sha256``. Secrets are
+never written: the journal only ever receives plan bodies (which hold no credentials) and error
+lines built by the client, which are made from Zoom's answer and the request path only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+DEFAULT_JOURNAL_PATH = Path(".zoomplans/journal.jsonl")
+
+#: Outcome results after which nothing more needs to be known about the call.
+FINAL_RESULTS = frozenset({"ok", "failed", "resolved_present", "resolved_absent"})
+#: Outcome results that leave the call's effect unknown until the live plans are read.
+UNKNOWN_RESULTS = frozenset({"ambiguous", "unknown"})
+
+
+class JournalError(Exception):
+    """The journal cannot be opened or written; apply must not send a call it cannot record."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"journal {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Who runs, from what: copied onto every journal line so each line stands on its own."""
+
+    run_id: str
+    actor: str
+    git_commit: str | None
+    plan_sha256: str
+
+    @classmethod
+    def for_this_process(cls, *, plan_sha256: str, git_commit: str | None) -> RunContext:
+        """A fresh run id; the actor is CI's user (GITHUB_ACTOR) or the login name (USER)."""
+        actor = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or "unknown"
+        return cls(
+            run_id=uuid.uuid4().hex,
+            actor=actor,
+            git_commit=git_commit,
+            plan_sha256=plan_sha256,
+        )
+
+
+@dataclass(frozen=True)
+class UnsettledIntent:
+    """An intent whose call may or may not have reached Zoom: no final outcome was recorded."""
+
+    intent_id: str
+    run_id: str
+    ts: str
+    account_id: str
+    op: str
+    method: str
+    path: str
+    body: Mapping[str, Any]
+    last_result: str | None  # None: no outcome at all (the run died); else "ambiguous"...
+
+
+@dataclass(frozen=True)
+class JournalContents:
+    """What an earlier journal says, read once at the start of a run."""
+
+    entries: tuple[Mapping[str, Any], ...]
+    unreadable_lines: int = 0
+    unsettled: tuple[UnsettledIntent, ...] = field(default=())
+
+    def unsettled_for(self, account_id: str) -> list[UnsettledIntent]:
+        return [item for item in self.unsettled if item.account_id == account_id]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Journal:
+    """Appends lines durably; safe to share between the tasks and threads of one process.
+
+    Each line is written with one ``write`` call under a lock, then flushed and fsynced before
+    the method returns, so an intent is on disk before its call is sent.
+    """
+
+    def __init__(self, path: Path, context: RunContext) -> None:
+        self.path = path
+        self.context = context
+        self._lock = threading.Lock()
+        self._file: IO[str] | None = None
+
+    def __enter__(self) -> Journal:
+        self.open()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Create the folder and open for appending (never truncates an earlier run's lines)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def write(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Append one line of ``kind`` with the run context; returns the line as written."""
+        line: dict[str, Any] = {
+            "kind": kind,
+            "ts": _now(),
+            "run_id": self.context.run_id,
+            "actor": self.context.actor,
+            "git_commit": self.context.git_commit,
+            "plan_sha256": self.context.plan_sha256,
+        }
+        line.update(fields)
+        text = json.dumps(line, sort_keys=True, separators=(",", ":"), default=str) + "\n"
+        with self._lock:
+            if self._file is None:
+                raise JournalError(self.path, "not open")
+            try:
+                self._file.write(text)
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            except OSError as exc:
+                raise JournalError(self.path, f"cannot write: {exc.strerror}") from exc
+        return line
+
+    def intent(
+        self,
+        *,
+        account_id: str,
+        op: str,
+        method: str,
+        path: str,
+        body: Mapping[str, Any],
+        attempt: int = 1,
+        retry_of: str | None = None,
+    ) -> str:
+        """Record, durably, that a call is about to be sent; returns the intent id."""
+        intent_id = uuid.uuid4().hex
+        self.write(
+            "intent",
+            intent_id=intent_id,
+            account_id=account_id,
+            op=op,
+            method=method,
+            path=path,
+            body=dict(body),
+            attempt=attempt,
+            retry_of=retry_of,
+        )
+        return intent_id
+
+    def outcome(
+        self,
+        intent_id: str,
+        *,
+        account_id: str,
+        op: str,
+        method: str,
+        path: str,
+        body: Mapping[str, Any],
+        result: str,
+        http_status: int | None = None,
+        zoom_code: int | None = None,
+        duration_ms: float | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Record what happened to an intent: its HTTP status, Zoom code and duration."""
+        self.write(
+            "outcome",
+            intent_id=intent_id,
+            account_id=account_id,
+            op=op,
+            method=method,
+            path=path,
+            body=dict(body),
+            result=result,
+            http_status=http_status,
+            zoom_code=zoom_code,
+            duration_ms=None if duration_ms is None else round(duration_ms, 1),
+            message=message,
+        )
+
+    def resolution(self, intent: UnsettledIntent, *, result: str, message: str) -> None:
+        """Settle an intent whose effect was unknown, after reading the live plans."""
+        self.write(
+            "resolution",
+            intent_id=intent.intent_id,
+            intent_run_id=intent.run_id,
+            account_id=intent.account_id,
+            op=intent.op,
+            method=intent.method,
+            path=intent.path,
+            body=dict(intent.body),
+            result=result,
+            message=message,
+        )
+
+
+def read_journal(path: Path) -> JournalContents:
+    """Read an earlier journal; a missing file is an empty journal.
+
+    A line cut short by a crash (or any line that is not a JSON object) is counted and skipped:
+    an intent that was not completely written was not followed by its call, because the call is
+    only sent after the intent is fsynced.
+    """
+    if not path.exists():
+        return JournalContents(entries=())
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise JournalError(path, f"cannot read: {exc.strerror}") from exc
+    entries: list[Mapping[str, Any]] = []
+    unreadable = 0
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            unreadable += 1
+            continue
+        if isinstance(item, dict):
+            entries.append(item)
+        else:
+            unreadable += 1
+    return JournalContents(
+        entries=tuple(entries), unreadable_lines=unreadable, unsettled=tuple(unsettled(entries))
+    )
+
+
+def unsettled(entries: Iterable[Mapping[str, Any]]) -> list[UnsettledIntent]:
+    """Intents with no final outcome and no later resolution, in the order they were written."""
+    intents: dict[str, Mapping[str, Any]] = {}
+    last_result: dict[str, str | None] = {}
+    for entry in entries:
+        intent_id = entry.get("intent_id")
+        if not isinstance(intent_id, str):
+            continue
+        kind = entry.get("kind")
+        if kind == "intent":
+            intents[intent_id] = entry
+            last_result.setdefault(intent_id, None)
+        elif kind in ("outcome", "resolution"):
+            result = entry.get("result")
+            last_result[intent_id] = result if isinstance(result, str) else "unknown"
+    pending: list[UnsettledIntent] = []
+    for intent_id, entry in intents.items():
+        result = last_result.get(intent_id)
+        if result in FINAL_RESULTS:
+            continue
+        body = entry.get("body")
+        pending.append(
+            UnsettledIntent(
+                intent_id=intent_id,
+                run_id=str(entry.get("run_id", "")),
+                ts=str(entry.get("ts", "")),
+                account_id=str(entry.get("account_id", "")),
+                op=str(entry.get("op", "")),
+                method=str(entry.get("method", "")),
+                path=str(entry.get("path", "")),
+                body=body if isinstance(body, dict) else {},
+                last_result=result,
+            )
+        )
+    return pending

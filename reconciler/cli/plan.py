@@ -1,14 +1,210 @@
-"""`zoomplans plan` (placeholder until its issue lands)."""
+"""`zoomplans plan`: load the YAML, read Zoom, print the ordered calls; CI decides on the exit code.
+
+Thin on purpose: parse, call `reconciler.planning.make_plan`, render, exit code. Exit codes
+(SPEC section 4): 0 nothing pending (or pending without --detailed-exitcode), 1 any error
+(bad YAML, unreadable account, blocked item, over --max-accounts-changed), 2 with
+--detailed-exitcode when calls are pending, 64 usage errors.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, NoReturn
+
 import click
 
-from reconciler.cli.options import verbose_option
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING
+from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
+from reconciler.plan import (
+    DurationError,
+    Plan,
+    PlanOptions,
+    TooManyAccountsChanged,
+    current_git_commit,
+    parse_duration,
+)
+
+DEFAULT_PATHS = ("accounts/",)
+
+
+def _ttl(_ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _selector(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for item in value:
+        key, sep, _ = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE (e.g. --select tier=gold)")
+    return value
+
+
+def write_plan_file(plan: Plan, out: Path) -> None:
+    """Write the JSON plan atomically: a reader never sees half a plan file."""
+    out = out.expanduser()
+    directory = out.parent if str(out.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(plan.to_json(), handle, indent=2, sort_keys=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _render(plan: Plan, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(plan.to_json(), indent=2) + "\n"
+    if output_format == "markdown":
+        from reconciler.render.markdown import render_markdown
+
+        return render_markdown(plan)
+    from reconciler.render.text import render_text
+
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return render_text(plan, colour=colour)
+
+
+async def _plan_with_zoom(
+    config: Any, accounts: list[Any], options: PlanOptions, **kw: Any
+) -> Plan:
+    from reconciler.planning import make_plan
+    from reconciler.zoom import ZoomClient
+
+    async with ZoomClient(config) as client:
+        return await make_plan(accounts, client, options, **kw)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"zoomplans: error: {message}", err=True)
+    raise click.exceptions.Exit(EXIT_ERROR)
 
 
 @click.command("plan")
 @verbose_option
-def plan_command() -> None:
-    """Not built yet."""
-    raise click.ClickException("'plan' is not built yet")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the JSON plan to this file (for `apply --plan`), whatever --format prints.",
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when calls are pending (0 when in sync)."
+)
+@click.option("--account", "account_ids", multiple=True, help="Plan only this account id.")
+@click.option(
+    "--select",
+    "selectors",
+    multiple=True,
+    callback=_selector,
+    help="Plan only accounts whose label KEY equals VALUE (repeat: all must match).",
+)
+@click.option("--allow-decrease", is_flag=True, help="Plan seat decreases (never below usage).")
+@click.option("--allow-cancel", is_flag=True, help="Plan cancellations marked state: cancelled.")
+@click.option(
+    "--max-accounts-changed",
+    type=click.IntRange(min=0),
+    help="Fail (exit 1) when the plan would change more accounts than this.",
+)
+@click.option(
+    "--ttl",
+    default="24h",
+    show_default=True,
+    callback=_ttl,
+    help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d).",
+)
+@zoom_options
+def plan_command(
+    paths: tuple[str, ...],
+    output_format: str,
+    out_file: Path | None,
+    detailed_exitcode: bool,
+    account_ids: tuple[str, ...],
+    selectors: tuple[str, ...],
+    allow_decrease: bool,
+    allow_cancel: bool,
+    max_accounts_changed: int | None,
+    ttl: timedelta,
+    **kwargs: Any,
+) -> None:
+    """Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/)."""
+    from reconciler.desired import load_desired
+    from reconciler.live import LiveReadStopped
+    from reconciler.planning import SelectionError, select_accounts
+    from reconciler.zoom.errors import ZoomError
+
+    config = zoom_config_from(kwargs)
+    paths = paths or DEFAULT_PATHS
+    state = load_desired(list(paths))
+    for problem in state.problems:
+        click.echo(str(problem), err=True)
+    if not state.ok:
+        _fail(f"{len(state.errors)} problem(s) in the desired files; nothing was read from Zoom")
+    try:
+        accounts = select_accounts(state.accounts, account_ids, selectors)
+    except SelectionError as exc:
+        _fail(str(exc))
+    options = PlanOptions(
+        allow_decrease=allow_decrease,
+        allow_cancel=allow_cancel,
+        max_accounts_changed=max_accounts_changed,
+        accounts=tuple(account_ids),
+        select=tuple(selectors),
+    )
+    try:
+        plan = asyncio.run(
+            _plan_with_zoom(
+                config, accounts, options, ttl=ttl, git_commit=current_git_commit(paths[0])
+            )
+        )
+    except LiveReadStopped as exc:
+        _fail(str(exc))
+    except ZoomError as exc:
+        _fail(str(exc))
+    if out_file is not None:
+        try:
+            write_plan_file(plan, out_file)
+        except OSError as exc:
+            _fail(f"cannot write the plan file {out_file}: {exc.strerror or exc}")
+    click.echo(_render(plan, output_format), nl=False)
+    code = EXIT_OK
+    try:
+        plan.check_max_accounts_changed()
+    except TooManyAccountsChanged as exc:
+        click.echo(f"zoomplans: error: {exc}", err=True)
+        code = EXIT_ERROR
+    if plan.failed:
+        s = plan.summary()
+        click.echo(
+            f"zoomplans: {s['blocked']} account(s) blocked, {s['errors']} could not be planned",
+            err=True,
+        )
+        code = EXIT_ERROR
+    if code == EXIT_OK and detailed_exitcode and plan.pending:
+        code = EXIT_PENDING
+    raise click.exceptions.Exit(code)

@@ -1,0 +1,146 @@
+"""Read the live plans of many sub-accounts at once, one account's failure never stopping the rest.
+
+The client paces itself below Zoom's Medium limit, so this module adds no second limiter; it
+only bounds how many reads are in flight (a fixed pool of workers), so 10,000 accounts never
+mean 10,000 open sockets. Two errors end the whole run, because every further call would fail
+the same way and burn quota: the master credentials being refused (AuthError, ConfigError)
+and the daily limit (DailyLimitReached).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
+
+from reconciler.zoom.errors import (
+    AuthError,
+    ConfigError,
+    DailyLimitReached,
+    NoSubscription,
+    ZoomError,
+)
+
+DEFAULT_IN_FLIGHT = 100
+
+WantUsage = Callable[[str, dict[str, Any] | None], bool]
+
+
+class PlanReader(Protocol):
+    """What reading needs from `reconciler.zoom.ZoomClient` (tests pass a tiny fake)."""
+
+    async def get_plans(self, account_id: str) -> dict[str, Any]: ...
+
+    async def get_usage(self, account_id: str) -> dict[str, Any]: ...
+
+
+class LiveReadStopped(Exception):
+    """A run-wide failure (credentials refused, daily limit): reading the others is pointless."""
+
+    def __init__(self, cause: ZoomError, done: int, total: int) -> None:
+        self.cause = cause
+        super().__init__(f"stopped reading live plans after {done} of {total} accounts: {cause}")
+
+
+@dataclass(frozen=True)
+class LivePlans:
+    """One account as Zoom answered: raw plans (None: no subscription), usage if read, error."""
+
+    account_id: str
+    plans: dict[str, Any] | None
+    usage: dict[str, Any] | None = None
+    error: ZoomError | None = None
+
+
+class _Progress:
+    """`reading live plans 120/10000` on stderr, redrawn in place; only on a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None, enabled: bool | None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.total = total
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done == self.total or self.done % 25 == 0):
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\rreading live plans [{bar}] {self.done}/{self.total}")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+def _is_run_wide(error: ZoomError) -> bool:
+    return isinstance(error, (AuthError, ConfigError, DailyLimitReached))
+
+
+async def _read_one(client: PlanReader, account_id: str, want_usage: WantUsage | bool) -> LivePlans:
+    try:
+        plans: dict[str, Any] | None = await client.get_plans(account_id)
+    except NoSubscription:
+        # Some accounts answer GET /plans with "no subscription yet": that is an unsubscribed
+        # account, not an error.
+        plans = None
+    except ZoomError as error:
+        if _is_run_wide(error):
+            raise
+        return LivePlans(account_id, None, None, error)
+    wanted = want_usage(account_id, plans) if callable(want_usage) else bool(want_usage)
+    if not wanted:
+        return LivePlans(account_id, plans)
+    try:
+        usage = await client.get_usage(account_id)
+    except ZoomError as error:
+        if _is_run_wide(error):
+            raise
+        # Without usage the planner blocks the decrease; the plans themselves were read fine.
+        return LivePlans(account_id, plans, None, None)
+    return LivePlans(account_id, plans, usage)
+
+
+async def read_live(
+    client: PlanReader,
+    account_ids: Sequence[str],
+    *,
+    want_usage: WantUsage | bool = False,
+    in_flight: int = DEFAULT_IN_FLIGHT,
+    progress: bool | None = None,
+    progress_stream: TextIO | None = None,
+) -> dict[str, LivePlans]:
+    """Read every account's plans (and usage where `want_usage` says so), concurrently.
+
+    Returns one LivePlans per distinct account id, with per-account errors recorded on it.
+    Raises LiveReadStopped for a run-wide failure. `progress=None` means "on a terminal only".
+    """
+    ids = list(dict.fromkeys(account_ids))
+    results: dict[str, LivePlans] = {}
+    bar = _Progress(len(ids), progress_stream, progress)
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for account_id in ids:
+        queue.put_nowait(account_id)
+
+    async def worker() -> None:
+        while True:
+            try:
+                account_id = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            results[account_id] = await _read_one(client, account_id, want_usage)
+            bar.step()
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, min(in_flight, len(ids))))]
+    try:
+        await asyncio.gather(*workers)
+    except Exception as error:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        if isinstance(error, ZoomError):
+            raise LiveReadStopped(error, len(results), len(ids)) from None
+        raise
+    return {account_id: results[account_id] for account_id in ids}

@@ -1,0 +1,281 @@
+"""One reading of Zoom's plan shapes, used for the desired YAML and the live GET answer alike.
+
+The planner compares the two sides only after both went through `normalise_plans`, so an
+applied plan re-plans to nothing. What normalisation does, and why:
+
+- Read-only facts (dates, invoice fields, usage, status) are dropped: Zoom changes them on its
+  own and they are never sent. `status` is read first: an entry whose status is `cancelled` or
+  `expired` is still listed by GET until its paid period ends, but the account no longer keeps
+  it, so it counts as absent.
+- Add-ons are keyed by `(group, type)`; list groups (webinar, large meeting...) and single
+  groups (zoom rooms, audio...) share one shape, and `plan_phone`'s nested groups become
+  `plan_phone.plan_base`, `plan_phone.plan_calling`, `plan_phone.plan_number`.
+- `plan_recording` may be Zoom's plain string (with sibling `plan_recording_status`) or the
+  YAML's `{type, state}`.
+- Countries (a YAML list or Zoom's comma string) become sorted lists without duplicates.
+- Zoom's `""`, `0` and `null` for an unset field count as absent, so a field the desired entry
+  leaves out is simply not there, and the planner neither compares nor sends it.
+- Plan groups this tool does not know (Zoom adds them: `plan_zoom_one`, `plan_zcc`...) are kept
+  aside, read-only fields stripped, so the planner can report them as unmanaged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
+
+#: Add-on groups holding one entry (Zoom answers an object).
+SINGLE_GROUPS = ("plan_zoom_rooms", "plan_room_connector", "plan_audio")
+#: Add-on groups holding a list of entries, one per type.
+LIST_GROUPS = ("plan_large_meeting", "plan_webinar", "plan_zoom_events")
+PHONE_BASE = "plan_phone.plan_base"
+PHONE_LISTS = ("plan_phone.plan_calling", "plan_phone.plan_number")
+RECORDING = "plan_recording"
+#: Every add-on group, in the order plans and renderers list them.
+ADDON_GROUPS = (
+    "plan_zoom_rooms",
+    "plan_room_connector",
+    "plan_large_meeting",
+    "plan_webinar",
+    "plan_zoom_events",
+    RECORDING,
+    "plan_audio",
+    PHONE_BASE,
+    *PHONE_LISTS,
+)
+#: Groups where an account keeps at most one active entry: a different type is a type change.
+ONE_PER_ACCOUNT = frozenset({*SINGLE_GROUPS, RECORDING, PHONE_BASE})
+#: Groups whose entries carry a seat count that PUT /plans/addons can change.
+HOSTED_GROUPS = frozenset({*LIST_GROUPS, "plan_zoom_rooms", "plan_room_connector", *PHONE_LISTS})
+COUNTRY_FIELDS = frozenset({"tollfree_countries", "premium_countries", "callout_countries"})
+INTEGER_FIELDS = frozenset({"hosts", "ddi_numbers"})
+#: Keys read but never compared: `state` is the YAML's cancellation marker, `status` Zoom's.
+_MARKERS = frozenset({"status", "state"})
+_READ_ONLY = frozenset({"usage", "pending", "invoice", "paid_period_start_date"})
+_KNOWN_TOP = frozenset({"plan_base", "plan_phone", *SINGLE_GROUPS, *LIST_GROUPS, RECORDING})
+
+AddonKey = tuple[str, str]
+
+
+class PlanShapeError(ValueError):
+    """A plan value has a shape no reading of Zoom's API explains (e.g. a number for a group)."""
+
+
+@dataclass(frozen=True)
+class NormalisedPlans:
+    """Both sides of the diff in one comparable shape.
+
+    `base` and every add-on value hold `type` plus the managed fields only. `cancelled` is what
+    the desired side asks to cancel (`state: cancelled`); the live side never fills it, because a
+    cancelled live entry simply counts as absent.
+    """
+
+    base: dict[str, Any] | None
+    addons: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
+    cancelled: frozenset[AddonKey] = frozenset()
+    unknown: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def subscribed(self) -> bool:
+        """An account without an active base plan has no subscription to change."""
+        return self.base is not None
+
+    def to_canonical(self) -> dict[str, Any]:
+        """A JSON-able, order-independent form for fingerprints and hashing."""
+        return {
+            "base": self.base,
+            "addons": [{"group": g, **self.addons[(g, t)]} for g, t in sorted(self.addons)],
+            "cancelled": [{"group": g, "type": t} for g, t in sorted(self.cancelled)],
+            "unknown": self.unknown,
+        }
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON spelling hashed everywhere: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _is_unset(value: Any) -> bool:
+    """Zoom writes `""`, `0` or null for a field that is not set; so do pasted answers."""
+    if value is None or isinstance(value, bool):
+        return value is None
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, (int, float)):
+        return value == 0
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    return False
+
+
+def is_read_only(key: str) -> bool:
+    """Dates and invoice facts change on Zoom's side and are never sent."""
+    return key in _READ_ONLY or key.endswith("_date") or "invoice" in key
+
+
+def countries(value: Any) -> list[str]:
+    """A YAML list or Zoom's `"US,CA"` string as a sorted list without duplicates."""
+    if isinstance(value, str):
+        parts = value.split(",")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        parts = [str(p) for p in value]
+    else:
+        raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
+    return sorted({p.strip() for p in parts if p.strip()})
+
+
+def _integer(key: str, value: Any) -> Any:
+    # Zoom documents integers, but numeric strings have been seen in answers; read both.
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _is_inactive(entry: Mapping[str, Any]) -> bool:
+    for marker in ("status", "state"):
+        value = entry.get(marker)
+        if isinstance(value, str) and value.strip().lower() in INACTIVE_STATUSES:
+            return True
+    return False
+
+
+def _fields(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """`type` plus every managed field that is set, each in its canonical spelling."""
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        if key in _MARKERS or is_read_only(key) or _is_unset(value):
+            continue
+        if key in COUNTRY_FIELDS:
+            listed = countries(value)
+            if listed:
+                out[key] = listed
+        elif key in INTEGER_FIELDS:
+            out[key] = _integer(key, value)
+        else:
+            out[key] = value
+    if not isinstance(out.get("type"), str):
+        raise PlanShapeError(f"{where}: an entry without a plan type: {dict(entry)!r}")
+    return out
+
+
+def _entries(value: Any, where: str) -> list[Mapping[str, Any]]:
+    """A group's entries whether Zoom answered an object or a list."""
+    if _is_unset(value):
+        return []
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, list):
+        bad = [v for v in value if not isinstance(v, Mapping)]
+        if bad:
+            raise PlanShapeError(f"{where}: list entries must be objects, not {bad[0]!r}")
+        return list(value)
+    raise PlanShapeError(f"{where}: expected an object or a list, not {value!r}")
+
+
+def _strip_read_only(value: Any) -> Any:
+    """Unknown groups are compared and fingerprinted without their dates and invoice fields."""
+    if isinstance(value, Mapping):
+        return {
+            k: _strip_read_only(v) for k, v in sorted(value.items()) if not is_read_only(str(k))
+        }
+    if isinstance(value, list):
+        return [_strip_read_only(v) for v in value]
+    return value
+
+
+def _recording_entries(plans: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    value = plans.get(RECORDING)
+    if _is_unset(value):
+        return []
+    if isinstance(value, str):
+        # Zoom's shape: a plain type string, its status in a sibling field.
+        return [{"type": value, "status": plans.get("plan_recording_status")}]
+    if isinstance(value, Mapping):
+        return [value]
+    raise PlanShapeError(f"{RECORDING}: expected a plan type string or {{type, state}}")
+
+
+def _group_entries(plans: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every add-on entry of the answer with its (flattened) group name."""
+    found: list[tuple[str, Mapping[str, Any]]] = []
+    for group in (*SINGLE_GROUPS, *LIST_GROUPS):
+        found.extend((group, e) for e in _entries(plans.get(group), group))
+    found.extend((RECORDING, e) for e in _recording_entries(plans))
+    phone = plans.get("plan_phone")
+    if not _is_unset(phone):
+        if not isinstance(phone, Mapping):
+            raise PlanShapeError(f"plan_phone: expected an object, not {phone!r}")
+        for sub, value in phone.items():
+            group = f"plan_phone.{sub}"
+            if group == PHONE_BASE or group in PHONE_LISTS:
+                found.extend((group, e) for e in _entries(value, group))
+    return found
+
+
+def _unknown_groups(plans: Mapping[str, Any]) -> dict[str, Any]:
+    unknown: dict[str, Any] = {}
+    for key, value in plans.items():
+        if key in _KNOWN_TOP or key.startswith(f"{RECORDING}_") or is_read_only(key):
+            continue
+        if not _is_unset(value):
+            unknown[key] = _strip_read_only(value)
+    phone = plans.get("plan_phone")
+    if isinstance(phone, Mapping):
+        for sub, value in phone.items():
+            group = f"plan_phone.{sub}"
+            if group != PHONE_BASE and group not in PHONE_LISTS and not _is_unset(value):
+                unknown[group] = _strip_read_only(value)
+    return unknown
+
+
+def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
+    """Read one plans object (a GET answer or a desired `plans:`) into the comparable shape.
+
+    Raises PlanShapeError for a shape no reading of Zoom explains; callers turn it into an
+    error on that one account.
+    """
+    if plans is None:
+        return NormalisedPlans(base=None)
+    if not isinstance(plans, Mapping):
+        raise PlanShapeError(f"plans must be an object, not {type(plans).__name__}")
+    base_value = plans.get("plan_base")
+    base: dict[str, Any] | None = None
+    if not _is_unset(base_value):
+        if not isinstance(base_value, Mapping):
+            raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
+        if not _is_inactive(base_value):
+            base = _fields(base_value, "plan_base")
+    addons: dict[AddonKey, dict[str, Any]] = {}
+    cancelled: set[AddonKey] = set()
+    for group, entry in _group_entries(plans):
+        fields = _fields(entry, group)
+        key = (group, fields["type"])
+        if _is_inactive(entry):
+            # Desired `state: cancelled` asks for a cancellation; a live cancelled or expired
+            # entry is just absent. Only the desired side spells `state`.
+            if str(entry.get("state", "")).lower() in INACTIVE_STATUSES:
+                cancelled.add(key)
+            continue
+        addons[key] = fields
+    return NormalisedPlans(
+        base=base,
+        addons=addons,
+        cancelled=frozenset(cancelled - set(addons)),
+        unknown=_unknown_groups(plans),
+    )

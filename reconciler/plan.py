@@ -1,0 +1,384 @@
+"""The plan as data: frozen model, its versioned JSON form (SPEC section 7), hashes and expiry.
+
+The planner builds a `Plan`; renderers and apply only read it. The JSON form is pinned for CI
+scripts and for `apply --plan`, so `to_json`/`from_json` round-trip exactly and refuse a file of
+an unknown `format_version`. Safety that belongs to the plan itself (too many accounts changed,
+expiry) lives here too, raised as named errors carrying the measured facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from reconciler.normalise import PlanShapeError, canonical_json, normalise_plans
+
+FORMAT_VERSION = 1
+OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
+CLASSES = ("subscribe", "seat_increase", "seat_decrease", "addon_added", "addon_cancelled")
+STATUSES = ("in_sync", "changes", "blocked", "error")
+DEFAULT_TTL = timedelta(hours=24)
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan.schema.json"
+
+AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
+
+
+class PlanFormatError(ValueError):
+    """A plan file this version cannot read: unknown format_version or a broken structure."""
+
+
+class TooManyAccountsChanged(Exception):
+    """The plan changes more accounts than `--max-accounts-changed` allows."""
+
+    def __init__(self, measured: int, limit: int) -> None:
+        self.measured = measured
+        self.limit = limit
+        super().__init__(
+            f"the plan changes {measured} accounts, more than --max-accounts-changed {limit}; "
+            f"raise --max-accounts-changed to at least {measured} to accept it"
+        )
+
+
+class DurationError(ValueError):
+    """A `--ttl` value that is not a number followed by s, m, h or d."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One API call, exactly as apply will send it, with the fields it changes."""
+
+    op: str
+    klass: str
+    method: str
+    path: str
+    body: dict[str, Any]
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    group: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "class": self.klass,
+            "method": self.method,
+            "path": self.path,
+            "body": self.body,
+            "before": self.before,
+            "after": self.after,
+            "group": self.group,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Action:
+        return cls(
+            op=data["op"],
+            klass=data["class"],
+            method=data["method"],
+            path=data["path"],
+            body=dict(data["body"]),
+            before=data.get("before"),
+            after=data.get("after"),
+            group=data.get("group"),
+        )
+
+
+@dataclass(frozen=True)
+class BlockedItem:
+    """A change that is reported and never sent, with a stable reason code and a sentence."""
+
+    reason_code: str
+    message: str
+    op: str | None = None
+    body: dict[str, Any] | None = None
+    klass: str | None = None
+    path: str | None = None
+    group: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason_code,
+            "message": self.message,
+            "op": self.op,
+            "class": self.klass,
+            "path": self.path,
+            "body": self.body,
+            "group": self.group,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BlockedItem:
+        return cls(
+            reason_code=data["reason"],
+            message=data["message"],
+            op=data.get("op"),
+            body=data.get("body"),
+            klass=data.get("class"),
+            path=data.get("path"),
+            group=data.get("group"),
+        )
+
+
+@dataclass(frozen=True)
+class UnmanagedItem:
+    """A live add-on or plan group the YAML does not mention: reported, never touched."""
+
+    group: str
+    type: str | None
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"group": self.group, "type": self.type, "detail": self.detail}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> UnmanagedItem:
+        return cls(group=data["group"], type=data.get("type"), detail=data["detail"])
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    """What one sub-account needs; `actions` are in the order they must be sent."""
+
+    account_id: str
+    source: str | None
+    status: AccountStatus
+    live_sha256: str | None
+    actions: tuple[Action, ...] = ()
+    blocked: tuple[BlockedItem, ...] = ()
+    unmanaged: tuple[UnmanagedItem, ...] = ()
+    error: str | None = None
+    name: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "name": self.name,
+            "source": self.source,
+            "status": self.status,
+            "live_sha256": self.live_sha256,
+            "actions": [a.to_json() for a in self.actions],
+            "blocked": [b.to_json() for b in self.blocked],
+            "unmanaged": [u.to_json() for u in self.unmanaged],
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AccountPlan:
+        return cls(
+            account_id=data["account_id"],
+            name=data.get("name"),
+            source=data.get("source"),
+            status=data["status"],
+            live_sha256=data.get("live_sha256"),
+            actions=tuple(Action.from_json(a) for a in data.get("actions", [])),
+            blocked=tuple(BlockedItem.from_json(b) for b in data.get("blocked", [])),
+            unmanaged=tuple(UnmanagedItem.from_json(u) for u in data.get("unmanaged", [])),
+            error=data.get("error"),
+        )
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The opt-ins and guard rails a plan was made with; recorded so apply --plan reuses them."""
+
+    allow_decrease: bool = False
+    allow_cancel: bool = False
+    max_accounts_changed: int | None = None
+    accounts: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "allow_decrease": self.allow_decrease,
+            "allow_cancel": self.allow_cancel,
+            "max_accounts_changed": self.max_accounts_changed,
+            "accounts": list(self.accounts),
+            "select": list(self.select),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlanOptions:
+        return cls(
+            allow_decrease=bool(data.get("allow_decrease", False)),
+            allow_cancel=bool(data.get("allow_cancel", False)),
+            max_accounts_changed=data.get("max_accounts_changed"),
+            accounts=tuple(data.get("accounts", ())),
+            select=tuple(data.get("select", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole run: every selected account, in account_id order, plus provenance and expiry."""
+
+    created_at: datetime
+    expires_at: datetime
+    git_commit: str | None
+    desired_sha256: str
+    options: PlanOptions = field(default_factory=PlanOptions)
+    accounts: tuple[AccountPlan, ...] = ()
+    format_version: int = FORMAT_VERSION
+
+    def by_status(self, status: str) -> list[AccountPlan]:
+        return [a for a in self.accounts if a.status == status]
+
+    @property
+    def pending(self) -> bool:
+        """True when apply would send at least one call."""
+        return any(a.actions for a in self.by_status("changes"))
+
+    @property
+    def failed(self) -> bool:
+        """True when some account is blocked or could not be read: `plan` exits 1."""
+        return any(a.status in ("blocked", "error") for a in self.accounts)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per status, and per op over the accounts apply would change."""
+        ops = dict.fromkeys(OPS, 0)
+        for account in self.by_status("changes"):
+            for action in account.actions:
+                ops[action.op] = ops.get(action.op, 0) + 1
+        return {
+            "accounts": len(self.accounts),
+            "in_sync": len(self.by_status("in_sync")),
+            "changes": len(self.by_status("changes")),
+            "blocked": len(self.by_status("blocked")),
+            "errors": len(self.by_status("error")),
+            "actions": ops,
+        }
+
+    def check_max_accounts_changed(self) -> None:
+        """Raise TooManyAccountsChanged when the plan is over the recorded guard rail."""
+        limit = self.options.max_accounts_changed
+        measured = len(self.by_status("changes"))
+        if limit is not None and measured > limit:
+            raise TooManyAccountsChanged(measured, limit)
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (now or datetime.now(UTC)) >= self.expires_at
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": self.format_version,
+            "created_at": _iso(self.created_at),
+            "expires_at": _iso(self.expires_at),
+            "ttl_seconds": int((self.expires_at - self.created_at).total_seconds()),
+            "git_commit": self.git_commit,
+            "desired_sha256": self.desired_sha256,
+            "options": self.options.to_json(),
+            "accounts": [a.to_json() for a in self.accounts],
+            "summary": self.summary(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Plan:
+        """Read a plan file's JSON; PlanFormatError says what is wrong, never a KeyError."""
+        if not isinstance(data, Mapping):
+            raise PlanFormatError("a plan file must hold a JSON object")
+        version = data.get("format_version")
+        if version != FORMAT_VERSION:
+            raise PlanFormatError(
+                f"plan format_version {version!r} is not supported (this zoomplans reads "
+                f"format_version {FORMAT_VERSION}); make the plan again with this version"
+            )
+        problems = schema_problems(data)
+        if problems:
+            raise PlanFormatError("not a valid plan file: " + "; ".join(problems[:5]))
+        try:
+            return cls(
+                format_version=version,
+                created_at=_parse_iso(data["created_at"]),
+                expires_at=_parse_iso(data["expires_at"]),
+                git_commit=data.get("git_commit"),
+                desired_sha256=data["desired_sha256"],
+                options=PlanOptions.from_json(data.get("options") or {}),
+                accounts=tuple(AccountPlan.from_json(a) for a in data["accounts"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PlanFormatError(f"not a valid plan file: {exc}") from None
+
+
+def schema_problems(data: Any) -> list[str]:
+    """Where `data` breaks schemas/plan.schema.json, one short line per problem."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    return [
+        f"{'/'.join(str(p) for p in err.absolute_path) or '(top)'}: {err.message}"
+        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    ]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp without a time zone: {text}")
+    return moment
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30m`, `24h`, `7d`, `90s` -> timedelta; DurationError otherwise (zero is refused)."""
+    match = _DURATION.match(text or "")
+    if not match or int(match.group(1)) == 0:
+        raise DurationError(
+            f"{text!r} is not a duration; use a positive number with s, m, h or d "
+            "(e.g. 30m, 24h, 7d)"
+        )
+    return timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
+
+
+def live_fingerprint(raw_plans: Mapping[str, Any] | None) -> str:
+    """sha256 of the normalised live plans: an invoice date moving does not change it.
+
+    Apply compares it with the plan's `live_sha256` before writing (compare-and-swap).
+    """
+    try:
+        canonical: Any = normalise_plans(raw_plans).to_canonical()
+    except PlanShapeError:
+        # An answer no reading explains is planned as an error; still fingerprint it exactly.
+        canonical = {"unreadable": raw_plans}
+    return hashlib.sha256(canonical_json(canonical).encode()).hexdigest()
+
+
+def desired_fingerprint(desired_accounts: Sequence[Any]) -> str:
+    """sha256 of the canonical JSON of the selected desired accounts, in account_id order."""
+    docs = sorted((a.to_json() for a in desired_accounts), key=lambda d: str(d["account_id"]))
+    return hashlib.sha256(canonical_json(docs).encode()).hexdigest()
+
+
+def current_git_commit(where: Path | str | None = None) -> str | None:
+    """`git rev-parse HEAD` of the work tree holding `where`; None outside one or without git."""
+    directory = Path(where) if where is not None else Path.cwd()
+    if directory.is_file():
+        directory = directory.parent
+    if not directory.is_dir():
+        directory = Path.cwd()
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None

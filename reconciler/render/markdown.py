@@ -1,0 +1,99 @@
+"""The plan as a pull-request comment: a summary table, then one collapsible section per account.
+
+GitHub refuses a comment over 65,536 characters, and a comment that silently stops mid-way would
+hide changes from the reviewer. So sections are added most-dangerous first (errors, blocked,
+changes) while they fit a budget, and a closing line says exactly how many accounts, of which
+kind, were left out and where to read them all. This module only reads the Plan.
+"""
+
+from __future__ import annotations
+
+import html
+
+from reconciler.plan import AccountPlan, Plan
+from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
+
+GITHUB_COMMENT_LIMIT = 65_536
+#: Room kept for the closing "left out" paragraph, whatever the counts.
+_RESERVE = 1_000
+
+
+def _fence(text: str) -> str:
+    """A fence longer than any backtick run in `text`, so a message cannot break out of it."""
+    longest, run = 0, 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)
+
+
+def _section(account: AccountPlan) -> str:
+    calls = len(account.actions)
+    what = {
+        "error": "could not be planned",
+        "blocked": f"blocked ({len(account.blocked)} reason(s)); nothing is sent",
+        "changes": f"{calls} call(s)",
+        "in_sync": "in sync; unmanaged items only",
+    }[account.status]
+    name = f" {html.escape(account.name)}" if account.name else ""
+    source = f" <code>{html.escape(account.source)}</code>" if account.source else ""
+    body = join_lines(account_lines(account))
+    fence = _fence(body)
+    return (
+        f"<details><summary><b>{html.escape(account.account_id)}</b>{name}{source}: {what}"
+        f"</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>\n"
+    )
+
+
+def _tables(plan: Plan) -> str:
+    s = plan.summary()
+    ops = s["actions"]
+    rows = [
+        "| accounts | count |",
+        "|---|---:|",
+        f"| in sync | {s['in_sync']} |",
+        f"| changes | {s['changes']} |",
+        f"| blocked | {s['blocked']} |",
+        f"| errors | {s['errors']} |",
+        "",
+        "| call | count |",
+        "|---|---:|",
+        *(f"| `{op}` | {count} |" for op, count in ops.items()),
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
+    """The comment; never longer than `limit` characters, saying what it left out."""
+    head = (
+        "### zoomplans plan\n\n"
+        f"**{summary_line(plan)}**\n\n"
+        + _tables(plan)
+        + (f"\nMade from git commit `{plan.git_commit}`.\n" if plan.git_commit else "")
+        + "\n"
+    )
+    parts = [head]
+    used = len(head)
+    left_out: dict[str, int] = {}
+    budget = limit - _RESERVE
+    for account in shown_accounts(plan):
+        section = _section(account)
+        if not left_out and used + len(section) <= budget:
+            parts.append(section)
+            used += len(section)
+        else:
+            left_out[account.status] = left_out.get(account.status, 0) + 1
+    if left_out:
+        total = sum(left_out.values())
+        kinds = ", ".join(
+            f"{count} {status.replace('_', ' ')}" for status, count in left_out.items()
+        )
+        parts.append(
+            f"\n**{total} more account(s) left out** ({kinds}) to stay under GitHub's "
+            f"{GITHUB_COMMENT_LIMIT:,}-character comment limit. The full plan is in the JSON plan "
+            "file (`zoomplans plan --out FILE`) and in `zoomplans plan --format text`.\n"
+        )
+    text = "".join(parts)
+    if len(text) > limit:  # only a gigantic summary could do this; never exceed the limit
+        text = text[: limit - 40] + "\n\n(truncated to GitHub's limit)\n"
+    return text

@@ -1,0 +1,141 @@
+"""The plan for people at a terminal, read like Terraform's.
+
+`+` adds, `~` changes (`hosts 20 -> 25`), `-` cancels, `!` is blocked (with its reason), `?`
+is unmanaged (live, not in the YAML, left alone). Dangerous parts come where the eye lands:
+errors and blocked accounts first, then the changes, then one closing summary line. Colour
+only when the caller says the output is a terminal. This module only reads the Plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from reconciler.plan import AccountPlan, Action, Plan
+
+_COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "(none)"
+    if value is None:
+        return "(unset)"
+    return str(value)
+
+
+def _fields(fields: dict[str, Any] | None) -> str:
+    if not fields:
+        return ""
+    shown = [f"{k} {_value(v)}" for k, v in sorted(fields.items()) if k not in ("type", "group")]
+    return ", ".join(shown)
+
+
+def _entry(group: str | None, fields: dict[str, Any] | None, type_: Any) -> str:
+    detail = _fields(fields)
+    head = f"{group} {type_}" if group else str(type_)
+    return f"{head}: {detail}" if detail else head
+
+
+def action_lines(action: Action) -> list[tuple[str, str]]:
+    """(sign, text) lines for one call; a field per line where a call changes several."""
+    body = action.body
+    if action.op == "subscribe":
+        lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
+        for key, fields in (action.after or {}).items():
+            group = key.split(":", 1)[0]
+            lines.append(("+", "  " + _entry(group, fields, fields.get("type"))))
+        return lines
+    if action.op == "add_addon":
+        return [("+", _entry(action.group, action.after, body.get("type")))]
+    if action.op == "cancel_addon":
+        return [("-", f"{_entry(action.group, action.before, body.get('type'))} (cancel)")]
+    changed = sorted(set(action.before or {}) | set(action.after or {}))
+    head = f"{action.group or 'plan'} {body.get('type')}"
+    return [
+        (
+            "~",
+            f"{head}: {name} {_value((action.before or {}).get(name))}"
+            f" -> {_value((action.after or {}).get(name))}",
+        )
+        for name in changed
+    ]
+
+
+def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
+    """The body of one account's section: calls, blocked items, unmanaged items, error."""
+    lines: list[tuple[str, str]] = []
+    if account.error:
+        lines.append(("x", f"error: {account.error}"))
+    for item in account.blocked:
+        lines.append(("!", f"blocked ({item.reason_code}): {item.message}"))
+    suffix = "   (not sent: the account is blocked)" if account.status == "blocked" else ""
+    for action in account.actions:
+        lines.extend((sign, text + suffix) for sign, text in action_lines(action))
+    for item in account.unmanaged:
+        what = f"{item.group} {item.type}" if item.type else item.group
+        lines.append(("?", f"{what}: unmanaged, {item.detail}"))
+    return lines
+
+
+def account_heading(account: AccountPlan) -> tuple[str, str]:
+    """(sign, text) naming the account, its source and what will happen to it."""
+    name = f' "{account.name}"' if account.name else ""
+    where = f" ({account.source})" if account.source else ""
+    if account.status == "error":
+        return "x", f"{account.account_id}{name}{where}: could not be planned"
+    if account.status == "blocked":
+        return "!", f"{account.account_id}{name}{where}: blocked, nothing is sent to it"
+    if account.status == "in_sync":
+        return "=", f"{account.account_id}{name}{where}: in sync"
+    subscribing = any(a.op == "subscribe" for a in account.actions)
+    return ("+" if subscribing else "~"), f"{account.account_id}{name}{where}"
+
+
+def summary_line(plan: Plan) -> str:
+    """`Plan: 1 to subscribe, 3 to change, 2 add-ons to add, 0 to cancel; 1 blocked; 40 in sync.`"""
+    s = plan.summary()
+    ops = s["actions"]
+    line = (
+        f"Plan: {ops['subscribe']} to subscribe, "
+        f"{ops['update_base'] + ops['update_addon']} to change, "
+        f"{ops['add_addon']} add-ons to add, {ops['cancel_addon']} to cancel; "
+        f"{s['blocked']} blocked; "
+    )
+    if s["errors"]:
+        line += f"{s['errors']} could not be read; "
+    return line + f"{s['in_sync']} in sync."
+
+
+def shown_accounts(plan: Plan) -> list[AccountPlan]:
+    """Accounts worth a section: errors, blocked, changes, then in-sync ones with unmanaged."""
+    rank = {"error": 0, "blocked": 1, "changes": 2, "in_sync": 3}
+    chosen = [a for a in plan.accounts if a.status != "in_sync" or a.unmanaged]
+    return sorted(chosen, key=lambda a: (rank[a.status], a.account_id))
+
+
+def _paint(sign: str, text: str, colour: bool) -> str:
+    if not colour:
+        return text
+    return f"\x1b[{_COLOURS.get(sign, '0')}m{text}\x1b[0m"
+
+
+def render_text(plan: Plan, *, colour: bool = False) -> str:
+    """The whole plan as text, ending with the summary line and a newline."""
+    out: list[str] = []
+    accounts = shown_accounts(plan)
+    if any(a.status == "changes" for a in accounts):
+        out.append("zoomplans apply would send these calls, in this order, per account:")
+        out.append("")
+    for account in accounts:
+        sign, heading = account_heading(account)
+        out.append(_paint(sign, f"{sign} {heading}", colour))
+        out.extend(_paint(s, f"    {s} {t}", colour) for s, t in account_lines(account))
+        out.append("")
+    out.append(summary_line(plan))
+    return "\n".join(out) + "\n"
+
+
+def join_lines(lines: Iterable[tuple[str, str]]) -> str:
+    """Plain `sign text` lines, as the Markdown renderer puts them in a diff block."""
+    return "\n".join(f"{sign} {text}" for sign, text in lines)

@@ -70,8 +70,17 @@ class ApplySettings:
 
 
 def all_calls_visible(account: PlannedAccount, live: LivePlansDict) -> bool:
-    """Default convergence test: every call's change shows in the live plans."""
-    return all(verified(a.op, a.body, live) for a in account.actions)
+    """Default convergence test: every call's change shows in the live plans.
+
+    Only the last call touching a given plan counts (a later call may change the same entry).
+    """
+    last: dict[str, PlannedAction] = {}
+    for action in account.actions:
+        target = (
+            "plan_base" if action.op in ("subscribe", "update_base") else action.body.get("type")
+        )
+        last[str(target)] = action
+    return all(verified(a.op, a.body, live) for a in last.values())
 
 
 @dataclass(frozen=True)

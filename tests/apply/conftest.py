@@ -76,7 +76,7 @@ class FakeZoom:
     """ZoomClient's apply-facing calls over a dict of live plans."""
 
     def __init__(self, plans: dict[str, dict[str, Any]], *, journal_path: Path | None = None):
-        self.plans = copy.deepcopy(plans)
+        self.plans = {k: copy.deepcopy(v) for k, v in plans.items()}
         self.writes: list[tuple[str, str, dict[str, Any]]] = []
         self.reads: list[str] = []
         self.journal_path = journal_path

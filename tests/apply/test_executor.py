@@ -1,0 +1,295 @@
+"""The executor against a tiny in-memory Zoom: order, stops, parallelism, lost answers, recovery."""
+
+from __future__ import annotations
+
+import asyncio
+
+from reconciler.apply import ApplySettings, Executor
+from reconciler.journal import read_journal
+from reconciler.zoom.errors import BadRequest
+
+FAST = ApplySettings(parallelism=8, settle_reads=3, first_pause_s=0.001, verify_timeout_s=0.05)
+
+BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
+WEBINAR = {"type": "webinar500_monthly", "hosts": 3}
+
+
+def run(kit, zoom, journal, accounts, *, settings=FAST, history=None):
+    executor = Executor(
+        zoom,
+        journal,
+        history=history if history is not None else read_journal(journal.path),
+        fingerprint=kit.fingerprint,
+        settings=settings,
+    )
+    return asyncio.run(executor.run(accounts))
+
+
+def test_calls_of_one_account_go_in_plan_order_each_after_its_intent(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE}, journal_path=journal.path)
+    plan = kit.account(
+        "sub_a",
+        BASE,
+        kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 25}),
+        kit.action("sub_a", "add_addon", WEBINAR),
+        kit.action("sub_a", "update_addon", {"type": "webinar500_monthly", "hosts": 5}),
+    )
+    report = run(kit, zoom, journal, [plan])
+    assert [op for op, _, _ in zoom.writes] == ["update_base", "add_addon", "update_addon"]
+    # At the moment each call was made, the last journal line was that call's intent.
+    assert [(x["kind"], x["op"]) for x in zoom.journal_last_line_at_write] == [
+        ("intent", "update_base"),
+        ("intent", "add_addon"),
+        ("intent", "update_addon"),
+    ]
+    kinds = [(x["kind"], x["op"], x.get("result")) for x in kit.lines(journal.path)]
+    assert kinds == [
+        ("intent", "update_base", None),
+        ("outcome", "update_base", "ok"),
+        ("intent", "add_addon", None),
+        ("outcome", "add_addon", "ok"),
+        ("intent", "update_addon", None),
+        ("outcome", "update_addon", "ok"),
+    ]
+    assert report.accounts[0].state == "applied"
+    assert report.accounts[0].calls_made == 3
+    assert report.exit_code == 0
+    assert report.summary_line() == "Apply: 1 applied, 0 stale, 0 failed, 0 blocked."
+
+
+def test_first_failure_stops_that_account_only(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
+    zoom.reject[("sub_a", "add_addon")] = BadRequest(
+        "Invalid request", status=400, code=300, method="POST", path="/accounts/sub_a/plans/addons"
+    )
+    accounts = [
+        kit.account(
+            account_id,
+            BASE,
+            kit.action(account_id, "add_addon", WEBINAR),
+            kit.action(account_id, "update_base", {"type": "business_monthly", "hosts": 30}),
+        )
+        for account_id in ("sub_a", "sub_b")
+    ]
+    report = run(kit, zoom, journal, accounts)
+    assert ("update_base", "sub_a") not in [(op, acc) for op, acc, _ in zoom.writes]
+    assert [op for op, acc, _ in zoom.writes if acc == "sub_b"] == ["add_addon", "update_base"]
+    failed, applied = report.accounts
+    assert failed.state == "failed"
+    assert "Zoom code 300" in failed.reason
+    assert "1 later call(s) not sent" in failed.reason
+    assert applied.state == "applied"
+    assert report.exit_code == 1
+    outcome = [x for x in kit.lines(journal.path) if x["account_id"] == "sub_a"][-1]
+    assert (outcome["result"], outcome["http_status"], outcome["zoom_code"]) == ("failed", 400, 300)
+
+
+def test_accounts_run_in_parallel_up_to_the_limit(kit, open_journal) -> None:
+    live = {f"sub_{n}": BASE for n in range(6)}
+    for limit, expected in ((2, 2), (8, 6)):
+        journal = open_journal(f"j{limit}.jsonl")
+        zoom = kit.zoom(live)
+        zoom.delay_s = 0.05
+        accounts = [
+            kit.account(
+                a, BASE, kit.action(a, "update_base", {"type": "business_monthly", "hosts": 21})
+            )
+            for a in live
+        ]
+        settings = ApplySettings(parallelism=limit, first_pause_s=0.001, verify_timeout_s=0.05)
+        report = run(kit, zoom, journal, accounts, settings=settings)
+        assert zoom.max_active == expected
+        assert [r.account_id for r in report.accounts] == list(live)
+        assert report.count("applied") == 6
+
+
+def test_a_lost_answer_whose_change_is_visible_is_not_resent(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.lose_after_apply[("sub_a", "add_addon")] = 1
+    report = run(
+        kit, zoom, journal, [kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR))]
+    )
+    assert [op for op, _, _ in zoom.writes] == ["add_addon"]
+    assert report.accounts[0].state == "applied"
+    kinds = [(x["kind"], x.get("result")) for x in kit.lines(journal.path)]
+    assert kinds == [("intent", None), ("outcome", "ambiguous"), ("resolution", "resolved_present")]
+    assert read_journal(journal.path).unsettled == ()
+
+
+def test_a_lost_answer_whose_change_is_absent_is_sent_once_more(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.lose_before_apply[("sub_a", "add_addon")] = 1
+    report = run(
+        kit, zoom, journal, [kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR))]
+    )
+    assert [op for op, _, _ in zoom.writes] == ["add_addon", "add_addon"]
+    assert report.accounts[0].state == "applied"
+    lines = kit.lines(journal.path)
+    assert [(x["kind"], x.get("result")) for x in lines] == [
+        ("intent", None),
+        ("outcome", "ambiguous"),
+        ("resolution", "resolved_absent"),
+        ("intent", None),
+        ("outcome", "ok"),
+    ]
+    assert lines[3]["attempt"] == 2
+    assert lines[3]["retry_of"] == lines[0]["intent_id"]
+
+
+def test_a_call_is_never_sent_a_third_time(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.lose_before_apply[("sub_a", "subscribe")] = 5
+    body = {
+        "contact": {"email": "a@b.example"},
+        "plan_base": {"type": "business_monthly", "hosts": 10},
+    }
+    unsubscribed: dict = {}
+    zoom.plans["sub_a"] = {}
+    report = run(
+        kit,
+        zoom,
+        journal,
+        [kit.account("sub_a", unsubscribed, kit.action("sub_a", "subscribe", body))],
+    )
+    assert len(zoom.writes) == 2
+    assert report.accounts[0].state == "failed"
+    assert "sent twice" in report.accounts[0].reason
+
+
+def test_a_changed_account_is_stale_and_gets_nothing(kit, open_journal) -> None:
+    journal = open_journal()
+    moved = {"plan_base": {**BASE["plan_base"], "hosts": 22}}
+    zoom = kit.zoom({"sub_a": moved, "sub_b": BASE})
+    accounts = [
+        kit.account(
+            a, BASE, kit.action(a, "update_base", {"type": "business_monthly", "hosts": 25})
+        )
+        for a in ("sub_a", "sub_b")
+    ]
+    report = run(kit, zoom, journal, accounts)
+    assert [acc for _, acc, _ in zoom.writes] == ["sub_b"]
+    stale, applied = report.accounts
+    assert stale.state == "stale"
+    assert "zoomplans plan" in stale.reason
+    assert applied.state == "applied"
+    assert report.exit_code == 1
+    assert report.summary_line() == "Apply: 1 applied, 1 stale, 0 failed, 0 blocked."
+
+
+def test_blocked_and_errored_accounts_get_nothing(kit, open_journal) -> None:
+    from reconciler.plan import AccountPlan, BlockedItem
+
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
+    blocked = AccountPlan(
+        account_id="sub_a",
+        source=None,
+        status="blocked",
+        live_sha256=kit.fingerprint(BASE),
+        actions=(kit.action("sub_a", "add_addon", WEBINAR),),
+        blocked=(BlockedItem("base_type_change", "the base plan type cannot change"),),
+    )
+    errored = AccountPlan("sub_b", None, "error", None, error="sub_b: account does not exist")
+    report = run(kit, zoom, journal, [blocked, errored])
+    assert zoom.writes == []
+    assert zoom.reads == []
+    assert [(r.state, r.reason) for r in report.accounts] == [
+        ("blocked", "the base plan type cannot change"),
+        ("failed", "sub_b: account does not exist; nothing sent"),
+    ]
+    assert report.exit_code == 1
+
+
+def test_an_earlier_crash_whose_change_is_visible_is_settled_before_writing(
+    kit, open_journal
+) -> None:
+    crashed = open_journal(run_id="crashed")
+    crashed.intent(
+        account_id="sub_a",
+        op="add_addon",
+        method="POST",
+        path="/accounts/sub_a/plans/addons",
+        body=WEBINAR,
+    )
+    now = {**BASE, "plan_webinar": [{**WEBINAR, "status": "active"}]}
+    zoom = kit.zoom({"sub_a": now})
+    journal = open_journal(run_id="next")
+    plan = kit.account(
+        "sub_a", now, kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 30})
+    )
+    report = run(kit, zoom, journal, [plan])
+    assert [op for op, _, _ in zoom.writes] == ["update_base"]
+    resolution = [x for x in kit.lines(journal.path) if x["kind"] == "resolution"]
+    assert [(x["result"], x["run_id"], x["intent_run_id"]) for x in resolution] == [
+        ("resolved_present", "next", "crashed")
+    ]
+    assert report.accounts[0].state == "applied"
+    assert read_journal(journal.path).unsettled == ()
+
+
+def test_an_earlier_crash_whose_change_is_absent_lets_the_call_go(kit, open_journal) -> None:
+    crashed = open_journal(run_id="crashed")
+    crashed.intent(
+        account_id="sub_a",
+        op="add_addon",
+        method="POST",
+        path="/accounts/sub_a/plans/addons",
+        body=WEBINAR,
+    )
+    zoom = kit.zoom({"sub_a": BASE})
+    journal = open_journal(run_id="next")
+    report = run(
+        kit, zoom, journal, [kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR))]
+    )
+    assert [op for op, _, _ in zoom.writes] == ["add_addon"]
+    assert len(zoom.reads) >= 1 + FAST.settle_reads  # re-read before writing, then settled
+    results = [x.get("result") for x in kit.lines(journal.path) if x["kind"] != "intent"]
+    assert results[0] == "resolved_absent"
+    assert report.accounts[0].state == "applied"
+
+
+def test_an_in_sync_account_with_an_unsettled_call_is_still_settled(kit, open_journal) -> None:
+    crashed = open_journal(run_id="crashed")
+    crashed.intent(
+        account_id="sub_a", op="update_base", method="PUT", path="/accounts/sub_a/plans/base",
+        body={"type": "business_monthly", "hosts": 20},
+    )  # fmt: skip
+    zoom = kit.zoom({"sub_a": BASE})
+    journal = open_journal(run_id="next")
+    report = run(kit, zoom, journal, [kit.account("sub_a", BASE, status="in_sync")])
+    assert zoom.writes == []
+    assert report.accounts[0].state == "in_sync"
+    assert read_journal(journal.path).unsettled == ()
+
+
+def test_changes_not_yet_visible_are_reported_as_such(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.stale_reads["sub_a"] = 1000  # every read after the write still shows the old plans
+    zoom.snapshot["sub_a"] = BASE
+    plan = kit.account(
+        "sub_a", BASE, kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 25})
+    )
+    report = run(kit, zoom, journal, [plan])
+    assert report.accounts[0].state == "applied_not_visible"
+    assert report.exit_code == 0
+    assert "not yet visible" in report.accounts[0].line()
+
+
+def test_eventual_consistency_is_waited_for(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.snapshot["sub_a"] = BASE
+    zoom.stale_reads["sub_a"] = 3  # the compare-and-swap read, then two stale verification reads
+    plan = kit.account(
+        "sub_a", BASE, kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 25})
+    )
+    settings = ApplySettings(first_pause_s=0.001, verify_timeout_s=2.0)
+    report = run(kit, zoom, journal, [plan], settings=settings)
+    assert report.accounts[0].state == "applied"
+    assert len(zoom.reads) == 4

@@ -1,14 +1,66 @@
-"""`zoomplans validate` (placeholder until its issue lands)."""
+"""`zoomplans validate`: check desired-state files offline, every problem at once.
+
+Text output is one `file:line:column: severity: message` line per problem (the format editors and
+CI annotators understand), then one summary line; JSON output is the list of problems only, so a
+script can consume it without parsing prose. Exit 0 when valid, 1 when not (SPEC section 4).
+"""
 
 from __future__ import annotations
 
+import json
+
 import click
 
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import verbose_option
+from reconciler.desired import DesiredState, load_desired
+
+DEFAULT_PATH = "accounts/"
+
+
+def summary_line(paths: tuple[str, ...], state: DesiredState, files: int) -> str:
+    """`examples/accounts: 7 accounts in 6 files, valid (1 warning)`."""
+    where = ", ".join(p.rstrip("/") or p for p in paths)
+    accounts = len(state.accounts)
+    errors, warnings = len(state.errors), len(state.warnings)
+    counts = []
+    if errors:
+        counts.append(_plural(errors, "error"))
+    if warnings:
+        counts.append(_plural(warnings, "warning"))
+    verdict = "valid" if state.ok else "invalid"
+    tail = f" ({', '.join(counts)})" if counts else ""
+    return f"{where}: {_plural(accounts, 'account')} in {_plural(files, 'file')}, {verdict}{tail}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 @click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (unknown plan types, YAML 1.1 look-alikes) as errors.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem and a summary; json: a list of problems.",
+)
 @verbose_option
-def validate_command() -> None:
-    """Not built yet."""
-    raise click.ClickException("'validate' is not built yet")
+def validate_command(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
+    """Check desired-state files offline (default PATH: accounts/)."""
+    chosen = paths or (DEFAULT_PATH,)
+    state = load_desired(list(chosen), strict=strict)
+    if output_format == "json":
+        click.echo(json.dumps([p.to_json() for p in state.problems], indent=2))
+    else:
+        for problem in state.problems:
+            click.echo(str(problem))
+        click.echo(summary_line(chosen, state, len(state.files)))
+    raise click.exceptions.Exit(EXIT_OK if state.ok else EXIT_ERROR)

@@ -53,6 +53,8 @@ class DesiredState:
 
     accounts: Sequence[DesiredAccount]
     problems: Sequence[Problem]
+    #: The account files read (templates named by `extends` are not counted), in load order.
+    files: Sequence[str] = ()
 
     @property
     def errors(self) -> list[Problem]:

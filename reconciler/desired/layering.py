@@ -1,0 +1,255 @@
+"""`extends:` layering: shared templates under an account, the account file winning.
+
+A template is a partial document (plans, labels, contact, name; never account_id) named by a path
+relative to the file that names it; templates may extend other templates. Mappings merge key by
+key and add-on lists merge by `type`, so a template can say "every EMEA account has webinar500"
+and an account can raise its hosts without repeating the rest. Cycles and missing targets are
+reported at the `extends` line that causes them. Every value keeps the file:line it came from,
+so rules that run after layering still point at the right file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconciler.desired.problems import Problem
+from reconciler.desired.reader import DataPath, Document, Location, ReadResult
+from reconciler.desired.schema import schema_problems
+
+MAX_CHAIN = 16
+LAYERED_KEYS = ("name", "labels", "contact", "plans")
+#: Lists of add-ons that merge entry by entry, matched on `type`.
+LIST_PATHS: frozenset[DataPath] = frozenset(
+    {
+        ("plans", "plan_large_meeting"),
+        ("plans", "plan_webinar"),
+        ("plans", "plan_zoom_events"),
+        ("plans", "plan_phone", "plan_calling"),
+        ("plans", "plan_phone", "plan_number"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Layered:
+    """Document data after layering, with the location of every value across all files."""
+
+    data: dict[str, Any]
+    values: dict[DataPath, Location]
+    files: tuple[str, ...] = ()
+
+    def at(self, path: DataPath) -> Location | None:
+        for cut in range(len(path), -1, -1):
+            found = self.values.get(path[:cut])
+            if found is not None:
+                return found
+        return None
+
+
+@dataclass
+class _Template:
+    """One template file, checked once however many accounts extend it."""
+
+    layered: Layered | None
+    problems: list[Problem] = field(default_factory=list)
+    ok: bool = True
+
+
+Reader = Callable[[Path, str], ReadResult]
+
+
+class Layering:
+    """Resolves `extends` chains; caches each template file by its real path."""
+
+    def __init__(self, read: Reader) -> None:
+        self._read = read
+        self._templates: dict[str, _Template] = {}
+
+    @property
+    def template_files(self) -> set[str]:
+        """Real paths of every file used as a template so far."""
+        return set(self._templates)
+
+    def problems(self) -> list[Problem]:
+        return [p for template in self._templates.values() for p in template.problems]
+
+    def resolve(self, document: Document) -> tuple[Layered, list[Problem], bool]:
+        """`document` layered over its chain; problems at its own `extends` line; chain ok?"""
+        own = Layered(_as_dict(document.data), dict(document.values), (document.file,))
+        stack = [os.path.realpath(document.file)]
+        return self._layer(document, own, stack)
+
+    def _layer(
+        self, document: Document, own: Layered, stack: list[str]
+    ) -> tuple[Layered, list[Problem], bool]:
+        target = own.data.get("extends")
+        if not isinstance(target, str) or not target:
+            return own, [], True
+        at = document.at(("extends",))
+        display = os.path.normpath(os.path.join(os.path.dirname(document.file), target))
+        real = os.path.realpath(display)
+        if real in stack:
+            chain = " -> ".join([*(os.path.basename(s) for s in stack), os.path.basename(real)])
+            return own, [_error(at, f"extends cycle: {chain}")], False
+        if len(stack) >= MAX_CHAIN:
+            return own, [_error(at, f"extends chain longer than {MAX_CHAIN} files")], False
+        if not os.path.isfile(display):
+            return own, [_error(at, f"extends target not found: {display}")], False
+        template = self._template(display, real, stack)
+        if template.layered is None:
+            note = f"extends target {display} has errors (see above)"
+            return own, [_error(at, note)], False
+        merged = merge(template.layered, own)
+        return merged, [], template.ok
+
+    def _template(self, display: str, real: str, stack: list[str]) -> _Template:
+        cached = self._templates.get(real)
+        if cached is not None:
+            return cached
+        self._templates[real] = placeholder = _Template(None)
+        result = self._read(Path(display), display)
+        problems = list(result.problems)
+        if len(result.documents) > 1:
+            second = result.documents[1]
+            problems.append(
+                _error(
+                    Location(second.file, second.line, 1),
+                    "a template file named by extends must hold exactly one document",
+                )
+            )
+        if not result.documents:
+            placeholder.problems = problems
+            placeholder.ok = False
+            return placeholder
+        document = result.documents[0]
+        problems.extend(schema_problems(document, template=True))
+        own = Layered(_as_dict(document.data), dict(document.values), (document.file,))
+        layered, chain_problems, chain_ok = self._layer(document, own, [*stack, real])
+        problems.extend(chain_problems)
+        placeholder.layered = layered
+        placeholder.problems = problems
+        placeholder.ok = chain_ok and not any(p.severity == "error" for p in problems)
+        return placeholder
+
+
+def merge(base: Layered, over: Layered) -> Layered:
+    """`over` layered on `base`: the nearer file wins key by key; add-on lists merge by type."""
+    data: dict[str, Any] = {}
+    values: dict[DataPath, Location] = {}
+    for key in over.data:
+        if key not in LAYERED_KEYS:
+            data[key] = over.data[key]
+            _copy(over.values, (key,), (key,), values)
+    for key in LAYERED_KEYS:
+        if key in base.data and key in over.data:
+            data[key] = _merge(base, over, (key,), (key,), (key,), values)
+        elif key in over.data:
+            data[key] = over.data[key]
+            _copy(over.values, (key,), (key,), values)
+        elif key in base.data:
+            data[key] = base.data[key]
+            _copy(base.values, (key,), (key,), values)
+    values.setdefault((), over.values.get((), Location(over.files[0], 1, 1)))
+    return Layered(data, values, (*base.files, *over.files))
+
+
+def _merge(
+    base: Layered,
+    over: Layered,
+    base_path: DataPath,
+    over_path: DataPath,
+    out_path: DataPath,
+    values: dict[DataPath, Location],
+) -> Any:
+    base_value = _get(base.data, base_path)
+    over_value = _get(over.data, over_path)
+    if isinstance(base_value, dict) and isinstance(over_value, dict):
+        _copy(over.values, over_path, out_path, values, deep=False)
+        result: dict[str, Any] = {}
+        for key in base_value:
+            if key not in over_value:
+                result[key] = base_value[key]
+                _copy(base.values, (*base_path, key), (*out_path, key), values)
+        for key in over_value:
+            if key in base_value:
+                sub_base, sub_over, sub_out = (*base_path, key), (*over_path, key), (*out_path, key)
+                result[key] = _merge(base, over, sub_base, sub_over, sub_out, values)
+            else:
+                result[key] = over_value[key]
+                _copy(over.values, (*over_path, key), (*out_path, key), values)
+        return result
+    if out_path in LIST_PATHS and isinstance(base_value, list) and isinstance(over_value, list):
+        return _merge_by_type(base, over, base_path, over_path, out_path, values)
+    _copy(over.values, over_path, out_path, values)
+    return over_value
+
+
+def _merge_by_type(
+    base: Layered,
+    over: Layered,
+    base_path: DataPath,
+    over_path: DataPath,
+    out_path: DataPath,
+    values: dict[DataPath, Location],
+) -> list[Any]:
+    base_list: list[Any] = _get(base.data, base_path)
+    over_list: list[Any] = _get(over.data, over_path)
+    _copy(over.values, over_path, out_path, values, deep=False)
+    result: list[Any] = []
+    sources: list[tuple[Layered, DataPath]] = []
+    by_type: dict[str, int] = {}
+    for index, entry in enumerate(base_list):
+        if isinstance(entry, dict) and isinstance(entry.get("type"), str):
+            by_type.setdefault(entry["type"], len(result))
+        result.append(entry)
+        sources.append((base, (*base_path, index)))
+    overridden: set[int] = set()
+    for index, entry in enumerate(over_list):
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        slot = by_type.get(kind) if isinstance(kind, str) else None
+        if slot is not None and slot not in overridden:
+            overridden.add(slot)
+            base_entry_path = sources[slot][1]
+            result[slot] = _merge(
+                base, over, base_entry_path, (*over_path, index), (*out_path, slot), values
+            )
+            sources[slot] = (over, (*over_path, index))
+            continue
+        result.append(entry)
+        sources.append((over, (*over_path, index)))
+    for slot, (layer, path) in enumerate(sources):
+        if slot not in overridden:
+            _copy(layer.values, path, (*out_path, slot), values)
+    return result
+
+
+def _copy(
+    source: dict[DataPath, Location],
+    from_path: DataPath,
+    to_path: DataPath,
+    into: dict[DataPath, Location],
+    *,
+    deep: bool = True,
+) -> None:
+    size = len(from_path)
+    for path, location in source.items():
+        if path[:size] == from_path and (deep or len(path) == size):
+            into[(*to_path, *path[size:])] = location
+
+
+def _get(data: Any, path: DataPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _as_dict(data: Any) -> dict[str, Any]:
+    return data if isinstance(data, dict) else {}
+
+
+def _error(at: Location, message: str) -> Problem:
+    return Problem(at.file, at.line, at.column, "error", message)

@@ -1,0 +1,176 @@
+"""`load_desired`: files and folders in, a `DesiredState` out, every problem located, never a raise.
+
+Order of work: find the files; read each once (reader.py); resolve every `extends` chain, which
+tells us which files are templates; check each account document against the schema, layer it,
+run the rules; finally look for the same account_id declared twice. An account with any error
+in its own document or its template chain is left out of `accounts`, so a planner can never act
+on half-understood input even if a caller forgets to check `ok`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reconciler.desired.layering import Layered, Layering
+from reconciler.desired.model import DesiredAccount, DesiredState, SourceMark
+from reconciler.desired.problems import Problem
+from reconciler.desired.reader import READ_ONLY_DATE_KEYS, ReadResult, read_file
+from reconciler.desired.rules import account_problems
+from reconciler.desired.schema import schema_problems
+
+YAML_SUFFIXES = (".yaml", ".yml")
+#: Zoom's read-only fields: accepted so a GET answer can be pasted, never part of desired state.
+READ_ONLY_KEYS = READ_ONLY_DATE_KEYS | {"status", "plan_recording_status"}
+
+
+class _FileCache:
+    """Each file is read once, whether it is named on the command line or by `extends`."""
+
+    def __init__(self) -> None:
+        self._results: dict[str, ReadResult] = {}
+
+    def read(self, path: Path, display: str) -> ReadResult:
+        real = os.path.realpath(path)
+        if real not in self._results:
+            self._results[real] = read_file(path, display)
+        return self._results[real]
+
+
+def find_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """The files to load, in a stable order; folders are searched recursively for YAML."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        display = str(given)
+        if path.is_dir():
+            inside = sorted(_yaml_files_in(path))
+            if not inside:
+                problems.append(
+                    Problem(display, 1, 1, "warning", "no *.yaml or *.yml files in this folder")
+                )
+            candidates = [(file, str(file)) for file in inside]
+        elif path.exists():
+            candidates = [(path, display)]
+        else:
+            problems.append(Problem(display, 1, 1, "error", "no such file or folder"))
+            continue
+        for file, shown in candidates:
+            real = os.path.realpath(file)
+            if real not in seen:
+                seen.add(real)
+                found.append((file, shown))
+    return found, problems
+
+
+def _yaml_files_in(folder: Path) -> list[Path]:
+    files: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(Path(root) / n for n in names if n.endswith(YAML_SUFFIXES))
+    return files
+
+
+def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> DesiredState:
+    """Load and check every desired-state document under `paths`.
+
+    With `strict`, warnings (unknown plan types, YAML 1.1 look-alikes) count as errors, as
+    `validate --strict` promises. Accounts with errors are left out of the result.
+    """
+    files, problems = find_files(paths)
+    cache = _FileCache()
+    layering = Layering(cache.read)
+    read = [(display, cache.read(path, display)) for path, display in files]
+
+    resolved: dict[int, tuple[Layered, list[Problem], bool]] = {}
+    for _display, result in read:
+        for document in result.documents:
+            resolved[id(document)] = layering.resolve(document)
+    templates = layering.template_files
+
+    accounts: list[DesiredAccount] = []
+    account_files: list[str] = []
+    declared: dict[str, SourceMark] = {}
+    twice: set[str] = set()  # declared more than once: ambiguous, so none of them is kept
+    for display, result in read:
+        if os.path.realpath(display) in templates:
+            continue  # checked once, as a template, by the layering
+        account_files.append(display)
+        problems.extend(result.problems)
+        file_ok = not any(p.severity == "error" for p in result.problems)
+        for document in result.documents:
+            layered, chain_problems, chain_ok = resolved[id(document)]
+            found = schema_problems(document) + chain_problems
+            found.extend(account_problems(layered, strict=strict))
+            account_id = (
+                document.data.get("account_id") if isinstance(document.data, dict) else None
+            )
+            mark = SourceMark(document.file, document.line)
+            if isinstance(account_id, str) and account_id:
+                if account_id in declared:
+                    at = document.at(("account_id",))
+                    found.append(
+                        Problem(
+                            at.file,
+                            at.line,
+                            at.column,
+                            "error",
+                            f"account_id '{account_id}' is also declared at "
+                            f"{declared[account_id]}; each account must be declared once",
+                        )
+                    )
+                    twice.add(account_id)
+                else:
+                    declared[account_id] = mark
+            problems.extend(found)
+            errors = [p for p in found if p.severity == "error" or strict]
+            if file_ok and chain_ok and not errors and isinstance(account_id, str):
+                accounts.append(_account(account_id, mark, layered))
+    problems.extend(layering.problems())
+    if strict:
+        problems = [_as_error(p) for p in problems]
+    accounts = [a for a in accounts if a.account_id not in twice]
+    return DesiredState(
+        accounts=accounts,
+        problems=_ordered(problems, [d for d, _ in read]),
+        files=tuple(account_files),
+    )
+
+
+def _account(account_id: str, mark: SourceMark, layered: Layered) -> DesiredAccount:
+    data = layered.data
+    name = data.get("name")
+    labels = data.get("labels") or {}
+    contact = data.get("contact")
+    return DesiredAccount(
+        account_id=account_id,
+        source=mark,
+        plans=_without_read_only(data.get("plans") or {}),
+        name=name if isinstance(name, str) else None,
+        labels=dict(labels),
+        contact=dict(contact) if isinstance(contact, dict) else None,
+    )
+
+
+def _without_read_only(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_read_only(v) for k, v in value.items() if k not in READ_ONLY_KEYS}
+    if isinstance(value, list):
+        return [_without_read_only(v) for v in value]
+    return value
+
+
+def _as_error(problem: Problem) -> Problem:
+    if problem.severity == "error":
+        return problem
+    return Problem(problem.file, problem.line, problem.column, "error", problem.message)
+
+
+def _ordered(problems: list[Problem], file_order: list[str]) -> list[Problem]:
+    rank = {name: index for index, name in enumerate(file_order)}
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (rank.get(p.file, len(rank)), p.file, p.line, p.column))

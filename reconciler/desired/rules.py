@@ -1,0 +1,106 @@
+"""Rules the schema cannot say: plan types against the catalogue, host ranges, duplicate add-ons.
+
+They run on an account after `extends` layering, because that is what Zoom will be asked for:
+a duplicate add-on or an out-of-range base plan may only appear once a template is merged in.
+Every rule reads the data defensively (the schema may already have rejected its shape) and
+reports nothing about parts it cannot understand, so one typo gives one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.desired import catalogue
+from reconciler.desired.layering import Layered
+from reconciler.desired.problems import Problem, Severity
+from reconciler.desired.reader import DataPath, Location
+from reconciler.desired.schema import where
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One plan entry of an account: its group, its type and where the entry is in the data."""
+
+    group: str
+    plan_type: str
+    path: DataPath
+    entry: dict[str, Any] | None
+
+
+def plan_entries(plans: object) -> Iterator[PlanEntry]:
+    """Every entry with a text `type`, in file order, with its catalogue group name."""
+    if not isinstance(plans, dict):
+        return
+    root: DataPath = ("plans",)
+    for group in catalogue.GROUPS:
+        parts = group.split(".")
+        value: object = plans
+        for part in parts:
+            value = value.get(part) if isinstance(value, dict) else None
+        path = (*root, *parts)
+        if group == catalogue.RECORDING and isinstance(value, str):
+            yield PlanEntry(group, value, path, None)
+        elif group in catalogue.LIST_GROUPS and isinstance(value, list):
+            for index, entry in enumerate(value):
+                if isinstance(entry, dict) and isinstance(entry.get("type"), str):
+                    yield PlanEntry(group, entry["type"], (*path, index), entry)
+        elif isinstance(value, dict) and isinstance(value.get("type"), str):
+            yield PlanEntry(group, value["type"], path, value)
+
+
+def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]:
+    """Catalogue, wrong-group, base host range and duplicate add-on checks for one account."""
+    problems: list[Problem] = []
+    seen: dict[str, PlanEntry] = {}
+
+    def report(path: DataPath, message: str, severity: Severity = "error") -> None:
+        at = account.at(path) or Location(account.files[-1], 1, 1)
+        problems.append(Problem(at.file, at.line, at.column, severity, message))
+
+    for item in plan_entries(account.data.get("plans")):
+        type_path = item.path if item.entry is None else (*item.path, "type")
+        group = catalogue.group_of(item.plan_type)
+        if not catalogue.is_known(item.plan_type):
+            severity: Severity = "error" if strict else "warning"
+            if group is None:
+                note = "Zoom adds codes: check the spelling"
+            else:
+                note = f"treated as a {group} type by its prefix"
+            report(type_path, f"unknown plan type '{item.plan_type}' ({note})", severity)
+        if group is not None and group != item.group:
+            report(
+                type_path,
+                f"'{item.plan_type}' is a {group} type; it cannot go under {item.group}",
+            )
+        if item.group == catalogue.BASE and item.entry is not None:
+            _check_base_hosts(item, report)
+        if item.group != catalogue.BASE:
+            first = seen.get(item.plan_type)
+            if first is not None:
+                at = account.at(first.path)
+                also = f"{at.file}:{at.line}" if at else where(first.path)
+                report(
+                    item.path,
+                    f"add-on '{item.plan_type}' appears twice in this account (also at {also}); "
+                    "keep one entry",
+                )
+            else:
+                seen[item.plan_type] = item
+    return problems
+
+
+def _check_base_hosts(item: PlanEntry, report: Any) -> None:
+    hosts = item.entry.get("hosts") if item.entry is not None else None
+    family = catalogue.base_family(item.plan_type)
+    if family is None or not isinstance(hosts, int) or isinstance(hosts, bool):
+        return
+    if not 1 <= hosts <= 9999:  # the schema has already said so
+        return
+    if not family.min_hosts <= hosts <= family.max_hosts:
+        report(
+            (*item.path, "hosts"),
+            f"{family.name} base plans ({item.plan_type}) take {family.min_hosts} to "
+            f"{family.max_hosts} hosts, not {hosts}",
+        )

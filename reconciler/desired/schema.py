@@ -1,0 +1,212 @@
+"""Check a document against schemas/account.schema.json and say what is wrong, where, in words.
+
+The schema is the one published for editors, so the loader and the editor never disagree. Its
+raw jsonschema messages (`3.5 is not of type 'integer'`) are rewritten into sentences that name
+the field, and each is placed at the line of the offending key or value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+
+from reconciler.desired.problems import Problem
+from reconciler.desired.reader import DataPath, Document, Location
+
+SCHEMA_FILE = "account.schema.json"
+_REQUIRED = re.compile(r"^'(.+)' is a required property")
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "string": "text",
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+class SchemaUnavailable(RuntimeError):
+    """The packaged schema is missing or broken: an installation problem, not a user one."""
+
+
+@cache
+def account_schema() -> dict[str, Any]:
+    """The document schema, loaded once from the package (reconciler/schemas is a symlink)."""
+    try:
+        text = (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
+        schema: dict[str, Any] = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise SchemaUnavailable(f"cannot load the packaged {SCHEMA_FILE}: {exc}") from exc
+    return schema
+
+
+def _is_whole_number(_checker: object, instance: object) -> bool:
+    # Draft 2020-12 calls 3.0 an integer; a host count written 3.0 is a typo we want to see.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
+)
+
+
+@cache
+def _validator(template: bool) -> Any:
+    schema = account_schema()
+    if template:
+        schema = {
+            "$schema": schema["$schema"],
+            "$defs": schema["$defs"],
+            "$ref": "#/$defs/template",
+        }
+    return _StrictValidator(schema)
+
+
+def schema_problems(document: Document, *, template: bool = False) -> list[Problem]:
+    """Every schema violation of `document` (an account, or a template named by `extends`)."""
+    errors = sorted(_validator(template).iter_errors(document.data), key=_error_order)
+    problems: list[Problem] = []
+    for error in errors:
+        for location, message in _explain(error, document, template):
+            problems.append(
+                Problem(location.file, location.line, location.column, "error", message)
+            )
+    return problems
+
+
+def _error_order(error: ValidationError) -> tuple[str, str]:
+    return (json.dumps(list(error.absolute_path), default=str), error.message)
+
+
+def where(path: DataPath) -> str:
+    """`plans.plan_webinar[0].hosts`: a path the way the user reads the file."""
+    if not path:
+        return "the document"
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def describe(value: object) -> str:
+    """A value as a sentence fragment: `the text 'ten'`, `nothing`, `the decimal 2.5`."""
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, float):
+        return f"the decimal {value}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _explain(
+    error: ValidationError, document: Document, template: bool
+) -> Iterator[tuple[Location, str]]:
+    path: DataPath = tuple(error.absolute_path)
+    name = where(path)
+    here = document.at(path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "additionalProperties" and isinstance(value, Mapping):
+        allowed = list(error.schema.get("properties", {}))
+        for key in value:
+            if key not in allowed:
+                yield document.key_at((*path, key)), _unknown_key(key, path, allowed, template)
+    elif keyword == "required":
+        match = _REQUIRED.match(error.message)
+        missing = match.group(1) if match else error.message
+        if "else" in error.schema_path:
+            yield here, f"{name} needs '{missing}' (only a `state: cancelled` entry may omit it)"
+        elif missing == "account_id" and not path:
+            yield (
+                here,
+                (
+                    "the document is missing the required key 'account_id' (a template is checked "
+                    "through the accounts that extend it: validate them together)"
+                ),
+            )
+        else:
+            yield here, f"{name} is missing the required key '{missing}'"
+    elif keyword == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+        if not path:
+            yield (
+                here,
+                f"a document must be a mapping (account_id, plans...), not {describe(value)}",
+            )
+        else:
+            yield here, f"{name} must be {words}, not {describe(value)}"
+    elif keyword in ("minimum", "maximum"):
+        low, high = _bounds(error.schema)
+        yield here, f"{name} must be between {low} and {high}, got {value}"
+    elif keyword == "enum":
+        yield here, _enum_message(path, name, value)
+    elif keyword == "pattern":
+        yield here, _pattern_message(path, name, value)
+    elif keyword == "minLength":
+        yield here, f"{name} must not be empty"
+    elif keyword == "uniqueItems":
+        yield here, f"{name} lists the same country twice"
+    else:
+        yield here, f"{name}: {error.message}"
+
+
+def _bounds(schema: Mapping[str, Any]) -> tuple[object, object]:
+    return schema.get("minimum", "-"), schema.get("maximum", "-")
+
+
+def _unknown_key(key: str, path: DataPath, allowed: list[str], template: bool) -> str:
+    if key == "account_id" and template:
+        return "a template named by `extends` must not set account_id (it is shared by accounts)"
+    if key == "state" and path == ("plans", "plan_base"):
+        return (
+            "state is allowed only on add-ons: the base plan cannot be cancelled from a file "
+            "(cancel it in Zoom's console)"
+        )
+    if key == "status" and path and path[0] == "plans":
+        return "status is Zoom's read-only field; to cancel an add-on write `state: cancelled`"
+    hint = difflib.get_close_matches(key, allowed, n=1)
+    suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
+    return f"unknown key '{key}' in {where(path)}{suggestion}"
+
+
+def _enum_message(path: DataPath, name: str, value: object) -> str:
+    last = path[-1] if path else ""
+    if last in ("status", "plan_recording_status"):
+        return (
+            f"{name} is Zoom's read-only status ({describe(value)}); a desired file may only "
+            "paste `active`. To cancel an add-on, write `state: cancelled` on it instead"
+        )
+    return f"{name} must be 'cancelled' (the only state a file can ask for), got {describe(value)}"
+
+
+def _pattern_message(path: DataPath, name: str, value: object) -> str:
+    last = path[-1] if path else ""
+    if last in ("tollfree_countries", "premium_countries", "callout_countries"):
+        return f"{name} must be two-letter country codes separated by commas, got {value!r}"
+    if last == "country" or (len(path) >= 2 and isinstance(last, int)):
+        return f"{name} must be a two-letter country code in capitals (like US), got {value!r}"
+    if last == "account_id":
+        return f"account_id may contain only letters, digits, _ and -, got {value!r}"
+    if last == "email":
+        return f"{name} is not an email address: {value!r}"
+    if (path and path[0] == "labels") or last == "labels":
+        return f"label key {value!r} may contain only letters, digits, _ . and -"
+    return f"{name}: {value!r} is not a plan type code (letters, digits and _ only)"

@@ -1,0 +1,113 @@
+"""Turn a GET /plans answer into the desired `plans:` that plans back to "in sync".
+
+The live answer is read through `reconciler.normalise`, the same reading the planner applies to
+both sides of its diff. The desired shape is then rebuilt from that normalised value, so what
+import writes is, by construction, what the planner sees as equal to the live state: dates,
+invoice fields and status are gone, cancelled and expired entries are absent, unset fields
+(`""`, `0`) are left out and therefore unmanaged. Countries are written as lists.
+
+What a desired file has no place for is left out and named: plan groups this tool does not know
+(the schema rejects them; `plan` reports them as unmanaged), and a second active entry in a
+group where an account holds one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler import normalise
+from reconciler.importing.document import ImportedAccount
+
+#: Fields a desired entry may carry, per group (anything else Zoom sends is not ours to set).
+_ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
+    "plan_base": ("type", "hosts"),
+    "plan_audio": (
+        "type",
+        "tollfree_countries",
+        "premium_countries",
+        "callout_countries",
+        "ddi_numbers",
+    ),
+    normalise.PHONE_BASE: ("type", "callout_countries"),
+    normalise.RECORDING: ("type",),
+}
+_HOSTED_FIELDS = ("type", "hosts")
+#: Order of groups in the written file: base first, then add-ons as Zoom's notes list them.
+_GROUP_ORDER = ("plan_base", *normalise.ADDON_GROUPS)
+
+
+class UnreadablePlans(Exception):
+    """Zoom's answer has a shape no reading of the API explains; the account is not written."""
+
+    def __init__(self, account_id: str, reason: str) -> None:
+        super().__init__(f"{account_id}: Zoom's plans answer cannot be read: {reason}")
+        self.account_id = account_id
+        self.reason = reason
+
+
+def _entry(group: str, fields: Mapping[str, Any], left_out: list[str]) -> dict[str, Any]:
+    allowed = _ENTRY_FIELDS.get(group, _HOSTED_FIELDS)
+    kept = {key: fields[key] for key in allowed if key in fields}
+    extra = sorted(key for key in fields if key not in allowed)
+    if extra:
+        left_out.append(f"{group} {fields['type']}: field(s) {', '.join(extra)}")
+    return kept
+
+
+def desired_plans(
+    account_id: str, raw: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], bool, list[str]]:
+    """(plans in the desired shape, subscribed?, what was left out) for one GET /plans answer.
+
+    An account without an active base plan is unsubscribed (SPEC section 6): nothing is written
+    for it, not even active add-ons, because the planner plans such an account as a subscribe.
+    """
+    try:
+        live = normalise.normalise_plans(raw)
+    except normalise.PlanShapeError as exc:
+        raise UnreadablePlans(account_id, str(exc)) from exc
+    left_out = [f"plan group {group}" for group in sorted(live.unknown)]
+    if live.base is None:
+        for group, plan_type in sorted(live.addons):
+            left_out.append(f"{group} {plan_type}: active add-on without an active base plan")
+        return {}, False, left_out
+
+    groups: dict[str, Any] = {"plan_base": _entry("plan_base", live.base, left_out)}
+    for (group, _plan_type), fields in sorted(live.addons.items()):
+        entry = _entry(group, fields, left_out)
+        if group == normalise.RECORDING:
+            value: Any = entry["type"]
+        else:
+            value = entry
+        if group in normalise.ONE_PER_ACCOUNT:
+            if group in groups:
+                left_out.append(f"{group} {entry['type']}: a second active entry (one allowed)")
+                continue
+            groups[group] = value
+        else:
+            groups.setdefault(group, []).append(value)
+
+    plans: dict[str, Any] = {}
+    for group in _GROUP_ORDER:
+        if group not in groups:
+            continue
+        if group.startswith("plan_phone."):
+            plans.setdefault("plan_phone", {})[group.split(".", 1)[1]] = groups[group]
+        else:
+            plans[group] = groups[group]
+    return plans, True, left_out
+
+
+def imported_account(
+    account_id: str, name: str | None, raw: Mapping[str, Any] | None
+) -> ImportedAccount:
+    """The account as import writes it (raises UnreadablePlans for an inexplicable answer)."""
+    plans, subscribed, left_out = desired_plans(account_id, raw)
+    return ImportedAccount(
+        account_id=account_id,
+        name=name,
+        plans=plans,
+        subscribed=subscribed,
+        left_out=tuple(left_out),
+    )

@@ -4,6 +4,7 @@ Every ``import httpx`` of the product lives under this package, so the HTTP libr
 swapped in one place. Callers use :class:`ZoomClient` and catch the :class:`ZoomError` tree.
 """
 
+from reconciler.zoom.bodies import InvalidRequestBody
 from reconciler.zoom.client import SubAccount, WriteResult, ZoomClient
 from reconciler.zoom.config import RateTier, ZoomConfig
 from reconciler.zoom.errors import (
@@ -38,6 +39,7 @@ __all__ = [
     "DailyLimitReached",
     "InsecureURLError",
     "InvalidPlanType",
+    "InvalidRequestBody",
     "MissingCredentials",
     "NetworkError",
     "NoSubscription",

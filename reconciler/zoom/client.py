@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -19,6 +19,7 @@ from urllib.parse import quote
 import httpx
 
 from reconciler.zoom.auth import TokenSource
+from reconciler.zoom.bodies import check_body
 from reconciler.zoom.config import ZoomConfig
 from reconciler.zoom.errors import UnexpectedAnswer
 from reconciler.zoom.pacing import Pacer, RateLabel
@@ -173,28 +174,31 @@ class ZoomClient:
 
     # Writes: each sends its body exactly as given -------------------------------------------
 
-    async def subscribe(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+    async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """POST /accounts/{id}/plans: first paid plan (contact, plan_base, add-on groups)."""
-        return await self._write("POST", _account_path(account_id), body)
+        return await self._write("subscribe", "POST", _account_path(account_id), body)
 
-    async def update_base(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+    async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PUT /accounts/{id}/plans/base: ``{type, hosts}`` with absolute hosts."""
-        return await self._write("PUT", _account_path(account_id, "/base"), body)
+        return await self._write("update_base", "PUT", _account_path(account_id, "/base"), body)
 
-    async def add_addon(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+    async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """POST /accounts/{id}/plans/addons: one new add-on."""
-        return await self._write("POST", _account_path(account_id, "/addons"), body)
+        return await self._write("add_addon", "POST", _account_path(account_id, "/addons"), body)
 
-    async def update_addon(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+    async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PUT /accounts/{id}/plans/addons: ``{type, hosts}`` with absolute hosts."""
-        return await self._write("PUT", _account_path(account_id, "/addons"), body)
+        return await self._write("update_addon", "PUT", _account_path(account_id, "/addons"), body)
 
-    async def cancel_addon(self, account_id: str, body: dict[str, Any]) -> WriteResult:
+    async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/plans/addons/status: ``{action: "cancel", type}``."""
-        return await self._write("PATCH", _account_path(account_id, "/addons/status"), body)
+        return await self._write(
+            "cancel_addon", "PATCH", _account_path(account_id, "/addons/status"), body
+        )
 
-    async def _write(self, method: str, path: str, body: dict[str, Any]) -> WriteResult:
-        answer = await self._session.call(method, path, RateLabel.HEAVY, body=body)
+    async def _write(self, op: str, method: str, path: str, body: Mapping[str, Any]) -> WriteResult:
+        check_body(op, method, path, body)
+        answer = await self._session.call(method, path, RateLabel.HEAVY, body=dict(body))
         data = answer.data if isinstance(answer.data, dict) else None
         return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=data)
 

@@ -22,6 +22,7 @@ from reconciler.zoom import (
     BadRequest,
     DailyLimitReached,
     InvalidPlanType,
+    InvalidRequestBody,
     NetworkError,
     NoSubscription,
     PlanTypeMismatch,
@@ -113,7 +114,10 @@ async def test_post_5xx_is_ambiguous_and_not_resent(scripted, oauth_config, fast
     scripted.answers = [scripted.reply(500, {"code": 0, "message": "Internal error"})]
     async with client(oauth_config, scripted, fast_retry) as zoom:
         with pytest.raises(AmbiguousWriteError) as caught:
-            await zoom.subscribe("sub_1", {"plan_base": {"type": "monthly", "hosts": 1}})
+            await zoom.subscribe(
+                "sub_1",
+                {"contact": {"first_name": "A"}, "plan_base": {"type": "monthly", "hosts": 1}},
+            )
     assert caught.value.status == 500
     assert isinstance(caught.value.cause, ServerError)
     assert len(scripted.requests) == 1
@@ -271,14 +275,14 @@ async def test_field_errors_are_part_of_the_message(scripted, oauth_config, fast
     body = {
         "code": 300,
         "message": "Validation Failed.",
-        "errors": [{"field": "hosts", "message": "must be > 0"}],
+        "errors": [{"field": "hosts", "message": "too many"}],
     }
     scripted.answers = [scripted.reply(400, body)]
     async with client(oauth_config, scripted, fast_retry) as zoom:
         with pytest.raises(BadRequest) as caught:
-            await zoom.update_addon("sub_1", {"type": "zroom_monthly", "hosts": 0})
+            await zoom.update_addon("sub_1", {"type": "zroom_monthly", "hosts": 99999})
     assert str(caught.value) == (
-        "sub_1: Validation Failed. [hosts: must be > 0] (HTTP 400, Zoom code 300)"
+        "sub_1: Validation Failed. [hosts: too many] (HTTP 400, Zoom code 300)"
     )
 
 
@@ -380,3 +384,27 @@ async def test_info_log_has_one_line_per_call_and_no_secret(
     assert scripted.issued[0] not in text
     assert oauth_config.client_secret not in text
     assert "Authorization" not in text and "Bearer" not in text
+
+
+@pytest.mark.parametrize(
+    ("op", "body", "problem"),
+    [
+        ("update_base", {"type": "monthly", "increasing_hosts": 2, "hosts": 3}, "increasing_hosts"),
+        ("update_base", {"type": "monthly", "hosts": "3"}, "body.hosts must be a whole number"),
+        ("update_addon", {"type": "zroom_monthly", "hosts": 0}, "at least 1"),
+        ("add_addon", {"hosts": 1}, "body.type must be a plan type code"),
+        ("cancel_addon", {"type": "zroom_monthly"}, 'body.action must be "cancel"'),
+        ("subscribe", {"plan_base": {"type": "monthly", "hosts": 1}}, "body.contact"),
+        ("subscribe", {"contact": {}, "plan_base": {"type": "monthly"}}, "plan_base.hosts"),
+        ("add_addon", {"type": "zroom_monthly", "hosts": float("nan")}, "not plain JSON"),
+    ],
+)
+async def test_bodies_breaking_the_wire_contract_are_never_sent(
+    scripted, oauth_config, fast_retry, op, body, problem
+) -> None:
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        with pytest.raises(InvalidRequestBody) as caught:
+            await getattr(zoom, op)("sub_1", body)
+    assert problem in str(caught.value)
+    assert str(caught.value).startswith(f"sub_1: refused to send {op}: ")
+    assert scripted.requests == []

@@ -1,0 +1,73 @@
+"""A last check of each write body against the wire contract, before any money can move.
+
+The planner builds the bodies; the client sends them unchanged. This check catches the mistakes
+that would cost money or leave a call half-defined: a relative ``increasing_hosts`` (not
+idempotent, so a retried PUT would add seats twice), hosts that are not a positive whole number,
+a cancel without ``action: "cancel"``. It raises before anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.zoom.errors import ZoomError
+
+
+class InvalidRequestBody(ZoomError):
+    """A write body breaks the wire contract; nothing was sent."""
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _plan_problems(entry: Any, where: str, *, hosts_required: bool) -> list[str]:
+    if not isinstance(entry, Mapping):
+        return [f"{where} must be an object"]
+    problems = []
+    if not isinstance(entry.get("type"), str) or not entry.get("type"):
+        problems.append(f"{where}.type must be a plan type code")
+    if "increasing_hosts" in entry:
+        problems.append(f"{where}.increasing_hosts is never sent (absolute hosts only)")
+    if ("hosts" in entry or hosts_required) and not _is_count(entry.get("hosts")):
+        problems.append(f"{where}.hosts must be a whole number of at least 1")
+    return problems
+
+
+def body_problems(op: str, body: Any) -> list[str]:
+    """Every way ``body`` breaks the wire contract of ``op`` (empty when it is fine)."""
+    if not isinstance(body, Mapping):
+        return ["the body must be a JSON object"]
+    try:
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        return [f"the body is not plain JSON ({exc})"]
+    if op in ("update_base", "update_addon"):
+        return _plan_problems(body, "body", hosts_required=True)
+    if op == "add_addon":
+        return _plan_problems(body, "body", hosts_required=False)
+    if op == "cancel_addon":
+        problems = []
+        if body.get("action") != "cancel":
+            problems.append('body.action must be "cancel"')
+        if not isinstance(body.get("type"), str) or not body.get("type"):
+            problems.append("body.type must name the add-on to cancel")
+        return problems
+    if op == "subscribe":
+        problems = []
+        if not isinstance(body.get("contact"), Mapping):
+            problems.append("body.contact (the billing contact) is required to subscribe")
+        problems += _plan_problems(body.get("plan_base"), "body.plan_base", hosts_required=True)
+        return problems
+    return [f"unknown write {op!r}"]
+
+
+def check_body(op: str, method: str, path: str, body: Any) -> None:
+    """Raise :class:`InvalidRequestBody` (nothing sent) if the body breaks the contract."""
+    problems = body_problems(op, body)
+    if problems:
+        raise InvalidRequestBody(
+            f"refused to send {op}: {'; '.join(problems)}", method=method, path=path
+        )

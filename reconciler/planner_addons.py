@@ -1,23 +1,31 @@
-"""Wire bodies for add-ons and subscriptions, in the shapes of docs/ARCHITECTURE.md's contract.
+"""Add-on planning and the wire bodies of add-ons and subscriptions.
 
-Kept apart from the planner's decisions so the one place that knows how Zoom wants each add-on
-spelled on the wire (recording needs `hosts: 1`, audio sends countries as comma strings, phone
-base goes to the add-on endpoint) is small enough to check against the contract line by line.
+The one place that knows how Zoom wants each add-on spelled on the wire (docs/ARCHITECTURE.md's
+contract: recording needs `hosts: 1`, audio sends countries as comma strings, phone base goes to
+the add-on endpoint), and how live add-ons are matched with desired ones: new ones added, seats
+changed with absolute hosts, `state: cancelled` cancelled only with --allow-cancel, and a live
+add-on the YAML does not mention reported as unmanaged, never touched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.normalise import (
     ADDON_GROUPS,
     COUNTRY_FIELDS,
+    HOSTED_GROUPS,
     LIST_GROUPS,
+    ONE_PER_ACCOUNT,
     PHONE_BASE,
     PHONE_LISTS,
     RECORDING,
     AddonKey,
+    NormalisedPlans,
 )
+from reconciler.plan import Action, BlockedItem, PlanOptions, UnmanagedItem
 
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 
@@ -104,3 +112,149 @@ def describe_fields(fields: dict[str, Any] | None) -> str:
         shown = ",".join(value) if isinstance(value, list) else value
         parts.append(f"{name} {shown}")
     return ", ".join(parts)
+
+
+# Phases of SPEC section 6, in sending order.
+BASE_INCREASE, NEW_ADDONS, ADDON_INCREASES, ADDON_DECREASES, CANCELLATIONS, BASE_DECREASE = range(6)
+
+
+@dataclass
+class AccountDraft:
+    """The calls and findings of one account while it is being planned."""
+
+    account_id: str
+    options: PlanOptions
+    phases: dict[int, list[Action | BlockedItem]] = field(default_factory=dict)
+    blocked: list[BlockedItem] = field(default_factory=list)
+    unmanaged: list[UnmanagedItem] = field(default_factory=list)
+
+    def call(self, phase: int, action: Action, block: tuple[str, str] | None = None) -> None:
+        """Plan `action`, or record it as blocked with (reason_code, message)."""
+        if block is None:
+            self.phases.setdefault(phase, []).append(action)
+            return
+        item = BlockedItem(block[0], block[1], action.op, action.body, action.klass, action.path)
+        self.phases.setdefault(phase, []).append(item)
+
+    def block(self, reason_code: str, message: str, group: str | None = None) -> None:
+        self.blocked.append(BlockedItem(reason_code, message, group=group))
+
+    def actions(self) -> tuple[Action, ...]:
+        ordered = [i for p in sorted(self.phases) for i in self.phases[p]]
+        return tuple(i for i in ordered if isinstance(i, Action))
+
+    def blocked_items(self) -> tuple[BlockedItem, ...]:
+        ordered = [i for p in sorted(self.phases) for i in self.phases[p]]
+        return tuple(i for i in ordered if isinstance(i, BlockedItem)) + tuple(self.blocked)
+
+
+def plan_path(account_id: str, tail: str = "") -> str:
+    return f"/accounts/{account_id}/plans{tail}"
+
+
+def seat_count(fields: Mapping[str, Any] | None) -> int:
+    value = (fields or {}).get("hosts")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def decrease_block(options: PlanOptions, what: str, old: int, new: int) -> tuple[str, str] | None:
+    """Seat decreases are opt-in: without --allow-decrease they are reported, never sent."""
+    if not options.allow_decrease:
+        return (
+            "seat_decrease_not_allowed",
+            f"{what}: hosts {old} -> {new} removes seats; run with --allow-decrease to plan it",
+        )
+    return None
+
+
+def plan_addons(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+    account_id = draft.account_id
+    addons_path = plan_path(account_id, "/addons")
+    replaced: set[tuple[str, str]] = set()
+    for key in sorted(want.addons, key=addon_order):
+        group, type_ = key
+        fields = want.addons[key]
+        current = have.addons.get(key)
+        if current is None:
+            rival = [k for k in have.addons if k[0] == group] if group in ONE_PER_ACCOUNT else []
+            if rival:
+                replaced.update(rival)
+                draft.block(
+                    "unsupported_change",
+                    f"{group}: type {rival[0][1]} -> {type_} cannot be changed through Zoom's "
+                    "API (no call changes an add-on's type); change it with Zoom",
+                    group=group,
+                )
+                continue
+            body = addon_body(group, fields)
+            draft.call(
+                NEW_ADDONS,
+                Action("add_addon", "addon_added", "POST", addons_path, body, None, fields, group),
+            )
+            continue
+        others = {
+            k: v for k, v in fields.items() if k not in ("type", "hosts") and current.get(k) != v
+        }
+        if others:
+            was = {k: current.get(k) for k in others}
+            draft.block(
+                "unsupported_change",
+                f"{group} {type_}: {describe_fields(was) or 'unset'} -> {describe_fields(others)} "
+                "cannot be changed: no Zoom API call updates these fields of an add-on",
+                group=group,
+            )
+        if "hosts" not in fields or group not in HOSTED_GROUPS:
+            continue
+        new, old = seat_count(fields), seat_count(current)
+        if new == old:
+            continue
+        action = Action(
+            "update_addon",
+            "seat_increase" if new > old else "seat_decrease",
+            "PUT",
+            addons_path,
+            {"type": type_, "hosts": new},
+            {"hosts": old},
+            {"hosts": new},
+            group,
+        )
+        if new > old:
+            draft.call(ADDON_INCREASES, action)
+        else:
+            block = decrease_block(draft.options, f"{group} {type_}", old, new)
+            draft.call(ADDON_DECREASES, action, block)
+    for key in sorted(want.cancelled, key=addon_order):
+        if key not in have.addons:
+            continue  # already cancelled, expired or absent: satisfied
+        group, type_ = key
+        block = None
+        if not draft.options.allow_cancel:
+            block = (
+                "cancel_not_allowed",
+                f"{group} {type_}: cancelling an add-on needs --allow-cancel "
+                "(the YAML marks it state: cancelled)",
+            )
+        draft.call(
+            CANCELLATIONS,
+            Action(
+                "cancel_addon",
+                "addon_cancelled",
+                "PATCH",
+                plan_path(account_id, "/addons/status"),
+                {"action": "cancel", "type": type_},
+                have.addons[key],
+                None,
+                group,
+            ),
+            block,
+        )
+    for key in sorted(have.addons, key=addon_order):
+        if key not in want.addons and key not in want.cancelled and key not in replaced:
+            draft.unmanaged.append(
+                UnmanagedItem(
+                    key[0],
+                    key[1],
+                    f"live add-on not in the YAML ({describe_fields(have.addons[key]) or 'active'})"
+                    "; left as is",
+                )
+            )

@@ -176,7 +176,13 @@ class ZoomSession:
                 response.text, response.headers.get("content-type", "")
             )
             log.info(
-                "%s %s -> %d code %s %.0f ms attempt %d", method, path, status, code, ms, attempt
+                "%s %s -> %d code %s %.0f ms attempt %d",
+                method,
+                path,
+                status,
+                "-" if code is None else code,
+                ms,
+                attempt,
             )
             error = classify(status, code, message, method, path)
             if status == 401 and not renewed:

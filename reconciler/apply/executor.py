@@ -27,11 +27,12 @@ from reconciler.apply.effects import change_visible, verified
 from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.journal import Journal, JournalContents, UnsettledIntent
-from reconciler.zoom.errors import AmbiguousWriteError, ZoomError
+from reconciler.zoom.errors import AmbiguousWriteError, NoSubscription, ZoomError
 
 log = logging.getLogger(__name__)
 
-LivePlansDict = Mapping[str, Any]
+#: A raw GET /plans answer; None for an account Zoom says has no subscription yet.
+LivePlansDict = Mapping[str, Any] | None
 Fingerprint = Callable[[LivePlansDict], str]
 Converged = Callable[[PlannedAccount, LivePlansDict], bool]
 Progress = Callable[[str], None]
@@ -135,7 +136,7 @@ class Executor:
         if not account.actions and not pending:
             return AccountReport(account_id, "in_sync")
         try:
-            live = await self.client.get_plans(account_id)
+            live = await self.read(account_id)
         except ZoomError as exc:
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
@@ -173,6 +174,13 @@ class Executor:
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
 
+    async def read(self, account_id: str) -> LivePlansDict:
+        """GET /plans as the planner reads it: "no subscription yet" is an answer, not an error."""
+        try:
+            return await self.client.get_plans(account_id)
+        except NoSubscription:
+            return None
+
     async def _settle_earlier(
         self, pending: Sequence[UnsettledIntent], live: LivePlansDict
     ) -> LivePlansDict:
@@ -184,7 +192,7 @@ class Executor:
                     item.account_id, lambda now, i=item: change_visible(i.op, i.body, now)
                 )
                 seen = bool(found)
-                live = latest if latest is not None else live
+                live = latest if found is not None else live
             result = "resolved_present" if seen else "resolved_absent"
             message = (
                 f"run {item.run_id} left this call without a final outcome; the live plans "
@@ -294,7 +302,7 @@ class Executor:
         predicate: Callable[[LivePlansDict], bool],
         *,
         deadline: float | None = None,
-    ) -> tuple[bool | None, LivePlansDict | None]:
+    ) -> tuple[bool | None, LivePlansDict]:
         """Read the live plans until ``predicate`` holds, with doubling pauses.
 
         Stops after ``settle_reads`` reads, or at ``deadline`` when one is given. Returns True
@@ -303,11 +311,13 @@ class Executor:
         """
         pause = self.settings.first_pause_s
         reads = 0
-        last: LivePlansDict | None = None
+        any_read = False
+        last: LivePlansDict = None
         while True:
             reads += 1
             try:
-                last = await self.client.get_plans(account_id)
+                last = await self.read(account_id)
+                any_read = True
                 if predicate(last):
                     return True, last
             except ZoomError as exc:
@@ -318,7 +328,7 @@ class Executor:
                 break
             await asyncio.sleep(pause)
             pause *= 2
-        return (False if last is not None else None), last
+        return (False if any_read else None), last
 
 
 def _blocked_text(item: Any) -> str:

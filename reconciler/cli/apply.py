@@ -1,14 +1,275 @@
-"""`zoomplans apply` (placeholder until its issue lands)."""
+"""`zoomplans apply`: plan (or read a saved plan), confirm, make exactly those calls, report.
+
+Thin on purpose: parse, call ``reconciler.planning.make_plan`` or read the plan file, call
+``reconciler.apply.runner.run_apply``, print, exit code. Exit codes (SPEC section 4): 0 every
+account applied or already in sync; 1 anything refused, stale, blocked or failed; 64 usage.
+The preview and the results go to stdout; progress and the confirmation prompt to stderr.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
 import click
 
-from reconciler.cli.options import verbose_option
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
+from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
+
+DEFAULT_PATHS = ("accounts/",)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"zoomplans: error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _selector(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for item in value:
+        key, sep, _ = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE (e.g. --select tier=gold)")
+    return value
+
+
+def _confirm() -> bool:
+    """Terraform's question: only the exact word ``yes`` approves."""
+    _say("")
+    _say("Do you want to perform these actions?")
+    _say("  zoomplans will send exactly the calls shown above; each may change what you pay.")
+    _say("  Only 'yes' will be accepted to approve.")
+    _say("")
+    click.echo("  Enter a value: ", err=True, nl=False)
+    answer = sys.stdin.readline()
+    _say("")
+    return answer.strip() == "yes"
+
+
+def _render_preview(plan: Any) -> None:
+    from reconciler.render.text import render_text
+
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render_text(plan, colour=colour), nl=False)
+
+
+def _read_saved_plan(path: Path) -> tuple[Any, str]:
+    """The plan in the file and the sha256 of its bytes (journaled as the plan hash)."""
+    from reconciler.plan import Plan, PlanFormatError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read the plan file {path}: {exc.strerror or exc}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        _fail(f"{path} is not a JSON plan file ({exc}); make one with `zoomplans plan --out`")
+    try:
+        plan = Plan.from_json(data)
+    except PlanFormatError as exc:
+        _fail(f"{path}: {exc}")
+    return plan, hashlib.sha256(raw).hexdigest()
+
+
+def _plan_now(
+    paths: tuple[str, ...],
+    account_ids: tuple[str, ...],
+    selectors: tuple[str, ...],
+    options: Any,
+    config: Any,
+) -> tuple[Any, list[Any]]:
+    """Load the YAML and plan it exactly as `zoomplans plan` does."""
+    from reconciler.desired import load_desired
+    from reconciler.live import LiveReadStopped
+    from reconciler.plan import current_git_commit
+    from reconciler.planning import SelectionError, make_plan, select_accounts
+    from reconciler.zoom import ZoomClient, ZoomError
+
+    state = load_desired(list(paths))
+    for problem in state.problems:
+        _say(str(problem))
+    if not state.ok:
+        _fail(f"{len(state.errors)} problem(s) in the desired files; nothing was sent to Zoom")
+    try:
+        accounts = select_accounts(state.accounts, account_ids, selectors)
+    except SelectionError as exc:
+        _fail(str(exc))
+
+    async def plan_with_zoom() -> Any:
+        async with ZoomClient(config) as client:
+            return await make_plan(
+                accounts, client, options, git_commit=current_git_commit(paths[0])
+            )
+
+    try:
+        return asyncio.run(plan_with_zoom()), accounts
+    except LiveReadStopped as exc:
+        _fail(f"{exc}; nothing was sent")
+    except ZoomError as exc:
+        _fail(f"{exc}; nothing was sent")
 
 
 @click.command("apply")
 @verbose_option
-def apply_command() -> None:
-    """Not built yet."""
-    raise click.ClickException("'apply' is not built yet")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Apply exactly this saved plan (from `zoomplans plan --out`); no new planning.",
+)
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option("--account", "account_ids", multiple=True, help="Apply only this account id.")
+@click.option(
+    "--select",
+    "selectors",
+    multiple=True,
+    callback=_selector,
+    help="Apply only accounts whose label KEY equals VALUE (repeat: all must match).",
+)
+@click.option("--allow-decrease", is_flag=True, help="Allow seat decreases (never below usage).")
+@click.option("--allow-cancel", is_flag=True, help="Allow cancellations marked state: cancelled.")
+@click.option(
+    "--max-accounts-changed",
+    type=click.IntRange(min=0),
+    help="Send nothing at all when more accounts than this would change.",
+)
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=str(DEFAULT_JOURNAL_PATH),
+    show_default=True,
+    help="Append-only record of every call (JSON lines); also read to recover from a crash.",
+)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(min=1, max=64),
+    default=8,
+    show_default=True,
+    help="Accounts worked on at once (each account's calls stay in order).",
+)
+@click.option(
+    "--verify-timeout",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    show_default=True,
+    help="Seconds to keep reading an account after its calls until the changes show.",
+)
+@zoom_options
+def apply_command(
+    paths: tuple[str, ...],
+    plan_file: Path | None,
+    auto_approve: bool,
+    account_ids: tuple[str, ...],
+    selectors: tuple[str, ...],
+    allow_decrease: bool,
+    allow_cancel: bool,
+    max_accounts_changed: int | None,
+    journal_path: Path,
+    parallelism: int,
+    verify_timeout: float,
+    **kwargs: Any,
+) -> None:
+    """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
+    from reconciler.apply import ApplySettings, PlanRefused
+    from reconciler.apply.runner import (
+        check_saved_plan,
+        plan_sha256,
+        replan_converged,
+        run_apply,
+    )
+    from reconciler.plan import PlanOptions, TooManyAccountsChanged
+    from reconciler.zoom import ConfigError, ZoomClient
+
+    config = zoom_config_from(kwargs)
+    converged = None
+    if plan_file is not None:
+        if paths or selectors or allow_decrease or allow_cancel:
+            _fail(
+                "with --plan, the plan file decides what is applied: give no PATH, --select, "
+                "--allow-decrease or --allow-cancel (make a new plan with them instead)",
+                EXIT_USAGE,
+            )
+        plan, plan_hash = _read_saved_plan(plan_file)
+        unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
+        if unknown:
+            _fail(f"--account names accounts the plan file does not hold: {', '.join(unknown)}")
+        try:
+            check_saved_plan(plan, max_accounts_changed=max_accounts_changed)
+        except (PlanRefused, TooManyAccountsChanged) as exc:
+            _fail(f"{plan_file}: {exc}; nothing was sent")
+        mode = "saved_plan"
+        _render_preview(plan)
+    else:
+        if not auto_approve and not sys.stdin.isatty():
+            _fail(
+                "apply asks for confirmation, but stdin is not a terminal; nothing was sent. "
+                "Review with `zoomplans plan` and re-run with --auto-approve, or apply a "
+                "reviewed plan file with --plan"
+            )
+        options = PlanOptions(
+            allow_decrease=allow_decrease,
+            allow_cancel=allow_cancel,
+            max_accounts_changed=max_accounts_changed,
+            accounts=tuple(account_ids),
+            select=tuple(selectors),
+        )
+        plan, desired = _plan_now(paths or DEFAULT_PATHS, account_ids, selectors, options, config)
+        plan_hash = plan_sha256(plan)
+        mode = "fresh_plan"
+        converged = replan_converged(desired, options)
+        _render_preview(plan)
+        try:
+            plan.check_max_accounts_changed()
+        except TooManyAccountsChanged as exc:
+            _fail(f"{exc}; nothing was sent")
+        if not plan.pending:
+            if plan.failed:
+                _say("zoomplans: nothing to send; some accounts are blocked or could not be read")
+            else:
+                click.echo("No changes. Zoom already matches the YAML; nothing was sent.")
+                raise click.exceptions.Exit(EXIT_OK)
+        elif not auto_approve and not _confirm():
+            _fail("apply cancelled; nothing was sent")
+        account_ids = ()  # the fresh plan already holds only the selected accounts
+
+    settings = ApplySettings(parallelism=parallelism, verify_timeout_s=verify_timeout)
+
+    async def apply_with_zoom() -> Any:
+        async with ZoomClient(config) as client:
+            return await run_apply(
+                plan,
+                client,
+                journal_path=journal_path,
+                plan_hash=plan_hash,
+                mode=mode,
+                settings=settings,
+                converged=converged,
+                progress=_say,
+                only_accounts=account_ids,
+            )
+
+    _say(f"Journal: {journal_path}")
+    try:
+        report = asyncio.run(apply_with_zoom())
+    except JournalError as exc:
+        _fail(f"{exc}; no call is sent without a journal")
+    except ConfigError as exc:
+        _fail(f"{exc}; nothing was sent")
+    click.echo("")
+    for line in report.lines():
+        click.echo(line)
+    raise click.exceptions.Exit(report.exit_code)

@@ -1,0 +1,131 @@
+"""One apply run from a Plan: refuse early, open the journal, execute, close the journal.
+
+The CLI calls :func:`run_apply` for both modes (a fresh plan and a saved ``--plan`` file), so a
+run is the same whichever way it was started; :func:`replan_converged` gives the fresh-plan mode
+its convergence test (plan the account again: no actions left).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reconciler.apply.executor import (
+    ApplySettings,
+    Converged,
+    Executor,
+    LivePlansDict,
+    PlanWriter,
+    Progress,
+    all_calls_visible,
+)
+from reconciler.apply.preflight import (
+    PlannedAccount,
+    accounts_changed,
+    check_actions,
+    check_max_accounts,
+    check_not_expired,
+)
+from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.desired.model import DesiredAccount
+from reconciler.journal import Journal, RunContext, read_journal
+from reconciler.live import LivePlans
+from reconciler.plan import Plan, PlanOptions, live_fingerprint
+from reconciler.planner import plan_account
+
+
+def plan_sha256(plan: Plan) -> str:
+    """The hash journaled for a fresh plan: sha256 of its canonical JSON."""
+    text = json.dumps(plan.to_json(), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_saved_plan(
+    plan: Plan, *, now: datetime | None = None, max_accounts_changed: int | None = None
+) -> None:
+    """Everything that refuses a saved plan before any call: expiry, tampering, guard rail.
+
+    The stricter of the recorded ``--max-accounts-changed`` and the one given to apply wins.
+    """
+    check_not_expired(plan.expires_at, now or datetime.now(UTC))
+    check_actions(plan.accounts)
+    limits = [x for x in (plan.options.max_accounts_changed, max_accounts_changed) if x is not None]
+    check_max_accounts(plan.accounts, min(limits) if limits else None)
+
+
+def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) -> Converged:
+    """Converged when planning the account again against a fresh read leaves it in sync."""
+    by_id = {account.account_id: account for account in desired}
+
+    def converged(account: PlannedAccount, live: LivePlansDict) -> bool:
+        wanted = by_id.get(account.account_id)
+        if wanted is None:
+            return all_calls_visible(account, live)
+        plans = dict(live) if live is not None else None
+        again = plan_account(wanted, LivePlans(account.account_id, plans), options)
+        return again.status == "in_sync" and not again.actions
+
+    return converged
+
+
+async def run_apply(
+    plan: Plan,
+    client: PlanWriter,
+    *,
+    journal_path: Path,
+    plan_hash: str,
+    mode: str,
+    settings: ApplySettings | None = None,
+    converged: Converged | None = None,
+    progress: Progress | None = None,
+    only_accounts: Sequence[str] = (),
+) -> ApplyReport:
+    """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
+
+    ``only_accounts`` limits the run to those ids; the plan's other accounts are reported as
+    *skipped*. Reading the earlier journal first lets this run settle calls a crashed run
+    left without an outcome, before anything is sent to those accounts.
+    """
+    history = read_journal(journal_path)
+    chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
+    context = RunContext.for_this_process(plan_sha256=plan_hash, git_commit=plan.git_commit)
+    with Journal(journal_path, context) as journal:
+        journal.write(
+            "run_start",
+            mode=mode,
+            plan_created_at=plan.created_at,
+            plan_expires_at=plan.expires_at,
+            options=plan.options.to_json(),
+            accounts=len(chosen),
+            accounts_changed=accounts_changed(chosen),
+            unsettled_from_earlier_runs=len(history.unsettled),
+        )
+        executor = Executor(
+            client,
+            journal,
+            history=history,
+            fingerprint=live_fingerprint,
+            converged=converged or all_calls_visible,
+            settings=settings,
+            progress=progress,
+        )
+        done = await executor.run(chosen)
+        skipped = [
+            AccountReport(a.account_id, "skipped", "not selected by --account")
+            for a in plan.accounts
+            if a not in chosen
+        ]
+        report = ApplyReport(accounts=tuple(done.accounts) + tuple(skipped))
+        summary: Mapping[str, Any] = report.to_json()
+        journal.write(
+            "run_end",
+            summary=summary["summary"],
+            calls_made=report.calls_made,
+            exit_code=report.exit_code,
+            accounts=[item.to_json() for item in report.accounts],
+        )
+    return report

@@ -1,0 +1,121 @@
+"""Refusals made before any call: expiry, tampered actions, the accounts-changed guard rail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from reconciler.apply import PlanExpired, PlanTampered, check_actions, check_not_expired
+from reconciler.apply.runner import check_saved_plan
+from reconciler.plan import Action, Plan, PlanOptions, TooManyAccountsChanged
+
+BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
+NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+
+
+def saved(kit, *accounts, expires_in=timedelta(hours=1), limit=None) -> Plan:
+    return Plan(
+        created_at=NOW - timedelta(minutes=5),
+        expires_at=NOW + expires_in,
+        git_commit=None,
+        desired_sha256="d" * 64,
+        options=PlanOptions(max_accounts_changed=limit),
+        accounts=tuple(accounts),
+    )
+
+
+def test_an_expired_plan_names_its_expiry_time(kit) -> None:
+    plan = saved(kit, expires_in=-timedelta(seconds=1))
+    with pytest.raises(PlanExpired) as caught:
+        check_saved_plan(plan, now=NOW)
+    assert "expired at 2026-11-22T00:59:59+00:00" in str(caught.value)
+    assert "zoomplans plan" in str(caught.value)
+
+
+def test_a_plan_within_its_lifetime_passes(kit) -> None:
+    update = kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 25})
+    check_saved_plan(saved(kit, kit.account("sub_a", BASE, update)), now=NOW)
+
+
+def test_an_unreadable_expiry_is_refused() -> None:
+    with pytest.raises(PlanTampered, match="not a date-time"):
+        check_not_expired("tomorrow", NOW)
+
+
+@pytest.mark.parametrize(
+    ("op", "method", "path", "body", "problem"),
+    [
+        (
+            "update_base",
+            "PUT",
+            "/accounts/sub_b/plans/base",
+            {"type": "b", "hosts": 1},
+            "expected PUT /accounts/sub_a/plans/base",
+        ),
+        (
+            "add_addon",
+            "PUT",
+            "/accounts/sub_a/plans/addons",
+            {"type": "w", "hosts": 1},
+            "expected POST",
+        ),
+        ("refund", "POST", "/accounts/sub_a/plans", {}, "unknown op 'refund'"),
+        (
+            "update_base",
+            "PUT",
+            "/accounts/sub_a/plans/base",
+            {"type": "b", "increasing_hosts": 5, "hosts": 1},
+            "increasing_hosts is never sent",
+        ),
+        (
+            "update_addon",
+            "PUT",
+            "/accounts/sub_a/plans/addons",
+            {"type": "w", "hosts": "9"},
+            "hosts must be a whole number",
+        ),
+        (
+            "cancel_addon",
+            "PATCH",
+            "/accounts/sub_a/plans/addons/status",
+            {"type": "w"},
+            'action must be "cancel"',
+        ),
+        (
+            "subscribe",
+            "POST",
+            "/accounts/sub_a/plans",
+            {"plan_base": {"type": "b", "hosts": 10}},
+            "contact is missing",
+        ),
+    ],
+)
+def test_a_tampered_action_is_refused(kit, op, method, path, body, problem) -> None:
+    edited = Action(op=op, klass="x", method=method, path=path, body=body)
+    with pytest.raises(PlanTampered) as caught:
+        check_actions([kit.account("sub_a", BASE, edited)])
+    assert problem in str(caught.value)
+    assert "sub_a action 1" in str(caught.value)
+
+
+def test_an_account_id_that_could_change_the_path_is_refused(kit) -> None:
+    action = Action(
+        "update_base", "x", "PUT", "/accounts/../x/plans/base", {"type": "b", "hosts": 1}
+    )
+    with pytest.raises(PlanTampered, match="is not a Zoom account id"):
+        check_actions([kit.account("../x", BASE, action)])
+
+
+def test_the_stricter_accounts_changed_limit_wins(kit) -> None:
+    accounts = [
+        kit.account(
+            a, BASE, kit.action(a, "update_base", {"type": "business_monthly", "hosts": 25})
+        )
+        for a in ("sub_a", "sub_b", "sub_c")
+    ]
+    check_saved_plan(saved(kit, *accounts, limit=3), now=NOW)
+    with pytest.raises(TooManyAccountsChanged, match="changes 3 accounts"):
+        check_saved_plan(saved(kit, *accounts, limit=3), now=NOW, max_accounts_changed=2)
+    with pytest.raises(TooManyAccountsChanged):
+        check_saved_plan(saved(kit, *accounts, limit=1), now=NOW, max_accounts_changed=5)

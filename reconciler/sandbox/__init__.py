@@ -1,0 +1,26 @@
+"""The sandbox: a faithful fake of Zoom's master-account plan API, for tests, demos and CI.
+
+It shares no code with `reconciler.zoom` on purpose: two independent readings of Zoom's notes
+catch each other's mistakes. It uses only the standard library, pyyaml and uvicorn.
+"""
+
+from reconciler.sandbox.errors import SandboxError, SeedError, ZoomApiError
+from reconciler.sandbox.faults import FaultScript, FaultScriptError
+from reconciler.sandbox.limits import RateLimitSpecError, parse_rate_limits
+from reconciler.sandbox.requestlog import LoggedRequest
+from reconciler.sandbox.seed import load_seed
+from reconciler.sandbox.server import SandboxServer, SandboxStartError
+
+__all__ = [
+    "FaultScript",
+    "FaultScriptError",
+    "LoggedRequest",
+    "RateLimitSpecError",
+    "SandboxError",
+    "SandboxServer",
+    "SandboxStartError",
+    "SeedError",
+    "ZoomApiError",
+    "load_seed",
+    "parse_rate_limits",
+]

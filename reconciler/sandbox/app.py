@@ -1,0 +1,343 @@
+"""The sandbox as a raw ASGI application: OAuth, Zoom's plan endpoints, and /_sandbox/ extras.
+
+Order of checks on /v2 follows what a client of Zoom experiences: bearer token (401 / 124), then
+the per-second and daily rate limits (429), then injected faults (5xx, nothing applied), then the
+endpoint itself. Latency is an `await asyncio.sleep`, so slow answers never serialise requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import secrets
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from reconciler.sandbox import routes
+from reconciler.sandbox.bodies import is_integer, parse_json_object
+from reconciler.sandbox.errors import FieldProblem, ZoomApiError, validation_failed
+from reconciler.sandbox.faults import FaultScript
+from reconciler.sandbox.limits import RateLimiter, Verdict
+from reconciler.sandbox.oauth import TokenIssuer
+from reconciler.sandbox.requestlog import LoggedRequest, RequestLog
+from reconciler.sandbox.world import World
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+log = logging.getLogger("reconciler.sandbox")
+
+MAX_BODY_BYTES = 1024 * 1024
+PAGE_TOKEN_TTL_S = 15 * 60
+PER_SECOND_MESSAGE = (
+    "You have reached the maximum per-second rate limit for this API. Try again later."
+)
+DAILY_MESSAGE = (
+    "You have reached the maximum daily rate limit for this API. "
+    "Refer to the response header for details on when you can make another call."
+)
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any = None  # dict/list -> JSON; str -> text/html; None -> no body
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    drop: bool = False
+
+    @property
+    def zoom_code(self) -> int | None:
+        if isinstance(self.body, dict) and is_integer(self.body.get("code")):
+            return int(self.body["code"])
+        return None
+
+
+def _error(err: ZoomApiError) -> Answer:
+    return Answer(err.status, err.body())
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    latency_ms: float = 0.0
+    headerless_429_rate: float = 0.0
+
+
+class SandboxApp:
+    """One ASGI callable serving one world; everything it needs is passed in."""
+
+    def __init__(
+        self,
+        world: World,
+        issuer: TokenIssuer,
+        limiter: RateLimiter,
+        faults: FaultScript,
+        request_log: RequestLog,
+        options: AppOptions,
+        rng: random.Random,
+    ) -> None:
+        self.world = world
+        self.issuer = issuer
+        self.limiter = limiter
+        self.faults = faults
+        self.request_log = request_log
+        self.options = options
+        self._rng = rng
+        self._page_tokens: dict[str, tuple[int, float]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        arrival = time.monotonic()
+        method = str(scope["method"]).upper()
+        path = str(scope["path"])
+        query = bytes(scope.get("query_string", b"")).decode("latin-1")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        raw, too_big = await _read_body(receive)
+        logged_body: Any = None
+        label: str | None = None
+        if path.startswith("/_sandbox/"):
+            await _send(send, self._sandbox_extra(method, path, query))
+            return
+        if too_big:
+            answer = Answer(413, {"code": 413, "message": "Request body too large."})
+        elif path == "/oauth/token":
+            answer = await self._token(method, headers, query, raw)
+        elif path.startswith("/v2/"):
+            label = routes.match(method, path[3:]).label
+            answer, logged_body = await self._api(method, path[3:], query, headers, raw)
+        else:
+            answer = Answer(404, {"code": 404, "message": "Not Found"})
+        self.request_log.add(
+            LoggedRequest(
+                at=arrival,
+                method=method,
+                path=path,
+                query=query,
+                status=0 if answer.drop else answer.status,
+                label=label,
+                zoom_code=answer.zoom_code,
+                body=logged_body,
+                dropped=answer.drop,
+            )
+        )
+        log.info(
+            "%s %s -> %s%s",
+            method,
+            path,
+            "dropped" if answer.drop else answer.status,
+            f" code {answer.zoom_code}" if answer.zoom_code is not None else "",
+        )
+        await _send(send, answer)
+
+    async def _delay(self) -> None:
+        if self.options.latency_ms > 0:
+            await asyncio.sleep(self.options.latency_ms / 1000.0)
+
+    async def _token(self, method: str, headers: dict[str, str], query: str, raw: bytes) -> Answer:
+        await self._delay()
+        if method != "POST":
+            return Answer(405, {"reason": "Method Not Allowed", "error": "invalid_request"})
+        result = self.issuer.issue(
+            headers.get("authorization", ""), query, headers.get("content-type", ""), raw
+        )
+        return Answer(result.status, result.body)
+
+    async def _api(
+        self, method: str, api_path: str, query: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[Answer, Any]:
+        """Checks in Zoom's order, then the endpoint; returns the answer and the body to log."""
+        body_for_log = _loggable(raw) if method in ("POST", "PUT", "PATCH") else None
+        route = routes.match(method, api_path)
+        if not self.issuer.accepts(headers.get("authorization", "")):
+            await self._delay()
+            return Answer(401, {"code": 124, "message": "Invalid access token."}), body_for_log
+        if route.label is not None:
+            verdict = self.limiter.admit(route.label)
+            if not verdict.allowed:
+                await self._delay()
+                return self._too_many(verdict), body_for_log
+        failure = self.faults.injected_failure()
+        await self._delay()
+        if failure is not None:
+            return _server_error(failure), body_for_log
+        if route.endpoint is None:
+            if route.known_path:
+                return Answer(405, {"code": 405, "message": "Method Not Allowed"}), body_for_log
+            return Answer(404, {"code": 404, "message": "Not Found"}), body_for_log
+        try:
+            answer = self._endpoint(route, query, raw)
+        except ZoomApiError as err:
+            answer = _error(err)
+        if method in ("POST", "PUT", "PATCH") and self.faults.should_drop(method, "/v2" + api_path):
+            answer.drop = True
+        return answer, body_for_log
+
+    def _endpoint(self, route: routes.Route, query: str, raw: bytes) -> Answer:
+        account_id = route.account_id or ""
+        endpoint = route.endpoint
+        if endpoint == routes.LIST_ACCOUNTS:
+            return Answer(200, self._list_accounts(query))
+        if endpoint == routes.GET_PLANS:
+            return Answer(200, self.world.visible_plans(account_id))
+        if endpoint == routes.GET_USAGE:
+            return Answer(200, self.world.usage(account_id))
+        body = parse_json_object(raw)
+        if endpoint == routes.SUBSCRIBE:
+            return Answer(201, self.world.subscribe(account_id, body))
+        if endpoint == routes.ADD_ADDON:
+            return Answer(201, self.world.add_addon(account_id, body))
+        if endpoint == routes.UPDATE_BASE:
+            self.world.update_base(account_id, body)
+        elif endpoint == routes.UPDATE_ADDON:
+            self.world.update_addon(account_id, body)
+        elif endpoint == routes.CANCEL_ADDON:
+            self.world.cancel_addon(account_id, body)
+        elif endpoint == routes.CANCEL_BASE:
+            self.world.cancel_base(account_id, body)
+        return Answer(204)
+
+    def _list_accounts(self, query: str) -> dict[str, Any]:
+        """GET /accounts: page_size 1-300 (default 30); next_page_token lives 15 minutes."""
+        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        size_text = params.get("page_size", "") or "30"
+        if not size_text.isdigit() or not 1 <= int(size_text) <= 300:
+            raise validation_failed(FieldProblem("page_size", "must be an integer from 1 to 300"))
+        page_size = int(size_text)
+        offset = 0
+        token = params.get("next_page_token", "")
+        now = time.monotonic()
+        if token:
+            found = self._page_tokens.get(token)
+            if found is None or found[1] < now:
+                raise ZoomApiError(400, 300, "The next page token is invalid or expired.")
+            offset = found[0]
+        rows = self.world.account_summaries()
+        page = rows[offset : offset + page_size]
+        next_token = ""
+        if offset + page_size < len(rows):
+            next_token = secrets.token_urlsafe(24)
+            self._page_tokens = {t: v for t, v in self._page_tokens.items() if v[1] >= now}
+            self._page_tokens[next_token] = (offset + page_size, now + PAGE_TOKEN_TTL_S)
+        return {
+            "page_count": (len(rows) + page_size - 1) // page_size,
+            "page_size": page_size,
+            "total_records": len(rows),
+            "next_page_token": next_token,
+            "accounts": page,
+        }
+
+    def _too_many(self, verdict: Verdict) -> Answer:
+        if verdict.daily:
+            reset = verdict.reset_at
+            assert reset is not None
+            return Answer(
+                429,
+                {"code": 429, "message": DAILY_MESSAGE},
+                [
+                    ("X-RateLimit-Category", verdict.label),
+                    ("X-RateLimit-Type", "Daily-limit"),
+                    ("X-RateLimit-Limit", str(verdict.limit)),
+                    ("X-RateLimit-Remaining", "0"),
+                    ("Retry-After", reset.strftime("%Y-%m-%dT%H:%M:%SZ")),
+                ],
+            )
+        headers = [
+            ("X-RateLimit-Category", verdict.label),
+            ("X-RateLimit-Limit", str(verdict.limit)),
+            ("X-RateLimit-Remaining", "0"),
+        ]
+        if (
+            self.options.headerless_429_rate
+            and self._rng.random() < self.options.headerless_429_rate
+        ):
+            headers = []  # Zoom sometimes sends a 429 with none of its rate headers
+        return Answer(429, {"code": 429, "message": PER_SECOND_MESSAGE}, headers)
+
+    def _sandbox_extra(self, method: str, path: str, query: str) -> Answer:
+        """Out-of-band endpoints for tests in other processes; no auth, never under /v2."""
+        if method != "GET":
+            return Answer(405, {"code": 405, "message": "Method Not Allowed"})
+        if path == "/_sandbox/health":
+            return Answer(200, {"ok": True})
+        if path == "/_sandbox/requests":
+            entries = [entry.to_json() for entry in self.request_log.snapshot()]
+            since = parse_qs(query).get("since", ["0"])[-1]
+            start = int(since) if since.isdigit() else 0
+            return Answer(200, {"count": len(entries), "requests": entries[start:]})
+        return Answer(404, {"code": 404, "message": "Not Found"})
+
+
+def _loggable(raw: bytes) -> Any:
+    """The JSON body as sent, for the request log; undecodable bodies are kept as short text."""
+    try:
+        return json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return raw[:200].decode("utf-8", errors="replace")
+
+
+def _server_error(status: int) -> Answer:
+    if status == 500:
+        return Answer(500, {"code": 500, "message": "Internal Server Error"})
+    if status >= 500:  # gateways answer in HTML, not in Zoom's JSON
+        return Answer(status, f"<html><body><h1>{status} Service Error</h1></body></html>")
+    return Answer(status, {"code": status, "message": "Injected failure."})
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks), size > MAX_BODY_BYTES
+
+
+async def _send(send: Send, answer: Answer) -> None:
+    if isinstance(answer.body, str):
+        payload = answer.body.encode("utf-8")
+        content_type = "text/html; charset=utf-8"
+    elif answer.body is not None:
+        payload = json.dumps(answer.body).encode("utf-8")
+        content_type = "application/json; charset=utf-8"
+    else:
+        payload, content_type = b"", ""
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
+    if content_type:
+        headers.append((b"content-type", content_type.encode("latin-1")))
+    if answer.drop:
+        # Announce a body, send the status line, then end without it: uvicorn closes the
+        # connection, and the client sees a broken response instead of an answer.
+        headers.append((b"content-length", str(max(len(payload), 64)).encode("latin-1")))
+        status = answer.status if answer.status != 204 else 200
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        return
+    if answer.status != 204:
+        headers.append((b"content-length", str(len(payload)).encode("latin-1")))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,106 @@
+"""Scripted and random failures, so tests can make the sandbox fail exactly when they need to.
+
+The interesting failure for a billing tool is the ambiguous one: Zoom applied the write but the
+answer never arrived. `drop_response` applies the write and then cuts the connection after the
+status line, so the client sees a broken response (never a clean answer it could trust).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from reconciler.sandbox.requestlog import WRITE_METHODS
+
+SERVER_ERROR_STATUSES = (500, 502, 503, 504)
+
+
+class FaultScriptError(ValueError):
+    """A fault asked for with values that make no sense (e.g. nth_write=0)."""
+
+
+@dataclass
+class _PendingDrop:
+    remaining: int
+    method: str | None
+    path_suffix: str | None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and method != self.method:
+            return False
+        return self.path_suffix is None or path.endswith(self.path_suffix)
+
+
+class FaultScript:
+    """What should go wrong next; shared by the test thread and the server thread."""
+
+    def __init__(
+        self,
+        *,
+        fault_rate: float,
+        rng: random.Random,
+        force_daily_limit: Callable[[datetime | None], datetime],
+        revoke: Callable[[], None],
+    ) -> None:
+        if not 0.0 <= fault_rate <= 1.0:
+            raise FaultScriptError(f"fault rate {fault_rate} must be between 0 and 1")
+        self.fault_rate = fault_rate
+        self._rng = rng
+        self._force_daily_limit = force_daily_limit
+        self._revoke = revoke
+        self._lock = threading.Lock()
+        self._drops: list[_PendingDrop] = []
+        self._fail_next: list[int] = []
+
+    def drop_response(
+        self, nth_write: int = 1, method: str | None = "POST", path_suffix: str | None = None
+    ) -> None:
+        """Apply the Nth matching plan write from now, then cut the connection before the body."""
+        if nth_write < 1:
+            raise FaultScriptError("nth_write counts from 1")
+        wanted = method.upper() if method else None
+        if wanted is not None and wanted not in WRITE_METHODS:
+            raise FaultScriptError(f"{method} is not a write method (POST, PUT, PATCH)")
+        with self._lock:
+            self._drops.append(_PendingDrop(nth_write, wanted, path_suffix))
+
+    def daily_limit(self, reset_at: datetime | None = None) -> datetime:
+        """Heavy calls answer the daily-limit 429 until reset_at (default next UTC midnight)."""
+        return self._force_daily_limit(reset_at)
+
+    def fail_next(self, n: int = 1, status: int = 500) -> None:
+        """The next n API calls (not OAuth) answer `status` without doing anything."""
+        if n < 1 or not 400 <= status <= 599:
+            raise FaultScriptError("fail_next needs n >= 1 and a 4xx or 5xx status")
+        with self._lock:
+            self._fail_next.extend([status] * n)
+
+    def revoke_tokens(self) -> None:
+        """Every access token issued so far stops working (401 / 124), as after a key rotation."""
+        self._revoke()
+
+    # ----- used by the app -----------------------------------------------------------------
+
+    def injected_failure(self) -> int | None:
+        """A scripted status first, then a random 5xx at the configured rate; None to proceed."""
+        with self._lock:
+            if self._fail_next:
+                return self._fail_next.pop(0)
+            if self.fault_rate and self._rng.random() < self.fault_rate:
+                return self._rng.choice(SERVER_ERROR_STATUSES)
+        return None
+
+    def should_drop(self, method: str, path: str) -> bool:
+        """Called once per plan write that reached Zoom's logic; True drops its answer."""
+        with self._lock:
+            hit = False
+            for drop in self._drops:
+                if drop.matches(method, path):
+                    drop.remaining -= 1
+                    if drop.remaining == 0:
+                        hit = True
+            self._drops = [d for d in self._drops if d.remaining > 0]
+            return hit

@@ -1,0 +1,285 @@
+"""The seed (SPEC section 9, pinned minimum shape) and the state file the sandbox persists.
+
+A seed names the master account's OAuth credentials and the sub-accounts with their plans in
+exactly the shape GET /plans answers. A state file holds only the accounts (never credentials),
+written atomically after every write so that separate CLI processes (plan, then apply, then plan
+again) see one world across sandbox restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reconciler.sandbox.errors import SeedError
+
+STATE_FORMAT = "zoomplans-sandbox-state"
+STATE_VERSION = 1
+MAX_SEED_BYTES = 50 * 1024 * 1024
+ACCOUNT_KEYS = frozenset(
+    {"name", "plans", "usage", "self_pay", "owner_email", "created_at", "account_type"}
+)
+PLAN_STATUSES = frozenset({"active", "cancelled", "expired"})
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The master account's Server-to-Server OAuth app, as the token endpoint checks it."""
+
+    account_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AccountSeed:
+    """One sub-account as seeded: plans are a GET /plans answer, or None (no subscription)."""
+
+    account_id: str
+    name: str
+    plans: dict[str, Any] | None
+    usage: dict[str, Any] = field(default_factory=dict)
+    self_pay: bool = False
+    owner_email: str = ""
+    created_at: str = "2024-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Seed:
+    credentials: Credentials
+    accounts: tuple[AccountSeed, ...]
+
+
+class _Places:
+    """Turns a key path into `file:line:column` using the YAML node tree, when there is one."""
+
+    def __init__(self, origin: str, root: yaml.Node | None) -> None:
+        self.origin = origin
+        self.root = root
+
+    def at(self, *path: object) -> str:
+        node = self.root
+        for key in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if str(key_node.value) == str(key):
+                        child = value_node
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                child = node.value[key] if key < len(node.value) else None
+            if child is None:
+                break
+            node = child
+        dotted = ".".join(str(p) for p in path)
+        if node is None:
+            return f"{self.origin} ({dotted})" if dotted else self.origin
+        mark = node.start_mark
+        return f"{self.origin}:{mark.line + 1}:{mark.column + 1}"
+
+
+def load_seed(source: Mapping[str, Any] | str | os.PathLike[str]) -> Seed:
+    """A Seed from a dict (tests, benchmarks) or a YAML file; SeedError names the bad place."""
+    if isinstance(source, Mapping):
+        return parse_seed(source, _Places("seed", None))
+    data, places = _read_yaml(Path(source))
+    return parse_seed(data, places)
+
+
+def _read_yaml(path: Path) -> tuple[Any, _Places]:
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SEED_BYTES:
+            raise SeedError(origin, f"file is {size} bytes, more than the {MAX_SEED_BYTES} allowed")
+        text = path.read_bytes().decode("utf-8")
+    except SeedError:
+        raise
+    except UnicodeDecodeError:
+        raise SeedError(origin, "not UTF-8 text") from None
+    except OSError as exc:
+        raise SeedError(origin, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
+        raise SeedError(where, f"invalid YAML: {exc.problem}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise SeedError(origin, f"invalid YAML: {type(exc).__name__}") from None
+    return data, _Places(origin, root)
+
+
+def _need_string(value: object, where: str, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise SeedError(where, f"{what} must be a non-empty string")
+    return value
+
+
+def parse_seed(data: object, places: _Places) -> Seed:
+    if not isinstance(data, Mapping):
+        raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
+    unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts"))
+    if unknown:
+        raise SeedError(places.at(unknown[0]), f"unknown key '{unknown[0]}'")
+    creds = data.get("credentials")
+    if not isinstance(creds, Mapping):
+        raise SeedError(places.at("credentials"), "'credentials' must be a mapping")
+    credentials = Credentials(
+        account_id=_need_string(
+            creds.get("account_id"), places.at("credentials", "account_id"), "account_id"
+        ),
+        client_id=_need_string(
+            creds.get("client_id"), places.at("credentials", "client_id"), "client_id"
+        ),
+        client_secret=_need_string(
+            creds.get("client_secret"), places.at("credentials", "client_secret"), "client_secret"
+        ),
+    )
+    return Seed(credentials, parse_accounts(data.get("accounts"), places, ("accounts",)))
+
+
+def parse_accounts(
+    accounts: object, places: _Places, prefix: tuple[object, ...]
+) -> tuple[AccountSeed, ...]:
+    if accounts is None:
+        return ()
+    if not isinstance(accounts, Mapping):
+        raise SeedError(places.at(*prefix), "'accounts' must be a mapping of account id to account")
+    parsed = []
+    for account_id, body in accounts.items():
+        where = places.at(*prefix, account_id)
+        if not isinstance(account_id, str) or not account_id:
+            raise SeedError(where, f"account id {account_id!r} must be a non-empty string")
+        parsed.append(_parse_account(account_id, body or {}, places, (*prefix, account_id)))
+    return tuple(parsed)
+
+
+def _parse_account(
+    account_id: str, body: object, places: _Places, path: tuple[object, ...]
+) -> AccountSeed:
+    if not isinstance(body, Mapping):
+        raise SeedError(places.at(*path), "an account must be a mapping")
+    for key in body:
+        if key not in ACCOUNT_KEYS:
+            raise SeedError(places.at(*path, key), f"unknown account key '{key}'")
+    plans = body.get("plans")
+    if plans is not None:
+        plans = _check_plans(plans, places, (*path, "plans"))
+    usage = body.get("usage") or {}
+    if not isinstance(usage, Mapping):
+        raise SeedError(places.at(*path, "usage"), "'usage' must be a mapping")
+    self_pay = body.get("self_pay", False)
+    if not isinstance(self_pay, bool):
+        raise SeedError(places.at(*path, "self_pay"), "'self_pay' must be true or false")
+    for key in ("name", "owner_email", "created_at"):
+        if key in body and not isinstance(body[key], str):
+            raise SeedError(places.at(*path, key), f"'{key}' must be a string")
+    return AccountSeed(
+        account_id=account_id,
+        name=body.get("name") or account_id,
+        plans=plans,
+        usage=json.loads(json.dumps(dict(usage), default=str)),
+        self_pay=self_pay,
+        owner_email=body.get("owner_email") or f"billing@{account_id.lower()}.example",
+        created_at=body.get("created_at") or "2024-01-01T00:00:00Z",
+    )
+
+
+def _check_entry(entry: object, places: _Places, path: tuple[object, ...]) -> None:
+    if not isinstance(entry, Mapping):
+        raise SeedError(places.at(*path), "a plan entry must be a mapping with a 'type'")
+    if not isinstance(entry.get("type"), str):
+        raise SeedError(places.at(*path), "a plan entry needs a string 'type'")
+    hosts = entry.get("hosts")
+    if hosts is not None and (not isinstance(hosts, int) or isinstance(hosts, bool)):
+        raise SeedError(places.at(*path, "hosts"), "'hosts' must be an integer")
+    status = entry.get("status", "active")
+    if status not in PLAN_STATUSES:
+        raise SeedError(
+            places.at(*path, "status"), f"'status' must be one of {sorted(PLAN_STATUSES)}"
+        )
+
+
+def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> dict[str, Any]:
+    """Checks the shapes the sandbox relies on; unknown groups are kept, as Zoom may add them."""
+    if not isinstance(plans, Mapping):
+        raise SeedError(places.at(*path), "'plans' must be a mapping (a GET /plans answer) or null")
+    for key, value in plans.items():
+        here = (*path, key)
+        if key == "plan_base":
+            _check_entry(value, places, here)
+            if not isinstance(value.get("hosts"), int):
+                raise SeedError(places.at(*here), "plan_base needs integer 'hosts'")
+        elif key in ("plan_zoom_rooms", "plan_room_connector", "plan_audio"):
+            _check_entry(value, places, here)
+        elif key in ("plan_large_meeting", "plan_webinar", "plan_zoom_events"):
+            if not isinstance(value, list):
+                raise SeedError(places.at(*here), f"'{key}' must be a list of plan entries")
+            for index, entry in enumerate(value):
+                _check_entry(entry, places, (*here, index))
+        elif key == "plan_recording" and not isinstance(value, str):
+            raise SeedError(places.at(*here), "'plan_recording' must be a plan type string")
+        elif key == "plan_phone":
+            _check_phone(value, places, here)
+    if "plan_base" not in plans and any(k != "plan_base" for k in plans):
+        raise SeedError(places.at(*path), "add-on plans need a 'plan_base'")
+    return json.loads(json.dumps(dict(plans), default=str))
+
+
+def _check_phone(value: object, places: _Places, path: tuple[object, ...]) -> None:
+    if not isinstance(value, Mapping):
+        raise SeedError(places.at(*path), "'plan_phone' must be a mapping")
+    if "plan_base" in value:
+        _check_entry(value["plan_base"], places, (*path, "plan_base"))
+    for key in ("plan_calling", "plan_number"):
+        if key in value:
+            if not isinstance(value[key], list):
+                raise SeedError(places.at(*path, key), f"'{key}' must be a list of plan entries")
+            for index, entry in enumerate(value[key]):
+                _check_entry(entry, places, (*path, key, index))
+
+
+def load_state(path: Path) -> tuple[AccountSeed, ...] | None:
+    """The accounts saved in a state file, or None when the file does not exist yet."""
+    if not path.exists():
+        return None
+    origin = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SeedError(
+            origin,
+            f"unreadable state file ({type(exc).__name__}); delete it to start from the seed",
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise SeedError(origin, f"not a sandbox state file (expected format '{STATE_FORMAT}')")
+    if data.get("version") != STATE_VERSION:
+        raise SeedError(
+            origin, f"state file version {data.get('version')!r} is not {STATE_VERSION}"
+        )
+    return parse_accounts(data.get("accounts"), _Places(origin, None), ("accounts",))
+
+
+def save_state(path: Path, accounts: dict[str, dict[str, Any]]) -> None:
+    """Write the accounts atomically: a temp file in the same folder, then os.replace."""
+    document = {"format": STATE_FORMAT, "version": STATE_VERSION, "accounts": accounts}
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=1, sort_keys=True)
+            handle.write("\n")
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

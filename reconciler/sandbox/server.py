@@ -1,0 +1,230 @@
+"""SandboxServer: the fake Zoom API on a loopback port, in a background thread.
+
+Tests and benchmarks use it in process (`with SandboxServer(seed) as sb: ...`); the
+`zoomplans sandbox` command uses the same class and just waits for a signal. uvicorn runs its
+own event loop in the thread, so slow answers (latency) never block the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from reconciler.sandbox.app import AppOptions, SandboxApp
+from reconciler.sandbox.errors import SandboxError
+from reconciler.sandbox.faults import FaultScript
+from reconciler.sandbox.limits import RateLimiter
+from reconciler.sandbox.oauth import TokenIssuer
+from reconciler.sandbox.requestlog import LoggedRequest, RequestLog
+from reconciler.sandbox.seed import Seed, load_seed, load_state, save_state
+from reconciler.sandbox.world import World
+
+START_TIMEOUT_S = 10.0
+
+
+class SandboxStartError(SandboxError):
+    """The server did not come up (port taken, thread died)."""
+
+
+class _QuietDroppedResponses(logging.Filter):
+    """uvicorn complains when a response is cut short; for a scripted drop that is the point."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+def _install_quiet_filter() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _QuietDroppedResponses) for f in logger.filters):
+        logger.addFilter(_QuietDroppedResponses())
+
+
+class SandboxServer:
+    """A faithful fake of Zoom's master-account plan API, served on 127.0.0.1."""
+
+    def __init__(
+        self,
+        seed: Mapping[str, Any] | str | os.PathLike[str],
+        *,
+        latency_ms: float = 0,
+        fault_rate: float = 0.0,
+        rate_limits: Mapping[str, int] | None = None,
+        state_file: str | os.PathLike[str] | None = None,
+        visibility_delay_ms: float = 0,
+        token_ttl_s: int = 3600,
+        daily_limits: Mapping[str, int] | None = None,
+        seed_rng: int | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        headerless_429_rate: float = 0.0,
+    ) -> None:
+        loaded: Seed = load_seed(seed)
+        self._credentials = loaded.credentials
+        self._state_path = Path(state_file) if state_file is not None else None
+        accounts = loaded.accounts
+        if self._state_path is not None:
+            saved = load_state(self._state_path)
+            if saved is not None:
+                accounts = saved
+        self.world = World(
+            accounts,
+            visibility_delay_ms=visibility_delay_ms,
+            on_change=self._persist if self._state_path is not None else None,
+        )
+        if self._state_path is not None and not self._state_path.exists():
+            self._persist(self.world.export())
+        rng = random.Random(seed_rng)
+        self._issuer = TokenIssuer(loaded.credentials, ttl_s=token_ttl_s)
+        self._limiter = RateLimiter(rate_limits, daily_limits)
+        self._log = RequestLog()
+        self.faults = FaultScript(
+            fault_rate=fault_rate,
+            rng=rng,
+            force_daily_limit=self._limiter.force_daily_limit,
+            revoke=self._issuer.revoke_all,
+        )
+        self.app = SandboxApp(
+            self.world,
+            self._issuer,
+            self._limiter,
+            self.faults,
+            self._log,
+            AppOptions(latency_ms=latency_ms, headerless_429_rate=headerless_429_rate),
+            rng,
+        )
+        self._host = host
+        self._port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    # ----- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> SandboxServer:
+        """Bind, serve in a thread, and return once the port accepts connections."""
+        if self._server is not None:
+            return self
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self._host, self._port))
+        except OSError as exc:
+            sock.close()
+            raise SandboxStartError(
+                f"cannot listen on {self._host}:{self._port}: {exc.strerror}"
+            ) from None
+        sock.listen(2048)
+        sock.setblocking(False)
+        self._socket = sock
+        _install_quiet_filter()
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+            backlog=2048,
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="zoom-sandbox", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise SandboxStartError("the sandbox server did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread; safe to call twice."""
+        server, thread = self._server, self._thread
+        if server is not None:
+            server.should_exit = True
+        if thread is not None:
+            thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    # ----- addresses and credentials -------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._socket is None:
+            raise SandboxStartError("the sandbox is not running")
+        return int(self._socket.getsockname()[1])
+
+    @property
+    def origin(self) -> str:
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def api_base_url(self) -> str:
+        return f"{self.origin}/v2"
+
+    @property
+    def oauth_token_url(self) -> str:
+        return f"{self.origin}/oauth/token"
+
+    @property
+    def account_id(self) -> str:
+        """The master account id of the seed (the OAuth `account_id`)."""
+        return self._credentials.account_id
+
+    def env(self) -> dict[str, str]:
+        """The ZOOM_* variables a CLI subprocess needs to talk to this sandbox."""
+        return {
+            "ZOOM_API_BASE_URL": self.api_base_url,
+            "ZOOM_OAUTH_TOKEN_URL": self.oauth_token_url,
+            "ZOOM_ACCOUNT_ID": self._credentials.account_id,
+            "ZOOM_CLIENT_ID": self._credentials.client_id,
+            "ZOOM_CLIENT_SECRET": self._credentials.client_secret,
+        }
+
+    # ----- what tests look at and change ---------------------------------------------------
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """Every request so far, in arrival order (a snapshot)."""
+        return self._log.snapshot()
+
+    def writes(self) -> list[LoggedRequest]:
+        """Only POST/PUT/PATCH on plan endpoints (including failed and dropped ones)."""
+        return [entry for entry in self._log.snapshot() if entry.is_plan_write]
+
+    def clear_requests(self) -> None:
+        self._log.clear()
+
+    def plans(self, account_id: str) -> dict[str, Any]:
+        """What GET /plans would answer now if there were no visibility delay."""
+        return self.world.newest_plans(account_id)
+
+    def set_plans(self, account_id: str, plans: Mapping[str, Any] | None) -> None:
+        """Change the world behind the client's back (drift, a stale plan); None unsubscribes."""
+        self.world.set_plans(account_id, dict(plans) if plans is not None else None)
+
+    def _persist(self, accounts: dict[str, dict[str, Any]]) -> None:
+        if self._state_path is not None:
+            save_state(self._state_path, accounts)

@@ -1,0 +1,480 @@
+"""The sandbox's world: every sub-account's plans, and Zoom's rules for changing them.
+
+Each write validates against the newest state and stores a new version; GET answers the newest
+version that is already visible, which is how the sandbox imitates Zoom's eventual consistency
+(`visibility_delay_ms`). All access goes through one lock because tests change the world from
+their own thread while the server thread answers requests.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from reconciler.sandbox import bodies
+from reconciler.sandbox import plan_object as po
+from reconciler.sandbox.catalogue import (
+    ADDON_GROUPS,
+    MAX_HOSTS,
+    TOP_LEVEL_PLAN_KEYS,
+    BaseFamily,
+    GroupShape,
+    PlanGroup,
+    addon_group,
+    base_family,
+)
+from reconciler.sandbox.errors import (
+    FieldProblem,
+    ZoomApiError,
+    account_missing,
+    invalid_plan_type,
+    no_subscription,
+    self_pay,
+    validation_failed,
+)
+from reconciler.sandbox.seed import AccountSeed
+
+Plans = dict[str, Any]
+
+
+class _Account:
+    """One sub-account's mutable record; only the World touches it, under its lock."""
+
+    __slots__ = ("created_at", "id", "name", "owner_email", "self_pay", "usage", "versions")
+
+    def __init__(self, seed: AccountSeed, plans: Plans | None) -> None:
+        self.id = seed.account_id
+        self.name = seed.name
+        self.self_pay = seed.self_pay
+        self.owner_email = seed.owner_email
+        self.created_at = seed.created_at
+        self.usage = copy.deepcopy(seed.usage)
+        # (visible_at on the monotonic clock, plans or None for "no subscription")
+        self.versions: list[tuple[float, Plans | None]] = [(0.0, plans)]
+
+    @property
+    def newest(self) -> Plans | None:
+        return self.versions[-1][1]
+
+
+class World:
+    """Zoom's plan rules over a set of sub-accounts; answers are GET-shaped dicts (copies)."""
+
+    def __init__(
+        self,
+        accounts: Iterable[AccountSeed],
+        *,
+        visibility_delay_ms: float = 0,
+        on_change: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._delay_s = max(0.0, visibility_delay_ms / 1000.0)
+        self._on_change = on_change
+        self._clock = clock
+        self._today = today or (lambda: datetime.now(UTC).date())
+        self._accounts: dict[str, _Account] = {}
+        for seed in accounts:
+            plans = po.fill_in(copy.deepcopy(seed.plans), self._today()) if seed.plans else None
+            self._accounts[seed.account_id] = _Account(seed, plans)
+
+    # ----- reads -------------------------------------------------------------------------
+
+    def account_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._accounts)
+
+    def account_summaries(self) -> list[dict[str, Any]]:
+        """Rows of GET /accounts, in seed order."""
+        with self._lock:
+            return [self._summary(account) for account in self._accounts.values()]
+
+    def _summary(self, account: _Account) -> dict[str, Any]:
+        plans = account.newest or {}
+        base = plans.get("plan_base") if isinstance(plans.get("plan_base"), dict) else None
+        family = base_family(str(base.get("type"))) if base else None
+        kind = "Basic" if base is None else (family.name.title() if family else "Business")
+        return {
+            "id": account.id,
+            "account_name": account.name,
+            "owner_email": account.owner_email,
+            "account_type": kind,
+            "seats": base.get("hosts", 0) if base else 0,
+            "subscription_start_time": base.get("service_effective_date", "") if base else "",
+            "subscription_end_time": base.get("next_invoice_date", "") if base else "",
+            "created_at": account.created_at,
+        }
+
+    def visible_plans(self, account_id: str) -> Plans:
+        """What GET /plans answers now: the newest version whose visibility delay has passed."""
+        with self._lock:
+            account = self._plan_account(account_id)
+            return copy.deepcopy(self._visible(account) or {})
+
+    def _visible(self, account: _Account) -> Plans | None:
+        now = self._clock()
+        for index in range(len(account.versions) - 1, -1, -1):
+            visible_at, plans = account.versions[index]
+            if visible_at <= now:
+                del account.versions[:index]  # older versions can never be seen again
+                return plans
+        return account.versions[0][1]
+
+    def newest_plans(self, account_id: str) -> Plans:
+        """The plans as they are after every accepted write, ignoring the visibility delay."""
+        with self._lock:
+            if account_id not in self._accounts:
+                raise account_missing(account_id)
+            return copy.deepcopy(self._accounts[account_id].newest or {})
+
+    def usage(self, account_id: str) -> dict[str, Any]:
+        with self._lock:
+            account = self._plan_account(account_id)
+            plans = self._visible(account)
+            if not _subscribed(plans):
+                raise no_subscription()
+            assert plans is not None
+            return po.usage_answer(plans, account.usage)
+
+    def export(self) -> dict[str, dict[str, Any]]:
+        """Every account in seed shape (newest plans), for the state file."""
+        with self._lock:
+            return {
+                account.id: {
+                    "name": account.name,
+                    "self_pay": account.self_pay,
+                    "owner_email": account.owner_email,
+                    "created_at": account.created_at,
+                    "usage": copy.deepcopy(account.usage),
+                    "plans": copy.deepcopy(account.newest),
+                }
+                for account in self._accounts.values()
+            }
+
+    # ----- changes from tests ------------------------------------------------------------
+
+    def set_plans(self, account_id: str, plans: Plans | None) -> None:
+        """Replace an account's plans at once (drift, a stale plan); creates the account."""
+        with self._lock:
+            account = self._accounts.get(account_id)
+            if account is None:
+                seed = AccountSeed(account_id, account_id, None)
+                account = self._accounts[account_id] = _Account(seed, None)
+            value = po.fill_in(copy.deepcopy(plans), self._today()) if plans else None
+            account.versions = [(0.0, value)]
+            self._changed()
+
+    # ----- Zoom's write endpoints --------------------------------------------------------
+
+    def subscribe(self, account_id: str, body: dict[str, Any]) -> Plans:
+        """POST /plans: the first paid subscription, base plan and add-ons in one call."""
+        _raise_if_subscribe_body_bad(body)
+        with self._lock:
+            account = self._plan_account(account_id)
+            if _subscribed(account.newest):
+                raise ZoomApiError(
+                    400, 200, "One zuora account only can have one active billing subscription."
+                )
+            today = self._today()
+            base = body["plan_base"]
+            _check_base_hosts(_writable_family(base["type"]), base["hosts"])
+            plans: Plans = {
+                "plan_base": po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
+            }
+            for group, entry in _addon_entries(body):
+                if addon_group(str(entry.get("type"))) is not group:
+                    raise invalid_plan_type(group.title, entry.get("type"))
+                if group.shape is GroupShape.RECORDING:
+                    po.put_recording(plans, entry["type"], today)
+                    continue
+                if group.shape is GroupShape.LIST and po.find(plans, group, entry["type"]):
+                    problem = FieldProblem(group.key, f"type {entry['type']} is listed twice")
+                    raise validation_failed(problem)
+                po.put_entry(plans, group, _new_entry(group, entry, today))
+            self._store(account, plans)
+            return copy.deepcopy(plans)
+
+    def update_base(self, account_id: str, body: dict[str, Any]) -> None:
+        """PUT /plans/base: same type only, absolute hosts (or Zoom's relative increasing_hosts)."""
+        bodies.raise_if(bodies.base_problems(body))
+        with self._lock:
+            account = self._plan_account(account_id)
+            plans = self._subscribed_copy(account)
+            current = plans["plan_base"]
+            # Zoom answers GET with legacy types (business_yearly_c50) that it refuses on PUT.
+            family = _writable_family(body["type"])
+            if body["type"] != current.get("type"):
+                raise ZoomApiError(
+                    400,
+                    300,
+                    f"Plan types do not match, oldPlanType: {current.get('type')} "
+                    f"newPlanType: {body['type']}.",
+                )
+            hosts = body["hosts"]
+            if body.get("increasing_hosts") is not None:  # relative; the client must never use it
+                hosts = int(current.get("hosts", 0)) + body["increasing_hosts"]
+            _check_base_hosts(family, hosts)
+            current["hosts"] = hosts
+            self._store(account, plans)
+
+    def add_addon(self, account_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /plans/addons: buy an add-on, or re-activate a cancelled one of the same type."""
+        group = _addon_body_group(body, for_update=False)
+        with self._lock:
+            account = self._plan_account(account_id)
+            plans = self._subscribed_copy(account)
+            plan_type = body["type"]
+            holder = po.occupant(plans, group)
+            live_entry = (
+                po.find(plans, group, plan_type)
+                if group.shape is not GroupShape.RECORDING
+                else None
+            )
+            if holder is not None or (
+                live_entry and po.is_live(live_entry.get("status", "active"))
+            ):
+                raise ZoomApiError(
+                    400,
+                    300,
+                    f"The account already has an active {group.title} plan: {holder or plan_type}.",
+                )
+            today = self._today()
+            if group.shape is GroupShape.RECORDING:
+                po.put_recording(plans, plan_type, today)
+                answer: dict[str, Any] = {"type": plan_type, "status": "active"}
+            else:
+                answer = _new_entry(group, body, today)
+                po.put_entry(plans, group, answer)
+            self._store(account, plans)
+            return copy.deepcopy(answer)
+
+    def update_addon(self, account_id: str, body: dict[str, Any]) -> None:
+        """PUT /plans/addons: new absolute hosts (or countries for audio and phone)."""
+        group = _addon_body_group(body, for_update=True)
+        with self._lock:
+            account = self._plan_account(account_id)
+            plans = self._subscribed_copy(account)
+            plan_type = body["type"]
+            if group.shape is GroupShape.RECORDING:
+                if not po.recording_is_live(plans, plan_type):
+                    raise _addon_absent(group, plan_type)
+                return  # a recording plan has nothing to resize
+            entry = po.find(plans, group, plan_type)
+            if entry is None or not po.is_live(entry.get("status", "active")):
+                raise _addon_absent(group, plan_type)
+            if group.shape in (GroupShape.SINGLE, GroupShape.LIST):
+                _check_addon_hosts(group, body["hosts"])
+                entry["hosts"] = body["hosts"]
+            else:
+                _check_countries(body)
+                for key in (*bodies.AUDIO_COUNTRY_FIELDS, "ddi_numbers"):
+                    if key in body and (key in entry or group.shape is GroupShape.AUDIO):
+                        entry[key] = body[key]
+            self._store(account, plans)
+
+    def cancel_addon(self, account_id: str, body: dict[str, Any]) -> None:
+        """PATCH /plans/addons/status: the entry stays listed, with status "cancelled"."""
+        bodies.raise_if(bodies.cancel_problems(body, needs_type=True))
+        group = addon_group(body["type"])
+        if group is None:
+            raise invalid_plan_type("Addon", body["type"])
+        with self._lock:
+            account = self._plan_account(account_id)
+            plans = self._subscribed_copy(account)
+            if group.shape is GroupShape.RECORDING:
+                if not po.recording_is_live(plans, body["type"]):
+                    raise _addon_absent(group, body["type"])
+                plans["plan_recording_status"] = "cancelled"
+            else:
+                entry = po.find(plans, group, body["type"])
+                if entry is None or not po.is_live(entry.get("status", "active")):
+                    raise _addon_absent(group, body["type"])
+                entry["status"] = "cancelled"
+            self._store(account, plans)
+
+    def cancel_base(self, account_id: str, body: dict[str, Any]) -> None:
+        """PATCH /plans/base/status: only once every add-on is cancelled."""
+        bodies.raise_if(bodies.cancel_problems(body, needs_type=False))
+        with self._lock:
+            account = self._plan_account(account_id)
+            plans = self._subscribed_copy(account)
+            remaining = po.live_addons(plans)
+            if remaining:
+                raise ZoomApiError(
+                    400,
+                    300,
+                    "Cancel all add-on plans before the base plan; still active: "
+                    + ", ".join(remaining)
+                    + ".",
+                )
+            plans["plan_base"]["status"] = "cancelled"
+            self._store(account, plans)
+
+    # ----- internals ---------------------------------------------------------------------
+
+    def _plan_account(self, account_id: str) -> _Account:
+        account = self._accounts.get(account_id)
+        if account is None:
+            raise account_missing(account_id)
+        if account.self_pay:
+            raise self_pay(account_id)
+        return account
+
+    def _subscribed_copy(self, account: _Account) -> Plans:
+        if not _subscribed(account.newest):
+            raise no_subscription()
+        return copy.deepcopy(account.newest)  # type: ignore[arg-type]
+
+    def _store(self, account: _Account, plans: Plans) -> None:
+        account.versions.append((self._clock() + self._delay_s, plans))
+        if self._delay_s == 0:
+            del account.versions[:-1]
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change(self.export())
+
+
+def _subscribed(plans: Plans | None) -> bool:
+    """An account whose base plan is missing, cancelled or expired has no subscription."""
+    base = (plans or {}).get("plan_base")
+    return isinstance(base, dict) and po.is_live(base.get("status", "active"))
+
+
+def _writable_family(plan_type: str) -> BaseFamily:
+    family = base_family(plan_type)
+    if family is None:
+        raise invalid_plan_type("Base", plan_type)
+    return family
+
+
+def _check_base_hosts(family: BaseFamily, hosts: int) -> None:
+    if hosts > MAX_HOSTS:
+        raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
+    if hosts < family.min_hosts:
+        raise ZoomApiError(400, 300, f"Insufficient number of hosts for {family.name} plan type.")
+    if hosts > family.max_hosts:
+        raise ZoomApiError(
+            400, 300, f"Too many hosts for {family.name} plan type, at most {family.max_hosts}."
+        )
+
+
+def _check_addon_hosts(group: PlanGroup, hosts: int) -> None:
+    if hosts > MAX_HOSTS:
+        raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
+    if hosts < 1:
+        raise ZoomApiError(400, 300, f"Insufficient number of hosts for {group.title} plan type.")
+
+
+def _check_countries(body: dict[str, Any]) -> None:
+    """Countries are comma strings of two-letter country IDs ("US,CA")."""
+    for key in bodies.AUDIO_COUNTRY_FIELDS:
+        value = body.get(key)
+        if not value:
+            continue
+        for code in str(value).split(","):
+            if len(code) != 2 or not code.isalpha() or not code.isupper():
+                raise ZoomApiError(400, 300, f"Invalid country ID in {key}: {code!r}.")
+
+
+def _addon_absent(group: PlanGroup, plan_type: str) -> ZoomApiError:
+    return ZoomApiError(
+        400, 300, f"The account has no active {group.title} plan of type {plan_type}."
+    )
+
+
+def _new_entry(group: PlanGroup, body: dict[str, Any], today: date) -> dict[str, Any]:
+    """A fresh entry in GET shape; unset audio fields read back as "" and 0, as Zoom's do."""
+    if group.shape is GroupShape.AUDIO:
+        _check_countries(body)
+        entry: dict[str, Any] = {"type": body["type"]}
+        for key in bodies.AUDIO_COUNTRY_FIELDS:
+            entry[key] = body.get(key) or ""
+        entry["ddi_numbers"] = body.get("ddi_numbers") or 0
+    elif group.shape is GroupShape.PHONE_BASE:
+        _check_countries(body)
+        entry = {"type": body["type"], "callout_countries": body.get("callout_countries") or ""}
+    else:
+        _check_addon_hosts(group, body["hosts"])
+        entry = {"type": body["type"], "hosts": body["hosts"]}
+    entry.pop("status", None)
+    for key in po.DATE_FIELDS:
+        entry.pop(key, None)
+    return po.dated(entry, today)
+
+
+def _addon_body_group(body: dict[str, Any], *, for_update: bool) -> PlanGroup:
+    """Schema check of an add-on body, then its group from the type code (2100 if unknown)."""
+    type_problems = [p for p in bodies.plan_problems(body) if p.field == "type"]
+    bodies.raise_if(type_problems)
+    group = addon_group(body["type"])
+    if group is None:
+        raise invalid_plan_type("Addon", body["type"])
+    if group.shape is GroupShape.AUDIO:
+        bodies.raise_if(bodies.audio_problems(body))
+    elif group.shape is GroupShape.PHONE_BASE:
+        bodies.raise_if(bodies.phone_base_problems(body))
+    else:
+        # Zoom's AccountPlanRequired makes hosts required even for the recording plan.
+        bodies.raise_if(bodies.plan_problems(body))
+    del for_update
+    return group
+
+
+def _raise_if_subscribe_body_bad(body: dict[str, Any]) -> None:
+    problems: list[FieldProblem] = []
+    if "contact" not in body:
+        problems.append(FieldProblem("contact", "is required"))
+    else:
+        problems += bodies.contact_problems(body["contact"])
+    if "plan_base" not in body:
+        problems.append(FieldProblem("plan_base", "is required"))
+    else:
+        problems += bodies.base_problems(body["plan_base"], "plan_base.")
+    for key in body:
+        if key != "contact" and key not in TOP_LEVEL_PLAN_KEYS:
+            problems.append(FieldProblem(key, "is not a plan group Zoom accepts"))
+    for group, entry, where in _addon_entries_with_place(body):
+        if group.shape is GroupShape.RECORDING:
+            if not isinstance(entry, str):
+                problems.append(FieldProblem(where, "must be a plan type string"))
+        elif group.shape is GroupShape.AUDIO:
+            problems += bodies.audio_problems(entry, where + ".")
+        elif group.shape is GroupShape.PHONE_BASE:
+            problems += bodies.phone_base_problems(entry, where + ".")
+        else:
+            problems += bodies.plan_problems(entry, where + ".")
+    bodies.raise_if(problems)
+
+
+def _addon_entries_with_place(body: dict[str, Any]) -> list[tuple[PlanGroup, Any, str]]:
+    found: list[tuple[PlanGroup, Any, str]] = []
+    for group in ADDON_GROUPS:
+        holder: Any = body
+        for part in group.path[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or holder.get(group.path[-1]) is None:
+            continue
+        value = holder[group.path[-1]]
+        if group.shape is GroupShape.LIST:
+            if not isinstance(value, list):
+                found.append((group, value, group.key))  # reported as "must be an object"
+                continue
+            found += [(group, entry, f"{group.key}[{i}]") for i, entry in enumerate(value)]
+        else:
+            found.append((group, value, group.key))
+    return found
+
+
+def _addon_entries(body: dict[str, Any]) -> list[tuple[PlanGroup, dict[str, Any]]]:
+    """Add-on entries of a checked subscribe body; recording becomes {type: ...}."""
+    entries: list[tuple[PlanGroup, dict[str, Any]]] = []
+    for group, entry, _where in _addon_entries_with_place(body):
+        entries.append((group, {"type": entry} if isinstance(entry, str) else entry))
+    return entries

@@ -1,0 +1,156 @@
+"""Each broken input in tests/fixtures/invalid/ via the real CLI: exit 1, located, no traceback.
+
+Each row names a fixture (a file, or a folder for problems that need several files) and the
+(file, line) of every error it must produce, no more and no fewer, plus a word the message must
+contain so a right line with a wrong reason does not pass.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+INVALID = Path(__file__).resolve().parents[1] / "fixtures" / "invalid"
+REPO = Path(__file__).resolve().parents[2]
+
+# fixture -> [(file relative to the fixture folder, or "" for the fixture itself, line, word)]
+EXPECTED: dict[str, list[tuple[str, int, str]]] = {
+    "malformed-yaml.yaml": [("", 4, "malformed YAML")],
+    "tab-indent.yaml": [("", 4, "tab")],
+    "hosts-zero.yaml": [("", 8, "between 1 and 9999, got 0")],
+    "hosts-negative.yaml": [("", 8, "got -3")],
+    "hosts-float.yaml": [("", 8, "whole number")],
+    "hosts-string.yaml": [("", 8, "'ten'")],
+    "hosts-huge.yaml": [("", 8, "got 10000")],
+    "hosts-null.yaml": [("", 8, "empty")],
+    "hosts-below-business-range.yaml": [("", 5, "10 to 49")],
+    "hosts-above-pro-range.yaml": [("", 3, "1 to 9")],
+    "hosts-below-education-range.yaml": [("", 5, "20 to 149")],
+    "hosts-legacy-business-code.yaml": [("", 7, "10 to 49")],
+    "unknown-top-level-key.yaml": [("", 1, "acount_id"), ("", 1, "account_id")],
+    "unknown-plan-group.yaml": [("", 4, "did you mean 'plan_webinar'")],
+    "unknown-addon-key.yaml": [("", 6, "did you mean 'hosts'"), ("", 5, "needs 'hosts'")],
+    "duplicate-key.yaml": [("", 6, "first defined on line 5")],
+    "duplicate-addon.yaml": [("", 7, "appears twice")],
+    "state-on-base-plan.yaml": [("", 6, "only on add-ons")],
+    "status-cancelled.yaml": [("", 7, "state: cancelled")],
+    "state-unknown-value.yaml": [("", 7, "'paused'")],
+    "wrong-group.yaml": [("", 5, "plan_webinar type")],
+    "norway.yaml": [("", 11, "Norway")],
+    "octal-hosts.yaml": [("", 5, "number 10")],
+    "unquoted-date.yaml": [("", 3, "date")],
+    "yes-as-name.yaml": [("", 2, "boolean true")],
+    "binary-junk.yaml": [("", 2, "binary")],
+    "invalid-utf8.yaml": [("", 2, "UTF-8")],
+    "control-character.yaml": [("", 2, "not allowed")],
+    "empty.yaml": [("", 1, "empty")],
+    "only-comments.yaml": [("", 1, "no YAML document")],
+    "alias-bomb.yaml": [("", 1, "aliases")],
+    "deep-nesting.yaml": [("", 2, "nesting deeper")],
+    "recursive-alias.yaml": [("", 2, "recursive")],
+    "missing-account-id.yaml": [("", 1, "account_id")],
+    "not-a-mapping.yaml": [("", 1, "must be a mapping")],
+    "contact-missing-field.yaml": [("", 3, "phone_number")],
+    "bad-countries.yaml": [("", 6, "'usa'"), ("", 7, "'US;CA'")],
+    "recording-unknown-key.yaml": [("", 6, "'size'")],
+    "addon-without-hosts.yaml": [("", 5, "needs 'hosts'")],
+    "labels-not-text.yaml": [("", 3, "must be text")],
+    "merge-key.yaml": [("", 2, "'defaults'"), ("", 5, "merge keys"), ("", 5, "'type'")],
+    "second-document-bad.yaml": [("", 7, "got 0")],
+    "duplicate-account-id": [("west.yaml", 2, "east.yaml:1")],
+    "extends-missing": [("account.yaml", 2, "not found")],
+    "extends-cycle": [("templates/two.yaml", 2, "cycle")],
+    "bad-template": [
+        ("templates/shared.yaml", 1, "must not set account_id"),
+        ("templates/shared.yaml", 4, "got -1"),
+    ],
+    "duplicate-addon-after-extends": [
+        ("templates/rooms.yaml", 3, "account.yaml:6"),
+        ("templates/rooms.yaml", 3, "plan_large_meeting type"),
+    ],
+}
+
+
+def _inside(target: Path, shown: str) -> str:
+    """The problem's file relative to a folder fixture; "" when it is the file fixture itself."""
+    path = (REPO / shown).resolve()
+    return "" if path == target else str(path.relative_to(target))
+
+
+def run_validate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler", "validate", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=60,
+    )
+
+
+def test_there_are_at_least_thirty_broken_inputs_and_each_has_a_row() -> None:
+    fixtures = sorted(p.name for p in INVALID.iterdir())
+    assert len(fixtures) >= 30
+    assert fixtures == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_broken_input_exits_1_with_every_problem_located(fixture: str) -> None:
+    target = INVALID / fixture
+    result = run_validate(str(target.relative_to(REPO)), "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    problems = json.loads(result.stdout)
+    errors = [p for p in problems if p["severity"] == "error"]
+    got = sorted((_inside(target, p["file"]), p["line"]) for p in errors)
+    assert got == sorted((f, line) for f, line, _ in EXPECTED[fixture])
+    for file, line, word in EXPECTED[fixture]:
+        assert any(
+            word in p["message"] and p["line"] == line and _inside(target, p["file"]) == file
+            for p in errors
+        ), (word, errors)
+    assert all(p["column"] >= 1 for p in problems)
+
+
+def test_text_format_of_a_broken_file_is_file_line_column_and_a_summary() -> None:
+    result = run_validate("tests/fixtures/invalid/duplicate-key.yaml")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "tests/fixtures/invalid/duplicate-key.yaml:6:5: error: duplicate key"
+    )
+    assert (
+        lines[-1]
+        == "tests/fixtures/invalid/duplicate-key.yaml: 0 accounts in 1 file, invalid (1 error)"
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "huge.yaml"
+    with big.open("wb") as handle:
+        handle.write(b"account_id: sub_huge\nlabels:\n")
+        handle.write(b"  k: v\n" * (9 * 1024 * 1024 // 7))
+    result = run_validate(str(big))
+    assert result.returncode == 1
+    assert f"{big}:1:1: error: file is " in result.stdout
+    assert "MiB limit" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_path_that_does_not_exist_is_a_located_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = run_validate(str(missing), "--format", "json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == [
+        {
+            "file": str(missing),
+            "line": 1,
+            "column": 1,
+            "severity": "error",
+            "message": "no such file or folder",
+        }
+    ]

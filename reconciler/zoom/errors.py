@@ -208,7 +208,10 @@ def parse_error_body(text: str, content_type: str) -> tuple[int | None, str]:
             payload = None
     if isinstance(payload, dict):
         code = _first_int(payload.get("code"))
-        message = str(payload.get("message") or "").strip()
+        # API errors carry "message"; Zoom's OAuth endpoint answers {"reason", "error"}.
+        message = str(
+            payload.get("message") or payload.get("reason") or payload.get("error") or ""
+        ).strip()
         details = payload.get("errors")
         if isinstance(details, list):
             parts = [

@@ -11,12 +11,14 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 
-from reconciler.zoom import RetryPolicy, ZoomConfig
+from reconciler.zoom import RetryPolicy, ZoomClient, ZoomConfig
 
 CLIENT_SECRET = "s3cr3t-client-secret-value"
 API = "https://api.zoom.test/v2"
@@ -78,6 +80,34 @@ def basic_auth(client_id: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 
 
+SEED_PATH = Path(__file__).parent / "seed.yaml"
+
+
+@pytest.fixture
+def zoom_seed() -> dict[str, Any]:
+    """The committed test world (tests/zoom/seed.yaml) as a mapping tests may extend."""
+    return yaml.safe_load(SEED_PATH.read_text())
+
+
+@pytest.fixture
+def seed_secret(zoom_seed: dict[str, Any]) -> str:
+    return str(zoom_seed["credentials"]["client_secret"])
+
+
+@pytest.fixture
+def client_for() -> Callable[..., ZoomClient]:
+    """A ZoomClient configured from a sandbox's ZOOM_* variables, with fast retries."""
+
+    def build(sb: Any, *, rate_tier: str = "business", **client_options: Any) -> ZoomClient:
+        config = ZoomConfig.from_env({**sb.env(), "ZOOM_RATE_TIER": rate_tier})
+        client_options.setdefault(
+            "retry", RetryPolicy(base_delay_s=0.01, max_delay_s=0.1, max_retry_after_s=5.0)
+        )
+        return ZoomClient(config, **client_options)
+
+    return build
+
+
 @pytest.fixture
 def scripted() -> ScriptedZoom:
     return ScriptedZoom()
@@ -99,3 +129,20 @@ def oauth_config() -> ZoomConfig:
 def fast_retry() -> RetryPolicy:
     """Real retry rules with millisecond backoff so the tests stay fast."""
     return RetryPolicy(base_delay_s=0.001, max_delay_s=0.005, max_retry_after_s=5.0)
+
+
+# TEMPORARY: until tests/conftest.py provides the shared `sandbox` fixture.
+@pytest.fixture
+def sandbox():
+    from reconciler.sandbox.server import SandboxServer
+
+    started = []
+
+    def start(seed, **options):
+        server = SandboxServer(seed, **options).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,230 @@
+"""`zoomplans apply` end to end over loopback against the sandbox (subprocess and in process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from reconciler.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed.yaml"
+ACCOUNTS = str(FIXTURES / "accounts")
+OPT_INS = ("--allow-cancel", "--allow-decrease")
+#: Every call the fixture world needs, by (method, path): one each, whatever happens.
+EXPECTED_CALLS = 8
+
+
+def zoomplans(sb: Any, cwd: Path, *args: str, stdin: Any = subprocess.DEVNULL) -> Any:
+    env = {**os.environ, **sb.env()}
+    env.pop("GITHUB_ACTOR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler", *args],
+        env=env,
+        cwd=cwd,
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def in_process(sb: Any, cwd: Path, *args: str) -> Any:
+    """Run the CLI in this process; the journal goes under ``cwd`` and is returned parsed."""
+    path = cwd / ".zoomplans" / "journal.jsonl"
+    result = CliRunner().invoke(
+        cli, [*args, "--journal", str(path)], env=sb.env(), catch_exceptions=False
+    )
+    lines = [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+    return result, lines
+
+
+def journal(cwd: Path) -> list[dict[str, Any]]:
+    path = cwd / ".zoomplans" / "journal.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def successful_writes(sb: Any) -> Counter[tuple[str, str, str]]:
+    """Writes Zoom carried out (2xx or answered-then-dropped), keyed by call and body."""
+    return Counter(
+        (w.method, w.path, json.dumps(w.body, sort_keys=True))
+        for w in sb.writes()
+        if w.dropped or 200 <= w.status < 300
+    )
+
+
+def assert_converged(sb: Any, cwd: Path) -> None:
+    again = zoomplans(sb, cwd, "plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "4 in sync" in again.stdout
+
+
+def test_every_op_applies_and_then_plans_to_nothing(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    done = zoomplans(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    assert done.returncode == 0, done.stderr
+    assert "Apply: 4 applied, 0 stale, 0 failed, 0 blocked." in done.stdout
+    ops = Counter(x["op"] for x in journal(tmp_path) if x["kind"] == "intent")
+    assert ops == {
+        "subscribe": 1,
+        "update_base": 2,
+        "add_addon": 3,
+        "update_addon": 1,
+        "cancel_addon": 1,
+    }
+    assert sum(successful_writes(sb).values()) == EXPECTED_CALLS
+    assert set(successful_writes(sb).values()) == {1}
+    assert_converged(sb, tmp_path)
+    lines = journal(tmp_path)
+    outcomes = {x["intent_id"]: x for x in lines if x["kind"] == "outcome"}
+    for intent in (x for x in lines if x["kind"] == "intent"):
+        assert outcomes[intent["intent_id"]]["result"] == "ok"
+        assert outcomes[intent["intent_id"]]["http_status"] in (201, 204)
+        assert intent["actor"] == os.environ.get("USER", "unknown")
+        assert len(intent["plan_sha256"]) == 64
+
+
+def test_the_journal_holds_no_secret(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    done = zoomplans(sb, tmp_path, "-v", "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / ".zoomplans" / "journal.jsonl").read_text()
+    for output in (text, done.stdout, done.stderr):
+        assert sb.env()["ZOOM_CLIENT_SECRET"] not in output
+        assert "Bearer" not in output
+        assert "access_token" not in output
+
+
+def test_saved_plan_with_one_account_changed_since_is_stale_for_that_account(
+    sandbox, tmp_path: Path
+) -> None:
+    sb = sandbox(SEED)
+    made = zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    assert made.returncode == 0, made.stderr
+    sb.set_plans("sub_down", {"plan_base": {"type": "business_monthly", "hosts": 31}})
+    result, lines = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"))
+    assert result.exit_code == 1
+    assert "sub_down: stale" in result.output
+    assert "zoomplans plan" in result.output
+    assert "Apply: 3 applied, 1 stale, 0 failed, 0 blocked." in result.output
+    assert not [w for w in sb.writes() if "sub_down" in w.path]
+    assert sb.plans("sub_down")["plan_base"]["hosts"] == 31
+    assert {x["account_id"] for x in lines if x["kind"] == "intent"} == {
+        "sub_up",
+        "sub_new",
+        "sub_audio",
+    }
+    plan_hash = {x["plan_sha256"] for x in lines}
+    assert len(plan_hash) == 1
+
+
+def test_a_saved_plan_applies_its_recorded_opt_ins_without_repeating_them(
+    sandbox, tmp_path: Path
+) -> None:
+    sb = sandbox(SEED)
+    zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    done = zoomplans(sb, tmp_path, "apply", "--plan", "plan.json")
+    assert done.returncode == 0, done.stderr
+    assert sum(successful_writes(sb).values()) == EXPECTED_CALLS
+    assert_converged(sb, tmp_path)
+
+
+def test_an_expired_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    data = json.loads((tmp_path / "plan.json").read_text())
+    past = datetime.now(UTC) - timedelta(hours=1)
+    data["created_at"] = (past - timedelta(hours=24)).isoformat().replace("+00:00", "Z")
+    data["expires_at"] = past.isoformat().replace("+00:00", "Z")
+    (tmp_path / "plan.json").write_text(json.dumps(data))
+    sb.clear_requests()
+    result, lines = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"))
+    assert result.exit_code == 1
+    assert "expired at" in result.output
+    assert "nothing was sent" in result.output
+    assert sb.writes() == []
+    assert lines == []
+
+
+def test_a_tampered_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    data = json.loads((tmp_path / "plan.json").read_text())
+    account = next(a for a in data["accounts"] if a["account_id"] == "sub_down")
+    account["actions"][0]["path"] = "/accounts/sub_up/plans/base"
+    (tmp_path / "plan.json").write_text(json.dumps(data))
+    sb.clear_requests()
+    result, _ = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"))
+    assert result.exit_code == 1
+    assert "expected PUT /accounts/sub_down/plans/base" in result.output
+    assert sb.requests == []
+
+
+def test_an_unknown_plan_format_is_refused(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    (tmp_path / "plan.json").write_text(json.dumps({"format_version": 99, "accounts": []}))
+    result, _ = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"))
+    assert result.exit_code == 1
+    assert "format_version 99 is not supported" in result.output
+    assert sb.requests == []
+
+
+def test_over_max_accounts_changed_sends_nothing(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    result, lines = in_process(
+        sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--max-accounts-changed", "3"
+    )
+    assert result.exit_code == 1
+    assert "more than --max-accounts-changed 3" in result.output
+    assert sb.writes() == []
+    assert lines == []
+
+
+def test_no_terminal_and_no_auto_approve_refuses_and_sends_nothing(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    done = zoomplans(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS)
+    assert done.returncode == 1
+    assert "stdin is not a terminal" in done.stderr
+    assert "--auto-approve" in done.stderr
+    assert sb.writes() == []
+    assert "Traceback" not in done.stderr
+
+
+def test_nothing_to_do_says_so_and_exits_0(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    zoomplans(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    sb.clear_requests()
+    result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    assert result.exit_code == 0
+    assert "No changes" in result.output
+    assert sb.writes() == []
+
+
+def test_a_lost_subscribe_answer_is_settled_by_reading_not_by_resending(
+    sandbox, tmp_path: Path
+) -> None:
+    sb = sandbox(SEED)
+    sb.faults.drop_response(nth_write=1, method="POST")
+    result, lines = in_process(
+        sb, tmp_path, "apply", ACCOUNTS, "--account", "sub_new", "--auto-approve"
+    )
+    assert result.exit_code == 0, result.output
+    assert "sub_new: applied" in result.output
+    posts = [
+        w for w in sb.writes() if w.method == "POST" and w.path == "/v2/accounts/sub_new/plans"
+    ]
+    assert len(posts) == 1
+    assert posts[0].dropped
+    base = sb.plans("sub_new")["plan_base"]
+    assert (base["type"], base["hosts"]) == ("business_monthly", 10)
+    story = [(x["kind"], x.get("result")) for x in lines if x.get("op") == "subscribe"]
+    assert story == [("intent", None), ("outcome", "ambiguous"), ("resolution", "resolved_present")]

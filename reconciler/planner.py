@@ -152,10 +152,18 @@ def _plan_unknown_groups(draft: AccountDraft, want: NormalisedPlans, have: Norma
             )
 
 
-def _plan_subscribe(draft: AccountDraft, desired: DesiredAccount, want: NormalisedPlans) -> None:
+def _plan_subscribe(
+    draft: AccountDraft, desired: DesiredAccount, want: NormalisedPlans, have: NormalisedPlans
+) -> None:
     account_id = draft.account_id
     if want.base is None:
-        if want.addons:
+        # Add-ons Zoom still lists as active are fine as they are; only new ones need a base.
+        missing = [
+            key
+            for key, fields in want.addons.items()
+            if any(have.addons.get(key, {}).get(k) != v for k, v in fields.items())
+        ]
+        if missing:
             draft.block(
                 "no_base_plan",
                 f"{account_id} has no active base plan and the YAML declares none; "
@@ -227,7 +235,7 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         _plan_base(draft, want, have, live)
         plan_addons(draft, want, have)
     else:
-        _plan_subscribe(draft, desired, want)
+        _plan_subscribe(draft, desired, want, have)
     _plan_unknown_groups(draft, want, have)
     actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"

@@ -10,16 +10,23 @@ on half-understood input even if a caller forgets to check `ok`.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from reconciler.desired.layering import Layered, Layering
 from reconciler.desired.model import DesiredAccount, DesiredState, SourceMark
 from reconciler.desired.problems import Problem
-from reconciler.desired.reader import READ_ONLY_DATE_KEYS, ReadResult, read_file
+from reconciler.desired.reader import (
+    READ_ONLY_DATE_KEYS,
+    DataPath,
+    Document,
+    Location,
+    ReadResult,
+    read_file,
+)
 from reconciler.desired.rules import account_problems
-from reconciler.desired.schema import schema_problems
+from reconciler.desired.schema import missing_problems, schema_problems
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: Zoom's read-only fields: accepted so a GET answer can be pasted, never part of desired state.
@@ -82,6 +89,7 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
     `validate --strict` promises. Accounts with errors are left out of the result.
     """
     files, problems = find_files(paths)
+    named = [p.file for p in problems]
     cache = _FileCache()
     layering = Layering(cache.read)
     read = [(display, cache.read(path, display)) for path, display in files]
@@ -105,6 +113,8 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
         for document in result.documents:
             layered, chain_problems, chain_ok = resolved[id(document)]
             found = schema_problems(document) + chain_problems
+            if isinstance(document.data, dict):
+                found.extend(missing_problems(layered.data, _locator(layered, document)))
             found.extend(account_problems(layered, strict=strict))
             account_id = (
                 document.data.get("account_id") if isinstance(document.data, dict) else None
@@ -136,9 +146,16 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
     accounts = [a for a in accounts if a.account_id not in twice]
     return DesiredState(
         accounts=accounts,
-        problems=_ordered(problems, [d for d, _ in read]),
+        problems=_ordered(problems, [*named, *(display for display, _ in read)]),
         files=tuple(account_files),
     )
+
+
+def _locator(layered: Layered, document: Document) -> Callable[[DataPath], Location]:
+    def locate(path: DataPath) -> Location:
+        return layered.at(path) or document.at(path)
+
+    return locate
 
 
 def _account(account_id: str, mark: SourceMark, layered: Layered) -> DesiredAccount:
@@ -171,6 +188,9 @@ def _as_error(problem: Problem) -> Problem:
 
 
 def _ordered(problems: list[Problem], file_order: list[str]) -> list[Problem]:
-    rank = {name: index for index, name in enumerate(file_order)}
+    """Files in the order they were named and read, then by line: stable across runs."""
+    rank: dict[str, int] = {}
+    for name in [*file_order, *(p.file for p in problems)]:
+        rank.setdefault(name, len(rank))
     unique = dict.fromkeys(problems)
-    return sorted(unique, key=lambda p: (rank.get(p.file, len(rank)), p.file, p.line, p.column))
+    return sorted(unique, key=lambda p: (rank[p.file], p.line, p.column))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -59,28 +59,61 @@ _StrictValidator = validators.extend(
 )
 
 
+def _without_required(schema: Any) -> Any:
+    """The schema with every `required` (and the if/else that adds one) taken out.
+
+    Each file of an `extends` chain is only part of an account: it is checked for shape alone
+    (types, ranges, unknown keys), and what is required is checked once, on the layered result.
+    """
+    if isinstance(schema, dict):
+        return {
+            key: _without_required(value)
+            for key, value in schema.items()
+            if not (key == "required" and isinstance(value, list))
+            and key not in ("if", "then", "else")
+        }
+    if isinstance(schema, list):
+        return [_without_required(item) for item in schema]
+    return schema
+
+
 @cache
-def _validator(template: bool) -> Any:
+def _validator(kind: str) -> Any:
     schema = account_schema()
-    if template:
+    if kind == "template":
         schema = {
             "$schema": schema["$schema"],
             "$defs": schema["$defs"],
             "$ref": "#/$defs/template",
         }
+    if kind != "full":
+        schema = _without_required(schema)
     return _StrictValidator(schema)
 
 
 def schema_problems(document: Document, *, template: bool = False) -> list[Problem]:
-    """Every schema violation of `document` (an account, or a template named by `extends`)."""
-    errors = sorted(_validator(template).iter_errors(document.data), key=_error_order)
-    problems: list[Problem] = []
-    for error in errors:
-        for location, message in _explain(error, document, template):
-            problems.append(
-                Problem(location.file, location.line, location.column, "error", message)
-            )
-    return problems
+    """Shape problems of one document: an account's own file, or a template named by extends.
+
+    Required keys are not checked here (a template may supply them): see `missing_problems`.
+    """
+    validator = _validator("template" if template else "partial")
+    errors = sorted(validator.iter_errors(document.data), key=_error_order)
+    return [
+        Problem(location.file, location.line, location.column, "error", message)
+        for error in errors
+        for location, message in _explain(error, document.at, document.key_at, template)
+    ]
+
+
+def missing_problems(data: Any, locate: Callable[[DataPath], Location]) -> list[Problem]:
+    """Required keys missing from a whole account, after layering; `locate` places a path."""
+    errors = sorted(_validator("full").iter_errors(data), key=_error_order)
+    return [
+        Problem(location.file, location.line, location.column, "error", message)
+        for error in errors
+        if error.validator == "required"
+        for location, message in _explain(error, locate, locate, False)
+    ]
 
 
 def _error_order(error: ValidationError) -> tuple[str, str]:
@@ -115,18 +148,21 @@ def describe(value: object) -> str:
 
 
 def _explain(
-    error: ValidationError, document: Document, template: bool
+    error: ValidationError,
+    at: Callable[[DataPath], Location],
+    key_at: Callable[[DataPath], Location],
+    template: bool,
 ) -> Iterator[tuple[Location, str]]:
     path: DataPath = tuple(error.absolute_path)
     name = where(path)
-    here = document.at(path)
+    here = at(path)
     keyword = error.validator
     value = error.instance
     if keyword == "additionalProperties" and isinstance(value, Mapping):
         allowed = list(error.schema.get("properties", {}))
         for key in value:
             if key not in allowed:
-                yield document.key_at((*path, key)), _unknown_key(key, path, allowed, template)
+                yield key_at((*path, key)), _unknown_key(key, path, allowed, template)
     elif keyword == "required":
         match = _REQUIRED.match(error.message)
         missing = match.group(1) if match else error.message

@@ -1,0 +1,50 @@
+"""Pacing end to end: the client on tier pro against a sandbox limited to Zoom's 20/s Medium.
+
+The sandbox counts accepted requests in a strict sliding one-second window at arrival, so
+"no 429 at all" and "no more than 20 in any window" are both checked from its request log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+
+def most_in_one_second(times: list[float]) -> int:
+    times = sorted(times)
+    best = 0
+    first = 0
+    for last, at in enumerate(times):
+        while at - times[first] >= 1.0:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
+
+
+async def run_gets(sandbox, zoom_seed, client_for, count: int) -> tuple[list, list]:
+    sb = sandbox(seed=zoom_seed, rate_limits={"medium": 20})
+    async with client_for(sb, rate_tier="pro") as zoom:
+        answers = await asyncio.gather(*(zoom.get_plans("sub_8Jk2Lm") for _ in range(count)))
+    return answers, [r for r in sb.requests if r.path.startswith("/v2/")]
+
+
+async def test_100_gets_stay_under_20_per_second(sandbox, zoom_seed, client_for) -> None:
+    answers, logged = await run_gets(sandbox, zoom_seed, client_for, 100)
+    assert len(answers) == 100
+    assert all(a["plan_base"]["hosts"] == 20 for a in answers)
+    assert [r.status for r in logged] == [200] * 100, "not even one 429 at the sandbox"
+    assert most_in_one_second([r.at for r in logged]) <= 20
+
+
+@pytest.mark.slow
+async def test_400_gets_stay_under_20_per_second_at_over_90_percent(
+    sandbox, zoom_seed, client_for
+) -> None:
+    answers, logged = await run_gets(sandbox, zoom_seed, client_for, 400)
+    assert len(answers) == 400
+    assert [r.status for r in logged] == [200] * 400
+    times = sorted(r.at for r in logged)
+    assert most_in_one_second(times) <= 20
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert 18.0 <= rate <= 20.0

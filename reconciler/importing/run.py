@@ -135,6 +135,13 @@ class ImportReport:
         )
 
 
+def _said(error: ZoomError, account_id: str) -> str:
+    """The error's line without the account id it starts with (the report names it already)."""
+    text = str(error)
+    prefix = f"{account_id}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
 @dataclass(frozen=True)
 class _Read:
     account_id: str
@@ -158,33 +165,29 @@ async def _read_all(
             if stop:
                 note = AccountNote(account_id, name, "unreadable", f"not read: {stop[0]}")
                 return _Read(account_id, name, note=note)
+            kind: NoteKind
             try:
                 plans: Mapping[str, Any] | None = await client.get_plans(account_id)
-            except SelfPayAccount as exc:
-                return _Read(
-                    account_id, name, note=AccountNote(account_id, name, "self_pay", str(exc))
-                )
-            except AccountNotFound as exc:
-                return _Read(
-                    account_id, name, note=AccountNote(account_id, name, "missing", str(exc))
-                )
+                return _Read(account_id, name, plans=plans)
             except NoSubscription:
-                plans = None  # Zoom's "no subscription yet": an unsubscribed account
-            except (AuthError, ConfigError, DailyLimitReached) as exc:
-                # Every further call would fail the same way: stop sending, keep what we have.
-                if not stop:
-                    stop.append(str(exc))
-                return _Read(
-                    account_id, name, note=AccountNote(account_id, name, "unreadable", str(exc))
-                )
+                return _Read(account_id, name, plans=None)  # "no subscription yet": unsubscribed
             except ZoomError as exc:
-                return _Read(
-                    account_id, name, note=AccountNote(account_id, name, "unreadable", str(exc))
-                )
+                error = exc
+                if isinstance(exc, SelfPayAccount):
+                    kind = "self_pay"
+                elif isinstance(exc, AccountNotFound):
+                    kind = "missing"
+                else:
+                    kind = "unreadable"
+                if isinstance(exc, (AuthError, ConfigError, DailyLimitReached)) and not stop:
+                    # Every further call would fail the same way: stop sending, keep the rest.
+                    stop.append(str(exc))
             finally:
                 if on_read is not None:
                     on_read()
-            return _Read(account_id, name, plans=plans)
+            return _Read(
+                account_id, name, note=AccountNote(account_id, name, kind, _said(error, account_id))
+            )
 
     reads = await asyncio.gather(*(one(i, n) for i, n in targets))
     return list(reads), (stop[0] if stop else None)
@@ -283,7 +286,7 @@ async def import_accounts(
         try:
             accounts.append(imported_account(read.account_id, read.name, read.plans))
         except UnreadablePlans as exc:
-            notes.append(AccountNote(read.account_id, read.name, "unreadable", str(exc)))
+            notes.append(AccountNote(read.account_id, read.name, "unreadable", exc.reason))
 
     existing = ExistingFiles.scan(request.out_dir)
     names = file_names((a.account_id, a.name) for a in accounts)

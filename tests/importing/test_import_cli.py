@@ -1,0 +1,133 @@
+"""`zoomplans import` end to end: real CLI process, real HTTP to the sandbox, then `plan`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NORWAY = {
+    "name": "yes",
+    "plans": {
+        "plan_base": {"type": "business_monthly", "hosts": 12, "status": "active"},
+        "plan_audio": {
+            "type": "tollfree_payongo",
+            "tollfree_countries": "NO,SE",
+            "callout_countries": "NO",
+            "status": "active",
+        },
+    },
+}
+SECRET = "demo-secret"
+
+
+def test_import_then_plan_is_in_sync_and_lists_self_pay(
+    sandbox: Any, cli: Callable[..., Any], small_seed: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox(seed=small_seed(sub_norway=NORWAY))
+    result = cli("import", env=sb.env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "accounts").iterdir())
+    assert "acme-emea--sub_8jk2lm.yaml" in written
+    assert "yes--sub_norway.yaml" in written
+    assert len(written) == 7  # 8 accounts, one of them self-pay
+    assert (
+        "self-pay    sub_self (Wayne (self-pay)): sub-account is on self-pay mode" in result.stdout
+    )
+    assert "1 self-pay" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+
+    norway = yaml.safe_load((tmp_path / "accounts" / "yes--sub_norway.yaml").read_text())
+    assert norway["name"] == "yes"
+    assert norway["plans"]["plan_audio"]["tollfree_countries"] == ["NO", "SE"]
+
+    plan = cli("plan", "--detailed-exitcode", "--format", "json", env=sb.env(), cwd=tmp_path)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    summary = yaml.safe_load(plan.stdout)["summary"]
+    assert summary["in_sync"] == 7
+    assert summary["accounts"] == 7
+
+    validate = cli("validate", "accounts", env={}, cwd=tmp_path)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+
+
+def test_second_run_changes_no_file_and_says_so(
+    sandbox: Any, cli: Callable[..., Any], files_snapshot: Callable[[Path], Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    assert cli("import", env=sb.env(), cwd=tmp_path).returncode == 0
+    before = files_snapshot(tmp_path / "accounts")
+    again = cli("import", env=sb.env(), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert files_snapshot(tmp_path / "accounts") == before
+    assert "No file changed." in again.stdout
+    assert again.stdout.count("unchanged ") == 6
+    assert "0 written" in again.stdout
+
+
+def test_drifted_file_is_skipped_then_force_rewrites_it(
+    sandbox: Any, cli: Callable[..., Any], files_snapshot: Callable[[Path], Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    out = tmp_path / "team-accounts"
+    assert cli("import", "--out", str(out), env=sb.env(), cwd=tmp_path).returncode == 0
+    pro = out / "globex-pro--sub_pro.yaml"
+    sb.set_plans("sub_pro", {"plan_base": {"type": "monthly", "hosts": 7, "status": "active"}})
+    before = files_snapshot(out)
+
+    skipped = cli("import", "--out", str(out), env=sb.env(), cwd=tmp_path)
+    assert skipped.returncode == 0
+    assert "exists, skipped" in skipped.stdout
+    assert "differs from Zoom; --force overwrites it" in skipped.stdout
+    assert files_snapshot(out) == before
+
+    forced = cli("import", "--out", str(out), "--force", env=sb.env(), cwd=tmp_path)
+    assert forced.returncode == 0
+    assert "overwritten" in forced.stdout
+    assert yaml.safe_load(pro.read_text())["plans"]["plan_base"]["hosts"] == 7
+    changed = {name for name, stamp in files_snapshot(out).items() if before[name] != stamp}
+    assert changed == {"globex-pro--sub_pro.yaml"}
+    plan = cli("plan", str(out), "--detailed-exitcode", env=sb.env(), cwd=tmp_path)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+
+
+def test_account_option_limits_and_a_missing_id_fails(
+    sandbox: Any, cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    result = cli(
+        "import", "--account", "sub_pro", "--account", "sub_phone", env=sb.env(), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "accounts").iterdir()) == [
+        "globex-pro--sub_pro.yaml",
+        "stark-phone--sub_phone.yaml",
+    ]
+    missing = cli("import", "--account", "sub_nope", env=sb.env(), cwd=tmp_path)
+    assert missing.returncode == 1
+    assert "missing     sub_nope" in missing.stdout
+
+
+def test_wrong_credentials_exit_1_with_one_clear_line(
+    sandbox: Any, cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    env = {**sb.env(), "ZOOM_CLIENT_SECRET": "not-the-secret"}
+    result = cli("import", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("zoomplans import: cannot list the sub-accounts:")
+    assert "Traceback" not in result.stderr
+    assert "not-the-secret" not in result.stdout + result.stderr
+    assert not (tmp_path / "accounts").exists()
+
+
+def test_missing_credentials_and_usage_errors(cli: Callable[..., Any], tmp_path: Path) -> None:
+    result = cli("import", env={}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "ZOOM_ACCOUNT_ID" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli("import", "--account", env={}, cwd=tmp_path).returncode == 64
+    assert cli("import", "--bogus", env={}, cwd=tmp_path).returncode == 64

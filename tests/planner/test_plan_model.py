@@ -1,0 +1,273 @@
+"""The plan file: pinned fields, schema, round trip, fingerprints, expiry and guard rails."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from reconciler.live import LivePlans
+from reconciler.plan import (
+    DurationError,
+    Plan,
+    PlanFormatError,
+    PlanOptions,
+    TooManyAccountsChanged,
+    current_git_commit,
+    live_fingerprint,
+    parse_duration,
+    schema_problems,
+)
+from reconciler.planner import build_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
+SWAGGER = json.loads(
+    (ROOT.parent / "shared" / "zoom-api" / "zoom-api-v2-2018.swagger.json").read_text()
+)
+NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+
+
+def sample_plan(make_desired: Any, contact: Any, **options: Any) -> Plan:
+    accounts = [
+        make_desired(
+            {
+                "plan_base": {"type": "business_monthly", "hosts": 25},
+                "plan_webinar": [
+                    {"type": "webinar500_monthly", "hosts": 3},
+                    {"type": "webinar1000_monthly", "state": "cancelled"},
+                ],
+                "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 4},
+            },
+            "sub_8Jk2Lm",
+        ),
+        make_desired(
+            {"plan_base": {"type": "business_monthly", "hosts": 10}}, "sub_new", contact=contact
+        ),
+        make_desired({"plan_base": {"type": "business_monthly", "hosts": 10}}, "sub_self"),
+        make_desired({"plan_base": {"type": "business_monthly", "hosts": 10}}, "sub_sync"),
+    ]
+    lives = {
+        "sub_8Jk2Lm": LivePlans(
+            "sub_8Jk2Lm",
+            {
+                "plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"},
+                "plan_webinar": [{"type": "webinar1000_monthly", "hosts": 1, "status": "active"}],
+                "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 6, "status": "active"},
+                "plan_large_meeting": [{"type": "large500_monthly", "hosts": 1}],
+            },
+        ),
+        "sub_new": LivePlans("sub_new", None),
+        "sub_self": LivePlans("sub_self", {"plan_base": {"type": "monthly", "hosts": 3}}),
+        "sub_sync": LivePlans("sub_sync", {"plan_base": {"type": "business_monthly", "hosts": 10}}),
+    }
+    return build_plan(
+        accounts,
+        lives,
+        PlanOptions(**options),
+        now=NOW,
+        ttl=timedelta(hours=2),
+        git_commit="a" * 40,
+    )
+
+
+def test_plan_json_has_the_pinned_fields_and_validates(make_desired: Any, contact: Any) -> None:
+    data = sample_plan(make_desired, contact, allow_cancel=True, allow_decrease=True).to_json()
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert schema_problems(data) == []
+    for key in (
+        "format_version",
+        "created_at",
+        "expires_at",
+        "git_commit",
+        "desired_sha256",
+        "accounts",
+        "summary",
+    ):
+        assert key in data
+    assert data["format_version"] == 1
+    assert data["created_at"] == "2026-11-22T01:00:00Z"
+    assert data["expires_at"] == "2026-11-22T03:00:00Z"
+    first = data["accounts"][0]
+    assert set(first) >= {
+        "account_id",
+        "source",
+        "status",
+        "live_sha256",
+        "actions",
+        "blocked",
+        "unmanaged",
+        "error",
+    }
+    assert first["source"] == "accounts/sub_8Jk2Lm.yaml:1"
+    assert first["actions"][0] == {
+        "op": "update_base",
+        "class": "seat_increase",
+        "method": "PUT",
+        "path": "/accounts/sub_8Jk2Lm/plans/base",
+        "body": {"type": "business_monthly", "hosts": 25},
+        "before": {"hosts": 20},
+        "after": {"hosts": 25},
+        "group": "plan_base",
+    }
+    assert [a["op"] for a in first["actions"]] == [
+        "update_base",
+        "add_addon",
+        "update_addon",
+        "cancel_addon",
+    ]
+    assert data["summary"] == {
+        "accounts": 4,
+        "in_sync": 1,
+        "changes": 2,
+        "blocked": 1,
+        "errors": 0,
+        "actions": {
+            "subscribe": 1,
+            "update_base": 1,
+            "add_addon": 1,
+            "update_addon": 1,
+            "cancel_addon": 1,
+        },
+    }
+
+
+def test_round_trip(make_desired: Any, contact: Any) -> None:
+    plan = sample_plan(make_desired, contact, allow_cancel=True, max_accounts_changed=5)
+    again = Plan.from_json(json.loads(json.dumps(plan.to_json())))
+    assert again == plan
+    assert again.options.allow_cancel and again.options.max_accounts_changed == 5
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(format_version=2), "format_version 2 is not supported"),
+        (lambda d: d.pop("format_version"), "format_version None is not supported"),
+        (lambda d: d.pop("accounts"), "'accounts' is a required property"),
+        (lambda d: d["accounts"][0].update(status="done"), "accounts/0/status"),
+        (lambda d: d["accounts"][0]["actions"][0].update(op="delete"), "accounts/0/actions/0/op"),
+        (lambda d: d.update(created_at="yesterday"), "created_at"),
+    ],
+)
+def test_from_json_refuses_broken_files(
+    make_desired: Any, contact: Any, mutate: Any, message: str
+) -> None:
+    data = sample_plan(make_desired, contact).to_json()
+    mutate(data)
+    with pytest.raises(PlanFormatError, match=message):
+        Plan.from_json(data)
+
+
+def test_from_json_refuses_non_objects() -> None:
+    with pytest.raises(PlanFormatError, match="JSON object"):
+        Plan.from_json([1, 2])
+
+
+def test_schema_refuses_increasing_hosts(make_desired: Any, contact: Any) -> None:
+    data = sample_plan(make_desired, contact).to_json()
+    data["accounts"][0]["actions"][0]["body"]["increasing_hosts"] = 5
+    assert schema_problems(data)
+
+
+def test_bodies_follow_zooms_swagger(make_desired: Any, contact: Any) -> None:
+    """Every planned body validates against the request schema Zoom published."""
+    definitions = SWAGGER["definitions"]
+    bodies = {
+        ("POST", "plans"): {
+            "allOf": [
+                {"properties": {"contact": {"$ref": "#/definitions/BillingContactRequired"}}},
+                {"$ref": "#/definitions/AccountPlans"},
+            ]
+        },
+        ("PUT", "base"): {"$ref": "#/definitions/AccountPlanBaseRequired"},
+        ("POST", "addons"): {"$ref": "#/definitions/AccountPlanRequired"},
+        ("PUT", "addons"): {"$ref": "#/definitions/AccountPlanRequired"},
+    }
+    plan = sample_plan(make_desired, contact, allow_cancel=True, allow_decrease=True)
+    checked = 0
+    for account in plan.accounts:
+        for action in account.actions:
+            schema = bodies.get((action.method, action.path.rsplit("/", 1)[-1]))
+            if schema is None:
+                continue
+            jsonschema.Draft7Validator({**schema, "definitions": definitions}).validate(action.body)
+            checked += 1
+    assert checked == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("24h", timedelta(hours=24)),
+        ("7d", timedelta(days=7)),
+        ("90s", timedelta(seconds=90)),
+    ],
+)
+def test_parse_duration(text: str, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "24", "h", "0h", "-1h", "1w", "1.5h"])
+def test_parse_duration_refuses(text: str) -> None:
+    with pytest.raises(DurationError, match="not a duration"):
+        parse_duration(text)
+
+
+def test_live_fingerprint_ignores_dates_and_cancelled_entries_but_not_seats() -> None:
+    live = {
+        "plan_base": {"type": "business_monthly", "hosts": 20, "next_invoice_date": "2026-01-01"}
+    }
+    moved = {
+        "plan_base": {"type": "business_monthly", "hosts": 20, "next_invoice_date": "2026-02-01"}
+    }
+    gone = {
+        **live,
+        "plan_webinar": [{"type": "webinar500_monthly", "hosts": 1, "status": "cancelled"}],
+    }
+    more = {"plan_base": {"type": "business_monthly", "hosts": 21}}
+    assert live_fingerprint(live) == live_fingerprint(moved) == live_fingerprint(gone)
+    assert live_fingerprint(live) != live_fingerprint(more)
+    assert live_fingerprint(None) != live_fingerprint(live)
+    assert len(live_fingerprint({"plan_base": 7})) == 64  # unreadable answers still fingerprint
+
+
+def test_desired_sha256_changes_with_the_yaml_only(make_desired: Any, contact: Any) -> None:
+    one = sample_plan(make_desired, contact)
+    two = sample_plan(make_desired, contact)
+    assert one.desired_sha256 == two.desired_sha256
+    other = build_plan(
+        [make_desired({"plan_base": {"type": "monthly", "hosts": 2}})], {}, PlanOptions()
+    )
+    assert other.desired_sha256 != one.desired_sha256
+    assert other.accounts[0].status == "error"  # never read: an error, not a silent skip
+
+
+def test_max_accounts_changed_names_the_measured_value_and_flag(
+    make_desired: Any, contact: Any
+) -> None:
+    opts = {"allow_cancel": True, "allow_decrease": True}
+    sample_plan(make_desired, contact, max_accounts_changed=2, **opts).check_max_accounts_changed()
+    with pytest.raises(TooManyAccountsChanged) as caught:
+        sample_plan(
+            make_desired, contact, max_accounts_changed=1, **opts
+        ).check_max_accounts_changed()
+    assert "changes 2 accounts" in str(caught.value)
+    assert "--max-accounts-changed 1" in str(caught.value)
+
+
+def test_expiry(make_desired: Any, contact: Any) -> None:
+    plan = sample_plan(make_desired, contact)
+    assert not plan.is_expired(NOW + timedelta(hours=1))
+    assert plan.is_expired(NOW + timedelta(hours=2))
+
+
+def test_git_commit_inside_and_outside_a_work_tree(tmp_path: Path) -> None:
+    commit = current_git_commit(ROOT)
+    assert commit is not None and len(commit) == 40
+    assert current_git_commit(tmp_path) is None

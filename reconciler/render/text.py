@@ -124,8 +124,8 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     out: list[str] = []
     accounts = shown_accounts(plan)
-    if any(a.status == "changes" for a in accounts):
-        out.append("zoomplans apply would send these calls, in this order, per account:")
+    if accounts:
+        out.append("Calls in the order `zoomplans apply` sends them (blocked accounts get none):")
         out.append("")
     for account in accounts:
         sign, heading = account_heading(account)

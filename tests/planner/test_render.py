@@ -72,7 +72,7 @@ def test_text_reads_like_terraform(make_desired: Any, contact: Any) -> None:
     assert "    +   plan_base business_monthly: hosts 10" in lines
     assert "! sub_type (accounts/sub_type.yaml:1): blocked, nothing is sent to it" in lines
     assert any(
-        l.startswith(
+        line.startswith(
             "    ! blocked (base_type_change): plan_base: type business_monthly -> business_yearly"
         )
         for line in lines

@@ -129,20 +129,3 @@ def oauth_config() -> ZoomConfig:
 def fast_retry() -> RetryPolicy:
     """Real retry rules with millisecond backoff so the tests stay fast."""
     return RetryPolicy(base_delay_s=0.001, max_delay_s=0.005, max_retry_after_s=5.0)
-
-
-# TEMPORARY: until tests/conftest.py provides the shared `sandbox` fixture.
-@pytest.fixture
-def sandbox():
-    from reconciler.sandbox.server import SandboxServer
-
-    started = []
-
-    def start(seed, **options):
-        server = SandboxServer(seed, **options).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()

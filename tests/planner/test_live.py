@@ -1,0 +1,170 @@
+"""Reading many accounts: concurrency bound, per-account errors, run-wide stops, usage on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Any
+
+import pytest
+
+from reconciler.live import LiveReadStopped, read_live
+from reconciler.plan import PlanOptions
+from reconciler.planning import SelectionError, make_plan, parse_selector, select_accounts
+from reconciler.zoom.errors import (
+    AccountNotFound,
+    AuthError,
+    DailyLimitReached,
+    NoSubscription,
+    SelfPayAccount,
+)
+
+BASE20 = {"type": "business_monthly", "hosts": 20, "status": "active"}
+
+
+def err(cls: type, account_id: str, **facts: Any) -> Exception:
+    return cls("x", method="GET", path=f"/accounts/{account_id}/plans", **facts)
+
+
+class CountingZoom:
+    """Records the largest number of reads in flight at once."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.peak = 0
+
+    async def get_plans(self, account_id: str) -> dict[str, Any]:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        self.in_flight -= 1
+        return {"plan_base": BASE20}
+
+    async def get_usage(self, account_id: str) -> dict[str, Any]:
+        raise AssertionError("usage not wanted")
+
+
+async def test_reads_are_bounded_and_all_answered() -> None:
+    zoom = CountingZoom()
+    ids = [f"sub_{i}" for i in range(1000)]
+    lives = await read_live(zoom, ids, in_flight=50, progress=False)
+    assert list(lives) == ids
+    assert zoom.peak == 50
+    assert all(
+        live.plans == {"plan_base": BASE20} and live.error is None for live in lives.values()
+    )
+
+
+async def test_one_accounts_error_never_stops_the_others(fake_zoom: Any) -> None:
+    zoom = fake_zoom(
+        {"sub_ok": {"plan_base": BASE20}},
+        errors={
+            "sub_gone": err(AccountNotFound, "sub_gone", status=404, code=2001),
+            "sub_self": err(SelfPayAccount, "sub_self", status=400, code=2100),
+            "sub_new": err(NoSubscription, "sub_new", status=400, code=200),
+        },
+    )
+    lives = await read_live(zoom, ["sub_ok", "sub_gone", "sub_self", "sub_new"], progress=False)
+    assert lives["sub_ok"].plans == {"plan_base": BASE20}
+    assert isinstance(lives["sub_gone"].error, AccountNotFound)
+    assert isinstance(lives["sub_self"].error, SelfPayAccount)
+    # "no subscription yet" is an unsubscribed account, not an error
+    assert lives["sub_new"].plans is None and lives["sub_new"].error is None
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AuthError(
+            "Zoom refused the access token",
+            status=401,
+            code=124,
+            method="GET",
+            path="/accounts/sub_1/plans",
+        ),
+        DailyLimitReached(
+            "daily", status=429, code=429, method="GET", path="/accounts/sub_1/plans"
+        ),
+    ],
+)
+async def test_run_wide_errors_stop_the_run(fake_zoom: Any, error: Exception) -> None:
+    zoom = fake_zoom(
+        {f"sub_{i}": {"plan_base": BASE20} for i in range(50)}, errors={"sub_1": error}
+    )
+    with pytest.raises(LiveReadStopped) as caught:
+        await read_live(zoom, [f"sub_{i}" for i in range(50)], in_flight=4, progress=False)
+    assert "stopped reading live plans after" in str(caught.value)
+    assert str(error) in str(caught.value)
+
+
+async def test_usage_is_read_only_where_wanted(fake_zoom: Any) -> None:
+    zoom = fake_zoom(
+        {"sub_a": {"plan_base": BASE20}, "sub_b": {"plan_base": BASE20}},
+        usage={"sub_b": {"plan_base": {"usage": 3}}},
+    )
+    lives = await read_live(
+        zoom, ["sub_a", "sub_b"], want_usage=lambda i, _p: i == "sub_b", progress=False
+    )
+    assert lives["sub_a"].usage is None
+    assert lives["sub_b"].usage == {"plan_base": {"usage": 3}}
+    assert ("get_usage", "sub_a") not in zoom.calls
+
+
+async def test_progress_bar_only_when_enabled(fake_zoom: Any) -> None:
+    zoom = fake_zoom({f"sub_{i}": {} for i in range(30)})
+    stream = io.StringIO()
+    await read_live(zoom, list(zoom.plans), progress=True, progress_stream=stream)
+    assert "reading live plans" in stream.getvalue() and "30/30" in stream.getvalue()
+    quiet = io.StringIO()  # not a terminal: no bar by default
+    await read_live(zoom, list(zoom.plans), progress_stream=quiet)
+    assert quiet.getvalue() == ""
+
+
+async def test_make_plan_reads_usage_only_for_an_allowed_base_decrease(
+    make_desired: Any, fake_zoom: Any
+) -> None:
+    accounts = [
+        make_desired({"plan_base": {"type": "business_monthly", "hosts": 15}}, "sub_down"),
+        make_desired({"plan_base": {"type": "business_monthly", "hosts": 25}}, "sub_up"),
+    ]
+    zoom = fake_zoom(
+        {"sub_down": {"plan_base": BASE20}, "sub_up": {"plan_base": BASE20}},
+        usage={"sub_down": {"plan_base": {"usage": 16, "pending": 0}}},
+    )
+    plan = await make_plan(accounts, zoom, PlanOptions(allow_decrease=True), progress=False)
+    assert [c for c in zoom.calls if c[0] == "get_usage"] == [("get_usage", "sub_down")]
+    assert [(a.account_id, a.status) for a in plan.accounts] == [
+        ("sub_down", "blocked"),
+        ("sub_up", "changes"),
+    ]
+    assert plan.accounts[0].blocked[0].reason_code == "below_usage"
+    zoom.calls.clear()
+    await make_plan(accounts, zoom, PlanOptions(), progress=False)
+    assert not [c for c in zoom.calls if c[0] == "get_usage"]
+
+
+def test_select_accounts(make_desired: Any) -> None:
+    accounts = [
+        make_desired({}, "sub_a", labels={"tier": "gold", "region": "emea"}),
+        make_desired({}, "sub_b", labels={"tier": "silver", "region": "emea"}),
+        make_desired({}, "sub_c"),
+    ]
+    assert [a.account_id for a in select_accounts(accounts)] == ["sub_a", "sub_b", "sub_c"]
+    assert [a.account_id for a in select_accounts(accounts, ["sub_b", "sub_c"])] == [
+        "sub_b",
+        "sub_c",
+    ]
+    assert [a.account_id for a in select_accounts(accounts, (), ["region=emea"])] == [
+        "sub_a",
+        "sub_b",
+    ]
+    assert [a.account_id for a in select_accounts(accounts, (), ["region=emea", "tier=gold"])] == [
+        "sub_a"
+    ]
+    with pytest.raises(SelectionError, match="no declared account matches --select tier=bronze"):
+        select_accounts(accounts, (), ["tier=bronze"])
+    with pytest.raises(SelectionError, match="--account names accounts no YAML declares: sub_zz"):
+        select_accounts(accounts, ["sub_a", "sub_zz"])
+    with pytest.raises(SelectionError, match="not KEY=VALUE"):
+        parse_selector("tier")

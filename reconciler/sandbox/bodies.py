@@ -10,7 +10,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.sandbox.errors import FieldProblem, ZoomApiError, validation_failed
+from reconciler.sandbox.catalogue import (
+    ADDON_GROUPS,
+    TOP_LEVEL_PLAN_KEYS,
+    GroupShape,
+    PlanGroup,
+    addon_group,
+)
+from reconciler.sandbox.errors import (
+    FieldProblem,
+    ZoomApiError,
+    invalid_plan_type,
+    validation_failed,
+)
 
 CONTACT_REQUIRED: tuple[str, ...] = (
     "first_name",
@@ -145,3 +157,73 @@ def cancel_problems(body: dict[str, Any], *, needs_type: bool) -> list[FieldProb
     if body.get("comment") is not None and not isinstance(body["comment"], str):
         problems.append(FieldProblem("comment", "must be a string"))
     return problems
+
+
+def addon_body_group(body: dict[str, Any]) -> PlanGroup:
+    """Schema check of an add-on body, then its group from the type code (2100 if unknown)."""
+    type_problems = [p for p in plan_problems(body) if p.field == "type"]
+    raise_if(type_problems)
+    group = addon_group(body["type"])
+    if group is None:
+        raise invalid_plan_type("Addon", body["type"])
+    if group.shape is GroupShape.AUDIO:
+        raise_if(audio_problems(body))
+    elif group.shape is GroupShape.PHONE_BASE:
+        raise_if(phone_base_problems(body))
+    else:
+        # Zoom's AccountPlanRequired makes hosts required even for the recording plan.
+        raise_if(plan_problems(body))
+    return group
+
+
+def raise_if_subscribe_body_bad(body: dict[str, Any]) -> None:
+    problems: list[FieldProblem] = []
+    if "contact" not in body:
+        problems.append(FieldProblem("contact", "is required"))
+    else:
+        problems += contact_problems(body["contact"])
+    if "plan_base" not in body:
+        problems.append(FieldProblem("plan_base", "is required"))
+    else:
+        problems += base_problems(body["plan_base"], "plan_base.")
+    for key in body:
+        if key != "contact" and key not in TOP_LEVEL_PLAN_KEYS:
+            problems.append(FieldProblem(key, "is not a plan group Zoom accepts"))
+    for group, entry, where in _addon_entries_with_place(body):
+        if group.shape is GroupShape.RECORDING:
+            if not isinstance(entry, str):
+                problems.append(FieldProblem(where, "must be a plan type string"))
+        elif group.shape is GroupShape.AUDIO:
+            problems += audio_problems(entry, where + ".")
+        elif group.shape is GroupShape.PHONE_BASE:
+            problems += phone_base_problems(entry, where + ".")
+        else:
+            problems += plan_problems(entry, where + ".")
+    raise_if(problems)
+
+
+def _addon_entries_with_place(body: dict[str, Any]) -> list[tuple[PlanGroup, Any, str]]:
+    found: list[tuple[PlanGroup, Any, str]] = []
+    for group in ADDON_GROUPS:
+        holder: Any = body
+        for part in group.path[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or holder.get(group.path[-1]) is None:
+            continue
+        value = holder[group.path[-1]]
+        if group.shape is GroupShape.LIST:
+            if not isinstance(value, list):
+                found.append((group, value, group.key))  # reported as "must be an object"
+                continue
+            found += [(group, entry, f"{group.key}[{i}]") for i, entry in enumerate(value)]
+        else:
+            found.append((group, value, group.key))
+    return found
+
+
+def subscribe_addon_entries(body: dict[str, Any]) -> list[tuple[PlanGroup, dict[str, Any]]]:
+    """Add-on entries of a checked subscribe body; recording becomes {type: ...}."""
+    entries: list[tuple[PlanGroup, dict[str, Any]]] = []
+    for group, entry, _where in _addon_entries_with_place(body):
+        entries.append((group, {"type": entry} if isinstance(entry, str) else entry))
+    return entries

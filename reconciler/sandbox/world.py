@@ -18,9 +18,7 @@ from typing import Any
 from reconciler.sandbox import bodies
 from reconciler.sandbox import plan_object as po
 from reconciler.sandbox.catalogue import (
-    ADDON_GROUPS,
     MAX_HOSTS,
-    TOP_LEVEL_PLAN_KEYS,
     BaseFamily,
     GroupShape,
     PlanGroup,
@@ -173,7 +171,7 @@ class World:
 
     def subscribe(self, account_id: str, body: dict[str, Any]) -> Plans:
         """POST /plans: the first paid subscription, base plan and add-ons in one call."""
-        _raise_if_subscribe_body_bad(body)
+        bodies.raise_if_subscribe_body_bad(body)
         with self._lock:
             account = self._plan_account(account_id)
             if _subscribed(account.newest):
@@ -186,7 +184,7 @@ class World:
             plans: Plans = {
                 "plan_base": po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
             }
-            for group, entry in _addon_entries(body):
+            for group, entry in bodies.subscribe_addon_entries(body):
                 if addon_group(str(entry.get("type"))) is not group:
                     raise invalid_plan_type(group.title, entry.get("type"))
                 if group.shape is GroupShape.RECORDING:
@@ -224,7 +222,7 @@ class World:
 
     def add_addon(self, account_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST /plans/addons: buy an add-on, or re-activate a cancelled one of the same type."""
-        group = _addon_body_group(body, for_update=False)
+        group = bodies.addon_body_group(body)
         with self._lock:
             account = self._plan_account(account_id)
             plans = self._subscribed_copy(account)
@@ -255,7 +253,7 @@ class World:
 
     def update_addon(self, account_id: str, body: dict[str, Any]) -> None:
         """PUT /plans/addons: new absolute hosts (or countries for audio and phone)."""
-        group = _addon_body_group(body, for_update=True)
+        group = bodies.addon_body_group(body)
         with self._lock:
             account = self._plan_account(account_id)
             plans = self._subscribed_copy(account)
@@ -407,74 +405,3 @@ def _new_entry(group: PlanGroup, body: dict[str, Any], today: date) -> dict[str,
     for key in po.DATE_FIELDS:
         entry.pop(key, None)
     return po.dated(entry, today)
-
-
-def _addon_body_group(body: dict[str, Any], *, for_update: bool) -> PlanGroup:
-    """Schema check of an add-on body, then its group from the type code (2100 if unknown)."""
-    type_problems = [p for p in bodies.plan_problems(body) if p.field == "type"]
-    bodies.raise_if(type_problems)
-    group = addon_group(body["type"])
-    if group is None:
-        raise invalid_plan_type("Addon", body["type"])
-    if group.shape is GroupShape.AUDIO:
-        bodies.raise_if(bodies.audio_problems(body))
-    elif group.shape is GroupShape.PHONE_BASE:
-        bodies.raise_if(bodies.phone_base_problems(body))
-    else:
-        # Zoom's AccountPlanRequired makes hosts required even for the recording plan.
-        bodies.raise_if(bodies.plan_problems(body))
-    del for_update
-    return group
-
-
-def _raise_if_subscribe_body_bad(body: dict[str, Any]) -> None:
-    problems: list[FieldProblem] = []
-    if "contact" not in body:
-        problems.append(FieldProblem("contact", "is required"))
-    else:
-        problems += bodies.contact_problems(body["contact"])
-    if "plan_base" not in body:
-        problems.append(FieldProblem("plan_base", "is required"))
-    else:
-        problems += bodies.base_problems(body["plan_base"], "plan_base.")
-    for key in body:
-        if key != "contact" and key not in TOP_LEVEL_PLAN_KEYS:
-            problems.append(FieldProblem(key, "is not a plan group Zoom accepts"))
-    for group, entry, where in _addon_entries_with_place(body):
-        if group.shape is GroupShape.RECORDING:
-            if not isinstance(entry, str):
-                problems.append(FieldProblem(where, "must be a plan type string"))
-        elif group.shape is GroupShape.AUDIO:
-            problems += bodies.audio_problems(entry, where + ".")
-        elif group.shape is GroupShape.PHONE_BASE:
-            problems += bodies.phone_base_problems(entry, where + ".")
-        else:
-            problems += bodies.plan_problems(entry, where + ".")
-    bodies.raise_if(problems)
-
-
-def _addon_entries_with_place(body: dict[str, Any]) -> list[tuple[PlanGroup, Any, str]]:
-    found: list[tuple[PlanGroup, Any, str]] = []
-    for group in ADDON_GROUPS:
-        holder: Any = body
-        for part in group.path[:-1]:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        if not isinstance(holder, dict) or holder.get(group.path[-1]) is None:
-            continue
-        value = holder[group.path[-1]]
-        if group.shape is GroupShape.LIST:
-            if not isinstance(value, list):
-                found.append((group, value, group.key))  # reported as "must be an object"
-                continue
-            found += [(group, entry, f"{group.key}[{i}]") for i, entry in enumerate(value)]
-        else:
-            found.append((group, value, group.key))
-    return found
-
-
-def _addon_entries(body: dict[str, Any]) -> list[tuple[PlanGroup, dict[str, Any]]]:
-    """Add-on entries of a checked subscribe body; recording becomes {type: ...}."""
-    entries: list[tuple[PlanGroup, dict[str, Any]]] = []
-    for group, entry, _where in _addon_entries_with_place(body):
-        entries.append((group, {"type": entry} if isinstance(entry, str) else entry))
-    return entries

@@ -10,9 +10,14 @@ import pytest
 from reconciler.sandbox import SandboxServer
 
 
-def token_for(sb: SandboxServer) -> str:
+def plain_http() -> httpx.Client:
+    """A client for plain-HTTP loopback: no TLS context to build (saves ~40 ms per client)."""
+    return httpx.Client(verify=False, timeout=10)
+
+
+def token_for(sb: SandboxServer, http: httpx.Client | None = None) -> str:
     env = sb.env()
-    answer = httpx.post(
+    answer = (http or plain_http()).post(
         sb.oauth_token_url,
         auth=(env["ZOOM_CLIENT_ID"], env["ZOOM_CLIENT_SECRET"]),
         data={"grant_type": "account_credentials", "account_id": env["ZOOM_ACCOUNT_ID"]},
@@ -23,16 +28,24 @@ def token_for(sb: SandboxServer) -> str:
 
 def api_client(sb: SandboxServer) -> httpx.Client:
     """An httpx client on the sandbox's /v2 with a fresh bearer token."""
-    return httpx.Client(
-        base_url=sb.api_base_url,
-        headers={"Authorization": f"Bearer {token_for(sb)}"},
-        timeout=10,
-    )
+    client = httpx.Client(base_url=sb.api_base_url, verify=False, timeout=10)
+    client.headers["Authorization"] = f"Bearer {token_for(sb, client)}"
+    return client
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """A plain loopback HTTP client, closed after the test."""
+    with plain_http() as client:
+        yield client
 
 
 @pytest.fixture
 def zoom(sandbox: Callable[..., SandboxServer]) -> Iterator[tuple[SandboxServer, httpx.Client]]:
     """The default sandbox and an authorised client for it."""
     sb = sandbox()
-    with api_client(sb) as client:
+    client = api_client(sb)
+    try:
         yield sb, client
+    finally:
+        client.close()

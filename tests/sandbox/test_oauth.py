@@ -14,15 +14,16 @@ GOOD_FORM = {"grant_type": "account_credentials", "account_id": "MASTER1"}
 
 def test_token_answer_has_zoom_fields_and_works_on_plans(
     sandbox: Callable[..., SandboxServer],
+    http: httpx.Client,
 ) -> None:
     sb = sandbox()
-    answer = httpx.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM)
+    answer = http.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM)
     assert answer.status_code == 200
     body = answer.json()
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 3600
     assert body["scope"] == "billing:master"
-    plans = httpx.get(
+    plans = http.get(
         f"{sb.api_base_url}/accounts/sub_8Jk2Lm/plans",
         headers={"Authorization": f"Bearer {body['access_token']}"},
     )
@@ -30,10 +31,10 @@ def test_token_answer_has_zoom_fields_and_works_on_plans(
     assert plans.json()["plan_base"]["hosts"] == 20
 
 
-def test_tokens_are_random(sandbox: Callable[..., SandboxServer]) -> None:
+def test_tokens_are_random(sandbox: Callable[..., SandboxServer], http: httpx.Client) -> None:
     sb = sandbox()
     tokens = {
-        httpx.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM).json()[
+        http.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM).json()[
             "access_token"
         ]
         for _ in range(3)
@@ -41,9 +42,9 @@ def test_tokens_are_random(sandbox: Callable[..., SandboxServer]) -> None:
     assert len(tokens) == 3
 
 
-def test_wrong_secret_is_401(sandbox: Callable[..., SandboxServer]) -> None:
+def test_wrong_secret_is_401(sandbox: Callable[..., SandboxServer], http: httpx.Client) -> None:
     sb = sandbox()
-    answer = httpx.post(sb.oauth_token_url, auth=("demo-client", "nope"), data=GOOD_FORM)
+    answer = http.post(sb.oauth_token_url, auth=("demo-client", "nope"), data=GOOD_FORM)
     assert answer.status_code == 401
     assert answer.json() == {
         "reason": "Invalid client_id or client_secret",
@@ -51,74 +52,84 @@ def test_wrong_secret_is_401(sandbox: Callable[..., SandboxServer]) -> None:
     }
 
 
-def test_wrong_client_id_is_401(sandbox: Callable[..., SandboxServer]) -> None:
+def test_wrong_client_id_is_401(sandbox: Callable[..., SandboxServer], http: httpx.Client) -> None:
     sb = sandbox()
-    answer = httpx.post(sb.oauth_token_url, auth=("other", "demo-secret"), data=GOOD_FORM)
+    answer = http.post(sb.oauth_token_url, auth=("other", "demo-secret"), data=GOOD_FORM)
     assert answer.status_code == 401
 
 
-def test_no_basic_auth_is_401(sandbox: Callable[..., SandboxServer]) -> None:
+def test_no_basic_auth_is_401(sandbox: Callable[..., SandboxServer], http: httpx.Client) -> None:
     sb = sandbox()
-    assert httpx.post(sb.oauth_token_url, data=GOOD_FORM).status_code == 401
-    junk = httpx.post(sb.oauth_token_url, data=GOOD_FORM, headers={"Authorization": "Basic ***"})
+    assert http.post(sb.oauth_token_url, data=GOOD_FORM).status_code == 401
+    junk = http.post(sb.oauth_token_url, data=GOOD_FORM, headers={"Authorization": "Basic ***"})
     assert junk.status_code == 401
 
 
-def test_wrong_master_account_is_401(sandbox: Callable[..., SandboxServer]) -> None:
+def test_wrong_master_account_is_401(
+    sandbox: Callable[..., SandboxServer], http: httpx.Client
+) -> None:
     sb = sandbox()
     form = {"grant_type": "account_credentials", "account_id": "OTHER"}
-    answer = httpx.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=form)
+    answer = http.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=form)
     assert answer.status_code == 401
     assert answer.json()["reason"] == "Invalid account_id"
 
 
-def test_parameters_in_query_string_are_400(sandbox: Callable[..., SandboxServer]) -> None:
+def test_parameters_in_query_string_are_400(
+    sandbox: Callable[..., SandboxServer], http: httpx.Client
+) -> None:
     sb = sandbox()
-    answer = httpx.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), params=GOOD_FORM)
+    answer = http.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), params=GOOD_FORM)
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_request"
 
 
 def test_wrong_grant_type_and_missing_account_are_400(
     sandbox: Callable[..., SandboxServer],
+    http: httpx.Client,
 ) -> None:
     sb = sandbox()
     auth = ("demo-client", "demo-secret")
-    grant = httpx.post(sb.oauth_token_url, auth=auth, data={"grant_type": "client_credentials"})
+    grant = http.post(sb.oauth_token_url, auth=auth, data={"grant_type": "client_credentials"})
     assert grant.status_code == 400
     assert grant.json()["error"] == "unsupported_grant_type"
-    missing = httpx.post(sb.oauth_token_url, auth=auth, data={"grant_type": "account_credentials"})
+    missing = http.post(sb.oauth_token_url, auth=auth, data={"grant_type": "account_credentials"})
     assert missing.status_code == 400
     assert missing.json()["reason"] == "Missing account_id"
 
 
-def test_json_body_instead_of_form_is_400(sandbox: Callable[..., SandboxServer]) -> None:
+def test_json_body_instead_of_form_is_400(
+    sandbox: Callable[..., SandboxServer], http: httpx.Client
+) -> None:
     sb = sandbox()
-    answer = httpx.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), json=GOOD_FORM)
+    answer = http.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), json=GOOD_FORM)
     assert answer.status_code == 400
 
 
-def test_get_on_token_endpoint_is_405(sandbox: Callable[..., SandboxServer]) -> None:
+def test_get_on_token_endpoint_is_405(
+    sandbox: Callable[..., SandboxServer], http: httpx.Client
+) -> None:
     sb = sandbox()
-    assert httpx.get(sb.oauth_token_url).status_code == 405
+    assert http.get(sb.oauth_token_url).status_code == 405
 
 
 def test_missing_unknown_and_malformed_tokens_are_401_code_124(
     sandbox: Callable[..., SandboxServer],
+    http: httpx.Client,
 ) -> None:
     sb = sandbox()
     url = f"{sb.api_base_url}/accounts/sub_8Jk2Lm/plans"
     for headers in ({}, {"Authorization": "Bearer not-issued"}, {"Authorization": "Basic x"}):
-        answer = httpx.get(url, headers=headers)
+        answer = http.get(url, headers=headers)
         assert answer.status_code == 401
         assert answer.json() == {"code": 124, "message": "Invalid access token."}
 
 
-def test_expired_token_is_401(sandbox: Callable[..., SandboxServer]) -> None:
+def test_expired_token_is_401(sandbox: Callable[..., SandboxServer], http: httpx.Client) -> None:
     sb = sandbox(token_ttl_s=0)
-    answer = httpx.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM)
+    answer = http.post(sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM)
     assert answer.json()["expires_in"] == 0
-    plans = httpx.get(
+    plans = http.get(
         f"{sb.api_base_url}/accounts/sub_8Jk2Lm/plans",
         headers={"Authorization": f"Bearer {answer.json()['access_token']}"},
     )
@@ -128,28 +139,31 @@ def test_expired_token_is_401(sandbox: Callable[..., SandboxServer]) -> None:
 
 def test_revoked_tokens_stop_working_and_a_new_one_works(
     sandbox: Callable[..., SandboxServer],
+    http: httpx.Client,
 ) -> None:
     sb = sandbox()
-    token = httpx.post(
+    token = http.post(
         sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM
     ).json()["access_token"]
     url = f"{sb.api_base_url}/accounts/sub_8Jk2Lm/plans"
-    assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert http.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
     sb.faults.revoke_tokens()
-    assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    fresh = httpx.post(
+    assert http.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    fresh = http.post(
         sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM
     ).json()["access_token"]
-    assert httpx.get(url, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    assert http.get(url, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
 
 
-def test_request_log_never_holds_the_secret_or_token(sandbox: Callable[..., SandboxServer]) -> None:
+def test_request_log_never_holds_the_secret_or_token(
+    sandbox: Callable[..., SandboxServer], http: httpx.Client
+) -> None:
     sb = sandbox()
-    token = httpx.post(
+    token = http.post(
         sb.oauth_token_url, auth=("demo-client", "demo-secret"), data=GOOD_FORM
     ).json()["access_token"]
-    httpx.get(f"{sb.api_base_url}/accounts", headers={"Authorization": f"Bearer {token}"})
-    dump = repr(sb.requests) + httpx.get(f"{sb.origin}/_sandbox/requests").text
+    http.get(f"{sb.api_base_url}/accounts", headers={"Authorization": f"Bearer {token}"})
+    dump = repr(sb.requests) + http.get(f"{sb.origin}/_sandbox/requests").text
     basic = base64.b64encode(b"demo-client:demo-secret").decode()
     for secret in ("demo-secret", token, basic):
         assert secret not in dump

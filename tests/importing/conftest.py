@@ -20,7 +20,8 @@ _NAMES = ["Acme EMEA", "Zürich Versicherung", "yes", "NO", "012", "東京 Offic
 
 def varied_account(i: int) -> dict[str, Any]:
     """One sub-account; the index decides which of Zoom's shapes and YAML traps it carries."""
-    name = f"{_NAMES[i % len(_NAMES)]} {i // len(_NAMES)}".strip()
+    word = _NAMES[i % len(_NAMES)]
+    name = word if i < len(_NAMES) else f"{word} {i // len(_NAMES)}".strip()
     plans: dict[str, Any] = {
         "plan_base": {
             "type": ["business_monthly", "monthly", "edu20", "business_yearly_c50"][i % 4],

@@ -1,0 +1,230 @@
+"""The CI examples users copy: valid YAML, only pinned flags, and the GitHub workflow's exact
+command lines run in order against the sandbox (PR plan, apply of that plan, nightly drift)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).parents[2]
+GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
+GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+
+# SPEC section 4 (pinned), plus --ttl and --rate-tier.
+GLOBAL_FLAGS = {"-v", "--verbose"}
+PINNED_FLAGS = {
+    "validate": {"--strict", "--format"},
+    "plan": {
+        "--format", "--out", "--detailed-exitcode", "--account", "--select", "--allow-decrease",
+        "--allow-cancel", "--max-accounts-changed", "--ttl", "--rate-tier",
+    },
+    "apply": {
+        "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
+        "--journal", "--max-accounts-changed", "--rate-tier",
+    },
+    "import": {"--out", "--account", "--force", "--rate-tier"},
+}  # fmt: skip
+SHELL_OPERATORS = {"|", "||", "&&", ";", ">", ">>", "<", "2>", "2>&1", "&"}
+
+
+def load(path: Path) -> Any:
+    # GitHub reads `on:` as a key; PyYAML (YAML 1.1) would read it as True. Compare both.
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def zoomplans_commands(script: str) -> Iterator[list[str]]:
+    """Each `zoomplans ...` command of a shell script, cut at the first shell operator."""
+    for line in script.replace("\\\n", " ").splitlines():
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:
+            continue
+        if not words or words[0] != "zoomplans":
+            continue
+        command = []
+        for word in words:
+            if word in SHELL_OPERATORS or word.startswith((">", "2>")):
+                break
+            command.append(word)
+        yield command
+
+
+def github_steps() -> list[tuple[str, dict[str, Any]]]:
+    workflow = load(GITHUB)
+    return [(job, step) for job, spec in workflow["jobs"].items() for step in spec["steps"]]
+
+
+def all_commands() -> list[list[str]]:
+    scripts = [step.get("run", "") for _job, step in github_steps()]
+    gitlab = load(GITLAB)
+    for job in gitlab.values():
+        if isinstance(job, dict):
+            scripts.extend(line for line in job.get("script", []) if isinstance(line, str))
+    return [cmd for script in scripts for cmd in zoomplans_commands(script)]
+
+
+def test_workflow_is_valid_yaml_with_the_three_triggers() -> None:
+    workflow = load(GITHUB)
+    triggers = workflow.get("on", workflow.get(True))
+    assert {"pull_request", "push", "schedule"} <= set(triggers)
+    assert triggers["push"]["branches"] == ["main"]
+    jobs = workflow["jobs"]
+    assert jobs["apply"]["concurrency"] == {"group": "zoomplans-apply", "cancel-in-progress": False}
+    assert jobs["apply-by-hand"]["concurrency"]["group"] == "zoomplans-apply"
+    for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"):
+        assert workflow["env"][name] == f"${{{{ secrets.{name} }}}}"
+
+
+def test_every_action_is_pinned_to_a_version() -> None:
+    for _job, step in github_steps():
+        if "uses" in step:
+            _action, _, version = step["uses"].partition("@")
+            assert version.startswith("v") and version.count(".") == 2, step["uses"]
+
+
+def test_pr_comment_is_found_again_by_its_hidden_marker() -> None:
+    scripts = [
+        s["with"]["script"] for _j, s in github_steps() if "github-script" in s.get("uses", "")
+    ]
+    comment = next(s for s in scripts if "createComment" in s)
+    assert "<!-- zoomplans-plan -->" in comment
+    assert "updateComment" in comment
+
+
+def test_gitlab_file_and_pre_commit_hooks_are_valid() -> None:
+    gitlab = load(GITLAB)
+    assert gitlab["stages"] == ["plan", "apply", "drift"]
+    assert gitlab["zoomplans:apply"]["resource_group"] == "zoomplans-apply"
+    hooks = load(HOOKS)
+    assert hooks == [hooks[0]] and hooks[0]["id"] == "zoomplans-validate"
+    assert hooks[0]["entry"] == "zoomplans validate"
+    assert hooks[0]["language"] == "python"
+    assert hooks[0]["files"] == r"\.ya?ml$"
+
+
+def test_examples_use_only_pinned_flags() -> None:
+    commands = all_commands()
+    assert len(commands) >= 10
+    for command in commands:
+        words = [w for w in command[1:] if w not in GLOBAL_FLAGS]
+        sub = words[0]
+        assert sub in PINNED_FLAGS, command
+        flags = {w.split("=", 1)[0] for w in words[1:] if w.startswith("-")}
+        assert flags <= PINNED_FLAGS[sub], (command, flags - PINNED_FLAGS[sub])
+
+
+def _step(job: str, name: str) -> str:
+    step = next(s for j, s in github_steps() if j == job and s.get("name") == name)
+    script: str = step["run"]
+    assert "${{" not in script  # runnable exactly as written
+    return script
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run one step's script the way GitHub does (bash -eo pipefail) in a fake workspace."""
+    venv_bin = str(Path(sys.executable).parent)
+    assert shutil.which("zoomplans", path=venv_bin), "zoomplans is not installed in the venv"
+
+    def run(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        output, summary = tmp_path / "github_output", tmp_path / "step_summary"
+        output.write_text("")
+        base = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+        full_env = {
+            **base,
+            **env,
+            "PATH": venv_bin + os.pathsep + base.get("PATH", ""),
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+        }
+        return subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=tmp_path / "work",
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def test_workflow_command_lines_run_in_order_against_the_sandbox(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    work = tmp_path / "work"
+    work.mkdir()
+    assert cli("import", env=sb.env(), cwd=work).returncode == 0
+    acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
+    acme.write_text(
+        acme.read_text().replace(
+            "{type: business_monthly, hosts: 20}", "{type: business_monthly, hosts: 25}"
+        )
+    )
+
+    # Pull request: validate, then plan (pending changes are success; exit code recorded).
+    assert runner(_step("plan", "Validate"), sb.env()).returncode == 0
+    planned = runner(_step("plan", "Plan"), sb.env())
+    assert planned.returncode == 0, planned.stderr
+    assert (tmp_path / "github_output").read_text() == "exitcode=2\n"
+    assert "sub_8Jk2Lm" in (work / "plan.md").read_text()
+    assert sb.writes() == []
+
+    # Push to main: the reviewed artifact is downloaded to reviewed/ and applied exactly.
+    (work / "reviewed").mkdir()
+    shutil.copy(work / "plan.json", work / "reviewed" / "plan.json")
+    applied = runner(_step("apply", "Apply the reviewed plan"), sb.env())
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert (work / "journal.jsonl").stat().st_size > 0
+    assert [(w.method, w.path) for w in sb.writes()] == [
+        ("PUT", "/v2/accounts/sub_8Jk2Lm/plans/base")
+    ]
+    assert sb.plans("sub_8Jk2Lm")["plan_base"]["hosts"] == 25
+
+    # Nightly: in sync now, so the drift check passes ...
+    nightly = runner(_step("drift", "Drift check"), sb.env())
+    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
+    assert (tmp_path / "step_summary").read_text().strip()
+
+    # ... and fails with 2 once someone lowers seats in Zoom behind the files' back.
+    drifted = dict(sb.plans("sub_pro"))
+    drifted["plan_base"] = {**drifted["plan_base"], "hosts": 3}
+    sb.set_plans("sub_pro", drifted)
+    assert runner(_step("drift", "Drift check"), sb.env()).returncode == 2
+
+    # The by-hand job re-plans and applies; the next drift check is clean again.
+    by_hand = runner(_step("apply-by-hand", "Plan and apply that plan"), sb.env())
+    assert by_hand.returncode == 0, by_hand.stdout + by_hand.stderr
+    assert sb.plans("sub_pro")["plan_base"]["hosts"] == 5
+    assert runner(_step("drift", "Drift check"), sb.env()).returncode == 0
+
+
+def test_a_blocked_plan_records_exit_1_and_fails_the_check(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    work = tmp_path / "work"
+    work.mkdir()
+    assert cli("import", "--account", "sub_pro", env=sb.env(), cwd=work).returncode == 0
+    pro = work / "accounts" / "globex-pro--sub_pro.yaml"
+    pro.write_text(pro.read_text().replace("hosts: 5", "hosts: 2"))  # a decrease: blocked
+
+    planned = runner(_step("plan", "Plan"), sb.env())
+    assert planned.returncode == 0  # the comment is posted before the check fails
+    assert (tmp_path / "github_output").read_text() == "exitcode=1\n"
+    gate = runner(_step("plan", "Fail on errors or blocked items"), {**sb.env(), "PLAN_EXIT": "1"})
+    assert gate.returncode == 1
+    assert "errors or blocked items" in gate.stdout
+    assert sb.writes() == []

@@ -1,0 +1,86 @@
+"""700 sub-accounts (three pages of GET /accounts): every file written, loads clean, plans in sync.
+
+The import runs in process through the real client over loopback HTTP, paced at Zoom's
+Business limits (the sandbox enforces Zoom's defaults), so this takes about 13 s. The plan side
+runs in process against the sandbox's state, which is what GET /plans answers; the full CLI
+round trip over HTTP for the same 700 accounts is the slow test below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.desired import load_desired
+from reconciler.importing import ImportRequest, import_accounts
+from reconciler.live import LivePlans
+from reconciler.plan import PlanOptions
+from reconciler.planner import build_plan
+from reconciler.zoom import ZoomClient, ZoomConfig
+
+ACCOUNTS = 700
+SELF_PAY = 3
+
+
+def _config(sb: Any) -> ZoomConfig:
+    env = sb.env()
+    return ZoomConfig(
+        api_base_url=env["ZOOM_API_BASE_URL"],
+        oauth_token_url=env["ZOOM_OAUTH_TOKEN_URL"],
+        account_id=env["ZOOM_ACCOUNT_ID"],
+        client_id=env["ZOOM_CLIENT_ID"],
+        client_secret=env["ZOOM_CLIENT_SECRET"],
+    )
+
+
+async def test_700_accounts_import_load_clean_and_plan_in_sync(
+    sandbox: Any, make_seed: Callable[..., dict[str, Any]], tmp_path: Path
+) -> None:
+    seed = make_seed(ACCOUNTS - SELF_PAY, self_pay=SELF_PAY)
+    sb = sandbox(seed=seed)
+    out = tmp_path / "accounts"
+    request = ImportRequest(out_dir=out, source=sb.api_base_url, now=datetime.now(UTC))
+    async with ZoomClient(_config(sb)) as zoom:
+        report = await import_accounts(zoom, request)
+
+    pages = [r for r in sb.requests if r.path.endswith("/accounts")]
+    assert len(pages) == 3  # 300 + 300 + 100, following next_page_token
+    assert report.count("written") == ACCOUNTS - SELF_PAY
+    assert len(list(out.iterdir())) == ACCOUNTS - SELF_PAY
+    assert sorted(n.account_id for n in report.notes("self_pay")) == [
+        f"sub_self{i}" for i in range(SELF_PAY)
+    ]
+    assert not report.failed
+
+    desired = load_desired([out])
+    assert desired.errors == []
+    assert len(desired.accounts) == ACCOUNTS - SELF_PAY
+
+    lives = {
+        a.account_id: LivePlans(a.account_id, sb.plans(a.account_id)) for a in desired.accounts
+    }
+    plan = build_plan(desired.accounts, lives, PlanOptions())
+    not_in_sync = [
+        (a.account_id, a.status, a.actions, a.blocked)
+        for a in plan.accounts
+        if a.status != "in_sync"
+    ]
+    assert not_in_sync == []
+    assert plan.to_json()["summary"]["in_sync"] == ACCOUNTS - SELF_PAY
+
+
+@pytest.mark.slow
+def test_700_accounts_round_trip_through_the_cli(
+    sandbox: Any, make_seed: Callable[..., dict[str, Any]], cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox(seed=make_seed(ACCOUNTS))
+    imported = cli("import", env=sb.env(), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{ACCOUNTS} written" in imported.stdout
+    plan = cli("plan", "--detailed-exitcode", env=sb.env(), cwd=tmp_path)
+    assert plan.returncode == 0, plan.stdout[-2000:] + plan.stderr[-2000:]
+    assert f"{ACCOUNTS} in sync" in plan.stdout

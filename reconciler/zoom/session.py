@@ -185,6 +185,14 @@ class ZoomSession:
                 attempt,
             )
             error = classify(status, code, message, method, path)
+            if status == 401 and not self._tokens.can_renew:
+                raise AuthError(
+                    f"Zoom refused the access token given in ZOOM_ACCESS_TOKEN ({message}); "
+                    "set a fresh one, or use the OAuth credentials instead",
+                    status=status,
+                    code=code,
+                    **facts,
+                )
             if status == 401 and not renewed:
                 # One fresh token and one more try; a second 401 is final.
                 renewed = True
@@ -288,6 +296,9 @@ class ZoomSession:
         try:
             return response.json()
         except ValueError as exc:
+            if facts["method"] != "GET":
+                # The write succeeded (2xx); failing it now would invite a second charge.
+                return None
             raise UnexpectedAnswer(
                 "Zoom's answer is not JSON", status=response.status_code, **facts
             ) from exc

@@ -293,6 +293,16 @@ async def test_success_that_is_not_json_is_reported(scripted, oauth_config, fast
             await zoom.get_plans("sub_1")
 
 
+async def test_a_write_answered_2xx_with_junk_still_succeeded(
+    scripted, oauth_config, fast_retry
+) -> None:
+    scripted.answers = [httpx.Response(201, text="<html>created</html>")]
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        result = await zoom.add_addon("sub_1", {"type": "zroom_monthly", "hosts": 1})
+    assert (result.status, result.data) == (201, None)
+    assert len(scripted.requests) == 1
+
+
 async def test_oauth_request_shape_and_one_token_for_many_calls(
     scripted, oauth_config, fast_retry
 ) -> None:
@@ -333,8 +343,12 @@ async def test_given_access_token_skips_oauth_and_401_is_final(scripted, fast_re
     config = ZoomConfig(api_base_url="https://api.zoom.test/v2", access_token="ready-token-xyz")
     scripted.answers = [scripted.reply(401, {"code": 124, "message": "Invalid access token."})]
     async with client(config, scripted, fast_retry) as zoom:
-        with pytest.raises(AuthError, match="ZOOM_ACCESS_TOKEN"):
+        with pytest.raises(AuthError, match="ZOOM_ACCESS_TOKEN") as caught:
             await zoom.get_plans("sub_1")
+    assert str(caught.value) == (
+        "sub_1: Zoom refused the access token given in ZOOM_ACCESS_TOKEN (Invalid access token.); "
+        "set a fresh one, or use the OAuth credentials instead (HTTP 401, Zoom code 124)"
+    )
     assert scripted.token_requests == []
     assert scripted.bearer_tokens() == ["Bearer ready-token-xyz"]
 

@@ -165,3 +165,38 @@ async def test_every_body_on_the_wire_matches_zooms_schema(
 )
 def test_the_schemas_do_reject_wrong_bodies(schema: str, body: dict[str, Any]) -> None:
     assert errors_of(schema, body), "a schema that accepts this would make the test above vacuous"
+
+
+# The same shapes sent to the sandbox over real loopback HTTP; each targets an account where the
+# call makes sense, so the sandbox (an independent reading of Zoom's rules) accepts it too.
+SANDBOX_CALLS: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("subscribe", "sub_new", "subscribe", CALLS[0][2]),
+    ("update_base", "sub_8Jk2Lm", "update_base", {"type": "business_monthly", "hosts": 30}),
+    ("add_addon", "sub_8Jk2Lm", "add_addon", {"type": "webinar1000_monthly", "hosts": 2}),
+    ("add_addon", "sub_8Jk2Lm", "add_addon", {"type": "cmr_monthly_commitment_40", "hosts": 1}),
+    ("add_addon", "sub_pro", "add_audio", {"type": "tollfree_payongo", "tollfree_countries": "US"}),
+    ("update_addon", "sub_8Jk2Lm", "update_addon", {"type": "zroom_monthly", "hosts": 4}),
+    (
+        "cancel_addon",
+        "sub_8Jk2Lm",
+        "cancel_addon",
+        {"action": "cancel", "type": "webinar500_monthly"},
+    ),
+]
+
+
+async def test_bodies_sent_to_the_sandbox_match_zooms_schema(
+    sandbox, zoom_seed, client_for
+) -> None:
+    sb = sandbox(seed=zoom_seed)
+    capture = CapturingTransport(httpx.AsyncHTTPTransport())
+    async with client_for(sb, transport=capture) as zoom:
+        for method, account, _, body in SANDBOX_CALLS:
+            result = await getattr(zoom, method)(account, body)
+            assert 200 <= result.status < 300
+    assert len(capture.sent) == len(SANDBOX_CALLS)
+    for (_, _, schema, body), (_, path, sent) in zip(SANDBOX_CALLS, capture.sent, strict=True):
+        assert sent == body
+        assert errors_of(schema, sent) == [], f"{path}: {sent}"
+    logged = [r.body for r in sb.requests if r.path.startswith("/v2/")]
+    assert logged == [body for *_, body in SANDBOX_CALLS]

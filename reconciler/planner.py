@@ -59,6 +59,8 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
 
 def _below_usage(what: str, new: int, usage: Mapping[str, Any]) -> tuple[str, str] | None:
     base = usage.get("plan_base") if isinstance(usage, Mapping) else None
+    if isinstance(base, int) and not isinstance(base, bool):
+        base = {"usage": base}  # a bare count of seats in use has been seen in place of the object
     if not isinstance(base, Mapping):
         return (
             "usage_unknown",

@@ -235,6 +235,10 @@ class SandboxApp:
             "accounts": page,
         }
 
+    def expire_page_tokens(self) -> None:
+        """Forget every next_page_token, as if their 15 minutes had passed (for tests)."""
+        self._page_tokens.clear()
+
     def _too_many(self, verdict: Verdict) -> Answer:
         if verdict.daily:
             reset = verdict.reset_at

@@ -16,8 +16,11 @@ def plain_http() -> httpx.Client:
 
 
 def token_for(sb: SandboxServer, http: httpx.Client | None = None) -> str:
+    if http is None:
+        with plain_http() as own:
+            return token_for(sb, own)
     env = sb.env()
-    answer = (http or plain_http()).post(
+    answer = http.post(
         sb.oauth_token_url,
         auth=(env["ZOOM_CLIENT_ID"], env["ZOOM_CLIENT_SECRET"]),
         data={"grant_type": "account_credentials", "account_id": env["ZOOM_ACCOUNT_ID"]},
@@ -28,9 +31,12 @@ def token_for(sb: SandboxServer, http: httpx.Client | None = None) -> str:
 
 def api_client(sb: SandboxServer) -> httpx.Client:
     """An httpx client on the sandbox's /v2 with a fresh bearer token."""
-    client = httpx.Client(base_url=sb.api_base_url, verify=False, timeout=10)
-    client.headers["Authorization"] = f"Bearer {token_for(sb, client)}"
-    return client
+    return httpx.Client(
+        base_url=sb.api_base_url,
+        headers={"Authorization": f"Bearer {token_for(sb)}"},
+        verify=False,
+        timeout=10,
+    )
 
 
 @pytest.fixture
@@ -48,4 +54,19 @@ def zoom(sandbox: Callable[..., SandboxServer]) -> Iterator[tuple[SandboxServer,
     try:
         yield sb, client
     finally:
+        client.close()
+
+
+@pytest.fixture
+def client_for() -> Iterator[Callable[[SandboxServer], httpx.Client]]:
+    """Factory: an authorised client for a given sandbox, closed after the test."""
+    made: list[httpx.Client] = []
+
+    def make(sb: SandboxServer) -> httpx.Client:
+        client = api_client(sb)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
         client.close()

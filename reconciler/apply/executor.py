@@ -63,11 +63,13 @@ class ApplySettings:
     """Timing knobs; the defaults suit Zoom, tests shrink them."""
 
     parallelism: int = 8
-    #: Reads made to settle a call whose answer was lost, with doubling pauses between them.
-    settle_reads: int = 5
-    first_pause_s: float = 0.5
+    #: Reading to settle a call whose answer was lost (or that a crashed run left unsettled)
+    #: gives up after this long and decides the call did not happen.
+    settle_timeout_s: float = 8.0
     #: Reading after an account's calls until it has converged gives up after this long.
     verify_timeout_s: float = 5.0
+    #: The first pause between reads; each next pause is twice as long.
+    first_pause_s: float = 0.25
 
 
 def all_calls_visible(account: PlannedAccount, live: LivePlansDict) -> bool:
@@ -305,16 +307,16 @@ class Executor:
     ) -> tuple[bool | None, LivePlansDict]:
         """Read the live plans until ``predicate`` holds, with doubling pauses.
 
-        Stops after ``settle_reads`` reads, or at ``deadline`` when one is given. Returns True
-        when the predicate held, False when it never did, None when no read succeeded at all,
-        with the last answer read.
+        Stops at ``deadline`` (default: ``settle_timeout_s`` from now). Returns True when the
+        predicate held, False when it never did, None when no read succeeded at all, with the
+        last answer read.
         """
+        if deadline is None:
+            deadline = time.monotonic() + self.settings.settle_timeout_s
         pause = self.settings.first_pause_s
-        reads = 0
         any_read = False
         last: LivePlansDict = None
         while True:
-            reads += 1
             try:
                 last = await self.read(account_id)
                 any_read = True
@@ -322,9 +324,7 @@ class Executor:
                     return True, last
             except ZoomError as exc:
                 log.info("read of %s failed while checking: %s", account_id, exc)
-            if deadline is None and reads >= self.settings.settle_reads:
-                break
-            if deadline is not None and time.monotonic() + pause > deadline:
+            if time.monotonic() + pause > deadline:
                 break
             await asyncio.sleep(pause)
             pause *= 2

@@ -168,6 +168,14 @@ def _plan_now(
     show_default=True,
     help="Seconds to keep reading an account after its calls until the changes show.",
 )
+@click.option(
+    "--settle-timeout",
+    type=click.FloatRange(min=0),
+    default=8.0,
+    show_default=True,
+    help="Seconds to keep reading before deciding that a call whose answer was lost did not "
+    "happen (and sending it once more).",
+)
 @zoom_options
 def apply_command(
     paths: tuple[str, ...],
@@ -181,6 +189,7 @@ def apply_command(
     journal_path: Path,
     parallelism: int,
     verify_timeout: float,
+    settle_timeout: float,
     **kwargs: Any,
 ) -> None:
     """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
@@ -246,7 +255,9 @@ def apply_command(
             _fail("apply cancelled; nothing was sent")
         account_ids = ()  # the fresh plan already holds only the selected accounts
 
-    settings = ApplySettings(parallelism=parallelism, verify_timeout_s=verify_timeout)
+    settings = ApplySettings(
+        parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
+    )
 
     async def apply_with_zoom() -> Any:
         async with ZoomClient(config) as client:

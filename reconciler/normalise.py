@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
@@ -111,19 +112,21 @@ def _jsonable(value: Any) -> Any:
 
 def _is_unset(value: Any) -> bool:
     """Zoom writes `""`, `0` or null for a field that is not set; so do pasted answers."""
-    if value is None or isinstance(value, bool):
-        return value is None
-    if isinstance(value, str):
-        return value.strip() == ""
-    if isinstance(value, (int, float)):
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is int or kind is float:
         return value == 0
-    if isinstance(value, (list, tuple)):
-        return len(value) == 0
-    return False
+    if value is None:
+        return True
+    if kind is list or kind is tuple:
+        return not value
+    return False  # booleans, objects, other types: set
 
 
+@lru_cache(maxsize=4096)
 def is_read_only(key: str) -> bool:
-    """Dates and invoice facts change on Zoom's side and are never sent."""
+    """Dates and invoice facts change on Zoom's side and are never sent (cached: hot path)."""
     return key in _READ_ONLY or key.endswith("_date") or "invoice" in key
 
 
@@ -159,7 +162,7 @@ def _fields(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     """`type` plus every managed field that is set, each in its canonical spelling."""
     out: dict[str, Any] = {}
     for key, value in entry.items():
-        if key in _MARKERS or is_read_only(key) or _is_unset(value):
+        if key in _MARKERS or _is_unset(value) or is_read_only(key):
             continue
         if key in COUNTRY_FIELDS:
             listed = countries(value)

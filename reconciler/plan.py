@@ -17,7 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from reconciler.normalise import PlanShapeError, canonical_json, normalise_plans
+from reconciler.normalise import (
+    NormalisedPlans,
+    PlanShapeError,
+    canonical_json,
+    normalise_plans,
+)
 
 FORMAT_VERSION = 1
 OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
@@ -349,11 +354,15 @@ def live_fingerprint(raw_plans: Mapping[str, Any] | None) -> str:
     Apply compares it with the plan's `live_sha256` before writing (compare-and-swap).
     """
     try:
-        canonical: Any = normalise_plans(raw_plans).to_canonical()
+        return normalised_fingerprint(normalise_plans(raw_plans))
     except PlanShapeError:
         # An answer no reading explains is planned as an error; still fingerprint it exactly.
-        canonical = {"unreadable": raw_plans}
-    return hashlib.sha256(canonical_json(canonical).encode()).hexdigest()
+        return hashlib.sha256(canonical_json({"unreadable": raw_plans}).encode()).hexdigest()
+
+
+def normalised_fingerprint(plans: NormalisedPlans) -> str:
+    """`live_fingerprint` for plans already normalised (the planner reads each answer once)."""
+    return hashlib.sha256(canonical_json(plans.to_canonical()).encode()).hexdigest()
 
 
 def desired_fingerprint(desired_accounts: Sequence[Any]) -> str:

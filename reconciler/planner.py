@@ -32,6 +32,7 @@ from reconciler.plan import (
     UnmanagedItem,
     desired_fingerprint,
     live_fingerprint,
+    normalised_fingerprint,
 )
 from reconciler.planner_addons import (
     BASE_DECREASE,
@@ -217,17 +218,27 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
     if live.error is not None:
         return _error_plan(desired, live)
     source = str(desired.source)
-    fingerprint = live_fingerprint(live.plans)
     try:
-        want = normalise_plans(desired.plans)
         have = normalise_plans(live.plans)
     except PlanShapeError as exc:
         return AccountPlan(
             desired.account_id,
             source,
             "error",
+            live_fingerprint(live.plans),
+            error=f"{desired.account_id}: Zoom's answer cannot be read: {exc}",
+            name=desired.name,
+        )
+    fingerprint = normalised_fingerprint(have)
+    try:
+        want = normalise_plans(desired.plans)
+    except PlanShapeError as exc:
+        return AccountPlan(
+            desired.account_id,
+            source,
+            "error",
             fingerprint,
-            error=f"{desired.account_id}: {exc}",
+            error=f"{desired.account_id}: the desired plans cannot be read: {exc}",
             name=desired.name,
         )
     if _cheaply_equal(want, have):

@@ -1,0 +1,116 @@
+"""Confirmation on a real terminal, eventual consistency, and blocked accounts, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from reconciler.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed.yaml"
+ACCOUNTS = str(FIXTURES / "accounts")
+BLOCKED = str(FIXTURES / "blocked")
+
+
+def apply_on_a_terminal(sb: Any, cwd: Path, answer: str) -> subprocess.CompletedProcess[str]:
+    """Run apply with a pseudo-terminal as stdin and type ``answer`` into it."""
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, answer.encode() + b"\n")
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "reconciler",
+                "apply",
+                ACCOUNTS,
+                "--account",
+                "sub_down",
+                "--allow-decrease",
+            ],
+            cwd=cwd,
+            env={**os.environ, **sb.env()},
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+
+
+def test_on_a_terminal_yes_applies(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    done = apply_on_a_terminal(sb, tmp_path, "yes")
+    assert "Only 'yes' will be accepted" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "plan_base business_monthly: hosts 30 -> 20" in done.stdout
+    assert "sub_down: applied (1/1 calls)" in done.stdout
+    assert [w.path for w in sb.writes()] == ["/v2/accounts/sub_down/plans/base"]
+
+
+def test_on_a_terminal_anything_but_yes_sends_nothing(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    done = apply_on_a_terminal(sb, tmp_path, "y")
+    assert done.returncode == 1
+    assert "apply cancelled; nothing was sent" in done.stderr
+    assert sb.writes() == []
+    assert not (tmp_path / ".zoomplans" / "journal.jsonl").exists()
+
+
+def run_in_process(sb: Any, tmp_path: Path, *args: str) -> tuple[Any, list[dict[str, Any]]]:
+    path = tmp_path / "journal.jsonl"
+    result = CliRunner().invoke(cli, [*args, "--journal", str(path)], env=sb.env())
+    lines = [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+    return result, lines
+
+
+def test_a_lost_answer_is_waited_for_when_zoom_shows_writes_late(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED, visibility_delay_ms=600)
+    sb.faults.drop_response(nth_write=1, method="POST")
+    result, lines = run_in_process(
+        sb, tmp_path, "apply", ACCOUNTS, "--account", "sub_new", "--auto-approve"
+    )
+    assert result.exit_code == 0, result.output
+    posts = [w for w in sb.writes() if w.method == "POST"]
+    assert len(posts) == 1
+    assert [x["result"] for x in lines if x["kind"] == "resolution"] == ["resolved_present"]
+
+
+def test_changes_zoom_has_not_shown_yet_are_reported_not_failed(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED, visibility_delay_ms=3000)
+    result, _ = run_in_process(
+        sb,
+        tmp_path,
+        "apply",
+        ACCOUNTS,
+        "--account",
+        "sub_audio",
+        "--auto-approve",
+        "--verify-timeout",
+        "0.3",
+    )
+    assert result.exit_code == 0, result.output
+    assert "sub_audio: applied, not yet visible (2/2 calls)" in result.output
+    assert "Apply: 0 applied, 1 applied but not yet visible" in result.output
+
+
+def test_a_blocked_account_gets_nothing_and_the_others_proceed(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    result, lines = run_in_process(sb, tmp_path, "apply", BLOCKED, "--auto-approve")
+    assert result.exit_code == 1
+    assert "sub_audio: blocked" in result.output
+    assert "sub_down: applied (1/1 calls)" in result.output
+    assert "Apply: 1 applied, 0 stale, 0 failed, 1 blocked." in result.output
+    assert [w.path for w in sb.writes()] == ["/v2/accounts/sub_down/plans/base"]
+    assert {x["account_id"] for x in lines if x["kind"] == "intent"} == {"sub_down"}

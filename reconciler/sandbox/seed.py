@@ -64,14 +64,16 @@ class _Places:
         self.origin = origin
         self.root = root
 
-    def at(self, *path: object) -> str:
+    def at(self, *path: object, key_itself: bool = False) -> str:
+        """Where the value at `path` starts; with key_itself, where its key is written."""
         node = self.root
-        for key in path:
+        for depth, key in enumerate(path):
+            last = depth == len(path) - 1
             child = None
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
                     if str(key_node.value) == str(key):
-                        child = value_node
+                        child = key_node if (last and key_itself) else value_node
                         break
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
                 child = node.value[key] if key < len(node.value) else None
@@ -129,7 +131,7 @@ def parse_seed(data: object, places: _Places) -> Seed:
         raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
     unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts"))
     if unknown:
-        raise SeedError(places.at(unknown[0]), f"unknown key '{unknown[0]}'")
+        raise SeedError(places.at(unknown[0], key_itself=True), f"unknown key '{unknown[0]}'")
     creds = data.get("credentials")
     if not isinstance(creds, Mapping):
         raise SeedError(places.at("credentials"), "'credentials' must be a mapping")
@@ -156,7 +158,7 @@ def parse_accounts(
         raise SeedError(places.at(*prefix), "'accounts' must be a mapping of account id to account")
     parsed = []
     for account_id, body in accounts.items():
-        where = places.at(*prefix, account_id)
+        where = places.at(*prefix, account_id, key_itself=True)
         if not isinstance(account_id, str) or not account_id:
             raise SeedError(where, f"account id {account_id!r} must be a non-empty string")
         parsed.append(_parse_account(account_id, body or {}, places, (*prefix, account_id)))
@@ -170,7 +172,7 @@ def _parse_account(
         raise SeedError(places.at(*path), "an account must be a mapping")
     for key in body:
         if key not in ACCOUNT_KEYS:
-            raise SeedError(places.at(*path, key), f"unknown account key '{key}'")
+            raise SeedError(places.at(*path, key, key_itself=True), f"unknown account key '{key}'")
     plans = body.get("plans")
     if plans is not None:
         plans = _check_plans(plans, places, (*path, "plans"))

@@ -98,11 +98,12 @@ def schema_problems(document: Document, *, template: bool = False) -> list[Probl
     """
     validator = _validator("template" if template else "partial")
     errors = sorted(validator.iter_errors(document.data), key=_error_order)
-    return [
-        Problem(location.file, location.line, location.column, "error", message)
+    found = {
+        Problem(location.file, location.line, location.column, "error", message): None
         for error in errors
         for location, message in _explain(error, document.at, document.key_at, template)
-    ]
+    }
+    return sorted(found, key=lambda p: (p.line, p.column))
 
 
 def missing_problems(data: Any, locate: Callable[[DataPath], Location]) -> list[Problem]:
@@ -235,6 +236,8 @@ def _enum_message(path: DataPath, name: str, value: object) -> str:
 
 def _pattern_message(path: DataPath, name: str, value: object) -> str:
     last = path[-1] if path else ""
+    if value == "":
+        return f"{name} must not be empty"
     if last in ("tollfree_countries", "premium_countries", "callout_countries"):
         return f"{name} must be two-letter country codes separated by commas, got {value!r}"
     if last == "country" or (len(path) >= 2 and isinstance(last, int)):

@@ -1,0 +1,127 @@
+"""rules.py: catalogue, wrong group, base host ranges and duplicate add-ons on a layered account."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.desired.layering import Layered
+from reconciler.desired.reader import read_bytes
+from reconciler.desired.rules import account_problems, plan_entries
+
+
+def check(text: str, *, strict: bool = False) -> list[tuple[int, str, str]]:
+    (document,) = read_bytes(text.encode(), "a.yaml").documents
+    account = Layered(document.data, dict(document.values), ("a.yaml",))
+    return [(p.line, p.severity, p.message) for p in account_problems(account, strict=strict)]
+
+
+def base(plan_type: str, hosts: int) -> str:
+    return f"account_id: x\nplans:\n  plan_base: {{type: {plan_type}, hosts: {hosts}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("plan_type", "hosts", "ok"),
+    [
+        ("monthly", 1, True),
+        ("monthly", 9, True),
+        ("yearly", 10, False),
+        ("plan_pro_three_years", 10, False),
+        ("business_monthly", 9, False),
+        ("business_monthly", 10, True),
+        ("business_yearly", 49, True),
+        ("business_yearly", 50, False),
+        ("edu20", 19, False),
+        ("edu20", 20, True),
+        ("edu20", 149, True),
+        ("edu20", 150, False),
+        ("trial", 9999, True),
+    ],
+)
+def test_base_host_ranges_by_family(plan_type: str, hosts: int, ok: bool) -> None:
+    found = check(base(plan_type, hosts))
+    assert (found == []) is ok, found
+    if not ok:
+        assert found[0][0] == 3
+        assert f"not {hosts}" in found[0][2]
+
+
+def test_out_of_schema_host_counts_are_left_to_the_schema() -> None:
+    assert check(base("business_monthly", 0)) == []
+
+
+def test_a_type_in_the_wrong_group() -> None:
+    text = "plans:\n  plan_zoom_rooms: {type: roomconnector_monthly, hosts: 1}\n"
+    assert check(text) == [
+        (
+            2,
+            "error",
+            "'roomconnector_monthly' is a plan_room_connector type; "
+            "it cannot go under plan_zoom_rooms",
+        )
+    ]
+
+
+def test_a_base_type_used_as_an_add_on_is_in_the_wrong_group() -> None:
+    text = "plans:\n  plan_webinar:\n    - {type: business_monthly, hosts: 1}\n"
+    assert "is a plan_base type" in check(text)[0][2]
+
+
+def test_unknown_types_are_warnings_unless_strict() -> None:
+    text = "plans:\n  plan_recording: zoom_whiteboard_plus\n"
+    relaxed = check(text)
+    assert relaxed == [
+        (
+            2,
+            "warning",
+            "unknown plan type 'zoom_whiteboard_plus' (Zoom adds codes: check the spelling)",
+        )
+    ]
+    assert [severity for _, severity, _ in check(text, strict=True)] == ["error"]
+
+
+def test_the_same_add_on_twice_names_both_lines() -> None:
+    text = (
+        "plans:\n"
+        "  plan_large_meeting:\n"
+        "    - {type: large500_monthly, hosts: 1}\n"
+        "  plan_webinar:\n"
+        "    - {type: webinar500_monthly, hosts: 1}\n"
+        "    - {type: webinar500_monthly, hosts: 2}\n"
+    )
+    assert check(text) == [
+        (
+            6,
+            "error",
+            "add-on 'webinar500_monthly' appears twice in this account (also at a.yaml:5); "
+            "keep one entry",
+        )
+    ]
+
+
+def test_plan_entries_walks_every_group_including_phone_and_recording() -> None:
+    plans = {
+        "plan_base": {"type": "monthly", "hosts": 2},
+        "plan_recording": "cmr_monthly_commitment_40",
+        "plan_phone": {
+            "plan_base": {"type": "phone_payongo"},
+            "plan_calling": [{"type": "phone_calling_usca_monthly_unlimited", "hosts": 1}],
+            "plan_number": ["not a mapping", {"type": "phone_number_usca_monthly", "hosts": 1}],
+        },
+        "plan_webinar": "not a list",
+    }
+    assert [(e.group, e.plan_type, e.path) for e in plan_entries(plans)] == [
+        ("plan_base", "monthly", ("plans", "plan_base")),
+        ("plan_recording", "cmr_monthly_commitment_40", ("plans", "plan_recording")),
+        ("plan_phone.plan_base", "phone_payongo", ("plans", "plan_phone", "plan_base")),
+        (
+            "plan_phone.plan_calling",
+            "phone_calling_usca_monthly_unlimited",
+            ("plans", "plan_phone", "plan_calling", 0),
+        ),
+        (
+            "plan_phone.plan_number",
+            "phone_number_usca_monthly",
+            ("plans", "plan_phone", "plan_number", 1),
+        ),
+    ]
+    assert list(plan_entries("not plans")) == []

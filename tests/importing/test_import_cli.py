@@ -54,34 +54,28 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     assert validate.returncode == 0, validate.stdout + validate.stderr
 
 
-def test_second_run_changes_no_file_and_says_so(
-    sandbox: Any, cli: Callable[..., Any], files_snapshot: Callable[[Path], Any], tmp_path: Path
-) -> None:
-    sb = sandbox()
-    assert cli("import", env=sb.env(), cwd=tmp_path).returncode == 0
-    before = files_snapshot(tmp_path / "accounts")
-    again = cli("import", env=sb.env(), cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert files_snapshot(tmp_path / "accounts") == before
-    assert "No file changed." in again.stdout
-    assert again.stdout.count("unchanged ") == 6
-    assert "0 written" in again.stdout
-
-
-def test_drifted_file_is_skipped_then_force_rewrites_it(
+def test_rerun_changes_nothing_then_skips_drift_until_forced(
     sandbox: Any, cli: Callable[..., Any], files_snapshot: Callable[[Path], Any], tmp_path: Path
 ) -> None:
     sb = sandbox()
     out = tmp_path / "team-accounts"
     assert cli("import", "--out", str(out), env=sb.env(), cwd=tmp_path).returncode == 0
-    pro = out / "globex-pro--sub_pro.yaml"
-    sb.set_plans("sub_pro", {"plan_base": {"type": "monthly", "hosts": 7, "status": "active"}})
     before = files_snapshot(out)
 
+    again = cli("import", "--out", str(out), env=sb.env(), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert files_snapshot(out) == before
+    assert "No file changed." in again.stdout
+    assert again.stdout.count("unchanged ") == 6
+    assert "0 written" in again.stdout
+
+    pro = out / "globex-pro--sub_pro.yaml"
+    sb.set_plans("sub_pro", {"plan_base": {"type": "monthly", "hosts": 7, "status": "active"}})
     skipped = cli("import", "--out", str(out), env=sb.env(), cwd=tmp_path)
     assert skipped.returncode == 0
     assert "exists, skipped" in skipped.stdout
     assert "differs from Zoom; --force overwrites it" in skipped.stdout
+    assert "No file changed." in skipped.stdout
     assert files_snapshot(out) == before
 
     forced = cli("import", "--out", str(out), "--force", env=sb.env(), cwd=tmp_path)

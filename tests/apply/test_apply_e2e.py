@@ -48,6 +48,14 @@ def in_process(sb: Any, cwd: Path, *args: str) -> Any:
     return result, lines
 
 
+def plan_to_file(sb: Any, cwd: Path) -> Path:
+    """`zoomplans plan ... --out plan.json`, in process (the plan command is tested elsewhere)."""
+    out = cwd / "plan.json"
+    result = CliRunner().invoke(cli, ["plan", ACCOUNTS, *OPT_INS, "--out", str(out)], env=sb.env())
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def journal(cwd: Path) -> list[dict[str, Any]]:
     path = cwd / ".zoomplans" / "journal.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()]
@@ -63,9 +71,11 @@ def successful_writes(sb: Any) -> Counter[tuple[str, str, str]]:
 
 
 def assert_converged(sb: Any, cwd: Path) -> None:
-    again = zoomplans(sb, cwd, "plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode")
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "4 in sync" in again.stdout
+    again = CliRunner().invoke(
+        cli, ["plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode"], env=sb.env()
+    )
+    assert again.exit_code == 0, again.output
+    assert "4 in sync" in again.output
 
 
 def test_every_op_applies_and_then_plans_to_nothing(sandbox, tmp_path: Path) -> None:
@@ -108,8 +118,7 @@ def test_saved_plan_with_one_account_changed_since_is_stale_for_that_account(
     sandbox, tmp_path: Path
 ) -> None:
     sb = sandbox(SEED)
-    made = zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
-    assert made.returncode == 0, made.stderr
+    plan_to_file(sb, tmp_path)
     sb.set_plans("sub_down", {"plan_base": {"type": "business_monthly", "hosts": 31}})
     result, lines = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"))
     assert result.exit_code == 1
@@ -131,7 +140,7 @@ def test_a_saved_plan_applies_its_recorded_opt_ins_without_repeating_them(
     sandbox, tmp_path: Path
 ) -> None:
     sb = sandbox(SEED)
-    zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    plan_to_file(sb, tmp_path)
     done = zoomplans(sb, tmp_path, "apply", "--plan", "plan.json")
     assert done.returncode == 0, done.stderr
     assert sum(successful_writes(sb).values()) == EXPECTED_CALLS
@@ -140,7 +149,7 @@ def test_a_saved_plan_applies_its_recorded_opt_ins_without_repeating_them(
 
 def test_an_expired_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
-    zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    plan_to_file(sb, tmp_path)
     data = json.loads((tmp_path / "plan.json").read_text())
     past = datetime.now(UTC) - timedelta(hours=1)
     data["created_at"] = (past - timedelta(hours=24)).isoformat().replace("+00:00", "Z")
@@ -157,7 +166,7 @@ def test_an_expired_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Pa
 
 def test_a_tampered_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
-    zoomplans(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--out", "plan.json")
+    plan_to_file(sb, tmp_path)
     data = json.loads((tmp_path / "plan.json").read_text())
     account = next(a for a in data["accounts"] if a["account_id"] == "sub_down")
     account["actions"][0]["path"] = "/accounts/sub_up/plans/base"
@@ -201,7 +210,7 @@ def test_no_terminal_and_no_auto_approve_refuses_and_sends_nothing(sandbox, tmp_
 
 def test_nothing_to_do_says_so_and_exits_0(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
-    zoomplans(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
     sb.clear_requests()
     result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
     assert result.exit_code == 0

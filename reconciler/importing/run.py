@@ -150,47 +150,61 @@ class _Read:
     note: AccountNote | None = None
 
 
+def _kind(error: ZoomError) -> NoteKind:
+    if isinstance(error, SelfPayAccount):
+        return "self_pay"
+    if isinstance(error, AccountNotFound):
+        return "missing"
+    return "unreadable"
+
+
 async def _read_all(
     client: PlansReader,
     targets: Sequence[tuple[str, str | None]],
     concurrency: int,
     on_read: Callable[[], None] | None,
 ) -> tuple[list[_Read], str | None]:
-    """Read every target's plans with at most `concurrency` calls in flight."""
-    gate = asyncio.Semaphore(max(1, concurrency))
+    """Read every target's plans with a fixed pool of `concurrency` workers.
+
+    A pool rather than one task per account: 10,000 accounts mean `concurrency` tasks and
+    sockets, not 10,000. Results keep the order of `targets`.
+    """
+    reads: list[_Read | None] = [None] * len(targets)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(len(targets)):
+        queue.put_nowait(index)
     stop: list[str] = []
 
-    async def one(account_id: str, name: str | None) -> _Read:
-        async with gate:
-            if stop:
-                note = AccountNote(account_id, name, "unreadable", f"not read: {stop[0]}")
-                return _Read(account_id, name, note=note)
-            kind: NoteKind
-            try:
-                plans: Mapping[str, Any] | None = await client.get_plans(account_id)
-                return _Read(account_id, name, plans=plans)
-            except NoSubscription:
-                return _Read(account_id, name, plans=None)  # "no subscription yet": unsubscribed
-            except ZoomError as exc:
-                error = exc
-                if isinstance(exc, SelfPayAccount):
-                    kind = "self_pay"
-                elif isinstance(exc, AccountNotFound):
-                    kind = "missing"
-                else:
-                    kind = "unreadable"
-                if isinstance(exc, (AuthError, ConfigError, DailyLimitReached)) and not stop:
-                    # Every further call would fail the same way: stop sending, keep the rest.
-                    stop.append(str(exc))
-            finally:
-                if on_read is not None:
-                    on_read()
+    async def read(account_id: str, name: str | None) -> _Read:
+        if stop:
             return _Read(
-                account_id, name, note=AccountNote(account_id, name, kind, _said(error, account_id))
+                account_id,
+                name,
+                note=AccountNote(account_id, name, "unreadable", f"not read: {stop[0]}"),
+            )
+        try:
+            return _Read(account_id, name, plans=await client.get_plans(account_id))
+        except NoSubscription:
+            return _Read(account_id, name, plans=None)  # "no subscription yet": unsubscribed
+        except ZoomError as exc:
+            if isinstance(exc, (AuthError, ConfigError, DailyLimitReached)) and not stop:
+                # Every further call would fail the same way: stop sending, keep the rest.
+                stop.append(str(exc))
+            return _Read(
+                account_id,
+                name,
+                note=AccountNote(account_id, name, _kind(exc), _said(exc, account_id)),
             )
 
-    reads = await asyncio.gather(*(one(i, n) for i, n in targets))
-    return list(reads), (stop[0] if stop else None)
+    async def worker() -> None:
+        while not queue.empty():
+            index = queue.get_nowait()
+            reads[index] = await read(*targets[index])
+            if on_read is not None:
+                on_read()
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
+    return [r for r in reads if r is not None], (stop[0] if stop else None)
 
 
 def _targets(

@@ -18,6 +18,7 @@ NORWAY = {
             "callout_countries": "NO",
             "status": "active",
         },
+        "plan_zoom_one": {"type": "zoomone_business", "hosts": 4, "status": "active"},
     },
 }
 SECRET = "demo-secret"
@@ -27,8 +28,11 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     sandbox: Any, cli: Callable[..., Any], small_seed: Callable[..., Any], tmp_path: Path
 ) -> None:
     sb = sandbox(seed=small_seed(sub_norway=NORWAY))
-    result = cli("import", env=sb.env(), cwd=tmp_path)
+    result = cli("-v", "import", env=sb.env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "/accounts/sub_norway/plans" in result.stderr  # -v logs each call ...
+    assert "Bearer" not in result.stderr  # ... and never a token
+    assert "  sub_norway: plan group plan_zoom_one" in result.stdout
     written = sorted(p.name for p in (tmp_path / "accounts").iterdir())
     assert "acme-emea--sub_8jk2lm.yaml" in written
     assert "yes--sub_norway.yaml" in written
@@ -43,6 +47,7 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     norway = yaml.safe_load((tmp_path / "accounts" / "yes--sub_norway.yaml").read_text())
     assert norway["name"] == "yes"
     assert norway["plans"]["plan_audio"]["tollfree_countries"] == ["NO", "SE"]
+    assert "plan_zoom_one" not in norway["plans"]
 
     plan = cli("plan", "--detailed-exitcode", "--format", "json", env=sb.env(), cwd=tmp_path)
     assert plan.returncode == 0, plan.stdout + plan.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -221,3 +222,21 @@ async def test_an_unwritable_folder_is_a_failed_file_not_a_crash(tmp_path: Path)
     report = await import_accounts(zoom, request(out))
     assert [f.result for f in report.files] == ["failed"]
     assert report.failed
+
+
+async def test_reads_are_concurrent_but_bounded(tmp_path: Path) -> None:
+    class SlowZoom(FakeZoom):
+        in_flight = 0
+        most = 0
+
+        async def get_plans(self, account_id: str) -> Mapping[str, Any]:
+            SlowZoom.in_flight += 1
+            SlowZoom.most = max(SlowZoom.most, SlowZoom.in_flight)
+            await asyncio.sleep(0.001)
+            SlowZoom.in_flight -= 1
+            return await super().get_plans(account_id)
+
+    zoom = SlowZoom({f"sub_{i}": (f"A{i}", base()) for i in range(60)})
+    report = await import_accounts(zoom, request(tmp_path, concurrency=8))
+    assert SlowZoom.most == 8
+    assert report.count("written") == 60

@@ -38,6 +38,7 @@ from reconciler.planner_addons import (
     BASE_DECREASE,
     BASE_INCREASE,
     AccountDraft,
+    addon_order,
     decrease_block,
     describe_fields,
     plan_addons,
@@ -249,6 +250,11 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         plan_addons(draft, want, have)
     else:
         _plan_subscribe(draft, desired, want, have)
+        for key in sorted(set(have.addons) - set(want.addons), key=addon_order):
+            # Zoom may still list active add-ons of an account whose base plan lapsed.
+            draft.unmanaged.append(
+                UnmanagedItem(key[0], key[1], "live add-on not in the YAML; left as is")
+            )
     _plan_unknown_groups(draft, want, have)
     actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"

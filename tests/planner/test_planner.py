@@ -441,6 +441,83 @@ CASES: list[
         [],
         "changes",
     ),
+    (
+        "phone callout countries change has no API call",
+        {"plan_phone": {"plan_base": {"type": "phone_payongo", "callout_countries": ["US", "CA"]}}},
+        {
+            "plan_base": BASE20,
+            "plan_phone": {"plan_base": {"type": "phone_payongo", "callout_countries": "US"}},
+        },
+        {},
+        [],
+        ["unsupported_change"],
+        [],
+        "blocked",
+    ),
+    (
+        "zoom rooms type change has no API call",
+        {"plan_zoom_rooms": {"type": "zroom_yearly", "hosts": 2}},
+        {"plan_base": BASE20, "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 2}},
+        {},
+        [],
+        ["unsupported_change"],
+        [],
+        "blocked",
+    ),
+    (
+        "a second webinar type is a new add-on, the first stays unmanaged",
+        {"plan_webinar": [{"type": "webinar1000_monthly", "hosts": 1}]},
+        {"plan_base": BASE20, "plan_webinar": [{"type": "webinar500_monthly", "hosts": 3}]},
+        {},
+        [
+            (
+                "add_addon",
+                "addon_added",
+                "POST",
+                f"{A}/addons",
+                {"type": "webinar1000_monthly", "hosts": 1},
+            )
+        ],
+        [],
+        [("plan_webinar", "webinar500_monthly")],
+        "changes",
+    ),
+    (
+        "an unknown plan group in the YAML equal to Zoom's is in sync",
+        {"plan_zoom_one": {"type": "zoomone_pro", "hosts": 3}},
+        {
+            "plan_base": BASE20,
+            "plan_zoom_one": {"type": "zoomone_pro", "hosts": 3, "next_invoice_date": "x"},
+        },
+        {},
+        [],
+        [],
+        [],
+        "in_sync",
+    ),
+    (
+        "an unknown plan group in the YAML that differs has no API call",
+        {"plan_zoom_one": {"type": "zoomone_pro", "hosts": 4}},
+        {"plan_base": BASE20, "plan_zoom_one": {"type": "zoomone_pro", "hosts": 3}},
+        {},
+        [],
+        ["unsupported_change"],
+        [],
+        "blocked",
+    ),
+    (
+        "lapsed base with a live add-on: subscribe, and the add-on is unmanaged",
+        {"plan_base": {"type": "business_monthly", "hosts": 10}},
+        {
+            "plan_base": {"type": "business_monthly", "hosts": 10, "status": "expired"},
+            "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 1},
+        },
+        {},
+        [],
+        ["subscribe_without_contact"],
+        [("plan_zoom_rooms", "zroom_monthly")],
+        "blocked",
+    ),
 ]
 
 

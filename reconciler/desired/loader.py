@@ -10,6 +10,7 @@ on half-understood input even if a caller forgets to check `ok`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from reconciler.desired.rules import account_problems
 from reconciler.desired.schema import missing_problems, schema_problems
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_MESSAGE = 400
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: Zoom's read-only fields: accepted so a GET answer can be pasted, never part of desired state.
 READ_ONLY_KEYS = READ_ONLY_DATE_KEYS | {"status", "plan_recording_status"}
 
@@ -192,5 +195,21 @@ def _ordered(problems: list[Problem], file_order: list[str]) -> list[Problem]:
     rank: dict[str, int] = {}
     for name in [*file_order, *(p.file for p in problems)]:
         rank.setdefault(name, len(rank))
-    unique = dict.fromkeys(problems)
+    unique = dict.fromkeys(_printable(p) for p in problems)
     return sorted(unique, key=lambda p: (rank[p.file], p.line, p.column))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _printable(problem: Problem) -> Problem:
+    """One line per problem, whatever a key or value held: control characters escaped, and a
+    message that quotes a huge value cut short (a terminal must never be driven by file data)."""
+    message = _CONTROL.sub(_escape, problem.message)
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    if message == problem.message:
+        return problem
+    return Problem(problem.file, problem.line, problem.column, problem.severity, message)

@@ -218,3 +218,17 @@ def test_to_json_of_a_loaded_account_is_plain_data() -> None:
             "plan_recording": {"type": "cmr_monthly_commitment_100"},
         },
     }
+
+
+def test_messages_stay_on_one_line_and_short(tmp_path: Path) -> None:
+    long_name = "z" * 5000
+    path = write(
+        tmp_path / "a.yaml",
+        f'account_id: sub_x\n"a\\nb\\e\\u2028": 1\nlabels: {{x: "{long_name}", y: 3}}\n'
+        f'extends: "{long_name}"\n',
+    )
+    state = load_desired([path])
+    messages = [p.message for p in state.problems]
+    assert "unknown key 'a\\x0ab\\x1b\\u2028' in the document" in messages[0]
+    assert all("\n" not in m and "\x1b" not in m and len(m) <= 400 for m in messages)
+    assert messages[-1].endswith("...")

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -101,13 +102,23 @@ class FileHeader:
     extra: tuple[str, ...] = field(default=())
 
     def lines(self) -> list[str]:
-        stamp = self.imported_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = self.imported_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return [
-            f"# yaml-language-server: $schema={self.schema_ref}",
-            f"# Imported by `zoomplans import` at {stamp} from {self.source}.",
+            f"# yaml-language-server: $schema={_comment_safe(self.schema_ref)}",
+            f"# Imported by `zoomplans import` at {stamp} from {public_url(self.source)}.",
             "# It states what Zoom bills today; edit it, then review with `zoomplans plan`.",
             *(f"# {line}" for line in self.extra),
         ]
+
+
+def public_url(url: str) -> str:
+    """The URL without user, password, query or fragment: a file in git must hold no secret."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return _comment_safe(urlunsplit((parts.scheme, netloc, parts.path, "", "")))
 
 
 def _plain(value: Any) -> Any:

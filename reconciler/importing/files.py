@@ -123,7 +123,8 @@ class ExistingFiles:
                 if not path.is_file() or path.stat().st_size > _SCAN_MAX_BYTES:
                     continue
                 documents = documents_in(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+            except (OSError, ValueError, yaml.YAMLError, RecursionError):
+                # ValueError covers undecodable bytes and impossible dates (`2020-13-45`).
                 unreadable.add(path)
                 continue
             declared = [d for d in documents if isinstance(d, Mapping)]

@@ -155,3 +155,14 @@ def test_document_body_drops_only_the_leading_comment_block() -> None:
     body = document_body(text)
     assert body.startswith('account_id: "sub_8Jk2Lm"\n')
     assert yaml.safe_load(body) == yaml.safe_load(text)
+
+
+def test_header_never_carries_credentials_from_the_url() -> None:
+    header = FileHeader(
+        schema_ref="../schemas/account.schema.json",
+        imported_at=datetime(2026, 11, 22, 1, 2, 3, tzinfo=UTC),
+        source="https://user:s3cret@api.zoom.us:8443/v2?access_token=abc#x",
+    )
+    text = "\n".join(header.lines())
+    assert "from https://api.zoom.us:8443/v2." in text
+    assert "s3cret" not in text and "abc" not in text

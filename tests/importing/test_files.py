@@ -78,13 +78,15 @@ def test_existing_files_index_accounts_wherever_they_are(tmp_path: Path) -> None
     (tmp_path / "team" / "renamed.yml").write_text('account_id: "sub_1"\nname: One\n')
     (tmp_path / "two.yaml").write_text("account_id: sub_2\n---\naccount_id: sub_3\n")
     (tmp_path / "broken.yaml").write_text("account_id: [unclosed\n")
+    (tmp_path / "baddate.yaml").write_text("account_id: sub_9\nwhen: 2020-13-45\n")
+    (tmp_path / "junk.yaml").write_bytes(b"\xff\xfe\x00junk")
     (tmp_path / "notes.txt").write_text("account_id: sub_4\n")
     found = ExistingFiles.scan(tmp_path)
     assert found.by_account["sub_1"].path == tmp_path / "team" / "renamed.yml"
     assert found.by_account["sub_1"].documents_in_file == 1
     assert found.by_account["sub_3"].documents_in_file == 2
     assert "sub_4" not in found.by_account
-    assert found.unreadable == frozenset({tmp_path / "broken.yaml"})
+    assert found.unreadable == {tmp_path / n for n in ("broken.yaml", "baddate.yaml", "junk.yaml")}
     assert found.holder_of(tmp_path / "team" / "renamed.yml") == "sub_1"
 
 

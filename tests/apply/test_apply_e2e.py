@@ -237,3 +237,59 @@ def test_a_lost_subscribe_answer_is_settled_by_reading_not_by_resending(
     assert (base["type"], base["hosts"]) == ("business_monthly", 10)
     story = [(x["kind"], x.get("result")) for x in lines if x.get("op") == "subscribe"]
     assert story == [("intent", None), ("outcome", "ambiguous"), ("resolution", "resolved_present")]
+
+
+def test_a_saved_plan_can_be_applied_to_some_accounts_only(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    plan_to_file(sb, tmp_path)
+    result, lines = in_process(
+        sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"), "--account", "sub_down"
+    )
+    assert result.exit_code == 0, result.output
+    assert "sub_down: applied (1/1 calls)" in result.output
+    assert "sub_up: skipped: not selected by --account" in result.output
+    assert [w.path for w in sb.writes()] == ["/v2/accounts/sub_down/plans/base"]
+    assert lines[-1]["kind"] == "run_end"
+    assert lines[-1]["calls_made"] == 1
+
+
+def test_a_saved_plan_with_a_path_or_new_opt_ins_is_a_usage_error(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    plan_to_file(sb, tmp_path)
+    sb.clear_requests()
+    for extra in ([ACCOUNTS], ["--allow-cancel"], ["--select", "tier=gold"]):
+        result, _ = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"), *extra)
+        assert result.exit_code == 64
+        assert "the plan file decides what is applied" in result.output
+    result, _ = in_process(
+        sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"), "--account", "sub_nope"
+    )
+    assert result.exit_code == 1
+    assert "does not hold: sub_nope" in result.output
+    assert sb.requests == []
+
+
+def test_junk_instead_of_a_plan_file_is_a_clear_error(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    junk = tmp_path / "plan.json"
+    junk.write_bytes(b"\x00\xff\xfe garbage {")
+    result, _ = in_process(sb, tmp_path, "apply", "--plan", str(junk))
+    assert result.exit_code == 1
+    assert "is not a JSON plan file" in result.output
+    missing, _ = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "nope.json"))
+    assert missing.exit_code == 1
+    assert "cannot read the plan file" in missing.output
+    assert sb.requests == []
+
+
+def test_no_call_is_sent_without_a_writable_journal(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    (tmp_path / "a-file").write_text("not a folder")
+    result = CliRunner().invoke(
+        cli,
+        ["apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--journal", str(tmp_path / "a-file/j")],
+        env=sb.env(),
+    )
+    assert result.exit_code == 1
+    assert "no call is sent without a journal" in result.output
+    assert sb.writes() == []

@@ -23,6 +23,7 @@ from reconciler.sandbox.errors import SeedError
 STATE_FORMAT = "zoomplans-sandbox-state"
 STATE_VERSION = 1
 MAX_SEED_BYTES = 50 * 1024 * 1024
+MAX_EXPANDED_NODES = 5_000_000  # YAML aliases may not expand a seed beyond this
 ACCOUNT_KEYS = frozenset(
     {"name", "plans", "usage", "self_pay", "owner_email", "created_at", "account_type"}
 )
@@ -110,6 +111,8 @@ def _read_yaml(path: Path) -> tuple[Any, _Places]:
         raise SeedError(origin, f"cannot read: {exc.strerror or exc}") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None and _expanded_size(root, {}) > MAX_EXPANDED_NODES:
+            raise SeedError(origin, "YAML aliases expand to too many values (an alias bomb?)")
         data = yaml.safe_load(text) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -118,6 +121,27 @@ def _read_yaml(path: Path) -> tuple[Any, _Places]:
     except (yaml.YAMLError, RecursionError) as exc:
         raise SeedError(origin, f"invalid YAML: {type(exc).__name__}") from None
     return data, _Places(origin, root)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values the node stands for once every alias is expanded (memoised, capped)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = MAX_EXPANDED_NODES + 1  # a cycle counts as too big
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            size += _expanded_size(child, memo)
+            if size > MAX_EXPANDED_NODES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            size += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+            if size > MAX_EXPANDED_NODES:
+                break
+    memo[id(node)] = size
+    return size
 
 
 def _need_string(value: object, where: str, what: str) -> str:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from reconciler.apply.effects import change_visible, verified
 from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
 from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.journal import Journal, JournalContents, UnsettledIntent
+from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
 from reconciler.zoom.errors import AmbiguousWriteError, NoSubscription, ZoomError
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,14 @@ class Executor:
 
         async def one(account: PlannedAccount) -> AccountReport:
             async with gate:
-                return await self.apply_account(account)
+                try:
+                    return await self.apply_account(account)
+                except JournalError:
+                    raise  # no journal, no calls: the whole run stops
+                except Exception as exc:  # a bug must not take the other accounts down
+                    log.debug("internal error while applying %s", account.account_id, exc_info=True)
+                    reason = f"internal error {type(exc).__name__}: {exc}; see the journal"
+                    return AccountReport(account.account_id, "failed", reason)
 
         reports = await asyncio.gather(*(one(a) for a in accounts))
         return ApplyReport(accounts=tuple(reports))
@@ -279,7 +286,7 @@ class Executor:
                     result="unknown",
                     message=f"internal error: {type(exc).__name__}",
                 )
-                log.exception("internal error during %s on %s", op, account_id)
+                log.debug("internal error during %s on %s", op, account_id, exc_info=True)
                 return _CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
             await asyncio.to_thread(
                 self.journal.outcome,

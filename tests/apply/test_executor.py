@@ -293,3 +293,31 @@ def test_eventual_consistency_is_waited_for(kit, open_journal) -> None:
     report = run(kit, zoom, journal, [plan], settings=settings)
     assert report.accounts[0].state == "applied"
     assert len(zoom.reads) == 4
+
+
+def test_a_bug_in_one_account_does_not_stop_the_others(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
+
+    def fingerprint(live):
+        if live is not None and live["plan_base"].get("boom"):
+            raise RuntimeError("unexpected answer")
+        return kit.fingerprint(live)
+
+    zoom.plans["sub_a"]["plan_base"]["boom"] = True
+    accounts = [
+        kit.account(
+            a, BASE, kit.action(a, "update_base", {"type": "business_monthly", "hosts": 25})
+        )
+        for a in ("sub_a", "sub_b")
+    ]
+    executor = Executor(
+        zoom, journal, history=read_journal(journal.path), fingerprint=fingerprint, settings=FAST
+    )
+    report = asyncio.run(executor.run(accounts))
+    assert [(r.account_id, r.state) for r in report.accounts] == [
+        ("sub_a", "failed"),
+        ("sub_b", "applied"),
+    ]
+    assert "internal error RuntimeError" in report.accounts[0].reason
+    assert [acc for _, acc, _ in zoom.writes] == ["sub_b"]

@@ -177,6 +177,11 @@ def _fields(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
+def _is_blank(entry: Mapping[str, Any]) -> bool:
+    """`{}` or `{"type": "", "hosts": 0}`: Zoom's way of saying "nothing here"."""
+    return all(_is_unset(v) or is_read_only(k) or k in _MARKERS for k, v in entry.items())
+
+
 def _entries(value: Any, where: str) -> list[Mapping[str, Any]]:
     """A group's entries whether Zoom answered an object or a list."""
     if _is_unset(value):
@@ -262,11 +267,13 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     if not _is_unset(base_value):
         if not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
-        if not _is_inactive(base_value):
+        if not _is_inactive(base_value) and not _is_blank(base_value):
             base = _fields(base_value, "plan_base")
     addons: dict[AddonKey, dict[str, Any]] = {}
     cancelled: set[AddonKey] = set()
     for group, entry in _group_entries(plans):
+        if _is_blank(entry):
+            continue
         fields = _fields(entry, group)
         key = (group, fields["type"])
         if _is_inactive(entry):

@@ -302,3 +302,43 @@ def test_fields_left_out_are_not_managed(live: dict[str, Any] | None) -> None:
     result = plan_account(account(want), LivePlans("sub_p", live), PlanOptions())
     assert result.actions == ()
     assert result.blocked == ()
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.text(max_size=5)
+    | st.floats(allow_nan=False),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+group_names = st.sampled_from(
+    [
+        "plan_base",
+        "plan_webinar",
+        "plan_zoom_rooms",
+        "plan_recording",
+        "plan_audio",
+        "plan_phone",
+        "plan_x",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(json_values, st.dictionaries(group_names, json_values, max_size=4)),
+    st.one_of(json_values, st.dictionaries(group_names, json_values, max_size=4)),
+)
+def test_junk_on_either_side_never_raises(desired_plans: Any, live: Any) -> None:
+    """Whatever Zoom or a pasted file holds, the account gets a status, never a traceback."""
+    desired_plans = (
+        desired_plans if isinstance(desired_plans, dict) else {"plan_base": desired_plans}
+    )
+    live = live if isinstance(live, dict) or live is None else {"plan_webinar": live}
+    result = plan_account(account(desired_plans), LivePlans("sub_p", live), PlanOptions())
+    assert result.status in ("in_sync", "changes", "blocked", "error")
+    assert result.live_sha256 is None or len(result.live_sha256) == 64

@@ -105,10 +105,12 @@ class Pacer:
 
     def __init__(self, tier: RateTier, *, clock: Callable[[], float] = time.monotonic) -> None:
         limits = ZOOM_LIMITS[tier]
+        self._clock = clock
         self._limiters = {
             label: SlidingWindowLimiter(paced_rate(limit), clock=clock)
             for label, limit in limits.items()
         }
+        self._last_slow_down: dict[RateLabel, float] = {}
 
     def limiter(self, label: RateLabel) -> SlidingWindowLimiter:
         return self._limiters[label]
@@ -120,8 +122,14 @@ class Pacer:
         """After a per-second 429: slow the label by a fifth, and below Zoom's stated limit.
 
         A 429 while we already pace under the stated limit means other apps on the master
-        account share the quota, so the rate still goes down.
+        account share the quota, so the rate still goes down. The 429s of one burst (calls
+        already in flight) count once: at most one slow-down per label per second.
         """
+        now = self._clock()
+        last = self._last_slow_down.get(label)
+        if last is not None and now - last < WINDOW_S:
+            return
+        self._last_slow_down[label] = now
         limiter = self._limiters[label]
         slower = math.floor(limiter.per_second * 0.8)
         if zoom_limit is not None and zoom_limit > 0:

@@ -110,3 +110,15 @@ async def test_token_is_renewed_a_minute_before_expiry() -> None:
         assert await tokens.renew("token-0") == "token-1"
         assert await tokens.renew("token-1") == "token-2"
     assert tokens.fetch_count == 3
+
+
+def test_one_burst_of_429s_slows_a_label_once_per_second() -> None:
+    time = SimulatedTime()
+    pacer = Pacer("pro", clock=time.clock)
+    for _ in range(5):
+        pacer.on_rate_limited(RateLabel.MEDIUM, None)
+    assert pacer.limiter(RateLabel.MEDIUM).per_second == 15  # 19 -> 15, once
+    time.now += 1.0
+    pacer.on_rate_limited(RateLabel.MEDIUM, 10)
+    assert pacer.limiter(RateLabel.MEDIUM).per_second == 9  # below Zoom's stated 10
+    assert pacer.limiter(RateLabel.HEAVY).per_second == 9  # other labels untouched

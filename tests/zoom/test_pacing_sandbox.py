@@ -10,6 +10,8 @@ import asyncio
 
 import pytest
 
+from reconciler.zoom import RateLabel, RetryPolicy
+
 
 def most_in_one_second(times: list[float]) -> int:
     times = sorted(times)
@@ -48,3 +50,17 @@ async def test_400_gets_stay_under_20_per_second_at_over_90_percent(
     assert most_in_one_second(times) <= 20
     rate = (len(times) - 1) / (times[-1] - times[0])
     assert 18.0 <= rate <= 20.0
+
+
+async def test_429s_slow_the_label_down_until_calls_pass(sandbox, zoom_seed, client_for) -> None:
+    """Told `business` but the account is limited to 10/s (some 429s without headers)."""
+    sb = sandbox(seed=zoom_seed, rate_limits={"medium": 10}, headerless_429_rate=0.5, seed_rng=5)
+    retry = RetryPolicy(max_attempts=6, base_delay_s=0.2, max_delay_s=1.0)
+    async with client_for(sb, rate_tier="business", retry=retry) as zoom:
+        answers = await asyncio.gather(*(zoom.get_plans("sub_pro") for _ in range(20)))
+        slowed_to = zoom.pacer.limiter(RateLabel.MEDIUM).per_second
+    assert len(answers) == 20
+    statuses = [r.status for r in sb.requests if r.path.startswith("/v2/")]
+    assert statuses.count(200) == 20
+    assert 429 in statuses, "the sandbox never pushed back: the test proves nothing"
+    assert slowed_to <= 9

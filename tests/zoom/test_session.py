@@ -162,8 +162,8 @@ async def test_retry_after_as_http_date_and_headerless_429(
     ]
     async with client(oauth_config, scripted, fast_retry) as zoom:
         assert await zoom.get_plans("sub_1") == {"ok": 1}
-        # Two 429s each slowed Medium by a fifth: 57 -> 45 -> 36.
-        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 36
+        # Two 429s within one second count as one burst: Medium slowed once by a fifth.
+        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 45
 
 
 async def test_429_with_stated_limit_slows_the_label_below_it(

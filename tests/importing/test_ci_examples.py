@@ -3,11 +3,14 @@ command lines run in order against the sandbox (PR plan, apply of that plan, nig
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -228,3 +231,81 @@ def test_a_blocked_plan_records_exit_1_and_fails_the_check(
     assert gate.returncode == 1
     assert "errors or blocked items" in gate.stdout
     assert sb.writes() == []
+
+
+class _NotesHandler(http.server.BaseHTTPRequestHandler):
+    """Just enough of GitLab's merge-request notes API to see create-then-update-in-place."""
+
+    server: _FakeGitLab
+
+    def _answer(self, value: Any) -> None:
+        raw = json.dumps(value).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _body(self) -> dict[str, Any]:
+        return dict(json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0")))))
+
+    def do_GET(self) -> None:
+        self.server.calls.append("GET")
+        page = int(self.path.rsplit("page=", 1)[1])
+        self._answer(self.server.notes if page == 1 else [])
+
+    def do_POST(self) -> None:
+        self.server.calls.append("POST")
+        assert self.headers["PRIVATE-TOKEN"] == "glpat-test"
+        self.server.notes.append({"id": 100 + len(self.server.notes), **self._body()})
+        self._answer(self.server.notes[-1])
+
+    def do_PUT(self) -> None:
+        self.server.calls.append("PUT")
+        note_id = int(self.path.rsplit("/", 1)[1])
+        note = next(n for n in self.server.notes if n["id"] == note_id)
+        note.update(self._body())
+        self._answer(note)
+
+    def log_message(self, *_args: Any) -> None:
+        return
+
+
+class _FakeGitLab(http.server.ThreadingHTTPServer):
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _NotesHandler)
+        self.notes: list[dict[str, Any]] = [{"id": 1, "body": "LGTM"}]
+        self.calls: list[str] = []
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/api/v4"
+
+
+def test_gitlab_plan_note_is_created_once_then_updated_in_place(
+    runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    script = load(GITLAB)["zoomplans:plan-merge-request"]["script"]
+    poster = next(s for s in script if "ZOOMPLANS_GITLAB_TOKEN" in s)
+    work = tmp_path / "work"
+    work.mkdir()
+    gitlab = _FakeGitLab()
+    env = {
+        "ZOOMPLANS_GITLAB_TOKEN": "glpat-test",
+        "CI_API_V4_URL": gitlab.url,
+        "CI_PROJECT_ID": "7",
+        "CI_MERGE_REQUEST_IID": "42",
+        "CI_COMMIT_SHORT_SHA": "abc1234",
+        "CI_JOB_URL": "https://gitlab.example/job/1",
+    }
+    try:
+        (work / "plan.md").write_text("first plan\n")
+        assert runner("code=2\n" + poster, env).returncode == 0
+        (work / "plan.md").write_text("second plan\n")
+        assert runner("code=1\n" + poster, env).returncode == 0
+    finally:
+        gitlab.shutdown()
+        gitlab.server_close()
+    mine = [n for n in gitlab.notes if "<!-- zoomplans-plan -->" in n["body"]]
+    assert len(mine) == 1
+    assert "second plan" in mine[0]["body"] and "first plan" not in mine[0]["body"]
+    assert "Errors or blocked items" in mine[0]["body"]
+    assert gitlab.calls == ["GET", "GET", "POST", "GET", "PUT"]

@@ -175,7 +175,10 @@ def _plan_subscribe(
             )
         return
     plans = {"plan_base": dict(want.base), **subscribe_groups(want.addons)}
-    after = {"plan_base": dict(want.base), **{f"{g}:{t}": f for (g, t), f in want.addons.items()}}
+    after = {
+        "plan_base": dict(want.base),
+        "addons": [{"group": k[0], **want.addons[k]} for k in sorted(want.addons, key=addon_order)],
+    }
     if desired.contact:
         body = {"contact": dict(desired.contact), **plans}
         draft.call(

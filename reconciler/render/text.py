@@ -42,9 +42,11 @@ def action_lines(action: Action) -> list[tuple[str, str]]:
     body = action.body
     if action.op == "subscribe":
         lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
-        for key, fields in (action.after or {}).items():
-            group = key.split(":", 1)[0]
-            lines.append(("+", "  " + _entry(group, fields, fields.get("type"))))
+        after = action.after or {}
+        base = after.get("plan_base") or {}
+        lines.append(("+", "  " + _entry("plan_base", base, base.get("type"))))
+        for addon in after.get("addons") or []:
+            lines.append(("+", "  " + _entry(addon.get("group"), addon, addon.get("type"))))
         return lines
     if action.op == "add_addon":
         return [("+", _entry(action.group, action.after, body.get("type")))]

@@ -31,7 +31,12 @@ def mixed_plan(make_desired: Any, contact: Any) -> Plan:
             name="Acme EMEA",
         ),
         make_desired(
-            {"plan_base": {"type": "business_monthly", "hosts": 10}}, "sub_new", contact=contact
+            {
+                "plan_base": {"type": "business_monthly", "hosts": 10},
+                "plan_recording": "cmr_monthly_commitment_40",
+            },
+            "sub_new",
+            contact=contact,
         ),
         make_desired({"plan_base": {"type": "business_yearly", "hosts": 20}}, "sub_type"),
         make_desired({"plan_base": {"type": "business_monthly", "hosts": 20}}, "sub_sync"),
@@ -70,6 +75,7 @@ def test_text_reads_like_terraform(make_desired: Any, contact: Any) -> None:
     assert any(line.startswith("    ? plan_zoom_rooms zroom_monthly: unmanaged") for line in lines)
     assert "+ sub_new (accounts/sub_new.yaml:1)" in lines
     assert "    +   plan_base business_monthly: hosts 10" in lines
+    assert "    +   plan_recording cmr_monthly_commitment_40" in lines
     assert "! sub_type (accounts/sub_type.yaml:1): blocked, nothing is sent to it" in lines
     assert any(
         line.startswith(

@@ -166,3 +166,17 @@ def test_refused_credentials_stop_the_run_without_leaking_the_secret(
     assert "zoomplans: error:" in result.stderr
     assert "Traceback" not in result.stderr
     assert "wrong-secret-value" not in result.stdout + result.stderr
+
+
+def test_out_that_cannot_be_written_is_a_clear_error(
+    sandbox: Any, accounts: Path, tmp_path: Path
+) -> None:
+    sb = sandbox()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = run(["--out", str(blocker / "plan.json"), "-v"], sb.env(), tmp_path)
+    assert result.returncode == 1
+    assert "cannot write the plan file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sb.env()["ZOOM_CLIENT_SECRET"] not in result.stderr  # -v logs never carry a secret
+    assert list(tmp_path.glob("**/.plan.json.*")) == []

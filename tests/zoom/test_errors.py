@@ -1,0 +1,103 @@
+"""Reading Zoom's error answers and Retry-After headers: exact cases, and never a crash."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reconciler.zoom import AmbiguousWriteError, BadRequest, ServerError, ZoomError
+from reconciler.zoom.errors import classify, parse_error_body
+from reconciler.zoom.session import parse_when, retry_after_seconds
+
+NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
+
+
+def test_zoom_body_with_field_errors() -> None:
+    body = (
+        '{"code": 300, "message": "Validation Failed.",'
+        ' "errors": [{"field": "hosts", "message": "bad"}]}'
+    )
+    assert parse_error_body(body, "application/json") == (300, "Validation Failed. [hosts: bad]")
+
+
+def test_code_as_string_and_oauth_shape() -> None:
+    assert parse_error_body('{"code": "2001", "message": "x"}', "") == (2001, "x")
+    assert parse_error_body('{"reason": "Invalid client", "error": "invalid_client"}', "") == (
+        None,
+        "Invalid client",
+    )
+
+
+def test_non_json_and_empty_bodies() -> None:
+    code, message = parse_error_body("<html>\n<h1>502 Bad   Gateway</h1></html>", "text/html; x")
+    assert code is None
+    assert message == "non-JSON error answer (text/html): <html> <h1>502 Bad Gateway</h1></html>"
+    assert parse_error_body("", "") == (None, "empty error answer")
+    assert parse_error_body("[1, 2]", "application/json")[0] is None
+
+
+@given(st.text(max_size=300), st.text(max_size=40))
+def test_any_error_body_reads_without_crashing(text: str, content_type: str) -> None:
+    code, message = parse_error_body(text, content_type)
+    assert code is None or isinstance(code, int)
+    assert isinstance(message, str) and message
+
+
+@given(
+    st.integers(min_value=300, max_value=599),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=10_000)),
+    st.text(max_size=80),
+)
+def test_any_status_maps_to_a_named_error_with_one_line(
+    status: int, code: int | None, message: str
+) -> None:
+    error = classify(status, code, message, "GET", "/accounts/sub_1/plans")
+    assert isinstance(error, ZoomError)
+    assert type(error) is not ZoomError
+    line = str(error)
+    assert line.startswith("sub_1: ")
+    assert f"HTTP {status}" in line
+    if status >= 500:
+        assert isinstance(error, ServerError)
+
+
+def test_unknown_4xx_is_a_bad_request() -> None:
+    error = classify(409, 9999, "Conflict.", "POST", "/accounts/a/plans/addons")
+    assert isinstance(error, BadRequest)
+    assert str(error) == "a: Conflict (HTTP 409, Zoom code 9999)"
+
+
+def test_ambiguous_write_line() -> None:
+    error = AmbiguousWriteError(
+        "no answer from Zoom in time (ReadTimeout)",
+        body={"type": "x", "hosts": 1},
+        method="POST",
+        path="/accounts/sub_1/plans/addons",
+    )
+    assert str(error) == (
+        "sub_1: POST /accounts/sub_1/plans/addons may or may not have been applied (no answer "
+        "from Zoom in time (ReadTimeout)); read the live plans before sending it again"
+    )
+
+
+def test_retry_after_forms() -> None:
+    assert retry_after_seconds("3", NOW) == 3.0
+    assert retry_after_seconds("0.5", NOW) == 0.5
+    assert retry_after_seconds("Sun, 22 Nov 2026 12:00:30 GMT", NOW) == 30.0
+    assert retry_after_seconds("2026-11-22T12:01:00Z", NOW) == 60.0
+    assert retry_after_seconds("2026-11-22T13:01:00+01:00", NOW) == 60.0
+    assert retry_after_seconds("2026-11-22T11:00:00Z", NOW) == 0.0
+    assert retry_after_seconds(None, NOW) is None
+    assert retry_after_seconds("soon", NOW) is None
+    assert retry_after_seconds("nan", NOW) is None
+    assert retry_after_seconds("inf", NOW) is None
+    assert retry_after_seconds("-4", NOW) == 0.0
+    assert parse_when("2026-11-23T00:00:00") == datetime(2026, 11, 23, tzinfo=UTC)
+
+
+@given(st.text(max_size=60))
+def test_any_retry_after_reads_without_crashing(value: str) -> None:
+    seconds = retry_after_seconds(value, NOW)
+    assert seconds is None or seconds >= 0

@@ -303,7 +303,8 @@ def save_state(path: Path, accounts: dict[str, dict[str, Any]]) -> None:
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=1, sort_keys=True)
+            # Compact and unsorted: this runs after every write, for up to thousands of accounts.
+            handle.write(json.dumps(document, separators=(",", ":")))
             handle.write("\n")
         os.replace(temp_name, path)
     except BaseException:

@@ -120,10 +120,19 @@ class Journal:
         self.close()
 
     def open(self) -> None:
-        """Create the folder and open for appending (never truncates an earlier run's lines)."""
+        """Create the folder and open for appending (never truncates an earlier run's lines).
+
+        A run killed in the middle of a write leaves a last line without its newline; this
+        run's lines then start on a fresh line, so the cut line stays the only damaged one.
+        """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
+            self._file = self.path.open("a+", encoding="utf-8")
+            if self._file.tell() > 0:
+                self._file.seek(self._file.tell() - 1)
+                if self._file.read(1) != "\n":
+                    self._file.write("\n")
+                    self._file.flush()
         except OSError as exc:
             raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
 

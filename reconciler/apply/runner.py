@@ -92,6 +92,16 @@ async def run_apply(
     """
     history = read_journal(journal_path)
     chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
+    say = progress or (lambda _line: None)
+    if history.unreadable_lines:
+        say(f"journal {journal_path}: {history.unreadable_lines} unreadable line(s) skipped")
+    in_run = {a.account_id for a in chosen}
+    elsewhere = sorted({i.account_id for i in history.unsettled} - in_run)
+    if elsewhere:
+        say(
+            "the journal has calls of an earlier run without a final outcome for accounts not "
+            f"in this run (they are checked when apply next touches them): {', '.join(elsewhere)}"
+        )
     context = RunContext.for_this_process(plan_sha256=plan_hash, git_commit=plan.git_commit)
     with Journal(journal_path, context) as journal:
         journal.write(

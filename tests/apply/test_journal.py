@@ -158,3 +158,13 @@ def test_junk_lines_do_not_break_recovery(tmp_path: Path) -> None:
     contents = read_journal(path)
     assert contents.unreadable_lines == 2
     assert unsettled(contents.entries) == []
+
+
+def test_a_new_run_starts_on_a_fresh_line_after_a_cut_one(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"kind": "intent", "intent_id": "i1"}\n{"kind": "outc')
+    with Journal(path, RunContext("r2", "me", None, "p")) as journal:
+        journal.write("run_start")
+    contents = read_journal(path)
+    assert contents.unreadable_lines == 1
+    assert [entry["kind"] for entry in contents.entries] == ["intent", "run_start"]

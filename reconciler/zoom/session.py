@@ -181,63 +181,77 @@ class ZoomSession:
             code, message = parse_error_body(
                 response.text, response.headers.get("content-type", "")
             )
+            shown_code = "-" if code is None else code
             log.info(
                 "%s %s -> %d code %s %.0f ms attempt %d",
                 method,
                 path,
                 status,
-                "-" if code is None else code,
+                shown_code,
                 ms,
                 attempt,
             )
-            error = classify(status, code, message, method, path)
-            if status == 401 and not self._tokens.can_renew:
-                raise AuthError(
-                    f"Zoom refused the access token given in ZOOM_ACCESS_TOKEN ({message}); "
-                    "set a fresh one, or use the OAuth credentials instead",
-                    status=status,
-                    code=code,
-                    **facts,
-                )
-            if status == 401 and not renewed:
-                # One fresh token and one more try; a second 401 is final.
+            if status == 401:
+                self._refuse_401(renewed, code, message, facts)
+                # One fresh token and one more try, not counted as an attempt.
                 renewed = True
                 attempt -= 1
                 await self._tokens.renew(token)
                 continue
-            if status == 401:
-                raise AuthError(
-                    f"Zoom refused a freshly issued access token ({message}); check that the "
-                    "Server-to-Server OAuth app is activated and has the billing:master scope",
-                    status=status,
-                    code=code,
-                    **facts,
-                )
             if status == 429:
                 delay = self._after_rate_limit(response, label, code, message, attempt, facts)
-                await asyncio.sleep(delay)
-                continue
-            if status >= 500:
-                if not idempotent:
-                    raise AmbiguousWriteError(
-                        f"Zoom answered HTTP {status} ({message}); a 5xx does not prove that "
-                        "nothing happened",
-                        body=body,
-                        cause=error,
-                        status=status,
-                        code=code,
-                        **facts,
-                    )
-                if attempt >= self._retry.max_attempts:
-                    raise ServerError(
-                        f"{message}; gave up after {attempt} attempts",
-                        status=status,
-                        code=code,
-                        **facts,
-                    )
-                await asyncio.sleep(self._retry.backoff(attempt))
-                continue
-            raise error
+            elif status >= 500:
+                delay = self._after_server_error(status, code, message, attempt, body, facts)
+            else:
+                raise classify(status, code, message, method, path)
+            await asyncio.sleep(delay)
+
+    def _refuse_401(
+        self, renewed: bool, code: int | None, message: str, facts: dict[str, Any]
+    ) -> None:
+        """Raise AuthError when a 401 is final: a given token, or one already renewed."""
+        if not self._tokens.can_renew:
+            raise AuthError(
+                f"Zoom refused the access token given in ZOOM_ACCESS_TOKEN ({message}); "
+                "set a fresh one, or use the OAuth credentials instead",
+                status=401,
+                code=code,
+                **facts,
+            )
+        if renewed:
+            raise AuthError(
+                f"Zoom refused a freshly issued access token ({message}); check that the "
+                "Server-to-Server OAuth app is activated and has the billing:master scope",
+                status=401,
+                code=code,
+                **facts,
+            )
+
+    def _after_server_error(
+        self,
+        status: int,
+        code: int | None,
+        message: str,
+        attempt: int,
+        body: Any,
+        facts: dict[str, Any],
+    ) -> float:
+        """A 5xx: ambiguous for POST/PATCH, retried (bounded) for GET/PUT."""
+        if facts["method"] not in IDEMPOTENT_METHODS:
+            raise AmbiguousWriteError(
+                f"Zoom answered HTTP {status} ({message}); a 5xx does not prove that "
+                "nothing happened",
+                body=body,
+                cause=ServerError(message, status=status, code=code, **facts),
+                status=status,
+                code=code,
+                **facts,
+            )
+        if attempt >= self._retry.max_attempts:
+            raise ServerError(
+                f"{message}; gave up after {attempt} attempts", status=status, code=code, **facts
+            )
+        return self._retry.backoff(attempt)
 
     def _after_rate_limit(
         self,
@@ -254,10 +268,12 @@ class ZoomSession:
         kind = headers.get("x-ratelimit-type", "").lower()
         category = headers.get("x-ratelimit-category") or label.value
         if "daily" in kind or "daily" in message.lower():
-            reset_at = parse_when(headers.get("retry-after"))
-            if reset_at is None:
-                seconds = retry_after_seconds(headers.get("retry-after"), now)
-                reset_at = now + timedelta(seconds=seconds) if seconds is not None else None
+            raw = headers.get("retry-after", "").strip()
+            # Zoom sends the reset as an ISO date-time; a digits-only value means seconds.
+            if raw.isdigit():
+                reset_at: datetime | None = now + timedelta(seconds=int(raw))
+            else:
+                reset_at = parse_when(raw)
             raise DailyLimitReached(
                 message,
                 reset_at=reset_at,

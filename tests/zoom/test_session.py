@@ -221,6 +221,19 @@ async def test_daily_limit_stops_at_once_with_limit_and_reset(
     )
 
 
+async def test_daily_limit_reset_given_in_seconds(scripted, oauth_config, fast_retry) -> None:
+    headers = {"X-RateLimit-Type": "Daily-limit", "Retry-After": "20261123"}
+    scripted.answers = [scripted.reply(429, {"code": 429, "message": "Daily limit."}, headers)]
+    before = datetime.now(UTC)
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        with pytest.raises(DailyLimitReached) as caught:
+            await zoom.get_usage("sub_1")
+    reset_at = caught.value.reset_at
+    assert reset_at is not None
+    assert timedelta(seconds=20261123) <= reset_at - before < timedelta(seconds=20261125)
+    assert "daily limit for Heavy API calls reached" in str(caught.value)
+
+
 async def test_daily_limit_recognised_from_message_alone(
     scripted, oauth_config, fast_retry
 ) -> None:

@@ -14,7 +14,7 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
 from reconciler.zoom.config import RateTier
@@ -56,7 +56,7 @@ class SlidingWindowLimiter:
         per_second: int,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if per_second < 1:
             raise ValueError("per_second must be at least 1")
@@ -97,7 +97,7 @@ class SlidingWindowLimiter:
                     self._starts.append(now)
                     return
                 # A tiny epsilon so the float comparison above is strictly past the boundary.
-                await self._sleep(wait + 1e-4)  # type: ignore[misc]
+                await self._sleep(wait + 1e-4)
 
 
 class Pacer:

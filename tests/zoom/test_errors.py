@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconciler.zoom import AmbiguousWriteError, BadRequest, ServerError, ZoomError
+from reconciler.zoom import (
+    AccountNotFound,
+    AmbiguousWriteError,
+    BadRequest,
+    InvalidPlanType,
+    NoSubscription,
+    PlanTypeMismatch,
+    RetryPolicy,
+    SelfPayAccount,
+    ServerError,
+    ZoomClient,
+    ZoomConfig,
+    ZoomError,
+)
 from reconciler.zoom.errors import classify, parse_error_body
 from reconciler.zoom.session import parse_when, retry_after_seconds
 
@@ -101,3 +115,61 @@ def test_retry_after_forms() -> None:
 def test_any_retry_after_reads_without_crashing(value: str) -> None:
     seconds = retry_after_seconds(value, NOW)
     assert seconds is None or seconds >= 0
+
+
+ERROR_CASES = [
+    (404, 2001, "Account does not exist: sub_1.", AccountNotFound,
+     "sub_1: account does not exist (HTTP 404, Zoom code 2001)"),
+    (400, 2100, "Sub account on self-pay mode.", SelfPayAccount,
+     "sub_1: sub-account is on self-pay mode; the master account cannot manage its plans "
+     "(HTTP 400, Zoom code 2100)"),
+    (400, 2100, "Invalid Base Plan Type: business_yearly_c50", InvalidPlanType,
+     "sub_1: Invalid Base Plan Type: business_yearly_c50 (HTTP 400, Zoom code 2100)"),
+    (400, 200, "You do not have a subscription yet.", NoSubscription,
+     "sub_1: You do not have a subscription yet (HTTP 400, Zoom code 200)"),
+    (404, 3200, "Cannot find Zuora subscription for account.", NoSubscription,
+     "sub_1: Cannot find Zuora subscription for account (HTTP 404, Zoom code 3200)"),
+    (400, 300, "Plan types do not match, oldPlanType: monthly newPlanType: business_monthly.",
+     PlanTypeMismatch,
+     "sub_1: Plan types do not match, oldPlanType: monthly newPlanType: business_monthly "
+     "(HTTP 400, Zoom code 300)"),
+    (400, 300, "Insufficient number of hosts for business plan type.", BadRequest,
+     "sub_1: Insufficient number of hosts for business plan type (HTTP 400, Zoom code 300)"),
+    (400, 200, "Free trial and VIP account can't update sub plan.", BadRequest,
+     "sub_1: Free trial and VIP account can't update sub plan (HTTP 400, Zoom code 200)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("status", "code", "message", "kind", "line"), ERROR_CASES)
+async def test_zoom_errors_map_to_named_classes(
+    scripted, oauth_config, fast_retry, status, code, message, kind, line
+) -> None:
+    scripted.answers = [scripted.reply(status, {"code": code, "message": message})]
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        with pytest.raises(kind) as caught:
+            await zoom.update_base("sub_1", {"type": "business_monthly", "hosts": 12})
+    err = caught.value
+    assert type(err) is kind
+    assert (err.status, err.code, err.message) == (status, code, message)
+    assert (err.method, err.path) == ("PUT", "/accounts/sub_1/plans/base")
+    assert str(err) == line
+    assert len(scripted.requests) == 1, "a 4xx is final: never retried"
+
+
+async def test_field_errors_are_part_of_the_message(scripted, oauth_config, fast_retry) -> None:
+    body = {
+        "code": 300,
+        "message": "Validation Failed.",
+        "errors": [{"field": "hosts", "message": "too many"}],
+    }
+    scripted.answers = [scripted.reply(400, body)]
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        with pytest.raises(BadRequest) as caught:
+            await zoom.update_addon("sub_1", {"type": "zroom_monthly", "hosts": 99999})
+    assert str(caught.value) == (
+        "sub_1: Validation Failed. [hosts: too many] (HTTP 400, Zoom code 300)"
+    )
+
+
+def client(config: ZoomConfig, scripted, retry: RetryPolicy) -> ZoomClient:
+    return ZoomClient(config, transport=scripted.transport(), retry=retry)

@@ -141,6 +141,29 @@ def _body_problems(op: str, body: Any) -> list[str]:
     return problems
 
 
+def _review_problems(action: Any) -> list[str]:
+    """The body says what the reviewer saw: ``after`` (and ``before`` for a cancel) agree.
+
+    The text and Markdown a reviewer reads are drawn from ``before``/``after``; apply sends
+    ``body``. A file where they disagree was edited after review, so it is refused.
+    """
+    body, after = action.body, getattr(action, "after", None)
+    before = getattr(action, "before", None)
+    shown: Mapping[str, Any] | None = after if isinstance(after, Mapping) else None
+    if action.op == "subscribe" and shown is not None:
+        shown = shown.get("plan_base") if isinstance(shown.get("plan_base"), Mapping) else None
+        body = body.get("plan_base") if isinstance(body.get("plan_base"), Mapping) else {}
+    if action.op == "cancel_addon":
+        shown = before if isinstance(before, Mapping) else None
+    if shown is None:
+        return []
+    return [
+        f"body {key} {body[key]!r} differs from the reviewed {shown[key]!r}"
+        for key in ("type", "hosts")
+        if key in shown and key in body and shown[key] != body[key]
+    ]
+
+
 def check_actions(accounts: Sequence[PlannedAccount]) -> None:
     """Every action is a pinned op with the method, path and body shape of that op."""
     problems: list[str] = []
@@ -167,9 +190,10 @@ def check_actions(accounts: Sequence[PlannedAccount]) -> None:
                     f"{where} ({action.op}): expected {method} {path}, "
                     f"found {action.method} {action.path}"
                 )
-            problems += [
-                f"{where} ({action.op}): {text}" for text in _body_problems(action.op, action.body)
-            ]
+            found = _body_problems(action.op, action.body)
+            if not found:
+                found = _review_problems(action)
+            problems += [f"{where} ({action.op}): {text}" for text in found]
     if problems:
         raise PlanTampered(problems)
 

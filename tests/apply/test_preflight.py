@@ -119,3 +119,27 @@ def test_the_stricter_accounts_changed_limit_wins(kit) -> None:
         check_saved_plan(saved(kit, *accounts, limit=3), now=NOW, max_accounts_changed=2)
     with pytest.raises(TooManyAccountsChanged):
         check_saved_plan(saved(kit, *accounts, limit=1), now=NOW, max_accounts_changed=5)
+
+
+def test_a_body_edited_after_review_is_refused(kit) -> None:
+    edited = Action(
+        "update_base",
+        "seat_increase",
+        "PUT",
+        "/accounts/sub_a/plans/base",
+        {"type": "business_monthly", "hosts": 250},
+        before={"hosts": 20},
+        after={"hosts": 25},
+    )
+    with pytest.raises(PlanTampered, match="body hosts 250 differs from the reviewed 25"):
+        check_actions([kit.account("sub_a", BASE, edited)])
+    cancel = Action(
+        "cancel_addon",
+        "addon_cancelled",
+        "PATCH",
+        "/accounts/sub_a/plans/addons/status",
+        {"action": "cancel", "type": "webinar500_monthly"},
+        before={"type": "zroom_monthly", "hosts": 2},
+    )
+    with pytest.raises(PlanTampered, match="body type 'webinar500_monthly' differs"):
+        check_actions([kit.account("sub_a", BASE, cancel)])

@@ -48,6 +48,12 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     assert norway["name"] == "yes"
     assert norway["plans"]["plan_audio"]["tollfree_countries"] == ["NO", "SE"]
     assert "plan_zoom_one" not in norway["plans"]
+    umbrella = (tmp_path / "accounts" / "umbrella-not-subscribed-yet--sub_new.yaml").read_text()
+    assert "plans" not in yaml.safe_load(umbrella)
+    assert "# No active paid plan in Zoom at import time" in umbrella
+    assert "No active paid plan (file written without plans):\n  sub_lapsed\n  sub_new\n" in (
+        result.stdout
+    )
 
     plan = cli("plan", "--detailed-exitcode", "--format", "json", env=sb.env(), cwd=tmp_path)
     assert plan.returncode == 0, plan.stdout + plan.stderr

@@ -185,3 +185,12 @@ def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     result = read_file(tmp_path, "folder.yaml")
     (problem,) = result.problems
     assert problem.message.startswith("cannot read file")
+
+
+@pytest.mark.parametrize(
+    "number", ["1" * 5000, "0x" + "f" * 5000, "1." + "1" * 5000, "1" + ":1" * 3000]
+)
+def test_numbers_too_long_for_python_are_located_errors(number: str) -> None:
+    ((line, column, severity, message),) = messages(f"hosts: {number}\n".encode())
+    assert (line, column, severity) == (1, 8, "error")
+    assert "digits is not a plan quantity" in message

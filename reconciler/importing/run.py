@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from reconciler.importing.check import says_the_same
 from reconciler.importing.document import (
     KEPT_KEYS,
     FileHeader,
@@ -252,6 +253,10 @@ def _write_one(
         if held is not None:
             if dict(held.data) == account.document():
                 return FileOutcome(account.account_id, path, "unchanged")
+            if says_the_same(path, account):
+                return FileOutcome(
+                    account.account_id, path, "unchanged", "in sync; written differently"
+                )
             if held.documents_in_file > 1:
                 return FileOutcome(
                     account.account_id,

@@ -240,3 +240,36 @@ async def test_reads_are_concurrent_but_bounded(tmp_path: Path) -> None:
     report = await import_accounts(zoom, request(tmp_path, concurrency=8))
     assert SlowZoom.most == 8
     assert report.count("written") == 60
+
+
+async def test_a_file_that_says_the_same_differently_is_left_alone_even_with_force(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "business.yaml").write_text(
+        "plans:\n  plan_base: {type: business_monthly, hosts: 20}\n"
+    )
+    layered = tmp_path / "acme.yaml"
+    layered.write_text(
+        "account_id: sub_A1\nextends: templates/business.yaml\n"
+        "plans:\n  plan_audio: {type: tollfree_payongo, tollfree_countries: 'US,NO'}\n"
+    )
+    before = layered.read_bytes()
+    live = {
+        **base(20),
+        "plan_audio": {
+            "type": "tollfree_payongo",
+            "tollfree_countries": "NO,US",
+            "status": "active",
+        },
+    }
+    zoom = FakeZoom({"sub_A1": ("Acme", live)})
+    report = await import_accounts(zoom, request(tmp_path, force=True))
+    assert [(f.path, f.result, f.detail) for f in report.files] == [
+        (layered, "unchanged", "in sync; written differently")
+    ]
+    assert layered.read_bytes() == before
+
+    zoom.accounts["sub_A1"] = ("Acme", base(25))
+    report = await import_accounts(zoom, request(tmp_path, force=True))
+    assert [f.result for f in report.files] == ["overwritten"]

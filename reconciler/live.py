@@ -2,9 +2,10 @@
 
 The client paces itself below Zoom's Medium limit, so this module adds no second limiter; it
 only bounds how many reads are in flight (a fixed pool of workers), so 10,000 accounts never
-mean 10,000 open sockets. Two errors end the whole run, because every further call would fail
-the same way and burn quota: the master credentials being refused (AuthError, ConfigError)
-and the daily limit (DailyLimitReached).
+mean 10,000 open sockets. Some errors end the whole run, because every further call would fail
+the same way and burn quota or time: the master credentials being refused (AuthError,
+ConfigError), the daily limit (DailyLimitReached), and Zoom being unreachable from the start
+(the first reads all fail to connect and none has answered).
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from reconciler.zoom.errors import (
     AuthError,
     ConfigError,
     DailyLimitReached,
+    NetworkError,
     NoSubscription,
     ZoomError,
 )
 
 DEFAULT_IN_FLIGHT = 100
+#: With no account answered yet, this many failures to connect stop the run.
+UNREACHABLE_AFTER = 10
 
 WantUsage = Callable[[str, dict[str, Any] | None], bool]
 
@@ -120,6 +124,10 @@ async def read_live(
     ids = list(dict.fromkeys(account_ids))
     results: dict[str, LivePlans] = {}
     bar = _Progress(len(ids), progress_stream, progress)
+    # Zoom has never answered and the first reads all failed to connect: stop rather than wait
+    # through every account's retries (10,000 accounts would take hours to fail one by one).
+    reach = {"answered": 0, "unreachable": 0}
+
     queue: asyncio.Queue[str] = asyncio.Queue()
     for account_id in ids:
         queue.put_nowait(account_id)
@@ -130,8 +138,15 @@ async def read_live(
                 account_id = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            results[account_id] = await _read_one(client, account_id, want_usage)
+            live = await _read_one(client, account_id, want_usage)
+            results[account_id] = live
             bar.step()
+            if not isinstance(live.error, NetworkError):
+                reach["answered"] += 1
+                continue
+            reach["unreachable"] += 1
+            if not reach["answered"] and reach["unreachable"] >= min(UNREACHABLE_AFTER, len(ids)):
+                raise live.error
 
     workers = [asyncio.create_task(worker()) for _ in range(max(1, min(in_flight, len(ids))))]
     try:

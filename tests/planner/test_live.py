@@ -15,6 +15,7 @@ from reconciler.zoom.errors import (
     AccountNotFound,
     AuthError,
     DailyLimitReached,
+    NetworkError,
     NoSubscription,
     SelfPayAccount,
 )
@@ -168,3 +169,23 @@ def test_select_accounts(make_desired: Any) -> None:
         select_accounts(accounts, ["sub_a", "sub_zz"])
     with pytest.raises(SelectionError, match="not KEY=VALUE"):
         parse_selector("tier")
+
+
+async def test_zoom_unreachable_from_the_start_stops_early(fake_zoom: Any) -> None:
+    ids = [f"sub_{i:02d}" for i in range(40)]
+    down = {
+        i: NetworkError("could not connect", method="GET", path=f"/accounts/{i}/plans") for i in ids
+    }
+    zoom = fake_zoom({}, errors=down)
+    with pytest.raises(LiveReadStopped, match="could not connect"):
+        await read_live(zoom, ids, in_flight=2, progress=False)
+    assert len(zoom.calls) < 40
+
+
+async def test_network_errors_after_zoom_answered_stay_on_their_accounts(fake_zoom: Any) -> None:
+    ids = [f"sub_{i:02d}" for i in range(20)]
+    down = {i: NetworkError("reset", method="GET", path=f"/accounts/{i}/plans") for i in ids[1:]}
+    zoom = fake_zoom({"sub_00": {"plan_base": BASE20}}, errors=down)
+    lives = await read_live(zoom, ids, in_flight=1, progress=False)
+    assert lives["sub_00"].error is None
+    assert all(isinstance(lives[i].error, NetworkError) for i in ids[1:])

@@ -64,6 +64,18 @@ def _render_preview(plan: Any) -> None:
     click.echo(render_text(plan, colour=colour), nl=False)
 
 
+def _unsettled_in(plan: Any, journal_path: Path) -> bool:
+    """Whether an earlier run left calls to these accounts unsettled (then the run settles them,
+    and records how, even though nothing is left to send)."""
+    from reconciler.journal import read_journal
+
+    try:
+        history = read_journal(journal_path)
+    except JournalError as exc:
+        _fail(str(exc))
+    return any(history.unsettled_for(account.account_id) for account in plan.accounts)
+
+
 def _read_saved_plan(path: Path) -> tuple[Any, str]:
     """The plan in the file and the sha256 of its bytes (journaled as the plan hash)."""
     from reconciler.plan import Plan, PlanFormatError
@@ -248,7 +260,7 @@ def apply_command(
         if not plan.pending:
             if plan.failed:
                 _say("zoomplans: nothing to send; some accounts are blocked or could not be read")
-            else:
+            elif not _unsettled_in(plan, journal_path):
                 click.echo("No changes. Zoom already matches the YAML; nothing was sent.")
                 raise click.exceptions.Exit(EXIT_OK)
         elif not auto_approve and not _confirm():

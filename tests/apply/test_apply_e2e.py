@@ -321,3 +321,28 @@ def test_unsettled_calls_of_accounts_outside_the_run_are_pointed_out(
         result.output
     )
     assert not [x for x in lines if x["kind"] == "resolution"]
+
+
+def test_with_nothing_to_send_an_unsettled_call_is_still_settled(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    path = tmp_path / ".zoomplans" / "journal.jsonl"
+    orphan = {
+        "kind": "intent",
+        "intent_id": "crashed-1",
+        "run_id": "crashed",
+        "account_id": "sub_down",
+        "op": "update_base",
+        "method": "PUT",
+        "path": "/accounts/sub_down/plans/base",
+        "body": {"type": "business_monthly", "hosts": 20},
+    }
+    with path.open("a") as handle:
+        handle.write(json.dumps(orphan) + "\n")
+    sb.clear_requests()
+    result, lines = in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "sub_down: in sync" in result.output
+    assert sb.writes() == []
+    (settled,) = [x for x in lines if x["kind"] == "resolution"]
+    assert (settled["intent_id"], settled["result"]) == ("crashed-1", "resolved_present")

@@ -22,6 +22,7 @@ ROOT = Path(__file__).parents[2]
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
+GATE = "Fail on invalid files, errors or blocked items"
 
 # SPEC section 4 (pinned), plus --ttl and --rate-tier.
 GLOBAL_FLAGS = {"-v", "--verbose"}
@@ -178,7 +179,9 @@ def test_workflow_command_lines_run_in_order_against_the_sandbox(
     )
 
     # Pull request: validate, then plan (pending changes are success; exit code recorded).
-    assert runner(_step("plan", "Validate"), sb.env()).returncode == 0
+    validated = runner(_step("plan", "Validate"), sb.env())
+    assert validated.returncode == 0
+    assert (tmp_path / "github_output").read_text() == "exitcode=0\n"
     planned = runner(_step("plan", "Plan"), sb.env())
     assert planned.returncode == 0, planned.stderr
     assert (tmp_path / "github_output").read_text() == "exitcode=2\n"
@@ -227,10 +230,28 @@ def test_a_blocked_plan_records_exit_1_and_fails_the_check(
     planned = runner(_step("plan", "Plan"), sb.env())
     assert planned.returncode == 0  # the comment is posted before the check fails
     assert (tmp_path / "github_output").read_text() == "exitcode=1\n"
-    gate = runner(_step("plan", "Fail on errors or blocked items"), {**sb.env(), "PLAN_EXIT": "1"})
+    gate_env = {**sb.env(), "VALIDATE_EXIT": "0", "PLAN_EXIT": "1"}
+    gate = runner(_step("plan", GATE), gate_env)
     assert gate.returncode == 1
     assert "errors or blocked items" in gate.stdout
     assert sb.writes() == []
+
+
+def test_invalid_files_are_reported_by_validate_and_fail_the_check(
+    runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    accounts = tmp_path / "work" / "accounts"
+    accounts.mkdir(parents=True)
+    (accounts / "typo.yaml").write_text(
+        "account_id: sub_1\nplans:\n  plan_base: {type: monthly, hostz: 3}\n"
+    )
+    validated = runner(_step("plan", "Validate"), {})
+    assert validated.returncode == 0  # recorded, so the comment can show the problems
+    assert (tmp_path / "github_output").read_text() == "exitcode=1\n"
+    assert "typo.yaml:3:" in (tmp_path / "work" / "validate.txt").read_text()
+    gate = runner(_step("plan", GATE), {"VALIDATE_EXIT": "1", "PLAN_EXIT": ""})
+    assert gate.returncode == 1
+    assert "zoomplans validate found problems" in gate.stdout
 
 
 class _NotesHandler(http.server.BaseHTTPRequestHandler):

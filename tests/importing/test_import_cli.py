@@ -43,6 +43,7 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     assert "1 self-pay" in result.stdout
     assert "Traceback" not in result.stderr
     assert SECRET not in result.stdout + result.stderr
+    assert not [p for p in (tmp_path / "accounts").iterdir() if SECRET in p.read_text()]
 
     norway = yaml.safe_load((tmp_path / "accounts" / "yes--sub_norway.yaml").read_text())
     assert norway["name"] == "yes"

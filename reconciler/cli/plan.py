@@ -98,7 +98,7 @@ def _fail(message: str) -> NoReturn:
 
 @click.command("plan")
 @verbose_option
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
 @click.option(
     "--format",
     "output_format",
@@ -116,11 +116,14 @@ def _fail(message: str) -> NoReturn:
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when calls are pending (0 when in sync)."
 )
-@click.option("--account", "account_ids", multiple=True, help="Plan only this account id.")
+@click.option(
+    "--account", "account_ids", multiple=True, metavar="ID", help="Plan only this account id."
+)
 @click.option(
     "--select",
     "selectors",
     multiple=True,
+    metavar="KEY=VALUE",
     callback=_selector,
     help="Plan only accounts whose label KEY equals VALUE (repeat: all must match).",
 )
@@ -129,12 +132,14 @@ def _fail(message: str) -> NoReturn:
 @click.option(
     "--max-accounts-changed",
     type=click.IntRange(min=0),
+    metavar="N",
     help="Fail (exit 1) when the plan would change more accounts than this.",
 )
 @click.option(
     "--ttl",
     default="24h",
     show_default=True,
+    metavar="DURATION",
     callback=_ttl,
     help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d).",
 )

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -133,6 +134,66 @@ def _plan_now(
         _fail(f"{exc}; nothing was sent")
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What the two modes hand to the executor: the plan, its hash and how to verify."""
+
+    plan: Any
+    plan_hash: str
+    mode: str
+    converged: Any = None
+    only_accounts: tuple[str, ...] = ()
+
+
+def _saved_plan_run(
+    plan_file: Path, account_ids: tuple[str, ...], max_accounts_changed: int | None
+) -> _Run:
+    """Read and check a plan file (expiry, tampering, guard rail); print it for the log."""
+    from reconciler.apply import PlanRefused
+    from reconciler.apply.runner import check_saved_plan
+    from reconciler.plan import TooManyAccountsChanged
+
+    plan, plan_hash = _read_saved_plan(plan_file)
+    unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
+    if unknown:
+        _fail(f"--account names accounts the plan file does not hold: {', '.join(unknown)}")
+    try:
+        check_saved_plan(plan, max_accounts_changed=max_accounts_changed)
+    except (PlanRefused, TooManyAccountsChanged) as exc:
+        _fail(f"{plan_file}: {exc}; nothing was sent")
+    _render_preview(plan)
+    return _Run(plan, plan_hash, "saved_plan", only_accounts=account_ids)
+
+
+def _fresh_plan_run(
+    paths: tuple[str, ...],
+    account_ids: tuple[str, ...],
+    selectors: tuple[str, ...],
+    allow_decrease: bool,
+    allow_cancel: bool,
+    max_accounts_changed: int | None,
+    config: Any,
+) -> _Run:
+    """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rail."""
+    from reconciler.apply.runner import plan_sha256, replan_converged
+    from reconciler.plan import PlanOptions, TooManyAccountsChanged
+
+    options = PlanOptions(
+        allow_decrease=allow_decrease,
+        allow_cancel=allow_cancel,
+        max_accounts_changed=max_accounts_changed,
+        accounts=tuple(account_ids),
+        select=tuple(selectors),
+    )
+    plan, desired = _plan_now(paths, account_ids, selectors, options, config)
+    _render_preview(plan)
+    try:
+        plan.check_max_accounts_changed()
+    except TooManyAccountsChanged as exc:
+        _fail(f"{exc}; nothing was sent")
+    return _Run(plan, plan_sha256(plan), "fresh_plan", replan_converged(desired, options))
+
+
 @click.command("apply")
 @verbose_option
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -205,18 +266,11 @@ def apply_command(
     **kwargs: Any,
 ) -> None:
     """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
-    from reconciler.apply import ApplySettings, PlanRefused
-    from reconciler.apply.runner import (
-        check_saved_plan,
-        plan_sha256,
-        replan_converged,
-        run_apply,
-    )
-    from reconciler.plan import PlanOptions, TooManyAccountsChanged
+    from reconciler.apply import ApplySettings
+    from reconciler.apply.runner import run_apply
     from reconciler.zoom import ConfigError, ZoomClient
 
     config = zoom_config_from(kwargs)
-    converged = None
     if plan_file is not None:
         if paths or selectors or allow_decrease or allow_cancel:
             _fail(
@@ -224,16 +278,7 @@ def apply_command(
                 "--allow-decrease or --allow-cancel (make a new plan with them instead)",
                 EXIT_USAGE,
             )
-        plan, plan_hash = _read_saved_plan(plan_file)
-        unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
-        if unknown:
-            _fail(f"--account names accounts the plan file does not hold: {', '.join(unknown)}")
-        try:
-            check_saved_plan(plan, max_accounts_changed=max_accounts_changed)
-        except (PlanRefused, TooManyAccountsChanged) as exc:
-            _fail(f"{plan_file}: {exc}; nothing was sent")
-        mode = "saved_plan"
-        _render_preview(plan)
+        run = _saved_plan_run(plan_file, account_ids, max_accounts_changed)
     else:
         if not auto_approve and not sys.stdin.isatty():
             _fail(
@@ -241,31 +286,23 @@ def apply_command(
                 "Review with `zoomplans plan` and re-run with --auto-approve, or apply a "
                 "reviewed plan file with --plan"
             )
-        options = PlanOptions(
-            allow_decrease=allow_decrease,
-            allow_cancel=allow_cancel,
-            max_accounts_changed=max_accounts_changed,
-            accounts=tuple(account_ids),
-            select=tuple(selectors),
+        run = _fresh_plan_run(
+            paths or DEFAULT_PATHS,
+            account_ids,
+            selectors,
+            allow_decrease,
+            allow_cancel,
+            max_accounts_changed,
+            config,
         )
-        plan, desired = _plan_now(paths or DEFAULT_PATHS, account_ids, selectors, options, config)
-        plan_hash = plan_sha256(plan)
-        mode = "fresh_plan"
-        converged = replan_converged(desired, options)
-        _render_preview(plan)
-        try:
-            plan.check_max_accounts_changed()
-        except TooManyAccountsChanged as exc:
-            _fail(f"{exc}; nothing was sent")
-        if not plan.pending:
-            if plan.failed:
+        if not run.plan.pending:
+            if run.plan.failed:
                 _say("zoomplans: nothing to send; some accounts are blocked or could not be read")
-            elif not _unsettled_in(plan, journal_path):
+            elif not _unsettled_in(run.plan, journal_path):
                 click.echo("No changes. Zoom already matches the YAML; nothing was sent.")
                 raise click.exceptions.Exit(EXIT_OK)
         elif not auto_approve and not _confirm():
             _fail("apply cancelled; nothing was sent")
-        account_ids = ()  # the fresh plan already holds only the selected accounts
 
     settings = ApplySettings(
         parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
@@ -274,15 +311,15 @@ def apply_command(
     async def apply_with_zoom() -> Any:
         async with ZoomClient(config) as client:
             return await run_apply(
-                plan,
+                run.plan,
                 client,
                 journal_path=journal_path,
-                plan_hash=plan_hash,
-                mode=mode,
+                plan_hash=run.plan_hash,
+                mode=run.mode,
                 settings=settings,
-                converged=converged,
+                converged=run.converged,
                 progress=_say,
-                only_accounts=account_ids,
+                only_accounts=run.only_accounts,
             )
 
     _say(f"Journal: {journal_path}")

@@ -60,6 +60,8 @@ async def test_700_accounts_import_load_clean_and_plan_in_sync(
     desired = load_desired([out])
     assert desired.errors == []
     assert len(desired.accounts) == ACCOUNTS
+    names = {a.account_id: a.name for a in desired.accounts}
+    assert (names["sub_0002x"], names["sub_0003x"], names["sub_0004x"]) == ("yes", "NO", "012")
 
     lives = {
         a.account_id: LivePlans(a.account_id, sb.plans(a.account_id)) for a in desired.accounts

@@ -67,6 +67,15 @@ async def _run(config: ZoomConfig, request: ImportRequest, progress: _Progress) 
         return await import_accounts(zoom, request, on_listed=progress.start, on_read=progress.step)
 
 
+def _account_ids(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """An empty id would silently widen the import to every account: refuse it."""
+    if any(not item.strip() for item in value):
+        raise click.BadParameter("an account id cannot be empty")
+    return value
+
+
 def _shown(path: Path) -> str:
     """Paths relative to the working folder when they are under it: shorter and copyable."""
     try:
@@ -133,6 +142,7 @@ def _print_report(report: ImportReport) -> None:
     "account_ids",
     multiple=True,
     metavar="ID",
+    callback=_account_ids,
     help="Import only this sub-account id (repeatable). Default: every sub-account.",
 )
 @click.option(
@@ -154,7 +164,7 @@ def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **k
             out_dir=out_dir,
             source=config.api_base_url,
             now=datetime.now(UTC),
-            account_ids=tuple(a.strip() for a in account_ids if a.strip()),
+            account_ids=tuple(a.strip() for a in account_ids),
             force=force,
         )
         report = asyncio.run(_run(config, request, _Progress(sys.stderr)))

@@ -137,3 +137,6 @@ def test_missing_credentials_and_usage_errors(cli: Callable[..., Any], tmp_path:
     assert "Traceback" not in result.stderr
     assert cli("import", "--account", env={}, cwd=tmp_path).returncode == 64
     assert cli("import", "--bogus", env={}, cwd=tmp_path).returncode == 64
+    empty = cli("import", "--account", " ", env={}, cwd=tmp_path)
+    assert empty.returncode == 64
+    assert "an account id cannot be empty" in empty.stderr

@@ -246,10 +246,6 @@ def _write_one(
         kept = {k: held.data[k] for k in KEPT_KEYS if k in held.data}
         account = replace(account, kept=kept)
     try:
-        text = render_account_file(account, header)
-    except ImportRenderError as exc:
-        return FileOutcome(account.account_id, path, "failed", exc.reason)
-    try:
         if held is not None:
             if dict(held.data) == account.document():
                 return FileOutcome(account.account_id, path, "unchanged")
@@ -269,14 +265,14 @@ def _write_one(
                 return FileOutcome(
                     account.account_id, path, "skipped", "differs from Zoom; --force overwrites it"
                 )
-            replace_file(path, text)
+            replace_file(path, render_account_file(account, header))
             return FileOutcome(account.account_id, path, "overwritten")
-        if path.exists() or not write_new_file(path, text):
+        if path.exists() or not write_new_file(path, render_account_file(account, header)):
             return FileOutcome(
                 account.account_id, path, "skipped", "the name is taken by a file for no account"
             )
         return FileOutcome(account.account_id, path, "written")
-    except ImportFileError as exc:
+    except (ImportFileError, ImportRenderError) as exc:
         return FileOutcome(account.account_id, path, "failed", exc.reason)
 
 

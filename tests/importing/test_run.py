@@ -273,3 +273,16 @@ async def test_a_file_that_says_the_same_differently_is_left_alone_even_with_for
     zoom.accounts["sub_A1"] = ("Acme", base(25))
     report = await import_accounts(zoom, request(tmp_path, force=True))
     assert [f.result for f in report.files] == ["overwritten"]
+
+
+async def test_an_answer_yaml_cannot_hold_exactly_fails_that_file_only(tmp_path: Path) -> None:
+    odd = {"plan_base": {"type": "business_monthly", "hosts": 12.5, "status": "active"}}
+    zoom = FakeZoom({"sub_odd": ("Odd", odd), "sub_ok": ("Fine", base())})
+    report = await import_accounts(zoom, request(tmp_path))
+    assert [(f.account_id, f.result) for f in report.files] == [
+        ("sub_ok", "written"),
+        ("sub_odd", "failed"),
+    ]
+    assert "cannot write a float value" in report.files[1].detail
+    assert report.failed
+    assert not (tmp_path / "odd--sub_odd.yaml").exists()

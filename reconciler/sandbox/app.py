@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from reconciler.sandbox import routes
-from reconciler.sandbox.bodies import is_integer, parse_json_object
+from reconciler.sandbox.bodies import is_integer, not_a_json_object, parse_json_object
 from reconciler.sandbox.errors import FieldProblem, ZoomApiError, validation_failed
 from reconciler.sandbox.faults import FaultScript
 from reconciler.sandbox.limits import RateLimiter, Verdict
@@ -174,14 +174,14 @@ class SandboxApp:
                 return Answer(405, {"code": 405, "message": "Method Not Allowed"}), body_for_log
             return Answer(404, {"code": 404, "message": "Not Found"}), body_for_log
         try:
-            answer = self._endpoint(route, query, raw)
+            answer = self._endpoint(route, query, raw, headers.get("content-type", ""))
         except ZoomApiError as err:
             answer = _error(err)
         if method in ("POST", "PUT", "PATCH") and self.faults.should_drop(method, "/v2" + api_path):
             answer.drop = True
         return answer, body_for_log
 
-    def _endpoint(self, route: routes.Route, query: str, raw: bytes) -> Answer:
+    def _endpoint(self, route: routes.Route, query: str, raw: bytes, content_type: str) -> Answer:
         account_id = route.account_id or ""
         endpoint = route.endpoint
         if endpoint == routes.LIST_ACCOUNTS:
@@ -190,6 +190,8 @@ class SandboxApp:
             return Answer(200, self.world.visible_plans(account_id))
         if endpoint == routes.GET_USAGE:
             return Answer(200, self.world.usage(account_id))
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            raise not_a_json_object()  # Zoom takes JSON only (its multipart samples are wrong)
         body = parse_json_object(raw)
         if endpoint == routes.SUBSCRIBE:
             return Answer(201, self.world.subscribe(account_id, body))

@@ -255,6 +255,26 @@ def test_non_json_or_non_object_body_is_code_300(zoom: Zoom, content: bytes) -> 
     assert error(answer) == (400, 300, "Request Body should be a valid JSON object.")
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"type": "business_monthly", "hosts": 25}', "text/plain"),
+        (b"type=business_monthly&hosts=25", "application/x-www-form-urlencoded"),
+        (
+            b'--x\r\nContent-Disposition: form-data; name="type"\r\n\r\nb\r\n--x--',
+            "multipart/form-data; boundary=x",
+        ),
+    ],
+)
+def test_only_json_bodies_are_accepted(zoom: Zoom, content: bytes, content_type: str) -> None:
+    sb, client = zoom
+    answer = client.put(
+        "/accounts/sub_8Jk2Lm/plans/base", content=content, headers={"Content-Type": content_type}
+    )
+    assert error(answer) == (400, 300, "Request Body should be a valid JSON object.")
+    assert sb.plans("sub_8Jk2Lm")["plan_base"]["hosts"] == 20
+
+
 # ----- add-ons --------------------------------------------------------------------------------
 
 

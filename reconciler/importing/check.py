@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,19 +32,24 @@ def check_written(report: ImportReport) -> list[str]:
     return [str(problem) for problem in state.errors]
 
 
-def says_the_same(path: Path, account: ImportedAccount) -> bool:
-    """True when the file at `path`, loaded and layered like `plan` does, declares this account
-    with the same name (or none) and plans that normalise exactly like Zoom's."""
-    state = load_desired([path])
-    if state.errors:
-        return False
-    declared = next((a for a in state.accounts if a.account_id == account.account_id), None)
-    if declared is None or declared.name not in (None, account.name):
-        return False
-    try:
-        on_disk = normalise.normalise_plans(declared.plans)
-        in_zoom = normalise.normalise_plans(account.plans if account.subscribed else None)
-    except normalise.PlanShapeError:
-        return False
-    # A `state: cancelled` entry for an add-on Zoom no longer has is already satisfied.
-    return on_disk.base == in_zoom.base and on_disk.addons == in_zoom.addons
+def in_sync_on_disk(candidates: Sequence[tuple[Path, ImportedAccount]]) -> set[str]:
+    """Ids of the accounts whose file, loaded and layered like `plan` does (one load for all),
+    declares the same name (or none) and plans that normalise exactly like Zoom's."""
+    if not candidates:
+        return set()
+    state = load_desired(sorted({path for path, _ in candidates}))
+    declared = {a.account_id: a for a in state.accounts}  # accounts with errors are left out
+    same: set[str] = set()
+    for _path, account in candidates:
+        on_disk = declared.get(account.account_id)
+        if on_disk is None or on_disk.name not in (None, account.name):
+            continue
+        try:
+            mine = normalise.normalise_plans(on_disk.plans)
+            zoom = normalise.normalise_plans(account.plans if account.subscribed else None)
+        except normalise.PlanShapeError:
+            continue
+        # A `state: cancelled` entry for an add-on Zoom no longer has is already satisfied.
+        if mine.base == zoom.base and mine.addons == zoom.addons:
+            same.add(account.account_id)
+    return same

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from reconciler.importing.check import says_the_same
+from reconciler.importing.check import in_sync_on_disk
 from reconciler.importing.document import (
     KEPT_KEYS,
     FileHeader,
@@ -233,23 +233,29 @@ def _place(
     return path
 
 
+def _with_kept(account: ImportedAccount, existing: ExistingFiles) -> ImportedAccount:
+    """Carry the `labels` and `contact` of the account's existing file: Zoom does not know them."""
+    held = existing.by_account.get(account.account_id)
+    if held is None:
+        return account
+    return replace(account, kept={k: held.data[k] for k in KEPT_KEYS if k in held.data})
+
+
 def _write_one(
     account: ImportedAccount,
     path: Path,
     existing: ExistingFiles,
     header: FileHeader,
     force: bool,
+    same_on_disk: set[str],
 ) -> FileOutcome:
     """Decide written / overwritten / unchanged / skipped for one account, and do it."""
     held = existing.by_account.get(account.account_id)
-    if held is not None:
-        kept = {k: held.data[k] for k in KEPT_KEYS if k in held.data}
-        account = replace(account, kept=kept)
     try:
         if held is not None:
             if dict(held.data) == account.document():
                 return FileOutcome(account.account_id, path, "unchanged")
-            if says_the_same(path, account):
+            if account.account_id in same_on_disk:
                 return FileOutcome(
                     account.account_id, path, "unchanged", "in sync; written differently"
                 )
@@ -304,6 +310,7 @@ async def import_accounts(
             notes.append(AccountNote(read.account_id, read.name, "unreadable", exc.reason))
 
     existing = ExistingFiles.scan(request.out_dir)
+    accounts = [_with_kept(a, existing) for a in accounts]
     names = file_names((a.account_id, a.name) for a in accounts)
     headers: dict[Path, FileHeader] = {}
 
@@ -321,8 +328,17 @@ async def import_accounts(
         ((_place(a, names, existing, request.out_dir), a) for a in accounts),
         key=lambda pa: str(pa[0]),
     )
+    # Files whose data differs from Zoom's may still plan in sync (extends, comma strings).
+    differing = [
+        (held.path, a)
+        for a in accounts
+        if (held := existing.by_account.get(a.account_id)) is not None
+        and dict(held.data) != a.document()
+    ]
+    same_on_disk = in_sync_on_disk(differing)
     files = tuple(
-        _write_one(a, path, existing, header_for(path), request.force) for path, a in placed
+        _write_one(a, path, existing, header_for(path), request.force, same_on_disk)
+        for path, a in placed
     )
     return ImportReport(
         files=files,

@@ -8,13 +8,14 @@ endpoint itself. Latency is an `await asyncio.sleep`, so slow answers never seri
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import random
 import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -44,11 +45,13 @@ DAILY_MESSAGE = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
+    """One HTTP answer; `drop` sends the status line and then cuts the connection."""
+
     status: int
     body: Any = None  # dict/list -> JSON; str -> text/html; None -> no body
-    headers: list[tuple[str, str]] = field(default_factory=list)
+    headers: tuple[tuple[str, str], ...] = ()
     drop: bool = False
 
     @property
@@ -178,7 +181,7 @@ class SandboxApp:
         except ZoomApiError as err:
             answer = _error(err)
         if method in ("POST", "PUT", "PATCH") and self.faults.should_drop(method, "/v2" + api_path):
-            answer.drop = True
+            answer = dataclasses.replace(answer, drop=True)
         return answer, body_for_log
 
     def _endpoint(self, route: routes.Route, query: str, raw: bytes, content_type: str) -> Answer:
@@ -248,24 +251,24 @@ class SandboxApp:
             return Answer(
                 429,
                 {"code": 429, "message": DAILY_MESSAGE},
-                [
+                (
                     ("X-RateLimit-Category", verdict.label),
                     ("X-RateLimit-Type", "Daily-limit"),
                     ("X-RateLimit-Limit", str(verdict.limit)),
                     ("X-RateLimit-Remaining", "0"),
                     ("Retry-After", reset.strftime("%Y-%m-%dT%H:%M:%SZ")),
-                ],
+                ),
             )
-        headers = [
+        headers: tuple[tuple[str, str], ...] = (
             ("X-RateLimit-Category", verdict.label),
             ("X-RateLimit-Limit", str(verdict.limit)),
             ("X-RateLimit-Remaining", "0"),
-        ]
+        )
         if (
             self.options.headerless_429_rate
             and self._rng.random() < self.options.headerless_429_rate
         ):
-            headers = []  # Zoom sometimes sends a 429 with none of its rate headers
+            headers = ()  # Zoom sometimes sends a 429 with none of its rate headers
         return Answer(429, {"code": 429, "message": PER_SECOND_MESSAGE}, headers)
 
     def _sandbox_extra(self, method: str, path: str, query: str) -> Answer:

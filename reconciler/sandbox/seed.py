@@ -50,6 +50,7 @@ class AccountSeed:
     self_pay: bool = False
     owner_email: str = ""
     created_at: str = "2024-01-01T00:00:00Z"
+    account_type: str = ""  # shown by GET /accounts; empty = derived from the base plan
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def _parse_account(
     self_pay = body.get("self_pay", False)
     if not isinstance(self_pay, bool):
         raise SeedError(places.at(*path, "self_pay"), "'self_pay' must be true or false")
-    for key in ("name", "owner_email", "created_at"):
+    for key in ("name", "owner_email", "created_at", "account_type"):
         if key in body and not isinstance(body[key], str):
             raise SeedError(places.at(*path, key), f"'{key}' must be a string")
     return AccountSeed(
@@ -217,6 +218,7 @@ def _parse_account(
         self_pay=self_pay,
         owner_email=body.get("owner_email") or f"billing@{account_id.lower()}.example",
         created_at=body.get("created_at") or "2024-01-01T00:00:00Z",
+        account_type=body.get("account_type") or "",
     )
 
 
@@ -233,6 +235,11 @@ def _check_entry(entry: object, places: _Places, path: tuple[object, ...]) -> No
         raise SeedError(
             places.at(*path, "status"), f"'status' must be one of {sorted(PLAN_STATUSES)}"
         )
+
+
+def check_plans(plans: object, where: str = "plans") -> dict[str, Any]:
+    """A plan object given from code (SandboxServer.set_plans), checked like a seed's."""
+    return _check_plans(plans, _Places(where, None), ())
 
 
 def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> dict[str, Any]:

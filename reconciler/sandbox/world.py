@@ -34,7 +34,7 @@ from reconciler.sandbox.errors import (
     self_pay,
     validation_failed,
 )
-from reconciler.sandbox.seed import AccountSeed
+from reconciler.sandbox.seed import AccountSeed, check_plans
 
 Plans = dict[str, Any]
 
@@ -42,7 +42,16 @@ Plans = dict[str, Any]
 class _Account:
     """One sub-account's mutable record; only the World touches it, under its lock."""
 
-    __slots__ = ("created_at", "id", "name", "owner_email", "self_pay", "usage", "versions")
+    __slots__ = (
+        "account_type",
+        "created_at",
+        "id",
+        "name",
+        "owner_email",
+        "self_pay",
+        "usage",
+        "versions",
+    )
 
     def __init__(self, seed: AccountSeed, plans: Plans | None) -> None:
         self.id = seed.account_id
@@ -50,6 +59,7 @@ class _Account:
         self.self_pay = seed.self_pay
         self.owner_email = seed.owner_email
         self.created_at = seed.created_at
+        self.account_type = seed.account_type
         self.usage = copy.deepcopy(seed.usage)
         # (visible_at on the monotonic clock, plans or None for "no subscription")
         self.versions: list[tuple[float, Plans | None]] = [(0.0, plans)]
@@ -97,6 +107,7 @@ class World:
         base = plans.get("plan_base") if isinstance(plans.get("plan_base"), dict) else None
         family = base_family(str(base.get("type"))) if base else None
         kind = "Basic" if base is None else (family.name.title() if family else "Business")
+        kind = account.account_type or kind
         return {
             "id": account.id,
             "account_name": account.name,
@@ -156,6 +167,7 @@ class World:
                 "self_pay": account.self_pay,
                 "owner_email": account.owner_email,
                 "created_at": account.created_at,
+                "account_type": account.account_type,
                 "usage": account.usage,
                 "plans": account.newest,
             }
@@ -171,7 +183,7 @@ class World:
             if account is None:
                 seed = AccountSeed(account_id, account_id, None)
                 account = self._accounts[account_id] = _Account(seed, None)
-            value = po.fill_in(copy.deepcopy(plans), self._today()) if plans else None
+            value = po.fill_in(check_plans(plans), self._today()) if plans else None
             account.versions = [(0.0, value)]
             self._changed()
 

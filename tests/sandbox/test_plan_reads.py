@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
-from reconciler.sandbox import SandboxServer
+from reconciler.sandbox import SandboxServer, SeedError
 
 Zoom = tuple[SandboxServer, httpx.Client]
 
@@ -141,3 +143,23 @@ def test_set_plans_changes_what_get_answers(zoom: Zoom) -> None:
     assert client.get("/accounts/sub_pro/plans").json() == {}
     sb.set_plans("sub_brand_new", {"plan_base": {"type": "monthly", "hosts": 2}})
     assert client.get("/accounts/sub_brand_new/plans").json()["plan_base"]["hosts"] == 2
+
+
+def test_set_plans_refuses_a_shape_get_never_answers(zoom: Zoom) -> None:
+    sb, _client = zoom
+    with pytest.raises(SeedError, match="plan_base"):
+        sb.set_plans("sub_pro", {"plan_base": {"type": "monthly"}})
+    with pytest.raises(SeedError, match="must be a list"):
+        sb.set_plans("sub_pro", {"plan_base": {"type": "monthly", "hosts": 1}, "plan_webinar": {}})
+    assert sb.plans("sub_pro")["plan_base"]["hosts"] == 5
+
+
+def test_seeded_account_type_overrides_the_derived_one(
+    sandbox: Callable[..., SandboxServer], client_for: Callable[[SandboxServer], httpx.Client]
+) -> None:
+    seed = {
+        "credentials": {"account_id": "M", "client_id": "c", "client_secret": "s"},
+        "accounts": {"a1": {"account_type": "Enterprise", "plans": None}},
+    }
+    rows = client_for(sandbox(seed)).get("/accounts").json()["accounts"]
+    assert rows[0]["account_type"] == "Enterprise"

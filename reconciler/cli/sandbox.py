@@ -120,6 +120,20 @@ def _request_log_to_stderr() -> None:
     show_default=True,
     help="Writes show in GET only after this many milliseconds (eventual consistency).",
 )
+@click.option(
+    "--headerless-429-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of per-second 429s sent without any rate-limit headers, as Zoom sometimes does.",
+)
+@click.option(
+    "--token-ttl",
+    type=click.IntRange(1, 86_400),
+    default=3600,
+    show_default=True,
+    help="Lifetime of access tokens in seconds (expires_in).",
+)
 @click.option("--rng-seed", type=int, help="Seed for injected faults, so a run can be repeated.")
 @click.option(
     "--allow-remote",
@@ -136,6 +150,8 @@ def sandbox_command(
     rate_limit: dict[str, int] | None,
     daily_limit: int,
     visibility_delay_ms: float,
+    headerless_429_rate: float,
+    token_ttl: int,
     rng_seed: int | None,
     allow_remote: bool,
 ) -> None:
@@ -163,6 +179,8 @@ def sandbox_command(
             visibility_delay_ms=visibility_delay_ms,
             daily_limits={"heavy": daily_limit},
             seed_rng=rng_seed,
+            headerless_429_rate=headerless_429_rate,
+            token_ttl_s=token_ttl,
             host=host,
             port=port,
         )

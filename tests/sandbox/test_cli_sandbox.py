@@ -105,13 +105,14 @@ def test_sigint_stops_cleanly(served: tuple[subprocess.Popen[str], dict[str, str
 def test_rate_limit_and_state_options(tmp_path: Path) -> None:
     state = tmp_path / "world.json"
     args = ["sandbox", "--port", "0", "--seed", str(SMALL), "--state", str(state)]
-    proc = zoomplans(*args, "--rate-limit", "heavy=1")
+    proc = zoomplans(*args, "--rate-limit", "heavy=1", "--token-ttl", "120")
     try:
         env = dict(line.split("=", 1) for line in first_lines(proc, 2))
         with httpx.Client(verify=False, timeout=10) as http:
             token = http.post(
                 env["ZOOM_OAUTH_TOKEN_URL"], auth=("demo-client", "demo-secret"), data=FORM
             )
+            assert token.json()["expires_in"] == 120
             headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
             url = f"{env['ZOOM_API_BASE_URL']}/accounts/sub_pro/plans/base"
             first = http.put(url, json={"type": "monthly", "hosts": 7}, headers=headers)

@@ -115,8 +115,9 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
         file_ok = not any(p.severity == "error" for p in result.problems)
         for document in result.documents:
             layered, chain_problems, chain_ok = resolved[id(document)]
-            found = schema_problems(document) + chain_problems
-            if isinstance(document.data, dict):
+            layers = isinstance(document.data, dict) and "extends" in document.data
+            found = schema_problems(document, whole=not layers) + chain_problems
+            if layers:
                 found.extend(missing_problems(layered.data, _locator(layered, document)))
             found.extend(account_problems(layered, strict=strict))
             account_id = (

@@ -91,12 +91,16 @@ def _validator(kind: str) -> Any:
     return _StrictValidator(schema)
 
 
-def schema_problems(document: Document, *, template: bool = False) -> list[Problem]:
+def schema_problems(
+    document: Document, *, template: bool = False, whole: bool = False
+) -> list[Problem]:
     """Shape problems of one document: an account's own file, or a template named by extends.
 
-    Required keys are not checked here (a template may supply them): see `missing_problems`.
+    Required keys are checked only when the document is `whole` (an account with no `extends`);
+    otherwise a template may supply them, and `missing_problems` checks the layered result.
     """
-    validator = _validator("template" if template else "partial")
+    kind = "template" if template else ("full" if whole else "partial")
+    validator = _validator(kind)
     errors = sorted(validator.iter_errors(document.data), key=_error_order)
     found = {
         Problem(location.file, location.line, location.column, "error", message): None

@@ -5,13 +5,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.desired import DesiredState, load_desired
+from reconciler.desired import DesiredState, load_desired, reader
 from reconciler.desired.catalogue import known_types
+from reconciler.desired.reader import read_bytes
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -136,3 +138,16 @@ def test_random_account_shaped_documents(documents: list[Any]) -> None:
 def test_random_yaml_punctuation(text: str) -> None:
     state, file = load_text(text.encode())
     assert_model_or_located(state, file)
+
+
+@FUZZ
+@given(st.lists(trees, min_size=1, max_size=3))
+def test_libyaml_and_pure_python_agree_on_random_trees(documents: list[Any]) -> None:
+    raw = yaml.safe_dump_all(documents).encode()
+    fast = read_bytes(raw, "f")
+    with patch.object(reader.yaml, "__with_libyaml__", False):
+        slow = read_bytes(raw, "f")
+    assert [d.data for d in fast.documents] == [d.data for d in slow.documents]
+    assert [(p.line, p.column, p.message) for p in fast.problems] == [
+        (p.line, p.column, p.message) for p in slow.problems
+    ]

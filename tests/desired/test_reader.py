@@ -194,3 +194,32 @@ def test_numbers_too_long_for_python_are_located_errors(number: str) -> None:
     ((line, column, severity, message),) = messages(f"hosts: {number}\n".encode())
     assert (line, column, severity) == (1, 8, "error")
     assert "digits is not a plan quantity" in message
+
+
+SAMPLES = [
+    b"account_id: sub_a\nplans:\n  plan_webinar:\n    - {type: w, hosts: 3}\n",
+    b"a: 1\nb: 2\na: 3\n",
+    b"country: NO\nhosts: 012\nd: 2026-01-31\n- y\n",
+    b"country: NO\nhosts: 012\nd: 2026-01-31\nl: [y, 'n', on]\n",
+    b"a: &x {b: 1}\nc: *x\n---\n---\nname: Z\xc3\xbcrich\n",
+    b"a: &x\n  b: *x\n",
+    b"[" * 100 + b"]" * 100,
+    b"[" * 40 + b"x" + b"]" * 40,
+    b"[" * 41 + b"x" + b"]" * 41,
+    "".join(f"{'  ' * d}k{d}:\n" for d in range(60)).encode(),
+    b"a: [1\n",
+]
+
+
+@pytest.mark.parametrize("raw", SAMPLES)
+def test_libyaml_and_pure_python_read_alike(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = read_bytes(raw, "f")
+    monkeypatch.setattr(reader.yaml, "__with_libyaml__", False)
+    slow = read_bytes(raw, "f")
+    assert [(d.data, d.values, d.keys) for d in fast.documents] == [
+        (d.data, d.values, d.keys) for d in slow.documents
+    ]
+    assert [(p.line, p.column, p.severity) for p in fast.problems] == [
+        (p.line, p.column, p.severity) for p in slow.problems
+    ]
+    assert len(fast.problems) == len(slow.problems)

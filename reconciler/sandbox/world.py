@@ -15,13 +15,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from reconciler.sandbox import bodies
+from reconciler.sandbox import bodies, rules
 from reconciler.sandbox import plan_object as po
 from reconciler.sandbox.catalogue import (
-    MAX_HOSTS,
-    BaseFamily,
     GroupShape,
-    PlanGroup,
     addon_group,
     base_family,
 )
@@ -200,7 +197,7 @@ class World:
                 )
             today = self._today()
             base = body["plan_base"]
-            _check_base_hosts(_writable_family(base["type"]), base["hosts"])
+            rules.check_base_hosts(rules.writable_family(base["type"]), base["hosts"])
             plans: Plans = {
                 "plan_base": po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
             }
@@ -213,7 +210,7 @@ class World:
                 if group.shape is GroupShape.LIST and po.find(plans, group, entry["type"]):
                     problem = FieldProblem(group.key, f"type {entry['type']} is listed twice")
                     raise validation_failed(problem)
-                po.put_entry(plans, group, _new_entry(group, entry, today))
+                po.put_entry(plans, group, rules.new_entry(group, entry, today))
             self._store(account, plans)
             return copy.deepcopy(plans)
 
@@ -225,7 +222,7 @@ class World:
             plans = self._subscribed_copy(account)
             current = plans["plan_base"]
             # Zoom answers GET with legacy types (business_yearly_c50) that it refuses on PUT.
-            family = _writable_family(body["type"])
+            family = rules.writable_family(body["type"])
             if body["type"] != current.get("type"):
                 raise ZoomApiError(
                     400,
@@ -236,7 +233,7 @@ class World:
             hosts = body["hosts"]
             if body.get("increasing_hosts") is not None:  # relative; the client must never use it
                 hosts = int(current.get("hosts", 0)) + body["increasing_hosts"]
-            _check_base_hosts(family, hosts)
+            rules.check_base_hosts(family, hosts)
             current["hosts"] = hosts
             self._store(account, plans)
 
@@ -266,7 +263,7 @@ class World:
                 po.put_recording(plans, plan_type, today)
                 answer: dict[str, Any] = {"type": plan_type, "status": "active"}
             else:
-                answer = _new_entry(group, body, today)
+                answer = rules.new_entry(group, body, today)
                 po.put_entry(plans, group, answer)
             self._store(account, plans)
             return copy.deepcopy(answer)
@@ -280,18 +277,19 @@ class World:
             plan_type = body["type"]
             if group.shape is GroupShape.RECORDING:
                 if not po.recording_is_live(plans, plan_type):
-                    raise _addon_absent(group, plan_type)
+                    raise rules.addon_absent(group, plan_type)
                 return  # a recording plan has nothing to resize
             entry = po.find(plans, group, plan_type)
             if entry is None or not po.is_live(entry.get("status", "active")):
-                raise _addon_absent(group, plan_type)
+                raise rules.addon_absent(group, plan_type)
             if group.shape in (GroupShape.SINGLE, GroupShape.LIST):
-                _check_addon_hosts(group, body["hosts"])
+                rules.check_addon_hosts(group, body["hosts"])
                 entry["hosts"] = body["hosts"]
             else:
-                _check_countries(body)
+                rules.check_countries(body)
                 for key in (*bodies.AUDIO_COUNTRY_FIELDS, "ddi_numbers"):
-                    if key in body and (key in entry or group.shape is GroupShape.AUDIO):
+                    present = body.get(key) is not None
+                    if present and (key in entry or group.shape is GroupShape.AUDIO):
                         entry[key] = body[key]
             self._store(account, plans)
 
@@ -306,12 +304,12 @@ class World:
             plans = self._subscribed_copy(account)
             if group.shape is GroupShape.RECORDING:
                 if not po.recording_is_live(plans, body["type"]):
-                    raise _addon_absent(group, body["type"])
+                    raise rules.addon_absent(group, body["type"])
                 plans["plan_recording_status"] = "cancelled"
             else:
                 entry = po.find(plans, group, body["type"])
                 if entry is None or not po.is_live(entry.get("status", "active")):
-                    raise _addon_absent(group, body["type"])
+                    raise rules.addon_absent(group, body["type"])
                 entry["status"] = "cancelled"
             self._store(account, plans)
 
@@ -363,65 +361,3 @@ def _subscribed(plans: Plans | None) -> bool:
     """An account whose base plan is missing, cancelled or expired has no subscription."""
     base = (plans or {}).get("plan_base")
     return isinstance(base, dict) and po.is_live(base.get("status", "active"))
-
-
-def _writable_family(plan_type: str) -> BaseFamily:
-    family = base_family(plan_type)
-    if family is None:
-        raise invalid_plan_type("Base", plan_type)
-    return family
-
-
-def _check_base_hosts(family: BaseFamily, hosts: int) -> None:
-    if hosts > MAX_HOSTS:
-        raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
-    if hosts < family.min_hosts:
-        raise ZoomApiError(400, 300, f"Insufficient number of hosts for {family.name} plan type.")
-    if hosts > family.max_hosts:
-        raise ZoomApiError(
-            400, 300, f"Too many hosts for {family.name} plan type, at most {family.max_hosts}."
-        )
-
-
-def _check_addon_hosts(group: PlanGroup, hosts: int) -> None:
-    if hosts > MAX_HOSTS:
-        raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
-    if hosts < 1:
-        raise ZoomApiError(400, 300, f"Insufficient number of hosts for {group.title} plan type.")
-
-
-def _check_countries(body: dict[str, Any]) -> None:
-    """Countries are comma strings of two-letter country IDs ("US,CA")."""
-    for key in bodies.AUDIO_COUNTRY_FIELDS:
-        value = body.get(key)
-        if not value:
-            continue
-        for code in str(value).split(","):
-            if len(code) != 2 or not code.isalpha() or not code.isupper():
-                raise ZoomApiError(400, 300, f"Invalid country ID in {key}: {code!r}.")
-
-
-def _addon_absent(group: PlanGroup, plan_type: str) -> ZoomApiError:
-    return ZoomApiError(
-        400, 300, f"The account has no active {group.title} plan of type {plan_type}."
-    )
-
-
-def _new_entry(group: PlanGroup, body: dict[str, Any], today: date) -> dict[str, Any]:
-    """A fresh entry in GET shape; unset audio fields read back as "" and 0, as Zoom's do."""
-    if group.shape is GroupShape.AUDIO:
-        _check_countries(body)
-        entry: dict[str, Any] = {"type": body["type"]}
-        for key in bodies.AUDIO_COUNTRY_FIELDS:
-            entry[key] = body.get(key) or ""
-        entry["ddi_numbers"] = body.get("ddi_numbers") or 0
-    elif group.shape is GroupShape.PHONE_BASE:
-        _check_countries(body)
-        entry = {"type": body["type"], "callout_countries": body.get("callout_countries") or ""}
-    else:
-        _check_addon_hosts(group, body["hosts"])
-        entry = {"type": body["type"], "hosts": body["hosts"]}
-    entry.pop("status", None)
-    for key in po.DATE_FIELDS:
-        entry.pop(key, None)
-    return po.dated(entry, today)

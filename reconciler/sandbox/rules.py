@@ -1,0 +1,75 @@
+"""Zoom's business rules that do not depend on an account's history: host ranges, country IDs,
+which base types may be written, and the shape of a freshly bought entry.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from reconciler.sandbox import bodies
+from reconciler.sandbox import plan_object as po
+from reconciler.sandbox.catalogue import MAX_HOSTS, BaseFamily, GroupShape, PlanGroup, base_family
+from reconciler.sandbox.errors import ZoomApiError, invalid_plan_type
+
+
+def writable_family(plan_type: str) -> BaseFamily:
+    family = base_family(plan_type)
+    if family is None:
+        raise invalid_plan_type("Base", plan_type)
+    return family
+
+
+def check_base_hosts(family: BaseFamily, hosts: int) -> None:
+    if hosts > MAX_HOSTS:
+        raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
+    if hosts < family.min_hosts:
+        raise ZoomApiError(400, 300, f"Insufficient number of hosts for {family.name} plan type.")
+    if hosts > family.max_hosts:
+        raise ZoomApiError(
+            400, 300, f"Too many hosts for {family.name} plan type, at most {family.max_hosts}."
+        )
+
+
+def check_addon_hosts(group: PlanGroup, hosts: int) -> None:
+    if hosts > MAX_HOSTS:
+        raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
+    if hosts < 1:
+        raise ZoomApiError(400, 300, f"Insufficient number of hosts for {group.title} plan type.")
+
+
+def check_countries(body: dict[str, Any]) -> None:
+    """Countries are comma strings of two-letter country IDs ("US,CA")."""
+    for key in bodies.AUDIO_COUNTRY_FIELDS:
+        value = body.get(key)
+        if not value:
+            continue
+        for code in str(value).split(","):
+            if len(code) != 2 or not code.isalpha() or not code.isupper():
+                raise ZoomApiError(400, 300, f"Invalid country ID in {key}: {code!r}.")
+
+
+def addon_absent(group: PlanGroup, plan_type: str) -> ZoomApiError:
+    return ZoomApiError(
+        400, 300, f"The account has no active {group.title} plan of type {plan_type}."
+    )
+
+
+def new_entry(group: PlanGroup, body: dict[str, Any], today: date) -> dict[str, Any]:
+    """A fresh entry in GET shape; unset audio fields read back as "" and 0, as Zoom's do."""
+    if group.shape is GroupShape.AUDIO:
+        check_countries(body)
+        entry: dict[str, Any] = {"type": body["type"]}
+        for key in bodies.AUDIO_COUNTRY_FIELDS:
+            entry[key] = body.get(key) or ""
+        entry["ddi_numbers"] = body.get("ddi_numbers") or 0
+    elif group.shape is GroupShape.PHONE_BASE:
+        check_countries(body)
+        entry = {"type": body["type"], "callout_countries": body.get("callout_countries") or ""}
+    else:
+        check_addon_hosts(group, body["hosts"])
+        entry = {"type": body["type"], "hosts": body["hosts"]}
+    entry.pop("status", None)
+    for key in po.DATE_FIELDS:
+        entry.pop(key, None)
+    return po.dated(entry, today)

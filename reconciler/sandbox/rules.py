@@ -14,6 +14,7 @@ from reconciler.sandbox.errors import ZoomApiError, invalid_plan_type
 
 
 def writable_family(plan_type: str) -> BaseFamily:
+    """The family of a base type Zoom accepts on writes; legacy types read from GET are 2100."""
     family = base_family(plan_type)
     if family is None:
         raise invalid_plan_type("Base", plan_type)
@@ -21,6 +22,7 @@ def writable_family(plan_type: str) -> BaseFamily:
 
 
 def check_base_hosts(family: BaseFamily, hosts: int) -> None:
+    """Zoom's per-family host ranges (Pro 1-9, Business 10-49, Education 20-149, trial 1-9999)."""
     if hosts > MAX_HOSTS:
         raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
     if hosts < family.min_hosts:
@@ -32,6 +34,7 @@ def check_base_hosts(family: BaseFamily, hosts: int) -> None:
 
 
 def check_addon_hosts(group: PlanGroup, hosts: int) -> None:
+    """Add-ons need at least one host and, like every plan, at most 9999."""
     if hosts > MAX_HOSTS:
         raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
     if hosts < 1:
@@ -50,6 +53,7 @@ def check_countries(body: dict[str, Any]) -> None:
 
 
 def addon_absent(group: PlanGroup, plan_type: str) -> ZoomApiError:
+    """The answer to updating or cancelling an add-on that is not active (code chosen: 300)."""
     return ZoomApiError(
         400, 300, f"The account has no active {group.title} plan of type {plan_type}."
     )

@@ -112,7 +112,7 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
             continue  # checked once, as a template, by the layering
         account_files.append(display)
         problems.extend(result.problems)
-        file_ok = not any(p.severity == "error" for p in result.problems)
+        file_ok = not any(p.severity == "error" or strict for p in result.problems)
         for document in result.documents:
             layered, chain_problems, chain_ok = resolved[id(document)]
             layers = isinstance(document.data, dict) and "extends" in document.data

@@ -232,3 +232,11 @@ def test_messages_stay_on_one_line_and_short(tmp_path: Path) -> None:
     assert "unknown key 'a\\x0ab\\x1b\\u2028' in the document" in messages[0]
     assert all("\n" not in m and "\x1b" not in m and len(m) <= 400 for m in messages)
     assert messages[-1].endswith("...")
+
+
+def test_strict_also_refuses_accounts_in_a_file_with_a_yaml_warning(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.yaml", "account_id: sub_a\nname: y\n")
+    assert [a.account_id for a in load_desired([path]).accounts] == ["sub_a"]
+    strict = load_desired([path], strict=True)
+    assert strict.accounts == []
+    assert [(p.line, p.severity) for p in strict.problems] == [(2, "error")]

@@ -249,9 +249,9 @@ def _parse(text: str, display: str) -> ReadResult:
         problems.append(Problem(display, line, column, "error", f"malformed YAML: {detail}"))
     except yaml.YAMLError as exc:  # any other parser complaint still gets a place and a line
         problems.append(Problem(display, 1, 1, "error", f"malformed YAML: {exc}"))
-    if not documents and not problems:
+    if not documents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(display, 1, 1, "error", "no YAML document in this file"))
-    return ReadResult(documents, problems)
+    return ReadResult(documents, sorted(problems, key=lambda p: (p.line, p.column)))
 
 
 class _Builder:

@@ -193,7 +193,12 @@ def _explain(
                 f"a document must be a mapping (account_id, plans...), not {describe(value)}",
             )
         else:
-            yield here, f"{name} must be {words}, not {describe(value)}"
+            quote = (
+                f" (put it in quotes: '{_as_written(value)}')"
+                if "string" in names and isinstance(value, int | float)
+                else ""
+            )
+            yield here, f"{name} must be {words}, not {describe(value)}{quote}"
     elif keyword in ("minimum", "maximum"):
         low, high = _bounds(error.schema)
         yield here, f"{name} must be between {low} and {high}, got {value}"
@@ -207,6 +212,12 @@ def _explain(
         yield here, f"{name} lists the same country twice"
     else:
         yield here, f"{name}: {error.message}"
+
+
+def _as_written(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _bounds(schema: Mapping[str, Any]) -> tuple[object, object]:

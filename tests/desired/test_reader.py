@@ -137,6 +137,7 @@ def test_deep_block_nesting_is_refused() -> None:
         (b"", (1, 1), "empty"),
         (b"   \n\n", (1, 1), "empty"),
         (b"# nothing\n", (1, 1), "no YAML document"),
+        (b"---\n", (1, 1), "no YAML document"),
         (b"a: 1\nb: \x00\n", (2, 4), "binary"),
         (b"a: 1\nb: caf\xe9\n", (2, 7), "UTF-8"),
         (b"a: 1\nb:\n\t- x\n", (3, 1), "tab"),

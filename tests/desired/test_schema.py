@@ -76,6 +76,9 @@ def test_editors_using_the_raw_schema_accept_every_example_account() -> None:
         ("  plan_phone: {plan_base: {type: phone_payongo, state: nope}}\n", 3, "'cancelled'"),
         ("  plan_phone: {plan_calling: {type: x}}\n", 3, "must be a list"),
         ("  plan_zoom_one: {type: x}\n", 3, "unknown key 'plan_zoom_one'"),
+        ("  plan_base: {type: 12, hosts: 2}\n", 3, "not 12 (put it in quotes: '12')"),
+        ("  plan_recording: true\n", 3, "not true (put it in quotes: 'true')"),
+        ("  plan_recording: 2.5\n", 3, "not the decimal 2.5 (put it in quotes: '2.5')"),
         ("  plan_webinar: [{type: webinar500_monthly}]\n", 3, "needs 'hosts'"),
     ],
 )

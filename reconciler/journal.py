@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,17 @@ class JournalError(Exception):
         super().__init__(f"journal {path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class JournalBusy(JournalError):
+    """Another apply holds this journal: two runs at once could both send the same POST."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "another zoomplans apply is using it right now; wait for that run to finish "
+            "(two runs at once could both send the same charge)",
+        )
 
 
 @dataclass(frozen=True)
@@ -127,14 +139,28 @@ class Journal:
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a+", encoding="utf-8")
-            if self._file.tell() > 0:
-                self._file.seek(self._file.tell() - 1)
-                if self._file.read(1) != "\n":
-                    self._file.write("\n")
-                    self._file.flush()
+            self._file = self.path.open("a", encoding="utf-8")
         except OSError as exc:
             raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
+        self._lock_for_this_run()
+        if not _ends_with_newline(self.path):
+            self._file.write("\n")
+            self._file.flush()
+
+    def _lock_for_this_run(self) -> None:
+        """Hold an exclusive advisory lock until close (the OS drops it if the process dies)."""
+        if sys.platform == "win32" or self._file is None:
+            return
+        import fcntl
+
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            self._file = None
+            raise JournalBusy(self.path) from None
+        except OSError:
+            return  # a file system without locks (some network mounts): run unlocked
 
     def close(self) -> None:
         with self._lock:
@@ -236,6 +262,19 @@ class Journal:
             result=result,
             message=message,
         )
+
+
+def _ends_with_newline(path: Path) -> bool:
+    """True for an empty file too: only a cut last line needs a newline before new lines."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return True
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) == b"\n"
+    except OSError:
+        return True
 
 
 def read_journal(path: Path) -> JournalContents:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from reconciler.apply.executor import (
     ApplySettings,
@@ -32,7 +31,7 @@ from reconciler.apply.preflight import (
 )
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.desired.model import DesiredAccount
-from reconciler.journal import Journal, RunContext, read_journal
+from reconciler.journal import Journal, JournalContents, RunContext, read_journal
 from reconciler.live import LivePlans
 from reconciler.plan import Plan, PlanOptions, live_fingerprint
 from reconciler.planner import plan_account
@@ -90,20 +89,12 @@ async def run_apply(
     *skipped*. Reading the earlier journal first lets this run settle calls a crashed run
     left without an outcome, before anything is sent to those accounts.
     """
-    history = read_journal(journal_path)
     chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
-    say = progress or (lambda _line: None)
-    if history.unreadable_lines:
-        say(f"journal {journal_path}: {history.unreadable_lines} unreadable line(s) skipped")
-    in_run = {a.account_id for a in chosen}
-    elsewhere = sorted({i.account_id for i in history.unsettled} - in_run)
-    if elsewhere:
-        say(
-            "the journal has calls of an earlier run without a final outcome for accounts not "
-            f"in this run (they are checked when apply next touches them): {', '.join(elsewhere)}"
-        )
     context = RunContext.for_this_process(plan_sha256=plan_hash, git_commit=plan.git_commit)
     with Journal(journal_path, context) as journal:
+        # Locked first, then read: no other run can add an intent between the two.
+        history = read_journal(journal_path)
+        _point_out(history, chosen, journal_path, progress or (lambda _line: None))
         journal.write(
             "run_start",
             mode=mode,
@@ -130,12 +121,29 @@ async def run_apply(
             if a not in chosen
         ]
         report = ApplyReport(accounts=tuple(done.accounts) + tuple(skipped))
-        summary: Mapping[str, Any] = report.to_json()
         journal.write(
             "run_end",
-            summary=summary["summary"],
+            summary=report.to_json()["summary"],
             calls_made=report.calls_made,
             exit_code=report.exit_code,
             accounts=[item.to_json() for item in report.accounts],
         )
     return report
+
+
+def _point_out(
+    history: JournalContents,
+    chosen: Sequence[PlannedAccount],
+    journal_path: Path,
+    say: Progress,
+) -> None:
+    """Warn about damaged lines, and about unsettled calls this run will not look at."""
+    if history.unreadable_lines:
+        say(f"journal {journal_path}: {history.unreadable_lines} unreadable line(s) skipped")
+    in_run = {a.account_id for a in chosen}
+    elsewhere = sorted({i.account_id for i in history.unsettled} - in_run)
+    if elsewhere:
+        say(
+            "the journal has calls of an earlier run without a final outcome for accounts not "
+            f"in this run (they are checked when apply next touches them): {', '.join(elsewhere)}"
+        )

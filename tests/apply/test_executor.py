@@ -218,6 +218,7 @@ def test_an_earlier_crash_whose_change_is_visible_is_settled_before_writing(
     )
     now = {**BASE, "plan_webinar": [{**WEBINAR, "status": "active"}]}
     zoom = kit.zoom({"sub_a": now})
+    crashed.close()  # the crashed run is gone; its lock went with it
     journal = open_journal(run_id="next")
     plan = kit.account(
         "sub_a", now, kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 30})
@@ -242,6 +243,7 @@ def test_an_earlier_crash_whose_change_is_absent_lets_the_call_go(kit, open_jour
         body=WEBINAR,
     )
     zoom = kit.zoom({"sub_a": BASE})
+    crashed.close()  # the crashed run is gone; its lock went with it
     journal = open_journal(run_id="next")
     report = run(
         kit, zoom, journal, [kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR))]
@@ -260,6 +262,7 @@ def test_an_in_sync_account_with_an_unsettled_call_is_still_settled(kit, open_jo
         body={"type": "business_monthly", "hosts": 20},
     )  # fmt: skip
     zoom = kit.zoom({"sub_a": BASE})
+    crashed.close()  # the crashed run is gone; its lock went with it
     journal = open_journal(run_id="next")
     report = run(kit, zoom, journal, [kit.account("sub_a", BASE, status="in_sync")])
     assert zoom.writes == []

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.journal import Journal, JournalError, RunContext, read_journal, unsettled
+from reconciler.journal import (
+    Journal,
+    JournalBusy,
+    JournalError,
+    RunContext,
+    read_journal,
+    unsettled,
+)
 
 CALL = {
     "account_id": "sub_a",
@@ -168,3 +175,17 @@ def test_a_new_run_starts_on_a_fresh_line_after_a_cut_one(tmp_path: Path) -> Non
     contents = read_journal(path)
     assert contents.unreadable_lines == 1
     assert [entry["kind"] for entry in contents.entries] == ["intent", "run_start"]
+
+
+def test_a_second_run_on_the_same_journal_is_refused_while_the_first_holds_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.jsonl"
+    with (
+        Journal(path, RunContext("r1", "me", None, "p")),
+        pytest.raises(JournalBusy, match="another zoomplans apply is using it"),
+    ):
+        Journal(path, RunContext("r2", "me", None, "p")).open()
+    with Journal(path, RunContext("r3", "me", None, "p")) as journal:
+        journal.write("run_start")
+    assert read_journal(path).entries[-1]["run_id"] == "r3"

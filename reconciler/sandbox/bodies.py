@@ -88,7 +88,7 @@ def _optional_types(
 ) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     for name, kind in fields.items():
-        if name in body and body[name] is not None:
+        if name in body:  # null is not a string or an integer either (Swagger's reading)
             value = body[name]
             ok = is_integer(value) if kind is int else isinstance(value, kind)
             if not ok:

@@ -38,7 +38,7 @@ def _plural(count: int, word: str) -> str:
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=str))
 @click.option(
     "--strict",
     is_flag=True,
@@ -54,7 +54,11 @@ def _plural(count: int, word: str) -> str:
 )
 @verbose_option
 def validate_command(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
-    """Check desired-state files offline (default PATH: accounts/)."""
+    """Check desired-state files offline, every problem at once (default PATH: accounts/).
+
+    Folders are searched for *.yaml and *.yml. Exit 0 when valid (warnings allowed unless
+    --strict), 1 when not.
+    """
     chosen = paths or (DEFAULT_PATH,)
     state = load_desired(list(chosen), strict=strict)
     if output_format == "json":

@@ -9,6 +9,7 @@ on half-understood input even if a caller forgets to check `ok`.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from reconciler.desired.reader import (
 from reconciler.desired.rules import account_problems
 from reconciler.desired.schema import missing_problems, schema_problems
 
+_log = logging.getLogger(__name__)
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_MESSAGE = 400
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -96,6 +98,8 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
     cache = _FileCache()
     layering = Layering(cache.read)
     read = [(display, cache.read(path, display)) for path, display in files]
+    for display, result in read:
+        _log.info("read %s: %d document(s)", display, len(result.documents))
 
     resolved: dict[int, tuple[Layered, list[Problem], bool]] = {}
     for _display, result in read:
@@ -148,6 +152,7 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
     if strict:
         problems = [_as_error(p) for p in problems]
     accounts = [a for a in accounts if a.account_id not in twice]
+    _log.info("%d account(s) valid, %d problem(s)", len(accounts), len(problems))
     return DesiredState(
         accounts=accounts,
         problems=_ordered(problems, [*named, *(display for display, _ in read)]),

@@ -189,3 +189,10 @@ def test_a_second_run_on_the_same_journal_is_refused_while_the_first_holds_it(
     with Journal(path, RunContext("r3", "me", None, "p")) as journal:
         journal.write("run_start")
     assert read_journal(path).entries[-1]["run_id"] == "r3"
+
+
+def test_a_new_journal_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    with Journal(path, RunContext("r1", "me", None, "p")) as journal:
+        journal.write("run_start")
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -157,8 +157,9 @@ class Executor:
         if found != account.live_sha256:
             reason = (
                 f"live plans changed since the plan was made (live_sha256 "
-                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now); "
-                "nothing sent; run `zoomplans plan` again and review the new plan"
+                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now)"
+                f"{self._earlier_progress(account_id)}; nothing sent; "
+                "run `zoomplans plan` again and review the new plan"
             )
             self.progress(f"{account_id}: stale, skipped")
             return AccountReport(account_id, "stale", reason, 0, planned)
@@ -182,6 +183,20 @@ class Executor:
             "does not show all changes yet; run `zoomplans plan` later to confirm"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
+
+    def _earlier_progress(self, account_id: str) -> str:
+        """When an earlier run of this same plan already made calls here, say so."""
+        done = {
+            str(entry.get("intent_id"))
+            for entry in self.history.entries
+            if entry.get("kind") in ("outcome", "resolution")
+            and entry.get("result") in ("ok", "resolved_present")
+            and entry.get("account_id") == account_id
+            and entry.get("plan_sha256") == self.journal.context.plan_sha256
+        }
+        if not done:
+            return ""
+        return f", partly by an earlier run of this same plan ({len(done)} call(s) made)"
 
     async def read(self, account_id: str) -> LivePlansDict:
         """GET /plans as the planner reads it: "no subscription yet" is an answer, not an error."""

@@ -324,3 +324,31 @@ def test_a_bug_in_one_account_does_not_stop_the_others(kit, open_journal) -> Non
     ]
     assert "internal error RuntimeError" in report.accounts[0].reason
     assert [acc for _, acc, _ in zoom.writes] == ["sub_b"]
+
+
+def test_a_stale_account_says_when_this_same_plan_already_made_calls(kit, open_journal) -> None:
+    first = open_journal(run_id="first")
+    facts = {
+        "account_id": "sub_a",
+        "op": "update_base",
+        "method": "PUT",
+        "path": "/accounts/sub_a/plans/base",
+        "body": {"type": "business_monthly", "hosts": 25},
+    }
+    first.outcome(first.intent(**facts), **facts, result="ok", http_status=204)
+    first.close()
+    moved = {"plan_base": {**BASE["plan_base"], "hosts": 25}}
+    zoom = kit.zoom({"sub_a": moved})
+    journal = open_journal(run_id="again")  # same plan hash ("p1") as the first run
+    plan = kit.account(
+        "sub_a",
+        BASE,
+        kit.action("sub_a", "update_base", facts["body"]),
+        kit.action("sub_a", "add_addon", WEBINAR),
+    )
+    report = run(kit, zoom, journal, [plan])
+    assert report.accounts[0].state == "stale"
+    assert (
+        "partly by an earlier run of this same plan (1 call(s) made)" in report.accounts[0].reason
+    )
+    assert zoom.writes == []

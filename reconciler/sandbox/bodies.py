@@ -13,9 +13,9 @@ from typing import Any
 from reconciler.sandbox.catalogue import (
     ADDON_GROUPS,
     TOP_LEVEL_PLAN_KEYS,
+    Catalogue,
     GroupShape,
     PlanGroup,
-    addon_group,
 )
 from reconciler.sandbox.errors import (
     FieldProblem,
@@ -159,11 +159,11 @@ def cancel_problems(body: dict[str, Any], *, needs_type: bool) -> list[FieldProb
     return problems
 
 
-def addon_body_group(body: dict[str, Any]) -> PlanGroup:
+def addon_body_group(body: dict[str, Any], catalogue: Catalogue) -> PlanGroup:
     """Schema check of an add-on body, then its group from the type code (2100 if unknown)."""
     type_problems = [p for p in plan_problems(body) if p.field == "type"]
     raise_if(type_problems)
-    group = addon_group(body["type"])
+    group = catalogue.addon_group(body["type"])
     if group is None:
         raise invalid_plan_type("Addon", body["type"])
     if group.shape is GroupShape.AUDIO:

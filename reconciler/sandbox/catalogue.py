@@ -8,7 +8,8 @@ all groups), and so do we.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -136,6 +137,49 @@ def addon_group(plan_type: str) -> PlanGroup | None:
 def base_family(plan_type: str) -> BaseFamily | None:
     """The family of a base type Zoom accepts on writes; None for unknown or legacy codes."""
     return BASE_TYPES.get(plan_type)
+
+
+FAMILIES: dict[str, BaseFamily] = {f.name: f for f in (PRO, BUSINESS, EDUCATION, TRIAL)}
+GROUPS_BY_KEY: dict[str, PlanGroup] = {g.key: g for g in ADDON_GROUPS}
+
+
+class CatalogueError(ValueError):
+    """A seed's `plan_types` entry that names no known group or family."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The codes this fake Zoom accepts: the built-in table plus a seed's `plan_types`.
+
+    Zoom adds codes faster than any list; a seed can teach the sandbox a new one
+    (`webinar2000_monthly: plan_webinar`, `business_flex: plan_base/business`) so that tests can
+    show what happens when Zoom knows a code the client's catalogue does not.
+    """
+
+    extra_addons: Mapping[str, PlanGroup] = field(default_factory=dict)
+    extra_bases: Mapping[str, BaseFamily] = field(default_factory=dict)
+
+    @classmethod
+    def with_codes(cls, codes: Mapping[str, str]) -> Catalogue:
+        """From `{code: "plan_webinar" | "plan_phone.plan_calling" | "plan_base/business"}`."""
+        addons: dict[str, PlanGroup] = {}
+        bases: dict[str, BaseFamily] = {}
+        for code, where in codes.items():
+            key, _, family = where.partition("/")
+            if key == "plan_base" and family in FAMILIES:
+                bases[code] = FAMILIES[family]
+            elif key in GROUPS_BY_KEY and not family:
+                addons[code] = GROUPS_BY_KEY[key]
+            else:
+                choices = ", ".join([*GROUPS_BY_KEY, *(f"plan_base/{f}" for f in FAMILIES)])
+                raise CatalogueError(f"'{where}' is not one of: {choices}")
+        return cls(addons, bases)
+
+    def addon_group(self, plan_type: str) -> PlanGroup | None:
+        return self.extra_addons.get(plan_type) or addon_group(plan_type)
+
+    def base_family(self, plan_type: str) -> BaseFamily | None:
+        return self.extra_bases.get(plan_type) or base_family(plan_type)
 
 
 def is_yearly(plan_type: str) -> bool:

@@ -9,13 +9,13 @@ from typing import Any
 
 from reconciler.sandbox import bodies
 from reconciler.sandbox import plan_object as po
-from reconciler.sandbox.catalogue import MAX_HOSTS, BaseFamily, GroupShape, PlanGroup, base_family
+from reconciler.sandbox.catalogue import MAX_HOSTS, BaseFamily, Catalogue, GroupShape, PlanGroup
 from reconciler.sandbox.errors import ZoomApiError, invalid_plan_type
 
 
-def writable_family(plan_type: str) -> BaseFamily:
+def writable_family(plan_type: str, catalogue: Catalogue) -> BaseFamily:
     """The family of a base type Zoom accepts on writes; legacy types read from GET are 2100."""
-    family = base_family(plan_type)
+    family = catalogue.base_family(plan_type)
     if family is None:
         raise invalid_plan_type("Base", plan_type)
     return family

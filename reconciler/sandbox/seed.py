@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from reconciler.sandbox.catalogue import Catalogue, CatalogueError
 from reconciler.sandbox.errors import SeedError
 
 STATE_FORMAT = "zoomplans-sandbox-state"
@@ -57,6 +58,7 @@ class AccountSeed:
 class Seed:
     credentials: Credentials
     accounts: tuple[AccountSeed, ...]
+    catalogue: Catalogue = field(default_factory=Catalogue)
 
 
 class _Places:
@@ -154,7 +156,7 @@ def _need_string(value: object, where: str, what: str) -> str:
 def parse_seed(data: object, places: _Places) -> Seed:
     if not isinstance(data, Mapping):
         raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
-    unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts"))
+    unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts", "plan_types"))
     if unknown:
         raise SeedError(places.at(unknown[0], key_itself=True), f"unknown key '{unknown[0]}'")
     creds = data.get("credentials")
@@ -171,7 +173,24 @@ def parse_seed(data: object, places: _Places) -> Seed:
             creds.get("client_secret"), places.at("credentials", "client_secret"), "client_secret"
         ),
     )
-    return Seed(credentials, parse_accounts(data.get("accounts"), places, ("accounts",)))
+    accounts = parse_accounts(data.get("accounts"), places, ("accounts",))
+    return Seed(credentials, accounts, _parse_plan_types(data.get("plan_types"), places))
+
+
+def _parse_plan_types(codes: object, places: _Places) -> Catalogue:
+    """`plan_types: {code: group}`: codes this fake Zoom accepts beyond its built-in table."""
+    if codes is None:
+        return Catalogue()
+    if not isinstance(codes, Mapping):
+        raise SeedError(places.at("plan_types"), "'plan_types' must map plan codes to groups")
+    for code, where in codes.items():
+        if not isinstance(code, str) or not isinstance(where, str):
+            raise SeedError(places.at("plan_types", code), "plan codes and groups are strings")
+        try:
+            Catalogue.with_codes({code: where})
+        except CatalogueError as exc:
+            raise SeedError(places.at("plan_types", code), str(exc)) from None
+    return Catalogue.with_codes(dict(codes))
 
 
 def parse_accounts(

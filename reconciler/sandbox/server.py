@@ -108,6 +108,7 @@ class SandboxServer:
             accounts,
             visibility_delay_ms=visibility_delay_ms,
             on_change=self._persist if self._state_path is not None else None,
+            catalogue=loaded.catalogue,
         )
         if self._state_path is not None and not self._state_path.exists():
             self._persist(self.world.export())

@@ -17,11 +17,7 @@ from typing import Any
 
 from reconciler.sandbox import bodies, rules
 from reconciler.sandbox import plan_object as po
-from reconciler.sandbox.catalogue import (
-    GroupShape,
-    addon_group,
-    base_family,
-)
+from reconciler.sandbox.catalogue import Catalogue, GroupShape
 from reconciler.sandbox.errors import (
     FieldProblem,
     ZoomApiError,
@@ -77,7 +73,9 @@ class World:
         on_change: Callable[[dict[str, dict[str, Any]]], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] | None = None,
+        catalogue: Catalogue | None = None,
     ) -> None:
+        self.catalogue = catalogue or Catalogue()
         self._lock = threading.RLock()
         self._delay_s = max(0.0, visibility_delay_ms / 1000.0)
         self._on_change = on_change
@@ -102,7 +100,7 @@ class World:
     def _summary(self, account: _Account) -> dict[str, Any]:
         plans = account.newest or {}
         base = plans.get("plan_base") if isinstance(plans.get("plan_base"), dict) else None
-        family = base_family(str(base.get("type"))) if base else None
+        family = self.catalogue.base_family(str(base.get("type"))) if base else None
         kind = "Basic" if base is None else (family.name.title() if family else "Business")
         kind = account.account_type or kind
         return {
@@ -197,12 +195,14 @@ class World:
                 )
             today = self._today()
             base = body["plan_base"]
-            rules.check_base_hosts(rules.writable_family(base["type"]), base["hosts"])
+            rules.check_base_hosts(
+                rules.writable_family(base["type"], self.catalogue), base["hosts"]
+            )
             plans: Plans = {
                 "plan_base": po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
             }
             for group, entry in bodies.subscribe_addon_entries(body):
-                if addon_group(str(entry.get("type"))) is not group:
+                if self.catalogue.addon_group(str(entry.get("type"))) is not group:
                     raise invalid_plan_type(group.title, entry.get("type"))
                 if group.shape is GroupShape.RECORDING:
                     po.put_recording(plans, entry["type"], today)
@@ -222,7 +222,7 @@ class World:
             plans = self._subscribed_copy(account)
             current = plans["plan_base"]
             # Zoom answers GET with legacy types (business_yearly_c50) that it refuses on PUT.
-            family = rules.writable_family(body["type"])
+            family = rules.writable_family(body["type"], self.catalogue)
             if body["type"] != current.get("type"):
                 raise ZoomApiError(
                     400,
@@ -239,7 +239,7 @@ class World:
 
     def add_addon(self, account_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST /plans/addons: buy an add-on, or re-activate a cancelled one of the same type."""
-        group = bodies.addon_body_group(body)
+        group = bodies.addon_body_group(body, self.catalogue)
         with self._lock:
             account = self._plan_account(account_id)
             plans = self._subscribed_copy(account)
@@ -270,7 +270,7 @@ class World:
 
     def update_addon(self, account_id: str, body: dict[str, Any]) -> None:
         """PUT /plans/addons: new absolute hosts (or countries for audio and phone)."""
-        group = bodies.addon_body_group(body)
+        group = bodies.addon_body_group(body, self.catalogue)
         with self._lock:
             account = self._plan_account(account_id)
             plans = self._subscribed_copy(account)
@@ -296,7 +296,7 @@ class World:
     def cancel_addon(self, account_id: str, body: dict[str, Any]) -> None:
         """PATCH /plans/addons/status: the entry stays listed, with status "cancelled"."""
         bodies.raise_if(bodies.cancel_problems(body, needs_type=True))
-        group = addon_group(body["type"])
+        group = self.catalogue.addon_group(body["type"])
         if group is None:
             raise invalid_plan_type("Addon", body["type"])
         with self._lock:

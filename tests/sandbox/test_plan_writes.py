@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -472,3 +473,32 @@ def test_writes_lists_only_plan_writes_with_their_bodies(zoom: Zoom) -> None:
         ("POST", 400, 2100),
     ]
     assert writes[0].body == {"type": "monthly", "hosts": 3}
+
+
+def test_a_seed_can_teach_the_sandbox_new_plan_codes(
+    sandbox: Callable[..., SandboxServer], client_for: Callable[[SandboxServer], httpx.Client]
+) -> None:
+    seed = {
+        "credentials": {"account_id": "M", "client_id": "c", "client_secret": "s"},
+        "plan_types": {
+            "webinar2000_monthly": "plan_webinar",
+            "business_flex": "plan_base/business",
+        },
+        "accounts": {"a1": {"plans": {"plan_base": {"type": "business_flex", "hosts": 20}}}},
+    }
+    sb = sandbox(seed)
+    client = client_for(sb)
+    added = client.post(
+        "/accounts/a1/plans/addons", json={"type": "webinar2000_monthly", "hosts": 2}
+    )
+    assert added.status_code == 201
+    assert sb.plans("a1")["plan_webinar"][0]["type"] == "webinar2000_monthly"
+    assert (
+        client.put(
+            "/accounts/a1/plans/base", json={"type": "business_flex", "hosts": 30}
+        ).status_code
+        == 204
+    )
+    too_few = client.put("/accounts/a1/plans/base", json={"type": "business_flex", "hosts": 5})
+    assert error(too_few) == (400, 300, "Insufficient number of hosts for business plan type.")
+    assert client.get("/accounts").json()["accounts"][0]["account_type"] == "Business"

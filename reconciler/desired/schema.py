@@ -171,6 +171,8 @@ def _explain(
     elif keyword == "required":
         match = _REQUIRED.match(error.message)
         missing = match.group(1) if match else error.message
+        if _misspelt_nearby(missing, value):
+            return  # the unknown-key message already says "did you mean '<missing>'?"
         if "else" in error.schema_path:
             yield here, f"{name} needs '{missing}' (only a `state: cancelled` entry may omit it)"
         elif missing == "account_id" and not path:
@@ -212,6 +214,12 @@ def _explain(
         yield here, f"{name} lists the same country twice"
     else:
         yield here, f"{name}: {error.message}"
+
+
+def _misspelt_nearby(missing: str, instance: object) -> bool:
+    if not isinstance(instance, Mapping):
+        return False
+    return bool(difflib.get_close_matches(missing, [str(k) for k in instance], n=1, cutoff=0.8))
 
 
 def _as_written(value: object) -> str:

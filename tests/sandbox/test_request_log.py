@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from reconciler.sandbox import SandboxServer
 
@@ -78,3 +80,25 @@ def test_paths_outside_v2_are_404(sandbox: Factory) -> None:
     sb = sandbox()
     with httpx.Client(verify=False) as http:
         assert http.get(f"{sb.origin}/accounts/sub_pro/plans").status_code == 404
+
+
+def test_a_sandbox_bug_is_a_500_and_one_log_line(
+    sandbox: Factory,
+    client_for: ClientFor,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sb = sandbox()
+    client = client_for(sb)
+
+    def broken(_account_id: str) -> dict[str, object]:
+        raise RuntimeError("a bug in the fake")
+
+    monkeypatch.setattr(sb.world, "visible_plans", broken)
+    with caplog.at_level(logging.ERROR, logger="reconciler.sandbox"):
+        answer = client.get("/accounts/sub_pro/plans")
+    assert answer.status_code == 500
+    assert answer.json() == {"code": 500, "message": "Sandbox internal error."}
+    assert "RuntimeError: a bug in the fake" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert sb.requests[-1].status == 500

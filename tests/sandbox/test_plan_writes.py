@@ -502,3 +502,34 @@ def test_a_seed_can_teach_the_sandbox_new_plan_codes(
     too_few = client.put("/accounts/a1/plans/base", json={"type": "business_flex", "hosts": 5})
     assert error(too_few) == (400, 300, "Insufficient number of hosts for business plan type.")
     assert client.get("/accounts").json()["accounts"][0]["account_type"] == "Business"
+
+
+def test_expired_entries_count_as_absent(zoom: Zoom) -> None:
+    sb, client = zoom
+    sb.set_plans(
+        "sub_pro",
+        {
+            "plan_base": {"type": "monthly", "hosts": 5, "status": "expired"},
+            "plan_webinar": [{"type": "webinar100_monthly", "hosts": 1, "status": "expired"}],
+        },
+    )
+    refused = client.post(
+        "/accounts/sub_pro/plans/addons", json={"type": "zroom_monthly", "hosts": 1}
+    )
+    assert error(refused)[1] == 200  # an expired base plan is no subscription
+    body = {"contact": CONTACT, "plan_base": {"type": "monthly", "hosts": 2}}
+    assert client.post("/accounts/sub_pro/plans", json=body).status_code == 201
+    sb.set_plans(
+        "sub_pro",
+        {
+            "plan_base": {"type": "monthly", "hosts": 5},
+            "plan_webinar": [{"type": "webinar100_monthly", "hosts": 1, "status": "expired"}],
+        },
+    )
+    again = client.post(
+        "/accounts/sub_pro/plans/addons", json={"type": "webinar100_monthly", "hosts": 2}
+    )
+    assert again.status_code == 201
+    assert sb.plans("sub_pro")["plan_webinar"] == [
+        {**sb.plans("sub_pro")["plan_webinar"][0], "status": "active", "hosts": 2}
+    ]

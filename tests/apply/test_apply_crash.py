@@ -125,11 +125,21 @@ def test_a_killed_apply_resumes_at_every_kill_point(
 def test_with_random_server_faults_apply_converges_without_double_charges(
     sandbox, tmp_path: Path
 ) -> None:
-    sb = sandbox(SEED, fault_rate=0.1, seed_rng=11)
+    # One account at a time keeps the sandbox's random faults reproducible for this seed.
+    sb = sandbox(SEED, fault_rate=0.1, seed_rng=5)
     codes = []
     for _ in range(3):
         done = subprocess.run(
-            command("apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--settle-timeout", "1"),
+            command(
+                "apply",
+                ACCOUNTS,
+                *OPT_INS,
+                "--auto-approve",
+                "--settle-timeout",
+                "1",
+                "--parallelism",
+                "1",
+            ),
             cwd=tmp_path,
             env=env_for(sb),
             capture_output=True,
@@ -154,6 +164,11 @@ def test_with_random_server_faults_apply_converges_without_double_charges(
         check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
-    assert any(w.status >= 500 for w in sb.writes()) or any(r.status >= 500 for r in sb.requests), (
-        "the fault rate should have produced at least one server error"
+    assert any(w.method == "POST" and w.status >= 500 for w in sb.writes()), (
+        "this seed should make the sandbox fail at least one POST"
     )
+    lines = journal(tmp_path)
+    lost = {x["intent_id"] for x in lines if x["kind"] == "outcome" and x["result"] == "ambiguous"}
+    settled = {x["intent_id"] for x in lines if x["kind"] == "resolution"}
+    assert lost
+    assert lost <= settled

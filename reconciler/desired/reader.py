@@ -236,9 +236,7 @@ def _parse(text: str, display: str) -> ReadResult:
                 problems.append(Problem(display, mark.line + 1, mark.column + 1, "error", str(exc)))
                 continue
             if data is None:
-                line = node.start_mark.line + 1
-                problems.append(Problem(display, line, 1, "warning", "empty document ignored"))
-                continue
+                continue  # a stray `---` (often at the end of a file) holds nothing to check
             documents.append(
                 Document(display, node.start_mark.line + 1, data, builder.values, builder.keys)
             )

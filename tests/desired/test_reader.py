@@ -162,12 +162,10 @@ def test_a_utf8_bom_is_accepted() -> None:
     assert result.documents[0].data == {"name": "Zürich"}
 
 
-def test_empty_documents_between_others_are_warnings() -> None:
-    result = read_bytes(b"a: 1\n---\n---\nb: 2\n", "f")
+def test_empty_documents_between_others_are_skipped() -> None:
+    result = read_bytes(b"a: 1\n---\n---\nb: 2\n---\n", "f")
     assert [d.data for d in result.documents] == [{"a": 1}, {"b": 2}]
-    assert [(p.severity, p.message) for p in result.problems] == [
-        ("warning", "empty document ignored")
-    ]
+    assert result.problems == []
 
 
 def test_size_limit_is_checked_before_reading(

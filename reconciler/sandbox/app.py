@@ -67,6 +67,8 @@ def _error(err: ZoomApiError) -> Answer:
 
 @dataclass(frozen=True)
 class AppOptions:
+    """How answers are shaped beyond Zoom's rules: added latency and header-less 429s."""
+
     latency_ms: float = 0.0
     headerless_429_rate: float = 0.0
 

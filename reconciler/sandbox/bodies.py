@@ -98,6 +98,7 @@ def _optional_types(
 
 
 def raise_if(problems: list[FieldProblem]) -> None:
+    """Raise Zoom's one 300 answer listing every problem, if there are any."""
     if problems:
         raise validation_failed(*problems)
 
@@ -177,6 +178,7 @@ def addon_body_group(body: dict[str, Any], catalogue: Catalogue) -> PlanGroup:
 
 
 def raise_if_subscribe_body_bad(body: dict[str, Any]) -> None:
+    """POST /plans: contact and plan_base required, add-on groups in GET shape, no other keys."""
     problems: list[FieldProblem] = []
     if "contact" not in body:
         problems.append(FieldProblem("contact", "is required"))

@@ -47,18 +47,22 @@ def validation_failed(*problems: FieldProblem) -> ZoomApiError:
 
 
 def no_subscription() -> ZoomApiError:
+    """Zoom's answer when the account has no active base plan."""
     return ZoomApiError(400, 200, "You do not have a subscription yet.")
 
 
 def account_missing(account_id: str) -> ZoomApiError:
+    """Zoom's answer for a sub-account id the master account does not have."""
     return ZoomApiError(404, 2001, f"Account does not exist: {account_id}.")
 
 
 def self_pay(account_id: str) -> ZoomApiError:
+    """Zoom refuses every plan call for a sub-account that pays for itself."""
     return ZoomApiError(400, 2100, f"Sub account {account_id} is in self-pay mode.")
 
 
 def invalid_plan_type(title: str, plan_type: object) -> ZoomApiError:
+    """Zoom's answer to a plan code it does not sell in that group."""
     return ZoomApiError(400, 2100, f"Invalid {title} Plan Type: {plan_type}")
 
 

@@ -77,6 +77,7 @@ class Verdict:
 
 
 def next_utc_midnight(now: datetime) -> datetime:
+    """When Zoom's daily counters reset."""
     return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 

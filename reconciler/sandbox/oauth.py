@@ -110,5 +110,6 @@ class TokenIssuer:
             return expiry is not None and expiry > self._clock()
 
     def revoke_all(self) -> None:
+        """Forget every issued token, as after rotating the app's secret."""
         with self._lock:
             self._tokens.clear()

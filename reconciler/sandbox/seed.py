@@ -56,6 +56,8 @@ class AccountSeed:
 
 @dataclass(frozen=True)
 class Seed:
+    """A loaded seed: the master account's credentials, its sub-accounts, extra plan codes."""
+
     credentials: Credentials
     accounts: tuple[AccountSeed, ...]
     catalogue: Catalogue = field(default_factory=Catalogue)
@@ -154,6 +156,7 @@ def _need_string(value: object, where: str, what: str) -> str:
 
 
 def parse_seed(data: object, places: _Places) -> Seed:
+    """Check a seed document and build the Seed; the first mistake raises SeedError."""
     if not isinstance(data, Mapping):
         raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
     unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts", "plan_types"))
@@ -196,6 +199,7 @@ def _parse_plan_types(codes: object, places: _Places) -> Catalogue:
 def parse_accounts(
     accounts: object, places: _Places, prefix: tuple[object, ...]
 ) -> tuple[AccountSeed, ...]:
+    """The `accounts` mapping of a seed or state file, in file order."""
     if accounts is None:
         return ()
     if not isinstance(accounts, Mapping):

@@ -203,6 +203,7 @@ class SandboxServer:
 
     @property
     def port(self) -> int:
+        """The port actually bound (the OS picks one for port 0)."""
         if self._socket is None:
             raise SandboxStartError("the sandbox is not running")
         return int(self._socket.getsockname()[1])
@@ -247,6 +248,7 @@ class SandboxServer:
         return [entry for entry in self._log.snapshot() if entry.is_plan_write]
 
     def clear_requests(self) -> None:
+        """Forget the request log so far (e.g. after a test's setup calls)."""
         self._log.clear()
 
     def plans(self, account_id: str) -> dict[str, Any]:

@@ -137,6 +137,7 @@ class World:
             return copy.deepcopy(self._accounts[account_id].newest or {})
 
     def usage(self, account_id: str) -> dict[str, Any]:
+        """GET /plans/usage: seats bought and in use (visible plans plus the seeded usage)."""
         with self._lock:
             account = self._plan_account(account_id)
             plans = self._visible(account)

@@ -94,6 +94,8 @@ class SandboxApp:
         self.options = options
         self._rng = rng
         self._page_tokens: dict[str, tuple[int, float]] = {}
+        self.in_flight = 0  # requests being answered now (only the server's loop changes it)
+        self.max_in_flight = 0  # the most ever answered at once: proof that latency overlaps
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -102,6 +104,14 @@ class SandboxApp:
         if scope["type"] != "http":
             return
         arrival = time.monotonic()
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await self._answer(scope, receive, send, arrival)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, arrival: float) -> None:
         method = str(scope["method"]).upper()
         path = str(scope["path"])
         query = bytes(scope.get("query_string", b"")).decode("latin-1")

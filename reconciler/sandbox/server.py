@@ -247,6 +247,11 @@ class SandboxServer:
         """Only POST/PUT/PATCH on plan endpoints (including failed and dropped ones)."""
         return [entry for entry in self._log.snapshot() if entry.is_plan_write]
 
+    @property
+    def max_concurrent_requests(self) -> int:
+        """The most requests ever answered at the same moment (latency must not serialise)."""
+        return self.app.max_in_flight
+
     def clear_requests(self) -> None:
         """Forget the request log so far (e.g. after a test's setup calls)."""
         self._log.clear()

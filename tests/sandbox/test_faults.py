@@ -151,8 +151,7 @@ async def test_latency_does_not_serialise_requests(sandbox: Factory, client_for:
         limits=limits,
         verify=False,
     ) as client:
-        started = time.monotonic()
         answers = await asyncio.gather(*(client.get("/accounts/sub_pro/plans") for _ in range(60)))
-        elapsed = time.monotonic() - started
     assert all(a.status_code == 200 for a in answers)
-    assert elapsed < 3.0  # 60 x 100 ms one after another would take 6 s
+    # Answered one after another, at most one request would ever be in flight.
+    assert sb.max_concurrent_requests >= 10

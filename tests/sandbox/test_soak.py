@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,11 +45,9 @@ async def test_paced_load_at_latency_is_served_without_429_or_serialising(
             body = {"type": "business_monthly", "hosts": 21}
             return (await client.put(f"/accounts/sub_{i:04d}/plans/base", json=body)).status_code
 
-        started = time.monotonic()
         reads = await asyncio.gather(*(read(i) for i in range(400)))
         writes = await asyncio.gather(*(write(i) for i in range(150)))
-        elapsed = time.monotonic() - started
     assert set(reads) == {200}
     assert set(writes) == {204}
-    assert elapsed < 20  # 8 s + 5 s of pacing; serialised at 100 ms it would be 55 s
+    assert sb.max_concurrent_requests >= 3  # 50/s at 100 ms: about 5 in flight at any moment
     assert all(sb.plans(f"sub_{i:04d}")["plan_base"]["hosts"] == 21 for i in range(150))

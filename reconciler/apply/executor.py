@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from reconciler.apply.effects import change_visible, verified
 from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
 from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
 from reconciler.zoom.errors import AmbiguousWriteError, NoSubscription, ZoomError
 
@@ -149,12 +150,18 @@ class Executor:
         except ZoomError as exc:
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
+        settled: dict[str, str] = {}
         if pending:
-            live = await self._settle_earlier(pending, live)
+            live, settled = await self._settle_earlier(pending, live)
         if not account.actions:
             return AccountReport(account_id, "in_sync")
         found = self.fingerprint(live)
+        start = 0
         if found != account.live_sha256:
+            start = self._resume_point(account, live, settled)
+        if start:
+            self.progress(f"{account_id}: resuming after {start} call(s) this plan already made")
+        elif found != account.live_sha256:
             reason = (
                 f"live plans changed since the plan was made (live_sha256 "
                 f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now)"
@@ -164,10 +171,10 @@ class Executor:
             self.progress(f"{account_id}: stale, skipped")
             return AccountReport(account_id, "stale", reason, 0, planned)
         made = 0
-        for action in account.actions:
+        for action in account.actions[start:]:
             result = await self._perform(account_id, action)
             if not result.ok:
-                rest = planned - made - 1
+                rest = planned - start - made - 1
                 stop = f"; {rest} later call(s) not sent" if rest else ""
                 return AccountReport(account_id, "failed", result.reason + stop, made, planned)
             made += 1
@@ -176,13 +183,29 @@ class Executor:
             lambda now: self.converged(account, now),
             deadline=time.monotonic() + self.settings.verify_timeout_s,
         )
+        earlier = f"resumed: {start} call(s) made by an earlier run of this plan" if start else ""
         if done:
-            return AccountReport(account_id, "applied", "", made, planned)
+            return AccountReport(account_id, "applied", earlier, made, planned)
         reason = (
             f"Zoom accepted every call but a read within {self.settings.verify_timeout_s:g} s "
             "does not show all changes yet; run `zoomplans plan` later to confirm"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
+
+    def _resume_point(
+        self, account: PlannedAccount, live: LivePlansDict, settled: Mapping[str, str]
+    ) -> int:
+        """How many of the account's calls an earlier run of this plan provably made (0: none,
+        or the live plans are not exactly the planned state plus those calls)."""
+        entries = [
+            *self.history.entries,
+            *({"kind": "resolution", "intent_id": i, "result": r} for i, r in settled.items()),
+        ]
+        made = calls_made(entries, account.account_id, self.journal.context.plan_sha256)
+        count = made_prefix(account.actions, made)
+        if count > 0 and resumable(account.actions[:count], live, account.live_sha256):
+            return count
+        return 0
 
     def _earlier_progress(self, account_id: str) -> str:
         """When an earlier run of this same plan already made calls here, say so."""
@@ -207,8 +230,9 @@ class Executor:
 
     async def _settle_earlier(
         self, pending: Sequence[UnsettledIntent], live: LivePlansDict
-    ) -> LivePlansDict:
+    ) -> tuple[LivePlansDict, dict[str, str]]:
         """Record, for each call an earlier run left unsettled, whether it reached Zoom."""
+        settled: dict[str, str] = {}
         for item in pending:
             seen = change_visible(item.op, item.body, live)
             if not seen:
@@ -224,7 +248,8 @@ class Executor:
             )
             await asyncio.to_thread(self.journal.resolution, item, result=result, message=message)
             self.progress(f"{item.account_id}: earlier {item.op} settled: {result}")
-        return live
+            settled[item.intent_id] = result
+        return live, settled
 
     async def _perform(self, account_id: str, action: PlannedAction) -> _CallResult:
         """Send one call (and, after a lost answer with the change absent, once more)."""

@@ -43,10 +43,11 @@ def carried_out(sb: Any) -> Counter[tuple[str, str, str]]:
     )
 
 
-def apply_until_killed(sb: Any, cwd: Path, kill_at_intent: int) -> None:
+def apply_until_killed(sb: Any, cwd: Path, kill_at_intent: int, *how: str) -> None:
     """Start apply and SIGKILL it as soon as its Nth intent line is on disk (call in flight)."""
     journal_path = cwd / ".zoomplans" / "journal.jsonl"
-    args = command("apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--parallelism", "1")
+    how = how or (ACCOUNTS, *OPT_INS, "--auto-approve")
+    args = command("apply", *how, "--parallelism", "1")
     process = subprocess.Popen(
         args, cwd=cwd, env=env_for(sb), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -65,9 +66,23 @@ def apply_until_killed(sb: Any, cwd: Path, kill_at_intent: int) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
-def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int) -> None:
+def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool = False) -> None:
+    """Kill apply at a call, run the same command again: the rest is sent, nothing twice."""
     sb = sandbox(SEED, latency_ms=120)
-    apply_until_killed(sb, tmp_path, kill_at_intent)
+    how: tuple[str, ...] = (ACCOUNTS, *OPT_INS, "--auto-approve")
+    if saved:
+        made = subprocess.run(
+            command("plan", *how[:-1], "--out", "plan.json"),
+            cwd=tmp_path,
+            env=env_for(sb),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert made.returncode == 0, made.stderr
+        how = ("--plan", "plan.json")
+    apply_until_killed(sb, tmp_path, kill_at_intent, *how)
     time.sleep(0.4)  # let the call that was in flight land (or not) in the sandbox
     before = carried_out(sb)
     first_run = journal(tmp_path)
@@ -77,7 +92,7 @@ def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int) -> None:
     assert len(orphans) == 1
 
     again = subprocess.run(
-        command("apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--settle-timeout", "1"),
+        command("apply", *how, "--settle-timeout", "1"),
         cwd=tmp_path,
         env=env_for(sb),
         capture_output=True,
@@ -114,12 +129,19 @@ def test_a_killed_apply_resumes_without_charging_twice(sandbox, tmp_path: Path) 
     resume_after_kill(sandbox, tmp_path, kill_at_intent=4)
 
 
+def test_a_killed_apply_of_a_saved_plan_resumes_with_the_same_plan(sandbox, tmp_path: Path) -> None:
+    # The 6th call is sub_up's add-on POST, after its base PUT: sub_up is half done.
+    resume_after_kill(sandbox, tmp_path, kill_at_intent=6, saved=True)
+    assert "resumed:" in json.dumps(journal(tmp_path)[-1])
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_at_intent", [1, 2, 3, 5, 6, 7, 8])
+@pytest.mark.parametrize("saved", [False, True])
+@pytest.mark.parametrize("kill_at_intent", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_a_killed_apply_resumes_at_every_kill_point(
-    sandbox, tmp_path: Path, kill_at_intent: int
+    sandbox, tmp_path: Path, kill_at_intent: int, saved: bool
 ) -> None:
-    resume_after_kill(sandbox, tmp_path, kill_at_intent)
+    resume_after_kill(sandbox, tmp_path, kill_at_intent, saved)
 
 
 def test_with_random_server_faults_apply_converges_without_double_charges(

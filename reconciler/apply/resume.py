@@ -1,0 +1,140 @@
+"""Resuming a saved plan that a crashed (or stopped) run applied in part.
+
+Re-running ``apply --plan FILE`` after a crash must send only the calls still missing. The
+compare-and-swap cannot simply compare with the plan's ``live_sha256`` any more: the calls the
+first run made changed the account. So for an account where the journal proves that a *prefix*
+of this very plan's calls was made (same plan hash, same op, path and body, final result ``ok``
+or ``resolved_present``), the check becomes:
+
+1. every call of that prefix shows in the live plans exactly as the plan says (``after``);
+2. undoing exactly those calls on the normalised live plans (using the plan's ``before``)
+   gives back the state the plan was made against: its sha256 equals ``live_sha256``.
+
+Together they prove the account is the planned state plus the calls already made, and nothing
+else; anything else leaves the account *stale*. Any doubt (an unknown shape, a missing
+``group``) also answers "not resumable", which is the safe side.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from reconciler.apply.preflight import PlannedAction
+from reconciler.normalise import NormalisedPlans, PlanShapeError, canonical_json, normalise_plans
+
+#: Results after which a call is known to have happened.
+DONE_RESULTS = frozenset({"ok", "resolved_present"})
+
+
+def _call_key(op: str, path: str, body: Any) -> tuple[str, str, str]:
+    return op, path, json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def calls_made(
+    entries: Iterable[Mapping[str, Any]], account_id: str, plan_sha256: str
+) -> list[tuple[str, str, str]]:
+    """Calls of this plan to this account that a run made, in the order they were sent."""
+    intents: dict[str, tuple[str, str, str]] = {}
+    done: set[str] = set()
+    for entry in entries:
+        intent_id = entry.get("intent_id")
+        if not isinstance(intent_id, str):
+            continue
+        kind = entry.get("kind")
+        if kind == "intent":
+            if entry.get("account_id") == account_id and entry.get("plan_sha256") == plan_sha256:
+                body = entry.get("body")
+                intents[intent_id] = _call_key(str(entry.get("op")), str(entry.get("path")), body)
+        elif kind in ("outcome", "resolution") and entry.get("result") in DONE_RESULTS:
+            # A resolution may come from a later run of any plan: it settles the intent.
+            done.add(intent_id)
+    return [key for intent_id, key in intents.items() if intent_id in done]
+
+
+def made_prefix(actions: Sequence[PlannedAction], made: Sequence[tuple[str, str, str]]) -> int:
+    """How many leading actions were made; -1 when what was made is not a prefix of the plan."""
+    remaining = list(made)
+    count = 0
+    for action in actions:
+        key = _call_key(action.op, action.path, dict(action.body))
+        if key not in remaining:
+            break
+        remaining.remove(key)
+        count += 1
+    return count if not remaining else -1
+
+
+def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
+    """The state before ``action``, given the state right after it; None when unsure."""
+    base = copy.deepcopy(state.base)
+    addons = copy.deepcopy(state.addons)
+    before, after = getattr(action, "before", None), getattr(action, "after", None)
+    group, kind = getattr(action, "group", None), action.body.get("type")
+    if action.op == "update_base":
+        if base is None or not isinstance(before, Mapping) or not isinstance(after, Mapping):
+            return None
+        if base.get("hosts") != after.get("hosts"):
+            return None
+        base["hosts"] = before.get("hosts")
+    elif action.op in ("update_addon", "add_addon", "cancel_addon"):
+        if not isinstance(group, str) or not isinstance(kind, str):
+            return None
+        key = (group, kind)
+        current = addons.get(key)
+        if action.op == "update_addon":
+            if current is None or not isinstance(before, Mapping):
+                return None
+            if not isinstance(after, Mapping) or current.get("hosts") != after.get("hosts"):
+                return None
+            current["hosts"] = before.get("hosts")
+        elif action.op == "add_addon":
+            wanted = after if isinstance(after, Mapping) else {}
+            if current is None or any(current.get(k) != v for k, v in wanted.items()):
+                return None
+            del addons[key]
+        else:
+            if current is not None or not isinstance(before, Mapping):
+                return None
+            addons[key] = dict(before)
+    elif action.op == "subscribe":
+        if base is None or not isinstance(after, Mapping):
+            return None
+        wanted_base = after.get("plan_base")
+        if not isinstance(wanted_base, Mapping) or any(
+            base.get(k) != v for k, v in wanted_base.items()
+        ):
+            return None
+        base = None
+        for item in after.get("addons") or []:
+            if not isinstance(item, Mapping):
+                return None
+            addons.pop((str(item.get("group")), str(item.get("type"))), None)
+    else:
+        return None
+    return NormalisedPlans(
+        base=base, addons=addons, cancelled=state.cancelled, unknown=state.unknown
+    )
+
+
+def resumable(
+    actions_made: Sequence[PlannedAction], live: Mapping[str, Any] | None, live_sha256: str | None
+) -> bool:
+    """The live plans are exactly the planned state plus ``actions_made`` (see module doc)."""
+    if not actions_made or not live_sha256:
+        return False
+    try:
+        state: NormalisedPlans | None = normalise_plans(live)
+    except PlanShapeError:
+        return False
+    for action in reversed(actions_made):
+        if state is None:
+            return False
+        state = _undo(state, action)
+    if state is None:
+        return False
+    digest = hashlib.sha256(canonical_json(state.to_canonical()).encode()).hexdigest()
+    return digest == live_sha256

@@ -1,0 +1,84 @@
+"""Resuming a saved plan: which calls were made, and whether the account is exactly plan + those."""
+
+from __future__ import annotations
+
+from reconciler.apply.resume import calls_made, made_prefix, resumable
+from reconciler.plan import Action, live_fingerprint
+
+PATH = "/accounts/sub_a/plans"
+BEFORE = {
+    "plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"},
+    "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 2, "status": "active"},
+    "plan_webinar": [{"type": "webinar500_monthly", "hosts": 3, "status": "active"}],
+}
+ACTIONS = [
+    Action("update_base", "seat_increase", "PUT", f"{PATH}/base",
+           {"type": "business_monthly", "hosts": 25}, {"hosts": 20}, {"hosts": 25}, "plan_base"),
+    Action("add_addon", "addon_added", "POST", f"{PATH}/addons",
+           {"type": "large500_monthly", "hosts": 2}, None,
+           {"type": "large500_monthly", "hosts": 2}, "plan_large_meeting"),
+    Action("update_addon", "seat_increase", "PUT", f"{PATH}/addons",
+           {"type": "webinar500_monthly", "hosts": 5}, {"hosts": 3}, {"hosts": 5}, "plan_webinar"),
+    Action("cancel_addon", "addon_cancelled", "PATCH", f"{PATH}/addons/status",
+           {"action": "cancel", "type": "zroom_monthly"},
+           {"type": "zroom_monthly", "hosts": 2}, None, "plan_zoom_rooms"),
+]  # fmt: skip
+
+
+def after(calls: int) -> dict:
+    """The live plans once the first ``calls`` actions were made (Zoom's GET shape)."""
+    live = {
+        "plan_base": {**BEFORE["plan_base"]},
+        "plan_zoom_rooms": {**BEFORE["plan_zoom_rooms"]},
+        "plan_webinar": [{**BEFORE["plan_webinar"][0]}],
+    }
+    if calls >= 1:
+        live["plan_base"]["hosts"] = 25
+    if calls >= 2:
+        live["plan_large_meeting"] = [{"type": "large500_monthly", "hosts": 2, "status": "active"}]
+    if calls >= 3:
+        live["plan_webinar"][0]["hosts"] = 5
+    if calls >= 4:
+        live["plan_zoom_rooms"]["status"] = "cancelled"
+    return live
+
+
+def test_the_planned_state_plus_the_calls_made_is_resumable_at_every_point() -> None:
+    planned = live_fingerprint(BEFORE)
+    for calls in range(1, 5):
+        assert resumable(ACTIONS[:calls], after(calls), planned), calls
+
+
+def test_a_console_change_besides_the_calls_made_is_not_resumable() -> None:
+    planned = live_fingerprint(BEFORE)
+    changed = after(2)
+    changed["plan_webinar"][0]["hosts"] = 4
+    assert not resumable(ACTIONS[:2], changed, planned)
+    overwritten = after(2)
+    overwritten["plan_base"]["hosts"] = 30  # someone changed the seats we set
+    assert not resumable(ACTIONS[:2], overwritten, planned)
+
+
+def test_a_call_said_made_but_not_visible_is_not_resumable() -> None:
+    planned = live_fingerprint(BEFORE)
+    assert not resumable(ACTIONS[:2], after(1), planned)
+    assert not resumable([], BEFORE, planned)
+
+
+def test_only_a_prefix_of_this_plans_calls_counts_as_made() -> None:
+    entries = []
+    for n, action in enumerate(ACTIONS[:2]):
+        entries.append(
+            {"kind": "intent", "intent_id": f"i{n}", "account_id": "sub_a", "plan_sha256": "h",
+             "op": action.op, "path": action.path, "body": action.body}
+        )  # fmt: skip
+    entries.append({"kind": "outcome", "intent_id": "i0", "result": "ok"})
+    entries.append({"kind": "outcome", "intent_id": "i1", "result": "ambiguous"})
+    made = calls_made(entries, "sub_a", "h")
+    assert made_prefix(ACTIONS, made) == 1
+    entries.append({"kind": "resolution", "intent_id": "i1", "result": "resolved_present"})
+    assert made_prefix(ACTIONS, calls_made(entries, "sub_a", "h")) == 2
+    assert calls_made(entries, "sub_a", "another plan") == []
+    assert calls_made(entries, "sub_b", "h") == []
+    # The second call alone is not a prefix: the journal and the plan disagree.
+    assert made_prefix(ACTIONS, calls_made(entries[1:], "sub_a", "h")) == -1

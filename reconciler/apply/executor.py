@@ -180,7 +180,7 @@ class Executor:
             made += 1
         done, _ = await self._read_until(
             account_id,
-            lambda now: self.converged(account, now),
+            lambda now: self._converged(account, now),
             deadline=time.monotonic() + self.settings.verify_timeout_s,
         )
         earlier = f"resumed: {start} call(s) made by an earlier run of this plan" if start else ""
@@ -191,6 +191,15 @@ class Executor:
             "does not show all changes yet; run `zoomplans plan` later to confirm"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
+
+    def _converged(self, account: PlannedAccount, live: LivePlansDict) -> bool:
+        """The convergence test; an answer it cannot read counts as "not yet", never a crash
+        (the calls were made by then, and the report must say so)."""
+        try:
+            return self.converged(account, live)
+        except Exception:
+            log.debug("convergence check of %s failed", account.account_id, exc_info=True)
+            return False
 
     def _resume_point(
         self, account: PlannedAccount, live: LivePlansDict, settled: Mapping[str, str]

@@ -352,3 +352,26 @@ def test_a_stale_account_says_when_this_same_plan_already_made_calls(kit, open_j
         "partly by an earlier run of this same plan (1 call(s) made)" in report.accounts[0].reason
     )
     assert zoom.writes == []
+
+
+def test_a_convergence_check_that_breaks_reports_the_calls_as_made(kit, open_journal) -> None:
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE})
+
+    def converged(_account, _live):
+        raise KeyError("plan_base")
+
+    plan = kit.account(
+        "sub_a", BASE, kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 25})
+    )
+    executor = Executor(
+        zoom,
+        journal,
+        history=read_journal(journal.path),
+        fingerprint=kit.fingerprint,
+        converged=converged,
+        settings=FAST,
+    )
+    report = asyncio.run(executor.run([plan]))
+    assert report.accounts[0].state == "applied_not_visible"
+    assert report.accounts[0].calls_made == 1

@@ -346,7 +346,9 @@ class Executor:
                 http_status=answer.status,
                 duration_ms=answer.duration_ms,
             )
-            self.progress(f"{account_id}: {op} ok (HTTP {answer.status})")
+            self.progress(
+                f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)"
+            )
             return _CallResult(True)
         return _CallResult(
             False,

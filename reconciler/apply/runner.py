@@ -94,6 +94,8 @@ async def run_apply(
     with Journal(journal_path, context) as journal:
         # Locked first, then read: no other run can add an intent between the two.
         history = read_journal(journal_path)
+        if progress is not None:
+            progress(f"Journal: {journal_path} (run {context.run_id})")
         _point_out(history, chosen, journal_path, progress or (lambda _line: None))
         journal.write(
             "run_start",

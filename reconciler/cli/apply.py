@@ -322,7 +322,6 @@ def apply_command(
                 only_accounts=run.only_accounts,
             )
 
-    _say(f"Journal: {journal_path}")
     try:
         report = asyncio.run(apply_with_zoom())
     except JournalError as exc:

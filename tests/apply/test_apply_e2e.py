@@ -92,6 +92,9 @@ def test_every_op_applies_and_then_plans_to_nothing(sandbox, tmp_path: Path) -> 
     done = zoomplans(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
     assert done.returncode == 0, done.stderr
     assert "Apply: 4 applied, 0 stale, 0 failed, 0 blocked." in done.stdout
+    run_id = journal(tmp_path)[0]["run_id"]
+    assert f"Journal: .zoomplans/journal.jsonl (run {run_id})" in done.stderr
+    assert "sub_up: cancel_addon ok (HTTP 204, " in done.stderr
     ops = Counter(x["op"] for x in journal(tmp_path) if x["kind"] == "intent")
     assert ops == {
         "subscribe": 1,

@@ -25,15 +25,14 @@ from typing import Any, Protocol
 
 from reconciler.apply.effects import change_visible, verified
 from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
+from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
-from reconciler.zoom.errors import AmbiguousWriteError, NoSubscription, ZoomError
+from reconciler.zoom.errors import AmbiguousWriteError, ZoomError
 
 log = logging.getLogger(__name__)
 
-#: A raw GET /plans answer; None for an account Zoom says has no subscription yet.
-LivePlansDict = Mapping[str, Any] | None
 Fingerprint = Callable[[LivePlansDict], str]
 Converged = Callable[[PlannedAccount, LivePlansDict], bool]
 Progress = Callable[[str], None]
@@ -146,7 +145,7 @@ class Executor:
         if not account.actions and not pending:
             return AccountReport(account_id, "in_sync")
         try:
-            live = await self.read(account_id)
+            live = await read_plans(self.client, account_id)
         except ZoomError as exc:
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
@@ -229,13 +228,6 @@ class Executor:
         if not done:
             return ""
         return f", partly by an earlier run of this same plan ({len(done)} call(s) made)"
-
-    async def read(self, account_id: str) -> LivePlansDict:
-        """GET /plans as the planner reads it: "no subscription yet" is an answer, not an error."""
-        try:
-            return await self.client.get_plans(account_id)
-        except NoSubscription:
-            return None
 
     async def _settle_earlier(
         self, pending: Sequence[UnsettledIntent], live: LivePlansDict
@@ -363,30 +355,16 @@ class Executor:
         *,
         deadline: float | None = None,
     ) -> tuple[bool | None, LivePlansDict]:
-        """Read the live plans until ``predicate`` holds, with doubling pauses.
-
-        Stops at ``deadline`` (default: ``settle_timeout_s`` from now). Returns True when the
-        predicate held, False when it never did, None when no read succeeded at all, with the
-        last answer read.
-        """
+        """:func:`read_until` with this run's pauses; the deadline defaults to settling's."""
         if deadline is None:
             deadline = time.monotonic() + self.settings.settle_timeout_s
-        pause = self.settings.first_pause_s
-        any_read = False
-        last: LivePlansDict = None
-        while True:
-            try:
-                last = await self.read(account_id)
-                any_read = True
-                if predicate(last):
-                    return True, last
-            except ZoomError as exc:
-                log.info("read of %s failed while checking: %s", account_id, exc)
-            if time.monotonic() + pause > deadline:
-                break
-            await asyncio.sleep(pause)
-            pause *= 2
-        return (False if any_read else None), last
+        return await read_until(
+            self.client,
+            account_id,
+            predicate,
+            deadline=deadline,
+            first_pause_s=self.settings.first_pause_s,
+        )
 
 
 def _blocked_text(item: Any) -> str:

@@ -17,7 +17,6 @@ from reconciler.apply.executor import (
     ApplySettings,
     Converged,
     Executor,
-    LivePlansDict,
     PlanWriter,
     Progress,
     all_calls_visible,
@@ -29,6 +28,7 @@ from reconciler.apply.preflight import (
     check_max_accounts,
     check_not_expired,
 )
+from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.desired.model import DesiredAccount
 from reconciler.journal import Journal, JournalContents, RunContext, read_journal

@@ -29,7 +29,7 @@ from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
-from reconciler.zoom.errors import AmbiguousWriteError, ZoomError
+from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,15 @@ class Executor:
         self.converged = converged
         self.settings = settings or ApplySettings()
         self.progress = progress or (lambda _line: None)
+        #: A refusal that will answer every later call the same way (credentials, daily limit).
+        self.stopped_by: ZoomError | None = None
+
+    def _note_run_wide(self, error: ZoomError) -> None:
+        """After such an error, accounts not yet started get nothing: each call would only
+        meet the same refusal (and a daily limit is not a reason to keep knocking)."""
+        if isinstance(error, (AuthError, DailyLimitReached)) and self.stopped_by is None:
+            self.stopped_by = error
+            self.progress(f"stopping: {error}; accounts not started yet get nothing")
 
     async def run(self, accounts: Sequence[PlannedAccount]) -> ApplyReport:
         """Apply every account (at most ``parallelism`` at once); reports in plan order."""
@@ -144,9 +153,13 @@ class Executor:
         pending = self.history.unsettled_for(account_id)
         if not account.actions and not pending:
             return AccountReport(account_id, "in_sync")
+        if self.stopped_by is not None:
+            reason = f"not attempted: the run stopped after {self.stopped_by}; nothing sent"
+            return AccountReport(account_id, "failed", reason, 0, planned)
         try:
             live = await read_plans(self.client, account_id)
         except ZoomError as exc:
+            self._note_run_wide(exc)
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
         settled: dict[str, str] = {}
@@ -306,6 +319,7 @@ class Executor:
                 retry_of = intent_id
                 continue
             except ZoomError as exc:
+                self._note_run_wide(exc)
                 await asyncio.to_thread(
                     self.journal.outcome,
                     intent_id,

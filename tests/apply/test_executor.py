@@ -375,3 +375,25 @@ def test_a_convergence_check_that_breaks_reports_the_calls_as_made(kit, open_jou
     report = asyncio.run(executor.run([plan]))
     assert report.accounts[0].state == "applied_not_visible"
     assert report.accounts[0].calls_made == 1
+
+
+def test_after_the_daily_limit_accounts_not_started_get_nothing(kit, open_journal) -> None:
+    from reconciler.zoom.errors import DailyLimitReached
+
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE, "sub_c": BASE})
+    zoom.reject[("sub_b", "update_base")] = DailyLimitReached(
+        "daily limit", status=429, code=429, method="PUT", path="/accounts/sub_b/plans/base"
+    )
+    accounts = [
+        kit.account(
+            a, BASE, kit.action(a, "update_base", {"type": "business_monthly", "hosts": 25})
+        )
+        for a in ("sub_a", "sub_b", "sub_c")
+    ]
+    settings = ApplySettings(parallelism=1, first_pause_s=0.001, verify_timeout_s=0.05)
+    report = run(kit, zoom, journal, accounts, settings=settings)
+    assert [r.state for r in report.accounts] == ["applied", "failed", "failed"]
+    assert report.accounts[2].reason.startswith("not attempted: the run stopped after sub_b:")
+    assert [acc for _, acc, _ in zoom.writes] == ["sub_a", "sub_b"]
+    assert "sub_c" not in zoom.reads

@@ -20,6 +20,7 @@ lines built by the client, which are made from Zoom's answer and the request pat
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -71,13 +72,21 @@ class RunContext:
     @classmethod
     def for_this_process(cls, *, plan_sha256: str, git_commit: str | None) -> RunContext:
         """A fresh run id; the actor is CI's user (GITHUB_ACTOR) or the login name (USER)."""
-        actor = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or "unknown"
+        actor = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or _login_name()
         return cls(
             run_id=uuid.uuid4().hex,
             actor=actor,
             git_commit=git_commit,
             plan_sha256=plan_sha256,
         )
+
+
+def _login_name() -> str:
+    """The account running the process when USER is not set (cron, containers)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 @dataclass(frozen=True)

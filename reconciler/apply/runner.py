@@ -100,8 +100,8 @@ async def run_apply(
         journal.write(
             "run_start",
             mode=mode,
-            plan_created_at=plan.created_at,
-            plan_expires_at=plan.expires_at,
+            plan_created_at=_iso(plan.created_at),
+            plan_expires_at=_iso(plan.expires_at),
             options=plan.options.to_json(),
             accounts=len(chosen),
             accounts_changed=accounts_changed(chosen),
@@ -131,6 +131,13 @@ async def run_apply(
             accounts=[item.to_json() for item in report.accounts],
         )
     return report
+
+
+def _iso(moment: datetime | str) -> str:
+    """The journal's one spelling of a moment: ISO 8601 in UTC with a Z."""
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return str(moment)
 
 
 def _point_out(

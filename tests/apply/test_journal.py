@@ -196,3 +196,12 @@ def test_a_new_journal_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     with Journal(path, RunContext("r1", "me", None, "p")) as journal:
         journal.write("run_start")
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_without_github_actor_or_user_the_login_name_is_the_actor(monkeypatch) -> None:
+    import getpass
+
+    monkeypatch.delenv("GITHUB_ACTOR", raising=False)
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "cron")
+    assert RunContext.for_this_process(plan_sha256="p", git_commit=None).actor == "cron"

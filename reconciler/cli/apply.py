@@ -165,6 +165,24 @@ def _saved_plan_run(
     return _Run(plan, plan_hash, "saved_plan", only_accounts=account_ids)
 
 
+def _check_opt_ins(plan: Any, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:
+    """Repeating a plan's opt-ins is harmless; asking for one it was not made with is refused."""
+    missing = [
+        flag
+        for flag, given, recorded in (
+            ("--allow-decrease", allow_decrease, plan.options.allow_decrease),
+            ("--allow-cancel", allow_cancel, plan.options.allow_cancel),
+        )
+        if given and not recorded
+    ]
+    if missing:
+        _fail(
+            f"{plan_file} was planned without {' and '.join(missing)}, so it holds no such "
+            f"calls; run `zoomplans plan {' '.join(missing)} --out FILE` and apply that plan; "
+            "nothing was sent"
+        )
+
+
 def _fresh_plan_run(
     paths: tuple[str, ...],
     account_ids: tuple[str, ...],
@@ -272,13 +290,14 @@ def apply_command(
 
     config = zoom_config_from(kwargs)
     if plan_file is not None:
-        if paths or selectors or allow_decrease or allow_cancel:
+        if paths or selectors:
             _fail(
-                "with --plan, the plan file decides what is applied: give no PATH, --select, "
-                "--allow-decrease or --allow-cancel (make a new plan with them instead)",
+                "with --plan, the plan file decides what is applied: give no PATH or --select "
+                "(use --account to apply some of its accounts)",
                 EXIT_USAGE,
             )
         run = _saved_plan_run(plan_file, account_ids, max_accounts_changed)
+        _check_opt_ins(run.plan, plan_file, allow_decrease, allow_cancel)
     else:
         if not auto_approve and not sys.stdin.isatty():
             _fail(

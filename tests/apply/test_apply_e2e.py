@@ -264,11 +264,11 @@ def test_a_saved_plan_can_be_applied_to_some_accounts_only(sandbox, tmp_path: Pa
     assert lines[-1]["calls_made"] == 1
 
 
-def test_a_saved_plan_with_a_path_or_new_opt_ins_is_a_usage_error(sandbox, tmp_path: Path) -> None:
+def test_a_saved_plan_with_a_path_or_select_is_a_usage_error(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
     plan_to_file(sb, tmp_path)
     sb.clear_requests()
-    for extra in ([ACCOUNTS], ["--allow-cancel"], ["--select", "tier=gold"]):
+    for extra in ([ACCOUNTS], ["--select", "tier=gold"]):
         result, _ = in_process(sb, tmp_path, "apply", "--plan", str(tmp_path / "plan.json"), *extra)
         assert result.exit_code == 64
         assert "the plan file decides what is applied" in result.output
@@ -278,6 +278,25 @@ def test_a_saved_plan_with_a_path_or_new_opt_ins_is_a_usage_error(sandbox, tmp_p
     assert result.exit_code == 1
     assert "does not hold: sub_nope" in result.output
     assert sb.requests == []
+
+
+def test_a_saved_plan_accepts_its_own_opt_ins_and_refuses_new_ones(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    out = tmp_path / "plan.json"
+    made = CliRunner().invoke(
+        cli, ["plan", ACCOUNTS, "--allow-cancel", "--out", str(out)], env=sb.env()
+    )
+    assert made.exit_code == 1  # sub_down's decrease is blocked without --allow-decrease
+    sb.clear_requests()
+    refused, _ = in_process(sb, tmp_path, "apply", "--plan", str(out), "--allow-decrease")
+    assert refused.exit_code == 1
+    assert "was planned without --allow-decrease" in refused.output
+    assert sb.requests == []
+    repeated, _ = in_process(
+        sb, tmp_path, "apply", "--plan", str(out), "--allow-cancel", "--account", "sub_up"
+    )
+    assert repeated.exit_code == 0, repeated.output
+    assert "sub_up: applied (4/4 calls)" in repeated.output
 
 
 def test_junk_instead_of_a_plan_file_is_a_clear_error(sandbox, tmp_path: Path) -> None:

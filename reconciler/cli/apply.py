@@ -15,13 +15,20 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
 from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
+
+if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
+    from reconciler.apply.executor import Converged
+    from reconciler.apply.report import ApplyReport
+    from reconciler.desired.model import DesiredAccount
+    from reconciler.plan import Plan, PlanOptions
+    from reconciler.zoom.config import ZoomConfig
 
 DEFAULT_PATHS = ("accounts/",)
 
@@ -58,14 +65,14 @@ def _confirm() -> bool:
     return answer.strip() == "yes"
 
 
-def _render_preview(plan: Any) -> None:
+def _render_preview(plan: Plan) -> None:
     from reconciler.render.text import render_text
 
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render_text(plan, colour=colour), nl=False)
 
 
-def _unsettled_in(plan: Any, journal_path: Path) -> bool:
+def _unsettled_in(plan: Plan, journal_path: Path) -> bool:
     """Whether an earlier run left calls to these accounts unsettled (then the run settles them,
     and records how, even though nothing is left to send)."""
     from reconciler.journal import read_journal
@@ -77,7 +84,7 @@ def _unsettled_in(plan: Any, journal_path: Path) -> bool:
     return any(history.unsettled_for(account.account_id) for account in plan.accounts)
 
 
-def _read_saved_plan(path: Path) -> tuple[Any, str]:
+def _read_saved_plan(path: Path) -> tuple[Plan, str]:
     """The plan in the file and the sha256 of its bytes (journaled as the plan hash)."""
     from reconciler.plan import Plan, PlanFormatError
 
@@ -100,9 +107,9 @@ def _plan_now(
     paths: tuple[str, ...],
     account_ids: tuple[str, ...],
     selectors: tuple[str, ...],
-    options: Any,
-    config: Any,
-) -> tuple[Any, list[Any]]:
+    options: PlanOptions,
+    config: ZoomConfig,
+) -> tuple[Plan, list[DesiredAccount]]:
     """Load the YAML and plan it exactly as `zoomplans plan` does."""
     from reconciler.desired import load_desired
     from reconciler.live import LiveReadStopped
@@ -120,7 +127,7 @@ def _plan_now(
     except SelectionError as exc:
         _fail(str(exc))
 
-    async def plan_with_zoom() -> Any:
+    async def plan_with_zoom() -> Plan:
         async with ZoomClient(config) as client:
             return await make_plan(
                 accounts, client, options, git_commit=current_git_commit(paths[0])
@@ -138,10 +145,10 @@ def _plan_now(
 class _Run:
     """What the two modes hand to the executor: the plan, its hash and how to verify."""
 
-    plan: Any
+    plan: Plan
     plan_hash: str
     mode: str
-    converged: Any = None
+    converged: Converged | None = None
     only_accounts: tuple[str, ...] = ()
 
 
@@ -165,7 +172,7 @@ def _saved_plan_run(
     return _Run(plan, plan_hash, "saved_plan", only_accounts=account_ids)
 
 
-def _check_opt_ins(plan: Any, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:
+def _check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:
     """Repeating a plan's opt-ins is harmless; asking for one it was not made with is refused."""
     missing = [
         flag
@@ -190,7 +197,7 @@ def _fresh_plan_run(
     allow_decrease: bool,
     allow_cancel: bool,
     max_accounts_changed: int | None,
-    config: Any,
+    config: ZoomConfig,
 ) -> _Run:
     """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rail."""
     from reconciler.apply.runner import plan_sha256, replan_converged
@@ -327,7 +334,7 @@ def apply_command(
         parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
     )
 
-    async def apply_with_zoom() -> Any:
+    async def apply_with_zoom() -> ApplyReport:
         async with ZoomClient(config) as client:
             return await run_apply(
                 run.plan,

@@ -3,17 +3,13 @@
 The pieces, each with one job: ``preflight`` refuses a plan before anything is sent (expired,
 tampered, too many accounts); ``executor`` performs the calls with compare-and-swap, journal
 lines, lost-answer settlement and verification; ``effects`` says whether a call's change shows in
-the live plans; ``report`` is the per-account result and the exit code.
+the live plans; ``reading`` reads until it does; ``resume`` decides whether a saved plan that a
+crashed run applied in part may go on; ``runner`` is one whole run with its journal; ``report``
+is the per-account result and the exit code.
 """
 
-from reconciler.apply.effects import change_visible, verified
-from reconciler.apply.executor import (
-    ApplySettings,
-    Executor,
-    PlanWriter,
-    WriteOutcome,
-    all_calls_visible,
-)
+from reconciler.apply.effects import all_calls_visible, change_visible, verified
+from reconciler.apply.executor import ApplySettings, Executor, PlanWriter, WriteOutcome
 from reconciler.apply.preflight import (
     CALLS,
     PlanExpired,

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from reconciler.apply.preflight import PlannedAccount, PlannedAction
+
 _GONE = frozenset({"cancelled", "canceled", "expired"})
 #: Fields of a subscribe body that are not plans.
 _NOT_PLANS = frozenset({"contact"})
@@ -145,3 +147,17 @@ def verified(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -
             return False
     recording = addons.get("plan_recording")
     return not (isinstance(recording, str) and recording not in present)
+
+
+def all_calls_visible(account: PlannedAccount, live: Mapping[str, Any] | None) -> bool:
+    """Default convergence test: every call's change shows in the live plans.
+
+    Only the last call touching a given plan counts (a later call may change the same entry).
+    """
+    last: dict[str, PlannedAction] = {}
+    for action in account.actions:
+        target = (
+            "plan_base" if action.op in ("subscribe", "update_base") else action.body.get("type")
+        )
+        last[str(target)] = action
+    return all(verified(a.op, a.body, live) for a in last.values())

@@ -5,7 +5,9 @@ The contract this module keeps, per account:
 2. Before the first write, the live plans are read again. Intents an earlier run left without a
    final outcome are settled first, from that read (the change is there or it is not). Then the
    read is compared with the plan's ``live_sha256`` (compare-and-swap): any difference makes the
-   account *stale* and nothing is sent to it.
+   account *stale* and nothing is sent to it, unless the journal proves that an earlier run of
+   this same plan made its first calls and the account is exactly that (``resume``): then only
+   the remaining calls are sent.
 3. Calls go one after another, in plan order; each has an fsynced intent line before it and an
    outcome line after. The first failure stops that account (later calls may depend on it).
 4. A POST/PATCH whose answer was lost (``AmbiguousWriteError``) is never resent blindly: the
@@ -23,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from reconciler.apply.effects import change_visible, verified
+from reconciler.apply.effects import all_calls_visible, change_visible
 from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport
@@ -72,18 +74,14 @@ class ApplySettings:
     first_pause_s: float = 0.25
 
 
-def all_calls_visible(account: PlannedAccount, live: LivePlansDict) -> bool:
-    """Default convergence test: every call's change shows in the live plans.
+class _CannotSettle(Exception):
+    """An earlier run's call could not be settled: the account must get nothing this run."""
 
-    Only the last call touching a given plan counts (a later call may change the same entry).
-    """
-    last: dict[str, PlannedAction] = {}
-    for action in account.actions:
-        target = (
-            "plan_base" if action.op in ("subscribe", "update_base") else action.body.get("type")
+    def __init__(self, item: UnsettledIntent) -> None:
+        super().__init__(
+            f"run {item.run_id} left its {item.op} call without an outcome, and the live plans "
+            "could not be read to settle it; nothing sent; the next run checks again"
         )
-        last[str(target)] = action
-    return all(verified(a.op, a.body, live) for a in last.values())
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,10 @@ class Executor:
             return AccountReport(account_id, "failed", reason, 0, planned)
         settled: dict[str, str] = {}
         if pending:
-            live, settled = await self._settle_earlier(pending, live)
+            try:
+                live, settled = await self._settle_earlier(pending, live)
+            except _CannotSettle as exc:
+                return AccountReport(account_id, "failed", str(exc), 0, planned)
         if not account.actions:
             return AccountReport(account_id, "in_sync")
         found = self.fingerprint(live)
@@ -230,31 +231,30 @@ class Executor:
 
     def _earlier_progress(self, account_id: str) -> str:
         """When an earlier run of this same plan already made calls here, say so."""
-        done = {
-            str(entry.get("intent_id"))
-            for entry in self.history.entries
-            if entry.get("kind") in ("outcome", "resolution")
-            and entry.get("result") in ("ok", "resolved_present")
-            and entry.get("account_id") == account_id
-            and entry.get("plan_sha256") == self.journal.context.plan_sha256
-        }
-        if not done:
+        made = calls_made(self.history.entries, account_id, self.journal.context.plan_sha256)
+        if not made:
             return ""
-        return f", partly by an earlier run of this same plan ({len(done)} call(s) made)"
+        return f", partly by an earlier run of this same plan ({len(made)} call(s) made)"
 
     async def _settle_earlier(
         self, pending: Sequence[UnsettledIntent], live: LivePlansDict
     ) -> tuple[LivePlansDict, dict[str, str]]:
-        """Record, for each call an earlier run left unsettled, whether it reached Zoom."""
+        """Record, for each call an earlier run left unsettled, whether it reached Zoom.
+
+        Raises _CannotSettle when the live plans could not be read while looking: then nothing
+        is recorded and nothing may be sent to the account.
+        """
         settled: dict[str, str] = {}
         for item in pending:
-            seen = change_visible(item.op, item.body, live)
+            seen: bool | None = change_visible(item.op, item.body, live)
             if not seen:
-                found, latest = await self._read_until(
+                seen, latest = await self._read_until(
                     item.account_id, lambda now, i=item: change_visible(i.op, i.body, now)
                 )
-                seen = bool(found)
-                live = latest if found is not None else live
+                if seen is None:
+                    # Not one read succeeded while looking: the call's fate is still unknown.
+                    raise _CannotSettle(item)
+                live = latest
             result = "resolved_present" if seen else "resolved_absent"
             message = (
                 f"run {item.run_id} left this call without a final outcome; the live plans "

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import (
     ApplySettings,
     Converged,
     Executor,
     PlanWriter,
     Progress,
-    all_calls_visible,
 )
 from reconciler.apply.preflight import (
     PlannedAccount,

@@ -20,7 +20,7 @@ import pytest
 
 from reconciler.journal import Journal, RunContext
 from reconciler.plan import AccountPlan, Action
-from reconciler.zoom.errors import AmbiguousWriteError, ZoomError
+from reconciler.zoom.errors import AmbiguousWriteError, NetworkError, ZoomError
 
 PATHS = {
     "subscribe": ("POST", "/accounts/{id}/plans"),
@@ -85,6 +85,7 @@ class FakeZoom:
         self.lose_before_apply: dict[tuple[str, str], int] = {}
         self.reject: dict[tuple[str, str], ZoomError] = {}
         self.stale_reads: dict[str, int] = {}
+        self.reads_left: dict[str, int] = {}  # reads that work before every read fails
         self.snapshot: dict[str, dict[str, Any]] = {}
         self.delay_s = 0.0
         self.active = 0
@@ -92,6 +93,10 @@ class FakeZoom:
 
     async def get_plans(self, account_id: str) -> dict[str, Any]:
         self.reads.append(account_id)
+        if account_id in self.reads_left:
+            if self.reads_left[account_id] <= 0:
+                raise NetworkError("connection refused", path=f"/accounts/{account_id}/plans")
+            self.reads_left[account_id] -= 1
         if self.stale_reads.get(account_id, 0) > 0 and account_id in self.snapshot:
             self.stale_reads[account_id] -= 1
             return copy.deepcopy(self.snapshot[account_id])

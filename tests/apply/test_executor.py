@@ -397,3 +397,23 @@ def test_after_the_daily_limit_accounts_not_started_get_nothing(kit, open_journa
     assert report.accounts[2].reason.startswith("not attempted: the run stopped after sub_b:")
     assert [acc for _, acc, _ in zoom.writes] == ["sub_a", "sub_b"]
     assert "sub_c" not in zoom.reads
+
+
+def test_an_earlier_call_that_cannot_be_settled_keeps_the_account_untouched(
+    kit, open_journal
+) -> None:
+    crashed = open_journal(run_id="crashed")
+    crashed.intent(
+        account_id="sub_a", op="add_addon", method="POST", path="/accounts/sub_a/plans/addons",
+        body=WEBINAR,
+    )  # fmt: skip
+    crashed.close()
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.reads_left["sub_a"] = 1  # the compare-and-swap read works, then Zoom is unreachable
+    journal = open_journal(run_id="next")
+    plan = kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR))
+    report = run(kit, zoom, journal, [plan])
+    assert zoom.writes == []
+    assert report.accounts[0].state == "failed"
+    assert "could not be read to settle it; nothing sent" in report.accounts[0].reason
+    assert len(read_journal(journal.path).unsettled) == 1

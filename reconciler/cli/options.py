@@ -7,6 +7,7 @@ group and on every command, and both only raise the log level.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> int
         logging.basicConfig(
             level=logging.DEBUG if value > 1 else logging.INFO,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=click.get_text_stream("stderr"),
+            stream=sys.stderr,
             force=True,
         )
     return value
@@ -84,6 +85,15 @@ def zoom_options(func: F) -> F:
             show_default=True,
             help="Which of Zoom's rate-limit tables to pace for (env ZOOM_RATE_TIER).",
         ),
+        click.option(
+            "--timeout",
+            "timeout_s",
+            envvar="ZOOM_TIMEOUT_S",
+            type=click.FloatRange(min=0, min_open=True),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for one HTTP answer (env ZOOM_TIMEOUT_S).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -100,4 +110,5 @@ def zoom_config_from(kwargs: dict[str, Any]) -> ZoomConfig:
         client_secret=kwargs.pop("client_secret"),
         access_token=kwargs.pop("access_token"),
         rate_tier=kwargs.pop("rate_tier"),
+        timeout_s=kwargs.pop("timeout_s"),
     )

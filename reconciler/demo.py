@@ -35,7 +35,8 @@ class DemoFailed(Exception):
 
 def run_step(step: Step, env: dict[str, str]) -> None:
     shown = " ".join(("zoomplans", *step.args))
-    print(f"\n\033[1m==> {step.title}\033[0m\n$ {shown}", flush=True)
+    title = f"\033[1m==> {step.title}\033[0m" if sys.stdout.isatty() else f"==> {step.title}"
+    print(f"\n{title}\n$ {shown}", flush=True)
     code = subprocess.call([sys.executable, "-m", "reconciler", *step.args], env=env)
     if code != step.expect:
         raise DemoFailed(f"'{shown}' exited {code}, expected {step.expect}")

@@ -47,8 +47,12 @@ def paced_rate(zoom_limit: int) -> int:
 class SlidingWindowLimiter:
     """At most ``per_second`` starts in any one-second window, evenly spaced.
 
-    Callers queue on a FIFO lock and each sleeps (holding it) until its start is allowed; the
-    start time recorded is the real time after the sleep, so a late wake-up cannot bunch calls.
+    Callers queue on a FIFO lock and each sleeps (holding it) until its start is allowed. The
+    start recorded for the window is the real time after the sleep, so the count limit holds
+    whatever the wake-up delay. The even spacing follows a schedule instead: a call that woke
+    up late lets the next one start sooner by that delay (at most one interval), so a busy event
+    loop does not lose a few percent of the budget to every late wake-up (the benchmark showed
+    about 1 s lost per 1,000 calls), and never lets more than two calls start close together.
     """
 
     def __init__(
@@ -64,6 +68,8 @@ class SlidingWindowLimiter:
         self._clock = clock
         self._sleep = sleep
         self._starts: deque[float] = deque()
+        #: When the next call is due on the even schedule (None: no call yet).
+        self._next_slot: float | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -79,13 +85,20 @@ class SlidingWindowLimiter:
         while starts and now - starts[0] >= WINDOW_S:
             starts.popleft()
         wait = 0.0
-        if starts:
-            wait = max(wait, starts[-1] + WINDOW_S / self._per_second - now)
+        if self._next_slot is not None:
+            wait = max(wait, self._next_slot - now)
         if len(starts) >= self._per_second:
             # The oldest start that must leave the window before one more may begin.
             oldest = starts[len(starts) - self._per_second]
             wait = max(wait, oldest + WINDOW_S - now)
         return wait
+
+    def _schedule_next(self, now: float) -> None:
+        """The next slot is one interval after this one's due time, or after `now` minus one
+        interval when this call was later than that (idle time never builds up a burst)."""
+        interval = WINDOW_S / self._per_second
+        due = now if self._next_slot is None else self._next_slot
+        self._next_slot = max(due, now - interval) + interval
 
     async def acquire(self) -> None:
         """Wait until one more call may start now, and record it."""
@@ -95,6 +108,7 @@ class SlidingWindowLimiter:
                 wait = self._wait_needed(now)
                 if wait <= 0:
                     self._starts.append(now)
+                    self._schedule_next(now)
                     return
                 # A tiny epsilon so the float comparison above is strictly past the boundary.
                 await self._sleep(wait + 1e-4)

@@ -1,0 +1,343 @@
+"""`make bench`: plan and apply 1,000 accounts against the sandbox, and plan 10,000 from memory.
+
+    python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 8]
+                        [--skip-sequential] [--out bench/results.json]
+
+The sandbox runs as its own process (see sandbox_process.py) with Zoom's Business limits
+(Medium 60/s, Heavy 40/s) and 100 ms latency on every answer. Phases:
+
+1. plan: the real `make_plan` with the real `ZoomClient`, next to the bound N / 60 s;
+2. sequential: plain httpx, one GET at a time (as Zoom's samples do), same sandbox;
+3. apply: `zoomplans apply --plan` of N base seat increases (compare-and-swap read, PUT,
+   verification read per account), next to its bound (see `apply_bound`);
+4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS.
+
+Every phase counts the 429s the sandbox sent (its request log) and the ones that reached a
+caller (an account that failed because of a rate limit); the latter must be 0. The table goes
+to stdout and everything to bench/results.json with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sandbox_process import ROOT, SandboxProcess
+from scenario import (
+    MASTER,
+    account_ids,
+    desired_account,
+    desired_plans,
+    live_answer,
+    sandbox_seed,
+)
+
+from reconciler.plan import PlanOptions
+from reconciler.planning import make_plan
+from reconciler.zoom import ZoomClient, ZoomConfig
+
+LATENCY_MS = 100
+RATE_LIMIT = "medium=60,heavy=40"
+MEDIUM, HEAVY = 60, 40
+PACED_MEDIUM, PACED_HEAVY = 57, 38  # reconciler.zoom.pacing.paced_rate: 95% of Zoom's limit
+
+
+def count_429(requests: list[dict[str, Any]]) -> int:
+    return sum(1 for r in requests if r["status"] == 429)
+
+
+def rate_limited_errors(texts: list[str]) -> int:
+    """Failures a caller saw because of a rate limit (a 429 Zoom did not let us absorb)."""
+    return sum(1 for t in texts if "429" in t or "rate limit" in t.lower())
+
+
+def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[str, Any]:
+    """The real planning path, in this process, against the sandbox process."""
+    config = ZoomConfig(
+        api_base_url=sandbox.env["ZOOM_API_BASE_URL"],
+        oauth_token_url=sandbox.env["ZOOM_OAUTH_TOKEN_URL"],
+        **MASTER,
+    )
+
+    async def run() -> Any:
+        async with ZoomClient(config) as client:
+            return await make_plan(desired, client, PlanOptions(), progress=False)
+
+    before = len(sandbox.requests())
+    start = time.perf_counter()
+    plan = asyncio.run(run())
+    wall = time.perf_counter() - start
+    requests = sandbox.requests()[before:]
+    errors = [a.error or "" for a in plan.accounts if a.status == "error"]
+    bound = count / MEDIUM
+    return {
+        "accounts": count,
+        "wall_s": round(wall, 2),
+        "bound_s": round(bound, 2),
+        "over_bound": round(wall / bound - 1, 3),
+        "requests": len(requests),
+        "with_changes": plan.summary()["changes"],
+        "errors": len(errors),
+        "sandbox_429": count_429(requests),
+        "caller_429": rate_limited_errors(errors),
+    }
+
+
+def sequential_phase(ids: list[str], sandbox: SandboxProcess) -> dict[str, Any]:
+    """What Zoom's samples do: one blocking GET after another, same token, same sandbox."""
+    base = sandbox.env["ZOOM_API_BASE_URL"]
+    start = time.perf_counter()
+    with httpx.Client(timeout=30) as http:
+        answer = http.post(
+            sandbox.env["ZOOM_OAUTH_TOKEN_URL"],
+            auth=(MASTER["client_id"], MASTER["client_secret"]),
+            data={"grant_type": "account_credentials", "account_id": MASTER["account_id"]},
+        )
+        headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        failed = 0
+        for account_id in ids:
+            failed += http.get(f"{base}/accounts/{account_id}/plans", headers=headers).is_error
+    wall = time.perf_counter() - start
+    return {"accounts": len(ids), "wall_s": round(wall, 2), "failed": failed}
+
+
+def apply_bound(count: int) -> dict[str, float]:
+    """Apply sends 1 Heavy PUT and 2 Medium GETs (compare-and-swap, verification) per account.
+
+    Labels are paced independently, so the slower label sets the pace: the Medium reads
+    (2N / 60 s) bind before the Heavy writes (N / 40 s) do.
+    """
+    heavy, medium = count / HEAVY, 2 * count / MEDIUM
+    return {
+        "heavy_bound_s": round(heavy, 2),
+        "medium_bound_s": round(medium, 2),
+        "bound_s": round(max(heavy, medium), 2),
+        "paced_bound_s": round(max(count / PACED_HEAVY, 2 * count / PACED_MEDIUM), 2),
+    }
+
+
+def apply_phase(
+    count: int, lives: dict[str, dict[str, Any]], parallelism: int, work: Path
+) -> dict[str, Any]:
+    """Plan with the CLI (untimed), then time `zoomplans apply --plan` as a user runs it."""
+    run_dir = Path(tempfile.mkdtemp(prefix=f"apply-p{parallelism}-", dir=work))
+    seed_file = run_dir / "seed.json"
+    seed_file.write_text(json.dumps(sandbox_seed(lives)))
+    documents = [
+        {"account_id": i, "plans": desired_plans(live, more_seats=1 + n % 5)}
+        for n, (i, live) in enumerate(lives.items())
+    ]
+    (run_dir / "accounts.yaml").write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    plan_file, journal = run_dir / "plan.json", run_dir / "journal.jsonl"
+    cli = [sys.executable, "-m", "reconciler"]
+    with SandboxProcess(
+        seed_file, latency_ms=LATENCY_MS, rate_limit=RATE_LIMIT, log_dir=run_dir
+    ) as sandbox:
+        env = sandbox.client_env(MASTER)
+        planned = subprocess.run(
+            [*cli, "plan", str(run_dir / "accounts.yaml"), "--out", str(plan_file)],
+            cwd=run_dir, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if planned.returncode != 0:
+            raise RuntimeError(f"plan for the apply benchmark failed: {planned.stderr[-2000:]}")
+        before = len(sandbox.requests())
+        start = time.perf_counter()
+        applied = subprocess.run(
+            [*cli, "apply", "--plan", str(plan_file), "--journal", str(journal),
+             "--parallelism", str(parallelism)],
+            cwd=run_dir, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+        requests = sandbox.requests()[before:]
+    writes = [r for r in requests if r["method"] == "PUT" and 200 <= r["status"] < 300]
+    reads = [r for r in requests if r["method"] == "GET" and r["status"] == 200]
+    failures = [line for line in applied.stdout.splitlines() if "failed" in line.lower()]
+    bounds = apply_bound(count)
+    return {
+        "accounts": count,
+        "parallelism": parallelism,
+        "exit_code": applied.returncode,
+        "wall_s": round(wall, 2),
+        **bounds,
+        "over_bound": round(wall / bounds["bound_s"] - 1, 3),
+        "puts_ok": len(writes),
+        "gets_ok": len(reads),
+        "sandbox_429": count_429(requests),
+        "caller_429": rate_limited_errors(failures + applied.stderr.splitlines()),
+    }
+
+
+def cpu_phase(count: int) -> dict[str, Any]:
+    """Planning from memory in a child process, so its peak RSS is planning's alone."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "plan_cpu.py"), "--accounts", str(count), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(json.loads(done.stdout))
+
+
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }
+
+
+def verdicts(results: dict[str, Any]) -> dict[str, bool]:
+    """The issue's acceptance targets, each true or false."""
+    plan, cpu = results["plan"], results["cpu"]
+    checks = {
+        "plan_within_15pct_of_bound": plan["over_bound"] <= 0.15,
+        "cpu_under_2s": cpu["plan_cpu_s"] < 2.0,
+        "memory_under_300mb": cpu["peak_rss_mb"] < 300,
+        "no_429_reached_a_caller": plan["caller_429"] == 0
+        and all(a["caller_429"] == 0 for a in results["apply"]),
+        "no_errors": plan["errors"] == 0 and all(a["exit_code"] == 0 for a in results["apply"]),
+    }
+    if "sequential" in results:
+        checks["plan_5x_faster_than_sequential"] = results["speedup_vs_sequential"] >= 5
+    for run in results["apply"]:
+        checks[f"apply_p{run['parallelism']}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
+    return checks
+
+
+def table(results: dict[str, Any]) -> str:
+    """The Markdown table printed at the end (and pasted into docs/readme/performance.md)."""
+    plan, cpu = results["plan"], results["cpu"]
+    n = plan["accounts"]
+    rows = [
+        ("measure", "result", "bound / target", "vs bound"),
+        (
+            f"plan {n} accounts (make_plan, ZoomClient)",
+            f"{plan['wall_s']:.1f} s",
+            f"{plan['bound_s']:.1f} s ({n}/60 s); target within 15%",
+            f"{plan['over_bound']:+.1%}",
+        ),
+    ]
+    if "sequential" in results:
+        seq = results["sequential"]
+        rows.append(
+            (
+                f"naive sequential client, {seq['accounts']} GETs",
+                f"{seq['wall_s']:.1f} s",
+                "plan must be >= 5x faster",
+                f"plan is {results['speedup_vs_sequential']:.1f}x faster",
+            )
+        )
+    for run in results["apply"]:
+        rows.append(
+            (
+                f"apply --plan, {run['accounts']} seat changes, --parallelism {run['parallelism']}",
+                f"{run['wall_s']:.1f} s",
+                f"{run['bound_s']:.1f} s (2x{run['accounts']} GETs / 60 s; "
+                f"PUTs alone {run['heavy_bound_s']:.1f} s)",
+                f"{run['over_bound']:+.1%}",
+            )
+        )
+    rows += [
+        (
+            f"plan {cpu['accounts']} accounts from memory: CPU",
+            f"{cpu['plan_cpu_s']:.2f} s (+ JSON {cpu['json_cpu_s']:.2f} s)",
+            "< 2 s",
+            "",
+        ),
+        (
+            f"plan {cpu['accounts']} accounts: peak RSS",
+            f"{cpu['peak_rss_mb']:.0f} MB",
+            "< 300 MB",
+            "",
+        ),
+    ]
+    sent = plan["sandbox_429"] + sum(a["sandbox_429"] for a in results["apply"])
+    caught = plan["caller_429"] + sum(a["caller_429"] for a in results["apply"])
+    rows.append(("429s sent by the sandbox / reaching a caller", f"{sent} / {caught}", "- / 0", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--cpu-accounts", type=int, default=10_000)
+    parser.add_argument("--parallelism", type=int, nargs="+", default=[16, 8])
+    parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    rng = random.Random(8)
+    ids = account_ids(args.accounts)
+    lives = {i: live_answer(rng) for i in ids}
+    changed = {i for n, i in enumerate(ids) if n % 10 == 7}
+    desired = [
+        desired_account(i, desired_plans(lives[i], more_seats=2 * (i in changed))) for i in ids
+    ]
+    results: dict[str, Any] = {"machine": machine(), "latency_ms": LATENCY_MS}
+    results["rate_limits"] = {"medium": MEDIUM, "heavy": HEAVY}
+    with tempfile.TemporaryDirectory(prefix="zoomplans-bench-") as tmp:
+        work = Path(tmp)
+        seed_file = work / "seed.json"
+        seed_file.write_text(json.dumps(sandbox_seed(lives)))
+        with SandboxProcess(
+            seed_file, latency_ms=LATENCY_MS, rate_limit=RATE_LIMIT, log_dir=work
+        ) as sandbox:
+            say(f"plan: {args.accounts} accounts ...")
+            results["plan"] = plan_phase(args.accounts, sandbox, desired)
+            say(f"  {results['plan']}")
+            if not args.skip_sequential:
+                say(f"sequential: {args.accounts} GETs one at a time (about 0.1 s each) ...")
+                results["sequential"] = sequential_phase(ids, sandbox)
+                results["speedup_vs_sequential"] = round(
+                    results["sequential"]["wall_s"] / results["plan"]["wall_s"], 2
+                )
+                say(f"  {results['sequential']}")
+        results["apply"] = []
+        for parallelism in args.parallelism:
+            say(f"apply: {args.accounts} seat changes, --parallelism {parallelism} ...")
+            results["apply"].append(apply_phase(args.accounts, lives, parallelism, work))
+            say(f"  {results['apply'][-1]}")
+    say(f"cpu: planning {args.cpu_accounts} accounts from memory ...")
+    results["cpu"] = cpu_phase(args.cpu_accounts)
+    results["targets_met"] = verdicts(results)
+    results["table"] = table(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(results["table"])
+    missed = [name for name, ok in results["targets_met"].items() if not ok]
+    print(f"\ntargets missed: {', '.join(missed)}" if missed else "\nall targets met")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

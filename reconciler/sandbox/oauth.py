@@ -56,6 +56,8 @@ class TokenIssuer:
         self._clock = clock
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}  # token -> expiry on the monotonic clock
+        #: Every token ever issued, expired or revoked too: what a secrets audit searches for.
+        self._issued: list[str] = []
 
     def issue(self, authorization: str, query: str, content_type: str, body: bytes) -> TokenAnswer:
         """POST /oauth/token, checked the way Zoom does: Basic auth, form body, account id."""
@@ -90,6 +92,7 @@ class TokenIssuer:
             now = self._clock()
             self._tokens = {t: exp for t, exp in self._tokens.items() if exp > now}
             self._tokens[token] = now + self._ttl_s
+            self._issued.append(token)
         return TokenAnswer(
             200,
             {
@@ -108,6 +111,11 @@ class TokenIssuer:
         with self._lock:
             expiry = self._tokens.get(token.strip())
             return expiry is not None and expiry > self._clock()
+
+    def issued(self) -> list[str]:
+        """Every access token issued so far (in memory only), for tests that audit output."""
+        with self._lock:
+            return list(self._issued)
 
     def revoke_all(self) -> None:
         """Forget every issued token, as after rotating the app's secret."""

@@ -252,6 +252,10 @@ class SandboxServer:
         """The most requests ever answered at the same moment (latency must not serialise)."""
         return self.app.max_in_flight
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token this sandbox has issued: a secrets audit searches output for them."""
+        return self._issuer.issued()
+
     def clear_requests(self) -> None:
         """Forget the request log so far (e.g. after a test's setup calls)."""
         self._log.clear()

@@ -9,19 +9,28 @@ expiry) lives here too, raised as named errors carrying the measured facts.
 from __future__ import annotations
 
 import hashlib
-import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from reconciler.money import Cost, CostTotals
 from reconciler.normalise import (
     NormalisedPlans,
     PlanShapeError,
     canonical_json,
     normalise_plans,
+)
+from reconciler.provenance import (  # re-exported: callers import them from here
+    DurationError as DurationError,
+)
+from reconciler.provenance import (
+    current_git_commit as current_git_commit,
+)
+from reconciler.provenance import (
+    parse_duration as parse_duration,
 )
 
 FORMAT_VERSION = 1
@@ -50,10 +59,6 @@ class TooManyAccountsChanged(Exception):
         )
 
 
-class DurationError(ValueError):
-    """A `--ttl` value that is not a number followed by s, m, h or d."""
-
-
 @dataclass(frozen=True)
 class Action:
     """One API call, exactly as apply will send it, with the fields it changes."""
@@ -66,6 +71,7 @@ class Action:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     group: str | None = None
+    cost: Cost | None = None  # None: no price list was given; else known or unknown
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +83,7 @@ class Action:
             "before": self.before,
             "after": self.after,
             "group": self.group,
+            "cost": None if self.cost is None else self.cost.to_json(),
         }
 
     @classmethod
@@ -90,6 +97,7 @@ class Action:
             before=data.get("before"),
             after=data.get("after"),
             group=data.get("group"),
+            cost=Cost.from_json(data.get("cost")),
         )
 
 
@@ -158,6 +166,7 @@ class AccountPlan:
     unmanaged: tuple[UnmanagedItem, ...] = ()
     error: str | None = None
     name: str | None = None
+    usage_read: bool = False  # GET /plans/usage (a Heavy call) was read to plan a decrease
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -170,6 +179,7 @@ class AccountPlan:
             "blocked": [b.to_json() for b in self.blocked],
             "unmanaged": [u.to_json() for u in self.unmanaged],
             "error": self.error,
+            "usage_read": self.usage_read,
         }
 
     @classmethod
@@ -184,6 +194,7 @@ class AccountPlan:
             blocked=tuple(BlockedItem.from_json(b) for b in data.get("blocked", [])),
             unmanaged=tuple(UnmanagedItem.from_json(u) for u in data.get("unmanaged", [])),
             error=data.get("error"),
+            usage_read=bool(data.get("usage_read", False)),
         )
 
 
@@ -196,24 +207,39 @@ class PlanOptions:
     max_accounts_changed: int | None = None
     accounts: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    max_seats_removed: int | None = None
+    max_monthly_increase: Decimal | None = None
+    #: (threshold name, where its value came from: a flag, zoomplans.yaml or built-in default)
+    limit_sources: tuple[tuple[str, str], ...] = ()
+    prices: str | None = None  # the price list the costs were computed from
 
     def to_json(self) -> dict[str, Any]:
+        increase = self.max_monthly_increase
         return {
             "allow_decrease": self.allow_decrease,
             "allow_cancel": self.allow_cancel,
             "max_accounts_changed": self.max_accounts_changed,
             "accounts": list(self.accounts),
             "select": list(self.select),
+            "max_seats_removed": self.max_seats_removed,
+            "max_monthly_increase": None if increase is None else str(increase),
+            "limit_sources": dict(self.limit_sources),
+            "prices": self.prices,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PlanOptions:
+        increase = data.get("max_monthly_increase")
         return cls(
             allow_decrease=bool(data.get("allow_decrease", False)),
             allow_cancel=bool(data.get("allow_cancel", False)),
             max_accounts_changed=data.get("max_accounts_changed"),
             accounts=tuple(data.get("accounts", ())),
             select=tuple(data.get("select", ())),
+            max_seats_removed=data.get("max_seats_removed"),
+            max_monthly_increase=None if increase is None else Decimal(str(increase)),
+            limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
+            prices=data.get("prices"),
         )
 
 
@@ -243,11 +269,12 @@ class Plan:
         return any(a.status in ("blocked", "error") for a in self.accounts)
 
     def summary(self) -> dict[str, Any]:
-        """Counts per status, and per op over the accounts apply would change."""
+        """Counts per status, per op, Heavy calls and cost over the accounts apply would change."""
         ops = dict.fromkeys(OPS, 0)
         for account in self.by_status("changes"):
             for action in account.actions:
                 ops[action.op] = ops.get(action.op, 0) + 1
+        totals = self.cost_totals()
         return {
             "accounts": len(self.accounts),
             "in_sync": len(self.by_status("in_sync")),
@@ -255,7 +282,23 @@ class Plan:
             "blocked": len(self.by_status("blocked")),
             "errors": len(self.by_status("error")),
             "actions": ops,
+            "heavy_calls": self.heavy_calls(),
+            "cost": None if totals is None else totals.to_json(),
         }
+
+    def sent_actions(self) -> list[Action]:
+        """The calls apply would send: those of accounts whose status is `changes`."""
+        return [action for account in self.by_status("changes") for action in account.actions]
+
+    def heavy_calls(self) -> int:
+        """Heavy calls this plan needs: every write, plus each usage read made to plan it."""
+        return len(self.sent_actions()) + sum(1 for a in self.accounts if a.usage_read)
+
+    def cost_totals(self) -> CostTotals | None:
+        """Monthly cost change per currency of the calls apply would send; None if unpriced."""
+        if self.options.prices is None:
+            return None
+        return CostTotals.of(a.cost for a in self.sent_actions())
 
     def check_max_accounts_changed(self) -> None:
         """Raise TooManyAccountsChanged when the plan is over the recorded guard rail."""
@@ -333,21 +376,6 @@ def _parse_iso(text: str) -> datetime:
     return moment
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-
-
-def parse_duration(text: str) -> timedelta:
-    """`30m`, `24h`, `7d`, `90s` -> timedelta; DurationError otherwise (zero is refused)."""
-    match = _DURATION.match(text or "")
-    if not match or int(match.group(1)) == 0:
-        raise DurationError(
-            f"{text!r} is not a duration; use a positive number with s, m, h or d "
-            "(e.g. 30m, 24h, 7d)"
-        )
-    return timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
-
-
 def live_fingerprint(raw_plans: Mapping[str, Any] | None) -> str:
     """sha256 of the normalised live plans: an invoice date moving does not change it.
 
@@ -369,25 +397,3 @@ def desired_fingerprint(desired_accounts: Sequence[Any]) -> str:
     """sha256 of the canonical JSON of the selected desired accounts, in account_id order."""
     docs = sorted((a.to_json() for a in desired_accounts), key=lambda d: str(d["account_id"]))
     return hashlib.sha256(canonical_json(docs).encode()).hexdigest()
-
-
-def current_git_commit(where: Path | str | None = None) -> str | None:
-    """`git rev-parse HEAD` of the work tree holding `where`; None outside one or without git."""
-    directory = Path(where) if where is not None else Path.cwd()
-    if directory.is_file():
-        directory = directory.parent
-    if not directory.is_dir():
-        directory = Path.cwd()
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None

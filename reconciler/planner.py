@@ -18,6 +18,7 @@ from deepdiff import DeepDiff
 from reconciler.desired.model import DesiredAccount
 from reconciler.live import LivePlans
 from reconciler.normalise import (
+    HOSTED_GROUPS,
     NormalisedPlans,
     PlanShapeError,
     normalise_plans,
@@ -39,12 +40,14 @@ from reconciler.planner_addons import (
     BASE_INCREASE,
     AccountDraft,
     addon_order,
+    below_usage,
     decrease_block,
     describe_fields,
     plan_addons,
     plan_path,
     seat_count,
     subscribe_groups,
+    usage_row,
 )
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount
 
@@ -57,27 +60,6 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
         and want.unknown == have.unknown
         and not (want.cancelled & have.addons.keys())
     )
-
-
-def _below_usage(what: str, new: int, usage: Mapping[str, Any]) -> tuple[str, str] | None:
-    base = usage.get("plan_base") if isinstance(usage, Mapping) else None
-    if isinstance(base, int) and not isinstance(base, bool):
-        base = {"usage": base}  # a bare count of seats in use has been seen in place of the object
-    if not isinstance(base, Mapping):
-        return (
-            "usage_unknown",
-            f"{what}: seats in use could not be read (GET /plans/usage); "
-            "a decrease is never planned blind",
-        )
-    in_use = seat_count({"hosts": base.get("usage")}) + seat_count({"hosts": base.get("pending")})
-    if new < in_use:
-        return (
-            "below_usage",
-            f"{what}: hosts {new} is below the {in_use} seats in use and pending "
-            f"({base.get('usage') or 0} used, {base.get('pending') or 0} pending); "
-            "blocked even with --allow-decrease",
-        )
-    return None
 
 
 def _plan_base(
@@ -136,7 +118,7 @@ def _plan_base(
         what = f"plan_base {old_type}"
         block = decrease_block(draft.options, what, old, new)
         if block is None:
-            block = _below_usage(what, new, live.usage or {})
+            block = below_usage(what, new, usage_row(live.usage, "plan_base", old_type))
     draft.call(phase, action, block)
 
 
@@ -250,7 +232,7 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
     draft = AccountDraft(desired.account_id, options)
     if have.subscribed:
         _plan_base(draft, want, have, live)
-        plan_addons(draft, want, have)
+        plan_addons(draft, want, have, live.usage)
     else:
         _plan_subscribe(draft, desired, want, have)
         for key in sorted(set(have.addons) - set(want.addons), key=addon_order):
@@ -271,22 +253,36 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         tuple(draft.unmanaged),
         None,
         desired.name,
+        usage_read=live.usage is not None,
     )
 
 
 def needs_usage(
     desired: DesiredAccount, raw_plans: Mapping[str, Any] | None, options: PlanOptions
 ) -> bool:
-    """Read GET /plans/usage (a Heavy call) only where an allowed base decrease is planned."""
+    """Read GET /plans/usage (a Heavy call) only where an allowed seat decrease is planned:
+    on the base plan, or on an add-on with hosts."""
     if not options.allow_decrease:
         return False
     try:
         want, have = normalise_plans(desired.plans), normalise_plans(raw_plans)
     except PlanShapeError:
         return False
-    if want.base is None or have.base is None or "hosts" not in want.base:
-        return False
-    return want.base["type"] == have.base["type"] and seat_count(want.base) < seat_count(have.base)
+    if want.base is None or have.base is None:
+        return False  # unsubscribed: a subscribe removes nothing
+    if (
+        "hosts" in want.base
+        and want.base["type"] == have.base["type"]
+        and seat_count(want.base) < seat_count(have.base)
+    ):
+        return True
+    return any(
+        key in have.addons
+        and key[0] in HOSTED_GROUPS
+        and "hosts" in fields
+        and seat_count(fields) < seat_count(have.addons[key])
+        for key, fields in want.addons.items()
+    )
 
 
 def build_plan(

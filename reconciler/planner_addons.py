@@ -167,7 +167,48 @@ def decrease_block(options: PlanOptions, what: str, old: int, new: int) -> tuple
     return None
 
 
-def plan_addons(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+def usage_row(usage: Mapping[str, Any] | None, group: str, type_: str) -> Any:
+    """The GET /plans/usage row of one plan: `plan_base`, or an add-on group's row by type."""
+    if not isinstance(usage, Mapping):
+        return None
+    value: Any = usage
+    for part in group.split("."):  # phone lists: plan_phone.plan_calling, nested as in GET
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if group == "plan_base":
+        # A bare count of seats in use has been seen in place of the object.
+        is_count = isinstance(value, int) and not isinstance(value, bool)
+        return {"usage": value} if is_count else value
+    rows = value if isinstance(value, list) else [value]
+    found = [r for r in rows if isinstance(r, Mapping) and r.get("type") == type_]
+    return found[0] if found else None
+
+
+def below_usage(what: str, new: int, row: Any) -> tuple[str, str] | None:
+    """Block a decrease below the seats in use plus pending, whatever the flags; or when
+    usage could not be read at all (a decrease is never planned blind)."""
+    if not isinstance(row, Mapping):
+        return (
+            "usage_unknown",
+            f"{what}: seats in use could not be read (GET /plans/usage); "
+            "a decrease is never planned blind",
+        )
+    used = seat_count({"hosts": row.get("usage")})
+    pending = seat_count({"hosts": row.get("pending")})
+    if new < used + pending:
+        return (
+            "below_usage",
+            f"{what}: hosts {new} is below the {used + pending} seats in use and pending "
+            f"({used} used, {pending} pending); blocked even with --allow-decrease",
+        )
+    return None
+
+
+def plan_addons(
+    draft: AccountDraft,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    usage: Mapping[str, Any] | None = None,
+) -> None:
     account_id = draft.account_id
     addons_path = plan_path(account_id, "/addons")
     replaced: set[tuple[str, str]] = set()
@@ -222,6 +263,8 @@ def plan_addons(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlan
             draft.call(ADDON_INCREASES, action)
         else:
             block = decrease_block(draft.options, f"{group} {type_}", old, new)
+            if block is None:
+                block = below_usage(f"{group} {type_}", new, usage_row(usage, group, type_))
             draft.call(ADDON_DECREASES, action, block)
     for key in sorted(want.cancelled, key=addon_order):
         if key not in have.addons:

@@ -32,6 +32,28 @@ SWAGGER = json.loads(
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 
+def idle_usage(live: Any) -> dict[str, Any]:
+    """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
+    from reconciler.normalise import normalise_plans
+
+    usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
+    for group, type_ in normalise_plans(live).addons:
+        *outer, last = group.split(".")
+        where = usage
+        for part in outer:
+            where = where.setdefault(part, {})
+        where.setdefault(last, []).append({"type": type_, "usage": 0})
+    return usage
+
+
+ACME_LIVE = {
+    "plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"},
+    "plan_webinar": [{"type": "webinar1000_monthly", "hosts": 1, "status": "active"}],
+    "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 6, "status": "active"},
+    "plan_large_meeting": [{"type": "large500_monthly", "hosts": 1}],
+}
+
+
 def sample_plan(make_desired: Any, contact: Any, **options: Any) -> Plan:
     accounts = [
         make_desired(
@@ -52,15 +74,7 @@ def sample_plan(make_desired: Any, contact: Any, **options: Any) -> Plan:
         make_desired({"plan_base": {"type": "business_monthly", "hosts": 10}}, "sub_sync"),
     ]
     lives = {
-        "sub_8Jk2Lm": LivePlans(
-            "sub_8Jk2Lm",
-            {
-                "plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"},
-                "plan_webinar": [{"type": "webinar1000_monthly", "hosts": 1, "status": "active"}],
-                "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 6, "status": "active"},
-                "plan_large_meeting": [{"type": "large500_monthly", "hosts": 1}],
-            },
-        ),
+        "sub_8Jk2Lm": LivePlans("sub_8Jk2Lm", ACME_LIVE, idle_usage(ACME_LIVE)),
         "sub_new": LivePlans("sub_new", None),
         "sub_self": LivePlans("sub_self", {"plan_base": {"type": "monthly", "hosts": 3}}),
         "sub_sync": LivePlans("sub_sync", {"plan_base": {"type": "business_monthly", "hosts": 10}}),
@@ -113,6 +127,7 @@ def test_plan_json_has_the_pinned_fields_and_validates(make_desired: Any, contac
         "before": {"hosts": 20},
         "after": {"hosts": 25},
         "group": "plan_base",
+        "cost": None,
     }
     assert [a["op"] for a in first["actions"]] == [
         "update_base",
@@ -133,6 +148,8 @@ def test_plan_json_has_the_pinned_fields_and_validates(make_desired: Any, contac
             "update_addon": 1,
             "cancel_addon": 1,
         },
+        "heavy_calls": 6,  # five writes and the usage read that allowed the zoom rooms decrease
+        "cost": None,  # no price list: no money shown at all
     }
 
 

@@ -521,6 +521,20 @@ CASES: list[
 ]
 
 
+def idle_usage(live: Any) -> dict[str, Any]:
+    """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
+    from reconciler.normalise import normalise_plans
+
+    usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
+    for group, type_ in normalise_plans(live).addons:
+        *outer, last = group.split(".")
+        where = usage
+        for part in outer:
+            where = where.setdefault(part, {})
+        where.setdefault(last, []).append({"type": type_, "usage": 0})
+    return usage
+
+
 @pytest.mark.parametrize(
     ("desired_plans", "live_plans", "opts", "actions", "blocked", "unmanaged", "status"),
     [c[1:] for c in CASES],
@@ -537,7 +551,9 @@ def test_plan_account_table(
     status: str,
 ) -> None:
     result = plan_account(
-        make_desired(desired_plans), LivePlans("sub_1", live_plans), PlanOptions(**opts)
+        make_desired(desired_plans),
+        LivePlans("sub_1", live_plans, idle_usage(live_plans)),
+        PlanOptions(**opts),
     )
     assert [(a.op, a.klass, a.method, a.path, a.body) for a in result.actions] == actions
     assert [b.reason_code for b in result.blocked] == blocked
@@ -569,7 +585,7 @@ def test_order_inside_one_account(make_desired: Any) -> None:
     }
     result = plan_account(
         make_desired(want),
-        LivePlans("sub_1", have),
+        LivePlans("sub_1", have, idle_usage(have)),
         PlanOptions(allow_decrease=True, allow_cancel=True),
     )
     assert [(a.op, a.klass, a.body.get("type")) for a in result.actions] == [

@@ -52,6 +52,20 @@ dates = st.sampled_from(["", "2026-01-01T00:00:00Z", "2026-12-31"])
 country_sets = st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=3, unique=True)
 
 
+def idle_usage(live: Any) -> dict[str, Any]:
+    """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
+    from reconciler.normalise import normalise_plans
+
+    usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
+    for group, type_ in normalise_plans(live).addons:
+        *outer, last = group.split(".")
+        where = usage
+        for part in outer:
+            where = where.setdefault(part, {})
+        where.setdefault(last, []).append({"type": type_, "usage": 0})
+    return usage
+
+
 @st.composite
 def entry(draw: Any, types: list[str]) -> dict[str, Any]:
     return {
@@ -265,13 +279,13 @@ def test_simulating_the_planned_calls_converges(
 ) -> None:
     live, want = pair
     options = PlanOptions(allow_decrease=True, allow_cancel=True)
-    usage = {"plan_base": {"usage": 0, "pending": 0}}
+    usage = idle_usage(live)
     first = plan_account(account(want), LivePlans("sub_p", live, usage), options)
     assert first.blocked == (), first.blocked
     state = live
     for action in first.actions:
         state = simulate(state, action)
-    again = plan_account(account(want), LivePlans("sub_p", state, usage), options)
+    again = plan_account(account(want), LivePlans("sub_p", state, idle_usage(state)), options)
     assert again.actions == (), (want, live, state, again.actions)
     assert again.status == "in_sync"
     after = normalise_plans(state)

@@ -1,0 +1,93 @@
+"""Put a price on every call of a plan: its recurring cost change, as a monthly equivalent.
+
+The rules, in the reviewer's words: a seat change costs (new hosts - old hosts) x the price of
+one host; a new add-on costs its hosts x its price (or its flat price); a subscription costs the
+sum of every plan it buys; a cancellation saves what the plan cost. A yearly price counts as a
+twelfth per month. A call touching a type with no price is *unknown* (with the type named), never
+zero, and so is a subscription whose plans are priced in more than one currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from reconciler.money import Cost
+from reconciler.plan import AccountPlan, Action, Plan
+from reconciler.prices import PriceList
+
+
+def _hosts(fields: Mapping[str, Any] | None) -> int | None:
+    value = (fields or {}).get("hosts")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) -> Cost:
+    """Sum entries (fields, sign): +1 buys the entry, -1 gives it up."""
+    totals: dict[str, Decimal] = {}
+    missing: list[str] = []
+    hostless: list[str] = []
+    for fields, sign in entries:
+        plan_type = str(fields.get("type"))
+        price = prices.get(plan_type)
+        if price is None:
+            missing.append(plan_type)
+            continue
+        monthly = price.monthly(_hosts(fields))
+        if monthly is None:
+            hostless.append(plan_type)
+            continue
+        totals[price.currency] = totals.get(price.currency, Decimal(0)) + sign * monthly
+    if missing:
+        return Cost.unknown(f"no price for {', '.join(sorted(set(missing)))}", missing)
+    if hostless:
+        return Cost.unknown(
+            f"{', '.join(sorted(set(hostless)))} has a per_host price but no host count; "
+            "give it a flat price",
+            hostless,
+        )
+    if len(totals) > 1:
+        return Cost.unknown(f"priced in several currencies ({', '.join(sorted(totals))})")
+    if not totals:
+        return Cost.unknown("nothing to price")
+    (currency, amount), *_ = totals.items()
+    return Cost.of(currency, amount)
+
+
+def action_cost(action: Action, prices: PriceList) -> Cost:
+    """The monthly cost change of one call."""
+    if action.op == "subscribe":
+        after = action.after or {}
+        entries = [after.get("plan_base") or {}, *(after.get("addons") or [])]
+        return _sum(prices, [(entry, 1) for entry in entries])
+    if action.op == "add_addon":
+        return _sum(prices, [({**(action.after or {}), "type": action.body.get("type")}, 1)])
+    if action.op == "cancel_addon":
+        return _sum(prices, [({**(action.before or {}), "type": action.body.get("type")}, -1)])
+    plan_type = str(action.body.get("type"))
+    price = prices.get(plan_type)
+    if price is None:
+        return Cost.unknown(f"no price for {plan_type}", [plan_type])
+    old, new = _hosts(action.before), _hosts(action.after)
+    if old is None or new is None:
+        return Cost.unknown(f"{plan_type}: host counts not known")
+    delta = price.monthly(new - old) if price.per_host else Decimal(0)
+    return Cost.of(price.currency, delta or Decimal(0))
+
+
+def _priced_account(account: AccountPlan, prices: PriceList) -> AccountPlan:
+    actions = tuple(replace(a, cost=action_cost(a, prices)) for a in account.actions)
+    return replace(account, actions=actions)
+
+
+def price_plan(plan: Plan, prices: PriceList | None) -> Plan:
+    """The same plan with `cost` on every action and the price list recorded in its options."""
+    if prices is None:
+        return plan
+    return replace(
+        plan,
+        options=replace(plan.options, prices=prices.source),
+        accounts=tuple(_priced_account(a, prices) for a in plan.accounts),
+    )

@@ -1,0 +1,237 @@
+"""Guard rails: a plan bigger than intended is refused, and says by how much and how to accept it.
+
+octoDNS style: the plan knows when it is unsafe. Three thresholds (accounts changed, seats
+removed, monthly cost increase) each raise a named exception carrying the measured value, the
+limit, where the limit came from and the one flag that accepts it. A flag acknowledges only its
+own threshold: there is no global --force. `plan` exits 1 and `apply` sends nothing while any
+threshold trips. The daily Heavy-call budget is checked the same way before apply sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from reconciler.money import format_money, to_cents
+from reconciler.plan import Plan, PlanOptions
+from reconciler.project import ProjectConfig
+
+#: Without prices nothing can be measured in money; with them, this much per month per currency.
+DEFAULT_MAX_MONTHLY_INCREASE = Decimal("5000")
+#: A typo that removes more seats than this must be acknowledged.
+DEFAULT_MAX_SEATS_REMOVED = 100
+#: Zoom's daily cap on Heavy calls per master account (Business and up, and Pro).
+DAILY_HEAVY_LIMIT = {"business": 60_000, "pro": 30_000}
+
+FLAGS = {
+    "max_accounts_changed": "--max-accounts-changed",
+    "max_seats_removed": "--max-seats-removed",
+    "max_monthly_increase": "--max-monthly-increase",
+}
+FLAG_SOURCE, PROJECT_SOURCE, DEFAULT_SOURCE = "flag", "project", "default"
+
+
+class GuardRailTripped(Exception):
+    """A threshold the plan is over; the message names measured value, limit and flag."""
+
+    threshold = ""
+
+    def __init__(self, what: str, measured: Any, limit: Any, source: str, accept: str) -> None:
+        self.measured = measured
+        self.limit = limit
+        self.source = source
+        flag = FLAGS[self.threshold]
+        where = {
+            FLAG_SOURCE: f"{flag} given",
+            DEFAULT_SOURCE: "built-in default",
+        }.get(source, f"{self.threshold} in {source}")
+        super().__init__(
+            f"{what}, more than {flag} {limit} ({where}); re-run with {flag} {accept} to accept"
+        )
+
+
+class AccountsChangedOverLimit(GuardRailTripped):
+    """More accounts change than --max-accounts-changed allows."""
+
+    threshold = "max_accounts_changed"
+
+
+class TooManySeatsRemoved(GuardRailTripped):
+    """Seat decreases and cancellations remove more seats than --max-seats-removed allows."""
+
+    threshold = "max_seats_removed"
+
+
+class MonthlyIncreaseOverLimit(GuardRailTripped):
+    """The plan adds more to the monthly bill (in one currency) than --max-monthly-increase."""
+
+    threshold = "max_monthly_increase"
+
+
+class PlanUnsafe(Exception):
+    """One or more guard rails tripped; each is a line of the message."""
+
+    def __init__(self, tripped: Iterable[GuardRailTripped]) -> None:
+        self.tripped = tuple(tripped)
+        super().__init__("; ".join(str(t) for t in self.tripped))
+
+
+class HeavyBudgetExceeded(Exception):
+    """Applying the plan needs more Heavy calls than are left of the daily budget."""
+
+    def __init__(self, needed: int, budget: int, used: int) -> None:
+        self.needed, self.budget, self.used = needed, budget, used
+        left = max(budget - used, 0)
+        super().__init__(
+            f"applying this plan needs {needed:,} Heavy calls, but only {left:,} of the daily "
+            f"Heavy budget of {budget:,} are left ({used:,} used in the last 24 hours, per the "
+            "journal); wait for the budget to recover, apply some accounts with --account, or "
+            "set --daily-heavy-budget if Zoom allows your master account more"
+        )
+
+
+def seats_removed(plan: Plan) -> int:
+    """Seats apply would take away: each decrease's drop plus each cancelled add-on's hosts."""
+    removed = 0
+    for action in plan.sent_actions():
+        before = (action.before or {}).get("hosts")
+        after = (action.after or {}).get("hosts")
+        if not isinstance(before, int) or isinstance(before, bool):
+            continue
+        if action.klass == "seat_decrease" and isinstance(after, int):
+            removed += before - after
+        elif action.op == "cancel_addon":
+            removed += before
+    return removed
+
+
+def _source(options: PlanOptions, name: str) -> str:
+    return dict(options.limit_sources).get(name, FLAG_SOURCE)
+
+
+def tripped_guard_rails(plan: Plan) -> list[GuardRailTripped]:
+    """Every threshold the plan is over, in a stable order (empty when it is safe)."""
+    options = plan.options
+    tripped: list[GuardRailTripped] = []
+    changed = len(plan.by_status("changes"))
+    limit = options.max_accounts_changed
+    if limit is not None and changed > limit:
+        tripped.append(
+            AccountsChangedOverLimit(
+                f"the plan changes {changed} accounts",
+                changed,
+                limit,
+                _source(options, "max_accounts_changed"),
+                str(changed),
+            )
+        )
+    removed = seats_removed(plan)
+    limit = options.max_seats_removed
+    if limit is not None and removed > limit:
+        tripped.append(
+            TooManySeatsRemoved(
+                f"the plan removes {removed} seats",
+                removed,
+                limit,
+                _source(options, "max_seats_removed"),
+                str(removed),
+            )
+        )
+    money = options.max_monthly_increase
+    totals = plan.cost_totals()
+    if money is not None and totals is not None:
+        for currency, amount in totals.monthly:
+            if amount > money:
+                tripped.append(
+                    MonthlyIncreaseOverLimit(
+                        f"the plan adds {format_money(amount, currency)}/month in {currency}",
+                        amount,
+                        to_cents(money),
+                        _source(options, "max_monthly_increase"),
+                        str(to_cents(amount)),
+                    )
+                )
+    return tripped
+
+
+def check_guard_rails(plan: Plan) -> None:
+    """Raise PlanUnsafe naming every threshold the plan is over."""
+    tripped = tripped_guard_rails(plan)
+    if tripped:
+        raise PlanUnsafe(tripped)
+
+
+def with_limits(
+    options: PlanOptions,
+    flags: Mapping[str, Any],
+    project: ProjectConfig | None,
+    *,
+    priced: bool,
+) -> PlanOptions:
+    """The options with each threshold from its flag, else zoomplans.yaml, else the default.
+
+    `flags` maps threshold names to the values given on the command line (None: not given).
+    """
+    defaults: dict[str, Any] = {
+        "max_accounts_changed": None,
+        "max_seats_removed": DEFAULT_MAX_SEATS_REMOVED,
+        "max_monthly_increase": DEFAULT_MAX_MONTHLY_INCREASE if priced else None,
+    }
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name, default in defaults.items():
+        given = flags.get(name)
+        configured = getattr(project, name) if project is not None else None
+        if given is not None:
+            values[name], sources[name] = given, FLAG_SOURCE
+        elif configured is not None:
+            values[name], sources[name] = configured, project.source if project else PROJECT_SOURCE
+        elif default is not None:
+            values[name], sources[name] = default, DEFAULT_SOURCE
+        else:
+            values[name] = None
+    return replace(options, **values, limit_sources=tuple(sorted(sources.items())))
+
+
+def with_apply_flags(options: PlanOptions, flags: Mapping[str, Any]) -> PlanOptions:
+    """A saved plan's recorded limits, with the ones apply was given in their place.
+
+    A flag given to apply is an explicit acknowledgement of its own threshold only.
+    """
+    given = {name: value for name, value in flags.items() if value is not None}
+    if not given:
+        return options
+    sources = dict(options.limit_sources) | dict.fromkeys(given, FLAG_SOURCE)
+    return replace(options, **given, limit_sources=tuple(sorted(sources.items())))
+
+
+def heavy_calls_used(entries: Iterable[Mapping[str, Any]], now: datetime) -> int:
+    """Heavy calls the journal shows in the 24 hours before `now`: every intent (a write
+    was sent or about to be) and the usage reads each run recorded when it started."""
+    since = now - timedelta(hours=24)
+    used = 0
+    for entry in entries:
+        ts = entry.get("ts")
+        if not isinstance(ts, str):
+            continue
+        try:
+            moment = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None or not since <= moment <= now:
+            continue
+        if entry.get("kind") == "intent":
+            used += 1
+        elif entry.get("kind") == "run_start":
+            reads = entry.get("usage_reads")
+            used += reads if isinstance(reads, int) and not isinstance(reads, bool) else 0
+    return used
+
+
+def check_heavy_budget(needed: int, budget: int, used: int) -> None:
+    """Raise HeavyBudgetExceeded when `needed` is more than `budget - used`."""
+    if needed > budget - used:
+        raise HeavyBudgetExceeded(needed, budget, used)

@@ -1,0 +1,105 @@
+"""zoomplans.yaml: the project file holding the price list's path and default guard rails.
+
+Found in the current directory (or named by `--config FILE`), like a Terraform backend block:
+settings a team agrees on once and reviews in git, instead of flags repeated in every CI job.
+A flag on the command line always wins over the value here. Problems are located
+(`file:line:column: message`) and stop the command before anything is read from Zoom.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from reconciler.desired.problems import Problem
+from reconciler.desired.reader import read_file
+
+PROJECT_FILE = "zoomplans.yaml"
+SCHEMA_FILE = "project.schema.json"
+
+
+class ProjectError(Exception):
+    """zoomplans.yaml (or --config FILE) cannot be used; `problems` are located."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the project file")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """What zoomplans.yaml says; every field may be absent."""
+
+    source: str
+    prices: Path | None = None
+    max_monthly_increase: Decimal | None = None
+    max_accounts_changed: int | None = None
+    max_seats_removed: int | None = None
+    daily_heavy_budget: int | None = None
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    text = (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
+    return Draft202012Validator(json.loads(text))
+
+
+def _message(error: Any) -> str:
+    path = "/".join(str(p) for p in error.absolute_path) or "(top)"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
+    if error.validator == "oneOf":
+        return f"{path}: {error.instance!r} is not an amount; write a number >= 0, e.g. 500"
+    return f"{path}: {error.message}"
+
+
+def load_project(path: Path) -> ProjectConfig:
+    """Read and check one project file; ProjectError with located problems otherwise."""
+    shown = str(path)
+    read = read_file(path, shown)
+    errors = [p for p in read.problems if p.severity == "error"]
+    if errors:
+        raise ProjectError(errors)
+    if len(read.documents) != 1:
+        raise ProjectError([Problem(shown, 1, 1, "error", "expected exactly one YAML document")])
+    document = read.documents[0]
+    data = document.data
+    if data is None:
+        return ProjectConfig(shown)
+    problems = []
+    for error in _validator().iter_errors(data):
+        where = document.at(tuple(error.absolute_path))
+        problems.append(Problem(where.file, where.line, where.column, "error", _message(error)))
+    if problems:
+        raise ProjectError(sorted(problems))
+    rails = data.get("guard_rails") or {}
+    increase = rails.get("max_monthly_increase")
+    return ProjectConfig(
+        source=shown,
+        prices=(path.parent / data["prices"]) if data.get("prices") else None,
+        max_monthly_increase=None if increase is None else Decimal(str(increase)),
+        max_accounts_changed=rails.get("max_accounts_changed"),
+        max_seats_removed=rails.get("max_seats_removed"),
+        daily_heavy_budget=rails.get("daily_heavy_budget"),
+    )
+
+
+def find_project(config: Path | None, cwd: Path | None = None) -> ProjectConfig | None:
+    """`--config FILE` if given (it must exist), else ./zoomplans.yaml if present, else None."""
+    if config is not None:
+        if not config.is_file():
+            raise ProjectError(
+                [Problem(str(config), 1, 1, "error", "--config names no readable file")]
+            )
+        return load_project(config)
+    candidate = (cwd or Path.cwd()) / PROJECT_FILE
+    return load_project(candidate) if candidate.is_file() else None

@@ -198,7 +198,9 @@ class SandboxApp:
             answer = self._endpoint(route, query, raw, headers.get("content-type", ""))
         except ZoomApiError as err:
             answer = _error(err)
-        if method in ("POST", "PUT", "PATCH") and self.faults.should_drop(method, "/v2" + api_path):
+        if method in ("POST", "PUT", "PATCH") and self.faults.should_drop(
+            method, "/v2" + api_path, applied=200 <= answer.status < 300
+        ):
             answer = dataclasses.replace(answer, drop=True)
         return answer, body_for_log
 

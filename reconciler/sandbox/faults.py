@@ -44,10 +44,15 @@ class FaultScript:
         rng: random.Random,
         force_daily_limit: Callable[[datetime | None], datetime],
         revoke: Callable[[], None],
+        drop_rate: float = 0.0,
     ) -> None:
         if not 0.0 <= fault_rate <= 1.0:
             raise FaultScriptError(f"fault rate {fault_rate} must be between 0 and 1")
+        if not 0.0 <= drop_rate <= 1.0:
+            raise FaultScriptError(f"drop rate {drop_rate} must be between 0 and 1")
         self.fault_rate = fault_rate
+        #: Share of plan writes applied and then answered with a cut connection (soak tests).
+        self.drop_rate = drop_rate
         self._rng = rng
         self._force_daily_limit = force_daily_limit
         self._revoke = revoke
@@ -93,8 +98,12 @@ class FaultScript:
                 return self._rng.choice(SERVER_ERROR_STATUSES)
         return None
 
-    def should_drop(self, method: str, path: str) -> bool:
-        """Called once per plan write that reached Zoom's logic; True drops its answer."""
+    def should_drop(self, method: str, path: str, *, applied: bool = True) -> bool:
+        """Called once per plan write that reached Zoom's logic; True drops its answer.
+
+        Scripted drops first; otherwise a random share (`drop_rate`) of the writes that were
+        `applied` (the interesting loss: the charge happened, the answer did not arrive).
+        """
         with self._lock:
             hit = False
             for drop in self._drops:
@@ -103,4 +112,6 @@ class FaultScript:
                     if drop.remaining == 0:
                         hit = True
             self._drops = [d for d in self._drops if d.remaining > 0]
+            if not hit and applied and self.drop_rate and self._rng.random() < self.drop_rate:
+                hit = True
             return hit

@@ -95,6 +95,7 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         headerless_429_rate: float = 0.0,
+        drop_rate: float = 0.0,
     ) -> None:
         loaded: Seed = load_seed(seed)
         self._credentials = loaded.credentials
@@ -121,6 +122,7 @@ class SandboxServer:
             rng=rng,
             force_daily_limit=self._limiter.force_daily_limit,
             revoke=self._issuer.revoke_all,
+            drop_rate=drop_rate,
         )
         self.app = SandboxApp(
             self.world,

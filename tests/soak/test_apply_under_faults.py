@@ -1,0 +1,165 @@
+"""Soak: apply converges under faults and 20 SIGKILLs, never charging a change twice.
+
+The sandbox (in this process, loopback) answers 10% of API calls with a 5xx, drops the answer
+of 10% of the writes it applied, shows writes only after 500 ms, and allows far fewer calls per
+second (Medium 20, Heavy 10) than the client's Business pacing assumes, half of its 429s without
+any rate header: every run starts with a burst of 429s. `zoomplans apply` runs as a subprocess
+and is SIGKILLed at random moments (seeded RNG, printed) 20 times; then runs are let finish.
+
+Afterwards: a re-plan has zero actions; no subscribe or add-on POST took effect twice for the
+same change (sandbox request log); every write in the log has a journal intent for exactly that
+call, and every intent has a final outcome or a later resolution.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.journal import read_journal
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNTS = 30
+KILLS = 20
+MAX_FINISHING_RUNS = 10
+RUN_TIMEOUT_S = 120.0
+APPLY_FLAGS = (
+    "--auto-approve", "--allow-decrease", "--allow-cancel",
+    "--settle-timeout", "3", "--verify-timeout", "6",
+)  # fmt: skip
+
+
+def cli(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    child_env.update(env)
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "reconciler", *args],
+            cwd=log.parent,
+            env=child_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def finished(process: subprocess.Popen[bytes], timeout: float = RUN_TIMEOUT_S) -> int:
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError(f"a zoomplans run took over {timeout} s") from None
+
+
+def applied_posts(requests: list[Any]) -> Counter[tuple[str, str]]:
+    """POSTs that took effect (2xx, or applied with the answer dropped), by change."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in requests:
+        if r.method != "POST" or not r.is_plan_write or not (200 <= r.status < 300 or r.dropped):
+            continue
+        change = "subscribe" if r.path.endswith("/plans") else str((r.body or {}).get("type"))
+        counts[(r.path, change)] += 1
+    return counts
+
+
+def check_journal_covers_log(journal: Path, requests: list[Any]) -> int:
+    """Every write the sandbox saw matches an intent; every intent is settled. Returns intents."""
+    contents = read_journal(journal)
+    assert contents.unreadable_lines <= KILLS, "only a line cut by a kill may be unreadable"
+    intents = [e for e in contents.entries if e.get("kind") == "intent"]
+    sent = {
+        (e["method"], "/v2" + e["path"], json.dumps(e["body"], sort_keys=True)) for e in intents
+    }
+    writes = [r for r in requests if r.is_plan_write]
+    assert writes, "no write reached the sandbox: the soak proves nothing"
+    missing = [
+        (r.method, r.path, r.body)
+        for r in writes
+        if (r.method, r.path, json.dumps(r.body, sort_keys=True)) not in sent
+    ]
+    assert missing == [], "writes the journal never announced"
+    assert list(contents.unsettled) == [], "intents without an outcome or a resolution"
+    return len(intents)
+
+
+@pytest.mark.slow
+def test_apply_converges_under_faults_and_kills(sandbox, soak_world, tmp_path: Path) -> None:
+    rng_seed = int(os.environ.get("SOAK_SEED", time.time_ns() % 1_000_000))
+    print(f"\nsoak RNG seed: {rng_seed} (repeat with SOAK_SEED={rng_seed})")
+    rng = random.Random(rng_seed)
+    seed, documents = soak_world(ACCOUNTS)
+    (tmp_path / "accounts.yaml").write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    sb = sandbox(
+        seed=seed,
+        latency_ms=20,
+        fault_rate=0.1,
+        drop_rate=0.1,
+        visibility_delay_ms=500,
+        rate_limits={"medium": 20, "heavy": 10},
+        headerless_429_rate=0.5,
+        seed_rng=rng_seed,
+    )
+    env = sb.env()
+    journal = tmp_path / "journal.jsonl"
+    apply_args = ["-v", "apply", "accounts.yaml", "--journal", str(journal), *APPLY_FLAGS]
+    log = tmp_path / "runs.log"
+    started = time.monotonic()
+
+    kills: list[float] = []
+    for _ in range(KILLS):
+        at = round(rng.uniform(0.4, 4.0), 2)
+        process = cli(apply_args, env, log)
+        try:
+            process.wait(timeout=at)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills.append(at)
+    print(f"SIGKILL after (s): {kills}")
+    assert len(kills) >= KILLS // 2, "most runs must be killed mid-way, or this proves little"
+
+    exit_codes = []
+    for _ in range(MAX_FINISHING_RUNS):
+        exit_codes.append(finished(cli(apply_args, env, log)))
+        if exit_codes[-1] == 0:
+            break
+    print(f"finishing runs' exit codes: {exit_codes}")
+    assert exit_codes[-1] == 0, log.read_text()[-4000:]
+
+    replan = cli(
+        ["plan", "accounts.yaml", "--allow-decrease", "--allow-cancel", "--detailed-exitcode"],
+        env,
+        tmp_path / "replan.log",
+    )
+    assert finished(replan) == 0, (tmp_path / "replan.log").read_text()[-4000:]
+
+    requests = sb.requests
+    twice = {change: n for change, n in applied_posts(requests).items() if n > 1}
+    assert twice == {}, "a subscribe or add-on POST took effect twice"
+    intents = check_journal_covers_log(journal, requests)
+    lines = read_journal(journal).entries
+    later = sum(
+        1 for e in lines if e.get("kind") == "resolution" and e.get("intent_run_id") != e["run_id"]
+    )
+    print(f"calls left unsettled by a killed run and resolved by a later one: {later}")
+    statuses = Counter(r.status for r in requests)
+    print(
+        f"soak: {time.monotonic() - started:.0f} s, {len(requests)} requests "
+        f"({statuses[429]} x 429, {sum(n for s, n in statuses.items() if s >= 500)} x 5xx, "
+        f"{sum(r.dropped for r in requests)} dropped answers), {intents} journal intents"
+    )
+    assert (
+        statuses[429] > 0 and any(s >= 500 for s in statuses) and any(r.dropped for r in requests)
+    )

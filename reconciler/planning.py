@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from reconciler.costs import price_plan
 from reconciler.desired.model import DesiredAccount
 from reconciler.live import PlanReader, read_live
 from reconciler.plan import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.planner import build_plan, needs_usage
+from reconciler.prices import PriceList
 
 
 class SelectionError(ValueError):
@@ -66,8 +68,9 @@ async def make_plan(
     ttl: timedelta = DEFAULT_TTL,
     git_commit: str | None = None,
     progress: bool | None = None,
+    prices: PriceList | None = None,
 ) -> Plan:
-    """Read the live plans of `desired_accounts` and plan them all.
+    """Read the live plans of `desired_accounts`, plan them all, and price every call.
 
     Raises reconciler.live.LiveReadStopped when the master credentials or the daily limit stop
     the run; every other failure is recorded on its account.
@@ -79,4 +82,5 @@ async def make_plan(
         want_usage=lambda account_id, plans: needs_usage(by_id[account_id], plans, options),
         progress=progress,
     )
-    return build_plan(desired_accounts, lives, options, now=now, ttl=ttl, git_commit=git_commit)
+    plan = build_plan(desired_accounts, lives, options, now=now, ttl=ttl, git_commit=git_commit)
+    return price_plan(plan, prices)

@@ -101,5 +101,5 @@ def find_project(config: Path | None, cwd: Path | None = None) -> ProjectConfig 
                 [Problem(str(config), 1, 1, "error", "--config names no readable file")]
             )
         return load_project(config)
-    candidate = (cwd or Path.cwd()) / PROJECT_FILE
+    candidate = (cwd / PROJECT_FILE) if cwd is not None else Path(PROJECT_FILE)
     return load_project(candidate) if candidate.is_file() else None

@@ -48,12 +48,14 @@ def check_saved_plan(
 ) -> None:
     """Everything that refuses a saved plan before any call: expiry, tampering, guard rail.
 
-    The stricter of the recorded ``--max-accounts-changed`` and the one given to apply wins.
+    A ``--max-accounts-changed`` given to apply replaces the recorded one: it is the explicit
+    acknowledgement of that threshold (the other guard rails are in reconciler.guard_rails).
     """
     check_not_expired(plan.expires_at, now or datetime.now(UTC))
     check_actions(plan.accounts)
-    limits = [x for x in (plan.options.max_accounts_changed, max_accounts_changed) if x is not None]
-    check_max_accounts(plan.accounts, min(limits) if limits else None)
+    recorded = plan.options.max_accounts_changed
+    given = max_accounts_changed
+    check_max_accounts(plan.accounts, recorded if given is None else given)
 
 
 def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) -> Converged:
@@ -105,6 +107,9 @@ async def run_apply(
             options=plan.options.to_json(),
             accounts=len(chosen),
             accounts_changed=accounts_changed(chosen),
+            # GET /plans/usage reads made by this process to plan (Heavy calls, counted
+            # against the daily budget by later runs); a saved plan's were made by `plan`.
+            usage_reads=sum(1 for a in chosen if a.usage_read) if mode == "fresh_plan" else 0,
             unsettled_from_earlier_runs=len(history.unsettled),
         )
         executor = Executor(

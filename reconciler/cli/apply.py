@@ -20,6 +20,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from reconciler.cli.guard_options import (
+    check_budget,
+    guard_rail_options,
+    project_and_prices,
+    refuse_if_unsafe,
+)
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
 from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
 
@@ -28,6 +34,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays qu
     from reconciler.apply.report import ApplyReport
     from reconciler.desired.model import DesiredAccount
     from reconciler.plan import Plan, PlanOptions
+    from reconciler.prices import PriceList
     from reconciler.zoom.config import ZoomConfig
 
 DEFAULT_PATHS = ("accounts/",)
@@ -109,6 +116,7 @@ def _plan_now(
     selectors: tuple[str, ...],
     options: PlanOptions,
     config: ZoomConfig,
+    prices: PriceList | None,
 ) -> tuple[Plan, list[DesiredAccount]]:
     """Load the YAML and plan it exactly as `zoomplans plan` does."""
     from reconciler.desired import load_desired
@@ -130,7 +138,11 @@ def _plan_now(
     async def plan_with_zoom() -> Plan:
         async with ZoomClient(config) as client:
             return await make_plan(
-                accounts, client, options, git_commit=current_git_commit(paths[0])
+                accounts,
+                client,
+                options,
+                git_commit=current_git_commit(paths[0]),
+                prices=prices,
             )
 
     try:
@@ -152,23 +164,30 @@ class _Run:
     only_accounts: tuple[str, ...] = ()
 
 
-def _saved_plan_run(
-    plan_file: Path, account_ids: tuple[str, ...], max_accounts_changed: int | None
-) -> _Run:
-    """Read and check a plan file (expiry, tampering, guard rail); print it for the log."""
+def _saved_plan_run(plan_file: Path, account_ids: tuple[str, ...], limits: dict[str, Any]) -> _Run:
+    """Read and check a plan file (expiry, tampering, guard rails); print it for the log.
+
+    The thresholds recorded in the file are checked again; a threshold flag given to apply
+    replaces its recorded value (the acknowledgement), and only that one.
+    """
+    from dataclasses import replace
+
     from reconciler.apply import PlanRefused
     from reconciler.apply.runner import check_saved_plan
+    from reconciler.guard_rails import with_apply_flags
     from reconciler.plan import TooManyAccountsChanged
 
     plan, plan_hash = _read_saved_plan(plan_file)
+    plan = replace(plan, options=with_apply_flags(plan.options, limits))
     unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
     if unknown:
         _fail(f"--account names accounts the plan file does not hold: {', '.join(unknown)}")
     try:
-        check_saved_plan(plan, max_accounts_changed=max_accounts_changed)
+        check_saved_plan(plan)
     except (PlanRefused, TooManyAccountsChanged) as exc:
         _fail(f"{plan_file}: {exc}; nothing was sent")
     _render_preview(plan)
+    refuse_if_unsafe(plan, f"{plan_file}: ")
     return _Run(plan, plan_hash, "saved_plan", only_accounts=account_ids)
 
 
@@ -196,26 +215,30 @@ def _fresh_plan_run(
     selectors: tuple[str, ...],
     allow_decrease: bool,
     allow_cancel: bool,
-    max_accounts_changed: int | None,
+    limits: dict[str, Any],
     config: ZoomConfig,
+    guard: tuple[Any, PriceList | None],
 ) -> _Run:
-    """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rail."""
+    """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
     from reconciler.apply.runner import plan_sha256, replan_converged
-    from reconciler.plan import PlanOptions, TooManyAccountsChanged
+    from reconciler.guard_rails import with_limits
+    from reconciler.plan import PlanOptions
 
-    options = PlanOptions(
-        allow_decrease=allow_decrease,
-        allow_cancel=allow_cancel,
-        max_accounts_changed=max_accounts_changed,
-        accounts=tuple(account_ids),
-        select=tuple(selectors),
+    project, prices = guard
+    options = with_limits(
+        PlanOptions(
+            allow_decrease=allow_decrease,
+            allow_cancel=allow_cancel,
+            accounts=tuple(account_ids),
+            select=tuple(selectors),
+        ),
+        limits,
+        project,
+        priced=prices is not None,
     )
-    plan, desired = _plan_now(paths, account_ids, selectors, options, config)
+    plan, desired = _plan_now(paths, account_ids, selectors, options, config, prices)
     _render_preview(plan)
-    try:
-        plan.check_max_accounts_changed()
-    except TooManyAccountsChanged as exc:
-        _fail(f"{exc}; nothing was sent")
+    refuse_if_unsafe(plan, "")
     return _Run(plan, plan_sha256(plan), "fresh_plan", replan_converged(desired, options))
 
 
@@ -274,6 +297,15 @@ def _fresh_plan_run(
     help="Seconds to keep reading before deciding that a call whose answer was lost did not "
     "happen (and sending it once more).",
 )
+@click.option(
+    "--daily-heavy-budget",
+    "budget",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
+    "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
+)
+@guard_rail_options
 @zoom_options
 def apply_command(
     paths: tuple[str, ...],
@@ -288,6 +320,11 @@ def apply_command(
     parallelism: int,
     verify_timeout: float,
     settle_timeout: float,
+    budget: int | None,
+    prices_file: Path | None,
+    config_file: Path | None,
+    max_monthly_increase: Any,
+    max_seats_removed: int | None,
     **kwargs: Any,
 ) -> None:
     """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
@@ -296,6 +333,12 @@ def apply_command(
     from reconciler.zoom import ConfigError, ZoomClient
 
     config = zoom_config_from(kwargs)
+    limits = {
+        "max_accounts_changed": max_accounts_changed,
+        "max_seats_removed": max_seats_removed,
+        "max_monthly_increase": max_monthly_increase,
+    }
+    project, prices = project_and_prices(config_file, None if plan_file else prices_file)
     if plan_file is not None:
         if paths or selectors:
             _fail(
@@ -303,8 +346,14 @@ def apply_command(
                 "(use --account to apply some of its accounts)",
                 EXIT_USAGE,
             )
-        run = _saved_plan_run(plan_file, account_ids, max_accounts_changed)
+        if prices_file is not None:
+            _fail(
+                "with --plan, the costs are the ones recorded in the plan file: give no --prices",
+                EXIT_USAGE,
+            )
+        run = _saved_plan_run(plan_file, account_ids, limits)
         _check_opt_ins(run.plan, plan_file, allow_decrease, allow_cancel)
+        check_budget(run.plan, run.only_accounts, journal_path, budget, project, config.rate_tier)
     else:
         if not auto_approve and not sys.stdin.isatty():
             _fail(
@@ -318,9 +367,11 @@ def apply_command(
             selectors,
             allow_decrease,
             allow_cancel,
-            max_accounts_changed,
+            limits,
             config,
+            (project, prices),
         )
+        check_budget(run.plan, run.only_accounts, journal_path, budget, project, config.rate_tier)
         if not run.plan.pending:
             if run.plan.failed:
                 _say("zoomplans: nothing to send; some accounts are blocked or could not be read")

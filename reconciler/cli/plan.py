@@ -20,15 +20,10 @@ from typing import Any, NoReturn
 import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING
+from reconciler.cli.guard_options import guard_rail_options, project_and_prices
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
-from reconciler.plan import (
-    DurationError,
-    Plan,
-    PlanOptions,
-    TooManyAccountsChanged,
-    current_git_commit,
-    parse_duration,
-)
+from reconciler.plan import Plan, PlanOptions
+from reconciler.provenance import DurationError, current_git_commit, parse_duration
 
 DEFAULT_PATHS = ("accounts/",)
 
@@ -143,6 +138,7 @@ def _fail(message: str) -> NoReturn:
     callback=_ttl,
     help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d).",
 )
+@guard_rail_options
 @zoom_options
 def plan_command(
     paths: tuple[str, ...],
@@ -155,16 +151,22 @@ def plan_command(
     allow_cancel: bool,
     max_accounts_changed: int | None,
     ttl: timedelta,
+    prices_file: Path | None,
+    config_file: Path | None,
+    max_monthly_increase: Any,
+    max_seats_removed: int | None,
     **kwargs: Any,
 ) -> None:
     """Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/)."""
     from reconciler.desired import load_desired
+    from reconciler.guard_rails import tripped_guard_rails, with_limits
     from reconciler.live import LiveReadStopped
     from reconciler.planning import SelectionError, select_accounts
     from reconciler.zoom.errors import ZoomError
 
     config = zoom_config_from(kwargs)
     paths = paths or DEFAULT_PATHS
+    project, prices = project_and_prices(config_file, prices_file)
     state = load_desired(list(paths))
     for problem in state.problems:
         click.echo(str(problem), err=True)
@@ -174,17 +176,30 @@ def plan_command(
         accounts = select_accounts(state.accounts, account_ids, selectors)
     except SelectionError as exc:
         _fail(str(exc))
-    options = PlanOptions(
-        allow_decrease=allow_decrease,
-        allow_cancel=allow_cancel,
-        max_accounts_changed=max_accounts_changed,
-        accounts=tuple(account_ids),
-        select=tuple(selectors),
+    options = with_limits(
+        PlanOptions(
+            allow_decrease=allow_decrease,
+            allow_cancel=allow_cancel,
+            accounts=tuple(account_ids),
+            select=tuple(selectors),
+        ),
+        {
+            "max_accounts_changed": max_accounts_changed,
+            "max_seats_removed": max_seats_removed,
+            "max_monthly_increase": max_monthly_increase,
+        },
+        project,
+        priced=prices is not None,
     )
     try:
         plan = asyncio.run(
             _plan_with_zoom(
-                config, accounts, options, ttl=ttl, git_commit=current_git_commit(paths[0])
+                config,
+                accounts,
+                options,
+                ttl=ttl,
+                git_commit=current_git_commit(paths[0]),
+                prices=prices,
             )
         )
     except LiveReadStopped as exc:
@@ -198,10 +213,8 @@ def plan_command(
             _fail(f"cannot write the plan file {out_file}: {exc.strerror or exc}")
     click.echo(_render(plan, output_format), nl=False)
     code = EXIT_OK
-    try:
-        plan.check_max_accounts_changed()
-    except TooManyAccountsChanged as exc:
-        click.echo(f"zoomplans: error: {exc}", err=True)
+    for tripped in tripped_guard_rails(plan):
+        click.echo(f"zoomplans: error: {tripped}", err=True)
         code = EXIT_ERROR
     if plan.failed:
         s = plan.summary()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+from reconciler.money import CostTotals, format_money, format_totals
 from reconciler.plan import AccountPlan, Plan
 from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
 
@@ -45,6 +46,16 @@ def _section(account: AccountPlan) -> str:
     )
 
 
+def _op_cost(plan: Plan, op: str) -> str:
+    """The summed monthly cost of one op's calls, `unknown` when any lacks a price."""
+    totals = CostTotals.of(a.cost for a in plan.sent_actions() if a.op == op)
+    if totals.unknown:
+        return "unknown (no price)" if not totals.monthly else format_totals(totals)
+    if not totals.monthly:
+        return "-"
+    return ", ".join(f"{format_money(v, c)}/month" for c, v in totals.monthly)
+
+
 def _tables(plan: Plan) -> str:
     s = plan.summary()
     ops = s["actions"]
@@ -56,10 +67,13 @@ def _tables(plan: Plan) -> str:
         f"| blocked | {s['blocked']} |",
         f"| errors | {s['errors']} |",
         "",
-        "| call | count |",
-        "|---|---:|",
-        *(f"| `{op}` | {count} |" for op, count in ops.items()),
     ]
+    if plan.cost_totals() is None:
+        rows += ["| call | count |", "|---|---:|"]
+        rows += [f"| `{op}` | {count} |" for op, count in ops.items()]
+    else:
+        rows += ["| call | count | monthly cost |", "|---|---:|---:|"]
+        rows += [f"| `{op}` | {count} | {_op_cost(plan, op)} |" for op, count in ops.items()]
     return "\n".join(rows) + "\n"
 
 

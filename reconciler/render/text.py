@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reconciler.money import Cost, format_money, format_totals
 from reconciler.plan import AccountPlan, Action, Plan
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
@@ -37,8 +38,24 @@ def _entry(group: str | None, fields: dict[str, Any] | None, type_: Any) -> str:
     return f"{head}: {detail}" if detail else head
 
 
+def cost_text(cost: Cost | None) -> str:
+    """`(+$79.95/month)`, `(cost unknown: no price for X)`, or nothing without a price list."""
+    if cost is None:
+        return ""
+    if cost.known and cost.monthly is not None and cost.currency is not None:
+        return f"   ({format_money(cost.monthly, cost.currency)}/month)"
+    return f"   (cost unknown: {cost.reason})"
+
+
 def action_lines(action: Action) -> list[tuple[str, str]]:
-    """(sign, text) lines for one call; a field per line where a call changes several."""
+    """(sign, text) lines for one call, its cost on the first; a field per line."""
+    lines = _call_lines(action)
+    if lines and action.cost is not None:
+        lines[0] = (lines[0][0], lines[0][1] + cost_text(action.cost))
+    return lines
+
+
+def _call_lines(action: Action) -> list[tuple[str, str]]:
     body = action.body
     if action.op == "subscribe":
         lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
@@ -106,7 +123,11 @@ def summary_line(plan: Plan) -> str:
     )
     if s["errors"]:
         line += f"{s['errors']} could not be read; "
-    return line + f"{s['in_sync']} in sync."
+    line += f"{s['in_sync']} in sync."
+    totals = plan.cost_totals()
+    if totals is not None:
+        line += f" Cost: {format_totals(totals)}."
+    return line + f" Heavy calls to apply: {s['heavy_calls']}."
 
 
 def shown_accounts(plan: Plan) -> list[AccountPlan]:

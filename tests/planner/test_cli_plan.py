@@ -74,6 +74,7 @@ def test_pending_then_in_sync_with_detailed_exitcode(
     assert "~ plan_base business_monthly: hosts 20 -> 25" in first.stdout
     assert first.stdout.rstrip().endswith(
         "Plan: 0 to subscribe, 1 to change, 1 add-ons to add, 0 to cancel; 0 blocked; 1 in sync."
+        " Heavy calls to apply: 2."
     )
     data = json.loads(out.read_text())
     assert schema_problems(data) == []

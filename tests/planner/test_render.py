@@ -89,7 +89,7 @@ def test_text_reads_like_terraform(make_desired: Any, contact: Any) -> None:
     assert text.index("sub_down") < text.index("sub_type") < text.index("sub_change")
     assert (
         lines[-1] == "Plan: 1 to subscribe, 1 to change, 2 add-ons to add, 1 to cancel; "
-        "1 blocked; 1 could not be read; 1 in sync."
+        "1 blocked; 1 could not be read; 1 in sync. Heavy calls to apply: 5."
     )
     assert "\x1b[" not in text
 
@@ -105,6 +105,7 @@ def test_summary_line_of_an_empty_plan(make_desired: Any) -> None:
     assert (
         summary_line(plan)
         == "Plan: 0 to subscribe, 0 to change, 0 add-ons to add, 0 to cancel; 0 blocked; 0 in sync."
+        " Heavy calls to apply: 0."
     )
     assert render_text(plan).splitlines() == [summary_line(plan)]
 

@@ -1,0 +1,129 @@
+"""Costs in the plan JSON, recomputed here independently from prices.yaml and the actions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reconciler.plan import schema_problems
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ACCOUNTS = str(FIXTURES / "accounts")
+PRICES = FIXTURES / "prices.yaml"
+
+
+def expected_monthly(price: dict[str, Any], hosts: int | None) -> Decimal:
+    """The contract in plain arithmetic: per host x hosts (or flat), a year is twelve months."""
+    amount = Decimal(str(price.get("per_host", price.get("flat"))))
+    if "per_host" in price:
+        amount *= hosts or 0
+    if price["period"] == "year":
+        amount /= 12
+    return amount
+
+
+def recompute(action: dict[str, Any], prices: dict[str, Any]) -> Decimal | None:
+    """Monthly change of one call, rounded to the cent; None when a type has no price."""
+    if action["op"] == "subscribe":
+        after = action["after"]
+        parts = [after["plan_base"], *after["addons"]]
+        if any(p["type"] not in prices for p in parts):
+            return None
+        total = sum(
+            (expected_monthly(prices[p["type"]], p.get("hosts")) for p in parts), Decimal(0)
+        )
+    elif action["op"] == "add_addon":
+        kind = action["body"]["type"]
+        if kind not in prices:
+            return None
+        total = expected_monthly(prices[kind], action["after"].get("hosts"))
+    elif action["op"] == "cancel_addon":
+        kind = action["body"]["type"]
+        if kind not in prices:
+            return None
+        total = -expected_monthly(prices[kind], action["before"].get("hosts"))
+    else:
+        kind = action["body"]["type"]
+        if kind not in prices:
+            return None
+        delta = action["after"]["hosts"] - action["before"]["hosts"]
+        total = expected_monthly(prices[kind], delta)
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_every_cost_and_the_total_recompute_from_the_price_list(
+    guard_world: Any, zp: Callable[..., Any]
+) -> None:
+    ran = zp(
+        guard_world,
+        "plan", ACCOUNTS, "--prices", str(PRICES), "--format", "json", "--allow-decrease",
+        "--account", "g_up", "--account", "g_down", "--account", "g_new",
+        "--max-monthly-increase", "100000",
+    )  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    data = json.loads(ran.stdout)
+    assert schema_problems(data) == []
+    prices = yaml.safe_load(PRICES.read_text())["prices"]
+    total = Decimal(0)
+    seen = 0
+    for account in data["accounts"]:
+        for action in account["actions"]:
+            expected = recompute(action, prices)
+            cost = action["cost"]
+            if expected is None:
+                assert cost["known"] is False and "large500_monthly" in cost["reason"]
+                assert "monthly" not in cost  # unknown is never shown as zero
+                continue
+            assert cost == {"known": True, "currency": "USD", "monthly": str(expected)}
+            total += expected
+            seen += 1
+    assert seen == 4  # subscribe, base up, webinar down, base down; the large500 one is unknown
+    assert data["summary"]["cost"] == {
+        "monthly": {"USD": str(total)},
+        "unknown_actions": 1,
+        "unknown_types": ["large500_monthly"],
+    }
+    # by hand, once: 219.90 + 340 (subscribe) + 10 x 21.99 - 2 x 340 - 25 x 219.90 / 12
+    assert total == Decimal("559.90") + Decimal("219.90") - Decimal("680") - Decimal("458.13")
+
+
+def test_text_and_markdown_show_the_costs(guard_world: Any, zp: Callable[..., Any]) -> None:
+    args = ["plan", ACCOUNTS, "--prices", str(PRICES), "--account", "g_up", "--account", "g_new"]
+    text = zp(guard_world, *args)
+    assert text.code == 0, text.stderr
+    assert "~ plan_base business_monthly: hosts 20 -> 30   (+$219.90/month)" in text.stdout
+    assert "(cost unknown: no price for large500_monthly)" in text.stdout
+    assert "Cost: +$779.80/month (+ 1 call(s) with no price: cost unknown)." in text.stdout
+    assert "Heavy calls to apply: 3." in text.stdout
+    markdown = zp(guard_world, *args, "--format", "markdown")
+    assert "| call | count | monthly cost |" in markdown.stdout
+    assert "| `subscribe` | 1 | +$559.90/month |" in markdown.stdout
+    assert "| `update_addon` | 1 | unknown (no price) |" in markdown.stdout
+
+
+def test_without_prices_no_money_is_shown(guard_world: Any, zp: Callable[..., Any]) -> None:
+    ran = zp(guard_world, "plan", ACCOUNTS, "--account", "g_up", "--format", "json")
+    data = json.loads(ran.stdout)
+    assert data["summary"]["cost"] is None
+    assert all(a["cost"] is None for acc in data["accounts"] for a in acc["actions"])
+    assert data["summary"]["heavy_calls"] == 2
+
+
+def test_a_saved_plan_keeps_its_costs(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    ran = zp(guard_world, "plan", ACCOUNTS, "--prices", str(PRICES), "--account", "g_new",
+             "--out", str(out))  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    from reconciler.plan import Plan
+
+    plan = Plan.from_json(json.loads(out.read_text()))
+    (action,) = plan.accounts[0].actions
+    assert action.cost is not None and action.cost.monthly == Decimal("559.90")
+    assert plan.to_json()["summary"] == json.loads(out.read_text())["summary"]

@@ -1,0 +1,132 @@
+"""Each threshold trips (exit 1, measured value and flag named, nothing sent), its own flag lets
+the same plan through, and another threshold's flag does not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ACCOUNTS = str(FIXTURES / "accounts")
+PRICES = str(FIXTURES / "prices.yaml")
+
+#: threshold flag -> (accounts the plan covers, a limit it is over, the measured value, message)
+CASES = {
+    "--max-seats-removed": (
+        ("g_down",),
+        "10",
+        "27",
+        "the plan removes 27 seats, more than --max-seats-removed 10",
+    ),
+    "--max-accounts-changed": (
+        ("g_up", "g_down", "g_new"),
+        "2",
+        "3",
+        "the plan changes 3 accounts, more than --max-accounts-changed 2",
+    ),
+    "--max-monthly-increase": (
+        ("g_up", "g_new"),
+        "500",
+        "779.80",
+        "the plan adds +$779.80/month in USD, more than --max-monthly-increase 500.00",
+    ),
+}
+#: Generous values of every flag, to show that the others never acknowledge a threshold.
+GENEROUS = {
+    "--max-seats-removed": "1000",
+    "--max-accounts-changed": "1000",
+    "--max-monthly-increase": "1000000",
+}
+
+
+def base_args(command: str, accounts: tuple[str, ...]) -> list[str]:
+    args = [command, ACCOUNTS, "--prices", PRICES, "--allow-decrease"]
+    for account in accounts:
+        args += ["--account", account]
+    return args + (["--auto-approve"] if command == "apply" else [])
+
+
+@pytest.mark.parametrize("flag", sorted(CASES))
+def test_plan_trips_and_names_the_measured_value_and_the_flag(
+    flag: str, guard_world: Any, zp: Callable[..., Any]
+) -> None:
+    accounts, limit, measured, message = CASES[flag]
+    ran = zp(guard_world, *base_args("plan", accounts), flag, limit)
+    assert ran.code == 1
+    assert message in ran.stderr
+    assert f"re-run with {flag} {measured} to accept" in ran.stderr
+    accepted = zp(guard_world, *base_args("plan", accounts), flag, measured)
+    assert accepted.code == 0, accepted.stderr
+    assert guard_world.writes() == []
+
+
+@pytest.mark.parametrize("flag", sorted(CASES))
+def test_apply_sends_nothing_over_a_threshold_and_only_its_own_flag_accepts(
+    flag: str, guard_world: Any, zp: Callable[..., Any]
+) -> None:
+    accounts, limit, measured, message = CASES[flag]
+    args = base_args("apply", accounts)
+    tripped = zp(guard_world, *args, flag, limit)
+    assert tripped.code == 1
+    assert message in tripped.stderr and "nothing was sent" in tripped.stderr
+    assert guard_world.writes() == []
+    others = [x for name, value in GENEROUS.items() if name != flag for x in (name, value)]
+    still = zp(guard_world, *args, flag, limit, *others)
+    assert still.code == 1 and message in still.stderr
+    assert guard_world.writes() == []
+    accepted = zp(guard_world, *args, flag, measured)
+    assert accepted.code == 0, accepted.stderr + accepted.stdout
+    assert len(guard_world.writes()) >= len(accounts)
+
+
+def test_a_limit_from_zoomplans_yaml_is_named_and_its_flag_overrides_it(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    (tmp_path / "zoomplans.yaml").write_text(
+        f"prices: {PRICES}\nguard_rails:\n  max_seats_removed: 5\n", encoding="utf-8"
+    )
+    args = ["plan", ACCOUNTS, "--allow-decrease", "--account", "g_down"]
+    ran = zp(guard_world, *args)
+    assert ran.code == 1
+    assert (
+        "the plan removes 27 seats, more than --max-seats-removed 5 (max_seats_removed in "
+        "zoomplans.yaml); re-run with --max-seats-removed 27 to accept" in ran.stderr
+    )
+    assert "Cost: -$1,138.13/month." in ran.stdout  # the prices named by the project file
+    assert zp(guard_world, *args, "--max-seats-removed", "27").code == 0
+
+
+def test_the_built_in_seat_limit(guard_world: Any, zp: Callable[..., Any], tmp_path: Path) -> None:
+    from reconciler.guard_rails import DEFAULT_MAX_SEATS_REMOVED
+
+    out = tmp_path / "plan.json"
+    ran = zp(guard_world, "plan", ACCOUNTS, "--allow-decrease", "--account", "g_down",
+             "--out", str(out))  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    options = json.loads(out.read_text())["options"]
+    assert options["max_seats_removed"] == DEFAULT_MAX_SEATS_REMOVED
+    assert options["limit_sources"] == {"max_seats_removed": "default"}
+    assert options["max_monthly_increase"] is None  # no prices, no money limit
+
+
+def test_a_saved_plan_is_checked_again_by_apply(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    planned = zp(guard_world, *base_args("plan", ("g_down",)), "--max-seats-removed", "10",
+                 "--out", str(out))  # fmt: skip
+    assert planned.code == 1  # the file is still written, for review
+    recorded = json.loads(out.read_text())["options"]
+    assert recorded["max_seats_removed"] == 10
+    assert recorded["limit_sources"]["max_seats_removed"] == "flag"
+    refused = zp(guard_world, "apply", "--plan", str(out), "--max-accounts-changed", "100")
+    assert refused.code == 1
+    assert "the plan removes 27 seats, more than --max-seats-removed 10" in refused.stderr
+    assert guard_world.writes() == []
+    accepted = zp(guard_world, "apply", "--plan", str(out), "--max-seats-removed", "27")
+    assert accepted.code == 0, accepted.stderr
+    assert len(guard_world.writes()) == 2

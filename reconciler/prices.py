@@ -121,11 +121,13 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
     data = document.data
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     problems = [_problem(document, tuple(e.absolute_path), _message(e)) for e in errors]
-    if problems:
-        return None, problems
-    default_currency = data.get("currency")
+    broken = {tuple(e.absolute_path)[:2] for e in errors}
+    default_currency = data.get("currency") if isinstance(data, Mapping) else None
+    entries = data.get("prices") if isinstance(data, Mapping) else None
     prices: dict[str, Price] = {}
-    for plan_type, entry in data["prices"].items():
+    for plan_type, entry in (entries if isinstance(entries, Mapping) else {}).items():
+        if ("prices", plan_type) in broken or ("prices",) in broken or ("currency",) in broken:
+            continue  # already reported; every other entry is still checked
         key = "per_host" if "per_host" in entry else "flat"
         amount = _amount(entry[key])
         if amount is None:

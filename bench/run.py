@@ -63,8 +63,16 @@ def count_429(requests: list[dict[str, Any]]) -> int:
 
 
 def rate_limited_errors(texts: list[str]) -> int:
-    """Failures a caller saw because of a rate limit (a 429 Zoom did not let us absorb)."""
-    return sum(1 for t in texts if "429" in t or "rate limit" in t.lower())
+    """Failures a caller saw because of a rate limit (the client's RateLimited message)."""
+    return sum(1 for t in texts if "rate limit" in t.lower())
+
+
+def journal_429s(journal: Path) -> int:
+    """Apply outcomes that recorded a 429: a write that failed on the rate limit."""
+    if not journal.exists():
+        return 0
+    lines = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
+    return sum(1 for e in lines if e.get("kind") == "outcome" and e.get("http_status") == 429)
 
 
 def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[str, Any]:
@@ -168,6 +176,7 @@ def apply_phase(
     writes = [r for r in requests if r["method"] == "PUT" and 200 <= r["status"] < 300]
     reads = [r for r in requests if r["method"] == "GET" and r["status"] == 200]
     failures = [line for line in applied.stdout.splitlines() if "failed" in line.lower()]
+    caller_429 = journal_429s(journal) + rate_limited_errors(failures)
     bounds = apply_bound(count)
     return {
         "accounts": count,
@@ -179,7 +188,7 @@ def apply_phase(
         "puts_ok": len(writes),
         "gets_ok": len(reads),
         "sandbox_429": count_429(requests),
-        "caller_429": rate_limited_errors(failures + applied.stderr.splitlines()),
+        "caller_429": caller_429,
     }
 
 

@@ -45,7 +45,7 @@ class GuardRailTripped(Exception):
         self.source = source
         flag = FLAGS[self.threshold]
         where = {
-            FLAG_SOURCE: f"{flag} given",
+            FLAG_SOURCE: "set on the command line",
             DEFAULT_SOURCE: "built-in default",
         }.get(source, f"{self.threshold} in {source}")
         super().__init__(

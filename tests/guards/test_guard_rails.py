@@ -1,0 +1,147 @@
+"""The guard-rail model on hand-built plans: what is measured, and where each limit comes from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from reconciler.guard_rails import (
+    DEFAULT_MAX_MONTHLY_INCREASE,
+    DEFAULT_MAX_SEATS_REMOVED,
+    AccountsChangedOverLimit,
+    MonthlyIncreaseOverLimit,
+    PlanUnsafe,
+    TooManySeatsRemoved,
+    check_guard_rails,
+    seats_removed,
+    tripped_guard_rails,
+    with_apply_flags,
+    with_limits,
+)
+from reconciler.money import Cost
+from reconciler.plan import AccountPlan, Action, Plan, PlanOptions
+from reconciler.project import ProjectConfig
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+P = "/accounts/a/plans"
+
+
+def plan_of(*accounts: AccountPlan, **options: object) -> Plan:
+    return Plan(
+        created_at=NOW,
+        expires_at=NOW + timedelta(hours=1),
+        git_commit=None,
+        desired_sha256="0" * 64,
+        options=PlanOptions(**options),  # type: ignore[arg-type]
+        accounts=accounts,
+    )
+
+
+def decrease(old: int, new: int, cost: Cost | None = None) -> Action:
+    body = {"type": "business_monthly", "hosts": new}
+    return Action(
+        "update_base", "seat_decrease", "PUT", f"{P}/base", body, {"hosts": old}, {"hosts": new},
+        "plan_base", cost,
+    )  # fmt: skip
+
+
+def cancel(hosts: int) -> Action:
+    return Action(
+        "cancel_addon", "addon_cancelled", "PATCH", f"{P}/addons/status",
+        {"action": "cancel", "type": "webinar500_monthly"},
+        {"type": "webinar500_monthly", "hosts": hosts}, None, "plan_webinar",
+    )  # fmt: skip
+
+
+def test_seats_removed_counts_decreases_and_cancelled_hosts_of_changing_accounts() -> None:
+    plan = plan_of(
+        AccountPlan("a", None, "changes", None, (decrease(40, 15), cancel(3))),
+        AccountPlan("b", None, "blocked", None, (decrease(40, 0),)),  # never sent: not counted
+    )
+    assert seats_removed(plan) == 28
+
+
+def test_every_tripped_threshold_is_reported_with_its_own_flag() -> None:
+    costly = Action(
+        "add_addon", "addon_added", "POST", f"{P}/addons", {"type": "x", "hosts": 1}, None,
+        {"hosts": 1}, "plan_webinar", Cost.of("EUR", Decimal("900")),
+    )  # fmt: skip
+    plan = plan_of(
+        AccountPlan("a", None, "changes", None, (decrease(40, 15), costly)),
+        AccountPlan("b", None, "changes", None, (cancel(3),)),
+        max_accounts_changed=1,
+        max_seats_removed=10,
+        max_monthly_increase=Decimal("500"),
+        prices="prices.yaml",
+        limit_sources=(
+            ("max_seats_removed", "zoomplans.yaml"),
+            ("max_monthly_increase", "default"),
+        ),
+    )
+    tripped = tripped_guard_rails(plan)
+    assert [type(t) for t in tripped] == [
+        AccountsChangedOverLimit,
+        TooManySeatsRemoved,
+        MonthlyIncreaseOverLimit,
+    ]
+    assert [t.measured for t in tripped] == [2, 28, Decimal("900.00")]
+    text = [str(t) for t in tripped]
+    assert text[0].endswith(
+        "(set on the command line); re-run with --max-accounts-changed 2 to accept"
+    )
+    assert "(max_seats_removed in zoomplans.yaml)" in text[1]
+    assert text[2] == (
+        "the plan adds +€900.00/month in EUR, more than --max-monthly-increase 500.00 "
+        "(built-in default); re-run with --max-monthly-increase 900.00 to accept"
+    )
+    with pytest.raises(PlanUnsafe) as caught:
+        check_guard_rails(plan)
+    assert len(caught.value.tripped) == 3
+
+
+def test_a_net_decrease_never_trips_the_money_limit() -> None:
+    cheaper = decrease(40, 15, Cost.of("USD", Decimal("-500")))
+    plan = plan_of(
+        AccountPlan("a", None, "changes", None, (cheaper,)),
+        max_monthly_increase=Decimal("0"),
+        prices="prices.yaml",
+    )
+    assert tripped_guard_rails(plan) == []
+
+
+def test_limits_come_from_the_flag_then_the_project_then_the_default() -> None:
+    project = ProjectConfig("zoomplans.yaml", max_seats_removed=5, max_accounts_changed=9)
+    none = {"max_accounts_changed": None, "max_seats_removed": None, "max_monthly_increase": None}
+    options = with_limits(PlanOptions(), none, project, priced=True)
+    assert (options.max_accounts_changed, options.max_seats_removed) == (9, 5)
+    assert options.max_monthly_increase == DEFAULT_MAX_MONTHLY_INCREASE
+    assert dict(options.limit_sources) == {
+        "max_accounts_changed": "zoomplans.yaml",
+        "max_seats_removed": "zoomplans.yaml",
+        "max_monthly_increase": "default",
+    }
+    flagged = with_limits(PlanOptions(), {**none, "max_seats_removed": 50}, project, priced=False)
+    assert flagged.max_seats_removed == 50 and flagged.max_monthly_increase is None
+    assert dict(flagged.limit_sources)["max_seats_removed"] == "flag"
+    bare = with_limits(PlanOptions(), none, None, priced=False)
+    assert (bare.max_accounts_changed, bare.max_seats_removed) == (None, DEFAULT_MAX_SEATS_REMOVED)
+
+
+def test_apply_flags_replace_only_their_own_recorded_limit() -> None:
+    recorded = PlanOptions(max_accounts_changed=3, max_seats_removed=10)
+    changed = with_apply_flags(recorded, {"max_seats_removed": 27, "max_accounts_changed": None})
+    assert (changed.max_accounts_changed, changed.max_seats_removed) == (3, 27)
+    assert dict(changed.limit_sources) == {"max_seats_removed": "flag"}
+    assert with_apply_flags(recorded, {"max_seats_removed": None}) is recorded
+
+
+def test_options_round_trip_through_json() -> None:
+    options = PlanOptions(
+        max_seats_removed=7,
+        max_monthly_increase=Decimal("12.50"),
+        limit_sources=(("max_seats_removed", "flag"),),
+        prices="p.yaml",
+    )
+    assert PlanOptions.from_json(options.to_json()) == options

@@ -26,8 +26,9 @@ from reconciler.sandbox import (
 )
 
 DEFAULT_SEED = Path("examples/sandbox-seed.yaml")
+# The same demo seed ships inside the package, so `zoomplans sandbox` works outside a checkout.
+PACKAGED_SEED = Path(__file__).resolve().parents[1] / "sandbox" / "demo-seed.yaml"
 DEFAULT_PORT = 8765
-PUBLIC_DEMO_SECRET = "demo-secret"
 
 
 def _is_loopback(host: str) -> bool:
@@ -75,9 +76,9 @@ def _request_log_to_stderr() -> None:
     "--seed",
     "seed_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_SEED,
-    show_default=True,
-    help="Seed YAML: credentials and sub-accounts with their plans.",
+    default=None,
+    help="Seed YAML: credentials and sub-accounts with their plans "
+    "[default: examples/sandbox-seed.yaml if present, else the packaged demo seed].",
 )
 @click.option(
     "--state",
@@ -143,7 +144,7 @@ def _request_log_to_stderr() -> None:
 def sandbox_command(
     host: str,
     port: int,
-    seed_file: Path,
+    seed_file: Path | None,
     state_file: Path | None,
     latency_ms: float,
     fault_rate: float,
@@ -164,6 +165,8 @@ def sandbox_command(
             f"--host {host} is not a loopback address; the sandbox accepts demo credentials "
             "from anyone who can reach it. Add --allow-remote if you really mean it."
         )
+    if seed_file is None:
+        seed_file = DEFAULT_SEED if DEFAULT_SEED.exists() else PACKAGED_SEED
     if not seed_file.exists():
         raise click.ClickException(
             f"seed file {seed_file} not found; pass --seed FILE (see examples/sandbox-seed.yaml)"
@@ -216,8 +219,6 @@ def _print_hints(server: SandboxServer, seed_file: Path, state_file: Path | None
     click.echo("sandbox: credentials for the client (from the seed):", err=True)
     click.echo(f"  ZOOM_ACCOUNT_ID={env['ZOOM_ACCOUNT_ID']}", err=True)
     click.echo(f"  ZOOM_CLIENT_ID={env['ZOOM_CLIENT_ID']}", err=True)
-    if env["ZOOM_CLIENT_SECRET"] == PUBLIC_DEMO_SECRET:
-        click.echo(f"  ZOOM_CLIENT_SECRET={PUBLIC_DEMO_SECRET}   (public demo value)", err=True)
-    else:
-        click.echo(f"  ZOOM_CLIENT_SECRET=<client_secret in {seed_file}>", err=True)
+    # Never the secret itself, not even the demo one: logs of a seeded CI job must stay clean.
+    click.echo(f"  ZOOM_CLIENT_SECRET=<credentials.client_secret in {seed_file}>", err=True)
     click.echo(f"sandbox: request log at {server.origin}/_sandbox/requests; Ctrl-C stops", err=True)

@@ -89,6 +89,7 @@ def test_prints_exactly_the_two_url_lines_and_serves_a_working_token(
     assert proc.returncode == 0
     assert out == ""  # nothing after the two lines
     assert "ZOOM_CLIENT_ID=demo-client" in err
+    assert "demo-secret" not in out + err  # not even the public demo secret
     assert token.json()["access_token"] not in err
     assert "Traceback" not in err
 
@@ -189,3 +190,21 @@ def test_a_taken_port_is_exit_1() -> None:
         result = run("sandbox", "--port", port, "--seed", str(SMALL))
     assert result.returncode == 1
     assert "cannot listen" in result.stderr
+
+
+def test_without_seed_outside_a_checkout_serves_the_packaged_demo_seed(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "sandbox", "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = first_lines(proc, 2)
+        assert lines[0].startswith("ZOOM_API_BASE_URL=http://127.0.0.1:")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=10)
+    assert "demo-seed.yaml" in err
+    assert "demo-secret" not in err

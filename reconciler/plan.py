@@ -222,7 +222,7 @@ class PlanOptions:
             "accounts": list(self.accounts),
             "select": list(self.select),
             "max_seats_removed": self.max_seats_removed,
-            "max_monthly_increase": None if increase is None else str(increase),
+            "max_monthly_increase": None if increase is None else f"{increase:f}",
             "limit_sources": dict(self.limit_sources),
             "prices": self.prices,
         }

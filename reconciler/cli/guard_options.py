@@ -34,7 +34,7 @@ def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(
             f"{value!r} is not an amount; write a number >= 0 with at most 2 decimals (e.g. 500)"
         )
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 def guard_rail_options(func: F) -> F:

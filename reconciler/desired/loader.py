@@ -14,13 +14,12 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from reconciler.desired.layering import Layered, Layering
 from reconciler.desired.model import DesiredAccount, DesiredState, SourceMark
+from reconciler.desired.pasted import desired_plans, lapsed_entries
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import (
-    READ_ONLY_DATE_KEYS,
     DataPath,
     Document,
     Location,
@@ -34,8 +33,6 @@ _log = logging.getLogger(__name__)
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_MESSAGE = 400
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: Zoom's read-only fields: accepted so a GET answer can be pasted, never part of desired state.
-READ_ONLY_KEYS = READ_ONLY_DATE_KEYS | {"status", "plan_recording_status"}
 
 
 class _FileCache:
@@ -172,22 +169,23 @@ def _account(account_id: str, mark: SourceMark, layered: Layered) -> DesiredAcco
     name = data.get("name")
     labels = data.get("labels") or {}
     contact = data.get("contact")
+    plans = data.get("plans") or {}
+    for lapsed in lapsed_entries(plans):
+        at = layered.at(lapsed.path)
+        _log.info(
+            "%s: %s describes the past (Zoom keeps listing it until its paid period ends); "
+            "ignored for planning",
+            f"{at.file}:{at.line}" if at else str(mark),
+            lapsed.describe(),
+        )
     return DesiredAccount(
         account_id=account_id,
         source=mark,
-        plans=_without_read_only(data.get("plans") or {}),
+        plans=desired_plans(plans),
         name=name if isinstance(name, str) else None,
         labels=dict(labels),
         contact=dict(contact) if isinstance(contact, dict) else None,
     )
-
-
-def _without_read_only(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_read_only(v) for k, v in value.items() if k not in READ_ONLY_KEYS}
-    if isinstance(value, list):
-        return [_without_read_only(v) for v in value]
-    return value
 
 
 def _as_error(problem: Problem) -> Problem:

@@ -14,6 +14,7 @@ from typing import Any
 
 from reconciler.desired import catalogue
 from reconciler.desired.layering import Layered
+from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem, Severity
 from reconciler.desired.reader import DataPath, Location
 from reconciler.desired.schema import where
@@ -30,7 +31,11 @@ class PlanEntry:
 
 
 def plan_entries(plans: object) -> Iterator[PlanEntry]:
-    """Every entry with a text `type`, in file order, with its catalogue group name."""
+    """Every entry with a text `type`, in file order, with its catalogue group name.
+
+    Entries a pasted GET answer lists as cancelled or expired are history, not desired state
+    (pasted.py): they are not checked, so a lapsed and a live entry of one type are no duplicate.
+    """
     if not isinstance(plans, dict):
         return
     root: DataPath = ("plans",)
@@ -41,12 +46,21 @@ def plan_entries(plans: object) -> Iterator[PlanEntry]:
             value = value.get(part) if isinstance(value, dict) else None
         path = (*root, *parts)
         if group == catalogue.RECORDING and isinstance(value, str):
-            yield PlanEntry(group, value, path, None)
+            if recording_lapsed(plans) is None:
+                yield PlanEntry(group, value, path, None)
         elif group in catalogue.LIST_GROUPS and isinstance(value, list):
             for index, entry in enumerate(value):
-                if isinstance(entry, dict) and isinstance(entry.get("type"), str):
+                if (
+                    isinstance(entry, dict)
+                    and isinstance(entry.get("type"), str)
+                    and lapsed_status(entry) is None
+                ):
                     yield PlanEntry(group, entry["type"], (*path, index), entry)
-        elif isinstance(value, dict) and isinstance(value.get("type"), str):
+        elif (
+            isinstance(value, dict)
+            and isinstance(value.get("type"), str)
+            and lapsed_status(value) is None
+        ):
             yield PlanEntry(group, value["type"], path, value)
 
 

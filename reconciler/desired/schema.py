@@ -251,8 +251,8 @@ def _enum_message(path: DataPath, name: str, value: object) -> str:
     last = path[-1] if path else ""
     if last in ("status", "plan_recording_status"):
         return (
-            f"{name} is Zoom's read-only status ({describe(value)}); a desired file may only "
-            "paste `active`. To cancel an add-on, write `state: cancelled` on it instead"
+            f"{name} is Zoom's read-only status ({describe(value)}); Zoom answers active, "
+            "cancelled or expired. To cancel an add-on, write `state: cancelled` on it instead"
         )
     return f"{name} must be 'cancelled' (the only state a file can ask for), got {describe(value)}"
 

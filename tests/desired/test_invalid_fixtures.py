@@ -38,7 +38,7 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "duplicate-key.yaml": [("", 6, "first defined on line 5")],
     "duplicate-addon.yaml": [("", 7, "appears twice")],
     "state-on-base-plan.yaml": [("", 6, "only on add-ons")],
-    "status-cancelled.yaml": [("", 7, "state: cancelled")],
+    "status-unknown.yaml": [("", 7, "active, cancelled or expired")],
     "state-unknown-value.yaml": [("", 7, "'paused'")],
     "wrong-group.yaml": [("", 5, "plan_webinar type")],
     "norway.yaml": [("", 11, "Norway")],

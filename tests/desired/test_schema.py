@@ -60,13 +60,13 @@ def test_editors_using_the_raw_schema_accept_every_example_account() -> None:
         ("  plan_base: {type: monthly}\n", 3, "missing the required key 'hosts'"),
         ("  plan_base: {type: 'business monthly', hosts: 3}\n", 3, "not a plan type code"),
         (
-            "  plan_zoom_rooms: {type: zroom_monthly, hosts: 1, status: expired}\n",
+            "  plan_zoom_rooms: {type: zroom_monthly, hosts: 1, status: paused}\n",
             3,
             "state: cancelled",
         ),
         ("  plan_recording: ''\n", 3, "must not be empty"),
         ("  plan_recording: {type: cmr_monthly_commitment_40, state: gone}\n", 3, "'cancelled'"),
-        ("  plan_recording_status: cancelled\n", 3, "read-only status"),
+        ("  plan_recording_status: stopped\n", 3, "read-only status"),
         (
             "  plan_audio: {type: tollfree_payongo, tollfree_countries: [US, US]}\n",
             3,

@@ -1,0 +1,131 @@
+"""A pasted GET /plans answer: what of it is desired state, and what only describes the past.
+
+SPEC section 3 promises that a GET /accounts/{id}/plans answer can be pasted under `plans:`.
+Zoom's answer carries read-only facts (dates, invoice fields, `status`) and keeps listing an
+add-on (or base plan) whose status is `cancelled` or `expired` until its paid period ends. Such
+an entry is history, not a wish: it must not become a desired add-on (that would re-buy it) nor
+a cancellation request (only `state: cancelled` asks for one). So the desired plans keep only
+what the account should pay for: lapsed entries are left out, read-only fields are dropped.
+
+An entry that carries both a lapsed `status` and the file's own `state: cancelled` is still a
+cancellation request: the user wrote `state`, so it is kept (and is already satisfied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.desired.reader import READ_ONLY_DATE_KEYS, DataPath
+from reconciler.desired.schema import where
+
+#: Zoom's statuses for an entry the account no longer keeps (normalise.py reads them alike).
+LAPSED_STATUSES = frozenset({"cancelled", "canceled", "expired"})
+#: Zoom's read-only fields: accepted so a GET answer can be pasted, never part of desired state.
+READ_ONLY_KEYS = READ_ONLY_DATE_KEYS | {"status", "plan_recording_status"}
+#: Groups holding one entry (an object), inside `plans` and inside `plans.plan_phone`.
+_SINGLE = ("plan_base", "plan_zoom_rooms", "plan_room_connector", "plan_audio")
+_LISTS = ("plan_large_meeting", "plan_webinar", "plan_zoom_events")
+_PHONE_SINGLE = ("plan_base",)
+_PHONE_LISTS = ("plan_calling", "plan_number")
+RECORDING_STATUS = "plan_recording_status"
+
+
+@dataclass(frozen=True)
+class LapsedEntry:
+    """An entry left out of the desired plans: where it is and the status Zoom gave it."""
+
+    path: DataPath
+    status: str
+
+    def describe(self) -> str:
+        """`plans.plan_webinar[1] (status: cancelled)`: for the -v log line."""
+        return f"{where(self.path)} (status: {self.status})"
+
+
+def lapsed_status(entry: object) -> str | None:
+    """The lapsed status of a plan entry (`cancelled`, `expired`), or None if it is kept.
+
+    An entry that also says `state: cancelled` is the user's cancellation request: kept.
+    """
+    if not isinstance(entry, dict) or "state" in entry:
+        return None
+    return _lapsed(entry.get("status"))
+
+
+def recording_lapsed(plans: object) -> str | None:
+    """The lapsed `plan_recording_status` beside a plain-string `plan_recording`, or None."""
+    if not isinstance(plans, dict) or not isinstance(plans.get("plan_recording"), str):
+        return None
+    return _lapsed(plans.get(RECORDING_STATUS))
+
+
+def _lapsed(status: object) -> str | None:
+    if isinstance(status, str) and status.strip().lower() in LAPSED_STATUSES:
+        return status.strip().lower()
+    return None
+
+
+def lapsed_entries(plans: object) -> Iterator[LapsedEntry]:
+    """Every entry of `plans` (as written, after layering) that describes the past."""
+    if not isinstance(plans, dict):
+        return
+    root: DataPath = ("plans",)
+    yield from _lapsed_in(plans, root, _SINGLE, _LISTS)
+    phone = plans.get("plan_phone")
+    if isinstance(phone, dict):
+        yield from _lapsed_in(phone, (*root, "plan_phone"), _PHONE_SINGLE, _PHONE_LISTS)
+    status = recording_lapsed(plans)
+    if status is not None:
+        yield LapsedEntry((*root, "plan_recording"), status)
+
+
+def _lapsed_in(
+    groups: dict[str, Any], at: DataPath, singles: tuple[str, ...], lists: tuple[str, ...]
+) -> Iterator[LapsedEntry]:
+    for name in singles:
+        status = lapsed_status(groups.get(name))
+        if status is not None:
+            yield LapsedEntry((*at, name), status)
+    for name in lists:
+        entries = groups.get(name)
+        if isinstance(entries, list):
+            for index, entry in enumerate(entries):
+                status = lapsed_status(entry)
+                if status is not None:
+                    yield LapsedEntry((*at, name, index), status)
+
+
+def desired_plans(plans: dict[str, Any]) -> dict[str, Any]:
+    """`plans` as desired state: lapsed entries left out, read-only fields dropped."""
+    kept = _active_groups(plans, _SINGLE, _LISTS)
+    if recording_lapsed(plans) is not None:
+        kept.pop("plan_recording", None)
+    phone = kept.get("plan_phone")
+    if isinstance(phone, dict):
+        kept["plan_phone"] = _active_groups(phone, _PHONE_SINGLE, _PHONE_LISTS)
+    result: dict[str, Any] = without_read_only(kept)
+    return result
+
+
+def _active_groups(
+    groups: dict[str, Any], singles: tuple[str, ...], lists: tuple[str, ...]
+) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for name, value in groups.items():
+        if name in singles and lapsed_status(value) is not None:
+            continue
+        if name in lists and isinstance(value, list):
+            value = [entry for entry in value if lapsed_status(entry) is None]
+        kept[name] = value
+    return kept
+
+
+def without_read_only(value: Any) -> Any:
+    """The data with Zoom's read-only keys (dates, invoice dates, statuses) removed, deeply."""
+    if isinstance(value, dict):
+        return {k: without_read_only(v) for k, v in value.items() if k not in READ_ONLY_KEYS}
+    if isinstance(value, list):
+        return [without_read_only(v) for v in value]
+    return value

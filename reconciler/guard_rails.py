@@ -157,6 +157,18 @@ def tripped_guard_rails(plan: Plan) -> list[GuardRailTripped]:
     return tripped
 
 
+def unpriced_warning(plan: Plan) -> str | None:
+    """A money limit cannot see calls with no price: say so, naming the types to price."""
+    totals = plan.cost_totals()
+    if totals is None or not totals.unknown or plan.options.max_monthly_increase is None:
+        return None
+    types = ", ".join(totals.unknown_types) or "several currencies"
+    return (
+        f"{totals.unknown} call(s) have no known cost ({types}); --max-monthly-increase "
+        "counts only priced calls: add their prices to the price list"
+    )
+
+
 def check_guard_rails(plan: Plan) -> None:
     """Raise PlanUnsafe naming every threshold the plan is over."""
     tripped = tripped_guard_rails(plan)

@@ -268,10 +268,11 @@ def needs_usage(
         want, have = normalise_plans(desired.plans), normalise_plans(raw_plans)
     except PlanShapeError:
         return False
-    if want.base is None or have.base is None:
+    if have.base is None:
         return False  # unsubscribed: a subscribe removes nothing
     if (
-        "hosts" in want.base
+        want.base is not None
+        and "hosts" in want.base
         and want.base["type"] == have.base["type"]
         and seat_count(want.base) < seat_count(have.base)
     ):

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -323,7 +324,7 @@ def apply_command(
     budget: int | None,
     prices_file: Path | None,
     config_file: Path | None,
-    max_monthly_increase: Any,
+    max_monthly_increase: Decimal | None,
     max_seats_removed: int | None,
     **kwargs: Any,
 ) -> None:

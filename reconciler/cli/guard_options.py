@@ -118,8 +118,11 @@ def _fail(message: str) -> NoReturn:
 
 def refuse_if_unsafe(plan: Plan, where: str) -> None:
     """Every guard rail the plan is over, one line each; then nothing is sent."""
-    from reconciler.guard_rails import tripped_guard_rails
+    from reconciler.guard_rails import tripped_guard_rails, unpriced_warning
 
+    warning = unpriced_warning(plan)
+    if warning:
+        _say(f"zoomplans: warning: {warning}")
     tripped = tripped_guard_rails(plan)
     for item in tripped[:-1]:
         _say(f"zoomplans: error: {where}{item}")

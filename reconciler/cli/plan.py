@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -153,13 +154,13 @@ def plan_command(
     ttl: timedelta,
     prices_file: Path | None,
     config_file: Path | None,
-    max_monthly_increase: Any,
+    max_monthly_increase: Decimal | None,
     max_seats_removed: int | None,
     **kwargs: Any,
 ) -> None:
     """Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/)."""
     from reconciler.desired import load_desired
-    from reconciler.guard_rails import tripped_guard_rails, with_limits
+    from reconciler.guard_rails import tripped_guard_rails, unpriced_warning, with_limits
     from reconciler.live import LiveReadStopped
     from reconciler.planning import SelectionError, select_accounts
     from reconciler.zoom.errors import ZoomError
@@ -213,6 +214,9 @@ def plan_command(
             _fail(f"cannot write the plan file {out_file}: {exc.strerror or exc}")
     click.echo(_render(plan, output_format), nl=False)
     code = EXIT_OK
+    warning = unpriced_warning(plan)
+    if warning:
+        click.echo(f"zoomplans: warning: {warning}", err=True)
     for tripped in tripped_guard_rails(plan):
         click.echo(f"zoomplans: error: {tripped}", err=True)
         code = EXIT_ERROR

@@ -100,6 +100,10 @@ def test_text_and_markdown_show_the_costs(guard_world: Any, zp: Callable[..., An
     assert "(cost unknown: no price for large500_monthly)" in text.stdout
     assert "Cost: +$779.80/month (+ 1 call(s) with no price: cost unknown)." in text.stdout
     assert "Heavy calls to apply: 3." in text.stdout
+    assert (
+        "zoomplans: warning: 1 call(s) have no known cost (large500_monthly); "
+        "--max-monthly-increase counts only priced calls" in text.stderr
+    )
     markdown = zp(guard_world, *args, "--format", "markdown")
     assert "| call | count | monthly cost |" in markdown.stdout
     assert "| `subscribe` | 1 | +$559.90/month |" in markdown.stdout

@@ -71,6 +71,16 @@ class MonthlyIncreaseOverLimit(GuardRailTripped):
     threshold = "max_monthly_increase"
 
 
+class MoneyLimitWithoutPrices(ValueError):
+    """A monthly-increase limit was asked for, but no price list says what anything costs."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(
+            f"a monthly-increase limit ({source}) needs a price list to measure anything: give "
+            "--prices FILE or `prices:` in zoomplans.yaml, or remove the limit"
+        )
+
+
 class PlanUnsafe(Exception):
     """One or more guard rails tripped; each is a line of the message."""
 
@@ -194,6 +204,10 @@ def with_limits(
     }
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    if not priced and flags.get("max_monthly_increase") is not None:
+        raise MoneyLimitWithoutPrices("--max-monthly-increase")
+    if not priced and project is not None and project.max_monthly_increase is not None:
+        raise MoneyLimitWithoutPrices(f"max_monthly_increase in {project.source}")
     for name, default in defaults.items():
         given = flags.get(name)
         configured = getattr(project, name) if project is not None else None
@@ -214,6 +228,8 @@ def with_apply_flags(options: PlanOptions, flags: Mapping[str, Any]) -> PlanOpti
     A flag given to apply is an explicit acknowledgement of its own threshold only.
     """
     given = {name: value for name, value in flags.items() if value is not None}
+    if options.prices is None and "max_monthly_increase" in given:
+        raise MoneyLimitWithoutPrices("--max-monthly-increase; the plan file has no costs")
     if not given:
         return options
     sources = dict(options.limit_sources) | dict.fromkeys(given, FLAG_SOURCE)

@@ -175,11 +175,14 @@ def _saved_plan_run(plan_file: Path, account_ids: tuple[str, ...], limits: dict[
 
     from reconciler.apply import PlanRefused
     from reconciler.apply.runner import check_saved_plan
-    from reconciler.guard_rails import with_apply_flags
+    from reconciler.guard_rails import MoneyLimitWithoutPrices, with_apply_flags
     from reconciler.plan import TooManyAccountsChanged
 
     plan, plan_hash = _read_saved_plan(plan_file)
-    plan = replace(plan, options=with_apply_flags(plan.options, limits))
+    try:
+        plan = replace(plan, options=with_apply_flags(plan.options, limits))
+    except MoneyLimitWithoutPrices as exc:
+        _fail(f"{plan_file}: {exc}; nothing was sent")
     unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
     if unknown:
         _fail(f"--account names accounts the plan file does not hold: {', '.join(unknown)}")
@@ -222,21 +225,24 @@ def _fresh_plan_run(
 ) -> _Run:
     """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
     from reconciler.apply.runner import plan_sha256, replan_converged
-    from reconciler.guard_rails import with_limits
+    from reconciler.guard_rails import MoneyLimitWithoutPrices, with_limits
     from reconciler.plan import PlanOptions
 
     project, prices = guard
-    options = with_limits(
-        PlanOptions(
-            allow_decrease=allow_decrease,
-            allow_cancel=allow_cancel,
-            accounts=tuple(account_ids),
-            select=tuple(selectors),
-        ),
-        limits,
-        project,
-        priced=prices is not None,
-    )
+    try:
+        options = with_limits(
+            PlanOptions(
+                allow_decrease=allow_decrease,
+                allow_cancel=allow_cancel,
+                accounts=tuple(account_ids),
+                select=tuple(selectors),
+            ),
+            limits,
+            project,
+            priced=prices is not None,
+        )
+    except MoneyLimitWithoutPrices as exc:
+        _fail(f"{exc}; nothing was sent")
     plan, desired = _plan_now(paths, account_ids, selectors, options, config, prices)
     _render_preview(plan)
     refuse_if_unsafe(plan, "")

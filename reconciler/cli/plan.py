@@ -160,7 +160,12 @@ def plan_command(
 ) -> None:
     """Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/)."""
     from reconciler.desired import load_desired
-    from reconciler.guard_rails import tripped_guard_rails, unpriced_warning, with_limits
+    from reconciler.guard_rails import (
+        MoneyLimitWithoutPrices,
+        tripped_guard_rails,
+        unpriced_warning,
+        with_limits,
+    )
     from reconciler.live import LiveReadStopped
     from reconciler.planning import SelectionError, select_accounts
     from reconciler.zoom.errors import ZoomError
@@ -177,21 +182,24 @@ def plan_command(
         accounts = select_accounts(state.accounts, account_ids, selectors)
     except SelectionError as exc:
         _fail(str(exc))
-    options = with_limits(
-        PlanOptions(
-            allow_decrease=allow_decrease,
-            allow_cancel=allow_cancel,
-            accounts=tuple(account_ids),
-            select=tuple(selectors),
-        ),
-        {
-            "max_accounts_changed": max_accounts_changed,
-            "max_seats_removed": max_seats_removed,
-            "max_monthly_increase": max_monthly_increase,
-        },
-        project,
-        priced=prices is not None,
-    )
+    try:
+        options = with_limits(
+            PlanOptions(
+                allow_decrease=allow_decrease,
+                allow_cancel=allow_cancel,
+                accounts=tuple(account_ids),
+                select=tuple(selectors),
+            ),
+            {
+                "max_accounts_changed": max_accounts_changed,
+                "max_seats_removed": max_seats_removed,
+                "max_monthly_increase": max_monthly_increase,
+            },
+            project,
+            priced=prices is not None,
+        )
+    except MoneyLimitWithoutPrices as exc:
+        _fail(str(exc))
     try:
         plan = asyncio.run(
             _plan_with_zoom(

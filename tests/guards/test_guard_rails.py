@@ -145,3 +145,14 @@ def test_options_round_trip_through_json() -> None:
         prices="p.yaml",
     )
     assert PlanOptions.from_json(options.to_json()) == options
+
+
+def test_a_money_limit_needs_prices() -> None:
+    from reconciler.guard_rails import MoneyLimitWithoutPrices
+
+    none = {"max_accounts_changed": None, "max_seats_removed": None}
+    with pytest.raises(MoneyLimitWithoutPrices, match=r"\(--max-monthly-increase\)"):
+        with_limits(PlanOptions(), {**none, "max_monthly_increase": Decimal(1)}, None, priced=False)
+    project = ProjectConfig("zoomplans.yaml", max_monthly_increase=Decimal(5))
+    with pytest.raises(MoneyLimitWithoutPrices, match=r"max_monthly_increase in zoomplans\.yaml"):
+        with_limits(PlanOptions(), none, project, priced=False)

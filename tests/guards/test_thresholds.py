@@ -130,3 +130,17 @@ def test_a_saved_plan_is_checked_again_by_apply(
     accepted = zp(guard_world, "apply", "--plan", str(out), "--max-seats-removed", "27")
     assert accepted.code == 0, accepted.stderr
     assert len(guard_world.writes()) == 2
+
+
+def test_a_money_limit_without_prices_is_refused(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    ran = zp(guard_world, "plan", ACCOUNTS, "--max-monthly-increase", "100")
+    assert ran.code == 1
+    assert "a monthly-increase limit (--max-monthly-increase) needs a price list" in ran.stderr
+    assert guard_world.requests == []  # refused before anything was read
+    out = tmp_path / "plan.json"
+    assert zp(guard_world, "plan", ACCOUNTS, "--account", "g_up", "--out", str(out)).code == 0
+    applied = zp(guard_world, "apply", "--plan", str(out), "--max-monthly-increase", "100")
+    assert applied.code == 1 and "the plan file has no costs" in applied.stderr
+    assert guard_world.writes() == []

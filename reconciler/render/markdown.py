@@ -28,12 +28,19 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _account_cost(account: AccountPlan) -> str:
+    """`, +$109.95/month` for an account whose calls are priced; nothing without prices."""
+    if all(action.cost is None for action in account.actions):
+        return ""
+    return ", " + html.escape(format_totals(CostTotals.of(a.cost for a in account.actions)))
+
+
 def _section(account: AccountPlan) -> str:
     calls = len(account.actions)
     what = {
         "error": "could not be planned",
         "blocked": f"blocked ({len(account.blocked)} reason(s)); nothing is sent",
-        "changes": f"{calls} call(s)",
+        "changes": f"{calls} call(s)" + _account_cost(account),
         "in_sync": "in sync; unmanaged items only",
     }[account.status]
     name = f" {html.escape(account.name)}" if account.name else ""

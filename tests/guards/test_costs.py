@@ -108,6 +108,8 @@ def test_text_and_markdown_show_the_costs(guard_world: Any, zp: Callable[..., An
     assert "| call | count | monthly cost |" in markdown.stdout
     assert "| `subscribe` | 1 | +$559.90/month |" in markdown.stdout
     assert "| `update_addon` | 1 | unknown (no price) |" in markdown.stdout
+    assert "<b>g_new</b> <code>" in markdown.stdout
+    assert ": 1 call(s), +$559.90/month</summary>" in markdown.stdout
 
 
 def test_without_prices_no_money_is_shown(guard_world: Any, zp: Callable[..., Any]) -> None:

@@ -60,7 +60,14 @@ def find_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], lis
             inside = sorted(_yaml_files_in(path))
             if not inside:
                 problems.append(
-                    Problem(display, 1, 1, "warning", "no *.yaml or *.yml files in this folder")
+                    Problem(
+                        display,
+                        1,
+                        1,
+                        "error",
+                        f"no account files found under {display} (no *.yaml or *.yml files); "
+                        "check the path",
+                    )
                 )
             candidates = [(file, str(file)) for file in inside]
         elif path.exists():

@@ -168,8 +168,20 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     state = load_desired([tmp_path / "missing", tmp_path / "empty"])
     assert [(p.severity, p.message) for p in state.problems] == [
         ("error", "no such file or folder"),
-        ("warning", "no *.yaml or *.yml files in this folder"),
+        (
+            "error",
+            f"no account files found under {tmp_path / 'empty'} (no *.yaml or *.yml files); "
+            "check the path",
+        ),
     ]
+    assert not state.ok
+
+
+def test_yaml_only_in_hidden_folders_counts_as_no_account_files(tmp_path: Path) -> None:
+    write(tmp_path / ".git" / "a.yaml", "account_id: sub_x\nplans: {}\n")
+    state = load_desired([tmp_path])
+    assert [(p.file, p.line, p.severity) for p in state.problems] == [(str(tmp_path), 1, "error")]
+    assert "no account files found" in state.problems[0].message
 
 
 def test_required_keys_may_come_from_the_template(tmp_path: Path) -> None:

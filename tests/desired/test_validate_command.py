@@ -119,3 +119,18 @@ def test_summary_line_wording() -> None:
     state = load_desired([REPO / "examples" / "accounts" / "globex.yaml"])
     assert summary_line(("x/",), state, 1) == "x: 1 account in 1 file, valid"
     assert summary_line(("a", "b"), state, 2) == "a, b: 1 account in 2 files, valid"
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan"], ["apply", "--auto-approve"]])
+def test_a_folder_without_account_files_fails_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """A nightly drift check pointed at the wrong folder must fail, not pass with 0 accounts.
+    plan and apply stop before any Zoom call: the credentials point nowhere reachable."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("ZOOM_API_BASE_URL", "http://127.0.0.1:9/v2")
+    monkeypatch.setenv("ZOOM_ACCESS_TOKEN", "unused-token")
+    result = CliRunner().invoke(cli, [*command, str(tmp_path / "empty")])
+    assert result.exit_code == 1, result.output
+    assert f"{tmp_path / 'empty'}:1:1: error: no account files found under" in result.output
+    assert "Traceback" not in result.output

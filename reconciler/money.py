@@ -114,7 +114,11 @@ def format_money(amount: Decimal, currency: str, *, signed: bool = True) -> str:
 def format_totals(totals: CostTotals) -> str:
     """`+$1,240.00/month` (several currencies joined by ", "); notes calls with no price."""
     parts = [f"{format_money(amount, cur)}/month" for cur, amount in totals.monthly]
-    text = ", ".join(parts) if parts else "no priced change"
+    if not parts and totals.unknown:
+        return f"unknown ({totals.unknown} call(s) with no price)"
+    if not parts:
+        return "no change"
+    text = ", ".join(parts)
     if totals.unknown:
         text += f" (+ {totals.unknown} call(s) with no price: cost unknown)"
     return text

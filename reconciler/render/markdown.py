@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from reconciler.money import CostTotals, format_money, format_totals
+from reconciler.money import CostTotals, format_totals
 from reconciler.plan import AccountPlan, Plan
 from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
 
@@ -56,11 +56,9 @@ def _section(account: AccountPlan) -> str:
 def _op_cost(plan: Plan, op: str) -> str:
     """The summed monthly cost of one op's calls, `unknown` when any lacks a price."""
     totals = CostTotals.of(a.cost for a in plan.sent_actions() if a.op == op)
-    if totals.unknown:
-        return "unknown (no price)" if not totals.monthly else format_totals(totals)
-    if not totals.monthly:
+    if not totals.monthly and not totals.unknown:
         return "-"
-    return ", ".join(f"{format_money(v, c)}/month" for c, v in totals.monthly)
+    return format_totals(totals)
 
 
 def _tables(plan: Plan) -> str:

@@ -107,7 +107,7 @@ def test_text_and_markdown_show_the_costs(guard_world: Any, zp: Callable[..., An
     markdown = zp(guard_world, *args, "--format", "markdown")
     assert "| call | count | monthly cost |" in markdown.stdout
     assert "| `subscribe` | 1 | +$559.90/month |" in markdown.stdout
-    assert "| `update_addon` | 1 | unknown (no price) |" in markdown.stdout
+    assert "| `update_addon` | 1 | unknown (1 call(s) with no price) |" in markdown.stdout
     assert "<b>g_new</b> <code>" in markdown.stdout
     assert ": 1 call(s), +$559.90/month</summary>" in markdown.stdout
 

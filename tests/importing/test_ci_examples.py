@@ -127,6 +127,89 @@ def test_examples_use_only_pinned_flags() -> None:
         assert flags <= PINNED_FLAGS[sub], (command, flags - PINNED_FLAGS[sub])
 
 
+SHA = "0123456789abcdef0123456789abcdef01234567"
+INSTALL_FROM_GIT = (
+    'python -m pip install "zoom-plan-reconciler @ git+${ZOOMPLANS_REPO}@${ZOOMPLANS_REF}"'
+)
+
+
+def _install_scripts() -> list[str]:
+    """The GitHub install step of every job, and GitLab's before_script as one script."""
+    github = [s["run"] for _j, s in github_steps() if s.get("name") == "Install zoomplans"]
+    gitlab = "\n".join(load(GITLAB)["default"]["before_script"])
+    return [*github, gitlab]
+
+
+def _run_install(script: str, tmp_path: Path, env: dict[str, str]) -> tuple[int, str, list[str]]:
+    """Run an install script with a stand-in `python` that records its arguments (no network)."""
+    shim = tmp_path / "bin"
+    shim.mkdir(exist_ok=True)
+    calls = tmp_path / "python-args"
+    calls.unlink(missing_ok=True)
+    (shim / "python").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{calls}"\n')
+    (shim / "python").chmod(0o755)
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        env={"PATH": f"{shim}{os.pathsep}{os.environ.get('PATH', '')}", **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    args = calls.read_text().splitlines() if calls.exists() else []
+    return result.returncode, result.stdout + result.stderr, args
+
+
+def test_every_job_installs_zoomplans_from_its_repository_at_a_pinned_ref() -> None:
+    """zoom-plan-reconciler is not on PyPI: a `==0.1.0` install could never work."""
+    scripts = _install_scripts()
+    assert len(scripts) == 5  # plan, apply, apply-by-hand, drift; GitLab's before_script
+    for script in scripts:
+        assert INSTALL_FROM_GIT in script.replace(" --quiet", ""), script
+        assert "==" not in script
+    for variables in (load(GITHUB)["env"], load(GITLAB)["variables"]):
+        assert variables["ZOOMPLANS_REPO"] == "https://github.com/OWNER/zoomplans"
+        assert variables["ZOOMPLANS_REF"] == "PIN-A-COMMIT-SHA"
+    for path in (GITHUB, GITLAB):
+        text = path.read_text(encoding="utf-8")
+        assert "ZOOMPLANS_VERSION" not in text and "commit SHA" in text
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_install_refuses_until_repository_and_commit_are_set(index: int, tmp_path: Path) -> None:
+    script = _install_scripts()[index]
+    placeholders = {"ZOOMPLANS_REPO": "https://github.com/OWNER/zoomplans", "ZOOMPLANS_REF": SHA}
+    code, output, args = _run_install(script, tmp_path, placeholders)
+    assert (code, args) == (1, [])
+    assert "Set ZOOMPLANS_REPO and ZOOMPLANS_REF" in output
+    code, output, args = _run_install(
+        script, tmp_path, {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans"}
+    )
+    assert (code, args) == (1, []), "an unset ref must not install a moving branch"
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_install_line_is_a_valid_pinned_requirement(index: int, tmp_path: Path) -> None:
+    from packaging.requirements import Requirement
+
+    env = {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans", "ZOOMPLANS_REF": SHA}
+    code, output, args = _run_install(_install_scripts()[index], tmp_path, env)
+    assert code == 0, output
+    assert args[:3] == ["-m", "pip", "install"]
+    requirement = Requirement(args[-1])
+    assert requirement.name == "zoom-plan-reconciler"
+    assert requirement.url == f"git+https://github.com/acme/zoomplans@{SHA}"
+
+
+def test_pre_commit_docs_pin_rev_to_a_commit_of_the_zoomplans_repository() -> None:
+    hooks = HOOKS.read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "readme" / "ci.md").read_text(encoding="utf-8")
+    for text in (hooks, guide):
+        assert "v0.1.0" not in text
+        assert "repo: https://github.com/OWNER/zoomplans" in text
+        assert f"rev: {SHA}" in text
+
+
 def _step(job: str, name: str) -> str:
     step = next(s for j, s in github_steps() if j == job and s.get("name") == name)
     script: str = step["run"]

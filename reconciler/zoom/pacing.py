@@ -93,25 +93,28 @@ class SlidingWindowLimiter:
             wait = max(wait, oldest + WINDOW_S - now)
         return wait
 
-    def _schedule_next(self, now: float) -> None:
-        """The next slot is one interval after this one's due time, or after `now` minus one
-        interval when this call was later than that (idle time never builds up a burst)."""
+    def _schedule_next(self, now: float, waited: bool) -> None:
+        """The next slot is one interval after this call's due time when this call waited for
+        it and woke up late (by at most one interval); otherwise one interval after `now`, so
+        idle time never builds up a burst."""
         interval = WINDOW_S / self._per_second
-        due = now if self._next_slot is None else self._next_slot
+        due = self._next_slot if waited and self._next_slot is not None else now
         self._next_slot = max(due, now - interval) + interval
 
     async def acquire(self) -> None:
         """Wait until one more call may start now, and record it."""
         async with self._lock:
+            waited = False
             while True:
                 now = self._clock()
                 wait = self._wait_needed(now)
                 if wait <= 0:
                     self._starts.append(now)
-                    self._schedule_next(now)
+                    self._schedule_next(now, waited)
                     return
                 # A tiny epsilon so the float comparison above is strictly past the boundary.
                 await self._sleep(wait + 1e-4)
+                waited = True
 
 
 class Pacer:

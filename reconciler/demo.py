@@ -20,6 +20,7 @@ from reconciler.sandbox import SandboxServer
 
 EXAMPLES = Path("examples/accounts")
 SEED = Path("examples/sandbox-seed.yaml")
+PRICES = Path("examples/prices.yaml")
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,12 @@ def main() -> int:
     steps = [
         Step("Validate the example files (offline)", ("validate", accounts), 0),
         Step(
-            "Plan: what would change (seat decreases and cancellations opted in)",
+            "Plan: what would change and cost (seat decreases and cancellations opted in)",
             (
                 "plan",
                 accounts,
+                "--prices",
+                str(PRICES),
                 "--allow-decrease",
                 "--allow-cancel",
                 "--out",

@@ -84,11 +84,30 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _print_schema(report: ImportReport) -> None:
+    """Say where the editor schema came from when this run wrote it or could not."""
+    schema = report.schema
+    if schema is None or schema.result == "found":
+        return
+    if schema.result == "written":
+        click.echo(
+            f"{'schema written':<16} {_shown(schema.path)} (for editors: the first line of each "
+            "file points at it; commit it with the files)"
+        )
+        return
+    click.echo(
+        f"zoomplans import: could not write the editor schema {_shown(schema.path)}: "
+        f"{schema.detail} (the account files are written; only editor hints are missing)",
+        err=True,
+    )
+
+
 def _print_report(report: ImportReport) -> None:
     for outcome in report.files:
         label = _LABELS[outcome.result]
         detail = f" ({outcome.detail})" if outcome.detail else ""
         click.echo(f"{label:<16} {_shown(outcome.path)}{detail}")
+    _print_schema(report)
     if report.unsubscribed:
         click.echo("")
         click.echo("No active paid plan (file written without plans):")

@@ -38,12 +38,20 @@ class SchemaUnavailable(RuntimeError):
 
 
 @cache
+def account_schema_text() -> str:
+    """The published schema file as packaged (import writes a copy of it for editors)."""
+    try:
+        return (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
+    except OSError as exc:
+        raise SchemaUnavailable(f"cannot load the packaged {SCHEMA_FILE}: {exc}") from exc
+
+
+@cache
 def account_schema() -> dict[str, Any]:
     """The document schema, loaded once from the package (reconciler/schemas is a symlink)."""
     try:
-        text = (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
-        schema: dict[str, Any] = json.loads(text)
-    except (OSError, ValueError) as exc:
+        schema: dict[str, Any] = json.loads(account_schema_text())
+    except ValueError as exc:
         raise SchemaUnavailable(f"cannot load the packaged {SCHEMA_FILE}: {exc}") from exc
     return schema
 

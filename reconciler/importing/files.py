@@ -29,9 +29,6 @@ import yaml
 
 from reconciler.importing.document import documents_in
 
-#: Where editors find the schema when the output folder is not inside a zoomplans checkout.
-SCHEMA_FALLBACK = "schemas/account.schema.json"
-_SCHEMA_PATH = Path("schemas") / "account.schema.json"
 _SLUG_MAX = 48
 #: Existing files larger than this are not desired-state files import wrote; they are not read.
 _SCAN_MAX_BYTES = 1_000_000
@@ -80,18 +77,6 @@ def file_names(accounts: Iterable[tuple[str, str | None]]) -> dict[str, str]:
         account_id: file_name(account_id, name, disambiguate=counts[plain[account_id].lower()] > 1)
         for account_id, name in pairs
     }
-
-
-def schema_reference(out_dir: Path) -> str:
-    """The `$schema` path for the editor line: relative to `schemas/account.schema.json` in the
-    nearest folder above `out_dir` that has one (a checkout with zoomplans' schemas), else the
-    conventional `../schemas/account.schema.json` layout of a zoomplans repository."""
-    start = out_dir.resolve()
-    for folder in (start, *start.parents):
-        candidate = folder / _SCHEMA_PATH
-        if candidate.is_file():
-            return Path(os.path.relpath(candidate, start)).as_posix()
-    return f"../{SCHEMA_FALLBACK}"
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,13 @@ from reconciler.importing.document import (
     ImportRenderError,
     render_account_file,
 )
+from reconciler.importing.editor_schema import EditorSchema, ensure_editor_schema
 from reconciler.importing.files import (
     ExistingFiles,
     ImportFileError,
     file_name,
     file_names,
     replace_file,
-    schema_reference,
     write_new_file,
 )
 from reconciler.importing.shape import UnreadablePlans, imported_account
@@ -115,6 +115,8 @@ class ImportReport:
     unsubscribed: tuple[str, ...]
     stopped: str | None
     requested: tuple[str, ...]
+    #: The schema the files' `$schema` line names: found, written by this run, or failed.
+    schema: EditorSchema | None = None
 
     def count(self, result: FileResult) -> int:
         return sum(1 for f in self.files if f.result == result)
@@ -312,13 +314,14 @@ async def import_accounts(
     existing = ExistingFiles.scan(request.out_dir)
     accounts = [_with_kept(a, existing) for a in accounts]
     names = file_names((a.account_id, a.name) for a in accounts)
+    schema = ensure_editor_schema(request.out_dir) if accounts else None
     headers: dict[Path, FileHeader] = {}
 
     def header_for(path: Path) -> FileHeader:
         # The editor's $schema path is relative to the file, so it depends on its folder.
         if path.parent not in headers:
             headers[path.parent] = FileHeader(
-                schema_ref=schema_reference(path.parent),
+                schema_ref=schema.reference_from(path.parent) if schema else "",
                 imported_at=request.now,
                 source=request.source,
             )
@@ -347,4 +350,5 @@ async def import_accounts(
         unsubscribed=tuple(sorted(a.account_id for a in accounts if not a.subscribed)),
         stopped=stopped,
         requested=tuple(request.account_ids),
+        schema=schema,
     )

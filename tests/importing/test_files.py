@@ -11,7 +11,6 @@ from reconciler.importing.files import (
     file_name,
     file_names,
     replace_file,
-    schema_reference,
     slug,
     write_new_file,
 )
@@ -44,17 +43,6 @@ def test_file_names_tell_apart_ids_that_differ_only_in_case() -> None:
     assert names["sub_AB"].startswith("acme--sub_ab-")
     # Stable: the same id and name give the same name on every run.
     assert file_names([("sub_AB", "Acme"), ("sub_ab", "Acme")])["sub_AB"] == names["sub_AB"]
-
-
-def test_schema_reference_is_relative_to_the_nearest_schemas_folder(tmp_path: Path) -> None:
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "account.schema.json").write_text("{}")
-    assert schema_reference(tmp_path / "accounts") == "../schemas/account.schema.json"
-    assert schema_reference(tmp_path / "a" / "b") == "../../schemas/account.schema.json"
-
-
-def test_schema_reference_falls_back_to_the_repository_layout(tmp_path: Path) -> None:
-    assert schema_reference(tmp_path / "accounts") == "../schemas/account.schema.json"
 
 
 def test_write_new_file_never_clobbers(tmp_path: Path) -> None:

@@ -145,5 +145,5 @@ def base_family(plan_type: str) -> BaseFamily | None:
 
 
 def known_types(group: str | None = None) -> list[str]:
-    """Every listed code, sorted; only those of `group` when given (for messages and docs)."""
+    """Every listed code, sorted; only those of `group` when given (spelling hints in rules)."""
     return sorted(code for code, where in _KNOWN.items() if group is None or where == group)

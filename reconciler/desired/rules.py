@@ -8,6 +8,7 @@ reports nothing about parts it cannot understand, so one typo gives one message.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,9 @@ from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem, Severity
 from reconciler.desired.reader import DataPath, Location
 from reconciler.desired.schema import where
+
+#: How alike (difflib ratio) an unknown code must be to a listed one to be called a typo of it.
+TYPO_CUTOFF = 0.9
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,11 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
                 note = "Zoom adds codes: check the spelling"
             else:
                 note = f"treated as a {group} type by its prefix"
-            report(type_path, f"unknown plan type '{item.plan_type}' ({note})", severity)
+            report(
+                type_path,
+                f"unknown plan type '{item.plan_type}' ({note}){_spelling_hint(item)}",
+                severity,
+            )
         if group is not None and group != item.group:
             report(
                 type_path,
@@ -103,6 +111,16 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
             else:
                 seen[item.plan_type] = item
     return problems
+
+
+def _spelling_hint(item: PlanEntry) -> str:
+    """`; did you mean 'webinar500_monthly'?` for a likely typo of a listed code of the group
+    the entry sits in. The cutoff is high on purpose: Zoom's legacy codes (`business_yearly_c50`)
+    are real, and must not be "corrected" to their modern neighbour."""
+    close = difflib.get_close_matches(
+        item.plan_type, catalogue.known_types(item.group), n=1, cutoff=TYPO_CUTOFF
+    )
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _check_base_hosts(item: PlanEntry, report: Any) -> None:

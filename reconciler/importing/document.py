@@ -292,15 +292,6 @@ def check_round_trip(account: ImportedAccount, text: str) -> None:
         raise ImportRenderError(account.account_id, "the text does not read back to Zoom's data")
 
 
-def document_body(text: str) -> str:
-    """The text after the leading comment block: the part a re-import compares."""
-    lines = text.splitlines(keepends=True)
-    start = 0
-    while start < len(lines) and lines[start].startswith("#"):
-        start += 1
-    return "".join(lines[start:])
-
-
 def documents_in(text: str) -> Sequence[Any]:
     """Every YAML document of an existing file (raises yaml.YAMLError when it does not parse)."""
     return list(yaml.load_all(text, Loader=Loader))

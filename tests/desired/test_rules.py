@@ -79,6 +79,30 @@ def test_unknown_types_are_warnings_unless_strict() -> None:
     assert [severity for _, severity, _ in check(text, strict=True)] == ["error"]
 
 
+@pytest.mark.parametrize(
+    ("plans", "message"),
+    [
+        (
+            "  plan_webinar: [{type: webinar500_montly, hosts: 1}]\n",
+            "unknown plan type 'webinar500_montly' (treated as a plan_webinar type by its "
+            "prefix); did you mean 'webinar500_monthly'?",
+        ),
+        (
+            "  plan_phone: {plan_base: {type: phone_payongoo}}\n",
+            "unknown plan type 'phone_payongoo' (treated as a plan_phone.plan_base type by its "
+            "prefix); did you mean 'phone_payongo'?",
+        ),
+        (
+            # A real legacy code: no "correction" to its modern neighbour.
+            "  plan_base: {type: business_yearly_c50, hosts: 20}\n",
+            "unknown plan type 'business_yearly_c50' (treated as a plan_base type by its prefix)",
+        ),
+    ],
+)
+def test_a_likely_typo_of_a_listed_code_gets_a_suggestion(plans: str, message: str) -> None:
+    assert check(f"plans:\n{plans}") == [(2, "warning", message)]
+
+
 def test_the_same_add_on_twice_names_both_lines() -> None:
     text = (
         "plans:\n"

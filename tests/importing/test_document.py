@@ -13,7 +13,6 @@ from reconciler.importing.document import (
     FileHeader,
     ImportedAccount,
     ImportRenderError,
-    document_body,
     render_account_file,
     scalar,
 )
@@ -148,13 +147,6 @@ def test_a_value_yaml_cannot_hold_exactly_is_refused() -> None:
     account = _account(plan_base={"type": "business_monthly", "hosts": 2.5})
     with pytest.raises(ImportRenderError, match="sub_8Jk2Lm: cannot write the YAML file"):
         render_account_file(account, HEADER)
-
-
-def test_document_body_drops_only_the_leading_comment_block() -> None:
-    text = render_account_file(_account(plan_base={"type": "monthly", "hosts": 2}), HEADER)
-    body = document_body(text)
-    assert body.startswith('account_id: "sub_8Jk2Lm"\n')
-    assert yaml.safe_load(body) == yaml.safe_load(text)
 
 
 def test_header_never_carries_credentials_from_the_url() -> None:

@@ -42,6 +42,22 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan.schema.json"
 
 AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
 
+#: op -> (method, path template): the wire contract (docs/ARCHITECTURE.md), pinned op names.
+#: The planner builds each Action's method and path from it, and apply checks them against it.
+CALLS: dict[str, tuple[str, str]] = {
+    "subscribe": ("POST", "/accounts/{id}/plans"),
+    "update_base": ("PUT", "/accounts/{id}/plans/base"),
+    "add_addon": ("POST", "/accounts/{id}/plans/addons"),
+    "update_addon": ("PUT", "/accounts/{id}/plans/addons"),
+    "cancel_addon": ("PATCH", "/accounts/{id}/plans/addons/status"),
+}
+
+
+def call_of(op: str, account_id: str) -> tuple[str, str]:
+    """The method and path of ``op`` for one account (KeyError for an op that is not pinned)."""
+    method, template = CALLS[op]
+    return method, template.format(id=account_id)
+
 
 class PlanFormatError(ValueError):
     """A plan file this version cannot read: unknown format_version or a broken structure."""

@@ -31,6 +31,7 @@ from reconciler.plan import (
     Plan,
     PlanOptions,
     UnmanagedItem,
+    call_of,
     desired_fingerprint,
     live_fingerprint,
     normalised_fingerprint,
@@ -44,7 +45,6 @@ from reconciler.planner_addons import (
     decrease_block,
     describe_fields,
     plan_addons,
-    plan_path,
     seat_count,
     subscribe_groups,
     usage_row,
@@ -80,7 +80,7 @@ def _plan_base(
                 "update_base",
                 body,
                 None,
-                plan_path(account_id, "/base"),
+                call_of("update_base", account_id)[1],
                 "plan_base",
             )
         )
@@ -106,8 +106,7 @@ def _plan_base(
     action = Action(
         "update_base",
         klass,
-        "PUT",
-        plan_path(account_id, "/base"),
+        *call_of("update_base", account_id),
         {"type": old_type, "hosts": new},
         {"hosts": old},
         {"hosts": new},
@@ -166,13 +165,15 @@ def _plan_subscribe(
         draft.call(
             BASE_INCREASE,
             Action(
-                "subscribe", "subscribe", "POST", plan_path(account_id), body, None, after, None
+                "subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after, None
             ),
         )
         return
     draft.call(
         BASE_INCREASE,
-        Action("subscribe", "subscribe", "POST", plan_path(account_id), plans, None, after, None),
+        Action(
+            "subscribe", "subscribe", *call_of("subscribe", account_id), plans, None, after, None
+        ),
         (
             "subscribe_without_contact",
             f"{account_id} has no active subscription: subscribing it needs a billing `contact:` "

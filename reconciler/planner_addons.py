@@ -25,7 +25,7 @@ from reconciler.normalise import (
     AddonKey,
     NormalisedPlans,
 )
-from reconciler.plan import Action, BlockedItem, PlanOptions, UnmanagedItem
+from reconciler.plan import Action, BlockedItem, PlanOptions, UnmanagedItem, call_of
 
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 
@@ -148,10 +148,6 @@ class AccountDraft:
         return tuple(i for i in ordered if isinstance(i, BlockedItem)) + tuple(self.blocked)
 
 
-def plan_path(account_id: str, tail: str = "") -> str:
-    return f"/accounts/{account_id}/plans{tail}"
-
-
 def seat_count(fields: Mapping[str, Any] | None) -> int:
     value = (fields or {}).get("hosts")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
@@ -210,7 +206,6 @@ def plan_addons(
     usage: Mapping[str, Any] | None = None,
 ) -> None:
     account_id = draft.account_id
-    addons_path = plan_path(account_id, "/addons")
     replaced: set[tuple[str, str]] = set()
     for key in sorted(want.addons, key=addon_order):
         group, type_ = key
@@ -230,7 +225,15 @@ def plan_addons(
             body = addon_body(group, fields)
             draft.call(
                 NEW_ADDONS,
-                Action("add_addon", "addon_added", "POST", addons_path, body, None, fields, group),
+                Action(
+                    "add_addon",
+                    "addon_added",
+                    *call_of("add_addon", account_id),
+                    body,
+                    None,
+                    fields,
+                    group,
+                ),
             )
             continue
         others = {
@@ -252,8 +255,7 @@ def plan_addons(
         action = Action(
             "update_addon",
             "seat_increase" if new > old else "seat_decrease",
-            "PUT",
-            addons_path,
+            *call_of("update_addon", account_id),
             {"type": type_, "hosts": new},
             {"hosts": old},
             {"hosts": new},
@@ -282,8 +284,7 @@ def plan_addons(
             Action(
                 "cancel_addon",
                 "addon_cancelled",
-                "PATCH",
-                plan_path(account_id, "/addons/status"),
+                *call_of("cancel_addon", account_id),
                 {"action": "cancel", "type": type_},
                 have.addons[key],
                 None,

@@ -10,9 +10,9 @@ The contract this module keeps, per account:
    the remaining calls are sent.
 3. Calls go one after another, in plan order; each has an fsynced intent line before it and an
    outcome line after. The first failure stops that account (later calls may depend on it).
-4. A POST/PATCH whose answer was lost (``AmbiguousWriteError``) is never resent blindly: the
-   live plans are read (a few times, for Zoom's eventual consistency); if the change is there it
-   succeeded, otherwise it is sent once more, at most once.
+4. A POST/PATCH that failed ambiguously (``AmbiguousWriteError``: timeout, cut connection, 5xx)
+   is never resent blindly: the live plans are read (bounded, for Zoom's eventual consistency);
+   if the change is there it succeeded, otherwise it is sent again; at most ``MAX_SENDS`` sends.
 5. After the calls, the account is read until it has converged (bounded), then reported.
 """
 
@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reconciler.apply.effects import all_calls_visible, change_visible
-from reconciler.apply.preflight import CALLS, PlannedAccount, PlannedAction
+from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
+from reconciler.plan import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 Fingerprint = Callable[[LivePlansDict], str]
 Converged = Callable[[PlannedAccount, LivePlansDict], bool]
 Progress = Callable[[str], None]
+
+#: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,
+#: before the call fails. A 5xx is ambiguous, so the rule is "read before any resend".
+MAX_SENDS = 4
 
 
 class WriteOutcome(Protocol):
@@ -266,101 +271,107 @@ class Executor:
         return live, settled
 
     async def _perform(self, account_id: str, action: PlannedAction) -> _CallResult:
-        """Send one call (and, after a lost answer with the change absent, once more)."""
+        """Send one call; after each ambiguous failure, read before any resend.
+
+        A POST/PATCH that failed ambiguously (timeout, cut connection, 5xx) may or may not have
+        happened. Each time, the live plans are read (bounded, for eventual consistency): the
+        change is there, so it succeeded; it is not, so it is sent again. At most
+        ``MAX_SENDS`` sends, each followed by such a read, then the call fails.
+        """
         op, body = action.op, dict(action.body)
-        method, template = CALLS[op]
-        path = template.format(id=account_id)
-        send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
+        method, path = call_of(op, account_id)
+        facts = {"account_id": account_id, "op": op, "method": method, "path": path}
         retry_of: str | None = None
-        for attempt in (1, 2):
-            facts = {"account_id": account_id, "op": op, "method": method, "path": path}
+        answers: list[str] = []
+        for attempt in range(1, MAX_SENDS + 1):
+            if self.stopped_by is not None:
+                return _CallResult(False, f"{op} not sent: the run stopped after {self.stopped_by}")
             intent_id = await asyncio.to_thread(
                 self.journal.intent, **facts, body=body, attempt=attempt, retry_of=retry_of
             )
             self.progress(f"{account_id}: {op} {method} {path}" + (" (resend)" if retry_of else ""))
-            try:
-                answer = await send(account_id, body)
-            except AmbiguousWriteError as exc:
-                await asyncio.to_thread(
-                    self.journal.outcome,
-                    intent_id,
-                    **facts,
-                    body=body,
-                    result="ambiguous",
-                    http_status=exc.status,
-                    zoom_code=exc.code,
-                    message=str(exc),
+            outcome = await self._send(intent_id, facts, body)
+            if not isinstance(outcome, AmbiguousWriteError):
+                return outcome
+            answers.append(_answer_text(outcome))
+            seen = await self._settle_own(intent_id, facts, body, answers[-1])
+            if seen is None:
+                return _CallResult(
+                    False,
+                    f"{op}: {answers[-1]} and the live plans could not be read, so it is not "
+                    "resent; the next apply run checks this account first",
                 )
-                item = UnsettledIntent(
-                    intent_id=intent_id,
-                    run_id=self.journal.context.run_id,
-                    ts="",
-                    **facts,
-                    body=body,
-                    last_result="ambiguous",
-                )
-                seen, _ = await self._read_until(
-                    account_id, lambda now: change_visible(op, body, now)
-                )
-                if seen is None:
-                    return _CallResult(
-                        False,
-                        f"{op}: the answer was lost and the live plans could not be read, so "
-                        "it is not resent; the next apply run checks this account first",
-                    )
-                result = "resolved_present" if seen else "resolved_absent"
-                text = "the change is visible: applied" if seen else "the change is not visible"
-                await asyncio.to_thread(
-                    self.journal.resolution, item, result=result, message=f"answer lost; {text}"
-                )
-                self.progress(f"{account_id}: {op} answer lost; {text}")
-                if seen:
-                    return _CallResult(True)
-                retry_of = intent_id
-                continue
-            except ZoomError as exc:
-                self._note_run_wide(exc)
-                await asyncio.to_thread(
-                    self.journal.outcome,
-                    intent_id,
-                    **facts,
-                    body=body,
-                    result="failed",
-                    http_status=exc.status,
-                    zoom_code=exc.code,
-                    message=str(exc),
-                )
-                self.progress(f"{account_id}: {op} failed: {exc}")
-                return _CallResult(False, f"{op} failed: {exc}")
-            except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
-                await asyncio.to_thread(
-                    self.journal.outcome,
-                    intent_id,
-                    **facts,
-                    body=body,
-                    result="unknown",
-                    message=f"internal error: {type(exc).__name__}",
-                )
-                log.debug("internal error during %s on %s", op, account_id, exc_info=True)
-                return _CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
-            await asyncio.to_thread(
-                self.journal.outcome,
-                intent_id,
-                **facts,
-                body=body,
-                result="ok",
-                http_status=answer.status,
-                duration_ms=answer.duration_ms,
-            )
-            self.progress(
-                f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)"
-            )
-            return _CallResult(True)
+            if seen:
+                return _CallResult(True)
+            retry_of = intent_id
         return _CallResult(
             False,
-            f"{op}: sent twice, both answers were lost and the change is still not visible; "
-            "not sent again; check the account in Zoom before re-running",
+            f"{op}: sent {MAX_SENDS} times ({'; '.join(answers)}); a read after each showed the "
+            "change not made, so it is not sent again; the journal has every attempt; re-run "
+            "apply later (it reads the account before sending anything)",
         )
+
+    async def _send(
+        self, intent_id: str, facts: dict[str, str], body: dict[str, Any]
+    ) -> _CallResult | AmbiguousWriteError:
+        """One send and its outcome line; an ambiguous failure is returned for settling."""
+        account_id, op = facts["account_id"], facts["op"]
+        send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
+        record = self.journal.outcome
+        try:
+            answer = await send(account_id, body)
+        except AmbiguousWriteError as exc:
+            await asyncio.to_thread(
+                record, intent_id, **facts, body=body, result="ambiguous",
+                http_status=exc.status, zoom_code=exc.code, message=str(exc),
+            )  # fmt: skip
+            return exc
+        except ZoomError as exc:
+            self._note_run_wide(exc)
+            await asyncio.to_thread(
+                record, intent_id, **facts, body=body, result="failed",
+                http_status=exc.status, zoom_code=exc.code, message=str(exc),
+            )  # fmt: skip
+            self.progress(f"{account_id}: {op} failed: {exc}")
+            return _CallResult(False, f"{op} failed: {exc}")
+        except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
+            await asyncio.to_thread(
+                record, intent_id, **facts, body=body, result="unknown",
+                message=f"internal error: {type(exc).__name__}",
+            )  # fmt: skip
+            log.debug("internal error during %s on %s", op, account_id, exc_info=True)
+            return _CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
+        await asyncio.to_thread(
+            record, intent_id, **facts, body=body, result="ok",
+            http_status=answer.status, duration_ms=answer.duration_ms,
+        )  # fmt: skip
+        self.progress(f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)")
+        return _CallResult(True)
+
+    async def _settle_own(
+        self, intent_id: str, facts: dict[str, str], body: dict[str, Any], answer: str
+    ) -> bool | None:
+        """Read until this run's ambiguous call shows (True), or the settle time passes (False);
+        None when no read succeeded. The resolution is journaled."""
+        account_id, op = facts["account_id"], facts["op"]
+        seen, _ = await self._read_until(account_id, lambda now: change_visible(op, body, now))
+        if seen is None:
+            return None
+        item = UnsettledIntent(
+            intent_id=intent_id,
+            run_id=self.journal.context.run_id,
+            ts="",
+            **facts,
+            body=body,
+            last_result="ambiguous",
+        )
+        result = "resolved_present" if seen else "resolved_absent"
+        text = "the change is visible: applied" if seen else "the change is not visible"
+        await asyncio.to_thread(
+            self.journal.resolution, item, result=result, message=f"{answer}; {text}"
+        )
+        self.progress(f"{account_id}: {op} {answer}; {text}")
+        return seen
 
     async def _read_until(
         self,
@@ -379,6 +390,13 @@ class Executor:
             deadline=deadline,
             first_pause_s=self.settings.first_pause_s,
         )
+
+
+def _answer_text(error: AmbiguousWriteError) -> str:
+    """What came back, in plain words: Zoom's 5xx is an answer, a cut connection is not."""
+    if error.status:
+        return f"Zoom answered HTTP {error.status}, which does not say whether it was applied"
+    return f"the answer was lost ({error.message})"
 
 
 def _blocked_text(item: Any) -> str:

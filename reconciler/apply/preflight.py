@@ -13,16 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from reconciler.plan import TooManyAccountsChanged
+from reconciler.plan import CALLS, TooManyAccountsChanged, call_of
 
-#: op -> (method, path template): the wire contract (docs/ARCHITECTURE.md), pinned op names.
-CALLS: dict[str, tuple[str, str]] = {
-    "subscribe": ("POST", "/accounts/{id}/plans"),
-    "update_base": ("PUT", "/accounts/{id}/plans/base"),
-    "add_addon": ("POST", "/accounts/{id}/plans/addons"),
-    "update_addon": ("PUT", "/accounts/{id}/plans/addons"),
-    "cancel_addon": ("PATCH", "/accounts/{id}/plans/addons/status"),
-}
 #: Ops whose call Zoom does not make idempotent: a lost answer must be settled by reading.
 NOT_IDEMPOTENT = frozenset({"subscribe", "add_addon", "cancel_addon"})
 
@@ -183,8 +175,7 @@ def check_actions(accounts: Sequence[PlannedAccount]) -> None:
             if action.op not in CALLS:
                 problems.append(f"{where}: unknown op {action.op!r}")
                 continue
-            method, template = CALLS[action.op]
-            path = template.format(id=account_id)
+            method, path = call_of(action.op, account_id)
             if action.method != method or action.path != path:
                 problems.append(
                     f"{where} ({action.op}): expected {method} {path}, "

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from reconciler.apply import ApplySettings, Executor
+from reconciler.apply.executor import MAX_SENDS
 from reconciler.journal import read_journal
-from reconciler.zoom.errors import BadRequest
+from reconciler.zoom.errors import AmbiguousWriteError, BadRequest
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
 
@@ -140,25 +141,65 @@ def test_a_lost_answer_whose_change_is_absent_is_sent_once_more(kit, open_journa
     assert lines[3]["retry_of"] == lines[0]["intent_id"]
 
 
-def test_a_call_is_never_sent_a_third_time(kit, open_journal) -> None:
+SUBSCRIBE = {
+    "contact": {"email": "a@b.example"},
+    "plan_base": {"type": "business_monthly", "hosts": 10},
+}
+
+
+def _subscribe_run(kit, open_journal, failures: int):
+    journal = open_journal()
+    zoom = kit.zoom({"sub_a": {}})
+    zoom.lose_before_apply[("sub_a", "subscribe")] = failures
+    account = kit.account("sub_a", {}, kit.action("sub_a", "subscribe", SUBSCRIBE))
+    return zoom, run(kit, zoom, journal, [account]), kit.lines(journal.path)
+
+
+def test_each_ambiguous_send_is_read_before_the_next_and_the_third_send_can_succeed(
+    kit, open_journal
+) -> None:
+    zoom, report, lines = _subscribe_run(kit, open_journal, failures=2)
+    assert len(zoom.writes) == 3
+    assert report.accounts[0].state == "applied", report.accounts[0].reason
+    story = [(x["kind"], x.get("result")) for x in lines]
+    assert story == [
+        ("intent", None),
+        ("outcome", "ambiguous"),
+        ("resolution", "resolved_absent"),
+        ("intent", None),
+        ("outcome", "ambiguous"),
+        ("resolution", "resolved_absent"),
+        ("intent", None),
+        ("outcome", "ok"),
+    ]
+    assert [x.get("attempt") for x in lines if x["kind"] == "intent"] == [1, 2, 3]
+
+
+def test_a_call_is_sent_at_most_max_sends_times_then_fails_saying_what_came_back(
+    kit, open_journal
+) -> None:
+    zoom, report, lines = _subscribe_run(kit, open_journal, failures=99)
+    assert len(zoom.writes) == MAX_SENDS == 4
+    assert report.accounts[0].state == "failed"
+    reason = report.accounts[0].reason
+    assert "sent 4 times (the answer was lost (read timed out);" in reason
+    assert "a read after each showed the change not made" in reason
+    assert "both answers were lost" not in reason
+    assert sum(1 for x in lines if x.get("result") == "resolved_absent") == 4
+
+
+def test_a_5xx_is_reported_as_zoom_s_answer_not_as_a_lost_one(kit, open_journal) -> None:
     journal = open_journal()
     zoom = kit.zoom({"sub_a": BASE})
-    zoom.lose_before_apply[("sub_a", "subscribe")] = 5
-    body = {
-        "contact": {"email": "a@b.example"},
-        "plan_base": {"type": "business_monthly", "hosts": 10},
-    }
-    unsubscribed: dict = {}
-    zoom.plans["sub_a"] = {}
-    report = run(
-        kit,
-        zoom,
-        journal,
-        [kit.account("sub_a", unsubscribed, kit.action("sub_a", "subscribe", body))],
+    zoom.reject[("sub_a", "add_addon")] = AmbiguousWriteError(
+        "HTTP 503", status=503, method="POST", path="/accounts/sub_a/plans/addons"
     )
-    assert len(zoom.writes) == 2
-    assert report.accounts[0].state == "failed"
-    assert "sent twice" in report.accounts[0].reason
+    account = kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR))
+    report = run(kit, zoom, journal, [account])
+    assert len(zoom.writes) == MAX_SENDS
+    assert "Zoom answered HTTP 503, which does not say whether it was applied" in (
+        report.accounts[0].reason
+    )
 
 
 def test_a_changed_account_is_stale_and_gets_nothing(kit, open_journal) -> None:

@@ -1,6 +1,7 @@
 """CPU time and peak memory to plan N accounts whose live state comes from memory (no HTTP).
 
     python bench/plan_cpu.py [--accounts 10000] [--changed-share 0.3] [--json]
+    python bench/plan_cpu.py --sandbox 1000   # also: plan wall time against the sandbox
 
 `make bench` runs this as a child process, so the peak memory it reports (ru_maxrss of this
 process: interpreter, fixture, live answers, plan and its JSON) is the cost of planning alone,
@@ -62,6 +63,7 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--changed-share", type=float, default=0.3)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--sandbox", type=int, default=0, metavar="N", help="(see bench/run.py)")
     args = parser.parse_args()
     result = measure(args.accounts, args.changed_share)
     if args.json:
@@ -72,7 +74,29 @@ def main() -> int:
             f"planning {result['plan_cpu_s']:.3f} s CPU, JSON {result['json_cpu_s']:.3f} s CPU, "
             f"peak RSS {result['peak_rss_mb']:.0f} MB (targets: < 2 s, < 300 MB for 10,000)"
         )
+    if args.sandbox:
+        print(f"plan_wall: {sandbox_plan(args.sandbox)}")
     return 0
+
+
+def sandbox_plan(count: int) -> dict[str, Any]:
+    """The plan phase of `make bench` alone: N accounts read from the sandbox process."""
+    import tempfile
+
+    from run import LATENCY_MS, RATE_LIMIT, plan_phase
+    from sandbox_process import SandboxProcess
+    from scenario import sandbox_seed
+
+    rng = random.Random(8)
+    lives = {i: live_answer(rng) for i in account_ids(count)}
+    desired = [desired_account(i, desired_plans(live)) for i, live in lives.items()]
+    with tempfile.TemporaryDirectory(prefix="zoomplans-bench-") as tmp:
+        seed_file = Path(tmp) / "seed.json"
+        seed_file.write_text(json.dumps(sandbox_seed(lives)))
+        with SandboxProcess(
+            seed_file, latency_ms=LATENCY_MS, rate_limit=RATE_LIMIT, log_dir=Path(tmp)
+        ) as sandbox:
+            return plan_phase(count, sandbox, desired)
 
 
 if __name__ == "__main__":

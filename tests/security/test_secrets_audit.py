@@ -9,6 +9,7 @@ the imported YAML, the sandbox's state file, and every cassette under tests/.
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,21 @@ def test_no_command_writes_the_secret_or_a_token(sandbox, tmp_path: Path, zoompl
         if value in text
     ]
     assert leaks == []
+
+
+def test_cassettes_carry_no_credentials_of_their_own() -> None:
+    """Cassettes were recorded with other credentials: no auth header, every token redacted."""
+    found = cassettes()
+    assert found, "no cassette under tests/: the audit would prove nothing"
+    tokens_checked = 0
+    for path in found:
+        text = path.read_text(errors="replace")
+        assert "Bearer " not in text and "Basic " not in text, f"{path}: an auth header"
+        for interaction in (yaml.safe_load(text) or {}).get("interactions", []):
+            body = str((interaction.get("response", {}).get("body") or {}).get("string", ""))
+            if '"access_token"' not in body:
+                continue
+            token = json.loads(body)["access_token"]
+            assert token.startswith("REDACTED"), f"{path}: a real-looking access token {token[:6]}…"
+            tokens_checked += 1
+    assert tokens_checked, "no OAuth answer in any cassette: the token check proved nothing"

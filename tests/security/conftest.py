@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +38,8 @@ def run_zoomplans(
     *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
 ) -> Finished:
     """Run `python -m reconciler ARGS`; os.wait4 gives this child's own peak RSS."""
-    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"zp-sec-{os.getpid()}-{time.time_ns()}"
     start = time.monotonic()
-    with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "reconciler", *args],
             cwd=cwd or ROOT,
@@ -48,12 +48,11 @@ def run_zoomplans(
             stdout=out,
             stderr=err,
         )
-        deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            if time.monotonic() > deadline:
+            if time.monotonic() > start + timeout:
                 process.kill()
                 os.wait4(process.pid, 0)
                 raise AssertionError(f"zoomplans {' '.join(args)} ran over {timeout} s")
@@ -63,12 +62,10 @@ def run_zoomplans(
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    for suffix in (".out", ".err"):
-        Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     return Finished(process.returncode, stdout, stderr, seconds, usage.ru_maxrss / 1024)
 
 
 @pytest.fixture
-def zoomplans() -> object:
+def zoomplans() -> Callable[..., Finished]:
     """`zoomplans(*args, env=..., cwd=..., timeout=...) -> Finished` (the CLI in a subprocess)."""
     return run_zoomplans

@@ -7,6 +7,7 @@ audio add-ons, an add-on increase with a webinar cancellation, and one already i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -102,6 +103,6 @@ def world(count: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def soak_world() -> object:
+def soak_world() -> Callable[[int], tuple[dict[str, Any], list[dict[str, Any]]]]:
     """`soak_world(count) -> (seed, desired documents)`."""
     return world

@@ -16,11 +16,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import DataPath, Document, Location, ReadResult
 from reconciler.desired.schema import schema_problems
 
 MAX_CHAIN = 16
+#: Groups holding one entry: pasted history (a lapsed entry) never merges with a wish there.
+SINGLE_PATHS: frozenset[DataPath] = frozenset(
+    {
+        ("plans", "plan_base"),
+        ("plans", "plan_zoom_rooms"),
+        ("plans", "plan_room_connector"),
+        ("plans", "plan_audio"),
+        ("plans", "plan_phone", "plan_base"),
+    }
+)
+#: `plan_recording` and its siblings in Zoom's answer: layered as one unit.
+RECORDING_KEYS = frozenset(
+    {
+        "plan_recording",
+        "plan_recording_status",
+        "plan_recording_service_effective_date",
+        "plan_recording_next_invoice_date",
+    }
+)
 LAYERED_KEYS = ("name", "labels", "contact", "plans")
 #: Lists of add-ons that merge entry by entry, matched on `type`.
 LIST_PATHS: frozenset[DataPath] = frozenset(
@@ -167,25 +187,74 @@ def _merge(
 ) -> Any:
     base_value = _get(base.data, base_path)
     over_value = _get(over.data, over_path)
+    if out_path in SINGLE_PATHS and (lapsed_status(base_value) or lapsed_status(over_value)):
+        # History never merges into a wish: the active side stands whole (pasted.py).
+        layer, path = (
+            (base, base_path) if _only_over_lapsed(base_value, over_value) else (over, over_path)
+        )
+        _copy(layer.values, path, out_path, values)
+        return _get(layer.data, path)
+    if out_path == ("plans",) and isinstance(base_value, dict) and isinstance(over_value, dict):
+        return _merge_plans(base, over, base_path, over_path, values)
     if isinstance(base_value, dict) and isinstance(over_value, dict):
-        _copy(over.values, over_path, out_path, values, deep=False)
-        result: dict[str, Any] = {}
-        for key in base_value:
-            if key not in over_value:
-                result[key] = base_value[key]
-                _copy(base.values, (*base_path, key), (*out_path, key), values)
-        for key in over_value:
-            if key in base_value:
-                sub_base, sub_over, sub_out = (*base_path, key), (*over_path, key), (*out_path, key)
-                result[key] = _merge(base, over, sub_base, sub_over, sub_out, values)
-            else:
-                result[key] = over_value[key]
-                _copy(over.values, (*over_path, key), (*out_path, key), values)
-        return result
+        return _merge_dicts(base, over, base_path, over_path, out_path, values)
     if out_path in LIST_PATHS and isinstance(base_value, list) and isinstance(over_value, list):
         return _merge_by_type(base, over, base_path, over_path, out_path, values)
     _copy(over.values, over_path, out_path, values)
     return over_value
+
+
+def _merge_dicts(
+    base: Layered,
+    over: Layered,
+    base_path: DataPath,
+    over_path: DataPath,
+    out_path: DataPath,
+    values: dict[DataPath, Location],
+) -> dict[str, Any]:
+    base_value: dict[str, Any] = _get(base.data, base_path)
+    over_value: dict[str, Any] = _get(over.data, over_path)
+    _copy(over.values, over_path, out_path, values, deep=False)
+    result: dict[str, Any] = {}
+    for key in base_value:
+        if key not in over_value:
+            result[key] = base_value[key]
+            _copy(base.values, (*base_path, key), (*out_path, key), values)
+    for key in over_value:
+        if key in base_value:
+            sub_base, sub_over, sub_out = (*base_path, key), (*over_path, key), (*out_path, key)
+            result[key] = _merge(base, over, sub_base, sub_over, sub_out, values)
+        else:
+            result[key] = over_value[key]
+            _copy(over.values, (*over_path, key), (*out_path, key), values)
+    return result
+
+
+def _only_over_lapsed(base_value: Any, over_value: Any) -> bool:
+    return lapsed_status(over_value) is not None and lapsed_status(base_value) is None
+
+
+def _merge_plans(
+    base: Layered,
+    over: Layered,
+    base_path: DataPath,
+    over_path: DataPath,
+    values: dict[DataPath, Location],
+) -> dict[str, Any]:
+    """`plans` merged key by key, except that a recording and its sibling status and dates
+    come from one file: a template's `plan_recording_status: cancelled` must not lapse the
+    account's own recording (and a pasted lapsed one must not hide the template's)."""
+    base_plans: dict[str, Any] = _get(base.data, base_path)
+    over_plans: dict[str, Any] = _get(over.data, over_path)
+    if "plan_recording" not in base_plans or "plan_recording" not in over_plans:
+        return _merge_dicts(base, over, base_path, over_path, ("plans",), values)
+    keep_base = recording_lapsed(over_plans) is not None and recording_lapsed(base_plans) is None
+    loser, loser_path = (over, over_path) if keep_base else (base, base_path)
+    trimmed = {k: v for k, v in _get(loser.data, loser_path).items() if k not in RECORDING_KEYS}
+    stand_in = Layered({"plans": trimmed}, loser.values, loser.files)
+    if keep_base:
+        return _merge_dicts(base, stand_in, base_path, ("plans",), ("plans",), values)
+    return _merge_dicts(stand_in, over, ("plans",), over_path, ("plans",), values)
 
 
 def _merge_by_type(
@@ -203,14 +272,20 @@ def _merge_by_type(
     sources: list[tuple[Layered, DataPath]] = []
     by_type: dict[str, int] = {}
     for index, entry in enumerate(base_list):
-        if isinstance(entry, dict) and isinstance(entry.get("type"), str):
+        # A lapsed entry (pasted history) is neither merged into nor merged with: kept beside.
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("type"), str)
+            and lapsed_status(entry) is None
+        ):
             by_type.setdefault(entry["type"], len(result))
         result.append(entry)
         sources.append((base, (*base_path, index)))
     overridden: set[int] = set()
     for index, entry in enumerate(over_list):
         kind = entry.get("type") if isinstance(entry, dict) else None
-        slot = by_type.get(kind) if isinstance(kind, str) else None
+        lapsed = lapsed_status(entry) is not None
+        slot = by_type.get(kind) if isinstance(kind, str) and not lapsed else None
         if slot is not None and slot not in overridden:
             overridden.add(slot)
             base_entry_path = sources[slot][1]

@@ -165,3 +165,51 @@ def test_lapsed_entries_and_desired_plans_directly() -> None:
         "plan_large_meeting": [{"type": "large100_monthly", "hosts": 1}]
     }
     assert list(lapsed_entries(["not", "a", "mapping"])) == []
+
+
+TEMPLATE_ACCOUNT = [
+    # (template plans, account plans, expected desired plans)
+    (
+        "  plan_webinar: [{type: webinar500_monthly, hosts: 2}]\n",
+        "  plan_webinar: [{type: webinar500_monthly, hosts: 9, status: cancelled}]\n",
+        {"plan_webinar": [{"type": "webinar500_monthly", "hosts": 2}]},
+    ),
+    (
+        "  plan_webinar: [{type: webinar500_monthly, hosts: 2, status: cancelled}]\n",
+        "  plan_webinar: [{type: webinar500_monthly, hosts: 3}]\n",
+        {"plan_webinar": [{"type": "webinar500_monthly", "hosts": 3}]},
+    ),
+    (
+        "  plan_zoom_rooms: {type: zroom_monthly, hosts: 2}\n",
+        "  plan_zoom_rooms: {type: zroom_monthly, hosts: 1, status: expired}\n",
+        {"plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 2}},
+    ),
+    (
+        "  plan_zoom_rooms: {type: zroom_monthly, hosts: 2, status: expired}\n",
+        "  plan_zoom_rooms: {type: zroom_monthly, hosts: 1}\n",
+        {"plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 1}},
+    ),
+    (
+        "  plan_recording: cmr_monthly_commitment_40\n  plan_recording_status: cancelled\n",
+        "  plan_recording: cmr_monthly_commitment_100\n",
+        {"plan_recording": "cmr_monthly_commitment_100"},
+    ),
+    (
+        "  plan_recording: cmr_monthly_commitment_40\n",
+        "  plan_recording: cmr_monthly_commitment_100\n  plan_recording_status: expired\n",
+        {"plan_recording": "cmr_monthly_commitment_40"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("template", "own", "expected"), TEMPLATE_ACCOUNT)
+def test_history_never_merges_with_a_wish_across_extends(
+    tmp_path: Path, template: str, own: str, expected: dict[str, object]
+) -> None:
+    """A lapsed entry in the account file does not erase the template's add-on, and a lapsed
+    entry in a template does not lapse the account's own add-on of that type."""
+    write(tmp_path / "t.yaml", "plans:\n" + template)
+    path = write(tmp_path / "a.yaml", "account_id: sub_a\nextends: t.yaml\nplans:\n" + own)
+    state = load_desired([path])
+    assert state.problems == []
+    assert state.accounts[0].plans == expected

@@ -186,6 +186,12 @@ def test_install_refuses_until_repository_and_commit_are_set(index: int, tmp_pat
         script, tmp_path, {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans"}
     )
     assert (code, args) == (1, []), "an unset ref must not install a moving branch"
+    owner_like = {
+        "ZOOMPLANS_REPO": "https://github.com/OWNERSHIP-co/zoomplans",
+        "ZOOMPLANS_REF": SHA,
+    }
+    code, output, args = _run_install(script, tmp_path, owner_like)
+    assert code == 0 and args, "only the OWNER placeholder itself is refused"
 
 
 @pytest.mark.parametrize("index", range(5))

@@ -42,7 +42,7 @@ Progress = Callable[[str], None]
 
 #: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,
 #: before the call fails. A 5xx is ambiguous, so the rule is "read before any resend".
-MAX_SENDS = 4
+MAX_SENDS = 5
 
 
 class WriteOutcome(Protocol):

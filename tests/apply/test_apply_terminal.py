@@ -114,3 +114,32 @@ def test_a_blocked_account_gets_nothing_and_the_others_proceed(sandbox, tmp_path
     assert "Apply: 1 applied, 0 stale, 0 failed, 1 blocked." in result.output
     assert [w.path for w in sb.writes()] == ["/v2/accounts/sub_down/plans/base"]
     assert {x["account_id"] for x in lines if x["kind"] == "intent"} == {"sub_down"}
+
+
+def test_after_the_daily_limit_no_account_sends_another_call(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED, daily_limits={"heavy": 3})  # the plan's usage read, then two writes
+    path = tmp_path / "journal.jsonl"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "apply",
+            ACCOUNTS,
+            "--allow-decrease",
+            "--allow-cancel",
+            "--auto-approve",
+            "--journal",
+            str(path),
+        ],
+        env=sb.env(),
+    )
+    assert result.exit_code == 1
+    assert "stopping: " in result.output
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    first_limit = next(
+        n for n, x in enumerate(lines) if x["kind"] == "outcome" and x.get("http_status") == 429
+    )
+    later_intents = [x for x in lines[first_limit:] if x["kind"] == "intent"]
+    assert later_intents == []
+    intents = [x for x in lines if x["kind"] == "intent"]
+    assert len(sb.writes()) == len(intents)
+    assert "Apply: 1 applied, 0 stale, 3 failed, 0 blocked." in result.output

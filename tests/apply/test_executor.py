@@ -440,6 +440,37 @@ def test_after_the_daily_limit_accounts_not_started_get_nothing(kit, open_journa
     assert "sub_c" not in zoom.reads
 
 
+def test_after_the_daily_limit_accounts_already_running_send_no_next_call(
+    kit, open_journal
+) -> None:
+    from reconciler.zoom.errors import AuthError, DailyLimitReached
+
+    for stop in (
+        DailyLimitReached("daily limit", status=429, code=429, method="POST", path="/x"),
+        AuthError("invalid client credentials", status=401, code=124, method="POST", path="/x"),
+    ):
+        journal = open_journal(name=f"{type(stop).__name__}.jsonl")
+        zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
+        zoom.delay_s = 0.02  # both accounts' first calls are in flight together
+        zoom.reject[("sub_a", "add_addon")] = stop
+        more = [
+            kit.action("sub_b", "update_base", {"type": "business_monthly", "hosts": n})
+            for n in (25, 30, 35)
+        ]
+        accounts = [
+            kit.account("sub_a", BASE, kit.action("sub_a", "add_addon", WEBINAR)),
+            kit.account("sub_b", BASE, *more),
+        ]
+        report = run(kit, zoom, journal, accounts)
+        assert [(op, acc) for op, acc, _ in zoom.writes] == [
+            ("add_addon", "sub_a"),
+            ("update_base", "sub_b"),
+        ], type(stop)
+        assert report.accounts[1].state == "failed"
+        assert report.accounts[1].calls_made == 1
+        assert "update_base not sent: the run stopped after" in report.accounts[1].reason
+
+
 def test_an_earlier_call_that_cannot_be_settled_keeps_the_account_untouched(
     kit, open_journal
 ) -> None:

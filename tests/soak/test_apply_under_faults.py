@@ -34,10 +34,8 @@ ACCOUNTS = 30
 KILLS = 20
 MAX_FINISHING_RUNS = 10
 RUN_TIMEOUT_S = 120.0
-APPLY_FLAGS = (
-    "--auto-approve", "--allow-decrease", "--allow-cancel",
-    "--settle-timeout", "3", "--verify-timeout", "6",
-)  # fmt: skip
+TIMEOUTS = ("--settle-timeout", "3", "--verify-timeout", "6")
+OPT_INS = ("--allow-decrease", "--allow-cancel")
 
 
 def cli(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -95,7 +93,13 @@ def check_journal_covers_log(journal: Path, requests: list[Any]) -> int:
 
 
 @pytest.mark.slow
-def test_apply_converges_under_faults_and_kills(sandbox, soak_world, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["fresh", "saved_plan"])
+def test_apply_converges_under_faults_and_kills(
+    sandbox, soak_world, tmp_path: Path, mode: str
+) -> None:
+    """`fresh`: every run plans and applies. `saved_plan`: the killed runs all apply one plan
+    file made at the start (so resuming a plan a crashed run applied in part is exercised);
+    the finishing runs apply it once more, then plan afresh until Zoom matches."""
     rng_seed = int(os.environ.get("SOAK_SEED", time.time_ns() % 1_000_000))
     print(f"\nsoak RNG seed: {rng_seed} (repeat with SOAK_SEED={rng_seed})")
     rng = random.Random(rng_seed)
@@ -113,9 +117,15 @@ def test_apply_converges_under_faults_and_kills(sandbox, soak_world, tmp_path: P
     )
     env = sb.env()
     journal = tmp_path / "journal.jsonl"
-    apply_args = ["-v", "apply", "accounts.yaml", "--journal", str(journal), *APPLY_FLAGS]
+    fresh_args = ["-v", "apply", "accounts.yaml", "--journal", str(journal), "--auto-approve"]
+    fresh_args += [*OPT_INS, *TIMEOUTS]
     log = tmp_path / "runs.log"
     started = time.monotonic()
+    apply_args = fresh_args
+    if mode == "saved_plan":
+        made = finished(cli(["plan", "accounts.yaml", *OPT_INS, "--out", "plan.json"], env, log))
+        assert made in (0, 1) and (tmp_path / "plan.json").exists(), log.read_text()[-4000:]
+        apply_args = ["-v", "apply", "--plan", "plan.json", "--journal", str(journal), *TIMEOUTS]
 
     kills: list[float] = []
     for _ in range(KILLS):
@@ -131,8 +141,10 @@ def test_apply_converges_under_faults_and_kills(sandbox, soak_world, tmp_path: P
     assert len(kills) >= KILLS // 2, "most runs must be killed mid-way, or this proves little"
 
     exit_codes = []
-    for _ in range(MAX_FINISHING_RUNS):
+    if mode == "saved_plan":
         exit_codes.append(finished(cli(apply_args, env, log)))
+    for _ in range(MAX_FINISHING_RUNS):
+        exit_codes.append(finished(cli(fresh_args, env, log)))
         if exit_codes[-1] == 0:
             break
     print(f"finishing runs' exit codes: {exit_codes}")

@@ -7,7 +7,8 @@ The contract this module keeps, per account:
    read is compared with the plan's ``live_sha256`` (compare-and-swap): any difference makes the
    account *stale* and nothing is sent to it, unless the journal proves that an earlier run of
    this same plan made its first calls and the account is exactly that (``resume``): then only
-   the remaining calls are sent.
+   the remaining calls are sent. For a saved plan, ``confirm`` then re-plans the account from
+   the desired files: saved actions that differ make it *mismatch*, and nothing is sent.
 3. Calls go one after another, in plan order; each has an fsynced intent line before it and an
    outcome line after. The first failure stops that account (later calls may depend on it).
 4. A POST/PATCH that failed ambiguously (``AmbiguousWriteError``: timeout, cut connection, 5xx)
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 Fingerprint = Callable[[LivePlansDict], str]
 Converged = Callable[[PlannedAccount, LivePlansDict], bool]
+#: Before the first write: None when the saved actions are confirmed, else why not.
+Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[str | None]]
 Progress = Callable[[str], None]
 
 #: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,
@@ -108,8 +111,10 @@ class Executor:
         converged: Converged = all_calls_visible,
         settings: ApplySettings | None = None,
         progress: Progress | None = None,
+        confirm: Confirm | None = None,
     ) -> None:
         self.client = client
+        self.confirm = confirm
         self.journal = journal
         self.history = history
         self.fingerprint = fingerprint
@@ -188,6 +193,10 @@ class Executor:
             )
             self.progress(f"{account_id}: stale, skipped")
             return AccountReport(account_id, "stale", reason, 0, planned)
+        if start == 0 and self.confirm is not None:
+            refused = await self._confirm(account, live)
+            if refused is not None:
+                return refused
         made = 0
         for action in account.actions[start:]:
             result = await self._perform(account_id, action)
@@ -209,6 +218,21 @@ class Executor:
             "does not show all changes yet; run `zoomplans plan` later to confirm"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
+
+    async def _confirm(self, account: PlannedAccount, live: LivePlansDict) -> AccountReport | None:
+        """Re-plan the account (saved plans): a mismatch refuses it, nothing is sent."""
+        assert self.confirm is not None
+        planned = len(account.actions)
+        try:
+            mismatch = await self.confirm(account, live)
+        except ZoomError as exc:
+            self._note_run_wide(exc)
+            reason = f"could not read seats in use to check the plan: {exc}; nothing sent"
+            return AccountReport(account.account_id, "failed", reason, 0, planned)
+        if mismatch is None:
+            return None
+        self.progress(f"{account.account_id}: saved actions do not match the files; refused")
+        return AccountReport(account.account_id, "mismatch", mismatch, 0, planned)
 
     def _converged(self, account: PlannedAccount, live: LivePlansDict) -> bool:
         """The convergence test; an answer it cannot read counts as "not yet", never a crash

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 AccountState = Literal[
-    "applied", "applied_not_visible", "in_sync", "stale", "blocked", "failed", "skipped"
+    "applied", "applied_not_visible", "in_sync", "stale", "mismatch", "blocked", "failed", "skipped"
 ]
 
 #: How each state reads in the report (the words users see).
@@ -16,12 +16,13 @@ STATE_WORDS: dict[str, str] = {
     "applied_not_visible": "applied, not yet visible",
     "in_sync": "in sync",
     "stale": "stale",
+    "mismatch": "refused, the saved actions do not match the files",
     "blocked": "blocked",
     "failed": "failed",
     "skipped": "skipped",
 }
 #: States that make the run exit 1: something the reviewer asked for did not happen.
-FAILING_STATES = frozenset({"stale", "blocked", "failed"})
+FAILING_STATES = frozenset({"stale", "mismatch", "blocked", "failed"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class ApplyReport:
             parts.append(f"{self.count('in_sync')} in sync")
         parts += [
             f"{self.count('stale')} stale",
+            *([f"{self.count('mismatch')} mismatch"] if self.count("mismatch") else []),
             f"{self.count('failed')} failed",
             f"{self.count('blocked')} blocked",
         ]

@@ -1,8 +1,9 @@
 """One apply run from a Plan: refuse early, open the journal, execute, close the journal.
 
 The CLI calls :func:`run_apply` for both modes (a fresh plan and a saved ``--plan`` file), so a
-run is the same whichever way it was started; :func:`replan_converged` gives the fresh-plan mode
-its convergence test (plan the account again: no actions left).
+run is the same whichever way it was started. Both modes verify by planning each account again
+from the desired files, and a saved plan is re-planned before its first write
+(``reconciler.apply.replan``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import (
     ApplySettings,
+    Confirm,
     Converged,
     Executor,
     PlanWriter,
@@ -28,13 +30,9 @@ from reconciler.apply.preflight import (
     check_max_accounts,
     check_not_expired,
 )
-from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.desired.model import DesiredAccount
 from reconciler.journal import Journal, JournalContents, RunContext, read_journal
-from reconciler.live import LivePlans
-from reconciler.plan import Plan, PlanOptions, live_fingerprint
-from reconciler.planner import plan_account
+from reconciler.plan import Plan, live_fingerprint
 
 
 def plan_sha256(plan: Plan) -> str:
@@ -58,21 +56,6 @@ def check_saved_plan(
     check_max_accounts(plan.accounts, recorded if given is None else given)
 
 
-def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) -> Converged:
-    """Converged when planning the account again against a fresh read leaves it in sync."""
-    by_id = {account.account_id: account for account in desired}
-
-    def converged(account: PlannedAccount, live: LivePlansDict) -> bool:
-        wanted = by_id.get(account.account_id)
-        if wanted is None:
-            return all_calls_visible(account, live)
-        plans = dict(live) if live is not None else None
-        again = plan_account(wanted, LivePlans(account.account_id, plans), options)
-        return again.status == "in_sync" and not again.actions
-
-    return converged
-
-
 async def run_apply(
     plan: Plan,
     client: PlanWriter,
@@ -84,6 +67,7 @@ async def run_apply(
     converged: Converged | None = None,
     progress: Progress | None = None,
     only_accounts: Sequence[str] = (),
+    confirm: Confirm | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
@@ -120,6 +104,7 @@ async def run_apply(
             converged=converged or all_calls_visible,
             settings=settings,
             progress=progress,
+            confirm=confirm,
         )
         done = await executor.run(chosen)
         skipped = [

@@ -74,6 +74,19 @@ def guard_rail_options(func: F) -> F:
     return func
 
 
+def threshold_flags(
+    max_accounts_changed: int | None,
+    max_seats_removed: int | None,
+    max_monthly_increase: Decimal | None,
+) -> dict[str, Any]:
+    """The threshold flags by name, as reconciler.guard_rails reads them (None: not given)."""
+    return {
+        "max_accounts_changed": max_accounts_changed,
+        "max_seats_removed": max_seats_removed,
+        "max_monthly_increase": max_monthly_increase,
+    }
+
+
 def _stop(problems: list[Any], what: str) -> NoReturn:
     for problem in problems:
         click.echo(str(problem), err=True)

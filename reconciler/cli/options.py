@@ -1,7 +1,9 @@
-"""Options shared by several commands: verbosity and the Zoom connection.
+"""Options shared by several commands: verbosity, the Zoom connection, and what to plan.
 
 `-v` is accepted before or after the command name (SPEC section 4), so it is declared on the
-group and on every command, and both only raise the log level.
+group and on every command, and both only raise the log level. `plan` and `apply` share PATH,
+`--account`, `--select`, the opt-ins and `--max-accounts-changed`: each is declared once here so
+both commands spell and explain them the same way in `--help`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def verbose_option(func: F) -> F:
         expose_value=False,
         is_eager=True,
         callback=_set_verbose,
-        help="Log each API call (method, path, status, Zoom code, duration) to stderr.",
+        help="Say more on stderr (repeat for debug detail); never prints a secret.",
     )(func)
 
 
@@ -112,3 +114,53 @@ def zoom_config_from(kwargs: dict[str, Any]) -> ZoomConfig:
         rate_tier=kwargs.pop("rate_tier"),
         timeout_s=kwargs.pop("timeout_s"),
     )
+
+
+def _selector(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for item in value:
+        key, sep, _ = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE (e.g. --select tier=gold)")
+    return value
+
+
+def selection_options(func: F) -> F:
+    """PATH..., --account, --select, --allow-decrease, --allow-cancel, --max-accounts-changed."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]..."),
+        click.option(
+            "--account",
+            "account_ids",
+            multiple=True,
+            metavar="ID",
+            help="Only this account id (repeat for more).",
+        ),
+        click.option(
+            "--select",
+            "selectors",
+            multiple=True,
+            metavar="KEY=VALUE",
+            callback=_selector,
+            help="Only accounts whose label KEY equals VALUE (repeat: all must match).",
+        ),
+        click.option(
+            "--allow-decrease", is_flag=True, help="Allow seat decreases (never below usage)."
+        ),
+        click.option(
+            "--allow-cancel",
+            is_flag=True,
+            help="Allow cancelling add-ons the YAML marks state: cancelled.",
+        ),
+        click.option(
+            "--max-accounts-changed",
+            type=click.IntRange(min=0),
+            metavar="N",
+            help="Refuse a plan that changes more accounts than N (plan exits 1, apply sends "
+            "nothing).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -21,8 +21,17 @@ from typing import Any, NoReturn
 import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING
-from reconciler.cli.guard_options import guard_rail_options, project_and_prices
-from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
+from reconciler.cli.guard_options import (
+    guard_rail_options,
+    project_and_prices,
+    threshold_flags,
+)
+from reconciler.cli.options import (
+    selection_options,
+    verbose_option,
+    zoom_config_from,
+    zoom_options,
+)
 from reconciler.plan import Plan, PlanOptions
 from reconciler.provenance import DurationError, current_git_commit, parse_duration
 
@@ -34,16 +43,6 @@ def _ttl(_ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
         return parse_duration(value)
     except DurationError as exc:
         raise click.BadParameter(str(exc)) from None
-
-
-def _selector(
-    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
-) -> tuple[str, ...]:
-    for item in value:
-        key, sep, _ = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE (e.g. --select tier=gold)")
-    return value
 
 
 def write_plan_file(plan: Plan, out: Path) -> None:
@@ -94,7 +93,7 @@ def _fail(message: str) -> NoReturn:
 
 @click.command("plan")
 @verbose_option
-@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
+@selection_options
 @click.option(
     "--format",
     "output_format",
@@ -113,25 +112,6 @@ def _fail(message: str) -> NoReturn:
     "--detailed-exitcode", is_flag=True, help="Exit 2 when calls are pending (0 when in sync)."
 )
 @click.option(
-    "--account", "account_ids", multiple=True, metavar="ID", help="Plan only this account id."
-)
-@click.option(
-    "--select",
-    "selectors",
-    multiple=True,
-    metavar="KEY=VALUE",
-    callback=_selector,
-    help="Plan only accounts whose label KEY equals VALUE (repeat: all must match).",
-)
-@click.option("--allow-decrease", is_flag=True, help="Plan seat decreases (never below usage).")
-@click.option("--allow-cancel", is_flag=True, help="Plan cancellations marked state: cancelled.")
-@click.option(
-    "--max-accounts-changed",
-    type=click.IntRange(min=0),
-    metavar="N",
-    help="Fail (exit 1) when the plan would change more accounts than this.",
-)
-@click.option(
     "--ttl",
     default="24h",
     show_default=True,
@@ -143,14 +123,14 @@ def _fail(message: str) -> NoReturn:
 @zoom_options
 def plan_command(
     paths: tuple[str, ...],
-    output_format: str,
-    out_file: Path | None,
-    detailed_exitcode: bool,
     account_ids: tuple[str, ...],
     selectors: tuple[str, ...],
     allow_decrease: bool,
     allow_cancel: bool,
     max_accounts_changed: int | None,
+    output_format: str,
+    out_file: Path | None,
+    detailed_exitcode: bool,
     ttl: timedelta,
     prices_file: Path | None,
     config_file: Path | None,
@@ -190,11 +170,7 @@ def plan_command(
                 accounts=tuple(account_ids),
                 select=tuple(selectors),
             ),
-            {
-                "max_accounts_changed": max_accounts_changed,
-                "max_seats_removed": max_seats_removed,
-                "max_monthly_increase": max_monthly_increase,
-            },
+            threshold_flags(max_accounts_changed, max_seats_removed, max_monthly_increase),
             project,
             priced=prices is not None,
         )

@@ -81,7 +81,7 @@ def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool 
             check=False,
         )
         assert made.returncode == 0, made.stderr
-        how = ("--plan", "plan.json")
+        how = (ACCOUNTS, "--plan", "plan.json")
     apply_until_killed(sb, tmp_path, kill_at_intent, *how)
     time.sleep(0.4)  # let the call that was in flight land (or not) in the sandbox
     before = carried_out(sb)

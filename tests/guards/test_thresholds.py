@@ -123,11 +123,13 @@ def test_a_saved_plan_is_checked_again_by_apply(
     recorded = json.loads(out.read_text())["options"]
     assert recorded["max_seats_removed"] == 10
     assert recorded["limit_sources"]["max_seats_removed"] == "flag"
-    refused = zp(guard_world, "apply", "--plan", str(out), "--max-accounts-changed", "100")
+    refused = zp(
+        guard_world, "apply", ACCOUNTS, "--plan", str(out), "--max-accounts-changed", "100"
+    )
     assert refused.code == 1
     assert "the plan removes 27 seats, more than --max-seats-removed 10" in refused.stderr
     assert guard_world.writes() == []
-    accepted = zp(guard_world, "apply", "--plan", str(out), "--max-seats-removed", "27")
+    accepted = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out), "--max-seats-removed", "27")
     assert accepted.code == 0, accepted.stderr
     assert len(guard_world.writes()) == 2
 
@@ -141,6 +143,8 @@ def test_a_money_limit_without_prices_is_refused(
     assert guard_world.requests == []  # refused before anything was read
     out = tmp_path / "plan.json"
     assert zp(guard_world, "plan", ACCOUNTS, "--account", "g_up", "--out", str(out)).code == 0
-    applied = zp(guard_world, "apply", "--plan", str(out), "--max-monthly-increase", "100")
+    applied = zp(
+        guard_world, "apply", ACCOUNTS, "--plan", str(out), "--max-monthly-increase", "100"
+    )
     assert applied.code == 1 and "the plan file has no costs" in applied.stderr
     assert guard_world.writes() == []

@@ -96,7 +96,7 @@ def test_apply_of_a_saved_plan_keeps_to_the_budget_too(
 ) -> None:
     out = tmp_path / "plan.json"
     assert zp(guard_world, "plan", ACCOUNTS, "--account", "g_new", "--out", str(out)).code == 0
-    refused = zp(guard_world, "apply", "--plan", str(out), "--daily-heavy-budget", "0")
+    refused = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out), "--daily-heavy-budget", "0")
     assert refused.code == 1 and "needs 1 Heavy calls, but only 0" in refused.stderr
     assert guard_world.writes() == []
 

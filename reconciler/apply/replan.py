@@ -1,0 +1,134 @@
+"""Prove that a saved plan's actions are exactly what the desired files and Zoom imply.
+
+A plan file is data from outside the process: someone may edit ``body`` and ``after`` together
+(so the reviewed text agrees with the edited call), or add a group to a subscribe body. Shape
+checks cannot catch that. So ``apply --plan`` loads the desired files again and:
+
+1. refuses the whole plan when their ``desired_sha256`` is not the plan's (other files);
+2. at each account's compare-and-swap read (which proves live == the plan's live snapshot),
+   plans the account again with the plan's recorded options, and refuses the account unless
+   the re-planned actions equal the saved ones exactly;
+3. verifies each account after its calls against the desired files, never the plan's ``after``.
+
+Same files + same live plans + same options give the same actions: the planner is
+deterministic, so any difference means the plan file is not what ``zoomplans plan`` wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from reconciler.apply.effects import all_calls_visible
+from reconciler.apply.preflight import PlannedAccount, PlanRefused
+from reconciler.apply.reading import LivePlansDict
+from reconciler.desired.model import DesiredAccount
+from reconciler.live import LivePlans
+from reconciler.plan import Plan, PlanOptions, desired_fingerprint
+from reconciler.planner import needs_usage, plan_account
+
+#: (account, live plans just read) -> None when the saved actions are confirmed, else why not.
+Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[str | None]]
+Converged = Callable[[PlannedAccount, LivePlansDict], bool]
+
+
+class UsageReader(Protocol):
+    """The read a re-plan may need (``reconciler.zoom.ZoomClient.get_usage``)."""
+
+    async def get_usage(self, account_id: str) -> dict[str, Any]: ...
+
+
+class DesiredFilesChanged(PlanRefused):
+    """The desired files given to apply are not the ones the plan was made from."""
+
+    def __init__(self, paths: Sequence[str], planned: str, found: str) -> None:
+        super().__init__(
+            f"the files at {' '.join(paths)} are not the ones this plan was made from "
+            f"(desired_sha256 {planned[:12]} in the plan, {found[:12]} from the files); "
+            "re-run plan on these files, review it, and apply the new plan"
+        )
+        self.planned = planned
+        self.found = found
+
+
+def check_desired_files(
+    plan: Plan, selected: Sequence[DesiredAccount], paths: Sequence[str]
+) -> None:
+    """Refuse the plan (nothing is sent) unless ``selected`` hashes to its desired_sha256.
+
+    ``selected`` are the accounts the files declare, chosen with the plan's recorded
+    ``--account``/``--select``, exactly as ``plan`` chose them.
+    """
+    found = desired_fingerprint(selected)
+    if found != plan.desired_sha256:
+        raise DesiredFilesChanged(paths, plan.desired_sha256, found)
+
+
+def _comparable(actions: Sequence[Any]) -> list[str]:
+    """Each action as canonical JSON without its cost (costs are priced after planning)."""
+    shown = []
+    for action in actions:
+        data = {k: v for k, v in action.to_json().items() if k != "cost"}
+        shown.append(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str))
+    return shown
+
+
+def _difference(saved: list[str], again: list[str]) -> str:
+    for number, (old, new) in enumerate(zip(saved, again, strict=False), start=1):
+        if old != new:
+            return f"action {number} in the file is {old}; the files and Zoom imply {new}"
+    if len(saved) > len(again):
+        return f"the file has {len(saved) - len(again)} action(s) more than the files imply"
+    return f"the file lacks {len(again) - len(saved)} action(s) the files imply"
+
+
+def replan_confirm(
+    desired: Sequence[DesiredAccount], options: PlanOptions, client: UsageReader
+) -> Confirm:
+    """The check of point 2 above, for the executor to call before an account's first write.
+
+    A re-plan that needs seats in use (an allowed decrease) reads GET /plans/usage again, as
+    ``plan`` did; a ZoomError from that read propagates (the executor reports it, sends nothing).
+    """
+    by_id = {account.account_id: account for account in desired}
+
+    async def confirm(account: PlannedAccount, live: LivePlansDict) -> str | None:
+        wanted = by_id.get(account.account_id)
+        if wanted is None:
+            return "the desired files do not declare this account"
+        plans = dict(live) if live is not None else None
+        usage = None
+        if needs_usage(wanted, plans, options):
+            usage = await client.get_usage(account.account_id)
+        again = plan_account(wanted, LivePlans(account.account_id, plans, usage), options)
+        saved, implied = _comparable(account.actions), _comparable(again.actions)
+        if again.status != account.status or saved != implied:
+            detail = (
+                f"re-planned status is {again.status}, the file says {account.status}"
+                if saved == implied
+                else _difference(saved, implied)
+            )
+            return (
+                f"the saved actions are not what the desired files and Zoom imply ({detail}); "
+                "the plan file was edited or made from other files; nothing sent; "
+                "run `zoomplans plan` again and review the new plan"
+            )
+        return None
+
+    return confirm
+
+
+def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) -> Converged:
+    """Converged when planning the account again against a fresh read leaves it in sync."""
+    by_id: Mapping[str, DesiredAccount] = {account.account_id: account for account in desired}
+
+    def converged(account: PlannedAccount, live: LivePlansDict) -> bool:
+        wanted = by_id.get(account.account_id)
+        if wanted is None:
+            return all_calls_visible(account, live)
+        plans = dict(live) if live is not None else None
+        again = plan_account(wanted, LivePlans(account.account_id, plans), options)
+        return again.status == "in_sync" and not again.actions
+
+    return converged

@@ -1,0 +1,101 @@
+"""A saved plan file as `apply --plan` reads it: bytes, hash, recorded opt-ins, earlier runs.
+
+Kept out of the CLI so the command stays thin: each function raises a named error whose
+message the command prints as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from reconciler.journal import JournalError, read_journal
+from reconciler.plan import Plan, PlanFormatError
+
+
+class PlanFileError(Exception):
+    """The plan file cannot be read or is not a plan this version understands."""
+
+
+class OptInNotRecorded(Exception):
+    """apply was given an opt-in (--allow-decrease, --allow-cancel) the plan was made without."""
+
+    def __init__(self, plan_file: Path, missing: Sequence[str]) -> None:
+        flags = " and ".join(missing)
+        super().__init__(
+            f"{plan_file} was planned without {flags}, so it holds no such calls; run "
+            f"`zoomplans plan {' '.join(missing)} --out FILE` and apply that plan; "
+            "nothing was sent"
+        )
+        self.missing = list(missing)
+
+
+def read_plan_file(path: Path) -> tuple[Plan, str]:
+    """The plan in the file and the sha256 of its bytes (journaled as the plan hash)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFileError(f"cannot read the plan file {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PlanFileError(
+            f"{path} is not a JSON plan file ({exc}); make one with `zoomplans plan --out`"
+        ) from None
+    try:
+        plan = Plan.from_json(data)
+    except PlanFormatError as exc:
+        raise PlanFileError(f"{path}: {exc}") from None
+    return plan, hashlib.sha256(raw).hexdigest()
+
+
+def check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:
+    """Repeating a plan's opt-ins is harmless; asking for one it was not made with is refused
+    (the file holds no such calls, so the flag would silently do nothing)."""
+    missing = [
+        flag
+        for flag, given, recorded in (
+            ("--allow-decrease", allow_decrease, plan.options.allow_decrease),
+            ("--allow-cancel", allow_cancel, plan.options.allow_cancel),
+        )
+        if given and not recorded
+    ]
+    if missing:
+        raise OptInNotRecorded(plan_file, missing)
+
+
+def unsettled_in(plan: Plan, journal_path: Path) -> bool:
+    """Whether an earlier run left calls to these accounts unsettled (then the run settles them,
+    and records how, even though nothing is left to send). Raises JournalError."""
+    history = read_journal(journal_path)
+    return any(history.unsettled_for(account.account_id) for account in plan.accounts)
+
+
+def without_outcome(journal_path: Path) -> list[str]:
+    """``account op (method path)`` of each call the journal shows sent without an outcome:
+    after an interruption, the calls that were in flight."""
+    try:
+        history = read_journal(journal_path)
+    except JournalError:  # nothing readable to report from; the next run says why
+        return []
+    return [f"{i.account_id}: {i.op} {i.method} {i.path}" for i in history.unsettled]
+
+
+def interruption_report(journal_path: Path) -> list[str]:
+    """What to tell the user after Ctrl-C: the calls in flight and how the next run settles them."""
+    calls = without_outcome(journal_path)
+    if not calls:
+        return [
+            "",
+            "zoomplans: interrupted; no call was in flight (the journal has every outcome).",
+        ]
+    return [
+        "",
+        f"zoomplans: interrupted with {len(calls)} call(s) sent and no answer recorded; Zoom may "
+        "or may not have carried them out:",
+        *(f"  {call}" for call in calls),
+        f"Re-running `zoomplans apply` with the same --journal ({journal_path}) reads those "
+        "accounts first and settles each call from the journal before sending anything.",
+    ]

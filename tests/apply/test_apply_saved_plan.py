@@ -1,0 +1,112 @@
+"""`apply --plan FILE [PATH...]` proves the saved actions are what the files and Zoom imply.
+
+An edit that changes ``body`` and ``after`` together passes every shape check, so apply plans
+each account again (same files, same live plans, the plan's recorded options) before its first
+write and refuses it unless the actions are identical; files other than the plan's are refused
+before anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from reconciler.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed.yaml"
+ACCOUNTS = str(FIXTURES / "accounts")
+OPT_INS = ("--allow-cancel", "--allow-decrease")
+
+
+def make_plan(sb: Any, tmp_path: Path, accounts: str = ACCOUNTS) -> Path:
+    out = tmp_path / "plan.json"
+    made = CliRunner().invoke(cli, ["plan", accounts, *OPT_INS, "--out", str(out)], env=sb.env())
+    assert made.exit_code == 0, made.output
+    return out
+
+
+def apply_plan(sb: Any, tmp_path: Path, plan: Path, *paths: str) -> Any:
+    journal = tmp_path / "journal.jsonl"
+    args = ["apply", *(paths or (ACCOUNTS,)), "--plan", str(plan), "--journal", str(journal)]
+    return CliRunner().invoke(cli, args, env=sb.env())
+
+
+def edit(plan: Path, account_id: str, change: Any) -> None:
+    data = json.loads(plan.read_text())
+    account = next(a for a in data["accounts"] if a["account_id"] == account_id)
+    change(account["actions"])
+    plan.write_text(json.dumps(data))
+
+
+def writes_to(sb: Any, account_id: str) -> list[Any]:
+    return [w for w in sb.writes() if f"/accounts/{account_id}/" in w.path]
+
+
+def test_an_edited_update_addon_with_matching_after_is_refused_and_not_sent(
+    sandbox, tmp_path: Path
+) -> None:
+    sb = sandbox(SEED)
+    plan = make_plan(sb, tmp_path)
+
+    def more_seats(actions: list[dict[str, Any]]) -> None:
+        action = next(a for a in actions if a["op"] == "update_addon")
+        action["body"]["hosts"] = action["after"]["hosts"] = 50
+
+    edit(plan, "sub_up", more_seats)
+    done = apply_plan(sb, tmp_path, plan)
+    assert done.exit_code == 1
+    assert "sub_up: refused, the saved actions do not match the files (0/4 calls)" in done.output
+    assert '"hosts":50' in done.output and '"hosts":5' in done.output
+    assert "the plan file was edited or made from other files; nothing sent" in done.output
+    assert writes_to(sb, "sub_up") == []
+    assert "sub_down: applied (1/1 calls)" in done.output  # the other accounts proceed
+    assert "1 mismatch" in done.output
+
+
+def test_a_group_added_to_a_subscribe_body_is_refused(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    plan = make_plan(sb, tmp_path)
+
+    def add_rooms(actions: list[dict[str, Any]]) -> None:
+        actions[0]["body"]["plan_zoom_rooms"] = {"type": "zroom_monthly", "hosts": 40}
+
+    edit(plan, "sub_new", add_rooms)
+    done = apply_plan(sb, tmp_path, plan)
+    assert done.exit_code == 1
+    assert "sub_new: refused, the saved actions do not match the files" in done.output
+    assert writes_to(sb, "sub_new") == []
+    assert "plan_base" not in (sb.plans("sub_new") or {})
+
+
+def test_files_other_than_the_plans_refuse_the_whole_plan(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    plan = make_plan(sb, tmp_path)
+    changed = tmp_path / "accounts"
+    shutil.copytree(ACCOUNTS, changed)
+    world = changed / "world.yaml"
+    world.write_text(world.read_text().replace("hosts: 20}", "hosts: 21}"))
+    sb.clear_requests()
+    done = apply_plan(sb, tmp_path, plan, str(changed))
+    assert done.exit_code == 1
+    assert f"the files at {changed} are not the ones this plan was made from" in done.output
+    assert "nothing was sent" in done.output
+    assert sb.requests == []
+
+
+def test_the_same_files_at_another_path_are_accepted_and_verified(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    plan = make_plan(sb, tmp_path)
+    copy = tmp_path / "checkout" / "accounts"
+    shutil.copytree(ACCOUNTS, copy)
+    done = apply_plan(sb, tmp_path, plan, str(copy))
+    assert done.exit_code == 0, done.output
+    assert "Apply: 4 applied, 0 stale, 0 failed, 0 blocked." in done.output
+    again = CliRunner().invoke(
+        cli, ["plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode"], env=sb.env()
+    )
+    assert again.exit_code == 0, again.output

@@ -72,7 +72,7 @@ def _render_preview(plan: Plan) -> None:
     click.echo(render_text(plan, colour=colour), nl=False)
 
 
-def _load_desired(paths: tuple[str, ...]) -> list[DesiredAccount]:
+def _load_desired(paths: tuple[str, ...], saved: bool) -> list[DesiredAccount]:
     """Every account the files declare; any problem stops the command before Zoom is called."""
     from reconciler.desired import load_desired
 
@@ -80,7 +80,9 @@ def _load_desired(paths: tuple[str, ...]) -> list[DesiredAccount]:
     for problem in state.problems:
         _say(str(problem))
     if not state.ok:
-        _fail(f"{len(state.errors)} problem(s) in the desired files; nothing was sent to Zoom")
+        hint = "; --plan checks the plan against the files it was made from" if saved else ""
+        _fail(f"{len(state.errors)} problem(s) in the desired files at {' '.join(paths)}{hint}; "
+              "nothing was sent to Zoom")  # fmt: skip
     return list(state.accounts)
 
 
@@ -353,7 +355,7 @@ def apply_command(
         )
     project, prices = project_and_prices(config_file, None if plan_file else prices_file)
     saved = _read_saved_plan(plan_file, ask) if plan_file is not None else None
-    desired = _load_desired(ask.paths)
+    desired = _load_desired(ask.paths, saved is not None)
     settings = ApplySettings(
         parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
     )

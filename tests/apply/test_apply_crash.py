@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from reconciler.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed.yaml"
@@ -43,47 +46,53 @@ def carried_out(sb: Any) -> Counter[tuple[str, str, str]]:
     )
 
 
-def apply_until_killed(sb: Any, cwd: Path, kill_at_intent: int, *how: str) -> None:
-    """Start apply and SIGKILL it as soon as its Nth intent line is on disk (call in flight)."""
+def in_process(sb: Any, cwd: Path, *args: str) -> Any:
+    """Run the CLI in this process with the journal under ``cwd`` (quicker than a subprocess)."""
+    journal_args = (
+        ["--journal", str(cwd / ".zoomplans" / "journal.jsonl")] if args[0] == "apply" else []
+    )
+    return CliRunner().invoke(cli, [*args, *journal_args], env=sb.env(), catch_exceptions=False)
+
+
+def start_and_signal(
+    sb: Any, cwd: Path, at_intent: int, how: tuple[str, ...], sig: signal.Signals
+) -> subprocess.CompletedProcess[str]:
+    """Start apply; send ``sig`` as soon as its Nth intent line is on disk (call in flight)."""
     journal_path = cwd / ".zoomplans" / "journal.jsonl"
-    how = how or (ACCOUNTS, *OPT_INS, "--auto-approve")
     args = command("apply", *how, "--parallelism", "1")
     process = subprocess.Popen(
-        args, cwd=cwd, env=env_for(sb), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        args, cwd=cwd, env=env_for(sb), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline and process.poll() is None:
             if journal_path.exists():
                 text = journal_path.read_text()
-                if text.count('"kind":"intent"') >= kill_at_intent:
+                if text.count('"kind":"intent"') >= at_intent:
                     break
             time.sleep(0.005)
         assert process.poll() is None, "apply finished before the kill point"
-        process.send_signal(signal.SIGKILL)
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=30)
     finally:
-        process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
 
 
 def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool = False) -> None:
     """Kill apply at a call, run the same command again: the rest is sent, nothing twice."""
-    sb = sandbox(SEED, latency_ms=120)
+    sb = sandbox(SEED, latency_ms=100)
     how: tuple[str, ...] = (ACCOUNTS, *OPT_INS, "--auto-approve")
     if saved:
-        made = subprocess.run(
-            command("plan", *how[:-1], "--out", "plan.json"),
-            cwd=tmp_path,
-            env=env_for(sb),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert made.returncode == 0, made.stderr
-        how = (ACCOUNTS, "--plan", "plan.json")
-    apply_until_killed(sb, tmp_path, kill_at_intent, *how)
-    time.sleep(0.4)  # let the call that was in flight land (or not) in the sandbox
+        plan_file = tmp_path / "plan.json"
+        made = in_process(sb, tmp_path, "plan", *how[:-1], "--out", str(plan_file))
+        assert made.exit_code == 0, made.output
+        how = (ACCOUNTS, "--plan", str(plan_file))
+    killed = start_and_signal(sb, tmp_path, kill_at_intent, how, signal.SIGKILL)
+    assert killed.returncode == -signal.SIGKILL
+    time.sleep(0.3)  # let the call that was in flight land (or not) in the sandbox
     before = carried_out(sb)
     first_run = journal(tmp_path)
     orphans = {x["intent_id"] for x in first_run if x["kind"] == "intent"} - {
@@ -91,16 +100,8 @@ def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool 
     }
     assert len(orphans) == 1
 
-    again = subprocess.run(
-        command("apply", *how, "--settle-timeout", "1"),
-        cwd=tmp_path,
-        env=env_for(sb),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert again.returncode == 0, again.stdout + again.stderr
+    again = in_process(sb, tmp_path, "apply", *how, "--settle-timeout", "1")
+    assert again.exit_code == 0, again.output
 
     after = carried_out(sb)
     assert sum(after.values()) == EXPECTED_CALLS  # every call happened...
@@ -112,27 +113,45 @@ def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool 
     assert settled["intent_id"] in orphans
     assert settled["result"] in ("resolved_present", "resolved_absent")
 
-    check = subprocess.run(
-        command("plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode"),
-        cwd=tmp_path,
-        env=env_for(sb),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = in_process(sb, tmp_path, "plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode")
+    assert check.exit_code == 0, check.output
 
 
-def test_a_killed_apply_resumes_without_charging_twice(sandbox, tmp_path: Path) -> None:
-    # The 4th call in account order is the subscribe POST of sub_new.
-    resume_after_kill(sandbox, tmp_path, kill_at_intent=4)
+# Four kill points in the fast suite (every point, both modes, in `make soak`): the first call
+# of the run (a PUT), the subscribe POST of sub_new, and in a saved plan sub_up's add-on POST
+# after its base PUT (half done), and the last call (the cancel PATCH).
+@pytest.mark.parametrize(
+    ("kill_at_intent", "saved"), [(1, False), (4, False), (6, True), (8, True)]
+)
+def test_a_killed_apply_resumes_without_charging_twice(
+    sandbox, tmp_path: Path, kill_at_intent: int, saved: bool
+) -> None:
+    resume_after_kill(sandbox, tmp_path, kill_at_intent, saved)
+    if saved and kill_at_intent > 1:
+        assert "resumed:" in json.dumps(journal(tmp_path)[-1])
 
 
-def test_a_killed_apply_of_a_saved_plan_resumes_with_the_same_plan(sandbox, tmp_path: Path) -> None:
-    # The 6th call is sub_up's add-on POST, after its base PUT: sub_up is half done.
-    resume_after_kill(sandbox, tmp_path, kill_at_intent=6, saved=True)
-    assert "resumed:" in json.dumps(journal(tmp_path)[-1])
+def test_ctrl_c_names_the_calls_in_flight_and_exits_130(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED, latency_ms=150)
+    how = (ACCOUNTS, *OPT_INS, "--auto-approve")
+    stopped = start_and_signal(sb, tmp_path, 2, how, signal.SIGINT)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    assert "Aborted" not in stopped.stderr
+    assert "zoomplans: interrupted with 1 call(s) sent and no answer recorded" in stopped.stderr
+    lines = journal(tmp_path)
+    (open_call,) = [
+        x
+        for x in lines
+        if x["kind"] == "intent"
+        and x["intent_id"] not in {y.get("intent_id") for y in lines if y["kind"] == "outcome"}
+    ]
+    assert f"  {open_call['account_id']}: {open_call['op']} {open_call['method']}" in stopped.stderr
+    assert "Re-running `zoomplans apply` with the same --journal" in stopped.stderr
+    again = in_process(sb, tmp_path, "apply", *how, "--settle-timeout", "1")
+    assert again.exit_code == 0, again.output
+    assert set(carried_out(sb).values()) == {1}
+    assert any(x["kind"] == "resolution" for x in journal(tmp_path)[len(lines) :])
 
 
 @pytest.mark.slow

@@ -376,3 +376,58 @@ def test_with_nothing_to_send_an_unsettled_call_is_still_settled(sandbox, tmp_pa
     assert sb.writes() == []
     (settled,) = [x for x in lines if x["kind"] == "resolution"]
     assert (settled["intent_id"], settled["result"]) == ("crashed-1", "resolved_present")
+
+
+def test_one_apply_run_asks_for_one_oauth_token(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert len(sb.issued_tokens()) == 1
+
+
+def _option_help(command: str) -> dict[str, str]:
+    """Each option's help block in `zoomplans COMMAND --help`, keyed by its first word."""
+    text = CliRunner().invoke(cli, [command, "--help"], terminal_width=100).output
+    blocks: dict[str, str] = {}
+    current = ""
+    for line in text.splitlines():
+        if line.startswith("  -"):
+            current = line.split()[0].rstrip(",")
+            blocks[current] = line.strip()
+        elif current and line.startswith("      "):
+            blocks[current] += " " + line.strip()
+        else:
+            current = ""
+    return blocks
+
+
+def test_plan_and_apply_describe_their_shared_options_the_same_way() -> None:
+    plan, apply = _option_help("plan"), _option_help("apply")
+    shared = [
+        "--account",
+        "--select",
+        "--allow-decrease",
+        "--allow-cancel",
+        "--max-accounts-changed",
+        "--max-seats-removed",
+        "--max-monthly-increase",
+        "--prices",
+        "--config",
+        "-v",
+    ]
+    for option in shared:
+        assert plan[option] == apply[option], option
+    assert "--account ID" in plan["--account"]
+    assert "--select KEY=VALUE" in plan["--select"]
+    assert "--max-accounts-changed N" in plan["--max-accounts-changed"]
+    usage = [
+        CliRunner().invoke(cli, [c, "--help"]).output.splitlines()[0] for c in ("plan", "apply")
+    ]
+    assert all("[PATH]..." in line for line in usage), usage
+
+
+def test_verbose_help_does_not_promise_api_calls_where_none_are_made() -> None:
+    for command in ("validate", "sandbox"):
+        text = CliRunner().invoke(cli, [command, "--help"]).output
+        assert "Log each API call" not in text
+        assert "Say more on stderr" in text

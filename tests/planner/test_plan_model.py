@@ -230,6 +230,13 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 
 
+def test_parse_duration_refuses_more_than_a_year() -> None:
+    assert parse_duration("365d") == timedelta(days=365)
+    for text in ("366d", "8761h", "3000000d", "9" * 30 + "s"):
+        with pytest.raises(DurationError, match="at most 365d"):
+            parse_duration(text)
+
+
 @pytest.mark.parametrize("text", ["", "24", "h", "0h", "-1h", "1w", "1.5h"])
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(DurationError, match="not a duration"):

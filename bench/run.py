@@ -167,7 +167,8 @@ def apply_phase(
         before = len(sandbox.requests())
         start = time.perf_counter()
         applied = subprocess.run(
-            [*cli, "apply", "--plan", str(plan_file), "--journal", str(journal),
+            [*cli, "apply", "--plan", str(plan_file), str(run_dir / "accounts.yaml"),
+             "--journal", str(journal),
              "--parallelism", str(parallelism)],
             cwd=run_dir, env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip

@@ -59,7 +59,7 @@ def test_no_command_writes_the_secret_or_a_token(sandbox, tmp_path: Path, zoompl
             "--out", str(plan_file), env=env, cwd=tmp_path,
         ),
         "apply": zoomplans(
-            "-v", "apply", "--plan", str(plan_file), "--journal", str(journal),
+            "-v", "apply", "--plan", str(plan_file), str(accounts), "--journal", str(journal),
             env=env, cwd=tmp_path,
         ),
         "import": zoomplans("-v", "import", "--out", str(imported), env=env, cwd=tmp_path),

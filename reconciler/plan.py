@@ -63,18 +63,6 @@ class PlanFormatError(ValueError):
     """A plan file this version cannot read: unknown format_version or a broken structure."""
 
 
-class TooManyAccountsChanged(Exception):
-    """The plan changes more accounts than `--max-accounts-changed` allows."""
-
-    def __init__(self, measured: int, limit: int) -> None:
-        self.measured = measured
-        self.limit = limit
-        super().__init__(
-            f"the plan changes {measured} accounts, more than --max-accounts-changed {limit}; "
-            f"raise --max-accounts-changed to at least {measured} to accept it"
-        )
-
-
 @dataclass(frozen=True)
 class Action:
     """One API call, exactly as apply will send it, with the fields it changes."""
@@ -316,14 +304,8 @@ class Plan:
             return None
         return CostTotals.of(a.cost for a in self.sent_actions())
 
-    def check_max_accounts_changed(self) -> None:
-        """Raise TooManyAccountsChanged when the plan is over the recorded guard rail."""
-        limit = self.options.max_accounts_changed
-        measured = len(self.by_status("changes"))
-        if limit is not None and measured > limit:
-            raise TooManyAccountsChanged(measured, limit)
-
     def is_expired(self, now: datetime | None = None) -> bool:
+        """Past `expires_at`: apply --plan refuses it (the live plans may have moved since)."""
         return (now or datetime.now(UTC)) >= self.expires_at
 
     def to_json(self) -> dict[str, Any]:

@@ -11,20 +11,15 @@ is the per-account result and the exit code.
 from reconciler.apply.effects import all_calls_visible, change_visible, verified
 from reconciler.apply.executor import ApplySettings, Executor, PlanWriter, WriteOutcome
 from reconciler.apply.preflight import (
-    CALLS,
     PlanExpired,
     PlanRefused,
     PlanTampered,
-    TooManyAccountsChanged,
     accounts_changed,
     check_actions,
-    check_max_accounts,
-    check_not_expired,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
 
 __all__ = [
-    "CALLS",
     "AccountReport",
     "ApplyReport",
     "ApplySettings",
@@ -33,13 +28,10 @@ __all__ = [
     "PlanRefused",
     "PlanTampered",
     "PlanWriter",
-    "TooManyAccountsChanged",
     "WriteOutcome",
     "accounts_changed",
     "all_calls_visible",
     "change_visible",
     "check_actions",
-    "check_max_accounts",
-    "check_not_expired",
     "verified",
 ]

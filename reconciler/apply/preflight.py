@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
-from reconciler.plan import CALLS, TooManyAccountsChanged, call_of
-
-#: Ops whose call Zoom does not make idempotent: a lost answer must be settled by reading.
-NOT_IDEMPOTENT = frozenset({"subscribe", "add_addon", "cancel_addon"})
+from reconciler.plan import CALLS, call_of
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
@@ -78,29 +75,6 @@ class PlanTampered(PlanRefused):
             "re-run plan rather than editing a plan file"
         )
         self.problems = list(problems)
-
-
-def as_datetime(value: datetime | str | None) -> datetime | None:
-    """The plan's timestamps, whether the model keeps them as text or as datetimes."""
-    if value is None or isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
-def check_not_expired(expires_at: datetime | str | None, now: datetime) -> None:
-    """Refuse a plan past its expiry; a plan without a readable expiry is refused as well."""
-    moment = as_datetime(expires_at)
-    if moment is None:
-        raise PlanTampered([f"expires_at {expires_at!r} is not a date-time"])
-    if now >= moment:
-        raise PlanExpired(moment, now)
 
 
 def _body_problems(op: str, body: Any) -> list[str]:
@@ -192,9 +166,3 @@ def check_actions(accounts: Sequence[PlannedAccount]) -> None:
 def accounts_changed(accounts: Sequence[PlannedAccount]) -> int:
     """Accounts apply would write to: status ``changes`` with at least one action."""
     return sum(1 for a in accounts if a.status == "changes" and a.actions)
-
-
-def check_max_accounts(accounts: Sequence[PlannedAccount], limit: int | None) -> None:
-    """The guard rail of SPEC section 4: over the limit, apply sends nothing at all."""
-    if limit is not None and accounts_changed(accounts) > limit:
-        raise TooManyAccountsChanged(accounts_changed(accounts), limit)

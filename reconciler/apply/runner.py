@@ -24,11 +24,10 @@ from reconciler.apply.executor import (
     Progress,
 )
 from reconciler.apply.preflight import (
+    PlanExpired,
     PlannedAccount,
     accounts_changed,
     check_actions,
-    check_max_accounts,
-    check_not_expired,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.journal import Journal, JournalContents, RunContext, read_journal
@@ -41,19 +40,16 @@ def plan_sha256(plan: Plan) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def check_saved_plan(
-    plan: Plan, *, now: datetime | None = None, max_accounts_changed: int | None = None
-) -> None:
-    """Everything that refuses a saved plan before any call: expiry, tampering, guard rail.
+def check_saved_plan(plan: Plan, *, now: datetime | None = None) -> None:
+    """What refuses a saved plan before any call: expiry and a shape no `plan` writes.
 
-    A ``--max-accounts-changed`` given to apply replaces the recorded one: it is the explicit
-    acknowledgement of that threshold (the other guard rails are in reconciler.guard_rails).
+    The guard rails (accounts changed, seats removed, money) are checked by
+    ``reconciler.guard_rails`` with the flags given to apply in place of the recorded values.
     """
-    check_not_expired(plan.expires_at, now or datetime.now(UTC))
+    moment = now or datetime.now(UTC)
+    if plan.is_expired(moment):
+        raise PlanExpired(plan.expires_at, moment)
     check_actions(plan.accounts)
-    recorded = plan.options.max_accounts_changed
-    given = max_accounts_changed
-    check_max_accounts(plan.accounts, recorded if given is None else given)
 
 
 async def run_apply(

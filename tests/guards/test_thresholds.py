@@ -148,3 +148,24 @@ def test_a_money_limit_without_prices_is_refused(
     )
     assert applied.code == 1 and "the plan file has no costs" in applied.stderr
     assert guard_world.writes() == []
+
+
+@pytest.mark.parametrize("flag", sorted(CASES))
+def test_apply_of_a_saved_plan_names_a_flag_that_really_accepts_it(
+    flag: str, guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    accounts, limit, measured, message = CASES[flag]
+    out = tmp_path / "plan.json"
+    planned = zp(guard_world, *base_args("plan", accounts), flag, limit, "--out", str(out))
+    assert planned.code == 1 and f"re-run with {flag} {measured} to accept" in planned.stderr
+    saved = ["apply", ACCOUNTS, "--plan", str(out)]
+    tripped = zp(guard_world, *saved)
+    assert tripped.code == 1
+    assert message in tripped.stderr and "nothing was sent" in tripped.stderr
+    assert f"re-run with {flag} {measured} to accept" in tripped.stderr
+    others = [x for name, value in GENEROUS.items() if name != flag for x in (name, value)]
+    assert zp(guard_world, *saved, *others).code == 1
+    assert guard_world.writes() == []
+    accepted = zp(guard_world, *saved, flag, measured)  # the flag the message names
+    assert accepted.code == 0, accepted.stderr + accepted.stdout
+    assert len(guard_world.writes()) >= len(accounts)

@@ -16,7 +16,6 @@ from reconciler.plan import (
     Plan,
     PlanFormatError,
     PlanOptions,
-    TooManyAccountsChanged,
     current_git_commit,
     live_fingerprint,
     parse_duration,
@@ -276,13 +275,19 @@ def test_max_accounts_changed_names_the_measured_value_and_flag(
     make_desired: Any, contact: Any
 ) -> None:
     opts = {"allow_cancel": True, "allow_decrease": True}
-    sample_plan(make_desired, contact, max_accounts_changed=2, **opts).check_max_accounts_changed()
-    with pytest.raises(TooManyAccountsChanged) as caught:
-        sample_plan(
-            make_desired, contact, max_accounts_changed=1, **opts
-        ).check_max_accounts_changed()
-    assert "changes 2 accounts" in str(caught.value)
-    assert "--max-accounts-changed 1" in str(caught.value)
+    from reconciler.guard_rails import AccountsChangedOverLimit, tripped_guard_rails
+
+    assert (
+        tripped_guard_rails(sample_plan(make_desired, contact, max_accounts_changed=2, **opts))
+        == []
+    )
+    (caught,) = tripped_guard_rails(
+        sample_plan(make_desired, contact, max_accounts_changed=1, **opts)
+    )
+    assert isinstance(caught, AccountsChangedOverLimit)
+    assert "changes 2 accounts" in str(caught)
+    assert "--max-accounts-changed 1" in str(caught)
+    assert "re-run with --max-accounts-changed 2 to accept" in str(caught)
 
 
 def test_expiry(make_desired: Any, contact: Any) -> None:

@@ -177,6 +177,12 @@ def _fields(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
+def entry_fields(entry: Mapping[str, Any], where: str = "entry") -> dict[str, Any]:
+    """One plan entry (a call body, a GET entry) as the diff reads it: `type` plus the managed
+    fields that are set, countries as sorted lists, numbers as integers."""
+    return _fields(entry, where)
+
+
 def _is_blank(entry: Mapping[str, Any]) -> bool:
     """`{}` or `{"type": "", "hosts": 0}`: Zoom's way of saying "nothing here"."""
     return all(_is_unset(v) or is_read_only(k) or k in _MARKERS for k, v in entry.items())

@@ -63,3 +63,16 @@ def test_a_lost_subscribe_is_settled_by_any_active_base_but_verified_strictly() 
     assert not change_visible("subscribe", body, None)
     expired = {"plan_base": {"type": "business_monthly", "hosts": 25, "status": "expired"}}
     assert not change_visible("subscribe", body, expired)
+
+
+def test_read_through_the_planner_s_normalisation() -> None:
+    # Numeric strings seen in answers are numbers; "Canceled" in any case is inactive.
+    live = {
+        "plan_base": {"type": "business_monthly", "hosts": "25", "status": "active"},
+        "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 2, "status": "Canceled"},
+    }
+    assert change_visible("update_base", {"type": "business_monthly", "hosts": 25}, live)
+    assert change_visible("cancel_addon", {"action": "cancel", "type": "zroom_monthly"}, live)
+    # An answer no reading explains shows nothing, and never raises.
+    assert not change_visible("add_addon", {"type": "zroom_monthly", "hosts": 2}, {"plan_base": 7})
+    assert not verified("subscribe", {"plan_base": {"type": "x", "hosts": 1}}, {"plan_base": 7})

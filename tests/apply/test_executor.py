@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.executor import MAX_SENDS
@@ -451,8 +452,14 @@ def test_after_the_daily_limit_accounts_already_running_send_no_next_call(
     ):
         journal = open_journal(name=f"{type(stop).__name__}.jsonl")
         zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
-        zoom.delay_s = 0.02  # both accounts' first calls are in flight together
         zoom.reject[("sub_a", "add_addon")] = stop
+        plain_update = zoom.update_base
+
+        async def slow_update(account_id: str, body: dict, plain=plain_update) -> Any:
+            await asyncio.sleep(0.05)  # still in flight when sub_a meets the refusal
+            return await plain(account_id, body)
+
+        zoom.update_base = slow_update
         more = [
             kit.action("sub_b", "update_base", {"type": "business_monthly", "hosts": n})
             for n in (25, 30, 35)
@@ -462,7 +469,7 @@ def test_after_the_daily_limit_accounts_already_running_send_no_next_call(
             kit.account("sub_b", BASE, *more),
         ]
         report = run(kit, zoom, journal, accounts)
-        assert [(op, acc) for op, acc, _ in zoom.writes] == [
+        assert sorted((op, acc) for op, acc, _ in zoom.writes) == [
             ("add_addon", "sub_a"),
             ("update_base", "sub_b"),
         ], type(stop)

@@ -163,6 +163,7 @@ def test_a_killed_apply_resumes_at_every_kill_point(
     resume_after_kill(sandbox, tmp_path, kill_at_intent, saved)
 
 
+@pytest.mark.slow  # issue 5 acceptance runs in the fast suite: test_apply_faults.py
 def test_with_random_server_faults_apply_converges_without_double_charges(
     sandbox, tmp_path: Path
 ) -> None:

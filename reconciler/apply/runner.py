@@ -87,9 +87,9 @@ async def run_apply(
             options=plan.options.to_json(),
             accounts=len(chosen),
             accounts_changed=accounts_changed(chosen),
-            # GET /plans/usage reads made by this process to plan (Heavy calls, counted
-            # against the daily budget by later runs); a saved plan's were made by `plan`.
-            usage_reads=sum(1 for a in chosen if a.usage_read) if mode == "fresh_plan" else 0,
+            # GET /plans/usage reads this process makes (Heavy calls, counted against the
+            # daily budget by later runs): to plan, or to re-plan a saved plan's decreases.
+            usage_reads=sum(1 for a in chosen if _reads_usage(a, saved=confirm is not None)),
             unsettled_from_earlier_runs=len(history.unsettled),
         )
         executor = Executor(
@@ -117,6 +117,14 @@ async def run_apply(
             accounts=[item.to_json() for item in report.accounts],
         )
     return report
+
+
+def _reads_usage(account: PlannedAccount, *, saved: bool) -> bool:
+    """Whether this run reads GET /plans/usage for the account: a fresh plan read it to plan;
+    a saved plan's re-plan reads it again where a decrease is about to be sent."""
+    if not getattr(account, "usage_read", False):
+        return False
+    return not saved or (account.status == "changes" and bool(account.actions))
 
 
 def _iso(moment: datetime | str) -> str:

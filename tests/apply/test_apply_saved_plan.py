@@ -103,9 +103,15 @@ def test_the_same_files_at_another_path_are_accepted_and_verified(sandbox, tmp_p
     plan = make_plan(sb, tmp_path)
     copy = tmp_path / "checkout" / "accounts"
     shutil.copytree(ACCOUNTS, copy)
+    sb.clear_requests()
     done = apply_plan(sb, tmp_path, plan, str(copy))
     assert done.exit_code == 0, done.output
     assert "Apply: 4 applied, 0 stale, 0 failed, 0 blocked." in done.output
+    # sub_down's decrease is re-planned against seats in use read again: a Heavy call, journaled
+    usage = [r for r in sb.requests if r.path.endswith("/plans/usage")]
+    assert [r.path for r in usage] == ["/v2/accounts/sub_down/plans/usage"]
+    lines = [json.loads(x) for x in (tmp_path / "journal.jsonl").read_text().splitlines()]
+    assert lines[0]["kind"] == "run_start" and lines[0]["usage_reads"] == 1
     again = CliRunner().invoke(
         cli, ["plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode"], env=sb.env()
     )

@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.cli.options import stacked
 from reconciler.journal import JournalError
 from reconciler.plan import Plan
 from reconciler.prices import PriceList, PricesError, load_prices
@@ -69,9 +70,7 @@ def guard_rail_options(func: F) -> F:
             "(default 100).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stacked(options, func)
 
 
 def threshold_flags(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -18,6 +18,13 @@ import click
 from reconciler.zoom.config import DEFAULT_API_BASE_URL, DEFAULT_OAUTH_TOKEN_URL, ZoomConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stacked(options: Sequence[Callable[[Any], Any]], func: F) -> F:
+    """Apply click decorators as if written above ``func`` in this order (first outermost)."""
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def _set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> int:
@@ -97,9 +104,7 @@ def zoom_options(func: F) -> F:
             help="Seconds to wait for one HTTP answer (env ZOOM_TIMEOUT_S).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stacked(options, func)
 
 
 def zoom_config_from(kwargs: dict[str, Any]) -> ZoomConfig:
@@ -161,6 +166,4 @@ def selection_options(func: F) -> F:
             "nothing).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stacked(options, func)

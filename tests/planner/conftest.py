@@ -79,3 +79,23 @@ def make_desired() -> Any:
 @pytest.fixture
 def fake_zoom() -> type[FakeZoom]:
     return FakeZoom
+
+
+def _idle_usage(live: Any) -> dict[str, Any]:
+    """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
+    from reconciler.normalise import normalise_plans
+
+    usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
+    for group, type_ in normalise_plans(live).addons:
+        *outer, last = group.split(".")
+        where = usage
+        for part in outer:
+            where = where.setdefault(part, {})
+        where.setdefault(last, []).append({"type": type_, "usage": 0})
+    return usage
+
+
+@pytest.fixture(scope="session")
+def idle_usage() -> Any:
+    """`idle_usage(live)`: a usage answer with no seat in use, so any decrease may be planned."""
+    return _idle_usage

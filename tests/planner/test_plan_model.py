@@ -31,25 +31,18 @@ SWAGGER = json.loads(
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 
-def idle_usage(live: Any) -> dict[str, Any]:
-    """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
-    from reconciler.normalise import normalise_plans
-
-    usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
-    for group, type_ in normalise_plans(live).addons:
-        *outer, last = group.split(".")
-        where = usage
-        for part in outer:
-            where = where.setdefault(part, {})
-        where.setdefault(last, []).append({"type": type_, "usage": 0})
-    return usage
-
-
 ACME_LIVE = {
     "plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"},
     "plan_webinar": [{"type": "webinar1000_monthly", "hosts": 1, "status": "active"}],
     "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 6, "status": "active"},
     "plan_large_meeting": [{"type": "large500_monthly", "hosts": 1}],
+}
+#: Nobody uses a seat of ACME_LIVE, so every decrease may be planned.
+ACME_USAGE = {
+    "plan_base": {"usage": 0, "pending": 0},
+    "plan_webinar": [{"type": "webinar1000_monthly", "usage": 0}],
+    "plan_zoom_rooms": [{"type": "zroom_monthly", "usage": 0}],
+    "plan_large_meeting": [{"type": "large500_monthly", "usage": 0}],
 }
 
 
@@ -73,7 +66,7 @@ def sample_plan(make_desired: Any, contact: Any, **options: Any) -> Plan:
         make_desired({"plan_base": {"type": "business_monthly", "hosts": 10}}, "sub_sync"),
     ]
     lives = {
-        "sub_8Jk2Lm": LivePlans("sub_8Jk2Lm", ACME_LIVE, idle_usage(ACME_LIVE)),
+        "sub_8Jk2Lm": LivePlans("sub_8Jk2Lm", ACME_LIVE, ACME_USAGE),
         "sub_new": LivePlans("sub_new", None),
         "sub_self": LivePlans("sub_self", {"plan_base": {"type": "monthly", "hosts": 3}}),
         "sub_sync": LivePlans("sub_sync", {"plan_base": {"type": "business_monthly", "hosts": 10}}),

@@ -521,20 +521,6 @@ CASES: list[
 ]
 
 
-def idle_usage(live: Any) -> dict[str, Any]:
-    """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
-    from reconciler.normalise import normalise_plans
-
-    usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
-    for group, type_ in normalise_plans(live).addons:
-        *outer, last = group.split(".")
-        where = usage
-        for part in outer:
-            where = where.setdefault(part, {})
-        where.setdefault(last, []).append({"type": type_, "usage": 0})
-    return usage
-
-
 @pytest.mark.parametrize(
     ("desired_plans", "live_plans", "opts", "actions", "blocked", "unmanaged", "status"),
     [c[1:] for c in CASES],
@@ -542,6 +528,7 @@ def idle_usage(live: Any) -> dict[str, Any]:
 )
 def test_plan_account_table(
     make_desired: Any,
+    idle_usage: Any,
     desired_plans: dict[str, Any],
     live_plans: Any,
     opts: dict[str, bool],
@@ -563,7 +550,7 @@ def test_plan_account_table(
     assert all("increasing_hosts" not in a.body for a in result.actions)
 
 
-def test_order_inside_one_account(make_desired: Any) -> None:
+def test_order_inside_one_account(make_desired: Any, idle_usage: Any) -> None:
     """Base increase, new add-ons, add-on increases, decreases, cancellations."""
     want = {
         "plan_base": {"type": "business_monthly", "hosts": 30},

@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from reconciler.apply.preflight import PlanRefused
+from reconciler.apply.runner import check_saved_plan
+from reconciler.guard_rails import MoneyLimitWithoutPrices, with_apply_flags
 from reconciler.journal import JournalError, read_journal
 from reconciler.plan import Plan, PlanFormatError
 
 
-class PlanFileError(Exception):
+class SavedPlanRefused(Exception):
+    """The saved plan is refused as a whole before anything is sent; the message says why."""
+
+
+class PlanFileError(SavedPlanRefused):
     """The plan file cannot be read or is not a plan this version understands."""
 
 
-class OptInNotRecorded(Exception):
+class OptInNotRecorded(SavedPlanRefused):
     """apply was given an opt-in (--allow-decrease, --allow-cancel) the plan was made without."""
 
     def __init__(self, plan_file: Path, missing: Sequence[str]) -> None:
@@ -49,6 +58,38 @@ def read_plan_file(path: Path) -> tuple[Plan, str]:
     except PlanFormatError as exc:
         raise PlanFileError(f"{path}: {exc}") from None
     return plan, hashlib.sha256(raw).hexdigest()
+
+
+def load_saved_plan(
+    path: Path,
+    *,
+    limits: Mapping[str, Any],
+    account_ids: Sequence[str],
+    allow_decrease: bool,
+    allow_cancel: bool,
+) -> tuple[Plan, str]:
+    """Read and check a plan file before anything else: format, opt-ins, expiry, shape.
+
+    A threshold flag given to apply (``limits``) replaces its recorded value: the explicit
+    acknowledgement of that threshold only (the guard rails are checked later, on the result).
+    Raises SavedPlanRefused with the sentence to print.
+    """
+    plan, plan_hash = read_plan_file(path)
+    try:
+        plan = replace(plan, options=with_apply_flags(plan.options, limits))
+    except MoneyLimitWithoutPrices as exc:
+        raise SavedPlanRefused(f"{path}: {exc}; nothing was sent") from None
+    check_opt_ins(plan, path, allow_decrease, allow_cancel)
+    unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
+    if unknown:
+        raise SavedPlanRefused(
+            f"--account names accounts the plan file does not hold: {', '.join(unknown)}"
+        )
+    try:
+        check_saved_plan(plan)
+    except PlanRefused as exc:
+        raise SavedPlanRefused(f"{path}: {exc}; nothing was sent") from None
+    return plan, plan_hash
 
 
 def check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:

@@ -10,9 +10,11 @@ preview and the results go to stdout; progress and the confirmation prompt to st
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -52,17 +54,26 @@ def _say(line: str) -> None:
     click.echo(line, err=True)
 
 
-def _confirm() -> bool:
-    """Terraform's question: only the exact word ``yes`` approves."""
-    _say("")
-    _say("Do you want to perform these actions?")
-    _say("  zoomplans will send exactly the calls shown above; each may change what you pay.")
-    _say("  Only 'yes' will be accepted to approve.")
-    _say("")
+async def _confirmed() -> bool:
+    """Terraform's question: only the exact word ``yes`` approves. The answer is read on a
+    daemon thread, so Ctrl-C at the prompt ends the run at once (no thread to wait for)."""
+    for line in ("", "Do you want to perform these actions?", "  zoomplans will send exactly "
+                 "the calls shown above; each may change what you pay.",
+                 "  Only 'yes' will be accepted to approve.", ""):  # fmt: skip
+        _say(line)
     click.echo("  Enter a value: ", err=True, nl=False)
-    answer = sys.stdin.readline()
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def read() -> None:
+        line = sys.stdin.readline()
+        with contextlib.suppress(RuntimeError):  # the run ended (Ctrl-C) while we waited
+            loop.call_soon_threadsafe(lambda: answer.done() or answer.set_result(line))
+
+    threading.Thread(target=read, name="confirm", daemon=True).start()
+    text = await answer
     _say("")
-    return answer.strip() == "yes"
+    return text.strip() == "yes"
 
 
 def _render_preview(plan: Plan) -> None:
@@ -108,40 +119,6 @@ class _Request:
     allow_decrease: bool
     allow_cancel: bool
     limits: dict[str, Any]
-
-
-def _read_saved_plan(plan_file: Path, ask: _Request) -> tuple[Plan, str]:
-    """Read and check a plan file before anything else: format, opt-ins, expiry, shape.
-
-    The thresholds recorded in the file are checked again later; a threshold flag given to
-    apply replaces its recorded value (the acknowledgement), and only that one.
-    """
-    from reconciler.apply import PlanRefused
-    from reconciler.apply.runner import check_saved_plan
-    from reconciler.apply.saved import (
-        OptInNotRecorded,
-        PlanFileError,
-        check_opt_ins,
-        read_plan_file,
-    )
-    from reconciler.guard_rails import MoneyLimitWithoutPrices, with_apply_flags
-
-    try:
-        plan, plan_hash = read_plan_file(plan_file)
-        plan = replace(plan, options=with_apply_flags(plan.options, ask.limits))
-        check_opt_ins(plan, plan_file, ask.allow_decrease, ask.allow_cancel)
-    except (PlanFileError, OptInNotRecorded) as exc:
-        _fail(str(exc))
-    except MoneyLimitWithoutPrices as exc:
-        _fail(f"{plan_file}: {exc}; nothing was sent")
-    unknown = sorted(set(ask.account_ids) - {a.account_id for a in plan.accounts})
-    if unknown:
-        _fail(f"--account names accounts the plan file does not hold: {', '.join(unknown)}")
-    try:
-        check_saved_plan(plan)
-    except PlanRefused as exc:
-        _fail(f"{plan_file}: {exc}; nothing was sent")
-    return plan, plan_hash
 
 
 def _saved_plan_run(
@@ -222,23 +199,23 @@ async def _fresh_plan_run(
     return _Run(plan, plan_sha256(plan), "fresh_plan", replan_converged(selected, options))
 
 
-def _go_ahead(plan: Plan, journal_path: Path, auto_approve: bool) -> None:
-    """A fresh plan: say when there is nothing to do (exit 0), else ask unless auto-approved."""
+def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
+    """A fresh plan: exit 0 when there is nothing to do; else whether to ask before sending."""
     from reconciler.apply.saved import unsettled_in
 
-    if not plan.pending:
-        if plan.failed:
-            _say("zoomplans: nothing to send; some accounts are blocked or could not be read")
-            return
-        try:
-            unsettled = unsettled_in(plan, journal_path)
-        except JournalError as exc:
-            _fail(str(exc))
-        if not unsettled:
-            click.echo("No changes. Zoom already matches the YAML; nothing was sent.")
-            raise click.exceptions.Exit(EXIT_OK)
-    elif not auto_approve and not _confirm():
-        _fail("apply cancelled; nothing was sent")
+    if plan.pending:
+        return not auto_approve
+    if plan.failed:
+        _say("zoomplans: nothing to send; some accounts are blocked or could not be read")
+        return False
+    try:
+        unsettled = unsettled_in(plan, journal_path)
+    except JournalError as exc:
+        _fail(str(exc))
+    if not unsettled:
+        click.echo("No changes. Zoom already matches the YAML; nothing was sent.")
+        raise click.exceptions.Exit(EXIT_OK)
+    return False
 
 
 def _interrupted(journal_path: Path) -> NoReturn:
@@ -324,6 +301,7 @@ def apply_command(
     """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
     from reconciler.apply import ApplySettings
     from reconciler.apply.runner import run_apply
+    from reconciler.apply.saved import SavedPlanRefused, load_saved_plan
     from reconciler.live import LiveReadStopped
     from reconciler.zoom import ZoomClient, ZoomError
 
@@ -354,7 +332,15 @@ def apply_command(
             "reviewed plan file with --plan"
         )
     project, prices = project_and_prices(config_file, None if plan_file else prices_file)
-    saved = _read_saved_plan(plan_file, ask) if plan_file is not None else None
+    saved = None
+    if plan_file is not None:
+        try:
+            saved = load_saved_plan(
+                plan_file, limits=ask.limits, account_ids=account_ids,
+                allow_decrease=allow_decrease, allow_cancel=allow_cancel,
+            )  # fmt: skip
+        except SavedPlanRefused as exc:
+            _fail(str(exc))
     desired = _load_desired(ask.paths, saved is not None)
     settings = ApplySettings(
         parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
@@ -369,8 +355,9 @@ def apply_command(
             check_budget(
                 run.plan, run.only_accounts, journal_path, budget, project, config.rate_tier
             )
-            if plan_file is None:
-                await asyncio.to_thread(_go_ahead, run.plan, journal_path, auto_approve)
+            ask_first = plan_file is None and _must_ask(run.plan, journal_path, auto_approve)
+            if ask_first and not await _confirmed():
+                _fail("apply cancelled; nothing was sent")
             return await run_apply(
                 run.plan,
                 client,

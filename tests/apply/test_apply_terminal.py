@@ -143,3 +143,40 @@ def test_after_the_daily_limit_no_account_sends_another_call(sandbox, tmp_path: 
     intents = [x for x in lines if x["kind"] == "intent"]
     assert len(sb.writes()) == len(intents)
     assert "Apply: 1 applied, 0 stale, 3 failed, 0 blocked." in result.output
+
+
+def test_ctrl_c_at_the_question_ends_at_once_with_exit_130(sandbox, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    sb = sandbox(SEED)
+    controller, terminal = pty.openpty()
+    args = [sys.executable, "-m", "reconciler", "apply", ACCOUNTS, "--allow-decrease"]
+    process = subprocess.Popen(
+        args,
+        cwd=tmp_path,
+        env={**os.environ, **sb.env()},
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(
+            r.path.endswith("/plans") for r in sb.requests
+        ):
+            time.sleep(0.02)
+        time.sleep(1.0)  # planning done, the question is on screen, nobody answers
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)  # no thread left waiting for an answer
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(terminal)
+        os.close(controller)
+    assert process.returncode == 130, err
+    assert "Enter a value" in err
+    assert "no call was in flight" in err
+    assert "Traceback" not in err
+    assert sb.writes() == []

@@ -17,20 +17,17 @@ deterministic, so any difference means the plan file is not what ``zoomplans pla
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from reconciler.apply.effects import all_calls_visible
+from reconciler.apply.executor import Confirm, Converged
 from reconciler.apply.preflight import PlannedAccount, PlanRefused
 from reconciler.apply.reading import LivePlansDict
 from reconciler.desired.model import DesiredAccount
 from reconciler.live import LivePlans
 from reconciler.plan import Plan, PlanOptions, desired_fingerprint
 from reconciler.planner import needs_usage, plan_account
-
-#: (account, live plans just read) -> None when the saved actions are confirmed, else why not.
-Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[str | None]]
-Converged = Callable[[PlannedAccount, LivePlansDict], bool]
 
 
 class UsageReader(Protocol):

@@ -33,7 +33,7 @@ from reconciler.cli.options import selection_options, verbose_option, zoom_confi
 from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
-    from reconciler.apply.replan import Confirm, Converged
+    from reconciler.apply.executor import Confirm, Converged
     from reconciler.apply.report import ApplyReport
     from reconciler.desired.model import DesiredAccount
     from reconciler.plan import Plan, PlanOptions

@@ -41,3 +41,18 @@ def test_a_failed_account_fails_the_run() -> None:
     report = ApplyReport(accounts=(AccountReport("a", "failed", "update_base failed: x", 0, 1),))
     assert report.exit_code == 1
     assert report.summary_line() == "Apply: 0 applied, 0 stale, 1 failed, 0 blocked."
+
+
+def test_a_mismatched_account_is_named_and_fails_the_run() -> None:
+    report = ApplyReport(
+        accounts=(
+            AccountReport("a", "applied", "", 1, 1),
+            AccountReport("b", "mismatch", "action 1 differs", 0, 2),
+        )
+    )
+    assert report.summary_line() == "Apply: 1 applied, 0 stale, 1 mismatch, 0 failed, 0 blocked."
+    assert report.lines()[1] == (
+        "b: refused, the saved actions do not match the files (0/2 calls): action 1 differs"
+    )
+    assert report.exit_code == 1
+    assert report.to_json()["summary"]["mismatch"] == 1

@@ -249,6 +249,7 @@ def _interrupted(journal_path: Path) -> NoReturn:
 @click.option(
     "--parallelism",
     type=click.IntRange(min=1, max=64),
+    metavar="N",
     default=8,
     show_default=True,
     help="Accounts worked on at once (each account's calls stay in order).",
@@ -256,6 +257,7 @@ def _interrupted(journal_path: Path) -> NoReturn:
 @click.option(
     "--verify-timeout",
     type=click.FloatRange(min=0),
+    metavar="SECONDS",
     default=5.0,
     show_default=True,
     help="Seconds to keep reading an account after its calls until the changes show.",
@@ -263,6 +265,7 @@ def _interrupted(journal_path: Path) -> NoReturn:
 @click.option(
     "--settle-timeout",
     type=click.FloatRange(min=0),
+    metavar="SECONDS",
     default=8.0,
     show_default=True,
     help="Seconds to keep reading, after a call whose outcome is unknown, before deciding it "

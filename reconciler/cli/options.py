@@ -99,6 +99,7 @@ def zoom_options(func: F) -> F:
             "timeout_s",
             envvar="ZOOM_TIMEOUT_S",
             type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
             default=30.0,
             show_default=True,
             help="Seconds to wait for one HTTP answer (env ZOOM_TIMEOUT_S).",

@@ -8,7 +8,9 @@ checks cannot catch that. So ``apply --plan`` loads the desired files again and:
 2. at each account's compare-and-swap read (which proves live == the plan's live snapshot),
    plans the account again with the plan's recorded options, and refuses the account unless
    the re-planned actions equal the saved ones exactly;
-3. verifies each account after its calls against the desired files, never the plan's ``after``.
+3. verifies each account after its calls against the desired files, never the plan's ``after``;
+4. refuses the whole plan when its recorded costs are not what its price list says (the money
+   guard rail reads them).
 
 Same files + same live plans + same options give the same actions: the planner is
 deterministic, so any difference means the plan file is not what ``zoomplans plan`` wrote.
@@ -24,10 +26,12 @@ from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import Confirm, Converged
 from reconciler.apply.preflight import PlannedAccount, PlanRefused
 from reconciler.apply.reading import LivePlansDict
+from reconciler.costs import price_plan
 from reconciler.desired.model import DesiredAccount
 from reconciler.live import LivePlans
 from reconciler.plan import Plan, PlanOptions, desired_fingerprint
 from reconciler.planner import needs_usage, plan_account
+from reconciler.prices import PriceList
 
 
 class UsageReader(Protocol):
@@ -60,6 +64,36 @@ def check_desired_files(
     found = desired_fingerprint(selected)
     if found != plan.desired_sha256:
         raise DesiredFilesChanged(paths, plan.desired_sha256, found)
+
+
+class CostsChanged(PlanRefused):
+    """The costs recorded in a saved plan are not what its price list says."""
+
+    def __init__(self, prices: str, where: Sequence[str]) -> None:
+        listed = ", ".join(where[:5]) + (f" (and {len(where) - 5} more)" if len(where) > 5 else "")
+        super().__init__(
+            f"the costs in the plan file are not what {prices} says ({listed}): the file was "
+            "edited or the price list changed since; re-run plan and review the new plan"
+        )
+
+
+def check_costs(plan: Plan, prices: PriceList) -> None:
+    """Refuse the plan unless every action's recorded cost is what ``prices`` gives it.
+
+    The money guard rail (--max-monthly-increase) and the reviewer both read these costs, so
+    a cost edited in the file would let a bigger plan through.
+    """
+    again = price_plan(plan, prices)
+    differ = [
+        f"{account.account_id} action {number}"
+        for account, priced in zip(plan.accounts, again.accounts, strict=True)
+        for number, (saved, fresh) in enumerate(
+            zip(account.actions, priced.actions, strict=True), start=1
+        )
+        if (saved.cost and saved.cost.to_json()) != (fresh.cost and fresh.cost.to_json())
+    ]
+    if differ:
+        raise CostsChanged(str(plan.options.prices), differ)
 
 
 def _comparable(actions: Sequence[Any]) -> list[str]:

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.apply.preflight import PlanRefused
+from reconciler.apply.replan import CostsChanged, check_costs
 from reconciler.apply.runner import check_saved_plan
 from reconciler.guard_rails import MoneyLimitWithoutPrices, with_apply_flags
 from reconciler.journal import JournalError, read_journal
 from reconciler.plan import Plan, PlanFormatError
+from reconciler.prices import PricesError, load_prices
 
 
 class SavedPlanRefused(Exception):
@@ -90,6 +92,23 @@ def load_saved_plan(
     except PlanRefused as exc:
         raise SavedPlanRefused(f"{path}: {exc}; nothing was sent") from None
     return plan, plan_hash
+
+
+def check_recorded_costs(plan: Plan, plan_file: Path) -> None:
+    """A priced plan's costs are recomputed from its price list; a difference, or a price list
+    that cannot be read here, refuses the plan (the money guard rail reads those costs)."""
+    if plan.options.prices is None:
+        return
+    try:
+        check_costs(plan, load_prices(Path(plan.options.prices)))
+    except PricesError as exc:
+        found = "; ".join(str(p) for p in exc.problems[:3])
+        raise SavedPlanRefused(
+            f"{plan_file}: its costs come from {plan.options.prices}, which cannot be read here "
+            f"({found}), so the money guard rail cannot be checked; nothing was sent"
+        ) from None
+    except CostsChanged as exc:
+        raise SavedPlanRefused(f"{plan_file}: {exc}; nothing was sent") from None
 
 
 def check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:

@@ -135,6 +135,7 @@ def _saved_plan_run(
         replan_confirm,
         replan_converged,
     )
+    from reconciler.apply.saved import SavedPlanRefused, check_recorded_costs
     from reconciler.planning import SelectionError, select_accounts
 
     plan, plan_hash = saved
@@ -148,6 +149,10 @@ def _saved_plan_run(
         )
     except DesiredFilesChanged as exc:
         _fail(f"{plan_file}: {exc}; nothing was sent")
+    try:
+        check_recorded_costs(plan, plan_file)
+    except SavedPlanRefused as exc:
+        _fail(str(exc))
     _render_preview(plan)
     refuse_if_unsafe(plan, f"{plan_file}: ")
     return _Run(

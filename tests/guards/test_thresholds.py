@@ -169,3 +169,36 @@ def test_apply_of_a_saved_plan_names_a_flag_that_really_accepts_it(
     accepted = zp(guard_world, *saved, flag, measured)  # the flag the message names
     assert accepted.code == 0, accepted.stderr + accepted.stdout
     assert len(guard_world.writes()) >= len(accounts)
+
+
+def test_a_saved_plan_with_edited_costs_is_refused(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    planned = zp(guard_world, *base_args("plan", ("g_up", "g_new")), "--out", str(out))
+    assert planned.code == 0, planned.stderr
+    data = json.loads(out.read_text())
+    cheap = next(a for a in data["accounts"] if a["actions"])
+    cheap["actions"][0]["cost"]["monthly"] = "0.01"  # would slip under --max-monthly-increase
+    out.write_text(json.dumps(data))
+    refused = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out))
+    assert refused.code == 1
+    assert f"the costs in the plan file are not what {PRICES} says" in refused.stderr
+    assert f"{cheap['account_id']} action 1" in refused.stderr
+    assert guard_world.writes() == []
+
+
+def test_a_saved_plan_whose_price_list_is_gone_is_refused(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(Path(PRICES).read_text())
+    out = tmp_path / "plan.json"
+    args = ["plan", ACCOUNTS, "--prices", str(prices), "--account", "g_up", "--out", str(out)]
+    assert zp(guard_world, *args).code == 0
+    prices.unlink()
+    refused = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out))
+    assert refused.code == 1
+    assert "which cannot be read here" in refused.stderr
+    assert "the money guard rail cannot be checked; nothing was sent" in refused.stderr
+    assert guard_world.writes() == []

@@ -24,62 +24,28 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from reconciler.apply.effects import all_calls_visible, change_visible
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
-from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
 from reconciler.apply.resume import calls_made, made_prefix, resumable
+from reconciler.apply.seams import (  # also imported from here by runner and the tests
+    MAX_SENDS,
+    ApplySettings,
+    Confirm,
+    Converged,
+    Fingerprint,
+    PlanWriter,
+    Progress,
+    WriteOutcome,
+)
 from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
 from reconciler.plan import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
 
 log = logging.getLogger(__name__)
-
-Fingerprint = Callable[[LivePlansDict], str]
-Converged = Callable[[PlannedAccount, LivePlansDict], bool]
-#: Before the first write: None when the saved actions are confirmed, else why not.
-Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[str | None]]
-Progress = Callable[[str], None]
-
-#: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,
-#: before the call fails. A 5xx is ambiguous, so the rule is "read before any resend".
-MAX_SENDS = 5
-
-
-class WriteOutcome(Protocol):
-    """``reconciler.zoom.WriteResult`` as apply reads it."""
-
-    @property
-    def status(self) -> int: ...
-    @property
-    def duration_ms(self) -> float: ...
-
-
-class PlanWriter(Protocol):
-    """The calls of ``reconciler.zoom.ZoomClient`` that apply makes (a fake has the same)."""
-
-    async def get_plans(self, account_id: str) -> dict[str, Any]: ...
-    async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-
-
-@dataclass(frozen=True)
-class ApplySettings:
-    """Timing knobs; the defaults suit Zoom, tests shrink them."""
-
-    parallelism: int = 8
-    #: Reading to settle a call whose answer was lost (or that a crashed run left unsettled)
-    #: gives up after this long and decides the call did not happen.
-    settle_timeout_s: float = 8.0
-    #: Reading after an account's calls until it has converged gives up after this long.
-    verify_timeout_s: float = 5.0
-    #: The first pause between reads; each next pause is twice as long.
-    first_pause_s: float = 0.25
 
 
 class _CannotSettle(Exception):
@@ -153,8 +119,7 @@ class Executor:
         account_id = account.account_id
         planned = len(account.actions)
         if account.status == "blocked":
-            reasons = "; ".join(_blocked_text(item) for item in account.blocked)
-            return AccountReport(account_id, "blocked", reasons or "blocked in the plan", 0, 0)
+            return AccountReport(account_id, "blocked", blocked_reason(account.blocked), 0, 0)
         if account.status == "error":
             error = account.error or "the plan could not read this account"
             return AccountReport(account_id, "failed", f"{error}; nothing sent", 0, 0)
@@ -223,6 +188,9 @@ class Executor:
         """Re-plan the account (saved plans): a mismatch refuses it, nothing is sent."""
         assert self.confirm is not None
         planned = len(account.actions)
+        if self.stopped_by is not None:  # the re-plan may need a Heavy usage read: none now
+            reason = f"not attempted: the run stopped after {self.stopped_by}; nothing sent"
+            return AccountReport(account.account_id, "failed", reason, 0, planned)
         try:
             mismatch = await self.confirm(account, live)
         except ZoomError as exc:
@@ -421,12 +389,3 @@ def _answer_text(error: AmbiguousWriteError) -> str:
     if error.status:
         return f"Zoom answered HTTP {error.status}, which does not say whether it was applied"
     return f"the answer was lost ({error.message})"
-
-
-def _blocked_text(item: Any) -> str:
-    message = getattr(item, "message", None)
-    if message:
-        return str(message)
-    if isinstance(item, Mapping) and item.get("message"):
-        return str(item["message"])
-    return str(item)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -96,3 +96,14 @@ class ApplyReport:
             "calls_made": self.calls_made,
             "exit_code": self.exit_code,
         }
+
+
+def blocked_reason(items: Sequence[Any]) -> str:
+    """A blocked account's reason: each blocked item's sentence (plan items or their JSON)."""
+    texts = []
+    for item in items:
+        message = getattr(item, "message", None)
+        if not message and isinstance(item, Mapping):
+            message = item.get("message")
+        texts.append(str(message or item))
+    return "; ".join(texts) or "blocked in the plan"

@@ -1,0 +1,59 @@
+"""What apply works with: the client calls it makes, the hooks a run plugs in, its timing.
+
+Kept apart from the executor so the seams are readable in one place: ``PlanWriter`` is the part
+of ``reconciler.zoom.ZoomClient`` apply uses (tests hand in a tiny fake with the same calls);
+``Converged`` and ``Confirm`` are how a run verifies an account and proves a saved plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from reconciler.apply.preflight import PlannedAccount
+from reconciler.apply.reading import LivePlansDict
+
+Fingerprint = Callable[[LivePlansDict], str]
+Converged = Callable[[PlannedAccount, LivePlansDict], bool]
+#: Before the first write: None when the saved actions are confirmed, else why not.
+Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[str | None]]
+Progress = Callable[[str], None]
+
+#: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,
+#: before the call fails. A 5xx is ambiguous, so the rule is "read before any resend".
+MAX_SENDS = 5
+
+
+class WriteOutcome(Protocol):
+    """``reconciler.zoom.WriteResult`` as apply reads it."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def duration_ms(self) -> float: ...
+
+
+class PlanWriter(Protocol):
+    """The calls of ``reconciler.zoom.ZoomClient`` that apply makes (a fake has the same)."""
+
+    async def get_plans(self, account_id: str) -> dict[str, Any]: ...
+    async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+
+
+@dataclass(frozen=True)
+class ApplySettings:
+    """Timing knobs; the defaults suit Zoom, tests shrink them."""
+
+    parallelism: int = 8
+    #: Reading to settle a call whose answer was lost (or that a crashed run left unsettled)
+    #: gives up after this long and decides the call did not happen.
+    settle_timeout_s: float = 8.0
+    #: Reading after an account's calls until it has converged gives up after this long.
+    verify_timeout_s: float = 5.0
+    #: The first pause between reads; each next pause is twice as long.
+    first_pause_s: float = 0.25

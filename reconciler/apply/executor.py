@@ -199,8 +199,9 @@ class Executor:
             return AccountReport(account.account_id, "failed", reason, 0, planned)
         if mismatch is None:
             return None
-        self.progress(f"{account.account_id}: saved actions do not match the files; refused")
-        return AccountReport(account.account_id, "mismatch", mismatch, 0, planned)
+        state, reason = mismatch
+        self.progress(f"{account.account_id}: planned again, the saved actions do not hold")
+        return AccountReport(account.account_id, state, reason, 0, planned)
 
     def _converged(self, account: PlannedAccount, live: LivePlansDict) -> bool:
         """The convergence test; an answer it cannot read counts as "not yet", never a crash

@@ -26,6 +26,7 @@ from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import Confirm, Converged
 from reconciler.apply.preflight import PlannedAccount, PlanRefused
 from reconciler.apply.reading import LivePlansDict
+from reconciler.apply.report import AccountState
 from reconciler.costs import price_plan
 from reconciler.desired.model import DesiredAccount
 from reconciler.live import LivePlans
@@ -124,23 +125,33 @@ def replan_confirm(
     """
     by_id = {account.account_id: account for account in desired}
 
-    async def confirm(account: PlannedAccount, live: LivePlansDict) -> str | None:
+    async def confirm(
+        account: PlannedAccount, live: LivePlansDict
+    ) -> tuple[AccountState, str] | None:
         wanted = by_id.get(account.account_id)
         if wanted is None:
-            return "the desired files do not declare this account"
+            return "mismatch", "the desired files do not declare this account; nothing sent"
         plans = dict(live) if live is not None else None
         usage = None
         if needs_usage(wanted, plans, options):
             usage = await client.get_usage(account.account_id)
         again = plan_account(wanted, LivePlans(account.account_id, plans, usage), options)
         saved, implied = _comparable(account.actions), _comparable(again.actions)
+        if again.status == "blocked" and account.status != "blocked":
+            # Same files, same plans: only what plan_account reads besides them (seats in use)
+            # can have moved. Not an edit, but the reviewed calls no longer hold either.
+            reasons = "; ".join(item.message for item in again.blocked)
+            return "blocked", (
+                f"planned again now, the account is blocked ({reasons}); nothing sent; "
+                "run `zoomplans plan` again and review the new plan"
+            )
         if again.status != account.status or saved != implied:
             detail = (
                 f"re-planned status is {again.status}, the file says {account.status}"
                 if saved == implied
                 else _difference(saved, implied)
             )
-            return (
+            return "mismatch", (
                 f"the saved actions are not what the desired files and Zoom imply ({detail}); "
                 "the plan file was edited or made from other files; nothing sent; "
                 "run `zoomplans plan` again and review the new plan"

@@ -13,11 +13,13 @@ from typing import Any, Protocol
 
 from reconciler.apply.preflight import PlannedAccount
 from reconciler.apply.reading import LivePlansDict
+from reconciler.apply.report import AccountState
 
 Fingerprint = Callable[[LivePlansDict], str]
 Converged = Callable[[PlannedAccount, LivePlansDict], bool]
-#: Before the first write: None when the saved actions are confirmed, else why not.
-Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[str | None]]
+#: Before the first write: None when the saved actions are confirmed, else the account's
+#: state (``mismatch`` or ``blocked``) and why.
+Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[tuple[AccountState, str] | None]]
 Progress = Callable[[str], None]
 
 #: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,

@@ -116,3 +116,21 @@ def test_the_same_files_at_another_path_are_accepted_and_verified(sandbox, tmp_p
         cli, ["plan", ACCOUNTS, *OPT_INS, "--detailed-exitcode"], env=sb.env()
     )
     assert again.exit_code == 0, again.output
+
+
+def test_seats_taken_since_the_plan_block_its_decrease_with_the_reason(
+    sandbox, tmp_path: Path
+) -> None:
+    import yaml
+
+    plan = make_plan(sandbox(SEED), tmp_path)  # sub_down: 30 -> 20 seats, 10 in use
+    busier = yaml.safe_load(SEED.read_text())
+    busier["accounts"]["sub_down"]["usage"] = {"plan_base": {"usage": 25, "pending": 0}}
+    sb = sandbox(busier)  # the same plans, but 25 seats in use now
+    done = apply_plan(sb, tmp_path, plan)
+    assert done.exit_code == 1
+    assert "sub_down: blocked (0/1 calls): planned again now, the account is blocked (" in (
+        done.output
+    )
+    assert "below the 25 seats in use and pending" in done.output
+    assert writes_to(sb, "sub_down") == []

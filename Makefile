@@ -30,8 +30,9 @@ format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix reconciler tests bench
 	$(BIN)/ruff format reconciler tests bench
 
+# The suite mostly waits on loopback HTTP, paced calls and subprocesses: three workers halve it.
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 3
 
 record: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q tests/zoom/test_cassettes.py --record-mode=rewrite

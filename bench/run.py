@@ -1,6 +1,6 @@
 """`make bench`: plan and apply 1,000 accounts against the sandbox, and plan 10,000 from memory.
 
-    python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 8]
+    python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 [8 ...]]
                         [--skip-sequential] [--out bench/results.json]
 
 The sandbox runs as its own process (see sandbox_process.py) with Zoom's Business limits
@@ -301,7 +301,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--cpu-accounts", type=int, default=10_000)
-    parser.add_argument("--parallelism", type=int, nargs="+", default=[16, 8])
+    parser.add_argument("--parallelism", type=int, nargs="+", default=[16])
     parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()

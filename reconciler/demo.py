@@ -67,7 +67,15 @@ def main() -> int:
         ),
         Step(
             "Apply exactly the saved plan",
-            ("apply", "--plan", str(plan_file), "--journal", str(journal), "--auto-approve"),
+            (
+                "apply",
+                "--plan",
+                str(plan_file),
+                accounts,
+                "--journal",
+                str(journal),
+                "--auto-approve",
+            ),
             0,
         ),
         Step(

@@ -51,7 +51,7 @@ class PlanWriter(Protocol):
 class ApplySettings:
     """Timing knobs; the defaults suit Zoom, tests shrink them."""
 
-    parallelism: int = 8
+    parallelism: int = 16
     #: Reading to settle a call whose answer was lost (or that a crashed run left unsettled)
     #: gives up after this long and decides the call did not happen.
     settle_timeout_s: float = 8.0

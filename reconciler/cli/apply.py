@@ -255,7 +255,7 @@ def _interrupted(journal_path: Path) -> NoReturn:
     "--parallelism",
     type=click.IntRange(min=1, max=64),
     metavar="N",
-    default=8,
+    default=16,
     show_default=True,
     help="Accounts worked on at once (each account's calls stay in order).",
 )

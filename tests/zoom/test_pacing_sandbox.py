@@ -31,16 +31,17 @@ async def run_gets(sandbox, zoom_seed, client_for, count: int) -> tuple[list, li
     return answers, [r for r in sb.requests if r.path.startswith("/v2/")]
 
 
-async def test_100_gets_stay_under_20_per_second(sandbox, zoom_seed, client_for) -> None:
-    answers, logged = await run_gets(sandbox, zoom_seed, client_for, 100)
-    assert len(answers) == 100
+async def test_400_gets_stay_under_20_per_second(sandbox, zoom_seed, client_for) -> None:
+    """Issue 3's acceptance line, as written: 400 GETs against medium=20, no 429 anywhere."""
+    answers, logged = await run_gets(sandbox, zoom_seed, client_for, 400)
+    assert len(answers) == 400
     assert all(a["plan_base"]["hosts"] == 20 for a in answers)
-    assert [r.status for r in logged] == [200] * 100, "not even one 429 at the sandbox"
+    assert [r.status for r in logged] == [200] * 400, "not even one 429 at the sandbox"
     assert most_in_one_second([r.at for r in logged]) <= 20
 
 
 @pytest.mark.slow
-async def test_400_gets_stay_under_20_per_second_at_over_90_percent(
+async def test_400_gets_keep_over_90_percent_of_the_limit(
     sandbox, zoom_seed, client_for
 ) -> None:
     answers, logged = await run_gets(sandbox, zoom_seed, client_for, 400)

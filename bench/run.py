@@ -239,7 +239,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The Markdown table printed at the end (and pasted into docs/readme/performance.md)."""
+    """The Markdown table printed at the end; README.md quotes it (a test checks)."""
     plan, cpu = results["plan"], results["cpu"]
     n = plan["accounts"]
     rows = [

@@ -41,9 +41,7 @@ async def test_400_gets_stay_under_20_per_second(sandbox, zoom_seed, client_for)
 
 
 @pytest.mark.slow
-async def test_400_gets_keep_over_90_percent_of_the_limit(
-    sandbox, zoom_seed, client_for
-) -> None:
+async def test_400_gets_keep_over_90_percent_of_the_limit(sandbox, zoom_seed, client_for) -> None:
     answers, logged = await run_gets(sandbox, zoom_seed, client_for, 400)
     assert len(answers) == 400
     assert [r.status for r in logged] == [200] * 400

@@ -1,0 +1,47 @@
+"""The README is the user's manual: it must match the code and the last benchmark run."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from reconciler.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+# Flags of the benchmark scripts, which the README shows next to `make bench`.
+BENCH_FLAGS = {"--accounts", "--sandbox", "--skip-sequential", "--cpu-accounts", "--out"}
+
+
+def cli_options() -> dict[str, set[str]]:
+    """Every long option, per command; `--help` and `--version` are click's own."""
+    options = {"": {o for p in cli.params for o in p.opts if o.startswith("--")} - {"--version"}}
+    for name, command in cli.commands.items():
+        options[name] = {o for p in command.params for o in p.opts if o.startswith("--")}
+    return options
+
+
+def readme_flags() -> set[str]:
+    return set(re.findall(r"(?<![\w.-])(--[a-z][a-z0-9-]+)(?![\w])", README))
+
+
+def test_every_flag_the_readme_names_exists() -> None:
+    known = set().union(*cli_options().values()) | BENCH_FLAGS | {"--help", "--version"}
+    assert readme_flags() - known == set()
+
+
+def test_every_option_of_every_command_is_documented() -> None:
+    undocumented = {name: sorted(flags - readme_flags()) for name, flags in cli_options().items()}
+    assert {name: flags for name, flags in undocumented.items() if flags} == {}
+
+
+def test_the_performance_table_is_the_committed_benchmark_run() -> None:
+    results = json.loads((ROOT / "bench" / "results.json").read_text())
+    assert results["table"] in README
+    assert results["machine"]["date"] in README
+
+
+def test_the_two_setup_commands_are_given() -> None:
+    assert "make demo" in README
+    assert "make test" in README

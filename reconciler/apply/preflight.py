@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from reconciler.plan import CALLS, call_of
+from reconciler.planner_addons import subscribe_groups
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
@@ -107,6 +108,30 @@ def _body_problems(op: str, body: Any) -> list[str]:
     return problems
 
 
+def _subscribe_review_problems(body: Mapping[str, Any], after: Any) -> list[str]:
+    """The whole subscribe body (base and every add-on group) is what ``after`` shows.
+
+    One subscribe POST buys everything in it, so a group added to or changed in the body
+    after review would be bought unseen: the file is refused before any account is sent.
+    """
+    if not isinstance(after, Mapping):
+        return []
+    try:
+        addons = {
+            (entry["group"], entry["type"]): {k: v for k, v in entry.items() if k != "group"}
+            for entry in after.get("addons", [])
+        }
+        reviewed = {"plan_base": after["plan_base"], **subscribe_groups(addons)}
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return ["the reviewed subscription (after) is not what `zoomplans plan` writes"]
+    sent = {key: value for key, value in body.items() if key != "contact"}
+    return [
+        f"body {group} {sent.get(group)!r} differs from the reviewed {reviewed.get(group)!r}"
+        for group in sorted(set(sent) | set(reviewed))
+        if sent.get(group) != reviewed.get(group)
+    ]
+
+
 def _review_problems(action: Any) -> list[str]:
     """The body says what the reviewer saw: ``after`` (and ``before`` for a cancel) agree.
 
@@ -116,9 +141,8 @@ def _review_problems(action: Any) -> list[str]:
     body, after = action.body, getattr(action, "after", None)
     before = getattr(action, "before", None)
     shown: Mapping[str, Any] | None = after if isinstance(after, Mapping) else None
-    if action.op == "subscribe" and shown is not None:
-        shown = shown.get("plan_base") if isinstance(shown.get("plan_base"), Mapping) else None
-        body = body.get("plan_base") if isinstance(body.get("plan_base"), Mapping) else {}
+    if action.op == "subscribe":
+        return _subscribe_review_problems(body, shown)
     if action.op == "cancel_addon":
         shown = before if isinstance(before, Mapping) else None
     if shown is None:

@@ -76,10 +76,14 @@ def test_a_group_added_to_a_subscribe_body_is_refused(sandbox, tmp_path: Path) -
         actions[0]["body"]["plan_zoom_rooms"] = {"type": "zroom_monthly", "hosts": 40}
 
     edit(plan, "sub_new", add_rooms)
+    sb.clear_requests()
     done = apply_plan(sb, tmp_path, plan)
     assert done.exit_code == 1
-    assert "sub_new: refused, the saved actions do not match the files" in done.output
-    assert writes_to(sb, "sub_new") == []
+    assert "the plan file does not match what `zoomplans plan` writes" in done.output
+    assert "body plan_zoom_rooms {'type': 'zroom_monthly', 'hosts': 40} differs" in done.output
+    assert "nothing was sent" in done.output
+    # the whole file is refused before any call: no other account of it is applied either
+    assert [r for r in sb.requests if r.method != "GET"] == []
     assert "plan_base" not in (sb.plans("sub_new") or {})
 
 

@@ -131,3 +131,36 @@ def test_a_body_edited_after_review_is_refused(kit) -> None:
     )
     with pytest.raises(PlanTampered, match="body type 'webinar500_monthly' differs"):
         check_actions([kit.account("sub_a", BASE, cancel)])
+
+
+def _subscribe(body: dict) -> Action:
+    return Action(
+        "subscribe",
+        "subscribe",
+        "POST",
+        "/accounts/sub_a/plans",
+        body,
+        None,
+        {
+            "plan_base": {"type": "business_monthly", "hosts": 20},
+            "addons": [{"group": "plan_zoom_rooms", "type": "zroom_monthly", "hosts": 2}],
+        },
+    )
+
+
+def test_a_subscribe_body_is_checked_whole_against_what_was_reviewed(kit) -> None:
+    reviewed = {
+        "contact": {"first_name": "A", "last_name": "B", "email": "a@example.com"},
+        "plan_base": {"type": "business_monthly", "hosts": 20},
+        "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 2},
+    }
+    check_actions([kit.account("sub_a", None, _subscribe(reviewed))])
+    added = {**reviewed, "plan_webinar": [{"type": "webinar500_monthly", "hosts": 1}]}
+    with pytest.raises(PlanTampered, match=r"body plan_webinar .* differs from the reviewed None"):
+        check_actions([kit.account("sub_a", None, _subscribe(added))])
+    changed = {**reviewed, "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 200}}
+    with pytest.raises(PlanTampered, match=r"body plan_zoom_rooms .*200.* differs"):
+        check_actions([kit.account("sub_a", None, _subscribe(changed))])
+    dropped = {k: v for k, v in reviewed.items() if k != "plan_zoom_rooms"}
+    with pytest.raises(PlanTampered, match="body plan_zoom_rooms None differs"):
+        check_actions([kit.account("sub_a", None, _subscribe(dropped))])

@@ -138,3 +138,27 @@ def test_seats_taken_since_the_plan_block_its_decrease_with_the_reason(
     )
     assert "below the 25 seats in use and pending" in done.output
     assert writes_to(sb, "sub_down") == []
+
+
+def test_config_with_plan_gives_only_the_daily_budget_and_warns_its_limits_are_unused(
+    sandbox, tmp_path: Path
+) -> None:
+    sb = sandbox(SEED)
+    plan = make_plan(sb, tmp_path)
+    config = tmp_path / "zoomplans.yaml"
+    config.write_text("guard_rails:\n  max_seats_removed: 0\n  daily_heavy_budget: 0\n")
+    sb.clear_requests()
+    journal = tmp_path / "journal.jsonl"
+    args = ["apply", ACCOUNTS, "--plan", str(plan), "--journal", str(journal)]
+    over = CliRunner().invoke(cli, [*args, "--config", str(config)], env=sb.env())
+    assert over.exit_code == 1, over.output
+    assert f"with --plan, the guard_rails limits in {config} (max_seats_removed) are not used" in (
+        over.output
+    )
+    assert "daily Heavy budget of 0" in over.output  # the budget from the file is read
+    assert sb.writes() == []
+    config.write_text("guard_rails:\n  max_seats_removed: 0\n")
+    done = CliRunner().invoke(cli, [*args, "--config", str(config)], env=sb.env())
+    assert done.exit_code == 0, done.output  # the plan's recorded limits apply, not the file's
+    assert "(max_seats_removed) are not used" in done.output
+    assert "sub_down: applied" in done.output

@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from reconciler.money import Cost
+from reconciler.money import SEVERAL_CURRENCIES, Cost
 from reconciler.plan import AccountPlan, Action, Plan
 from reconciler.prices import PriceList
 
@@ -49,7 +49,7 @@ def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) ->
             hostless,
         )
     if len(totals) > 1:
-        return Cost.unknown(f"priced in several currencies ({', '.join(sorted(totals))})")
+        return Cost.unknown(f"{SEVERAL_CURRENCIES} ({', '.join(sorted(totals))})")
     if not totals:
         return Cost.unknown("nothing to price")
     (currency, amount), *_ = totals.items()

@@ -168,15 +168,25 @@ def tripped_guard_rails(plan: Plan) -> list[GuardRailTripped]:
 
 
 def unpriced_warning(plan: Plan) -> str | None:
-    """A money limit cannot see calls with no price: say so, naming the types to price."""
+    """A money limit cannot see calls of unknown cost: say so, and what would make them known
+    (a price for the types named, or one currency for a subscription's plans)."""
     totals = plan.cost_totals()
     if totals is None or not totals.unknown or plan.options.max_monthly_increase is None:
         return None
-    types = ", ".join(totals.unknown_types) or "several currencies"
-    return (
-        f"{totals.unknown} call(s) have no known cost ({types}); --max-monthly-increase "
-        "counts only priced calls: add their prices to the price list"
-    )
+    notes = []
+    if totals.unpriced:
+        types = f" ({', '.join(totals.unknown_types)})" if totals.unknown_types else ""
+        notes.append(
+            f"{totals.unpriced} call(s) have no known cost{types}; --max-monthly-increase "
+            "counts only priced calls: add their prices to the price list"
+        )
+    if totals.several_currencies:
+        notes.append(
+            f"{totals.several_currencies} subscription(s) buy plans priced in several "
+            "currencies, which are not added together; --max-monthly-increase does not count "
+            "them: price the plans one subscription buys in one currency"
+        )
+    return "; ".join(notes)
 
 
 def check_guard_rails(plan: Plan) -> None:

@@ -14,6 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 CENT = Decimal("0.01")
+# The reason of a cost that is unknown because its plans are priced in more than one currency
+# (a subscription): the price list has every price, so "add a price" would be wrong advice.
+SEVERAL_CURRENCIES = "priced in several currencies"
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 
 
@@ -38,6 +41,11 @@ class Cost:
     @property
     def known(self) -> bool:
         return self.monthly is not None and self.currency is not None
+
+    @property
+    def several_currencies(self) -> bool:
+        """Unknown only because the plans it buys are priced in different currencies."""
+        return not self.known and (self.reason or "").startswith(SEVERAL_CURRENCIES)
 
     @classmethod
     def of(cls, currency: str, monthly: Decimal) -> Cost:
@@ -74,11 +82,17 @@ class CostTotals:
     monthly: tuple[tuple[str, Decimal], ...] = ()
     unknown: int = 0
     unknown_types: tuple[str, ...] = ()
+    several_currencies: int = 0  # of the unknown calls, those priced in several currencies
+
+    @property
+    def unpriced(self) -> int:
+        """Unknown calls for want of a price (or a host count): not a currency mix."""
+        return self.unknown - self.several_currencies
 
     @classmethod
     def of(cls, costs: Iterable[Cost | None]) -> CostTotals:
         sums: dict[str, Decimal] = {}
-        unknown = 0
+        unknown = several = 0
         unknown_types: list[str] = []
         for cost in costs:
             if cost is None:
@@ -88,8 +102,10 @@ class CostTotals:
                 sums[cost.currency] = sums.get(cost.currency, Decimal(0)) + cost.monthly
             else:
                 unknown += 1
+                several += cost.several_currencies
                 unknown_types.extend(cost.missing)
-        return cls(tuple(sorted(sums.items())), unknown, tuple(sorted(set(unknown_types))))
+        types = tuple(sorted(set(unknown_types)))
+        return cls(tuple(sorted(sums.items())), unknown, types, several)
 
     def increase(self, currency: str) -> Decimal:
         return dict(self.monthly).get(currency, Decimal(0))
@@ -114,11 +130,16 @@ def format_money(amount: Decimal, currency: str, *, signed: bool = True) -> str:
 def format_totals(totals: CostTotals) -> str:
     """`+$1,240.00/month` (several currencies joined by ", "); notes calls with no price."""
     parts = [f"{format_money(amount, cur)}/month" for cur, amount in totals.monthly]
-    if not parts and totals.unknown:
-        return f"unknown ({totals.unknown} call(s) with no price)"
+    notes = []
+    if totals.unpriced:
+        notes.append(f"{totals.unpriced} call(s) with no price")
+    if totals.several_currencies:
+        notes.append(f"{totals.several_currencies} call(s) priced in several currencies")
+    if not parts and notes:
+        return f"unknown ({'; '.join(notes)})"
     if not parts:
         return "no change"
     text = ", ".join(parts)
-    if totals.unknown:
-        text += f" (+ {totals.unknown} call(s) with no price: cost unknown)"
+    if notes:
+        text += f" (+ {'; '.join(notes)}: cost unknown)"
     return text

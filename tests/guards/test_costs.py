@@ -133,3 +133,66 @@ def test_a_saved_plan_keeps_its_costs(
     (action,) = plan.accounts[0].actions
     assert action.cost is not None and action.cost.monthly == Decimal("559.90")
     assert plan.to_json()["summary"] == json.loads(out.read_text())["summary"]
+
+
+def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from reconciler.costs import price_plan
+    from reconciler.guard_rails import unpriced_warning
+    from reconciler.money import CostTotals, format_totals
+    from reconciler.plan import AccountPlan, Action, PlanOptions, call_of
+    from reconciler.plan import Plan as PlanModel
+    from reconciler.prices import load_prices
+    from reconciler.render.markdown import render_markdown
+    from reconciler.render.text import render_text
+
+    prices_file = tmp_path / "prices.yaml"
+    prices_file.write_text(
+        "currency: USD\nprices:\n  business_monthly: {per_host: 21.99, period: month}\n"
+        "  zroom_yearly: {per_host: 499.00, period: year, currency: EUR}\n"
+    )
+    after = {
+        "plan_base": {"type": "business_monthly", "hosts": 10},
+        "addons": [{"group": "plan_zoom_rooms", "type": "zroom_yearly", "hosts": 1}],
+    }
+    body = {
+        "plan_base": after["plan_base"],
+        "plan_zoom_rooms": {"type": "zroom_yearly", "hosts": 1},
+    }
+    subscribe = Action(
+        "subscribe", "subscribe", *call_of("subscribe", "sub_new"), body, None, after
+    )
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    plan = price_plan(
+        PlanModel(
+            created_at=now,
+            expires_at=now + timedelta(hours=1),
+            git_commit=None,
+            desired_sha256="d" * 64,
+            options=PlanOptions(max_monthly_increase=Decimal(100)),
+            accounts=(AccountPlan("sub_new", None, "changes", "f" * 64, (subscribe,)),),
+        ),
+        load_prices(prices_file),
+    )
+    cost = plan.accounts[0].actions[0].cost
+    assert cost is not None and cost.several_currencies and cost.missing == ()
+    totals = plan.cost_totals()
+    assert totals == CostTotals((), 1, (), 1) and totals.unpriced == 0
+    summary = "unknown (1 call(s) priced in several currencies)"
+    assert format_totals(totals) == summary
+    assert f"Cost: {summary}." in render_text(plan)
+    assert summary in render_markdown(plan)
+    assert "with no price" not in render_text(plan) + render_markdown(plan)
+    warning = unpriced_warning(plan) or ""
+    assert "1 subscription(s) buy plans priced in several currencies" in warning
+    assert "price the plans one subscription buys in one currency" in warning
+    assert "add their prices" not in warning
+    # mixed with a call that truly has no price, both are named, each with its own advice
+    mixed = CostTotals((("USD", Decimal(5)),), 2, ("large500_monthly",), 1)
+    assert format_totals(mixed) == (
+        "+$5.00/month (+ 1 call(s) with no price; 1 call(s) priced in several currencies: "
+        "cost unknown)"
+    )

@@ -9,6 +9,7 @@ and at most four decimals are accepted, so no amount is ever a binary approximat
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from reconciler.desired import catalogue
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import Document, read_file
+from reconciler.desired.rules import TYPO_CUTOFF
 
 SCHEMA_FILE = "prices.schema.json"
 Period = Literal["month", "year"]
@@ -64,6 +67,7 @@ class PriceList:
 
     prices: Mapping[str, Price]
     source: str
+    warnings: tuple[Problem, ...] = ()  # located, e.g. a key that is not a known plan type
 
     def get(self, plan_type: str | None) -> Price | None:
         return self.prices.get(plan_type) if plan_type else None
@@ -116,8 +120,31 @@ def _problem(document: Document, path: tuple[str | int, ...], message: str) -> P
     return Problem(where.file, where.line, where.column, "error", message)
 
 
+def _unknown_type_warning(document: Document, plan_type: Any) -> list[Problem]:
+    """A price for a code not in Zoom's list is kept (legacy codes are real) but flagged, with
+    the listed code it most likely misspells: a misspelt key prices nothing, silently."""
+    if not isinstance(plan_type, str) or catalogue.is_known(plan_type):
+        return []
+    close = difflib.get_close_matches(plan_type, catalogue.known_types(), n=1, cutoff=TYPO_CUTOFF)
+    hint = (
+        f"; did you mean '{close[0]}'?"
+        if close
+        else "; it prices only a plan whose type is exactly this code"
+    )
+    where = document.at(("prices", plan_type))
+    return [
+        Problem(
+            where.file,
+            where.line,
+            where.column,
+            "warning",
+            f"prices/{plan_type}: {plan_type!r} is not a plan type in Zoom's list{hint}",
+        )
+    ]
+
+
 def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
-    """One read document -> PriceList, or the located problems."""
+    """One read document -> (PriceList, its warnings), or (None, every located problem)."""
     data = document.data
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     problems = [_problem(document, tuple(e.absolute_path), _message(e)) for e in errors]
@@ -125,9 +152,11 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
     default_currency = data.get("currency") if isinstance(data, Mapping) else None
     entries = data.get("prices") if isinstance(data, Mapping) else None
     prices: dict[str, Price] = {}
+    warnings: list[Problem] = []
     for plan_type, entry in (entries if isinstance(entries, Mapping) else {}).items():
-        if ("prices", plan_type) in broken or ("prices",) in broken or ("currency",) in broken:
+        if ("prices", plan_type) in broken or ("prices",) in broken:
             continue  # already reported; every other entry is still checked
+        warnings += _unknown_type_warning(document, plan_type)
         key = "per_host" if "per_host" in entry else "flat"
         amount = _amount(entry[key])
         if amount is None:
@@ -141,6 +170,8 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
             )
             continue
         currency = entry.get("currency", default_currency)
+        if "currency" not in entry and ("currency",) in broken:
+            continue  # the top-level currency is reported; the amount above was still checked
         if currency is None:
             problems.append(
                 _problem(
@@ -154,7 +185,7 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
         prices[plan_type] = Price(plan_type, amount, key == "per_host", entry["period"], currency)
     if problems:
         return None, problems
-    return PriceList(prices, document.file), []
+    return PriceList(prices, document.file, tuple(warnings)), warnings
 
 
 def load_prices(path: Path, display: str | None = None) -> PriceList:
@@ -170,5 +201,5 @@ def load_prices(path: Path, display: str | None = None) -> PriceList:
         )
     prices, problems = parse_prices(read.documents[0])
     if prices is None:
-        raise PricesError(problems)
+        raise PricesError([p for p in problems if p.severity == "error"])
     return prices

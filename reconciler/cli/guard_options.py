@@ -114,9 +114,12 @@ def project_and_prices(
         )
         raise click.exceptions.Exit(EXIT_ERROR)
     try:
-        return project, load_prices(path)
+        prices = load_prices(path)
     except PricesError as exc:
         _stop(exc.problems, "the price list")
+    for warning in prices.warnings:
+        click.echo(str(warning), err=True)
+    return project, prices
 
 
 def _say(line: str) -> None:

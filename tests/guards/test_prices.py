@@ -153,3 +153,44 @@ def test_a_bad_amount_flag_is_a_usage_error(guard_world: Any, zp: Callable[..., 
     with pytest.raises(SystemExit) as caught:
         main(["plan", ACCOUNTS, "--max-monthly-increase", "12.345"])
     assert caught.value.code == 64
+
+
+def test_a_bad_top_level_currency_still_checks_every_amount(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        "currency: usd\nprices:\n  business_monthly: {per_host: 1.23456, period: month}\n"
+        "  webinar500_monthly: {flat: 2, period: year, currency: EUR}\n",
+    )
+    with pytest.raises(PricesError) as caught:
+        load_prices(path, "p.yaml")
+    lines = sorted(str(p) for p in caught.value.problems)
+    assert lines == [
+        "p.yaml:1:11: error: currency: 'usd' is not a currency code; use ISO 4217, e.g. USD",
+        "p.yaml:3:32: error: prices/business_monthly/per_host: 1.23456 is not an amount; write "
+        "a decimal number >= 0 with at most 4 decimals, e.g. 15.99",
+    ]
+
+
+def test_a_price_for_an_unknown_plan_type_is_a_located_warning(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "prices.yaml",
+        "currency: USD\nprices:\n  business_monthly: {per_host: 21.99, period: month}\n"
+        "  webinar500_montly: {per_host: 340, period: month}\n"
+        "  house_special: {flat: 5, period: month}\n",
+    )
+    prices = load_prices(path, "prices.yaml")
+    assert [str(w) for w in prices.warnings] == [
+        "prices.yaml:4:22: warning: prices/webinar500_montly: 'webinar500_montly' is not a plan "
+        "type in Zoom's list; did you mean 'webinar500_monthly'?",
+        "prices.yaml:5:18: warning: prices/house_special: 'house_special' is not a plan type in "
+        "Zoom's list; it prices only a plan whose type is exactly this code",
+    ]
+    assert prices.get("house_special") is not None  # kept: legacy codes are real
+    ran = zp(guard_world, "plan", ACCOUNTS, "--prices", str(path))
+    assert "Traceback" not in ran.stderr and "Cost:" in ran.stdout  # a warning, not a stop
+    assert f"{path}:4:22: warning: prices/webinar500_montly" in ran.stderr
+    assert "did you mean 'webinar500_monthly'?" in ran.stderr

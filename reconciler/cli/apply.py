@@ -238,10 +238,15 @@ def _warn_unused_limits(project: ProjectConfig | None) -> None:
         )
 
 
-def _interrupted(journal_path: Path) -> NoReturn:
-    """Ctrl-C: say which calls were in flight and how the next run settles them; exit 130."""
+def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
+    """Ctrl-C: before sending began (planning, the question), say nothing was sent; after,
+    say which calls were in flight and how the next run settles them. Exit 130."""
     from reconciler.apply.saved import interruption_report
 
+    if not sending:
+        _say("")
+        _say("zoomplans: interrupted before any call was sent; nothing was sent.")
+        raise click.exceptions.Exit(EXIT_INTERRUPTED)
     for line in interruption_report(journal_path):
         _say(line)
     raise click.exceptions.Exit(EXIT_INTERRUPTED)
@@ -255,7 +260,8 @@ def _interrupted(journal_path: Path) -> NoReturn:
     "plan_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Apply exactly this saved plan (from `zoomplans plan --out`), after proving it is what "
-    "the files at PATH and Zoom imply.",
+    "the files at PATH and Zoom imply. Refuses --select and --prices (the plan records its "
+    "selection and costs); a project file gives only its daily_heavy_budget.",
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
 @click.option(
@@ -370,6 +376,8 @@ def apply_command(
         parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
     )
 
+    sending = threading.Event()  # set once the calls may start: Ctrl-C after it may cut one
+
     async def whole_run() -> ApplyReport:
         async with ZoomClient(config) as client:  # one client, one token, for plan and apply
             if plan_file is not None and saved is not None:
@@ -382,6 +390,7 @@ def apply_command(
             ask_first = plan_file is None and _must_ask(run.plan, journal_path, auto_approve)
             if ask_first and not await _confirmed():
                 _fail("apply cancelled; nothing was sent")
+            sending.set()
             return await run_apply(
                 run.plan,
                 client,
@@ -398,7 +407,7 @@ def apply_command(
     try:
         report = asyncio.run(whole_run())
     except KeyboardInterrupt:
-        _interrupted(journal_path)
+        _interrupted(journal_path, sending.is_set())
     except JournalError as exc:
         _fail(f"{exc}; no call is sent without a journal")
     except (LiveReadStopped, ZoomError) as exc:

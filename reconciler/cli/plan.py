@@ -117,7 +117,7 @@ def _fail(message: str) -> NoReturn:
     show_default=True,
     metavar="DURATION",
     callback=_ttl,
-    help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d).",
+    help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d; at most 365d).",
 )
 @guard_rail_options
 @zoom_options

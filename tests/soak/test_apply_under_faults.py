@@ -72,22 +72,43 @@ def applied_posts(requests: list[Any]) -> Counter[tuple[str, str]]:
     return counts
 
 
+def _call(method: str, path: str, body: Any) -> tuple[str, str, str]:
+    return method, path, json.dumps(body, sort_keys=True)
+
+
 def check_journal_covers_log(journal: Path, requests: list[Any]) -> int:
-    """Every write the sandbox saw matches an intent; every intent is settled. Returns intents."""
+    """Every write the sandbox saw matches an intent, one to one where the client cannot resend
+    under the same intent; every intent is settled. Returns the number of intents.
+
+    A POST or PATCH that reached Zoom's logic (any answer but 429 or 401, which the client
+    retries under the same intent because nothing happened) is sent once per intent: a 5xx or
+    a lost answer is ambiguous, so a resend gets an intent of its own. Each such write consumes
+    one distinct intent with the same method, path and body (a multiset, not a set), so two
+    sends journaled once fail. A PUT is idempotent and absolute: the client resends it under
+    the same intent after a 5xx or a lost answer, so PUTs are matched to intents, not counted.
+    """
     contents = read_journal(journal)
     assert contents.unreadable_lines <= KILLS, "only a line cut by a kill may be unreadable"
     intents = [e for e in contents.entries if e.get("kind") == "intent"]
-    sent = {
-        (e["method"], "/v2" + e["path"], json.dumps(e["body"], sort_keys=True)) for e in intents
-    }
+    journaled = Counter(_call(e["method"], "/v2" + e["path"], e["body"]) for e in intents)
     writes = [r for r in requests if r.is_plan_write]
     assert writes, "no write reached the sandbox: the soak proves nothing"
     missing = [
         (r.method, r.path, r.body)
         for r in writes
-        if (r.method, r.path, json.dumps(r.body, sort_keys=True)) not in sent
+        if _call(r.method, r.path, r.body) not in journaled
     ]
     assert missing == [], "writes the journal never announced"
+    unconsumed = Counter(journaled)
+    twice = []
+    for r in writes:
+        if r.method == "PUT" or r.status in (401, 429):
+            continue
+        call = _call(r.method, r.path, r.body)
+        if unconsumed[call] <= 0:
+            twice.append((r.method, r.path, r.body, r.status))
+        unconsumed[call] -= 1
+    assert twice == [], "writes sent more often than the journal announced them"
     assert list(contents.unsettled) == [], "intents without an outcome or a resolution"
     return len(intents)
 

@@ -28,6 +28,7 @@ from reconciler.cli.guard_options import (
     project_and_prices,
     refuse_if_unsafe,
     threshold_flags,
+    warn_unused_limits,
 )
 from reconciler.cli.options import selection_options, verbose_option, zoom_config_from, zoom_options
 from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
@@ -223,21 +224,6 @@ def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
     return False
 
 
-def _warn_unused_limits(project: ProjectConfig | None) -> None:
-    """With --plan the project file gives only the daily Heavy budget (and no prices): the
-    money and seat limits that bind are the ones recorded in the plan, or the flags given."""
-    if project is None:
-        return
-    limits = ("max_monthly_increase", "max_accounts_changed", "max_seats_removed")
-    named = [name for name in limits if getattr(project, name) is not None]
-    if named:
-        _say(
-            f"zoomplans: warning: with --plan, the guard_rails limits in {project.source} "
-            f"({', '.join(named)}) are not used: the limits recorded in the plan file apply "
-            "(limit flags replace them); only its daily_heavy_budget is read"
-        )
-
-
 def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     """Ctrl-C: before sending began (planning, the question), say nothing was sent; after,
     say which calls were in flight and how the next run settles them. Exit 130."""
@@ -363,7 +349,7 @@ def apply_command(
     project, prices = project_and_prices(config_file, None if plan_file else prices_file)
     saved = None
     if plan_file is not None:
-        _warn_unused_limits(project)
+        warn_unused_limits(project)
         try:
             saved = load_saved_plan(
                 plan_file, limits=ask.limits, account_ids=account_ids,

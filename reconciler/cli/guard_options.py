@@ -122,6 +122,21 @@ def project_and_prices(
     return project, prices
 
 
+def warn_unused_limits(project: ProjectConfig | None) -> None:
+    """With --plan the project file gives only the daily Heavy budget (and no prices): the
+    money and seat limits that bind are the ones recorded in the plan, or the flags given."""
+    if project is None:
+        return
+    limits = ("max_monthly_increase", "max_accounts_changed", "max_seats_removed")
+    named = [name for name in limits if getattr(project, name) is not None]
+    if named:
+        _say(
+            f"zoomplans: warning: with --plan, the guard_rails limits in {project.source} "
+            f"({', '.join(named)}) are not used: the limits recorded in the plan file apply "
+            "(limit flags replace them); only its daily_heavy_budget is read"
+        )
+
+
 def _say(line: str) -> None:
     click.echo(line, err=True)
 

@@ -8,18 +8,7 @@ from typing import Any
 import pytest
 
 from reconciler.desired.model import DesiredAccount, SourceMark
-
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@acme.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-}
+from tests.sample_contact import CONTACT
 
 
 def desired(

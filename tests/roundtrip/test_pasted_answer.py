@@ -22,18 +22,8 @@ from reconciler.desired import load_desired
 from reconciler.live import LivePlans
 from reconciler.plan import PlanOptions
 from reconciler.planner import plan_account
+from tests.sample_contact import CONTACT
 
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@acme.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-}
 #: Base plan codes with a host count Zoom accepts for each (SPEC section 5 ranges).
 BASE_TYPES = {
     "business_monthly": (10, 49),

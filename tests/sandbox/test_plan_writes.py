@@ -9,20 +9,9 @@ import httpx
 import pytest
 
 from reconciler.sandbox import SandboxServer
+from tests.sample_contact import CONTACT
 
 Zoom = tuple[SandboxServer, httpx.Client]
-
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@acme.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-}
 
 
 def error(answer: httpx.Response) -> tuple[int, int, str]:

@@ -18,22 +18,12 @@ import jsonschema
 import pytest
 
 from reconciler.zoom import ZoomClient
+from tests.sample_contact import CONTACT
 
 SPEC = json.loads((Path(__file__).parent / "zoom_plan_definitions.json").read_text())
 DEFINITIONS = SPEC["definitions"]
 BODIES = SPEC["request_bodies"]
 
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@acme.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-}
 
 # The cancel endpoint is not in the 2018 spec; this is its body as Zoom's notes describe it.
 CANCEL_SCHEMA = {

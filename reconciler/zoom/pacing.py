@@ -1,11 +1,19 @@
 """Client-side pacing below Zoom's per-second limits, one limiter per rate label.
 
-Zoom counts calls per master account and label (Light, Medium, Heavy) per second. A token
-bucket would let a full bucket *plus* the refill through in the first second (twice the rate),
-so each label here is a sliding window that also spaces calls evenly: at most ``per_second``
-calls start in any one-second window, one every ``1/per_second`` seconds. ``per_second`` is 95%
-of Zoom's limit (rounded down), which keeps throughput at 90-100% of the limit (SPEC section 6)
-and leaves one call of headroom for jitter between our clock and Zoom's.
+Zoom counts calls per master account and label (Light, Medium, Heavy) per second, by when they
+*arrive*. We only know when a call left and when its answer came back; between the two, a busy
+network or a stalled machine can hold early calls back and deliver them together with later
+ones, so "at most N starts in any second" alone still trips the limit (CI saw exactly that: one
+429 in 400 GETs on a loaded two-core runner). Each label therefore holds two rules:
+
+- an even schedule at 95% of Zoom's limit (rounded down): one call every ``1/per_second``
+  seconds, never a first-second burst, and no more than ``per_second`` starts in any one-second
+  window;
+- an occupancy ceiling at Zoom's limit: a call counts from the moment it is sent until one
+  second after its answer arrived. Zoom saw it somewhere in between, so no one-second window at
+  Zoom can ever hold more than the ceiling, whatever the delays (proof in
+  :class:`SlidingWindowLimiter`). The price is a round trip per second of budget: at 100 ms the
+  rate is at most 1/1.1 = 91% of the limit.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from enum import StrEnum
 
 from reconciler.zoom.config import RateTier
@@ -45,7 +54,7 @@ def paced_rate(zoom_limit: int) -> int:
 
 
 class SlidingWindowLimiter:
-    """At most ``per_second`` starts in any one-second window, evenly spaced.
+    """Paced starts (``per_second``, evenly spaced) under an occupancy ``ceiling``.
 
     Callers queue on a FIFO lock and each sleeps (holding it) until its start is allowed. The
     start recorded for the window is the real time after the sleep, so the count limit holds
@@ -53,37 +62,62 @@ class SlidingWindowLimiter:
     up late lets the next one start sooner by that delay (at most one interval), so a busy event
     loop does not lose a few percent of the budget to every late wake-up (the benchmark showed
     about 1 s lost per 1,000 calls), and never lets more than two calls start close together.
+
+    Occupancy: a call occupies the window from :meth:`acquire` until one second after
+    :meth:`release`; a new call starts only while fewer than ``ceiling`` are occupied. Why that
+    bounds what Zoom counts: take any one-second window at Zoom and, of the calls that arrived in
+    it, the one *sent* last (k). Every other call j of the window was sent no later than k, and
+    answered no earlier than it arrived, which is after (arrival of k) - 1 >= (start of k) - 1.
+    So when k started, each j was still in flight or answered less than a second before: all
+    were occupied, and k only started because fewer than ``ceiling`` were.
     """
 
     def __init__(
         self,
         per_second: int,
         *,
+        ceiling: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if per_second < 1:
             raise ValueError("per_second must be at least 1")
         self._per_second = per_second
+        self._ceiling = per_second if ceiling is None else max(per_second, ceiling)
         self._clock = clock
         self._sleep = sleep
         self._starts: deque[float] = deque()
         #: When the next call is due on the even schedule (None: no call yet).
         self._next_slot: float | None = None
+        self._in_flight = 0
+        #: When the answers of finished calls arrived, oldest first (they still occupy a second).
+        self._ends: deque[float] = deque()
+        self._released = asyncio.Event()
         self._lock = asyncio.Lock()
 
     @property
     def per_second(self) -> int:
         return self._per_second
 
-    def slow_down(self, per_second: int) -> None:
-        """Lower the rate (never raises it): Zoom said we were too fast."""
-        self._per_second = max(1, min(self._per_second, per_second))
+    @property
+    def ceiling(self) -> int:
+        return self._ceiling
 
-    def _wait_needed(self, now: float) -> float:
+    def slow_down(self, per_second: int, ceiling: int | None = None) -> None:
+        """Lower the rate and the ceiling (never raises them): Zoom said we were too fast."""
+        self._per_second = max(1, min(self._per_second, per_second))
+        lowered = self._ceiling if ceiling is None else min(self._ceiling, ceiling)
+        self._ceiling = max(self._per_second, lowered)
+
+    def _expire(self, now: float) -> None:
+        for times in (self._starts, self._ends):
+            while times and now - times[0] >= WINDOW_S:
+                times.popleft()
+
+    def _wait_needed(self, now: float) -> float | None:
+        """Seconds until one more call may start, or None: not before a call in flight ends."""
+        self._expire(now)
         starts = self._starts
-        while starts and now - starts[0] >= WINDOW_S:
-            starts.popleft()
         wait = 0.0
         if self._next_slot is not None:
             wait = max(wait, self._next_slot - now)
@@ -91,6 +125,12 @@ class SlidingWindowLimiter:
             # The oldest start that must leave the window before one more may begin.
             oldest = starts[len(starts) - self._per_second]
             wait = max(wait, oldest + WINDOW_S - now)
+        excess = self._in_flight + len(self._ends) - self._ceiling
+        if excess >= 0:
+            # Only an answered call's second running out frees room; answers come in order.
+            if excess >= len(self._ends):
+                return None
+            wait = max(wait, self._ends[excess] + WINDOW_S - now)
         return wait
 
     def _schedule_next(self, now: float, waited: bool) -> None:
@@ -102,19 +142,39 @@ class SlidingWindowLimiter:
         self._next_slot = max(due, now - interval) + interval
 
     async def acquire(self) -> None:
-        """Wait until one more call may start now, and record it."""
+        """Wait until one more call may start now, and record it; pair with :meth:`release`."""
         async with self._lock:
             waited = False
             while True:
                 now = self._clock()
                 wait = self._wait_needed(now)
-                if wait <= 0:
+                if wait is None:
+                    self._released.clear()
+                    await self._released.wait()
+                elif wait <= 0:
                     self._starts.append(now)
+                    self._in_flight += 1
                     self._schedule_next(now, waited)
                     return
-                # A tiny epsilon so the float comparison above is strictly past the boundary.
-                await self._sleep(wait + 1e-4)
+                else:
+                    # A tiny epsilon so the float comparison above is strictly past the boundary.
+                    await self._sleep(wait + 1e-4)
                 waited = True
+
+    def release(self) -> None:
+        """The call's answer (or its failure) is here: it occupies one more second, then none."""
+        self._in_flight -= 1
+        self._ends.append(self._clock())
+        self._released.set()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a paced slot for exactly one request and its answer."""
+        await self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
 
 
 class Pacer:
@@ -124,7 +184,7 @@ class Pacer:
         limits = ZOOM_LIMITS[tier]
         self._clock = clock
         self._limiters = {
-            label: SlidingWindowLimiter(paced_rate(limit), clock=clock)
+            label: SlidingWindowLimiter(paced_rate(limit), ceiling=limit, clock=clock)
             for label, limit in limits.items()
         }
         self._last_slow_down: dict[RateLabel, float] = {}
@@ -132,8 +192,9 @@ class Pacer:
     def limiter(self, label: RateLabel) -> SlidingWindowLimiter:
         return self._limiters[label]
 
-    async def acquire(self, label: RateLabel) -> None:
-        await self._limiters[label].acquire()
+    def slot(self, label: RateLabel) -> AbstractAsyncContextManager[None]:
+        """``async with pacer.slot(label):`` around sending one request and reading its answer."""
+        return self._limiters[label].slot()
 
     def on_rate_limited(self, label: RateLabel, zoom_limit: int | None) -> None:
         """After a per-second 429: slow the label by a fifth, and below Zoom's stated limit.
@@ -149,6 +210,8 @@ class Pacer:
         self._last_slow_down[label] = now
         limiter = self._limiters[label]
         slower = math.floor(limiter.per_second * 0.8)
+        ceiling = math.floor(limiter.ceiling * 0.8)
         if zoom_limit is not None and zoom_limit > 0:
             slower = min(slower, paced_rate(zoom_limit))
-        limiter.slow_down(slower)
+            ceiling = min(ceiling, zoom_limit)
+        limiter.slow_down(slower, ceiling)

@@ -149,16 +149,16 @@ class ZoomSession:
         while True:
             attempt += 1
             token = await self._tokens.token()
-            await self._pacer.acquire(label)
-            started = self._clock()
             try:
-                response = await self._http.request(
-                    method,
-                    path.lstrip("/"),
-                    json=body,
-                    params=dict(params) if params else None,
-                    headers={"Authorization": f"Bearer {token}"},
-                )
+                async with self._pacer.slot(label):
+                    started = self._clock()
+                    response = await self._http.request(
+                        method,
+                        path.lstrip("/"),
+                        json=body,
+                        params=dict(params) if params else None,
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
             except httpx.TransportError as exc:
                 ms = (self._clock() - started) * 1000
                 log.info(

@@ -52,8 +52,8 @@ async def test_no_window_holds_more_than_the_rate_even_at_the_start(per_second: 
     starts: list[float] = []
 
     async def one() -> None:
-        await limiter.acquire()
-        starts.append(time.now)
+        async with limiter.slot():
+            starts.append(time.now)
 
     await asyncio.gather(*(one() for _ in range(per_second * 5)))
     assert len(starts) == per_second * 5
@@ -68,7 +68,8 @@ async def test_first_second_is_not_a_burst() -> None:
     limiter = SlidingWindowLimiter(19, clock=time.clock, sleep=time.sleep)
     starts = []
     for _ in range(40):
-        await limiter.acquire()
+        async with limiter.slot():
+            pass
         starts.append(time.now - 1000.0)
     assert sum(1 for s in starts if s < 1.0) == 19
 

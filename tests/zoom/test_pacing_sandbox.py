@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from reconciler.zoom import RateLabel, RetryPolicy
@@ -63,3 +64,36 @@ async def test_429s_slow_the_label_down_until_calls_pass(sandbox, zoom_seed, cli
     assert statuses.count(200) == 20
     assert 429 in statuses, "the sandbox never pushed back: the test proves nothing"
     assert slowed_to <= 9
+
+
+class StallingTransport(httpx.AsyncBaseTransport):
+    """Real HTTP over loopback, but every 40th call and the two after it are held 300 ms before
+    they leave, as a stalled machine or network would: they reach Zoom together with later ones.
+    """
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self._sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/v2/"):
+            self._sent += 1
+            if self._sent % 40 in (1, 2, 3):
+                await asyncio.sleep(0.3)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_calls_held_back_on_the_way_still_never_trip_the_limit(
+    sandbox, zoom_seed, client_for
+) -> None:
+    """The 429 CI once saw: starts spaced at 19/s, arrivals bunched by a stall."""
+    sb = sandbox(seed=zoom_seed, rate_limits={"medium": 20})
+    async with client_for(sb, rate_tier="pro", transport=StallingTransport()) as zoom:
+        answers = await asyncio.gather(*(zoom.get_plans("sub_8Jk2Lm") for _ in range(80)))
+    logged = [r for r in sb.requests if r.path.startswith("/v2/")]
+    assert len(answers) == 80
+    assert [r.status for r in logged] == [200] * 80
+    assert most_in_one_second([r.at for r in logged]) <= 20

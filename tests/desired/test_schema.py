@@ -156,3 +156,38 @@ def test_where_reads_like_the_file(path: tuple[Any, ...], text: str) -> None:
 )
 def test_describe(value: object, text: str) -> None:
     assert describe(value) == text
+
+
+def _error_set(validator: object, data: object) -> set[tuple[str, str]]:
+    return {
+        (e.json_path, e.validator)  # type: ignore[attr-defined]
+        for e in validator.iter_errors(data)  # type: ignore[attr-defined]
+    }
+
+
+@pytest.mark.parametrize("kind", ["full", "partial", "template"])
+def test_the_inlined_schema_finds_what_the_published_one_finds(kind: str) -> None:
+    """Inlining `$ref`s is only for speed: every fixture gets the same errors either way."""
+    from reconciler.desired.schema import _StrictValidator, _validator, _without_required
+
+    published = account_schema()
+    if kind == "template":
+        published = {**published, "$ref": "#/$defs/template"}
+        published = {k: v for k, v in published.items() if k in ("$schema", "$defs", "$ref")}
+    reference = _StrictValidator(published if kind == "full" else _without_required(published))
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    documents = [
+        document
+        for path in sorted(fixtures.rglob("*.yaml"))
+        for document in _documents(path)
+    ]
+    assert len(documents) > 50
+    for document in documents:
+        assert _error_set(_validator(kind), document) == _error_set(reference, document)
+
+
+def _documents(path: Path) -> list[Any]:
+    try:
+        return [d for d in yaml.safe_load_all(path.read_text("utf-8")) if d is not None]
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return []

@@ -177,9 +177,7 @@ def test_the_inlined_schema_finds_what_the_published_one_finds(kind: str) -> Non
     reference = _StrictValidator(published if kind == "full" else _without_required(published))
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     documents = [
-        document
-        for path in sorted(fixtures.rglob("*.yaml"))
-        for document in _documents(path)
+        document for path in sorted(fixtures.rglob("*.yaml")) for document in _documents(path)
     ]
     assert len(documents) > 50
     for document in documents:

@@ -355,7 +355,9 @@ def schema_problems(data: Any) -> list[str]:
 
     import jsonschema
 
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    from reconciler.schema_inlining import inline_refs
+
+    schema = inline_refs(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     validator = jsonschema.Draft202012Validator(schema)
     return [
         f"{'/'.join(str(p) for p in err.absolute_path) or '(top)'}: {err.message}"

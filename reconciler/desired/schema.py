@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import DataPath, Document, Location
+from reconciler.schema_inlining import inline_refs
 
 SCHEMA_FILE = "account.schema.json"
 _REQUIRED = re.compile(r"^'(.+)' is a required property")
@@ -85,28 +86,12 @@ def _without_required(schema: Any) -> Any:
     return schema
 
 
-def _inlined(schema: Any, defs: dict[str, Any]) -> Any:
-    """The schema with every `{"$ref": "#/$defs/name"}` replaced by that definition.
-
-    jsonschema resolves a `$ref` on every use through `referencing`; inlined, checking 1,000
-    account documents takes 0.18 s instead of 0.33 s. The published file keeps its `$defs`
-    (editors read it); ours has no recursive definition, so inlining ends.
-    """
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if len(schema) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return _inlined(defs[ref.removeprefix("#/$defs/")], defs)
-        return {key: _inlined(value, defs) for key, value in schema.items() if key != "$defs"}
-    if isinstance(schema, list):
-        return [_inlined(item, defs) for item in schema]
-    return schema
-
-
 @cache
 def _validator(kind: str) -> Any:
     published = account_schema()
+    # Inlined (no `$ref` lookups): checking 1,000 documents takes about half the time.
     root = published["$defs"]["template"] if kind == "template" else published
-    schema = {**_inlined(root, published["$defs"]), "$schema": published["$schema"]}
+    schema = inline_refs(root, published)
     if kind != "full":
         schema = _without_required(schema)
     return _StrictValidator(schema)

@@ -46,6 +46,8 @@ ZOOM_LIMITS: dict[str, dict[RateLabel, int]] = {
 #: Share of Zoom's limit we aim for.
 TARGET_SHARE = 0.95
 WINDOW_S = 1.0
+#: Seconds without a 429 before a slowed label takes one step back up.
+RECOVER_AFTER_S = 10.0
 
 
 def paced_rate(zoom_limit: int) -> int:
@@ -84,6 +86,8 @@ class SlidingWindowLimiter:
             raise ValueError("per_second must be at least 1")
         self._per_second = per_second
         self._ceiling = per_second if ceiling is None else max(per_second, ceiling)
+        #: What :meth:`recover` climbs back to: as configured, or Zoom's stated limit if lower.
+        self._top = (self._per_second, self._ceiling)
         self._clock = clock
         self._sleep = sleep
         self._starts: deque[float] = deque()
@@ -103,11 +107,28 @@ class SlidingWindowLimiter:
     def ceiling(self) -> int:
         return self._ceiling
 
+    @property
+    def slowed(self) -> bool:
+        """Below the rate it may recover to."""
+        return (self._per_second, self._ceiling) != self._top
+
     def slow_down(self, per_second: int, ceiling: int | None = None) -> None:
         """Lower the rate and the ceiling (never raises them): Zoom said we were too fast."""
         self._per_second = max(1, min(self._per_second, per_second))
         lowered = self._ceiling if ceiling is None else min(self._ceiling, ceiling)
         self._ceiling = max(self._per_second, lowered)
+
+    def cap(self, per_second: int, ceiling: int) -> None:
+        """Never recover above these (Zoom stated a lower limit than the tier's)."""
+        top_rate = max(1, min(self._top[0], per_second))
+        self._top = (top_rate, max(top_rate, min(self._top[1], ceiling)))
+
+    def recover(self) -> None:
+        """One step (5% of the top) back towards the rate and ceiling it may use."""
+        top_rate, top_ceiling = self._top
+        self._per_second = min(top_rate, self._per_second + max(1, round(top_rate * 0.05)))
+        raised = self._ceiling + max(1, round(top_ceiling * 0.05))
+        self._ceiling = max(self._per_second, min(top_ceiling, raised))
 
     def _expire(self, now: float) -> None:
         for times in (self._starts, self._ends):
@@ -188,6 +209,8 @@ class Pacer:
             for label, limit in limits.items()
         }
         self._last_slow_down: dict[RateLabel, float] = {}
+        #: When a slowed label last changed rate (a slow-down or a recovery step).
+        self._last_change: dict[RateLabel, float] = {}
 
     def limiter(self, label: RateLabel) -> SlidingWindowLimiter:
         return self._limiters[label]
@@ -214,4 +237,23 @@ class Pacer:
         if zoom_limit is not None and zoom_limit > 0:
             slower = min(slower, paced_rate(zoom_limit))
             ceiling = min(ceiling, zoom_limit)
+            limiter.cap(paced_rate(zoom_limit), zoom_limit)
         limiter.slow_down(slower, ceiling)
+        self._last_change[label] = now
+
+    def on_answer(self, label: RateLabel) -> None:
+        """After an answer that was not a 429: a slowed label climbs back, one step per
+        ``RECOVER_AFTER_S`` without a 429.
+
+        Another app's burst on the shared quota is usually brief; without recovery, one 429 in
+        the first minute would cost a long apply a fifth of its rate to the end. A limit Zoom
+        stated in ``X-RateLimit-Limit`` is never climbed past.
+        """
+        limiter = self._limiters[label]
+        if not limiter.slowed:
+            return
+        now = self._clock()
+        if now - self._last_change.get(label, now) < RECOVER_AFTER_S:
+            return
+        limiter.recover()
+        self._last_change[label] = now

@@ -175,6 +175,8 @@ class ZoomSession:
                 continue
             ms = (self._clock() - started) * 1000
             status = response.status_code
+            if status != 429:
+                self._pacer.on_answer(label)
             if 200 <= status < 300:
                 log.info("%s %s -> %d %.0f ms attempt %d", method, path, status, ms, attempt)
                 return Answer(status, self._json(response, facts), ms)

@@ -123,3 +123,56 @@ def test_one_burst_of_429s_slows_a_label_once_per_second() -> None:
     pacer.on_rate_limited(RateLabel.MEDIUM, 10)
     assert pacer.limiter(RateLabel.MEDIUM).per_second == 9  # below Zoom's stated 10
     assert pacer.limiter(RateLabel.HEAVY).per_second == 9  # other labels untouched
+
+
+def test_a_slowed_label_climbs_back_one_step_per_quiet_ten_seconds() -> None:
+    """Another app's burst is brief: the rate comes back, 5% of the limit at a time."""
+    time = SimulatedTime()
+    pacer = Pacer("business", clock=time.clock)
+    medium = pacer.limiter(RateLabel.MEDIUM)
+    pacer.on_rate_limited(RateLabel.MEDIUM, None)  # no header: shared quota
+    assert (medium.per_second, medium.ceiling) == (45, 48)
+    time.now += 9.0
+    pacer.on_answer(RateLabel.MEDIUM)
+    assert (medium.per_second, medium.ceiling) == (45, 48), "not before ten quiet seconds"
+    time.now += 1.0
+    pacer.on_answer(RateLabel.MEDIUM)
+    assert (medium.per_second, medium.ceiling) == (48, 51)
+    pacer.on_answer(RateLabel.MEDIUM)
+    assert medium.per_second == 48, "one step per ten seconds, however many answers"
+    seen = []
+    for _ in range(10):
+        time.now += 10.0
+        pacer.on_answer(RateLabel.MEDIUM)
+        seen.append((medium.per_second, medium.ceiling))
+    assert seen[:3] == [(51, 54), (54, 57), (57, 60)]
+    assert set(seen[3:]) == {(57, 60)}, "never above the tier's rate"
+    assert not medium.slowed
+
+
+def test_a_429_during_recovery_restarts_the_wait() -> None:
+    time = SimulatedTime()
+    pacer = Pacer("business", clock=time.clock)
+    medium = pacer.limiter(RateLabel.MEDIUM)
+    pacer.on_rate_limited(RateLabel.MEDIUM, None)
+    time.now += 10.0
+    pacer.on_answer(RateLabel.MEDIUM)
+    assert medium.per_second == 48
+    time.now += 5.0
+    pacer.on_rate_limited(RateLabel.MEDIUM, None)
+    assert medium.per_second == 38
+    time.now += 9.0
+    pacer.on_answer(RateLabel.MEDIUM)
+    assert medium.per_second == 38
+
+
+def test_recovery_never_climbs_past_the_limit_zoom_stated() -> None:
+    """Told `business`, but Zoom's X-RateLimit-Limit says 10: 9/s with a ceiling of 10, for good."""
+    time = SimulatedTime()
+    pacer = Pacer("business", clock=time.clock)
+    medium = pacer.limiter(RateLabel.MEDIUM)
+    pacer.on_rate_limited(RateLabel.MEDIUM, 10)
+    for _ in range(20):
+        time.now += 10.0
+        pacer.on_answer(RateLabel.MEDIUM)
+    assert (medium.per_second, medium.ceiling) == (9, 10)

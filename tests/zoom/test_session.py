@@ -376,3 +376,28 @@ async def test_bodies_breaking_the_wire_contract_are_never_sent(
     assert problem in str(caught.value)
     assert str(caught.value).startswith(f"sub_1: refused to send {op}: ")
     assert scripted.requests == []
+
+
+async def test_a_label_slowed_by_a_429_recovers_after_quiet_answers(
+    scripted, oauth_config, fast_retry
+) -> None:
+    """The session tells the pacer about every answer: ten quiet seconds, one step back up."""
+    skipped = 0.0
+    scripted.answers = [
+        scripted.reply(429, {"code": 429, "message": "You have reached the maximum per-second"}),
+        scripted.reply(200, {"a": 1}),
+        scripted.reply(200, {"a": 2}),
+    ]
+    zoom = ZoomClient(
+        oauth_config,
+        transport=scripted.transport(),
+        retry=fast_retry,
+        clock=lambda: time.monotonic() + skipped,
+    )
+    medium = zoom.pacer.limiter(RateLabel.MEDIUM)
+    async with zoom:
+        assert await zoom.get_plans("sub_1") == {"a": 1}
+        assert medium.per_second == 45  # 57 slowed by a fifth, not yet recovered
+        skipped = 10.0
+        assert await zoom.get_plans("sub_1") == {"a": 2}
+    assert medium.per_second == 48

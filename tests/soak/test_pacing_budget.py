@@ -14,6 +14,7 @@ import itertools
 import pytest
 
 from reconciler.zoom.pacing import SlidingWindowLimiter
+from tests.windows import most_in_one_second
 
 
 class LateClock:
@@ -29,15 +30,6 @@ class LateClock:
     async def sleep(self, seconds: float) -> None:
         self.now += max(0.0, seconds) + self.late
         await asyncio.sleep(0)
-
-
-def most_in_one_second(starts: list[float]) -> int:
-    best, first = 0, 0
-    for last, at in enumerate(starts):
-        while at - starts[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from reconciler.zoom.pacing import Pacer, RateLabel, SlidingWindowLimiter
+from tests.windows import most_in_one_second
 
 
 class VirtualTime:
@@ -47,16 +48,6 @@ class VirtualTime:
                 self.now = max(self.now, when)
                 future.set_result(None)
         return task.result()
-
-
-def most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, first = 0, 0
-    for last, at in enumerate(times):
-        while at - times[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
 
 
 async def arrivals(limiter: SlidingWindowLimiter, vt: VirtualTime, seed: int) -> list[float]:

@@ -12,17 +12,7 @@ import httpx
 import pytest
 
 from reconciler.zoom import RateLabel, RetryPolicy
-
-
-def most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    best = 0
-    first = 0
-    for last, at in enumerate(times):
-        while at - times[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
+from tests.windows import most_in_one_second
 
 
 async def run_gets(sandbox, zoom_seed, client_for, count: int) -> tuple[list, list]:

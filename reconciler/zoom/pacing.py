@@ -136,7 +136,11 @@ class SlidingWindowLimiter:
                 times.popleft()
 
     def _wait_needed(self, now: float) -> float | None:
-        """Seconds until one more call may start, or None: not before a call in flight ends."""
+        """Seconds until one more call may start, or None: not before a call in flight ends.
+
+        Waits are computed as ``1 - (now - t)``, the very difference `_expire` tests, so a time
+        kept in a window always means a positive wait (``t + 1 - now`` can round to 0 first).
+        """
         self._expire(now)
         starts = self._starts
         wait = 0.0
@@ -145,13 +149,13 @@ class SlidingWindowLimiter:
         if len(starts) >= self._per_second:
             # The oldest start that must leave the window before one more may begin.
             oldest = starts[len(starts) - self._per_second]
-            wait = max(wait, oldest + WINDOW_S - now)
+            wait = max(wait, WINDOW_S - (now - oldest))
         excess = self._in_flight + len(self._ends) - self._ceiling
         if excess >= 0:
             # Only an answered call's second running out frees room; answers come in order.
             if excess >= len(self._ends):
                 return None
-            wait = max(wait, self._ends[excess] + WINDOW_S - now)
+            wait = max(wait, WINDOW_S - (now - self._ends[excess]))
         return wait
 
     def _schedule_next(self, now: float, waited: bool) -> None:
@@ -227,18 +231,17 @@ class Pacer:
         already in flight) count once: at most one slow-down per label per second.
         """
         now = self._clock()
+        limiter = self._limiters[label]
+        fifth_slower = (math.floor(limiter.per_second * 0.8), math.floor(limiter.ceiling * 0.8))
+        if zoom_limit is not None and zoom_limit > 0:
+            # A stated limit always holds, even inside the one-slow-down-per-second window.
+            limiter.cap(paced_rate(zoom_limit), zoom_limit)
+            limiter.slow_down(paced_rate(zoom_limit), zoom_limit)
         last = self._last_slow_down.get(label)
         if last is not None and now - last < WINDOW_S:
             return
         self._last_slow_down[label] = now
-        limiter = self._limiters[label]
-        slower = math.floor(limiter.per_second * 0.8)
-        ceiling = math.floor(limiter.ceiling * 0.8)
-        if zoom_limit is not None and zoom_limit > 0:
-            slower = min(slower, paced_rate(zoom_limit))
-            ceiling = min(ceiling, zoom_limit)
-            limiter.cap(paced_rate(zoom_limit), zoom_limit)
-        limiter.slow_down(slower, ceiling)
+        limiter.slow_down(*fifth_slower)
         self._last_change[label] = now
 
     def on_answer(self, label: RateLabel) -> None:

@@ -167,3 +167,30 @@ def test_recovery_never_climbs_past_the_limit_zoom_stated() -> None:
         time.now += 10.0
         pacer.on_answer(RateLabel.MEDIUM)
     assert (medium.per_second, medium.ceiling) == (9, 10)
+
+
+def test_a_limit_zoom_states_holds_even_inside_the_one_second_window() -> None:
+    """A header-less 429, then half a second later one saying 10: capped at 10 for good."""
+    time = SimulatedTime()
+    pacer = Pacer("business", clock=time.clock)
+    medium = pacer.limiter(RateLabel.MEDIUM)
+    pacer.on_rate_limited(RateLabel.MEDIUM, None)
+    time.now += 0.5
+    pacer.on_rate_limited(RateLabel.MEDIUM, 10)
+    assert (medium.per_second, medium.ceiling) == (9, 10)
+    for _ in range(10):
+        time.now += 10.0
+        pacer.on_answer(RateLabel.MEDIUM)
+    assert (medium.per_second, medium.ceiling) == (9, 10)
+
+
+async def test_an_answer_a_hair_under_a_second_old_still_fills_the_ceiling() -> None:
+    """`t + 1 - now` rounds to 0 for some t just below a power of two; `1 - (now - t)` does not."""
+    time = SimulatedTime()
+    time.now = 16383.495435087092
+    limiter = SlidingWindowLimiter(1, ceiling=1, clock=time.clock, sleep=time.sleep)
+    async with limiter.slot():
+        pass
+    time.now = 16384.49543508709  # 0.999999999998 s after the answer
+    await limiter.acquire()
+    assert time.now - 16383.495435087092 >= 1.0, "started while the answer still counted"

@@ -107,6 +107,14 @@ def parse_when(value: str | None) -> datetime | None:
     return when
 
 
+def _label_named(category: str | None, expected: RateLabel) -> RateLabel:
+    """The rate label Zoom's `X-RateLimit-Category` names, or the one we expected."""
+    for label in RateLabel:
+        if category is not None and category.strip().lower() == label.value.lower():
+            return label
+    return expected
+
+
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
     raw = headers.get(name, "").strip()
     return int(raw) if raw.isdigit() else None
@@ -285,7 +293,9 @@ class ZoomSession:
                 code=code,
                 **facts,
             )
-        self._pacer.on_rate_limited(label, _header_int(headers, "x-ratelimit-limit"))
+        # Zoom names the label it counted; trust it over ours (an endpoint may be relabelled).
+        limited = _label_named(headers.get("x-ratelimit-category"), label)
+        self._pacer.on_rate_limited(limited, _header_int(headers, "x-ratelimit-limit"))
         if attempt >= self._retry.max_attempts:
             raise RateLimited(
                 f"{message}; still rate limited after {attempt} attempts",

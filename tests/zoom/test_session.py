@@ -401,3 +401,15 @@ async def test_a_label_slowed_by_a_429_recovers_after_quiet_answers(
         skipped = 10.0
         assert await zoom.get_plans("sub_1") == {"a": 2}
     assert medium.per_second == 48
+
+
+async def test_a_429_slows_the_label_zoom_names(scripted, oauth_config, fast_retry) -> None:
+    """A GET is Medium to us; if Zoom says it counted it as Heavy, Heavy slows down."""
+    scripted.answers = [
+        scripted.reply(429, {"code": 429, "message": "slow"}, {"X-RateLimit-Category": "Heavy"}),
+        scripted.reply(200, {}),
+    ]
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        await zoom.get_plans("sub_1")
+        assert zoom.pacer.limiter(RateLabel.HEAVY).per_second == 30  # 38 slowed by a fifth
+        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 57

@@ -116,11 +116,16 @@ def test_one_burst_of_429s_slows_a_label_once_per_second() -> None:
     assert pacer.limiter(RateLabel.HEAVY).per_second == 9  # other labels untouched
 
 
-def test_a_slowed_label_climbs_back_one_step_per_quiet_ten_seconds() -> None:
-    """Another app's burst is brief: the rate comes back, 5% of the limit at a time."""
+def business_pacer() -> tuple[SimulatedTime, Pacer, SlidingWindowLimiter]:
+    """A Business-tier pacer on simulated time, and its Medium limiter."""
     time = SimulatedTime()
     pacer = Pacer("business", clock=time.clock)
-    medium = pacer.limiter(RateLabel.MEDIUM)
+    return time, pacer, pacer.limiter(RateLabel.MEDIUM)
+
+
+def test_a_slowed_label_climbs_back_one_step_per_quiet_ten_seconds() -> None:
+    """Another app's burst is brief: the rate comes back, 5% of the limit at a time."""
+    time, pacer, medium = business_pacer()
     pacer.on_rate_limited(RateLabel.MEDIUM, None)  # no header: shared quota
     assert (medium.per_second, medium.ceiling) == (45, 48)
     time.now += 9.0
@@ -142,9 +147,7 @@ def test_a_slowed_label_climbs_back_one_step_per_quiet_ten_seconds() -> None:
 
 
 def test_a_429_during_recovery_restarts_the_wait() -> None:
-    time = SimulatedTime()
-    pacer = Pacer("business", clock=time.clock)
-    medium = pacer.limiter(RateLabel.MEDIUM)
+    time, pacer, medium = business_pacer()
     pacer.on_rate_limited(RateLabel.MEDIUM, None)
     time.now += 10.0
     pacer.on_answer(RateLabel.MEDIUM)
@@ -159,9 +162,7 @@ def test_a_429_during_recovery_restarts_the_wait() -> None:
 
 def test_recovery_never_climbs_past_the_limit_zoom_stated() -> None:
     """Told `business`, but Zoom's X-RateLimit-Limit says 10: 9/s with a ceiling of 10, for good."""
-    time = SimulatedTime()
-    pacer = Pacer("business", clock=time.clock)
-    medium = pacer.limiter(RateLabel.MEDIUM)
+    time, pacer, medium = business_pacer()
     pacer.on_rate_limited(RateLabel.MEDIUM, 10)
     for _ in range(20):
         time.now += 10.0
@@ -171,9 +172,7 @@ def test_recovery_never_climbs_past_the_limit_zoom_stated() -> None:
 
 def test_a_limit_zoom_states_holds_even_inside_the_one_second_window() -> None:
     """A header-less 429, then half a second later one saying 10: capped at 10 for good."""
-    time = SimulatedTime()
-    pacer = Pacer("business", clock=time.clock)
-    medium = pacer.limiter(RateLabel.MEDIUM)
+    time, pacer, medium = business_pacer()
     pacer.on_rate_limited(RateLabel.MEDIUM, None)
     time.now += 0.5
     pacer.on_rate_limited(RateLabel.MEDIUM, 10)

@@ -12,18 +12,10 @@ from typing import Any
 
 import pytest
 
+from tests.sample_contact import CONTACT as SAMPLE_CONTACT
+
 CREDENTIALS = {"account_id": "MASTER1", "client_id": "soak-client", "client_secret": "soak-secret"}
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@example.com",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-}
+CONTACT = {**SAMPLE_CONTACT, "email": "billing@example.com"}
 KINDS = 6
 
 

@@ -32,6 +32,7 @@ from reconciler.zoom import (
     ZoomClient,
     ZoomConfig,
 )
+from tests.sample_contact import CONTACT
 
 REPLAY_PORT = 59999
 REPLAY_ORIGIN = f"http://127.0.0.1:{REPLAY_PORT}"
@@ -120,17 +121,7 @@ async def test_reads_and_every_write(zoom: ZoomClient) -> None:
     cancelled = await zoom.cancel_addon(
         "sub_8Jk2Lm", {"action": "cancel", "type": "webinar500_monthly"}
     )
-    contact = {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "email": "billing@umbrella.example",
-        "phone_number": "+44 20 7946 0000",
-        "address": "1 Main St",
-        "city": "London",
-        "state": "London",
-        "zip": "EC1A 1BB",
-        "country": "GB",
-    }
+    contact = {**CONTACT, "email": "billing@umbrella.example"}
     subscribed = await zoom.subscribe(
         "sub_new", {"contact": contact, "plan_base": {"type": "monthly", "hosts": 2}}
     )

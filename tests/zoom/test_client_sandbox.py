@@ -26,18 +26,9 @@ from reconciler.zoom import (
     ZoomClient,
     ZoomConfig,
 )
+from tests.sample_contact import CONTACT as SAMPLE_CONTACT
 
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@umbrella.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-}
+CONTACT = {**SAMPLE_CONTACT, "email": "billing@umbrella.example"}
 
 
 def token_requests(sb) -> list:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -349,8 +350,9 @@ class Plan:
             raise PlanFormatError(f"not a valid plan file: {exc}") from None
 
 
-def schema_problems(data: Any) -> list[str]:
-    """Where `data` breaks schemas/plan.schema.json, one short line per problem."""
+@cache
+def _plan_validator() -> Any:
+    """schemas/plan.schema.json, read and inlined once per process (imports kept lazy)."""
     import json
 
     import jsonschema
@@ -358,10 +360,15 @@ def schema_problems(data: Any) -> list[str]:
     from reconciler.schema_inlining import inline_refs
 
     schema = inline_refs(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-    validator = jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_problems(data: Any) -> list[str]:
+    """Where `data` breaks schemas/plan.schema.json, one short line per problem."""
+    errors = _plan_validator().iter_errors(data)
     return [
         f"{'/'.join(str(p) for p in err.absolute_path) or '(top)'}: {err.message}"
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        for err in sorted(errors, key=lambda e: list(e.absolute_path))
     ]
 
 

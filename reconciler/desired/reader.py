@@ -24,6 +24,7 @@ from reconciler.desired.problems import Problem, Severity
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 MAX_VALUES = 200_000
 MAX_ALIASES = 1_000
 MAX_NUMBER_DIGITS = 100
@@ -114,7 +115,7 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if step and self._depth > MAX_DEPTH:
                 raise _NestingTooDeep(
-                    problem=f"nesting deeper than {MAX_DEPTH} levels",
+                    problem=_TOO_DEEP,
                     problem_mark=self.peek_event().start_mark,
                 )
             return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
@@ -204,6 +205,41 @@ def _compose(text: str) -> Iterator[Node]:
         fast.dispose()
 
 
+def _too_deep_flow(text: str) -> tuple[int, int] | None:
+    """Where flow brackets (``[`` ``{``) first nest deeper than MAX_DEPTH, or None.
+
+    A plain character scan that skips quoted scalars and comments: only consulted after PyYAML
+    refused the text, to tell "too deep" from any other malformation.
+    """
+    depth = 0
+    line, column = 1, 0
+    quote = ""
+    comment = False
+    previous = " "
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column, comment, previous = line + 1, 0, False, " "
+            continue
+        if comment:
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and previous in " \t[{,:":
+            quote = char
+        elif char == "#" and previous in " \t":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+    return None
+
+
 def _check_depth(text: str) -> None:
     events = yaml.CSafeLoader(text)
     depth = 0
@@ -214,7 +250,7 @@ def _check_depth(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise _NestingTooDeep(
-                        problem=f"nesting deeper than {MAX_DEPTH} levels",
+                        problem=_TOO_DEEP,
                         problem_mark=event.start_mark,
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -240,11 +276,21 @@ def _parse(text: str, display: str) -> ReadResult:
             documents.append(
                 Document(display, node.start_mark.line + 1, data, builder.values, builder.keys)
             )
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+    except _NestingTooDeep as exc:
+        mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        problems.append(Problem(display, line, column, "error", f"malformed YAML: {detail}"))
+        problems.append(Problem(display, line, column, "error", str(exc.problem)))
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML 6.0.4 and newer refuse deep flow nesting in their scanner, before our own
+        # count sees an event, and in their own words: name the real cause in ours.
+        deep = _too_deep_flow(text)
+        if deep is not None:
+            problems.append(Problem(display, *deep, "error", _TOO_DEEP))
+        else:
+            mark = exc.problem_mark or exc.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            detail = " ".join(part for part in (exc.context, exc.problem) if part)
+            problems.append(Problem(display, line, column, "error", f"malformed YAML: {detail}"))
     except yaml.YAMLError as exc:  # any other parser complaint still gets a place and a line
         problems.append(Problem(display, 1, 1, "error", f"malformed YAML: {exc}"))
     if not documents and not any(p.severity == "error" for p in problems):

@@ -222,3 +222,11 @@ def test_libyaml_and_pure_python_read_alike(raw: bytes, monkeypatch: pytest.Monk
         (p.line, p.column, p.severity) for p in slow.problems
     ]
     assert len(fast.problems) == len(slow.problems)
+
+
+def test_brackets_inside_quotes_do_not_count_as_nesting() -> None:
+    """The depth classifier only counts flow brackets that YAML reads as brackets."""
+    text = b'a: "' + b"[" * 100 + b'"\nb: [1\n'
+    problems = messages(text)
+    assert problems and "malformed YAML" in problems[0][3]
+    assert "nesting deeper" not in problems[0][3]

@@ -25,9 +25,8 @@ from reconciler.planner import build_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
-SWAGGER = json.loads(
-    (ROOT.parent / "shared" / "zoom-api" / "zoom-api-v2-2018.swagger.json").read_text()
-)
+#: Zoom's 2018 request-body definitions, copied into the tests (a user's clone has no ../shared).
+SWAGGER = json.loads((ROOT / "tests" / "zoom" / "zoom_plan_definitions.json").read_text())
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 

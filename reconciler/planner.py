@@ -160,6 +160,21 @@ def _plan_subscribe(
         "plan_base": dict(want.base),
         "addons": [{"group": k[0], **want.addons[k]} for k in sorted(want.addons, key=addon_order)],
     }
+    if desired.contact and desired.contact_missing:
+        draft.call(
+            BASE_INCREASE,
+            Action(
+                "subscribe",
+                "subscribe",
+                *call_of("subscribe", account_id),
+                plans,
+                None,
+                after,
+                None,
+            ),
+            ("subscribe_incomplete_contact", _incomplete_contact(desired)),
+        )
+        return
     if desired.contact:
         body = {"contact": dict(desired.contact), **plans}
         draft.call(
@@ -180,6 +195,31 @@ def _plan_subscribe(
             "in its YAML",
         ),
     )
+
+
+def _incomplete_contact(desired: DesiredAccount) -> str:
+    """Why a subscribe is blocked when its contact lacks a field Zoom requires, and where."""
+    origin = desired.contact_origin
+    where = f" at {origin.at}" if origin is not None else ""
+    text = (
+        f"{desired.account_id} has no active subscription: subscribing it needs a complete "
+        f"billing contact, and the contact{where} lacks {', '.join(desired.contact_missing)}"
+    )
+    if origin is not None and origin.replaced:
+        text += (
+            f" (a contact is one unit across extends: it takes nothing from the one at "
+            f"{origin.replaced})"
+        )
+    return text + "; complete it in the YAML"
+
+
+def _contact_from(
+    desired: DesiredAccount, actions: Iterable[Action]
+) -> tuple[tuple[str, str], ...]:
+    """Where each field of the contact a subscribe sends was written, for the reviewer."""
+    origin = desired.contact_origin
+    sends = any(a.op == "subscribe" and "contact" in a.body for a in actions)
+    return origin.fields if sends and origin is not None else ()
 
 
 def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
@@ -255,6 +295,7 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         None,
         desired.name,
         usage_read=live.usage is not None,
+        contact_from=_contact_from(desired, actions),
     )
 
 

@@ -160,40 +160,24 @@ def _plan_subscribe(
         "plan_base": dict(want.base),
         "addons": [{"group": k[0], **want.addons[k]} for k in sorted(want.addons, key=addon_order)],
     }
-    if desired.contact and desired.contact_missing:
-        draft.call(
-            BASE_INCREASE,
-            Action(
-                "subscribe",
-                "subscribe",
-                *call_of("subscribe", account_id),
-                plans,
-                None,
-                after,
-                None,
-            ),
-            ("subscribe_incomplete_contact", _incomplete_contact(desired)),
-        )
-        return
-    if desired.contact:
-        body = {"contact": dict(desired.contact), **plans}
-        draft.call(
-            BASE_INCREASE,
-            Action(
-                "subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after, None
-            ),
-        )
-        return
-    draft.call(
-        BASE_INCREASE,
-        Action(
-            "subscribe", "subscribe", *call_of("subscribe", account_id), plans, None, after, None
-        ),
-        (
+    # A subscribe needs Zoom's whole billing contact: without one, or with a field missing,
+    # it is blocked with a sentence (reported, never sent; its body carries no contact).
+    block: tuple[str, str] | None = None
+    if not desired.contact:
+        block = (
             "subscribe_without_contact",
             f"{account_id} has no active subscription: subscribing it needs a billing `contact:` "
             "in its YAML",
+        )
+    elif desired.contact_missing:
+        block = ("subscribe_incomplete_contact", _incomplete_contact(desired))
+    body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
+    draft.call(
+        BASE_INCREASE,
+        Action(
+            "subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after, None
         ),
+        block,
     )
 
 

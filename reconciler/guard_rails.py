@@ -1,8 +1,8 @@
 """Guard rails: a plan bigger than intended is refused, and says by how much and how to accept it.
 
 octoDNS style: the plan knows when it is unsafe. Three thresholds (accounts changed, seats
-removed, monthly cost increase) each raise a named exception carrying the measured value, the
-limit, where the limit came from and the one flag that accepts it. A flag acknowledges only its
+removed, gross monthly cost increase) each raise a named exception carrying the measured value,
+the limit, where the limit came from and the one flag that accepts it. A flag acknowledges only its
 own threshold: there is no global --force. `plan` exits 1 and `apply` sends nothing while any
 threshold trips. The daily Heavy-call budget is checked the same way before apply sends.
 """
@@ -66,7 +66,11 @@ class TooManySeatsRemoved(GuardRailTripped):
 
 
 class MonthlyIncreaseOverLimit(GuardRailTripped):
-    """The plan adds more to the monthly bill (in one currency) than --max-monthly-increase."""
+    """The plan's gross increase (in one currency) is over --max-monthly-increase.
+
+    Gross, not net: every call that costs more is added up and savings are not subtracted, so
+    +9,000 of new seats cannot hide behind -5,000 of cancellations. The message shows both.
+    """
 
     threshold = "max_monthly_increase"
 
@@ -153,15 +157,18 @@ def tripped_guard_rails(plan: Plan) -> list[GuardRailTripped]:
     money = options.max_monthly_increase
     totals = plan.cost_totals()
     if money is not None and totals is not None:
-        for currency, amount in totals.monthly:
-            if amount > money:
+        for currency, gross in totals.increases:
+            if gross > money:
+                net = format_money(totals.increase(currency), currency)
                 tripped.append(
                     MonthlyIncreaseOverLimit(
-                        f"the plan adds {format_money(amount, currency)}/month in {currency}",
-                        amount,
+                        f"the plan's gross increase is {format_money(gross, currency)}/month in "
+                        f"{currency} (every increase added up, savings not subtracted; net "
+                        f"{net}/month)",
+                        gross,
                         to_cents(money),
                         _source(options, "max_monthly_increase"),
-                        str(to_cents(amount)),
+                        str(to_cents(gross)),
                     )
                 )
     return tripped

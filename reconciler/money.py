@@ -77,12 +77,17 @@ class Cost:
 
 @dataclass(frozen=True)
 class CostTotals:
-    """Per-currency sums of known action costs, and how many actions had no price."""
+    """Per-currency sums of known action costs, and how many actions had no price.
+
+    `monthly` is the net change (savings subtracted); `increases` is the gross increase, the
+    sum of every call that costs more, so that new seats cannot hide behind cancellations.
+    """
 
     monthly: tuple[tuple[str, Decimal], ...] = ()
     unknown: int = 0
     unknown_types: tuple[str, ...] = ()
     several_currencies: int = 0  # of the unknown calls, those priced in several currencies
+    increases: tuple[tuple[str, Decimal], ...] = ()  # gross: positive costs only, per currency
 
     @property
     def unpriced(self) -> int:
@@ -92,6 +97,7 @@ class CostTotals:
     @classmethod
     def of(cls, costs: Iterable[Cost | None]) -> CostTotals:
         sums: dict[str, Decimal] = {}
+        gross: dict[str, Decimal] = {}
         unknown = several = 0
         unknown_types: list[str] = []
         for cost in costs:
@@ -100,19 +106,29 @@ class CostTotals:
             if cost.known:
                 assert cost.currency is not None and cost.monthly is not None
                 sums[cost.currency] = sums.get(cost.currency, Decimal(0)) + cost.monthly
+                if cost.monthly > 0:
+                    gross[cost.currency] = gross.get(cost.currency, Decimal(0)) + cost.monthly
             else:
                 unknown += 1
                 several += cost.several_currencies
                 unknown_types.extend(cost.missing)
         types = tuple(sorted(set(unknown_types)))
-        return cls(tuple(sorted(sums.items())), unknown, types, several)
+        return cls(
+            tuple(sorted(sums.items())), unknown, types, several, tuple(sorted(gross.items()))
+        )
 
     def increase(self, currency: str) -> Decimal:
+        """The net change in `currency` (savings subtracted)."""
         return dict(self.monthly).get(currency, Decimal(0))
+
+    def gross_increase(self, currency: str) -> Decimal:
+        """Every increase in `currency` added up, savings not subtracted."""
+        return dict(self.increases).get(currency, Decimal(0))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "monthly": {currency: str(amount) for currency, amount in self.monthly},
+            "gross_increase": {currency: str(amount) for currency, amount in self.increases},
             "unknown_actions": self.unknown,
             "unknown_types": list(self.unknown_types),
         }

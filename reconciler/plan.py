@@ -172,9 +172,11 @@ class AccountPlan:
     error: str | None = None
     name: str | None = None
     usage_read: bool = False  # GET /plans/usage (a Heavy call) was read to plan a decrease
+    #: (field, `file:line`) of the billing contact a subscribe sends: shown to the reviewer.
+    contact_from: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "account_id": self.account_id,
             "name": self.name,
             "source": self.source,
@@ -186,6 +188,9 @@ class AccountPlan:
             "error": self.error,
             "usage_read": self.usage_read,
         }
+        if self.contact_from:
+            data["contact_from"] = dict(self.contact_from)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> AccountPlan:
@@ -200,6 +205,9 @@ class AccountPlan:
             unmanaged=tuple(UnmanagedItem.from_json(u) for u in data.get("unmanaged", [])),
             error=data.get("error"),
             usage_read=bool(data.get("usage_read", False)),
+            contact_from=tuple(
+                (str(name), str(where)) for name, where in (data.get("contact_from") or {}).items()
+            ),
         )
 
 

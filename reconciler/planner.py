@@ -160,26 +160,50 @@ def _plan_subscribe(
         "plan_base": dict(want.base),
         "addons": [{"group": k[0], **want.addons[k]} for k in sorted(want.addons, key=addon_order)],
     }
-    if desired.contact:
-        body = {"contact": dict(desired.contact), **plans}
-        draft.call(
-            BASE_INCREASE,
-            Action(
-                "subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after, None
-            ),
-        )
-        return
-    draft.call(
-        BASE_INCREASE,
-        Action(
-            "subscribe", "subscribe", *call_of("subscribe", account_id), plans, None, after, None
-        ),
-        (
+    # A subscribe needs Zoom's whole billing contact: without one, or with a field missing,
+    # it is blocked with a sentence (reported, never sent; its body carries no contact).
+    block: tuple[str, str] | None = None
+    if not desired.contact:
+        block = (
             "subscribe_without_contact",
             f"{account_id} has no active subscription: subscribing it needs a billing `contact:` "
             "in its YAML",
+        )
+    elif desired.contact_missing:
+        block = ("subscribe_incomplete_contact", _incomplete_contact(desired))
+    body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
+    draft.call(
+        BASE_INCREASE,
+        Action(
+            "subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after, None
         ),
+        block,
     )
+
+
+def _incomplete_contact(desired: DesiredAccount) -> str:
+    """Why a subscribe is blocked when its contact lacks a field Zoom requires, and where."""
+    origin = desired.contact_origin
+    where = f" at {origin.at}" if origin is not None else ""
+    text = (
+        f"{desired.account_id} has no active subscription: subscribing it needs a complete "
+        f"billing contact, and the contact{where} lacks {', '.join(desired.contact_missing)}"
+    )
+    if origin is not None and origin.replaced:
+        text += (
+            f" (a contact is one unit across extends: it takes nothing from the one at "
+            f"{origin.replaced})"
+        )
+    return text + "; complete it in the YAML"
+
+
+def _contact_from(
+    desired: DesiredAccount, actions: Iterable[Action]
+) -> tuple[tuple[str, str], ...]:
+    """Where each field of the contact a subscribe sends was written, for the reviewer."""
+    origin = desired.contact_origin
+    sends = any(a.op == "subscribe" and "contact" in a.body for a in actions)
+    return origin.fields if sends and origin is not None else ()
 
 
 def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
@@ -255,6 +279,7 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         None,
         desired.name,
         usage_read=live.usage is not None,
+        contact_from=_contact_from(desired, actions),
     )
 
 

@@ -59,7 +59,8 @@ def guard_rail_options(func: F) -> F:
             "--max-monthly-increase",
             callback=_amount,
             metavar="AMOUNT",
-            help="Refuse a plan adding more than AMOUNT per month (in each currency). "
+            help="Refuse a plan whose gross increase (every call that costs more, added up; "
+            "savings not subtracted) is over AMOUNT per month in a currency. "
             "Default 5000 when prices are known.",
         ),
         click.option(

@@ -3,7 +3,10 @@
 A template is a partial document (plans, labels, contact, name; never account_id) named by a path
 relative to the file that names it; templates may extend other templates. Mappings merge key by
 key and add-on lists merge by `type`, so a template can say "every EMEA account has webinar500"
-and an account can raise its hosts without repeating the rest. Cycles and missing targets are
+and an account can raise its hosts without repeating the rest. `contact` is the exception: it
+is one unit, and the nearest layer that sets it wins whole, because a billing contact pieced
+together from two files (an account's own e-mail under a template's name and address) is a
+person nobody wrote down, and Zoom would bill them. Cycles and missing targets are
 reported at the `extends` line that causes them. Every value keeps the file:line it came from,
 so rules that run after layering still point at the right file.
 """
@@ -42,6 +45,8 @@ RECORDING_KEYS = frozenset(
     }
 )
 LAYERED_KEYS = ("name", "labels", "contact", "plans")
+#: Keys taken whole from the nearest layer that sets them, never merged field by field.
+WHOLE_KEYS = frozenset({"contact"})
 #: Lists of add-ons that merge entry by entry, matched on `type`.
 LIST_PATHS: frozenset[DataPath] = frozenset(
     {
@@ -61,6 +66,9 @@ class Layered:
     data: dict[str, Any]
     values: dict[DataPath, Location]
     files: tuple[str, ...] = ()
+    #: Where the nearest template's `contact` was, when a nearer layer's contact replaced it
+    #: whole (the validator names it when the nearer contact lacks a field Zoom needs).
+    contact_replaced: Location | None = None
 
     def at(self, path: DataPath) -> Location | None:
         for cut in range(len(path), -1, -1):
@@ -157,15 +165,19 @@ class Layering:
 
 
 def merge(base: Layered, over: Layered) -> Layered:
-    """`over` layered on `base`: the nearer file wins key by key; add-on lists merge by type."""
+    """`over` layered on `base`: the nearer file wins key by key; add-on lists merge by type;
+    a `contact` comes whole from the nearer file that has one."""
     data: dict[str, Any] = {}
     values: dict[DataPath, Location] = {}
     for key in over.data:
         if key not in LAYERED_KEYS:
             data[key] = over.data[key]
             _copy(over.values, (key,), (key,), values)
+    replaced = over.contact_replaced if "contact" in over.data else base.contact_replaced
+    if "contact" in over.data and "contact" in base.data:
+        replaced = base.values.get(("contact",), replaced)
     for key in LAYERED_KEYS:
-        if key in base.data and key in over.data:
+        if key in base.data and key in over.data and key not in WHOLE_KEYS:
             data[key] = _merge(base, over, (key,), (key,), (key,), values)
         elif key in over.data:
             data[key] = over.data[key]
@@ -174,7 +186,7 @@ def merge(base: Layered, over: Layered) -> Layered:
             data[key] = base.data[key]
             _copy(base.values, (key,), (key,), values)
     values.setdefault((), over.values.get((), Location(over.files[0], 1, 1)))
-    return Layered(data, values, (*base.files, *over.files))
+    return Layered(data, values, (*base.files, *over.files), replaced)
 
 
 def _merge(

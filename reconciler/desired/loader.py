@@ -16,7 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reconciler.desired.layering import Layered, Layering
-from reconciler.desired.model import DesiredAccount, DesiredState, SourceMark
+from reconciler.desired.model import (
+    SUBSCRIBE_CONTACT_FIELDS,
+    ContactOrigin,
+    DesiredAccount,
+    DesiredState,
+    SourceMark,
+)
 from reconciler.desired.pasted import desired_plans, lapsed_entries
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import (
@@ -126,7 +132,7 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
             layers = isinstance(document.data, dict) and "extends" in document.data
             found = schema_problems(document, whole=not layers) + chain_problems
             if layers:
-                found.extend(missing_problems(layered.data, _locator(layered, document)))
+                found.extend(_required_problems(layered, document))
             found.extend(account_problems(layered, strict=strict))
             account_id = (
                 document.data.get("account_id") if isinstance(document.data, dict) else None
@@ -151,7 +157,7 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
             problems.extend(found)
             errors = [p for p in found if p.severity == "error" or strict]
             if file_ok and chain_ok and not errors and isinstance(account_id, str):
-                accounts.append(_account(account_id, mark, layered))
+                accounts.append(_account(account_id, mark, layered, document))
     problems.extend(layering.problems())
     if strict:
         problems = [_as_error(p) for p in problems]
@@ -171,7 +177,62 @@ def _locator(layered: Layered, document: Document) -> Callable[[DataPath], Locat
     return locate
 
 
-def _account(account_id: str, mark: SourceMark, layered: Layered) -> DesiredAccount:
+def _contact_at(layered: Layered, document: Document) -> Location:
+    """The `contact:` key that won: the account's own, else the nearest template's."""
+    if isinstance(document.data, dict) and "contact" in document.data:
+        return document.key_at(("contact",))
+    return layered.at(("contact",)) or document.at(("contact",))
+
+
+def _required_problems(layered: Layered, document: Document) -> list[Problem]:
+    """Required keys missing after layering. A contact that replaced a template's whole and
+    lacks fields is a warning, not an error: it matters only if the account is subscribed,
+    which only `plan` can know (it blocks that subscribe, naming the same fields)."""
+    contact = layered.data.get("contact")
+    replaced = layered.contact_replaced
+    given = contact if isinstance(contact, dict) else {}
+    missing = [name for name in SUBSCRIBE_CONTACT_FIELDS if name not in given]
+    if replaced is None or not isinstance(contact, dict) or not missing:
+        return missing_problems(layered.data, _locator(layered, document))
+    data = {key: value for key, value in layered.data.items() if key != "contact"}
+    problems = missing_problems(data, _locator(layered, document))
+    at = _contact_at(layered, document)
+    problems.append(
+        Problem(
+            at.file,
+            at.line,
+            at.column,
+            "warning",
+            f"contact lacks {', '.join(missing)}, which Zoom needs to subscribe: a contact is "
+            "one unit across extends, so this one takes nothing from the contact at "
+            f"{replaced.file}:{replaced.line}; complete it, or remove it to use that one "
+            "(plan blocks a subscribe of this account until then)",
+        )
+    )
+    return problems
+
+
+def _contact_origin(layered: Layered, document: Document) -> ContactOrigin | None:
+    contact = layered.data.get("contact")
+    if not isinstance(contact, dict):
+        return None
+    at = _contact_at(layered, document)
+    fields = []
+    for name in contact:
+        where = layered.values.get(("contact", name))
+        if where is not None:
+            fields.append((str(name), f"{where.file}:{where.line}"))
+    replaced = layered.contact_replaced
+    return ContactOrigin(
+        f"{at.file}:{at.line}:{at.column}",
+        tuple(fields),
+        None if replaced is None else f"{replaced.file}:{replaced.line}",
+    )
+
+
+def _account(
+    account_id: str, mark: SourceMark, layered: Layered, document: Document
+) -> DesiredAccount:
     data = layered.data
     name = data.get("name")
     labels = data.get("labels") or {}
@@ -192,6 +253,7 @@ def _account(account_id: str, mark: SourceMark, layered: Layered) -> DesiredAcco
         name=name if isinstance(name, str) else None,
         labels=dict(labels),
         contact=dict(contact) if isinstance(contact, dict) else None,
+        contact_origin=_contact_origin(layered, document),
     )
 
 

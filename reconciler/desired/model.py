@@ -25,6 +25,38 @@ class SourceMark:
         return f"{self.file}:{self.line}"
 
 
+#: The billing-contact fields Zoom requires to subscribe (BillingContactRequired, 2026 Billing
+#: API; `apt` is optional). The published schema's `contact.required` lists the same fields.
+SUBSCRIBE_CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+)
+
+
+@dataclass(frozen=True)
+class ContactOrigin:
+    """Where an account's billing contact was written, so a reviewer can see whose it is.
+
+    `contact` is one unit across `extends` (the nearest layer that sets it wins whole), so
+    every field comes from the one file named in `at`; `fields` keeps each field's own line.
+    """
+
+    at: str  # `file:line:column` of the `contact:` key that won
+    fields: tuple[tuple[str, str], ...] = ()  # (field, `file:line`) in the order written
+    replaced: str | None = None  # `file:line` of a template's contact this one replaced whole
+
+    @property
+    def file(self) -> str:
+        return self.at.rsplit(":", 2)[0]
+
+
 @dataclass(frozen=True)
 class DesiredAccount:
     """One sub-account as declared. Treat `plans`, `labels` and `contact` as read-only."""
@@ -35,6 +67,14 @@ class DesiredAccount:
     name: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     contact: Mapping[str, str] | None = None
+    #: Where `contact` came from (not part of the fingerprint: moving a file changes no call).
+    contact_origin: ContactOrigin | None = None
+
+    @property
+    def contact_missing(self) -> tuple[str, ...]:
+        """The fields Zoom needs to subscribe that the contact lacks (all of them without one)."""
+        contact = self.contact or {}
+        return tuple(name for name in SUBSCRIBE_CONTACT_FIELDS if not contact.get(name))
 
     def to_json(self) -> dict[str, Any]:
         """The canonical form hashed into the plan's `desired_sha256`."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from reconciler.money import Cost, format_money, format_totals
 from reconciler.plan import AccountPlan, Action, Plan
+from reconciler.render.contact import contact_lines
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
 
@@ -91,6 +92,7 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
     suffix = "   (not sent: the account is blocked)" if account.status == "blocked" else ""
     for action in account.actions:
         lines.extend((sign, text + suffix) for sign, text in action_lines(action))
+        lines.extend(contact_lines(action, account.contact_from))
     for item in account.unmanaged:
         what = f"{item.group} {item.type}" if item.type else item.group
         lines.append(("?", f"{what}: unmanaged, {item.detail}"))

@@ -93,11 +93,17 @@ def test_extends_chain_merges_and_the_account_file_wins() -> None:
     ]
     assert berlin.labels == {"tier": "business", "region": "emea"}
     assert berlin.contact is not None
+    # The nearest contact wins whole: nothing of base.yaml's (London, EC1A 1BB) is left.
     assert (berlin.contact["country"], berlin.contact["city"], berlin.contact["zip"]) == (
         "DE",
         "Berlin",
-        "EC1A 1BB",
+        "10117",
     )
+    assert berlin.contact["email"] == "billing-emea@acme.example"
+    origin = berlin.contact_origin
+    assert origin is not None and origin.file.endswith("templates/emea.yaml")
+    assert {f.rsplit(":", 1)[0] for _, f in origin.fields} == {origin.file}
+    assert origin.replaced is not None and origin.replaced.endswith("templates/base.yaml:3")
     paris = accounts["sub_paris"]
     assert paris.labels == {"tier": "gold", "region": "emea"}
     assert paris.plans["plan_base"] == {"type": "business_monthly", "hosts": 10}

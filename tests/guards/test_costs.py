@@ -69,7 +69,7 @@ def test_every_cost_and_the_total_recompute_from_the_price_list(
     data = json.loads(ran.stdout)
     assert schema_problems(data) == []
     prices = yaml.safe_load(PRICES.read_text())["prices"]
-    total = Decimal(0)
+    total = gross = Decimal(0)
     seen = 0
     for account in data["accounts"]:
         for action in account["actions"]:
@@ -81,15 +81,18 @@ def test_every_cost_and_the_total_recompute_from_the_price_list(
                 continue
             assert cost == {"known": True, "currency": "USD", "monthly": str(expected)}
             total += expected
+            gross += max(expected, Decimal(0))
             seen += 1
     assert seen == 4  # subscribe, base up, webinar down, base down; the large500 one is unknown
     assert data["summary"]["cost"] == {
         "monthly": {"USD": str(total)},
+        "gross_increase": {"USD": str(gross)},
         "unknown_actions": 1,
         "unknown_types": ["large500_monthly"],
     }
     # by hand, once: 219.90 + 340 (subscribe) + 10 x 21.99 - 2 x 340 - 25 x 219.90 / 12
     assert total == Decimal("559.90") + Decimal("219.90") - Decimal("680") - Decimal("458.13")
+    assert gross == Decimal("559.90") + Decimal("219.90")  # savings are not subtracted
 
 
 def test_text_and_markdown_show_the_costs(guard_world: Any, zp: Callable[..., Any]) -> None:

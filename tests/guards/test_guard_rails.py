@@ -93,7 +93,8 @@ def test_every_tripped_threshold_is_reported_with_its_own_flag() -> None:
     )
     assert "(max_seats_removed in zoomplans.yaml)" in text[1]
     assert text[2] == (
-        "the plan adds +€900.00/month in EUR, more than --max-monthly-increase 500.00 "
+        "the plan's gross increase is +€900.00/month in EUR (every increase added up, savings "
+        "not subtracted; net +€900.00/month), more than --max-monthly-increase 500.00 "
         "(built-in default); re-run with --max-monthly-increase 900.00 to accept"
     )
     with pytest.raises(PlanUnsafe) as caught:
@@ -101,7 +102,7 @@ def test_every_tripped_threshold_is_reported_with_its_own_flag() -> None:
     assert len(caught.value.tripped) == 3
 
 
-def test_a_net_decrease_never_trips_the_money_limit() -> None:
+def test_a_plan_that_only_saves_never_trips_the_money_limit() -> None:
     cheaper = decrease(40, 15, Cost.of("USD", Decimal("-500")))
     plan = plan_of(
         AccountPlan("a", None, "changes", None, (cheaper,)),
@@ -109,6 +110,47 @@ def test_a_net_decrease_never_trips_the_money_limit() -> None:
         prices="prices.yaml",
     )
     assert tripped_guard_rails(plan) == []
+
+
+def added(currency: str, monthly: str) -> Action:
+    return Action(
+        "add_addon", "addon_added", "POST", f"{P}/addons", {"type": "x", "hosts": 1}, None,
+        {"hosts": 1}, "plan_webinar", Cost.of(currency, Decimal(monthly)),
+    )  # fmt: skip
+
+
+def test_the_money_limit_measures_the_gross_increase_per_currency() -> None:
+    """+9,000 of new seats beside -5,000 of cuts is a 9,000 increase, not a 4,000 one; and
+    a saving in one currency does not offset an increase in another."""
+    plan = plan_of(
+        AccountPlan("a", None, "changes", None, (added("USD", "6000"), decrease(40, 15))),
+        AccountPlan(
+            "b", None, "changes", None,
+            (added("USD", "3000"), decrease(9, 5, Cost.of("USD", Decimal("-5000")))),
+        ),
+        AccountPlan(
+            "c", None, "changes", None,
+            (added("EUR", "100"), decrease(9, 5, Cost.of("EUR", Decimal("-7000")))),
+        ),
+        AccountPlan("d", None, "blocked", None, (added("EUR", "90000"),)),  # never sent
+        max_monthly_increase=Decimal("5000"),
+        prices="prices.yaml",
+    )  # fmt: skip
+    totals = plan.cost_totals()
+    assert totals is not None
+    assert dict(totals.monthly) == {"USD": Decimal("4000.00"), "EUR": Decimal("-6900.00")}
+    assert dict(totals.increases) == {"USD": Decimal("9000.00"), "EUR": Decimal("100.00")}
+    tripped = tripped_guard_rails(plan)
+    assert [(type(t), t.measured) for t in tripped] == [
+        (MonthlyIncreaseOverLimit, Decimal("9000.00"))
+    ]
+    assert str(tripped[0]) == (
+        "the plan's gross increase is +$9,000.00/month in USD (every increase added up, "
+        "savings not subtracted; net +$4,000.00/month), more than --max-monthly-increase "
+        "5000.00 (set on the command line); re-run with --max-monthly-increase 9000.00 to accept"
+    )
+    net_only = plan_of(*plan.accounts[:2], max_monthly_increase=Decimal("9000"), prices="p")
+    assert tripped_guard_rails(net_only) == []  # at the limit is not over it
 
 
 def test_limits_come_from_the_flag_then_the_project_then_the_default() -> None:

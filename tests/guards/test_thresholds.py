@@ -32,7 +32,8 @@ CASES = {
         ("g_up", "g_new"),
         "500",
         "779.80",
-        "the plan adds +$779.80/month in USD, more than --max-monthly-increase 500.00",
+        "the plan's gross increase is +$779.80/month in USD (every increase added up, savings "
+        "not subtracted; net +$779.80/month), more than --max-monthly-increase 500.00",
     ),
 }
 #: Generous values of every flag, to show that the others never acknowledge a threshold.
@@ -201,4 +202,63 @@ def test_a_saved_plan_whose_price_list_is_gone_is_refused(
     assert refused.code == 1
     assert "which cannot be read here" in refused.stderr
     assert "the money guard rail cannot be checked; nothing was sent" in refused.stderr
+    assert guard_world.writes() == []
+
+
+#: New seats (+$779.80: a subscribe and 10 more hosts) beside cancellations and a yearly seat
+#: cut (-$1,138.13): the net is -$358.33, the gross +$779.80.
+HIDING = ("g_up", "g_new", "g_down")
+HIDDEN = (
+    "the plan's gross increase is +$779.80/month in USD (every increase added up, savings not "
+    "subtracted; net -$358.33/month), more than --max-monthly-increase 500.00"
+)
+
+
+def test_savings_do_not_hide_an_increase_from_plan(
+    guard_world: Any, zp: Callable[..., Any]
+) -> None:
+    ran = zp(guard_world, *base_args("plan", HIDING), "--max-monthly-increase", "500")
+    assert ran.code == 1
+    assert HIDDEN in ran.stderr
+    assert "re-run with --max-monthly-increase 779.80 to accept" in ran.stderr
+    assert "Cost: -$358.33/month" in ran.stdout  # the summary still shows the net
+    assert guard_world.writes() == []
+
+
+def test_savings_do_not_hide_an_increase_from_apply(
+    guard_world: Any, zp: Callable[..., Any]
+) -> None:
+    ran = zp(guard_world, *base_args("apply", HIDING), "--max-monthly-increase", "500")
+    assert ran.code == 1
+    assert HIDDEN in ran.stderr and "nothing was sent" in ran.stderr
+    assert guard_world.writes() == []
+
+
+def test_savings_do_not_hide_an_increase_from_the_project_limit(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    (tmp_path / "zoomplans.yaml").write_text(
+        f"prices: {PRICES}\nguard_rails:\n  max_monthly_increase: 500\n", encoding="utf-8"
+    )
+    args = ["plan", ACCOUNTS, "--allow-decrease"] + [x for a in HIDING for x in ("--account", a)]
+    ran = zp(guard_world, *args)
+    assert ran.code == 1
+    assert HIDDEN + " (max_monthly_increase in zoomplans.yaml)" in ran.stderr
+    assert zp(guard_world, *args, "--max-monthly-increase", "779.80").code == 0
+
+
+def test_savings_do_not_hide_an_increase_from_apply_of_a_saved_plan(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    planned = zp(guard_world, *base_args("plan", HIDING), "--max-monthly-increase", "500",
+                 "--out", str(out))  # fmt: skip
+    assert planned.code == 1  # the file is still written, for review
+    recorded = json.loads(out.read_text())
+    assert recorded["options"]["max_monthly_increase"] == "500.00"
+    assert recorded["summary"]["cost"]["monthly"] == {"USD": "-358.33"}
+    assert recorded["summary"]["cost"]["gross_increase"] == {"USD": "779.80"}
+    refused = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out))
+    assert refused.code == 1
+    assert HIDDEN in refused.stderr and "nothing was sent" in refused.stderr
     assert guard_world.writes() == []

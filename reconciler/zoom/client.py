@@ -109,7 +109,7 @@ class ZoomClient:
         )
         retry = retry or RetryPolicy()
         self.pacer = Pacer(config.rate_tier, clock=clock)
-        self.tokens = TokenSource(config, self._http, clock=clock, backoff=retry.backoff)
+        self.tokens = TokenSource(config, self._http, clock=clock)
         self._session = ZoomSession(self._http, self.tokens, self.pacer, retry, clock=clock)
 
     def __repr__(self) -> str:

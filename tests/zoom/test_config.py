@@ -107,6 +107,13 @@ def test_not_a_url_is_a_config_error() -> None:
         ("128.0.0.1", False),
         ("example.com", False),
         ("::2", False),
+        # Only loopback literals and exactly localhost: a name's answer is the resolver's choice.
+        ("zoom.localhost", False),
+        ("localhost.", False),
+        ("localhost.example.com", False),
+        ("127.1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::1%lo", False),
     ],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:

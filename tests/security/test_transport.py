@@ -51,7 +51,7 @@ class FailingTokenEndpoint:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
                 if self.path.startswith("/oauth/token"):
@@ -65,7 +65,7 @@ class FailingTokenEndpoint:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
             def log_message(self, *_args: object) -> None:
                 return

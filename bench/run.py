@@ -2,6 +2,7 @@
 
     python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 [8 ...]]
                         [--skip-sequential] [--out bench/results.json]
+                        [--case all|revoked-token]
 
 The sandbox runs as its own process (see sandbox_process.py) with Zoom's Business limits
 (Medium 60/s, Heavy 40/s) and 100 ms latency on every answer. Phases:
@@ -10,7 +11,12 @@ The sandbox runs as its own process (see sandbox_process.py) with Zoom's Busines
 2. sequential: plain httpx, one GET at a time (as Zoom's samples do), same sandbox;
 3. apply: `zoomplans apply --plan` of N base seat increases (compare-and-swap read, PUT,
    verification read per account), next to its bound (see `apply_bound`);
-4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS.
+4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS;
+5. revoked-token: planning 600 accounts at 60/s with 50 ms latency while the sandbox revokes
+   every token every 4 s, next to the bound 600 / 60 s (its own sandbox process).
+
+`--case revoked-token` runs phase 5 alone and updates its entry (and the table) in the results
+file, keeping the other phases' figures from the last full run.
 
 Every phase counts the 429s the sandbox sent (its request log) and the ones that reached a
 caller (an account that failed because of a rate limit); the latter must be 0. The table goes
@@ -58,8 +64,16 @@ MEDIUM, HEAVY = 60, 40
 PACED_MEDIUM, PACED_HEAVY = 57, 38  # reconciler.zoom.pacing.paced_rate: 95% of Zoom's limit
 
 
+#: Phase 5: the token dies every 4 s while 600 accounts are planned (issue 13).
+REVOKED = {"accounts": 600, "latency_ms": 50, "revoke_every_s": 4.0, "target_ratio": 1.2}
+
+
 def count_429(requests: list[dict[str, Any]]) -> int:
     return sum(1 for r in requests if r["status"] == 429)
+
+
+def count_401(requests: list[dict[str, Any]]) -> int:
+    return sum(1 for r in requests if r["status"] == 401)
 
 
 def rate_limited_errors(texts: list[str]) -> int:
@@ -102,8 +116,42 @@ def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[
         "requests": len(requests),
         "with_changes": plan.summary()["changes"],
         "errors": len(errors),
+        "sandbox_401": count_401(requests),
+        "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
         "sandbox_429": count_429(requests),
         "caller_429": rate_limited_errors(errors),
+    }
+
+
+def revoked_token_phase(work: Path) -> dict[str, Any]:
+    """Plan 600 accounts while the sandbox revokes every token every 4 s (50 ms latency).
+
+    The client takes its token only when a call holds its rate slot, so each revocation costs
+    at most one 401 per call in flight (about 3 at 57/s and 50 ms), not one per queued call.
+    """
+    count = REVOKED["accounts"]
+    rng = random.Random(13)
+    ids = account_ids(int(count))
+    lives = {i: live_answer(rng) for i in ids}
+    desired = [desired_account(i, desired_plans(lives[i])) for i in ids]
+    seed_file = work / "seed-revoked-token.json"
+    seed_file.write_text(json.dumps(sandbox_seed(lives)))
+    with SandboxProcess(
+        seed_file,
+        latency_ms=int(REVOKED["latency_ms"]),
+        rate_limit=RATE_LIMIT,
+        log_dir=work,
+        revoke_every_s=REVOKED["revoke_every_s"],
+    ) as sandbox:
+        measured = plan_phase(int(count), sandbox, desired)
+    ratio = measured["wall_s"] / measured["bound_s"]
+    return {
+        **measured,
+        "latency_ms": REVOKED["latency_ms"],
+        "revoke_every_s": REVOKED["revoke_every_s"],
+        "ratio_to_bound": round(ratio, 3),
+        "target_ratio": REVOKED["target_ratio"],
+        "machine": machine(),
     }
 
 
@@ -239,6 +287,14 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
         checks["plan_5x_faster_than_sequential"] = results["speedup_vs_sequential"] >= 5
     for run in results["apply"]:
         checks[f"apply_p{run['parallelism']}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
+    revoked = results.get("revoked_token")
+    if revoked is not None:
+        checks["revoked_token_plan_within_1.2x_of_bound"] = (
+            revoked["ratio_to_bound"] <= revoked["target_ratio"]
+        )
+        checks["revoked_token_plan_no_429_no_errors"] = (
+            revoked["sandbox_429"] == 0 and revoked["errors"] == 0
+        )
     return checks
 
 
@@ -289,6 +345,19 @@ def table(results: dict[str, Any]) -> str:
             "",
         ),
     ]
+    revoked = results.get("revoked_token")
+    if revoked is not None:
+        rows.append(
+            (
+                f"plan {revoked['accounts']} accounts, {revoked['latency_ms']} ms, token revoked "
+                f"every {revoked['revoke_every_s']:g} s",
+                f"{revoked['wall_s']:.1f} s",
+                f"{revoked['bound_s']:.1f} s ({revoked['accounts']}/60 s); target within "
+                f"{revoked['target_ratio']:g}x, no 429",
+                f"{revoked['ratio_to_bound']:.2f}x; {revoked['sandbox_401']} 401s, "
+                f"{revoked['sandbox_429']} 429s",
+            )
+        )
     sent = plan["sandbox_429"] + sum(a["sandbox_429"] for a in results["apply"])
     caught = plan["caller_429"] + sum(a["caller_429"] for a in results["apply"])
     rows.append(("429s sent by the sandbox / reaching a caller", f"{sent} / {caught}", "- / 0", ""))
@@ -301,15 +370,8 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=1000)
-    parser.add_argument("--cpu-accounts", type=int, default=10_000)
-    parser.add_argument("--parallelism", type=int, nargs="+", default=[16])
-    parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
-    args = parser.parse_args()
-    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
+    """Phases 1 to 5, in a fresh results dict."""
     rng = random.Random(8)
     ids = account_ids(args.accounts)
     lives = {i: live_answer(rng) for i in ids}
@@ -343,6 +405,43 @@ def main() -> int:
             say(f"  {results['apply'][-1]}")
     say(f"cpu: planning {args.cpu_accounts} accounts from memory ...")
     results["cpu"] = cpu_phase(args.cpu_accounts)
+    results["revoked_token"] = revoked_token_case(say)
+    return results
+
+
+def revoked_token_case(say: Any) -> dict[str, Any]:
+    say(
+        f"revoked-token: planning {REVOKED['accounts']} accounts, token revoked every "
+        f"{REVOKED['revoke_every_s']:g} s ..."
+    )
+    with tempfile.TemporaryDirectory(prefix="zoomplans-bench-") as tmp:
+        measured = revoked_token_phase(Path(tmp))
+    say(f"  {measured}")
+    return measured
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--cpu-accounts", type=int, default=10_000)
+    parser.add_argument("--parallelism", type=int, nargs="+", default=[16])
+    parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument(
+        "--case",
+        choices=["all", "revoked-token"],
+        default="all",
+        help="run one case alone; its entry replaces the one in --out, the rest is kept",
+    )
+    args = parser.parse_args()
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if args.case == "all":
+        results = full_run(args, say)
+    else:
+        if not args.out.exists():
+            parser.error(f"--case {args.case} updates {args.out}, which a full run writes first")
+        results = json.loads(args.out.read_text())
+        results["revoked_token"] = revoked_token_case(say)
     results["targets_met"] = verdicts(results)
     results["table"] = table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

@@ -155,6 +155,32 @@ def test_a_failing_token_endpoint_stops_the_run_once(
     assert "s1-audit" not in done.stdout + done.stderr
 
 
+def test_apply_of_a_saved_plan_stops_at_once_when_the_token_endpoint_fails(
+    sandbox, failing_token_endpoint: FailingTokenEndpoint, tmp_path: Path, zoomplans
+) -> None:
+    """`apply --plan` reads each account just before writing it: the accounts already started
+    fail with nothing sent, the others are not attempted, and the endpoint was asked 4 times."""
+    sb = sandbox(seed=ROOT / "tests" / "apply" / "fixtures" / "seed.yaml")
+    planned = zoomplans("plan", ACCOUNTS, "--out", "plan.json", env=sb.env(), cwd=tmp_path)
+    assert (tmp_path / "plan.json").exists(), planned.stderr
+    env = {**sb.env(), "ZOOM_OAUTH_TOKEN_URL": f"{failing_token_endpoint.origin}/oauth/token"}
+    done = zoomplans(
+        "apply",
+        "--plan",
+        "plan.json",
+        ACCOUNTS,
+        "--journal",
+        "journal.jsonl",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert failing_token_endpoint.token_requests == TOKEN_FETCH_ATTEMPTS
+    assert "stopping: cannot get an access token" in done.stderr
+    assert sb.writes() == []
+    assert "Traceback" not in done.stderr
+
+
 def test_an_unreachable_token_endpoint_stops_the_plan_once(tmp_path: Path, zoomplans) -> None:
     port = closed_port()
     env = {

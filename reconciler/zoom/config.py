@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, cast
@@ -16,6 +17,8 @@ DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
 
 LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+#: A scheme, then an authority holding "@": user info, which may be a password.
+_USERINFO = re.compile(r"^[^:/?#]*://[^/?#]*@")
 LOOPBACK_V6 = ipaddress.IPv6Address("::1")
 
 RateTier = Literal["pro", "business"]
@@ -64,6 +67,9 @@ def _parsed(url: str, what: str) -> SplitResult:
 def require_safe_url(url: str, what: str) -> None:
     """Refuse a URL that cannot be used, or would send a token or secret in clear text over a
     real network."""
+    if _USERINFO.match(url):
+        # Checked first and never quoted: the part before @ may be a secret.
+        raise ConfigError(f"{what} must not carry a user name or password (user@host)")
     if any(ord(char) < 32 or char.isspace() for char in url):
         raise ConfigError(
             f"{what} {url!r} is not a valid URL (it contains spaces or control characters)"
@@ -71,9 +77,6 @@ def require_safe_url(url: str, what: str) -> None:
     parts = _parsed(url, what)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{what} {url!r} is not an http(s) URL")
-    if parts.username is not None or parts.password is not None:
-        # Not quoted: the part before @ may be a secret.
-        raise ConfigError(f"{what} must not carry a user name or password (user@host)")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise InsecureURLError(
             f"{what} {url!r} uses plain http; https is required for any host but loopback "

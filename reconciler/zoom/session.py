@@ -162,6 +162,8 @@ class ZoomSession:
         facts: dict[str, Any] = {"method": method, "path": path}
         attempt = 0
         renewals = 0
+        #: 401s on tokens that never worked for any call: two mean the app itself is refused.
+        unproven = 0
         while True:
             attempt += 1
             started = self._clock()
@@ -220,7 +222,8 @@ class ZoomSession:
                 attempt,
             )
             if status == 401:
-                self._refuse_401(renewals, token, code, message, facts)
+                unproven += not self._tokens.was_accepted(token)
+                self._refuse_401(renewals, unproven, code, message, facts)
                 # A fresh token (fetched once for every call that saw this one die) and one
                 # more try, not counted as an attempt: Zoom did not act on a refused call.
                 renewals += 1
@@ -237,10 +240,14 @@ class ZoomSession:
             await asyncio.sleep(delay)
 
     def _refuse_401(
-        self, renewals: int, token: str, code: int | None, message: str, facts: dict[str, Any]
+        self, renewals: int, unproven: int, code: int | None, message: str, facts: dict[str, Any]
     ) -> None:
-        """Raise AuthError when a 401 is final: a given token, a fresh token that never worked
-        (the app is refused, not revoked), or a call that already renewed too often."""
+        """Raise AuthError when a 401 is final: a given token, a second fresh token refused
+        before it ever worked (the app is refused, not revoked), or a call that already
+        renewed too often.
+
+        A token revoked moments after it was issued (before any answer proved it) is one such
+        401, not two, so a revocation racing a renewal does not stop the run."""
         if not self._tokens.can_renew:
             raise AuthError(
                 f"Zoom refused the access token given in ZOOM_ACCESS_TOKEN ({message}); "
@@ -249,7 +256,7 @@ class ZoomSession:
                 code=code,
                 **facts,
             )
-        if renewals and not self._tokens.was_accepted(token):
+        if unproven >= 2:
             raise AuthError(
                 f"Zoom refused a freshly issued access token ({message}); check that the "
                 "Server-to-Server OAuth app is activated and has the billing:master scope",

@@ -170,6 +170,24 @@ async def test_a_call_stops_after_its_renewals_are_used_up(
     assert len(scripted.requests) == 1 + MAX_RENEWALS
 
 
+async def test_a_token_revoked_before_it_ever_worked_is_renewed_once_more(
+    scripted, oauth_config, fast_retry
+) -> None:
+    """A revocation racing a renewal: tok-1 worked and dies, tok-2 dies before any answer
+    proved it, tok-3 works. One unproven token is a race, not a refused app."""
+    ok = scripted.reply(200, {"plan_base": {}})
+    invalid = scripted.reply(401, INVALID)
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        scripted.answers = [ok]
+        await zoom.get_plans("sub_1")
+        scripted.answers = [invalid, invalid, ok]
+        assert await zoom.get_plans("sub_1") == {"plan_base": {}}
+    assert len(scripted.issued) == 3
+    assert [r.headers["authorization"] for r in scripted.requests[1:]] == [
+        f"Bearer {token}" for token in scripted.issued
+    ]
+
+
 async def test_a_fresh_token_that_never_worked_is_an_auth_error(
     scripted, oauth_config, fast_retry
 ) -> None:

@@ -44,6 +44,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from revoked_token import revoked_token_case, revoked_token_rows, revoked_token_verdicts
 from sandbox_process import ROOT, SandboxProcess
 from scenario import (
     MASTER,
@@ -62,10 +63,6 @@ LATENCY_MS = 100
 RATE_LIMIT = "medium=60,heavy=40"
 MEDIUM, HEAVY = 60, 40
 PACED_MEDIUM, PACED_HEAVY = 57, 38  # reconciler.zoom.pacing.paced_rate: 95% of Zoom's limit
-
-
-#: Phase 5: the token dies every 4 s while 600 accounts are planned (issue 13).
-REVOKED = {"accounts": 600, "latency_ms": 50, "revoke_every_s": 4.0, "target_ratio": 1.2}
 
 
 def count_429(requests: list[dict[str, Any]]) -> int:
@@ -120,38 +117,6 @@ def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[
         "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
         "sandbox_429": count_429(requests),
         "caller_429": rate_limited_errors(errors),
-    }
-
-
-def revoked_token_phase(work: Path) -> dict[str, Any]:
-    """Plan 600 accounts while the sandbox revokes every token every 4 s (50 ms latency).
-
-    The client takes its token only when a call holds its rate slot, so each revocation costs
-    at most one 401 per call in flight (about 3 at 57/s and 50 ms), not one per queued call.
-    """
-    count = REVOKED["accounts"]
-    rng = random.Random(13)
-    ids = account_ids(int(count))
-    lives = {i: live_answer(rng) for i in ids}
-    desired = [desired_account(i, desired_plans(lives[i])) for i in ids]
-    seed_file = work / "seed-revoked-token.json"
-    seed_file.write_text(json.dumps(sandbox_seed(lives)))
-    with SandboxProcess(
-        seed_file,
-        latency_ms=int(REVOKED["latency_ms"]),
-        rate_limit=RATE_LIMIT,
-        log_dir=work,
-        revoke_every_s=REVOKED["revoke_every_s"],
-    ) as sandbox:
-        measured = plan_phase(int(count), sandbox, desired)
-    ratio = measured["wall_s"] / measured["bound_s"]
-    return {
-        **measured,
-        "latency_ms": REVOKED["latency_ms"],
-        "revoke_every_s": REVOKED["revoke_every_s"],
-        "ratio_to_bound": round(ratio, 3),
-        "target_ratio": REVOKED["target_ratio"],
-        "machine": machine(),
     }
 
 
@@ -287,14 +252,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
         checks["plan_5x_faster_than_sequential"] = results["speedup_vs_sequential"] >= 5
     for run in results["apply"]:
         checks[f"apply_p{run['parallelism']}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
-    revoked = results.get("revoked_token")
-    if revoked is not None:
-        checks["revoked_token_plan_within_1.2x_of_bound"] = (
-            revoked["ratio_to_bound"] <= revoked["target_ratio"]
-        )
-        checks["revoked_token_plan_no_429_no_errors"] = (
-            revoked["sandbox_429"] == 0 and revoked["errors"] == 0
-        )
+    checks.update(revoked_token_verdicts(results))
     return checks
 
 
@@ -345,19 +303,7 @@ def table(results: dict[str, Any]) -> str:
             "",
         ),
     ]
-    revoked = results.get("revoked_token")
-    if revoked is not None:
-        rows.append(
-            (
-                f"plan {revoked['accounts']} accounts, {revoked['latency_ms']} ms, token revoked "
-                f"every {revoked['revoke_every_s']:g} s",
-                f"{revoked['wall_s']:.1f} s",
-                f"{revoked['bound_s']:.1f} s ({revoked['accounts']}/60 s); target within "
-                f"{revoked['target_ratio']:g}x, no 429",
-                f"{revoked['ratio_to_bound']:.2f}x; {revoked['sandbox_401']} 401s, "
-                f"{revoked['sandbox_429']} 429s",
-            )
-        )
+    rows += revoked_token_rows(results)
     sent = plan["sandbox_429"] + sum(a["sandbox_429"] for a in results["apply"])
     caught = plan["caller_429"] + sum(a["caller_429"] for a in results["apply"])
     rows.append(("429s sent by the sandbox / reaching a caller", f"{sent} / {caught}", "- / 0", ""))
@@ -405,19 +351,8 @@ def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
             say(f"  {results['apply'][-1]}")
     say(f"cpu: planning {args.cpu_accounts} accounts from memory ...")
     results["cpu"] = cpu_phase(args.cpu_accounts)
-    results["revoked_token"] = revoked_token_case(say)
+    results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
     return results
-
-
-def revoked_token_case(say: Any) -> dict[str, Any]:
-    say(
-        f"revoked-token: planning {REVOKED['accounts']} accounts, token revoked every "
-        f"{REVOKED['revoke_every_s']:g} s ..."
-    )
-    with tempfile.TemporaryDirectory(prefix="zoomplans-bench-") as tmp:
-        measured = revoked_token_phase(Path(tmp))
-    say(f"  {measured}")
-    return measured
 
 
 def main() -> int:
@@ -441,7 +376,7 @@ def main() -> int:
         if not args.out.exists():
             parser.error(f"--case {args.case} updates {args.out}, which a full run writes first")
         results = json.loads(args.out.read_text())
-        results["revoked_token"] = revoked_token_case(say)
+        results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
     results["targets_met"] = verdicts(results)
     results["table"] = table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

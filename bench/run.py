@@ -2,6 +2,7 @@
 
     python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 [8 ...]]
                         [--skip-sequential] [--out bench/results.json]
+                        [--case all|revoked-token]
 
 The sandbox runs as its own process (see sandbox_process.py) with Zoom's Business limits
 (Medium 60/s, Heavy 40/s) and 100 ms latency on every answer. Phases:
@@ -10,7 +11,12 @@ The sandbox runs as its own process (see sandbox_process.py) with Zoom's Busines
 2. sequential: plain httpx, one GET at a time (as Zoom's samples do), same sandbox;
 3. apply: `zoomplans apply --plan` of N base seat increases (compare-and-swap read, PUT,
    verification read per account), next to its bound (see `apply_bound`);
-4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS.
+4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS;
+5. revoked-token: planning 600 accounts at 60/s with 50 ms latency while the sandbox revokes
+   every token every 4 s, next to the bound 600 / 60 s (its own sandbox process).
+
+`--case revoked-token` runs phase 5 alone and updates its entry (and the table) in the results
+file, keeping the other phases' figures from the last full run.
 
 Every phase counts the 429s the sandbox sent (its request log) and the ones that reached a
 caller (an account that failed because of a rate limit); the latter must be 0. The table goes
@@ -38,6 +44,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from revoked_token import revoked_token_case, revoked_token_rows, revoked_token_verdicts
 from sandbox_process import ROOT, SandboxProcess
 from scenario import (
     MASTER,
@@ -60,6 +67,10 @@ PACED_MEDIUM, PACED_HEAVY = 57, 38  # reconciler.zoom.pacing.paced_rate: 95% of 
 
 def count_429(requests: list[dict[str, Any]]) -> int:
     return sum(1 for r in requests if r["status"] == 429)
+
+
+def count_401(requests: list[dict[str, Any]]) -> int:
+    return sum(1 for r in requests if r["status"] == 401)
 
 
 def rate_limited_errors(texts: list[str]) -> int:
@@ -102,6 +113,8 @@ def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[
         "requests": len(requests),
         "with_changes": plan.summary()["changes"],
         "errors": len(errors),
+        "sandbox_401": count_401(requests),
+        "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
         "sandbox_429": count_429(requests),
         "caller_429": rate_limited_errors(errors),
     }
@@ -239,6 +252,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
         checks["plan_5x_faster_than_sequential"] = results["speedup_vs_sequential"] >= 5
     for run in results["apply"]:
         checks[f"apply_p{run['parallelism']}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
+    checks.update(revoked_token_verdicts(results))
     return checks
 
 
@@ -289,6 +303,7 @@ def table(results: dict[str, Any]) -> str:
             "",
         ),
     ]
+    rows += revoked_token_rows(results)
     sent = plan["sandbox_429"] + sum(a["sandbox_429"] for a in results["apply"])
     caught = plan["caller_429"] + sum(a["caller_429"] for a in results["apply"])
     rows.append(("429s sent by the sandbox / reaching a caller", f"{sent} / {caught}", "- / 0", ""))
@@ -301,15 +316,8 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=1000)
-    parser.add_argument("--cpu-accounts", type=int, default=10_000)
-    parser.add_argument("--parallelism", type=int, nargs="+", default=[16])
-    parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
-    args = parser.parse_args()
-    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
+    """Phases 1 to 5, in a fresh results dict."""
     rng = random.Random(8)
     ids = account_ids(args.accounts)
     lives = {i: live_answer(rng) for i in ids}
@@ -343,6 +351,32 @@ def main() -> int:
             say(f"  {results['apply'][-1]}")
     say(f"cpu: planning {args.cpu_accounts} accounts from memory ...")
     results["cpu"] = cpu_phase(args.cpu_accounts)
+    results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--cpu-accounts", type=int, default=10_000)
+    parser.add_argument("--parallelism", type=int, nargs="+", default=[16])
+    parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument(
+        "--case",
+        choices=["all", "revoked-token"],
+        default="all",
+        help="run one case alone; its entry replaces the one in --out, the rest is kept",
+    )
+    args = parser.parse_args()
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if args.case == "all":
+        results = full_run(args, say)
+    else:
+        if not args.out.exists():
+            parser.error(f"--case {args.case} updates {args.out}, which a full run writes first")
+        results = json.loads(args.out.read_text())
+        results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
     results["targets_met"] = verdicts(results)
     results["table"] = table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

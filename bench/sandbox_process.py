@@ -31,9 +31,19 @@ class SandboxDidNotStart(RuntimeError):
 class SandboxProcess:
     """Start with a seed file and options; stop on exit. `env` is what a CLI child needs."""
 
-    def __init__(self, seed_file: Path, *, latency_ms: int, rate_limit: str, log_dir: Path) -> None:
+    def __init__(
+        self,
+        seed_file: Path,
+        *,
+        latency_ms: int,
+        rate_limit: str,
+        log_dir: Path,
+        revoke_every_s: float = 0.0,
+    ) -> None:
         self.seed_file = seed_file
         self.options = ["--latency-ms", str(latency_ms), "--rate-limit", rate_limit]
+        if revoke_every_s:
+            self.options += ["--revoke-tokens-every", str(revoke_every_s)]
         self.log_path = log_dir / f"sandbox-{os.getpid()}-{time.monotonic_ns()}.log"
         self.env: dict[str, str] = {}
         self._process: subprocess.Popen[str] | None = None

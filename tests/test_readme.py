@@ -11,7 +11,14 @@ from reconciler.cli import cli
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 # Flags of the benchmark scripts, which the README shows next to `make bench`.
-BENCH_FLAGS = {"--accounts", "--sandbox", "--skip-sequential", "--cpu-accounts", "--out"}
+BENCH_FLAGS = {
+    "--accounts",
+    "--sandbox",
+    "--skip-sequential",
+    "--cpu-accounts",
+    "--out",
+    "--case",
+}
 
 
 def cli_options() -> dict[str, set[str]]:

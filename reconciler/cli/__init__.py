@@ -7,6 +7,7 @@ usage errors exit 2, which CI would mistake for "changes present", so `main` map
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -18,6 +19,8 @@ from reconciler.cli.options import verbose_option
 from reconciler.cli.plan import plan_command
 from reconciler.cli.sandbox import sandbox_command
 from reconciler.cli.validate import validate_command
+
+log = logging.getLogger("reconciler.cli")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a clear line, never a traceback
         click.echo(f"zoomplans: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("Please report this; run with -v for the log.", err=True)
+        if log.isEnabledFor(logging.INFO):
+            # Only with -v: the traceback is for the bug report, not for every user.
+            log.info("traceback of the internal error", exc_info=exc)
+            click.echo("Please report this, with the traceback above.", err=True)
+        else:
+            click.echo("Please report this; run with -v to see its traceback.", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else 0)

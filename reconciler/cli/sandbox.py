@@ -135,6 +135,15 @@ def _request_log_to_stderr() -> None:
     show_default=True,
     help="Lifetime of access tokens in seconds (expires_in).",
 )
+@click.option(
+    "--revoke-tokens-every",
+    "revoke_every_s",
+    type=click.FloatRange(0, 86_400),
+    metavar="SECONDS",
+    default=0,
+    show_default=True,
+    help="Revoke every access token this often (0: never), as a rotated secret does.",
+)
 @click.option("--rng-seed", type=int, help="Seed for injected faults, so a run can be repeated.")
 @click.option(
     "--allow-remote",
@@ -153,6 +162,7 @@ def sandbox_command(
     visibility_delay_ms: float,
     headerless_429_rate: float,
     token_ttl: int,
+    revoke_every_s: float,
     rng_seed: int | None,
     allow_remote: bool,
 ) -> None:
@@ -184,6 +194,7 @@ def sandbox_command(
             seed_rng=rng_seed,
             headerless_429_rate=headerless_429_rate,
             token_ttl_s=token_ttl,
+            revoke_every_s=revoke_every_s,
             host=host,
             port=port,
         )

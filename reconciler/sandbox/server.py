@@ -96,6 +96,7 @@ class SandboxServer:
         port: int = 0,
         headerless_429_rate: float = 0.0,
         drop_rate: float = 0.0,
+        revoke_every_s: float = 0.0,
     ) -> None:
         loaded: Seed = load_seed(seed)
         self._credentials = loaded.credentials
@@ -135,6 +136,12 @@ class SandboxServer:
         )
         self._host = host
         self._port = port
+        #: Revoke every token this often (0: never), as a second job asking for a token or a
+        #: rotated secret does to a long run; benchmarks and tests measure what it costs.
+        self._revoke_every_s = revoke_every_s
+        self._revoker: threading.Thread | None = None
+        self._stop_revoking = threading.Event()
+        self.revocations = 0
         self._server: _QuickStopServer | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -182,11 +189,26 @@ class SandboxServer:
                 self.stop()
                 raise SandboxStartError("the sandbox server did not start")
             time.sleep(0.005)
+        if self._revoke_every_s > 0:
+            self._stop_revoking.clear()
+            self._revoker = threading.Thread(
+                target=self._revoke_on_timer, name="zoom-sandbox-revoker", daemon=True
+            )
+            self._revoker.start()
         return self
+
+    def _revoke_on_timer(self) -> None:
+        while not self._stop_revoking.wait(self._revoke_every_s):
+            self.faults.revoke_tokens()
+            self.revocations += 1
 
     def stop(self) -> None:
         """Stop serving and wait for the thread; safe to call twice."""
         server, thread = self._server, self._thread
+        self._stop_revoking.set()
+        if self._revoker is not None:
+            self._revoker.join(timeout=10)
+            self._revoker = None
         if server is not None:
             server.should_exit = True
         if thread is not None:

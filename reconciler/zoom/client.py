@@ -107,11 +107,10 @@ class ZoomClient:
             headers={"Accept": "application/json", "User-Agent": "zoomplans"},
             follow_redirects=False,
         )
+        retry = retry or RetryPolicy()
         self.pacer = Pacer(config.rate_tier, clock=clock)
         self.tokens = TokenSource(config, self._http, clock=clock)
-        self._session = ZoomSession(
-            self._http, self.tokens, self.pacer, retry or RetryPolicy(), clock=clock
-        )
+        self._session = ZoomSession(self._http, self.tokens, self.pacer, retry, clock=clock)
 
     def __repr__(self) -> str:
         return f"ZoomClient({self.config!r})"

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, cast
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
+
+import httpx
 
 from reconciler.zoom.errors import ConfigError, InsecureURLError, MissingCredentials
 
 DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token"
+
+LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+#: A scheme, then an authority holding "@": user info, which may be a password.
+_USERINFO = re.compile(r"^[^:/?#]*://[^/?#]*@")
+LOOPBACK_V6 = ipaddress.IPv6Address("::1")
 
 RateTier = Literal["pro", "business"]
 RATE_TIERS: tuple[str, ...] = ("pro", "business")
@@ -28,25 +36,51 @@ ENV_TIMEOUT_S = "ZOOM_TIMEOUT_S"
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1: the only hosts allowed over plain http."""
+    """True for exactly ``localhost`` and loopback IP literals (127.0.0.0/8, ::1).
+
+    These are the only hosts allowed over plain http. Names under ``.localhost`` are refused:
+    whether they resolve to loopback depends on the machine's resolver, not on us.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return address in LOOPBACK_V4
+    return address == LOOPBACK_V6
+
+
+def _parsed(url: str, what: str) -> SplitResult:
+    """The URL split into parts, or a ConfigError naming the variable and the problem."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise ConfigError(f"{what} {url!r} is not a valid URL ({exc})") from None
+    return parts
 
 
 def require_safe_url(url: str, what: str) -> None:
-    """Refuse a URL that would send a token or secret in clear text over a real network."""
-    parts = urlsplit(url)
+    """Refuse a URL that cannot be used, or would send a token or secret in clear text over a
+    real network."""
+    if _USERINFO.match(url):
+        # Checked first and never quoted: the part before @ may be a secret.
+        raise ConfigError(f"{what} must not carry a user name or password (user@host)")
+    if any(ord(char) < 32 or char.isspace() for char in url):
+        raise ConfigError(
+            f"{what} {url!r} is not a valid URL (it contains spaces or control characters)"
+        )
+    parts = _parsed(url, what)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{what} {url!r} is not an http(s) URL")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise InsecureURLError(
             f"{what} {url!r} uses plain http; https is required for any host but loopback "
-            "(127.0.0.1, ::1, localhost)"
+            "(127.0.0.0/8, ::1, localhost)"
         )
 
 

@@ -91,6 +91,15 @@ class AuthError(ZoomError):
     """Zoom refused the credentials or the token (401), or the app lacks the scope (403)."""
 
 
+class TokenEndpointUnavailable(AuthError):
+    """Zoom's OAuth token endpoint kept failing (5xx, 429, unreachable) through its retries.
+
+    No call can be authenticated without a token, so this ends the whole run at once (plan,
+    apply and import treat it as run-wide, as every AuthError); retrying it account by account
+    would only multiply the wait by the number of accounts.
+    """
+
+
 class ZoomRejected(ZoomError):
     """Zoom answered that the request itself is wrong (4xx): resending it will not help."""
 

@@ -5,6 +5,11 @@ retried on 429, 5xx and network errors. POST and PATCH are resent only when Zoom
 not process them (429) or when nothing was sent (connection refused): after a timeout, a cut
 connection or a 5xx the call may have happened, so :class:`AmbiguousWriteError` goes to the
 caller, who reads the live plans before any resend.
+
+A 401 is a clean refusal for every method (Zoom did not act on the call), so the call is resent
+with a fresh token. The token is taken only once the call holds its rate slot, right before it
+leaves: a token revoked mid-run then costs at most one 401 per call in flight, not one per call
+waiting in the queue.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from reconciler.zoom.auth import TokenSource
 from reconciler.zoom.errors import (
     AmbiguousWriteError,
     AuthError,
+    ConfigError,
     DailyLimitReached,
     NetworkError,
     RateLimited,
@@ -40,6 +46,8 @@ from reconciler.zoom.pacing import Pacer, RateLabel
 log = logging.getLogger("reconciler.zoom")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT"})
+#: New tokens one call may ask for after 401s on tokens that had worked (revoked mid-run).
+MAX_RENEWALS = 3
 #: Failures that happen before a byte of the request left: safe to retry for any method.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -153,12 +161,17 @@ class ZoomSession:
         idempotent = method in IDEMPOTENT_METHODS
         facts: dict[str, Any] = {"method": method, "path": path}
         attempt = 0
-        renewed = False
+        renewals = 0
+        #: 401s on tokens that never worked for any call: two mean the app itself is refused.
+        unproven = 0
         while True:
             attempt += 1
-            token = await self._tokens.token()
+            started = self._clock()
             try:
                 async with self._pacer.slot(label):
+                    # The token is taken only now, holding the slot: a token revoked while this
+                    # call queued costs nothing, one revoked in flight costs this one 401.
+                    token = await self._tokens.token()
                     started = self._clock()
                     response = await self._http.request(
                         method,
@@ -167,7 +180,13 @@ class ZoomSession:
                         params=dict(params) if params else None,
                         headers={"Authorization": f"Bearer {token}"},
                     )
-            except httpx.TransportError as exc:
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                # Nothing was sent: the URL itself cannot be used (a configuration problem).
+                raise ConfigError(
+                    f"cannot send {method} {path}: the URL is not usable ({type(exc).__name__}); "
+                    "check ZOOM_API_BASE_URL"
+                ) from exc
+            except httpx.HTTPError as exc:
                 ms = (self._clock() - started) * 1000
                 log.info(
                     "%s %s -> %s %.0f ms attempt %d", method, path, type(exc).__name__, ms, attempt
@@ -186,6 +205,7 @@ class ZoomSession:
             if status != 429:
                 self._pacer.on_answer(label)
             if 200 <= status < 300:
+                self._tokens.accepted(token)
                 log.info("%s %s -> %d %.0f ms attempt %d", method, path, status, ms, attempt)
                 return Answer(status, self._json(response, facts), ms)
             code, message = parse_error_body(
@@ -202,12 +222,15 @@ class ZoomSession:
                 attempt,
             )
             if status == 401:
-                self._refuse_401(renewed, code, message, facts)
-                # One fresh token and one more try, not counted as an attempt.
-                renewed = True
+                unproven += not self._tokens.was_accepted(token)
+                self._refuse_401(renewals, unproven, code, message, facts)
+                # A fresh token (fetched once for every call that saw this one die) and one
+                # more try, not counted as an attempt: Zoom did not act on a refused call.
+                renewals += 1
                 attempt -= 1
-                await self._tokens.renew(token)
+                self._tokens.discard(token)
                 continue
+            self._tokens.accepted(token)
             if status == 429:
                 delay = self._after_rate_limit(response, label, code, message, attempt, facts)
             elif status >= 500:
@@ -217,9 +240,14 @@ class ZoomSession:
             await asyncio.sleep(delay)
 
     def _refuse_401(
-        self, renewed: bool, code: int | None, message: str, facts: dict[str, Any]
+        self, renewals: int, unproven: int, code: int | None, message: str, facts: dict[str, Any]
     ) -> None:
-        """Raise AuthError when a 401 is final: a given token, or one already renewed."""
+        """Raise AuthError when a 401 is final: a given token, a second fresh token refused
+        before it ever worked (the app is refused, not revoked), or a call that already
+        renewed too often.
+
+        A token revoked moments after it was issued (before any answer proved it) is one such
+        401, not two, so a revocation racing a renewal does not stop the run."""
         if not self._tokens.can_renew:
             raise AuthError(
                 f"Zoom refused the access token given in ZOOM_ACCESS_TOKEN ({message}); "
@@ -228,10 +256,18 @@ class ZoomSession:
                 code=code,
                 **facts,
             )
-        if renewed:
+        if unproven >= 2:
             raise AuthError(
                 f"Zoom refused a freshly issued access token ({message}); check that the "
                 "Server-to-Server OAuth app is activated and has the billing:master scope",
+                status=401,
+                code=code,
+                **facts,
+            )
+        if renewals >= MAX_RENEWALS:
+            raise AuthError(
+                f"Zoom revoked {renewals + 1} access tokens in a row while this call was being "
+                f"sent ({message}); is another job rotating the app's credentials?",
                 status=401,
                 code=code,
                 **facts,
@@ -316,11 +352,13 @@ class ZoomSession:
         return asked + self._retry.rng.uniform(0, 0.1)
 
     @staticmethod
-    def _network_reason(exc: httpx.TransportError) -> str:
+    def _network_reason(exc: httpx.HTTPError) -> str:
         if isinstance(exc, NOT_SENT):
             return f"could not connect to Zoom ({type(exc).__name__})"
         if isinstance(exc, httpx.TimeoutException):
             return f"no answer from Zoom in time ({type(exc).__name__})"
+        if isinstance(exc, httpx.DecodingError):
+            return f"Zoom's answer could not be decoded ({type(exc).__name__})"
         return f"the connection failed during the call ({type(exc).__name__})"
 
     @staticmethod

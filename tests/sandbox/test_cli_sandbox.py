@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,6 +136,35 @@ def test_rate_limit_and_state_options(tmp_path: Path) -> None:
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.communicate(timeout=10)
+
+
+def test_revoke_tokens_every_revokes_on_a_timer() -> None:
+    proc = zoomplans("sandbox", "--port", "0", "--seed", str(SMALL), "--revoke-tokens-every", "1")
+    try:
+        env = dict(line.split("=", 1) for line in first_lines(proc, 2))
+        url = f"{env['ZOOM_API_BASE_URL']}/accounts/sub_8Jk2Lm/plans"
+        with httpx.Client(timeout=10) as http:
+
+            def fresh_headers() -> dict[str, str]:
+                token = http.post(
+                    env["ZOOM_OAUTH_TOKEN_URL"], auth=("demo-client", "demo-secret"), data=FORM
+                )
+                return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+            headers = fresh_headers()
+            statuses = [http.get(url, headers=headers).status_code]
+            deadline = time.monotonic() + 5
+            while statuses[-1] == 200 and time.monotonic() < deadline:
+                time.sleep(0.1)
+                statuses.append(http.get(url, headers=headers).status_code)
+            renewed = http.get(url, headers=fresh_headers()).status_code
+        # The token worked, then stopped working within the period; a new one works again.
+        assert statuses[0] == 200 or statuses == [401]
+        assert statuses[-1] == 401
+        assert renewed == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

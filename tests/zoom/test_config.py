@@ -107,6 +107,13 @@ def test_not_a_url_is_a_config_error() -> None:
         ("128.0.0.1", False),
         ("example.com", False),
         ("::2", False),
+        # Only loopback literals and exactly localhost: a name's answer is the resolver's choice.
+        ("zoom.localhost", False),
+        ("localhost.", False),
+        ("localhost.example.com", False),
+        ("127.1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::1%lo", False),
     ],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
@@ -126,3 +133,36 @@ def test_reprs_carry_no_secret() -> None:
         assert "very-secret-value" not in text
         assert "the-access-token" not in text
     assert "the-access-token" not in repr(AccessToken(value="the-access-token", use_until=1.0))
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://[::1", "is not a valid URL (Invalid IPv6 URL)"),
+        ("https://[::1]]/v2", "is not a valid URL"),
+        ("https://api.zoom.us:99999/v2", "is not a valid URL"),
+        ("https://api.zoom.us:x/v2", "is not a valid URL"),
+        ("https://api.zoom.us/v2\n", "contains spaces or control characters"),
+        ("https:///v2", "is not an http(s) URL"),
+    ],
+)
+def test_a_malformed_url_is_a_config_error_naming_the_variable(url: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        ZoomClient(ZoomConfig(api_base_url=url, access_token="t"))
+    assert str(caught.value).startswith(f"ZOOM_API_BASE_URL {url!r} ")
+    assert problem in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://admin:pa55word@api.zoom.us/v2",
+        "https://admin:pa55word@[::1/v2",
+        "http://pa55word@localhost/",
+    ],
+)
+def test_a_url_with_user_info_is_refused_without_quoting_it(url: str) -> None:
+    with pytest.raises(ConfigError, match="must not carry a user name or password") as caught:
+        ZoomClient(ZoomConfig(api_base_url=url, access_token="t"))
+    assert "pa55word" not in str(caught.value)

@@ -83,7 +83,7 @@ class World:
     ) -> None:
         self.catalogue = catalogue or Catalogue()
         self._lock = threading.RLock()
-        self.read_lag_s = read_lag(read_lag_s, visibility_delay_ms)
+        self._lag_s = read_lag(read_lag_s, visibility_delay_ms)
         self._on_change = on_change
         self._clock = clock
         self._today = today or (lambda: datetime.now(UTC).date())
@@ -91,6 +91,11 @@ class World:
         for seed in accounts:
             plans = po.fill_in(copy.deepcopy(seed.plans), self._today()) if seed.plans else None
             self._accounts[seed.account_id] = _Account(seed, plans)
+
+    @property
+    def read_lag_s(self) -> float:
+        """How far GET trails the writes; fixed for the world's life, which keeps reads exact."""
+        return self._lag_s
 
     # ----- reads -------------------------------------------------------------------------
 
@@ -129,7 +134,7 @@ class World:
     def _visible(self, account: _Account) -> Plans | None:
         """The newest version written at or before now - lag; the lag never changes, so older
         versions can never be seen again and are dropped here."""
-        horizon = self._clock() - self.read_lag_s
+        horizon = self._clock() - self._lag_s
         for index in range(len(account.versions) - 1, -1, -1):
             written_at, plans = account.versions[index]
             if written_at <= horizon:
@@ -359,7 +364,7 @@ class World:
 
     def _store(self, account: _Account, plans: Plans) -> None:
         account.versions.append((self._clock(), plans))
-        if self.read_lag_s == 0:
+        if self._lag_s == 0:
             del account.versions[:-1]  # zero lag: GET always shows the newest, as before
         self._changed()
 

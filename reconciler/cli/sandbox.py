@@ -115,11 +115,28 @@ def _request_log_to_stderr() -> None:
     help="Heavy calls allowed per UTC day before the daily-limit 429.",
 )
 @click.option(
+    "--write-error-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Apply this fraction of successful plan writes, then answer them with a 503.",
+)
+@click.option(
+    "--read-lag",
+    "read_lag_s",
+    type=click.FloatRange(0, 3600),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="GET answers show each account as it was this many seconds ago; writes act on "
+    "the true state (Zoom's eventual consistency).",
+)
+@click.option(
     "--visibility-delay-ms",
     type=click.FloatRange(0, 600_000),
     default=0,
     show_default=True,
-    help="Writes show in GET only after this many milliseconds (eventual consistency).",
+    help="Older name of --read-lag, in milliseconds.",
 )
 @click.option(
     "--headerless-429-rate",
@@ -159,6 +176,8 @@ def sandbox_command(
     fault_rate: float,
     rate_limit: dict[str, int] | None,
     daily_limit: int,
+    write_error_rate: float,
+    read_lag_s: float,
     visibility_delay_ms: float,
     headerless_429_rate: float,
     token_ttl: int,
@@ -175,6 +194,8 @@ def sandbox_command(
             f"--host {host} is not a loopback address; the sandbox accepts demo credentials "
             "from anyone who can reach it. Add --allow-remote if you really mean it."
         )
+    if read_lag_s and visibility_delay_ms:
+        raise click.UsageError("give --read-lag or --visibility-delay-ms, not both")
     if seed_file is None:
         seed_file = DEFAULT_SEED if DEFAULT_SEED.exists() else PACKAGED_SEED
     if not seed_file.exists():
@@ -189,7 +210,9 @@ def sandbox_command(
             fault_rate=fault_rate,
             rate_limits=rate_limit,
             state_file=state_file,
+            read_lag_s=read_lag_s,
             visibility_delay_ms=visibility_delay_ms,
+            write_error_rate=write_error_rate,
             daily_limits={"heavy": daily_limit},
             seed_rng=rng_seed,
             headerless_429_rate=headerless_429_rate,
@@ -227,6 +250,8 @@ def _print_hints(server: SandboxServer, seed_file: Path, state_file: Path | None
     accounts = len(server.world.account_ids())
     where = f"state {state_file}" if state_file else f"seed {seed_file} (in memory only)"
     click.echo(f"sandbox: serving {accounts} sub-accounts from {where}", err=True)
+    if server.read_lag_s:
+        click.echo(f"sandbox: GET answers trail writes by {server.read_lag_s:g} s", err=True)
     click.echo("sandbox: credentials for the client (from the seed):", err=True)
     click.echo(f"  ZOOM_ACCOUNT_ID={env['ZOOM_ACCOUNT_ID']}", err=True)
     click.echo(f"  ZOOM_CLIENT_ID={env['ZOOM_CLIENT_ID']}", err=True)

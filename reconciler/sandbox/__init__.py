@@ -10,12 +10,14 @@ from reconciler.sandbox.limits import RateLimitSpecError, parse_rate_limits
 from reconciler.sandbox.requestlog import LoggedRequest
 from reconciler.sandbox.seed import load_seed
 from reconciler.sandbox.server import SandboxServer, SandboxStartError
+from reconciler.sandbox.world import ReadLagError
 
 __all__ = [
     "FaultScript",
     "FaultScriptError",
     "LoggedRequest",
     "RateLimitSpecError",
+    "ReadLagError",
     "SandboxError",
     "SandboxServer",
     "SandboxStartError",

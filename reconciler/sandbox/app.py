@@ -47,12 +47,14 @@ DAILY_MESSAGE = (
 
 @dataclass(frozen=True)
 class Answer:
-    """One HTTP answer; `drop` sends the status line and then cuts the connection."""
+    """One HTTP answer; `drop` sends the status line and then cuts the connection; `applied`
+    says that Zoom's rules accepted the write, whatever the client is told."""
 
     status: int
     body: Any = None  # dict/list -> JSON; str -> text/html; None -> no body
     headers: tuple[tuple[str, str], ...] = ()
     drop: bool = False
+    applied: bool = False
 
     @property
     def zoom_code(self) -> int | None:
@@ -148,6 +150,7 @@ class SandboxApp:
                 zoom_code=answer.zoom_code,
                 body=logged_body,
                 dropped=answer.drop,
+                applied=answer.applied,
             )
         )
         log.info(
@@ -198,10 +201,14 @@ class SandboxApp:
             answer = self._endpoint(route, query, raw, headers.get("content-type", ""))
         except ZoomApiError as err:
             answer = _error(err)
-        if method in ("POST", "PUT", "PATCH") and self.faults.should_drop(
-            method, "/v2" + api_path, applied=200 <= answer.status < 300
-        ):
-            answer = dataclasses.replace(answer, drop=True)
+        if method in ("POST", "PUT", "PATCH"):
+            applied = 200 <= answer.status < 300
+            answer = dataclasses.replace(answer, applied=applied)
+            lost = self.faults.lost_answer(method, "/v2" + api_path, applied=applied)
+            if lost == 0:
+                answer = dataclasses.replace(answer, drop=True)
+            elif lost is not None:  # the write stands; the answer says it failed
+                answer = dataclasses.replace(_server_error(lost), applied=applied)
         return answer, body_for_log
 
     def _endpoint(self, route: routes.Route, query: str, raw: bytes, content_type: str) -> Answer:

@@ -16,7 +16,11 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 @dataclass(frozen=True)
 class LoggedRequest:
-    """One request: `at` is time.monotonic() at arrival; status 0 means the answer was dropped."""
+    """One request: `at` is time.monotonic() at arrival; status 0 means the answer was dropped.
+
+    `applied` is true for a plan write that Zoom's rules accepted, even when its answer was then
+    cut (`dropped`) or replaced by a 5xx: the log tells what happened, not what the client saw.
+    """
 
     at: float
     method: str
@@ -27,6 +31,7 @@ class LoggedRequest:
     zoom_code: int | None
     body: Any
     dropped: bool = False
+    applied: bool = False
 
     @property
     def is_plan_write(self) -> bool:

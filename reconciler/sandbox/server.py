@@ -88,6 +88,7 @@ class SandboxServer:
         fault_rate: float = 0.0,
         rate_limits: Mapping[str, int] | None = None,
         state_file: str | os.PathLike[str] | None = None,
+        read_lag_s: float = 0.0,
         visibility_delay_ms: float = 0,
         token_ttl_s: int = 3600,
         daily_limits: Mapping[str, int] | None = None,
@@ -97,6 +98,7 @@ class SandboxServer:
         headerless_429_rate: float = 0.0,
         drop_rate: float = 0.0,
         revoke_every_s: float = 0.0,
+        write_error_rate: float = 0.0,
     ) -> None:
         loaded: Seed = load_seed(seed)
         self._credentials = loaded.credentials
@@ -108,6 +110,7 @@ class SandboxServer:
                 accounts = saved
         self.world = World(
             accounts,
+            read_lag_s=read_lag_s,
             visibility_delay_ms=visibility_delay_ms,
             on_change=self._persist if self._state_path is not None else None,
             catalogue=loaded.catalogue,
@@ -124,6 +127,7 @@ class SandboxServer:
             force_daily_limit=self._limiter.force_daily_limit,
             revoke=self._issuer.revoke_all,
             drop_rate=drop_rate,
+            write_error_rate=write_error_rate,
         )
         self.app = SandboxApp(
             self.world,
@@ -285,8 +289,17 @@ class SandboxServer:
         self._log.clear()
 
     def plans(self, account_id: str) -> dict[str, Any]:
-        """What GET /plans would answer now if there were no visibility delay."""
+        """The truth: what GET /plans would answer now if there were no read lag."""
         return self.world.newest_plans(account_id)
+
+    def visible_plans(self, account_id: str) -> dict[str, Any]:
+        """What GET /plans answers now: the account as it was `read_lag_s` seconds ago."""
+        return self.world.visible_plans(account_id)
+
+    @property
+    def read_lag_s(self) -> float:
+        """How far GET answers trail the writes, in seconds (0: they never do)."""
+        return self.world.read_lag_s
 
     def set_plans(self, account_id: str, plans: Mapping[str, Any] | None) -> None:
         """Change the world behind the client's back (drift, a stale plan); None unsubscribes."""

@@ -1,14 +1,17 @@
 """The sandbox's world: every sub-account's plans, and Zoom's rules for changing them.
 
-Each write validates against the newest state and stores a new version; GET answers the newest
-version that is already visible, which is how the sandbox imitates Zoom's eventual consistency
-(`visibility_delay_ms`). All access goes through one lock because tests change the world from
-their own thread while the server thread answers requests.
+Each write validates against the newest state (the truth) and stores a new version with the time
+it was written. GET answers (plans, usage, the account list) show each account as it was
+`read_lag_s` seconds ago: the newest version written at or before `now - read_lag_s`. That is how
+the sandbox imitates Zoom's eventual consistency, where an accepted write can stay invisible in GET
+for a while. All access goes through one lock because tests change the world from their own
+thread while the server thread answers requests.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +23,7 @@ from reconciler.sandbox import plan_object as po
 from reconciler.sandbox.catalogue import Catalogue, GroupShape
 from reconciler.sandbox.errors import (
     FieldProblem,
+    SandboxError,
     ZoomApiError,
     account_missing,
     invalid_plan_type,
@@ -54,8 +58,9 @@ class _Account:
         self.created_at = seed.created_at
         self.account_type = seed.account_type
         self.usage = copy.deepcopy(seed.usage)
-        # (visible_at on the monotonic clock, plans or None for "no subscription")
-        self.versions: list[tuple[float, Plans | None]] = [(0.0, plans)]
+        # (written_at on the world's clock, plans or None for "no subscription"), oldest first;
+        # the seed was written "forever ago", so it is visible at once whatever the lag.
+        self.versions: list[tuple[float, Plans | None]] = [(-math.inf, plans)]
 
     @property
     def newest(self) -> Plans | None:
@@ -69,6 +74,7 @@ class World:
         self,
         accounts: Iterable[AccountSeed],
         *,
+        read_lag_s: float = 0.0,
         visibility_delay_ms: float = 0,
         on_change: Callable[[dict[str, dict[str, Any]]], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -77,7 +83,7 @@ class World:
     ) -> None:
         self.catalogue = catalogue or Catalogue()
         self._lock = threading.RLock()
-        self._delay_s = max(0.0, visibility_delay_ms / 1000.0)
+        self._lag_s = read_lag(read_lag_s, visibility_delay_ms)
         self._on_change = on_change
         self._clock = clock
         self._today = today or (lambda: datetime.now(UTC).date())
@@ -85,6 +91,11 @@ class World:
         for seed in accounts:
             plans = po.fill_in(copy.deepcopy(seed.plans), self._today()) if seed.plans else None
             self._accounts[seed.account_id] = _Account(seed, plans)
+
+    @property
+    def read_lag_s(self) -> float:
+        """How far GET trails the writes; fixed for the world's life, which keeps reads exact."""
+        return self._lag_s
 
     # ----- reads -------------------------------------------------------------------------
 
@@ -98,7 +109,7 @@ class World:
             return [self._summary(account) for account in self._accounts.values()]
 
     def _summary(self, account: _Account) -> dict[str, Any]:
-        plans = account.newest or {}
+        plans = self._visible(account) or {}  # seats and dates trail writes like GET /plans
         base = plans.get("plan_base") if isinstance(plans.get("plan_base"), dict) else None
         family = self.catalogue.base_family(str(base.get("type"))) if base else None
         kind = "Basic" if base is None else (family.name.title() if family else "Business")
@@ -115,22 +126,25 @@ class World:
         }
 
     def visible_plans(self, account_id: str) -> Plans:
-        """What GET /plans answers now: the newest version whose visibility delay has passed."""
+        """What GET /plans answers now: the account as it was `read_lag_s` seconds ago."""
         with self._lock:
             account = self._plan_account(account_id)
             return copy.deepcopy(self._visible(account) or {})
 
     def _visible(self, account: _Account) -> Plans | None:
-        now = self._clock()
+        """The newest version written at or before now - lag; the lag never changes, so older
+        versions can never be seen again and are dropped here."""
+        horizon = self._clock() - self._lag_s
         for index in range(len(account.versions) - 1, -1, -1):
-            visible_at, plans = account.versions[index]
-            if visible_at <= now:
-                del account.versions[:index]  # older versions can never be seen again
+            written_at, plans = account.versions[index]
+            if written_at <= horizon:
+                del account.versions[:index]
                 return plans
+        # Unreachable while the first version is the seed (-inf) or a pruned visible one.
         return account.versions[0][1]
 
     def newest_plans(self, account_id: str) -> Plans:
-        """The plans as they are after every accepted write, ignoring the visibility delay."""
+        """The plans as they are after every accepted write (the truth), ignoring the read lag."""
         with self._lock:
             if account_id not in self._accounts:
                 raise account_missing(account_id)
@@ -180,7 +194,8 @@ class World:
                 seed = AccountSeed(account_id, account_id, None)
                 account = self._accounts[account_id] = _Account(seed, None)
             value = po.fill_in(check_plans(plans), self._today()) if plans else None
-            account.versions = [(0.0, value)]
+            # A change made "long ago" (before any lag window): GET shows it at once.
+            account.versions = [(-math.inf, value)]
             self._changed()
 
     # ----- Zoom's write endpoints --------------------------------------------------------
@@ -348,14 +363,27 @@ class World:
         return copy.deepcopy(account.newest)  # type: ignore[arg-type]
 
     def _store(self, account: _Account, plans: Plans) -> None:
-        account.versions.append((self._clock() + self._delay_s, plans))
-        if self._delay_s == 0:
-            del account.versions[:-1]
+        account.versions.append((self._clock(), plans))
+        if self._lag_s == 0:
+            del account.versions[:-1]  # zero lag: GET always shows the newest, as before
         self._changed()
 
     def _changed(self) -> None:
         if self._on_change is not None:
             self._on_change(self._shared_export())
+
+
+class ReadLagError(SandboxError, ValueError):
+    """A read lag that makes no sense (negative, or given both in seconds and milliseconds)."""
+
+
+def read_lag(read_lag_s: float, visibility_delay_ms: float = 0) -> float:
+    """The lag in seconds; `visibility_delay_ms` is the older name of the same setting."""
+    if read_lag_s < 0 or visibility_delay_ms < 0:
+        raise ReadLagError("the read lag cannot be negative")
+    if read_lag_s and visibility_delay_ms:
+        raise ReadLagError("give the read lag once: read_lag_s or visibility_delay_ms, not both")
+    return float(read_lag_s or visibility_delay_ms / 1000.0)
 
 
 def _subscribed(plans: Plans | None) -> bool:

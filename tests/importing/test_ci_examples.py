@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -87,6 +88,82 @@ def test_workflow_is_valid_yaml_with_the_three_triggers() -> None:
     assert jobs["apply-by-hand"]["concurrency"]["group"] == "zoomplans-apply"
     for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"):
         assert workflow["env"][name] == f"${{{{ secrets.{name} }}}}"
+
+
+SCHEMAS = ROOT / "tests" / "fixtures" / "ci-schemas"  # vendored; see its README.md
+
+
+def schema_errors(path: Path, schema_name: str, document: Any = None) -> list[str]:
+    """Problems of a CI file against GitHub's or GitLab's published schema (offline copy)."""
+    schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))
+    if document is None:
+        document = load(path)
+    if True in document:  # PyYAML's reading of GitHub's `on:`
+        document["on"] = document.pop(True)
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+def test_the_examples_follow_githubs_and_gitlabs_schemas() -> None:
+    assert schema_errors(GITHUB, "github-workflows.json") == []
+    assert schema_errors(GITLAB, "gitlab-ci.json") == []
+    # The schemas are strict enough to catch a typo in the keys this file relies on.
+    workflow = load(GITHUB)
+    workflow["jobs"]["apply"]["concurency"] = workflow["jobs"]["apply"].pop("concurrency")
+    assert schema_errors(GITHUB, "github-workflows.json", workflow) != []
+    gitlab = load(GITLAB)
+    gitlab["zoomplans:apply"]["cache"]["when"] = "allways"
+    assert schema_errors(GITLAB, "gitlab-ci.json", gitlab) != []
+
+
+def _journal_path(script: str) -> str:
+    """The --journal FILE of the one `zoomplans apply` in a script."""
+    applies = [c for c in zoomplans_commands(script) if "apply" in c]
+    assert len(applies) == 1, script
+    return applies[0][applies[0].index("--journal") + 1]
+
+
+@pytest.mark.parametrize("job", ["apply", "apply-by-hand"])
+def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(job: str) -> None:
+    """A new runner has no journal: without the one the previous apply wrote, a re-run would
+    not know what was bought a minute ago and Zoom's lagging reads would not show it."""
+    spec = load(GITHUB)["jobs"][job]
+    steps = spec["steps"]
+    uses = [str(step.get("uses", "")) for step in steps]
+    restore = next(i for i, u in enumerate(uses) if u.startswith("actions/cache/restore@"))
+    save = next(i for i, u in enumerate(uses) if u.startswith("actions/cache/save@"))
+    applying = [i for i, step in enumerate(steps) if "zoomplans apply" in step.get("run", "")]
+    assert applying and restore < min(applying) and max(applying) < save
+    journal = _journal_path(steps[applying[0]]["run"])
+    restored, saved = steps[restore], steps[save]
+    assert "if" not in restored  # always restored, whatever the reviewed-plan lookup found
+    assert str(saved["if"]).startswith("always()")  # saved when apply failed or was cancelled
+    assert restored["with"]["path"] == saved["with"]["path"] == journal
+    key = restored["with"]["key"]
+    assert saved["with"]["key"] == key
+    assert "github.run_id" in key and "github.run_attempt" in key  # a cache key is immutable
+    prefix = restored["with"]["restore-keys"]
+    assert key.startswith(prefix) and "${{" not in prefix  # the newest journal of any run
+    uploads = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert any(
+        journal in str(s["with"]["path"]) and str(s["if"]).startswith("always()") for s in uploads
+    )
+    assert spec["concurrency"] == {"group": "zoomplans-apply", "cancel-in-progress": False}
+
+
+def test_gitlab_apply_caches_the_journal_even_on_failure_and_runs_alone() -> None:
+    job = load(GITLAB)["zoomplans:apply"]
+    journal = _journal_path("\n".join(job["script"]))
+    cache = job["cache"]
+    assert journal in cache["paths"]
+    assert cache["when"] == "always" and cache.get("policy", "pull-push") == "pull-push"
+    assert "$" not in cache["key"]  # one key: each apply pulls what the previous one pushed
+    assert cache.get("unprotect", False) is False  # merge requests cannot plant a journal
+    assert job["artifacts"]["when"] == "always" and journal in job["artifacts"]["paths"]
+    assert job["resource_group"] == "zoomplans-apply"
 
 
 def test_every_action_is_pinned_to_a_version() -> None:

@@ -167,6 +167,34 @@ def test_revoke_tokens_every_revokes_on_a_timer() -> None:
         proc.communicate(timeout=10)
 
 
+def test_read_lag_and_write_errors_from_the_command_line() -> None:
+    """A write lands but is answered 503, and GET keeps showing the old seats for 30 s."""
+    args = ["sandbox", "--port", "0", "--seed", str(SMALL)]
+    proc = zoomplans(*args, "--read-lag", "30", "--write-error-rate", "1")
+    try:
+        env = dict(line.split("=", 1) for line in first_lines(proc, 2))
+        with httpx.Client(verify=False, timeout=10) as http:
+            token = http.post(
+                env["ZOOM_OAUTH_TOKEN_URL"], auth=("demo-client", "demo-secret"), data=FORM
+            )
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            plans = f"{env['ZOOM_API_BASE_URL']}/accounts/sub_pro/plans"
+            put = http.put(f"{plans}/base", json={"type": "monthly", "hosts": 7}, headers=headers)
+            again = http.put(
+                f"{plans}/base", json={"type": "monthly", "hosts": 99}, headers=headers
+            )
+            seen = http.get(plans, headers=headers).json()["plan_base"]["hosts"]
+            log = http.get(env["ZOOM_API_BASE_URL"][: -len("/v2")] + "/_sandbox/requests").json()
+        assert (put.status_code, again.status_code, seen) == (503, 400, 5)
+        writes = [r for r in log["requests"] if r["method"] == "PUT"]
+        assert [(r["status"], r["applied"]) for r in writes] == [(503, True), (400, False)]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=10)
+    assert "GET answers trail writes by 30 s" in err
+    assert "Traceback" not in err
+
+
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "reconciler", *args],
@@ -203,6 +231,9 @@ def test_a_missing_seed_is_exit_1(tmp_path: Path) -> None:
         ["--rate-limit", "heavy=lots"],
         ["--fault-rate", "2"],
         ["--port", "-1"],
+        ["--write-error-rate", "2"],
+        ["--read-lag", "-1"],
+        ["--read-lag", "2", "--visibility-delay-ms", "500"],
     ],
 )
 def test_usage_errors_exit_64(args: list[str]) -> None:

@@ -172,6 +172,7 @@ class AccountPlan:
     error: str | None = None
     name: str | None = None
     usage_read: bool = False  # GET /plans/usage (a Heavy call) was read to plan a decrease
+    error_code: str | None = None  # a stable code for an error status (`ambiguous_entries`)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -185,6 +186,7 @@ class AccountPlan:
             "unmanaged": [u.to_json() for u in self.unmanaged],
             "error": self.error,
             "usage_read": self.usage_read,
+            "error_code": self.error_code,
         }
 
     @classmethod
@@ -200,6 +202,7 @@ class AccountPlan:
             unmanaged=tuple(UnmanagedItem.from_json(u) for u in data.get("unmanaged", [])),
             error=data.get("error"),
             usage_read=bool(data.get("usage_read", False)),
+            error_code=data.get("error_code"),
         )
 
 

@@ -98,8 +98,7 @@ def _check(action: Action, seats: _Seats) -> str | None:
         seats.addons.pop(key, None)
         return None
     hosts = seat_count(body)
-    grows = hosts > seats.addons.get(key, 0)
-    if seats.base is not None and grows and ceiling_broken(group, hosts, seats.base):
+    if seats.base is not None and ceiling_broken(group, hosts, seats.base):
         return (
             f"{group} {key[1]}: hosts {hosts} {ceiling_rule(group)} the base plan's hosts, "
             f"which are {seats.base} at this step (base increases go first, decreases "

@@ -202,7 +202,6 @@ def test_add_on_above_live_base_seats_is_blocked_when_yaml_leaves_base_hosts_out
     make_desired: Any,
 ) -> None:
     want = {
-        "plan_base": {"type": "monthly"},
         "plan_webinar": [{"type": "webinar500_monthly", "hosts": 8}],
         "plan_large_meeting": [{"type": "large500_monthly", "hosts": 3}],
         "plan_zoom_events": [{"type": "zoomevents500_monthly", "hosts": 3}],

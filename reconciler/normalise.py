@@ -66,6 +66,29 @@ class PlanShapeError(ValueError):
     """A plan value has a shape no reading of Zoom's API explains (e.g. a number for a group)."""
 
 
+class AmbiguousEntries(PlanShapeError):
+    """Two active entries of one type in one group: no call can say which one it changes.
+
+    Keeping one of them would show the reviewer the wrong seats and hide the other from the
+    fingerprint apply compares before writing, so the account is an error instead.
+    """
+
+    code = "ambiguous_entries"
+
+    def __init__(self, group: str, type_: str, entries: list[dict[str, Any]]) -> None:
+        self.group = group
+        self.type_ = type_
+        shown = "; ".join(
+            ", ".join(f"{k} {v}" for k, v in sorted(e.items()) if k != "type") or "no seats"
+            for e in entries
+        )
+        super().__init__(
+            f"{group} lists {len(entries)} active entries of type {type_} ({shown}); "
+            "zoomplans cannot tell which one a call would change: have Zoom merge or cancel "
+            "the extra entry, then plan again"
+        )
+
+
 @dataclass(frozen=True)
 class NormalisedPlans:
     """Both sides of the diff in one comparable shape.
@@ -261,8 +284,8 @@ def _unknown_groups(plans: Mapping[str, Any]) -> dict[str, Any]:
 def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     """Read one plans object (a GET answer or a desired `plans:`) into the comparable shape.
 
-    Raises PlanShapeError for a shape no reading of Zoom explains; callers turn it into an
-    error on that one account.
+    Raises PlanShapeError for a shape no reading of Zoom explains, and its AmbiguousEntries
+    for two active entries of one type; callers turn either into an error on that one account.
     """
     if plans is None:
         return NormalisedPlans(base=None)
@@ -277,6 +300,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
             base = _fields(base_value, "plan_base")
     addons: dict[AddonKey, dict[str, Any]] = {}
     cancelled: set[AddonKey] = set()
+    twins: dict[AddonKey, list[dict[str, Any]]] = {}
     for group, entry in _group_entries(plans):
         if _is_blank(entry):
             continue
@@ -288,7 +312,12 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
             if str(entry.get("state", "")).lower() in INACTIVE_STATUSES:
                 cancelled.add(key)
             continue
+        if key in addons:
+            twins.setdefault(key, [addons[key]]).append(fields)
         addons[key] = fields
+    if twins:
+        (group, type_), entries = min(twins.items())
+        raise AmbiguousEntries(group, type_, entries)
     return NormalisedPlans(
         base=base,
         addons=addons,

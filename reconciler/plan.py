@@ -174,6 +174,7 @@ class AccountPlan:
     usage_read: bool = False  # GET /plans/usage (a Heavy call) was read to plan a decrease
     #: (field, `file:line`) of the billing contact a subscribe sends: shown to the reviewer.
     contact_from: tuple[tuple[str, str], ...] = ()
+    error_code: str | None = None  # a stable code for an error status (`ambiguous_entries`)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -187,6 +188,7 @@ class AccountPlan:
             "unmanaged": [u.to_json() for u in self.unmanaged],
             "error": self.error,
             "usage_read": self.usage_read,
+            "error_code": self.error_code,
         }
         if self.contact_from:
             data["contact_from"] = dict(self.contact_from)
@@ -208,6 +210,7 @@ class AccountPlan:
             contact_from=tuple(
                 (str(name), str(where)) for name, where in (data.get("contact_from") or {}).items()
             ),
+            error_code=data.get("error_code"),
         )
 
 

@@ -10,6 +10,7 @@ increase, new add-ons, add-on increases, add-on decreases, cancellations, base s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,9 @@ from reconciler.desired.model import DesiredAccount
 from reconciler.live import LivePlans
 from reconciler.normalise import (
     HOSTED_GROUPS,
+    ONE_PER_ACCOUNT,
+    AddonKey,
+    AmbiguousEntries,
     NormalisedPlans,
     PlanShapeError,
     normalise_plans,
@@ -49,6 +53,7 @@ from reconciler.planner_addons import (
     subscribe_groups,
     usage_row,
 )
+from reconciler.planner_seats import block_above_base
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount
 
 
@@ -137,28 +142,84 @@ def _plan_unknown_groups(draft: AccountDraft, want: NormalisedPlans, have: Norma
             )
 
 
+def _still_active(key: AddonKey, have: NormalisedPlans) -> bool:
+    """Zoom still lists this add-on (or, for a one-per-account group, another type of it)."""
+    group = key[0]
+    return key in have.addons or (
+        group in ONE_PER_ACCOUNT and any(k[0] == group for k in have.addons)
+    )
+
+
+def _block_without_base(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+    """No base plan on Zoom and none in the YAML: nothing about add-ons can be sent.
+
+    Add-ons Zoom still lists as active (a lapsed base plan keeps them until their period
+    ends) are fine as they are; a new one, a change to one, or a cancellation needs a
+    subscription first, and each is blocked with its own sentence.
+    """
+    account_id = draft.account_id
+    if any(not _still_active(key, have) for key in want.addons):
+        draft.block(
+            "no_base_plan",
+            f"{account_id} has no active base plan and the YAML declares none; "
+            "add-ons need a base plan: add plan_base to subscribe",
+        )
+    for key in sorted(want.addons, key=addon_order):
+        current = have.addons.get(key)
+        fields = want.addons[key]
+        if current is None or all(current.get(k) == v for k, v in fields.items()):
+            continue
+        changed = {k: v for k, v in fields.items() if current.get(k) != v}
+        draft.block(
+            "no_base_plan",
+            f"{key[0]} {key[1]}: {describe_fields(changed)} cannot be set while {account_id} "
+            "has no active base plan (Zoom changes add-ons only on a subscribed account); "
+            "add plan_base to the YAML to subscribe it first",
+            group=key[0],
+        )
+    for key in sorted(want.cancelled & have.addons.keys(), key=addon_order):
+        draft.block(
+            "cancel_without_base",
+            f"{key[0]} {key[1]}: the YAML marks it state: cancelled, but {account_id} has no "
+            "active base plan and Zoom cancels add-ons only on a subscribed account; cancel it "
+            "with Zoom (or let it end with its paid period), or add plan_base to subscribe first",
+            group=key[0],
+        )
+    for key in sorted(have.addons, key=addon_order):
+        if key not in want.addons and key not in want.cancelled:
+            draft.unmanaged.append(
+                UnmanagedItem(
+                    key[0],
+                    key[1],
+                    f"live add-on not in the YAML ({describe_fields(have.addons[key]) or 'active'})"
+                    "; left as is",
+                )
+            )
+
+
 def _plan_subscribe(
-    draft: AccountDraft, desired: DesiredAccount, want: NormalisedPlans, have: NormalisedPlans
+    draft: AccountDraft,
+    desired: DesiredAccount,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    usage: Mapping[str, Any] | None,
 ) -> None:
+    """Subscribe an account without an active base plan.
+
+    Its base plan may have lapsed while add-ons stay active: buying those again in the
+    subscribe body would charge twice (or be refused), so the body carries only add-ons Zoom
+    does not list; the others are planned against the live ones like on any subscribed
+    account, as follow-up calls after the subscribe (or blocks where no call exists).
+    """
     account_id = draft.account_id
     if want.base is None:
-        # Add-ons Zoom still lists as active are fine as they are; only new ones need a base.
-        missing = [
-            key
-            for key, fields in want.addons.items()
-            if any(have.addons.get(key, {}).get(k) != v for k, v in fields.items())
-        ]
-        if missing:
-            draft.block(
-                "no_base_plan",
-                f"{account_id} has no active base plan and the YAML declares none; "
-                "add-ons need a base plan: add plan_base to subscribe",
-            )
+        _block_without_base(draft, want, have)
         return
-    plans = {"plan_base": dict(want.base), **subscribe_groups(want.addons)}
+    new = {k: v for k, v in want.addons.items() if not _still_active(k, have)}
+    plans = {"plan_base": dict(want.base), **subscribe_groups(new)}
     after = {
         "plan_base": dict(want.base),
-        "addons": [{"group": k[0], **want.addons[k]} for k in sorted(want.addons, key=addon_order)],
+        "addons": [{"group": k[0], **new[k]} for k in sorted(new, key=addon_order)],
     }
     # A subscribe needs Zoom's whole billing contact: without one, or with a field missing,
     # it is blocked with a sentence (reported, never sent; its body carries no contact).
@@ -172,13 +233,11 @@ def _plan_subscribe(
     elif desired.contact_missing:
         block = ("subscribe_incomplete_contact", _incomplete_contact(desired))
     body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
-    draft.call(
-        BASE_INCREASE,
-        Action(
-            "subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after, None
-        ),
-        block,
-    )
+    action = Action("subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after)
+    draft.call(BASE_INCREASE, action, block)
+    # What stays listed after the subscribe is planned like any subscribed account's add-ons.
+    rest = {k: v for k, v in want.addons.items() if k not in new}
+    plan_addons(draft, replace(want, addons=rest), have, usage)
 
 
 def _incomplete_contact(desired: DesiredAccount) -> str:
@@ -231,6 +290,16 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
     source = str(desired.source)
     try:
         have = normalise_plans(live.plans)
+    except AmbiguousEntries as exc:
+        return AccountPlan(
+            desired.account_id,
+            source,
+            "error",
+            live_fingerprint(live.plans),
+            error=f"{desired.account_id}: {exc.code}: {exc}",
+            name=desired.name,
+            error_code=exc.code,
+        )
     except PlanShapeError as exc:
         return AccountPlan(
             desired.account_id,
@@ -259,12 +328,8 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         _plan_base(draft, want, have, live)
         plan_addons(draft, want, have, live.usage)
     else:
-        _plan_subscribe(draft, desired, want, have)
-        for key in sorted(set(have.addons) - set(want.addons), key=addon_order):
-            # Zoom may still list active add-ons of an account whose base plan lapsed.
-            draft.unmanaged.append(
-                UnmanagedItem(key[0], key[1], "live add-on not in the YAML; left as is")
-            )
+        _plan_subscribe(draft, desired, want, have, live.usage)
+    block_above_base(draft, have)
     _plan_unknown_groups(draft, want, have)
     actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"

@@ -19,6 +19,7 @@ from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem, Severity
 from reconciler.desired.reader import DataPath, Location
 from reconciler.desired.schema import where
+from reconciler.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 
 #: How alike (difflib ratio) an unknown code must be to a listed one to be called a typo of it.
 TYPO_CUTOFF = 0.9
@@ -110,7 +111,41 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
                 )
             else:
                 seen[item.plan_type] = item
+    _check_ceilings(account, report)
     return problems
+
+
+def _whole_hosts(entry: dict[str, Any] | None) -> int | None:
+    """The entry's hosts when they are a valid count (the schema reports any other value)."""
+    hosts = entry.get("hosts") if entry is not None else None
+    valid = isinstance(hosts, int) and not isinstance(hosts, bool) and 1 <= hosts <= 9999
+    return hosts if valid else None
+
+
+def _check_ceilings(account: Layered, report: Any) -> None:
+    """Add-on hosts Zoom refuses against the base plan's hosts, at the add-on's `hosts`.
+
+    Checked on the layered account, so a template's base plan counts; a file that leaves
+    the base plan's hosts out is checked by the planner against Zoom's live seats instead.
+    Entries marked `state: cancelled` are on their way out and are not checked.
+    """
+    entries = list(plan_entries(account.data.get("plans")))
+    base = next((e for e in entries if e.group == catalogue.BASE), None)
+    base_hosts = _whole_hosts(base.entry) if base is not None else None
+    if base is None or base_hosts is None:
+        return
+    at = account.at((*base.path, "hosts"))
+    base_at = f"{at.file}:{at.line}" if at else where((*base.path, "hosts"))
+    for item in entries:
+        hosts = _whole_hosts(item.entry)
+        if item.group not in CEILING_GROUPS or hosts is None or "state" in (item.entry or {}):
+            continue
+        if ceiling_broken(item.group, hosts, base_hosts):
+            report(
+                (*item.path, "hosts"),
+                f"{item.group} {item.plan_type}: hosts {hosts} {ceiling_rule(item.group)} the "
+                f"base plan's hosts ({base_hosts}, at {base_at}); Zoom refuses it",
+            )
 
 
 def _spelling_hint(item: PlanEntry) -> str:

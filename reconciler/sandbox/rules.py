@@ -9,7 +9,16 @@ from typing import Any
 
 from reconciler.sandbox import bodies
 from reconciler.sandbox import plan_object as po
-from reconciler.sandbox.catalogue import MAX_HOSTS, BaseFamily, Catalogue, GroupShape, PlanGroup
+from reconciler.sandbox.catalogue import (
+    LARGE_MEETING,
+    MAX_HOSTS,
+    WEBINAR,
+    ZOOM_EVENTS,
+    BaseFamily,
+    Catalogue,
+    GroupShape,
+    PlanGroup,
+)
 from reconciler.sandbox.errors import ZoomApiError, invalid_plan_type
 
 
@@ -39,6 +48,58 @@ def check_addon_hosts(group: PlanGroup, hosts: int) -> None:
         raise ZoomApiError(400, 300, f"Buy hosts must equal or smaller than {MAX_HOSTS}.")
     if hosts < 1:
         raise ZoomApiError(400, 300, f"Insufficient number of hosts for {group.title} plan type.")
+
+
+#: Zoom's catalogue preconditions (plan catalogue page, 2026-02-07): webinar and Zoom Events
+#: hosts may not exceed the base plan's hosts; large-meeting hosts must stay below them.
+#: Group -> (may the add-on's hosts equal the base's?).
+_CEILINGS: dict[PlanGroup, bool] = {WEBINAR: True, ZOOM_EVENTS: True, LARGE_MEETING: False}
+
+
+def check_host_ceilings(plans: dict[str, Any], types: set[str] | None = None) -> None:
+    """Refuse a write that leaves a bound add-on with too many hosts for the base plan.
+
+    `types` limits the check to the add-ons a call wrote (None: every live one, for a
+    subscribe or a base decrease), so a call that does not touch an entry Zoom already holds
+    in breach is not refused because of it. Zoom documents the rule but no answer for it: the
+    code and wording follow its documented host-count answers (code 300, "Buy hosts must
+    equal or smaller than 9999.", "Insufficient number of hosts ..."), the closest ones.
+    """
+    base = plans.get("plan_base")
+    if not isinstance(base, dict) or not po.is_live(base.get("status", "active")):
+        return
+    base_hosts = base.get("hosts", 0)
+    for group, may_equal in _CEILINGS.items():
+        for entry in plans.get(group.key) or []:
+            if not isinstance(entry, dict) or not po.is_live(entry.get("status", "active")):
+                continue
+            if types is not None and entry.get("type") not in types:
+                continue
+            hosts = entry.get("hosts", 0)
+            if hosts > base_hosts or (hosts == base_hosts and not may_equal):
+                relation = "equal or smaller than" if may_equal else "smaller than"
+                raise ZoomApiError(
+                    400,
+                    300,
+                    f"{group.title} hosts must be {relation} the base plan hosts ({base_hosts}).",
+                )
+
+
+def refuse_if_active(plans: dict[str, Any], group: PlanGroup, plan_type: str) -> None:
+    """A subscribe may not buy an add-on the account still holds (its base plan lapsed, its
+    add-ons did not): Zoom's documented answer to that on POST /plans/addons is code 2100
+    ("add-on already present"), the closest one for POST /plans."""
+    if group.shape is GroupShape.RECORDING:
+        live = po.occupant(plans, group)
+    elif group.shape is GroupShape.LIST:
+        entry = po.find(plans, group, plan_type)
+        live = plan_type if entry and po.is_live(entry.get("status", "active")) else None
+    else:
+        live = po.occupant(plans, group)
+    if live is not None:
+        raise ZoomApiError(
+            400, 2100, f"The account already has an active {group.title} plan: {live}."
+        )
 
 
 def check_countries(body: dict[str, Any]) -> None:

@@ -214,19 +214,24 @@ class World:
             rules.check_base_hosts(
                 rules.writable_family(base["type"], self.catalogue), base["hosts"]
             )
-            plans: Plans = {
-                "plan_base": po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
-            }
+            # A lapsed base plan leaves its add-ons listed, and active until their period
+            # ends: they stay, and buying one of them again is refused as on POST /plans/addons.
+            plans: Plans = copy.deepcopy(account.newest or {})
+            plans["plan_base"] = po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
+            bought: set[tuple[str, str]] = set()
             for group, entry in bodies.subscribe_addon_entries(body):
                 if self.catalogue.addon_group(str(entry.get("type"))) is not group:
                     raise invalid_plan_type(group.title, entry.get("type"))
+                if (group.key, entry["type"]) in bought:
+                    problem = FieldProblem(group.key, f"type {entry['type']} is listed twice")
+                    raise validation_failed(problem)
+                bought.add((group.key, entry["type"]))
+                rules.refuse_if_active(plans, group, entry["type"])
                 if group.shape is GroupShape.RECORDING:
                     po.put_recording(plans, entry["type"], today)
                     continue
-                if group.shape is GroupShape.LIST and po.find(plans, group, entry["type"]):
-                    problem = FieldProblem(group.key, f"type {entry['type']} is listed twice")
-                    raise validation_failed(problem)
                 po.put_entry(plans, group, rules.new_entry(group, entry, today))
+            rules.check_host_ceilings(plans)
             self._store(account, plans)
             return copy.deepcopy(plans)
 
@@ -250,7 +255,10 @@ class World:
             if body.get("increasing_hosts") is not None:  # relative; the client must never use it
                 hosts = int(current.get("hosts", 0)) + body["increasing_hosts"]
             rules.check_base_hosts(family, hosts)
+            decrease = hosts < int(current.get("hosts", 0))
             current["hosts"] = hosts
+            if decrease:
+                rules.check_host_ceilings(plans)
             self._store(account, plans)
 
     def add_addon(self, account_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +289,7 @@ class World:
             else:
                 answer = rules.new_entry(group, body, today)
                 po.put_entry(plans, group, answer)
+                rules.check_host_ceilings(plans, {plan_type})
             self._store(account, plans)
             return copy.deepcopy(answer)
 
@@ -301,6 +310,7 @@ class World:
             if group.shape in (GroupShape.SINGLE, GroupShape.LIST):
                 rules.check_addon_hosts(group, body["hosts"])
                 entry["hosts"] = body["hosts"]
+                rules.check_host_ceilings(plans, {plan_type})
             else:
                 rules.check_countries(body)
                 for key in (*bodies.AUDIO_COUNTRY_FIELDS, "ddi_numbers"):

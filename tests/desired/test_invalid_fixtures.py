@@ -73,6 +73,13 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
         ("templates/rooms.yaml", 3, "account.yaml:6"),
         ("templates/rooms.yaml", 3, "plan_large_meeting type"),
     ],
+    "addon-hosts-above-base.yaml": [
+        ("", 7, "hosts 8 may not exceed the base plan's hosts (3"),
+        ("", 10, "hosts 3 must stay below the base plan's hosts (3"),
+    ],
+    "addon-hosts-above-base-after-extends": [
+        ("account.yaml", 5, "templates/small-base.yaml:2"),
+    ],
 }
 
 

@@ -149,3 +149,39 @@ def test_plan_entries_walks_every_group_including_phone_and_recording() -> None:
         ),
     ]
     assert list(plan_entries("not plans")) == []
+
+
+@pytest.mark.parametrize(
+    ("group", "addon_type", "hosts", "ok"),
+    [
+        ("plan_webinar", "webinar500_monthly", 5, True),
+        ("plan_webinar", "webinar500_monthly", 6, False),
+        ("plan_zoom_events", "zoomevents500_monthly", 5, True),
+        ("plan_zoom_events", "zoomevents500_monthly", 6, False),
+        ("plan_large_meeting", "large500_monthly", 4, True),
+        ("plan_large_meeting", "large500_monthly", 5, False),
+        ("plan_zoom_rooms", "zroom_monthly", 9, True),  # not bound to the base's hosts
+    ],
+)
+def test_addon_hosts_against_base_hosts(group: str, addon_type: str, hosts: int, ok: bool) -> None:
+    entry = f"{{type: {addon_type}, hosts: {hosts}}}"
+    value = entry if group == "plan_zoom_rooms" else f"[{entry}]"
+    problems = check(base("monthly", 5) + f"  {group}: {value}\n")
+    if ok:
+        assert problems == []
+    else:
+        assert [(line, severity) for line, severity, _ in problems] == [(4, "error")]
+        assert f"{group} {addon_type}: hosts {hosts}" in problems[0][2]
+        assert "base plan's hosts (5, at a.yaml:3)" in problems[0][2]
+
+
+def test_cancelled_addon_and_unmanaged_base_hosts_are_not_checked() -> None:
+    cancelled = (
+        base("monthly", 2) + "  plan_webinar: [{type: webinar500_monthly, state: cancelled}]\n"
+    )
+    assert check(cancelled) == []
+    no_base_hosts = (
+        "account_id: x\nplans:\n  plan_base: {type: monthly}\n"
+        "  plan_webinar: [{type: webinar500_monthly, hosts: 8}]\n"
+    )
+    assert [m for _, _, m in check(no_base_hosts) if "base plan's hosts" in m] == []

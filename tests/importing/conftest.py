@@ -33,7 +33,8 @@ def varied_account(i: int) -> dict[str, Any]:
     }
     if i % 3 == 0:
         plans["plan_webinar"] = [
-            {"type": "webinar500_monthly", "hosts": 1 + i % 5, "status": "active"},
+            # At most the base plan's hosts (Pro accounts here have 3), as Zoom requires.
+            {"type": "webinar500_monthly", "hosts": 1 + i % 3, "status": "active"},
             {"type": "webinar1000_monthly", "hosts": 1, "status": "cancelled"},
         ]
     if i % 5 == 0:

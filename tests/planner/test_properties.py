@@ -162,6 +162,22 @@ def _entries_of(plans: dict[str, Any], type_: str) -> tuple[Any, str | None]:
     return holder, sub or group
 
 
+def _merge_groups(plans: dict[str, Any], bought: dict[str, Any]) -> dict[str, Any]:
+    """`plans` with the groups of a subscribe body: list entries replace those of their type
+    (a cancelled one is bought again), other entries of the list stay."""
+    merged = copy.deepcopy(plans)
+    for key, value in bought.items():
+        if key == "plan_phone":
+            merged["plan_phone"] = _merge_groups(merged.get("plan_phone") or {}, value)
+        elif isinstance(value, list):
+            types = {e["type"] for e in value}
+            kept = [e for e in merged.get(key) or [] if e["type"] not in types]
+            merged[key] = kept + copy.deepcopy(value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
 def simulate(live: dict[str, Any] | None, action: Action) -> dict[str, Any]:
     """Apply one call to a GET-shaped plans object the way Zoom (and the sandbox) would."""
     plans = copy.deepcopy(live) if live else {}
@@ -169,8 +185,9 @@ def simulate(live: dict[str, Any] | None, action: Action) -> dict[str, Any]:
     assert "increasing_hosts" not in body
     if action.op == "subscribe":
         assert action.method == "POST" and action.path.endswith("/plans") and "contact" in body
-        # Groups the body does not name (e.g. plan_zoom_one) are other subscriptions: kept.
-        merged = {**plans, **{k: copy.deepcopy(v) for k, v in body.items() if k != "contact"}}
+        # Groups the body does not name (e.g. plan_zoom_one) are other subscriptions, and
+        # add-ons a lapsed base plan left active stay listed: both are kept.
+        merged = _merge_groups(plans, {k: v for k, v in body.items() if k != "contact"})
         if "plan_recording" in body:
             merged["plan_recording_status"] = "active"
         return merged
@@ -249,7 +266,26 @@ def desired_from(draw: Any, live: dict[str, Any] | None) -> dict[str, Any]:
         )
     if live and "plan_zoom_one" in live and draw(st.booleans()):
         want["plan_zoom_one"] = copy.deepcopy(live["plan_zoom_one"])
+    want["plan_base"]["hosts"] = max(want["plan_base"]["hosts"], _base_hosts_needed(have, want))
     return want
+
+
+def _base_hosts_needed(have: Any, want: dict[str, Any]) -> int:
+    """The fewest base hosts that keep every step inside Zoom's add-on seat ceilings (webinar
+    and Zoom Events hosts <= base hosts, large-meeting hosts < base hosts): what the add-ons
+    hold at the end, what unmanaged live add-ons keep, and, for a subscribe, what the add-ons
+    Zoom still lists hold at the moment of the subscribe."""
+    wanted = normalise_plans(want)
+    needed = 1
+    for (group, type_), fields in [*have.addons.items(), *wanted.addons.items()]:
+        key = (group, type_)
+        if group not in LIST_TYPES or key in wanted.cancelled:
+            continue
+        if key in have.addons and key in wanted.addons and have.subscribed:
+            fields = wanted.addons[key]  # decreased before, increased after, the base change
+        seats = int(fields.get("hosts", 0)) + (1 if group == "plan_large_meeting" else 0)
+        needed = max(needed, seats)
+    return needed
 
 
 @st.composite

@@ -125,6 +125,24 @@ def live_answers(draw: Any) -> dict[str, Any]:
             if draw(st.booleans()):
                 phone[sub] = draw(entry_list(types))
         plans["plan_phone"] = phone
+    return _within_base_hosts(plans)
+
+
+def _within_base_hosts(plans: dict[str, Any]) -> dict[str, Any]:
+    """Zoom keeps active webinar and Zoom Events hosts at most the base plan's hosts, and
+    large-meeting hosts below them (it refuses any call that breaks this): so do its answers."""
+    base = plans.get("plan_base")
+    if not isinstance(base, dict) or base.get("status") in LAPSED:
+        return plans
+    for group in LIST_TYPES:
+        ceiling = base["hosts"] - (1 if group == "plan_large_meeting" else 0)
+        for entry in plans.get(group, []):
+            if entry["status"] in LAPSED:
+                continue
+            if ceiling < 1:
+                entry["status"] = "expired"
+            else:
+                entry["hosts"] = min(entry["hosts"], ceiling)
     return plans
 
 

@@ -29,3 +29,17 @@ class Problem:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+#: The most characters of a file's own text a message may quote.
+EXCERPT_CHARS = 40
+
+
+def excerpt(value: object) -> str:
+    """A value from a file as a message may quote it: repr-escaped and at most EXCERPT_CHARS
+    characters of it, so a message can point at a typo but never replay a file (a key or a
+    token reached by mistake) into a CI log."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= EXCERPT_CHARS:
+        return repr(text)
+    return f"{text[:EXCERPT_CHARS]!r}... ({len(text)} characters)"

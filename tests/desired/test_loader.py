@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reconciler.desired import DesiredState, SourceMark, load_desired
+
+#: Files are written under tmp_path, outside git: it is the root they may extend within.
+pytestmark = pytest.mark.usefixtures("in_tmp_tree")
 
 REPO = Path(__file__).resolve().parents[2]
 VALID = REPO / "tests" / "fixtures" / "valid"

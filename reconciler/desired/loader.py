@@ -18,7 +18,7 @@ from pathlib import Path
 from reconciler.desired.layering import Layered, Layering
 from reconciler.desired.model import DesiredAccount, DesiredState, SourceMark
 from reconciler.desired.pasted import desired_plans, lapsed_entries
-from reconciler.desired.problems import Problem
+from reconciler.desired.problems import Problem, excerpt
 from reconciler.desired.reader import (
     DataPath,
     Document,
@@ -163,7 +163,7 @@ def load_desired(
                             at.line,
                             at.column,
                             "error",
-                            f"account_id '{account_id}' is also declared at "
+                            f"account_id {excerpt(account_id)} is also declared at "
                             f"{declared[account_id]}; each account must be declared once",
                         )
                     )

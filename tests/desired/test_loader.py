@@ -246,7 +246,7 @@ def test_messages_stay_on_one_line_and_short(tmp_path: Path) -> None:
     )
     state = load_desired([path])
     messages = [p.message for p in state.problems]
-    assert "unknown key 'a\\x0ab\\x1b\\u2028' in the document" in messages[0]
+    assert "unknown key 'a\\nb\\x1b\\u2028' in the document" in messages[0]
     assert all("\n" not in m and "\x1b" not in m and len(m) <= 400 for m in messages)
     assert messages[-1].endswith("...")
 

@@ -51,9 +51,11 @@ class LoadRestrictor:
     _roots: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def widened_by(cls, folders: Sequence[str | Path]) -> LoadRestrictor:
-        """A restrictor whose roots also include `folders` (already resolved by the caller)."""
-        return cls(extra_roots=tuple(os.path.realpath(f) for f in folders))
+    def widened_by(cls, folders: Sequence[str | Path], cwd: str | None = None) -> LoadRestrictor:
+        """A restrictor whose roots also include `folders` (symlinks resolved)."""
+        here = cwd if cwd is not None else os.getcwd()
+        roots = tuple(os.path.realpath(os.path.join(here, f)) for f in folders)
+        return cls(extra_roots=roots, cwd=here)
 
     def root_of(self, file: str) -> str:
         """The real path of the git work tree holding `file`, else of the current directory."""

@@ -60,6 +60,8 @@ def _message(error: Any) -> str:
         return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
     if error.validator == "oneOf":
         return f"{path}: {excerpt(error.instance)} is not an amount; write a number >= 0, e.g. 500"
+    if error.validator in ("minimum", "type") and path.startswith("guard_rails/"):
+        return f"{path}: must be a whole number >= 0 (or empty), got {excerpt(error.instance)}"
     top = not error.absolute_path
     return f"{path}: {bounded_schema_message(error.message, error.instance, top=top)}"
 

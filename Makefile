@@ -1,34 +1,61 @@
 # Two commands do everything on a fresh machine: `make demo` and `make test`.
+# Both install the exact versions of requirements/*.lock (hash-checked), so every run is
+# reproducible; pyproject.toml keeps open ranges for users. `make test-latest` runs the same
+# suite and lint against the newest releases instead, and `make lock` refreshes the locks.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+LOCK_RUN := requirements/runtime.lock
+LOCK_DEV := requirements/dev.lock
+VENV_LATEST := .venv-latest
+LATEST := $(VENV_LATEST)/bin
+UV_VERSION := uv>=0.13,<0.14
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test lint format record bench soak clean
+.PHONY: demo test test-latest lock lint format record bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP_RUN): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(STAMP_RUN): $(BIN)/python pyproject.toml $(LOCK_RUN)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_RUN)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(STAMP_DEV): $(STAMP_RUN)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP_DEV): $(STAMP_RUN) $(LOCK_DEV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_DEV)
 	touch $@
+
+# The newest release of every dependency, in a venv of its own (.venv stays on the lock).
+test-latest:
+	test -x $(LATEST)/python || $(PYTHON) -m venv $(VENV_LATEST)
+	$(LATEST)/python -m pip install --quiet --upgrade pip
+	$(LATEST)/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+	$(LATEST)/python requirements/newer_than_lock.py $(LOCK_DEV)
+	$(LATEST)/ruff check reconciler tests bench requirements
+	$(LATEST)/ruff format --check reconciler tests bench requirements
+	$(LATEST)/python -m pytest -q -n 3
+
+# Re-resolve both locks to today's newest releases within pyproject.toml's ranges.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet '$(UV_VERSION)'
+	$(UV_COMPILE) -o $(LOCK_RUN)
+	$(UV_COMPILE) --extra dev -c $(LOCK_RUN) -o $(LOCK_DEV)
 
 demo: $(STAMP_RUN)
 	$(BIN)/python -m reconciler.demo
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check reconciler tests bench
-	$(BIN)/ruff format --check reconciler tests bench
+	$(BIN)/ruff check reconciler tests bench requirements
+	$(BIN)/ruff format --check reconciler tests bench requirements
 
 format: $(STAMP_DEV)
-	$(BIN)/ruff check --fix reconciler tests bench
-	$(BIN)/ruff format reconciler tests bench
+	$(BIN)/ruff check --fix reconciler tests bench requirements
+	$(BIN)/ruff format reconciler tests bench requirements
 
 # The suite mostly waits on loopback HTTP, paced calls and subprocesses: three workers halve it.
 test: lint
@@ -44,5 +71,5 @@ soak: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -m slow
 
 clean:
-	rm -rf $(VENV) .zoomplans build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

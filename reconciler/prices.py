@@ -22,7 +22,7 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator, ValidationError
 
 from reconciler.desired import catalogue
-from reconciler.desired.problems import Problem
+from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
 
@@ -88,16 +88,17 @@ def _message(error: ValidationError) -> str:
         return f"{path}: give exactly one of per_host (price of one seat) or flat (whole plan)"
     if error.validator == "oneOf":
         return (
-            f"{path}: {error.instance!r} is not an amount; write a decimal number >= 0 with "
+            f"{path}: {excerpt(error.instance)} is not an amount; write a decimal number >= 0 with "
             "at most 4 decimals, e.g. 15.99"
         )
     if error.validator == "enum":
-        return f"{path}: {error.instance!r} is not a period; use month or year"
+        return f"{path}: {excerpt(error.instance)} is not a period; use month or year"
     if error.validator == "pattern" and path.endswith("currency"):
-        return f"{path}: {error.instance!r} is not a currency code; use ISO 4217, e.g. USD"
+        return f"{path}: {excerpt(error.instance)} is not a currency code; use ISO 4217, e.g. USD"
     if error.validator == "pattern":
-        return f"{path}: {error.instance!r} is not a plan type code (letters, digits, _)"
-    return f"{path}: {error.message}"
+        return f"{path}: {excerpt(error.instance)} is not a plan type code (letters, digits, _)"
+    top = not error.absolute_path
+    return f"{path}: {bounded_schema_message(error.message, error.instance, top=top)}"
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -138,7 +139,7 @@ def _unknown_type_warning(document: Document, plan_type: Any) -> list[Problem]:
             where.line,
             where.column,
             "warning",
-            f"prices/{plan_type}: {plan_type!r} is not a plan type in Zoom's list{hint}",
+            f"prices/{plan_type}: {excerpt(plan_type)} is not a plan type in Zoom's list{hint}",
         )
     ]
 
@@ -164,8 +165,8 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
                 _problem(
                     document,
                     ("prices", plan_type, key),
-                    f"prices/{plan_type}/{key}: {entry[key]!r} is not an amount; write a decimal "
-                    "number >= 0 with at most 4 decimals, e.g. 15.99",
+                    f"prices/{plan_type}/{key}: {excerpt(entry[key])} is not an amount; write a "
+                    "decimal number >= 0 with at most 4 decimals, e.g. 15.99",
                 )
             )
             continue

@@ -1,4 +1,4 @@
-"""zoomplans.yaml: the project file holding the price list's path and default guard rails.
+"""zoomplans.yaml: the project file: the price list's path, default guard rails, extends_root.
 
 Found in the current directory (or named by `--config FILE`), like a Terraform backend block:
 settings a team agrees on once and reviews in git, instead of flags repeated in every CI job.
@@ -18,7 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from reconciler.desired.problems import Problem
+from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import read_file
 
 PROJECT_FILE = "zoomplans.yaml"
@@ -39,6 +39,7 @@ class ProjectConfig:
 
     source: str
     prices: Path | None = None
+    extends_root: Path | None = None
     max_monthly_increase: Decimal | None = None
     max_accounts_changed: int | None = None
     max_seats_removed: int | None = None
@@ -58,8 +59,11 @@ def _message(error: Any) -> str:
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
     if error.validator == "oneOf":
-        return f"{path}: {error.instance!r} is not an amount; write a number >= 0, e.g. 500"
-    return f"{path}: {error.message}"
+        return f"{path}: {excerpt(error.instance)} is not an amount; write a number >= 0, e.g. 500"
+    if error.validator in ("minimum", "type") and path.startswith("guard_rails/"):
+        return f"{path}: must be a whole number >= 0 (or empty), got {excerpt(error.instance)}"
+    top = not error.absolute_path
+    return f"{path}: {bounded_schema_message(error.message, error.instance, top=top)}"
 
 
 def load_project(path: Path) -> ProjectConfig:
@@ -86,6 +90,7 @@ def load_project(path: Path) -> ProjectConfig:
     return ProjectConfig(
         source=shown,
         prices=(path.parent / data["prices"]) if data.get("prices") else None,
+        extends_root=(path.parent / data["extends_root"]) if data.get("extends_root") else None,
         max_monthly_increase=None if increase is None else Decimal(str(increase)),
         max_accounts_changed=rails.get("max_accounts_changed"),
         max_seats_removed=rails.get("max_seats_removed"),
@@ -103,3 +108,12 @@ def find_project(config: Path | None, cwd: Path | None = None) -> ProjectConfig 
         return load_project(config)
     candidate = (cwd / PROJECT_FILE) if cwd is not None else Path(PROJECT_FILE)
     return load_project(candidate) if candidate.is_file() else None
+
+
+def extends_roots(flag: str | None, project: ProjectConfig | None) -> list[str]:
+    """The folders `extends` may read besides the files' own tree: the flag and zoomplans.yaml
+    both widen it (neither narrows the other)."""
+    roots = [flag] if flag else []
+    if project is not None and project.extends_root is not None:
+        roots.append(str(project.extends_root))
+    return roots

@@ -15,7 +15,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_unknown_option_is_a_usage_error_with_exit_64() -> None:
     result = run("validate", "--no-such-flag")
     assert result.returncode == 64
-    assert "No such option" in result.stderr
+    assert "--no-such-flag" in result.stderr  # named; click's own wording is not ours to pin
     assert "Traceback" not in result.stderr
 
 

@@ -30,8 +30,15 @@ from reconciler.cli.guard_options import (
     threshold_flags,
     warn_unused_limits,
 )
-from reconciler.cli.options import selection_options, verbose_option, zoom_config_from, zoom_options
+from reconciler.cli.options import (
+    extends_root_option,
+    selection_options,
+    verbose_option,
+    zoom_config_from,
+    zoom_options,
+)
 from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
+from reconciler.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
     from reconciler.apply.executor import Confirm, Converged
@@ -84,11 +91,11 @@ def _render_preview(plan: Plan) -> None:
     click.echo(render_text(plan, colour=colour), nl=False)
 
 
-def _load_desired(paths: tuple[str, ...], saved: bool) -> list[DesiredAccount]:
+def _load_desired(paths: tuple[str, ...], saved: bool, roots: list[str]) -> list[DesiredAccount]:
     """Every account the files declare; any problem stops the command before Zoom is called."""
     from reconciler.desired import load_desired
 
-    state = load_desired(list(paths))
+    state = load_desired(list(paths), extends_roots=roots)
     for problem in state.problems:
         _say(str(problem))
     if not state.ok:
@@ -291,6 +298,7 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
 )
+@extends_root_option
 @guard_rail_options
 @zoom_options
 def apply_command(
@@ -311,6 +319,7 @@ def apply_command(
     config_file: Path | None,
     max_monthly_increase: Decimal | None,
     max_seats_removed: int | None,
+    extends_root: str | None,
     **kwargs: Any,
 ) -> None:
     """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
@@ -357,7 +366,7 @@ def apply_command(
             )  # fmt: skip
         except SavedPlanRefused as exc:
             _fail(str(exc))
-    desired = _load_desired(ask.paths, saved is not None)
+    desired = _load_desired(ask.paths, saved is not None, extends_roots(extends_root, project))
     settings = ApplySettings(
         parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
     )

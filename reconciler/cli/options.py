@@ -168,3 +168,16 @@ def selection_options(func: F) -> F:
         ),
     ]
     return stacked(options, func)
+
+
+def extends_root_option(func: F) -> F:
+    """`--extends-root DIR`: the one way (with `extends_root` in zoomplans.yaml) to let
+    `extends` read templates outside the git work tree holding the desired files."""
+    return click.option(
+        "--extends-root",
+        "extends_root",
+        type=click.Path(file_okay=False, path_type=str),
+        metavar="DIR",
+        help="Also let `extends` read templates under DIR (default: only inside the git work "
+        "tree holding the files, or the current directory outside git).",
+    )(func)

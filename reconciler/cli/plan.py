@@ -27,12 +27,14 @@ from reconciler.cli.guard_options import (
     threshold_flags,
 )
 from reconciler.cli.options import (
+    extends_root_option,
     selection_options,
     verbose_option,
     zoom_config_from,
     zoom_options,
 )
 from reconciler.plan import Plan, PlanOptions
+from reconciler.project import extends_roots
 from reconciler.provenance import DurationError, current_git_commit, parse_duration
 
 DEFAULT_PATHS = ("accounts/",)
@@ -119,6 +121,7 @@ def _fail(message: str) -> NoReturn:
     callback=_ttl,
     help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d; at most 365d).",
 )
+@extends_root_option
 @guard_rail_options
 @zoom_options
 def plan_command(
@@ -136,6 +139,7 @@ def plan_command(
     config_file: Path | None,
     max_monthly_increase: Decimal | None,
     max_seats_removed: int | None,
+    extends_root: str | None,
     **kwargs: Any,
 ) -> None:
     """Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/)."""
@@ -153,7 +157,7 @@ def plan_command(
     config = zoom_config_from(kwargs)
     paths = paths or DEFAULT_PATHS
     project, prices = project_and_prices(config_file, prices_file)
-    state = load_desired(list(paths))
+    state = load_desired(list(paths), extends_roots=extends_roots(extends_root, project))
     for problem in state.problems:
         click.echo(str(problem), err=True)
     if not state.ok:

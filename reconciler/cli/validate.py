@@ -8,12 +8,14 @@ script can consume it without parsing prose. Exit 0 when valid, 1 when not (SPEC
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
-from reconciler.cli.options import verbose_option
+from reconciler.cli.options import extends_root_option, verbose_option
 from reconciler.desired import DesiredState, load_desired
+from reconciler.project import ProjectError, extends_roots, find_project
 
 DEFAULT_PATH = "accounts/"
 
@@ -52,15 +54,36 @@ def _plural(count: int, word: str) -> str:
     show_default=True,
     help="text: one line per problem and a summary; json: a list of problems.",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Project file whose extends_root is used (default: ./zoomplans.yaml when present).",
+)
+@extends_root_option
 @verbose_option
-def validate_command(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
+def validate_command(
+    paths: tuple[str, ...],
+    strict: bool,
+    output_format: str,
+    config_file: Path | None,
+    extends_root: str | None,
+) -> None:
     """Check desired-state files offline, every problem at once (default PATH: accounts/).
 
     Folders are searched for *.yaml and *.yml. Exit 0 when valid (warnings allowed unless
     --strict), 1 when not.
     """
     chosen = paths or (DEFAULT_PATH,)
-    state = load_desired(list(chosen), strict=strict)
+    try:
+        project = find_project(config_file)
+    except ProjectError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("zoomplans: error: the project file cannot be used", err=True)
+        raise click.exceptions.Exit(EXIT_ERROR) from None
+    roots = extends_roots(extends_root, project)
+    state = load_desired(list(chosen), strict=strict, extends_roots=roots)
     if output_format == "json":
         click.echo(json.dumps([p.to_json() for p in state.problems], indent=2))
     else:

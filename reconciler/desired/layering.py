@@ -22,6 +22,7 @@ from typing import Any
 from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import DataPath, Document, Location, ReadResult
+from reconciler.desired.restrictor import LoadRestrictor
 from reconciler.desired.schema import schema_problems
 
 MAX_CHAIN = 16
@@ -91,10 +92,14 @@ Reader = Callable[[Path, str], ReadResult]
 
 
 class Layering:
-    """Resolves `extends` chains; caches each template file by its real path."""
+    """Resolves `extends` chains; caches each template file by its real path.
 
-    def __init__(self, read: Reader) -> None:
+    Every target is checked by `restrictor` before it is opened: a refused file is never read.
+    """
+
+    def __init__(self, read: Reader, restrictor: LoadRestrictor | None = None) -> None:
         self._read = read
+        self._restrictor = restrictor if restrictor is not None else LoadRestrictor()
         self._templates: dict[str, _Template] = {}
 
     @property
@@ -119,6 +124,9 @@ class Layering:
             return own, [], True
         at = document.at(("extends",))
         display = os.path.normpath(os.path.join(os.path.dirname(document.file), target))
+        refusal = self._restrictor.extends_refusal(document.file, target, display)
+        if refusal is not None:
+            return own, [_error(at, refusal)], False
         real = os.path.realpath(display)
         if real in stack:
             chain = " -> ".join([*(os.path.basename(s) for s in stack), os.path.basename(real)])

@@ -24,7 +24,7 @@ from reconciler.desired.model import (
     SourceMark,
 )
 from reconciler.desired.pasted import desired_plans, lapsed_entries
-from reconciler.desired.problems import Problem
+from reconciler.desired.problems import Problem, excerpt
 from reconciler.desired.reader import (
     DataPath,
     Document,
@@ -32,6 +32,7 @@ from reconciler.desired.reader import (
     ReadResult,
     read_file,
 )
+from reconciler.desired.restrictor import LoadRestrictor
 from reconciler.desired.rules import account_problems
 from reconciler.desired.schema import missing_problems, schema_problems
 
@@ -54,8 +55,15 @@ class _FileCache:
         return self._results[real]
 
 
-def find_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """The files to load, in a stable order; folders are searched recursively for YAML."""
+def find_files(
+    paths: Sequence[str | Path], restrictor: LoadRestrictor | None = None
+) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """The files to load, in a stable order; folders are searched recursively for YAML.
+
+    A file named on the command line is read as named; a file found by searching a folder must
+    stay inside the tree (a committed symlink to a file of the machine is refused, unread).
+    """
+    restrictor = restrictor if restrictor is not None else LoadRestrictor()
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -75,7 +83,13 @@ def find_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], lis
                         "check the path",
                     )
                 )
-            candidates = [(file, str(file)) for file in inside]
+            candidates = []
+            for file in inside:
+                refusal = restrictor.walk_refusal(display, str(file))
+                if refusal is None:
+                    candidates.append((file, str(file)))
+                else:
+                    problems.append(Problem(str(file), 1, 1, "error", refusal))
         elif path.exists():
             candidates = [(path, display)]
         else:
@@ -97,16 +111,24 @@ def _yaml_files_in(folder: Path) -> list[Path]:
     return files
 
 
-def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> DesiredState:
+def load_desired(
+    paths: Sequence[str | Path],
+    *,
+    strict: bool = False,
+    extends_roots: Sequence[str | Path] = (),
+) -> DesiredState:
     """Load and check every desired-state document under `paths`.
 
     With `strict`, warnings (unknown plan types, YAML 1.1 look-alikes) count as errors, as
     `validate --strict` promises. Accounts with errors are left out of the result.
+    `extends_roots` widens what `extends` may read beyond the git work tree holding each file
+    (restrictor.py); nothing outside them is ever opened.
     """
-    files, problems = find_files(paths)
+    restrictor = LoadRestrictor.widened_by(extends_roots)
+    files, problems = find_files(paths, restrictor)
     named = [p.file for p in problems]
     cache = _FileCache()
-    layering = Layering(cache.read)
+    layering = Layering(cache.read, restrictor)
     read = [(display, cache.read(path, display)) for path, display in files]
     for display, result in read:
         _log.info("read %s: %d document(s)", display, len(result.documents))
@@ -147,7 +169,7 @@ def load_desired(paths: Sequence[str | Path], *, strict: bool = False) -> Desire
                             at.line,
                             at.column,
                             "error",
-                            f"account_id '{account_id}' is also declared at "
+                            f"account_id {excerpt(account_id)} is also declared at "
                             f"{declared[account_id]}; each account must be declared once",
                         )
                     )

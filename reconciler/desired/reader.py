@@ -20,7 +20,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.desired.problems import Problem, Severity
+from reconciler.desired.problems import EXCERPT_CHARS, Problem, Severity, excerpt
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
@@ -28,6 +28,7 @@ _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 MAX_VALUES = 200_000
 MAX_ALIASES = 1_000
 MAX_NUMBER_DIGITS = 100
+MAX_DETAIL = 160  # characters of a PyYAML complaint shown
 
 #: A JSON-pointer-like path inside one document: keys and list indexes.
 DataPath = tuple[str | int, ...]
@@ -179,7 +180,7 @@ def read_bytes(raw: bytes, display: str) -> ReadResult:
         return _parse(text, display)
     except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
         # A safety net for a PyYAML corner nobody has met yet: still a located answer.
-        return _fail(display, 1, 1, f"cannot read this YAML ({type(exc).__name__}: {exc})")
+        return _fail(display, 1, 1, f"cannot read this YAML ({type(exc).__name__})")
 
 
 def _compose(text: str) -> Iterator[Node]:
@@ -290,9 +291,9 @@ def _parse(text: str, display: str) -> ReadResult:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             detail = " ".join(part for part in (exc.context, exc.problem) if part)
-            problems.append(Problem(display, line, column, "error", f"malformed YAML: {detail}"))
+            problems.append(Problem(display, line, column, "error", _malformed(detail)))
     except yaml.YAMLError as exc:  # any other parser complaint still gets a place and a line
-        problems.append(Problem(display, 1, 1, "error", f"malformed YAML: {exc}"))
+        problems.append(Problem(display, 1, 1, "error", _malformed(str(exc))))
     if not documents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(display, 1, 1, "error", "no YAML document in this file"))
     return ReadResult(documents, sorted(problems, key=lambda p: (p.line, p.column)))
@@ -367,7 +368,7 @@ class _Builder:
                 earlier = first_seen[key].start_mark.line + 1
                 self._error(
                     key_node,
-                    f"duplicate key '{key}' (first defined on line {earlier}); "
+                    f"duplicate key {excerpt(key)} (first defined on line {earlier}); "
                     "YAML would silently keep only the last one",
                 )
                 continue
@@ -408,8 +409,8 @@ class _Builder:
             if plain and not _PLAIN_DECIMAL.fullmatch(text):
                 self._error(
                     node,
-                    f"{text} is read as the number {value} by YAML 1.1 (octal, sexagesimal or "
-                    f"hex); write {value} or quote it: '{text}'",
+                    f"{excerpt(text)} is read as the number {_short(value)} by YAML 1.1 (octal, "
+                    f"sexagesimal or hex); write {_short(value)} or quote it",
                 )
             return value
         if tag == _FLOAT:
@@ -418,12 +419,23 @@ class _Builder:
             if not path or path[-1] not in READ_ONLY_DATE_KEYS:
                 self._error(
                     node,
-                    f"{text} is read as a date by YAML 1.1; quote it if you mean the text: "
-                    f"'{text}'",
+                    f"{excerpt(text)} is read as a date by YAML 1.1; quote it if you mean the text",
                 )
             return text
         self._error(node, f"YAML tag {tag} is not allowed here")
         return text
+
+
+def _short(number: int) -> str:
+    text = str(number)
+    return text if len(text) <= EXCERPT_CHARS else f"{text[:EXCERPT_CHARS]}... ({len(text)} digits)"
+
+
+def _malformed(detail: str) -> str:
+    """PyYAML's complaint, cut short: it may quote an alias or tag name of any length."""
+    if len(detail) > MAX_DETAIL:
+        detail = detail[: MAX_DETAIL - 3] + "..."
+    return f"malformed YAML: {detail}"
 
 
 def _tab_problems(text: str, display: str) -> Iterator[Problem]:

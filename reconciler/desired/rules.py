@@ -16,7 +16,7 @@ from typing import Any
 from reconciler.desired import catalogue
 from reconciler.desired.layering import Layered
 from reconciler.desired.pasted import lapsed_status, recording_lapsed
-from reconciler.desired.problems import Problem, Severity
+from reconciler.desired.problems import Problem, Severity, excerpt
 from reconciler.desired.reader import DataPath, Location
 from reconciler.desired.schema import where
 from reconciler.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
@@ -89,13 +89,13 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
                 note = f"treated as a {group} type by its prefix"
             report(
                 type_path,
-                f"unknown plan type '{item.plan_type}' ({note}){_spelling_hint(item)}",
+                f"unknown plan type {excerpt(item.plan_type)} ({note}){_spelling_hint(item)}",
                 severity,
             )
         if group is not None and group != item.group:
             report(
                 type_path,
-                f"'{item.plan_type}' is a {group} type; it cannot go under {item.group}",
+                f"{excerpt(item.plan_type)} is a {group} type; it cannot go under {item.group}",
             )
         if item.group == catalogue.BASE and item.entry is not None:
             _check_base_hosts(item, report)
@@ -106,7 +106,8 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
                 also = f"{at.file}:{at.line}" if at else where(first.path)
                 report(
                     item.path,
-                    f"add-on '{item.plan_type}' appears twice in this account (also at {also}); "
+                    f"add-on {excerpt(item.plan_type)} appears twice in this account "
+                    f"(also at {also}); "
                     "keep one entry",
                 )
             else:

@@ -17,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from reconciler.desired.problems import Problem
+from reconciler.desired.problems import Problem, bounded_schema_message, excerpt, kind_of
 from reconciler.desired.reader import DataPath, Document, Location
 from reconciler.schema_inlining import inline_refs
 
@@ -148,7 +148,7 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {excerpt(value)}"
     if isinstance(value, float):
         return f"the decimal {value}"
     if isinstance(value, int):
@@ -198,7 +198,7 @@ def _explain(
         if not path:
             yield (
                 here,
-                f"a document must be a mapping (account_id, plans...), not {describe(value)}",
+                f"a document must be a mapping (account_id, plans...), not {kind_of(value)}",
             )
         else:
             quote = (
@@ -219,7 +219,7 @@ def _explain(
     elif keyword == "uniqueItems":
         yield here, f"{name} lists the same country twice"
     else:
-        yield here, f"{name}: {error.message}"
+        yield here, f"{name}: {bounded_schema_message(error.message, value, top=not path)}"
 
 
 def _misspelt_nearby(missing: str, instance: object) -> bool:
@@ -250,7 +250,7 @@ def _unknown_key(key: str, path: DataPath, allowed: list[str], template: bool) -
         return "status is Zoom's read-only field; to cancel an add-on write `state: cancelled`"
     hint = difflib.get_close_matches(key, allowed, n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
-    return f"unknown key '{key}' in {where(path)}{suggestion}"
+    return f"unknown key {excerpt(key)} in {where(path)}{suggestion}"
 
 
 def _enum_message(path: DataPath, name: str, value: object) -> str:
@@ -268,13 +268,15 @@ def _pattern_message(path: DataPath, name: str, value: object) -> str:
     if value == "":
         return f"{name} must not be empty"
     if last in ("tollfree_countries", "premium_countries", "callout_countries"):
-        return f"{name} must be two-letter country codes separated by commas, got {value!r}"
+        return f"{name} must be two-letter country codes separated by commas, got {excerpt(value)}"
     if last == "country" or (len(path) >= 2 and isinstance(last, int)):
-        return f"{name} must be a two-letter country code in capitals (like US), got {value!r}"
+        return (
+            f"{name} must be a two-letter country code in capitals (like US), got {excerpt(value)}"
+        )
     if last == "account_id":
-        return f"account_id may contain only letters, digits, _ and -, got {value!r}"
+        return f"account_id may contain only letters, digits, _ and -, got {excerpt(value)}"
     if last == "email":
-        return f"{name} is not an email address: {value!r}"
+        return f"{name} is not an email address: {excerpt(value)}"
     if (path and path[0] == "labels") or last == "labels":
-        return f"label key {value!r} may contain only letters, digits, _ . and -"
-    return f"{name}: {value!r} is not a plan type code (letters, digits and _ only)"
+        return f"label key {excerpt(value)} may contain only letters, digits, _ . and -"
+    return f"{name}: {excerpt(value)} is not a plan type code (letters, digits and _ only)"

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reconciler.desired.layering import Layered, Layering, merge
 from reconciler.desired.reader import Location, read_bytes, read_file
+
+#: Files are written under tmp_path, outside git: it is the root they may extend within.
+pytestmark = pytest.mark.usefixtures("in_tmp_tree")
 
 
 def write(path: Path, text: str) -> Path:

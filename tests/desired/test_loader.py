@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reconciler.desired import DesiredState, SourceMark, load_desired
+
+#: Files are written under tmp_path, outside git: it is the root they may extend within.
+pytestmark = pytest.mark.usefixtures("in_tmp_tree")
 
 REPO = Path(__file__).resolve().parents[2]
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -247,7 +252,7 @@ def test_messages_stay_on_one_line_and_short(tmp_path: Path) -> None:
     )
     state = load_desired([path])
     messages = [p.message for p in state.problems]
-    assert "unknown key 'a\\x0ab\\x1b\\u2028' in the document" in messages[0]
+    assert "unknown key 'a\\nb\\x1b\\u2028' in the document" in messages[0]
     assert all("\n" not in m and "\x1b" not in m and len(m) <= 400 for m in messages)
     assert messages[-1].endswith("...")
 

@@ -203,6 +203,7 @@ TEMPLATE_ACCOUNT = [
 
 
 @pytest.mark.parametrize(("template", "own", "expected"), TEMPLATE_ACCOUNT)
+@pytest.mark.usefixtures("in_tmp_tree")
 def test_history_never_merges_with_a_wish_across_extends(
     tmp_path: Path, template: str, own: str, expected: dict[str, object]
 ) -> None:

@@ -38,6 +38,7 @@ PINNED_FLAGS = {
         "--journal", "--max-accounts-changed", "--rate-tier",
     },
     "import": {"--out", "--account", "--force", "--rate-tier"},
+    "sandbox": {"--host", "--port", "--seed", "--state"},
 }  # fmt: skip
 SHELL_OPERATORS = {"|", "||", "&&", ";", ">", ">>", "<", "2>", "2>&1", "&"}
 

@@ -243,8 +243,9 @@ async def test_reads_are_concurrent_but_bounded(tmp_path: Path) -> None:
 
 
 async def test_a_file_that_says_the_same_differently_is_left_alone_even_with_force(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # outside git, the current directory is what extends may read
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "business.yaml").write_text(
         "plans:\n  plan_base: {type: business_monthly, hosts: 20}\n"

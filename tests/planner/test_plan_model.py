@@ -156,7 +156,8 @@ def test_round_trip(make_desired: Any, contact: Any) -> None:
     [
         (lambda d: d.update(format_version=2), "format_version 2 is not supported"),
         (lambda d: d.pop("format_version"), "format_version None is not supported"),
-        (lambda d: d.pop("accounts"), "'accounts' is a required property"),
+        # Our words and the key's name; not jsonschema's phrasing, which may change.
+        (lambda d: d.pop("accounts"), r"not a valid plan file: \(top\): .*accounts"),
         (lambda d: d["accounts"][0].update(status="done"), "accounts/0/status"),
         (lambda d: d["accounts"][0]["actions"][0].update(op="delete"), "accounts/0/actions/0/op"),
         (lambda d: d.update(created_at="yesterday"), "created_at"),

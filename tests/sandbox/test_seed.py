@@ -73,7 +73,7 @@ def test_a_dict_seed_loads_with_defaults() -> None:
             "need a 'plan_base'",
         ),
         (CREDS + "accounts:\n  123: {}\n", ":3:3", "must be a non-empty string"),
-        (CREDS + "plan_types: {x1: plan_nothing}\n", ":2:18", "'plan_nothing' is not one of"),
+        (CREDS + "plan_types: {x1: plan_nothing}\n", ":2:18", "'plan_nothing'"),
         (CREDS + "plan_types: {x1: plan_base/gold}\n", ":2:18", "plan_base/business"),
         (CREDS + "plan_types: [x1]\n", ":2:13", "must map plan codes"),
     ],

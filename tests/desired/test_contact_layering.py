@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reconciler.desired.layering import Layered, merge
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import SUBSCRIBE_CONTACT_FIELDS
 from reconciler.desired.reader import Location, read_bytes
 from reconciler.desired.schema import account_schema
+
+# Files are written under tmp_path, which is then the root `extends` may read from.
+pytestmark = pytest.mark.usefixtures("in_tmp_tree")
 
 TEMPLATE = """\
 plans: {plan_base: {type: business_monthly, hosts: 10}}

@@ -10,10 +10,14 @@ Line kinds (one JSON object per line, keys sorted):
 - ``run_start`` / ``run_end``: the run's mode, plan hash and final summary.
 - ``intent``: about to send ``method path body`` for ``op`` on ``account_id``.
 - ``outcome``: what happened to an intent (``result`` is ``ok``, ``failed``, ``ambiguous``...).
-- ``resolution``: how an intent whose outcome was unknown was settled later, after reading the
-  live plans (``resolved_present``: the change is there; ``resolved_absent``: it is not).
+- ``resolution``: what a read later showed about an intent: ``resolved_present`` (the change is
+  there: settled), ``not_visible`` (evidence: read at ``ts``, not shown yet), ``unknown`` (an
+  ambiguous write this run read back with patience and still did not see) or ``resolved_absent``
+  (in doubt, older than the minimum age and still not shown: a later run may send it again; the
+  line holds ``sent_at`` and ``read_at``). See ``reconciler.apply.in_flight``.
 
-Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit`` and ``plan_sha256``. Secrets are
+Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit``, ``plan_sha256`` and
+``master_account_id`` (the Zoom master account the run works on; null when not known). Secrets are
 never written: the journal only ever receives plan bodies (which hold no credentials) and error
 lines built by the client, which are made from Zoom's answer and the request path only.
 """
@@ -68,9 +72,14 @@ class RunContext:
     actor: str
     git_commit: str | None
     plan_sha256: str
+    #: The master account whose sub-accounts this run changes: the journal's lookups of earlier
+    #: purchases are per master account (one journal may serve several).
+    master_account_id: str | None = None
 
     @classmethod
-    def for_this_process(cls, *, plan_sha256: str, git_commit: str | None) -> RunContext:
+    def for_this_process(
+        cls, *, plan_sha256: str, git_commit: str | None, master_account_id: str | None = None
+    ) -> RunContext:
         """A fresh run id; the actor is CI's user (GITHUB_ACTOR) or the login name (USER)."""
         actor = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or _login_name()
         return cls(
@@ -78,6 +87,7 @@ class RunContext:
             actor=actor,
             git_commit=git_commit,
             plan_sha256=plan_sha256,
+            master_account_id=master_account_id,
         )
 
 
@@ -188,6 +198,7 @@ class Journal:
             "actor": self.context.actor,
             "git_commit": self.context.git_commit,
             "plan_sha256": self.context.plan_sha256,
+            "master_account_id": self.context.master_account_id,
         }
         line.update(fields)
         text = json.dumps(line, sort_keys=True, separators=(",", ":"), default=str) + "\n"
@@ -259,8 +270,10 @@ class Journal:
             message=message,
         )
 
-    def resolution(self, intent: UnsettledIntent, *, result: str, message: str) -> None:
-        """Settle an intent whose effect was unknown, after reading the live plans."""
+    def resolution(
+        self, intent: UnsettledIntent, *, result: str, message: str, **evidence: Any
+    ) -> None:
+        """What a read showed about an intent (settled, or evidence that it is not shown yet)."""
         self.write(
             "resolution",
             intent_id=intent.intent_id,
@@ -272,6 +285,7 @@ class Journal:
             body=dict(intent.body),
             result=result,
             message=message,
+            **evidence,
         )
 
 
@@ -334,6 +348,8 @@ def unsettled(entries: Iterable[Mapping[str, Any]]) -> list[UnsettledIntent]:
             last_result.setdefault(intent_id, None)
         elif kind in ("outcome", "resolution"):
             result = entry.get("result")
+            if result == "not_visible":
+                continue  # evidence (a read that did not show it), not a new outcome
             last_result[intent_id] = result if isinstance(result, str) else "unknown"
     pending: list[UnsettledIntent] = []
     for intent_id, entry in intents.items():

@@ -43,6 +43,8 @@ class ProjectConfig:
     max_accounts_changed: int | None = None
     max_seats_removed: int | None = None
     daily_heavy_budget: int | None = None
+    journal_window: str | None = None  # how far back the journal's purchases count, e.g. 7d
+    resend_after: str | None = None  # minimum age before a write in doubt is sent again
 
 
 @cache
@@ -90,6 +92,8 @@ def load_project(path: Path) -> ProjectConfig:
         max_accounts_changed=rails.get("max_accounts_changed"),
         max_seats_removed=rails.get("max_seats_removed"),
         daily_heavy_budget=rails.get("daily_heavy_budget"),
+        journal_window=data.get("journal_window"),
+        resend_after=data.get("resend_after"),
     )
 
 

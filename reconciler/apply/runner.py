@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.journal import Journal, JournalContents, RunContext, read_journal
+from reconciler.journal import Journal, JournalContents, JournalError, RunContext, read_journal
 from reconciler.plan import Plan, live_fingerprint
 
 
@@ -64,6 +65,7 @@ async def run_apply(
     progress: Progress | None = None,
     only_accounts: Sequence[str] = (),
     confirm: Confirm | None = None,
+    master_account_id: str | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
@@ -72,7 +74,9 @@ async def run_apply(
     left without an outcome, before anything is sent to those accounts.
     """
     chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
-    context = RunContext.for_this_process(plan_sha256=plan_hash, git_commit=plan.git_commit)
+    context = RunContext.for_this_process(
+        plan_sha256=plan_hash, git_commit=plan.git_commit, master_account_id=master_account_id
+    )
     with Journal(journal_path, context) as journal:
         # Locked first, then read: no other run can add an intent between the two.
         history = read_journal(journal_path)
@@ -108,14 +112,21 @@ async def run_apply(
             for a in plan.accounts
             if a not in chosen
         ]
-        report = ApplyReport(accounts=tuple(done.accounts) + tuple(skipped))
-        journal.write(
-            "run_end",
-            summary=report.to_json()["summary"],
-            calls_made=report.calls_made,
-            exit_code=report.exit_code,
-            accounts=[item.to_json() for item in report.accounts],
+        report = ApplyReport(
+            accounts=tuple(done.accounts) + tuple(skipped), journal_error=done.journal_error
         )
+        if report.journal_error is not None:
+            return report  # the journal failed already: the report is all there is
+        try:
+            journal.write(
+                "run_end",
+                summary=report.to_json()["summary"],
+                calls_made=report.calls_made,
+                exit_code=report.exit_code,
+                accounts=[item.to_json() for item in report.accounts],
+            )
+        except JournalError as exc:  # every call is journaled; only the run's summary is lost
+            return replace(report, journal_error=str(exc))
     return report
 
 

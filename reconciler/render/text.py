@@ -90,11 +90,24 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
         lines.append(("!", f"blocked ({item.reason_code}): {item.message}"))
     suffix = "   (not sent: the account is blocked)" if account.status == "blocked" else ""
     for action in account.actions:
-        lines.extend((sign, text + suffix) for sign, text in action_lines(action))
+        flight = _in_flight_note(action) if not suffix else ""
+        lines.extend((sign, text + (suffix or flight)) for sign, text in action_lines(action))
     for item in account.unmanaged:
         what = f"{item.group} {item.type}" if item.type else item.group
         lines.append(("?", f"{what}: unmanaged, {item.detail}"))
     return lines
+
+
+def _in_flight_note(action: Action) -> str:
+    """An action the journal holds as sent and not yet shown by Zoom: never sent again."""
+    facts = action.in_flight
+    if not facts:
+        return ""
+    outcome = "accepted by Zoom" if facts.get("outcome") == "ok" else "answer in doubt"
+    return (
+        f"   (in flight: sent {facts.get('sent_at')} by run {str(facts.get('run_id'))[:12]}, "
+        f"{outcome}; awaiting Zoom, not sent again)"
+    )
 
 
 def account_heading(account: AccountPlan) -> tuple[str, str]:
@@ -124,6 +137,8 @@ def summary_line(plan: Plan) -> str:
     if s["errors"]:
         line += f"{s['errors']} could not be read; "
     line += f"{s['in_sync']} in sync."
+    if s.get("in_flight"):
+        line += f" In flight (awaiting Zoom, not sent again): {s['in_flight']}."
     totals = plan.cost_totals()
     if totals is not None:
         line += f" Cost: {format_totals(totals)}."

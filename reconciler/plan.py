@@ -180,6 +180,12 @@ class AccountPlan:
     name: str | None = None
     usage_read: bool = False  # GET /plans/usage (a Heavy call) was read to plan a decrease
 
+    @property
+    def awaiting_zoom(self) -> bool:
+        """A call of this account is in flight: apply sends nothing to it (its later calls may
+        depend on that one), so none of its calls is pending."""
+        return any(action.in_flight for action in self.actions)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "account_id": self.account_id,
@@ -304,12 +310,12 @@ class Plan:
         }
 
     def sent_actions(self) -> list[Action]:
-        """The calls apply would send: those of `changes` accounts, except writes in flight."""
+        """The calls apply would send: those of `changes` accounts not awaiting Zoom."""
         return [
             action
             for account in self.by_status("changes")
+            if not account.awaiting_zoom
             for action in account.actions
-            if not action.in_flight
         ]
 
     def heavy_calls(self) -> int:

@@ -32,8 +32,9 @@ def _account_cost(account: AccountPlan) -> str:
     """`, +$109.95/month` for an account whose calls are priced; nothing without prices."""
     if all(action.cost is None for action in account.actions):
         return ""
-    sent = (a.cost for a in account.actions if not a.in_flight)  # in flight: bought already
-    return ", " + html.escape(format_totals(CostTotals.of(sent)))
+    if account.awaiting_zoom:  # nothing is sent to it this time; its purchase was made
+        return ", awaiting Zoom"
+    return ", " + html.escape(format_totals(CostTotals.of(a.cost for a in account.actions)))
 
 
 def _section(account: AccountPlan) -> str:

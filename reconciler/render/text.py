@@ -90,19 +90,22 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
         lines.append(("!", f"blocked ({item.reason_code}): {item.message}"))
     suffix = "   (not sent: the account is blocked)" if account.status == "blocked" else ""
     for action in account.actions:
-        flight = _in_flight_note(action) if not suffix else ""
-        lines.extend((sign, text + (suffix or flight)) for sign, text in action_lines(action))
+        note = suffix or _in_flight_note(account, action)
+        shown = action_lines(action)
+        lines.extend((sign, text + (note if n == 0 else suffix)) for n, (sign, text) in
+                     enumerate(shown))  # fmt: skip
     for item in account.unmanaged:
         what = f"{item.group} {item.type}" if item.type else item.group
         lines.append(("?", f"{what}: unmanaged, {item.detail}"))
     return lines
 
 
-def _in_flight_note(action: Action) -> str:
-    """An action the journal holds as sent and not yet shown by Zoom: never sent again."""
+def _in_flight_note(account: AccountPlan, action: Action) -> str:
+    """An action the journal holds as sent and not yet shown by Zoom: never sent again; the
+    account's other calls wait with it (apply sends nothing to an account awaiting Zoom)."""
     facts = action.in_flight
     if not facts:
-        return ""
+        return "   (not sent: the account awaits Zoom)" if account.awaiting_zoom else ""
     outcome = "accepted by Zoom" if facts.get("outcome") == "ok" else "answer in doubt"
     return (
         f"   (in flight: sent {facts.get('sent_at')} by run {str(facts.get('run_id'))[:12]}, "

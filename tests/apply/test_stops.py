@@ -140,3 +140,42 @@ def test_a_resumed_account_is_planned_again_with_seats_in_use_read_now(kit, tmp_
     assert zoom.writes == []
     assert report.accounts[0].state == "blocked"
     assert "below the 4 seats in use now" in report.accounts[0].reason
+
+
+def test_the_command_says_how_many_calls_were_made_before_the_journal_failed(
+    sandbox, tmp_path, monkeypatch
+) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from reconciler.cli import cli
+
+    fixtures = Path(__file__).parent / "fixtures"
+    sb = sandbox(fixtures / "seed.yaml")
+    real_write = Journal.write
+    written: list[str] = []
+
+    def write(self: Journal, kind: str, **fields: Any) -> dict[str, Any]:
+        if len(written) >= 3:  # run_start, the first intent and its outcome; then disk full
+            raise JournalError(self.path, "cannot write: No space left on device")
+        written.append(kind)
+        return real_write(self, kind, **fields)
+
+    monkeypatch.setattr(Journal, "write", write)
+    args = ["apply", str(fixtures / "accounts"), "--allow-cancel", "--allow-decrease",
+            "--auto-approve", "--parallelism", "1",
+            "--journal", str(tmp_path / "j.jsonl")]  # fmt: skip
+    result = CliRunner().invoke(cli, args, env=sb.env())
+    assert result.exit_code == 1
+    assert written == ["run_start", "intent", "outcome"]
+    assert len(sb.writes()) == 1  # the one call with its intent line; none after the failure
+    assert "Apply: " in result.stdout  # the report so far is printed
+    assert (
+        "zoomplans: error: journal " in result.stderr
+        and "cannot write: No space left on device; no call was started after that, and 1 "
+        "call(s) were made before it (listed above)"
+        in result.stderr
+    )
+    assert "no call is sent without a journal" not in result.output
+    assert "Traceback" not in result.output

@@ -45,7 +45,7 @@ from reconciler.apply.awaiting import (
     settle_earlier_puts,
 )
 from reconciler.apply.effects import all_calls_visible, change_visible, write_shown
-from reconciler.apply.in_flight import UNREPEATABLE_OPS, write_key, writes_in_flight
+from reconciler.apply.in_flight import UNREPEATABLE_OPS, EarlierWrite, write_key, writes_in_flight
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
@@ -102,6 +102,15 @@ class Executor:
         #: The journal could not be written: no new call starts (each must be journaled first).
         self.journal_error: JournalError | None = None
         self._made: dict[str, int] = {}
+        #: The journal's purchases in flight, by account: read once per run, not per account.
+        self._in_flight: dict[str, list[EarlierWrite]] = {}
+        for write in writes_in_flight(
+            history.entries,
+            master_account_id=journal.context.master_account_id,
+            now=now_utc(),
+            rules=self.settings.rules,
+        ):
+            self._in_flight.setdefault(write.account_id, []).append(write)
 
     def _note_run_wide(self, error: ZoomError) -> None:
         """After such an error, accounts not yet started get nothing: each call would only
@@ -165,13 +174,7 @@ class Executor:
             for item in self.history.unsettled_for(account_id)
             if item.op not in UNREPEATABLE_OPS
         ]
-        earlier = writes_in_flight(
-            self.history.entries,
-            master_account_id=self.journal.context.master_account_id,
-            now=now_utc(),
-            rules=self.settings.rules,
-            account_id=account_id,
-        )
+        earlier = self._in_flight.get(account_id, [])
         if not account.actions and not pending and not earlier:
             return AccountReport(account_id, "in_sync")
         stop = self._not_started()

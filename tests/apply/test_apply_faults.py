@@ -28,12 +28,12 @@ FAST = ("--settle-timeout", "0.3", "--verify-timeout", "3", "--resend-after", "0
 
 
 def _apply_examples_until_done(sandbox, journal: Path, rng: int) -> int:
-    """apply runs (at most three), then a plan with faults off; returns how many writes got a
+    """apply runs (at most five), then a plan with faults off; returns how many writes got a
     5xx. A POST answered with a 5xx is never resent in the run that sent it (it stays in doubt,
     the account awaits Zoom and the run exits 0); the next run, here with --resend-after 0s as
     if a quarter of an hour had passed, sends it again because Zoom still does not show it."""
     sb = sandbox(SEED, fault_rate=0.1, seed_rng=rng)
-    for _ in range(3):
+    for _ in range(5):
         done = CliRunner().invoke(
             cli,
             ["apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--journal", str(journal), *FAST],

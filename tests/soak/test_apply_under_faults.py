@@ -170,7 +170,7 @@ def test_apply_converges_under_faults_and_kills(
     # runs a quarter of an hour later with "0s". An account awaiting Zoom exits 0, so a run is
     # "finished" when a re-plan (reading the same journal) has nothing left to do.
     replan_args = ["plan", "accounts.yaml", *OPT_INS, "--detailed-exitcode"]
-    replan_args += ["--journal", str(journal)]
+    replan_args += ["--journal", str(journal), "--resend-after", "0s"]
     for _ in range(MAX_FINISHING_RUNS):
         exit_codes.append(finished(cli([*fresh_args, "--resend-after", "0s"], env, log)))
         time.sleep(0.6)  # the sandbox shows writes after 500 ms

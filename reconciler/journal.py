@@ -16,6 +16,10 @@ Line kinds (one JSON object per line, keys sorted):
   (in doubt, older than the minimum age and still not shown: a later run may send it again; the
   line holds ``sent_at`` and ``read_at``). See ``reconciler.apply.in_flight``.
 
+The path names this month's file; earlier months live in files of their own next to it, with
+an index of the unsettled intents, so a start reads only what it needs
+(``reconciler.journal_months``).
+
 Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit``, ``plan_sha256`` and
 ``master_account_id`` (the Zoom master account the run works on; null when not known). Secrets are
 never written: the journal only ever receives plan bodies (which hold no credentials) and error
@@ -24,6 +28,7 @@ lines built by the client, which are made from Zoom's answer and the request pat
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -32,11 +37,19 @@ import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from reconciler.journal_months import (
+    month_files,
+    read_entries,
+    refresh_index,
+    rotate_if_new_month,
+)
+
 DEFAULT_JOURNAL_PATH = Path(".zoomplans/journal.jsonl")
+_MARGIN = timedelta(minutes=5)
 
 #: Outcome results after which nothing more needs to be known about the call.
 FINAL_RESULTS = frozenset({"ok", "failed", "resolved_present", "resolved_absent"})
@@ -164,6 +177,11 @@ class Journal:
         except OSError as exc:
             raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
         self._lock_for_this_run()
+        try:  # a new month: the earlier lines move to their month file (journal_months)
+            rotate_if_new_month(self.path, self._file.fileno(), datetime.now(UTC))
+        except OSError as exc:
+            self.close()
+            raise JournalError(self.path, f"cannot move last month's lines: {exc}") from exc
         if not _ends_with_newline(self.path):
             self._file.write("\n")
             self._file.flush()
@@ -184,8 +202,12 @@ class Journal:
             return  # a file system without locks (some network mounts): run unlocked
 
     def close(self) -> None:
+        """Bring the index of unsettled intents up to date (still locked), then close."""
         with self._lock:
             if self._file is not None:
+                # Only an aid to reading: if it cannot be written, the next start reads more.
+                with contextlib.suppress(OSError):
+                    refresh_index(self.path)
                 self._file.close()
                 self._file = None
 
@@ -302,33 +324,22 @@ def _ends_with_newline(path: Path) -> bool:
         return True
 
 
-def read_journal(path: Path) -> JournalContents:
+def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
     """Read an earlier journal; a missing file is an empty journal.
 
-    A line cut short by a crash (or any line that is not a JSON object) is counted and skipped:
-    an intent that was not completely written was not followed by its call, because the call is
-    only sent after the intent is fsynced.
+    With ``since``, only what a start needs is read (``reconciler.journal_months``): every
+    unsettled intent, and the lines written from ``since`` on; without, every line of every
+    month. A line cut short by a crash (or any line that is not a JSON object) is counted and
+    skipped: an intent that was not completely written was not followed by its call, because
+    the call is only sent after the intent is fsynced.
     """
-    if not path.exists():
+    if not path.exists() and not month_files(path):
         return JournalContents(entries=())
     try:
-        raw = path.read_bytes()
+        # Lines appended by parallel accounts may be a moment out of order: read a margin.
+        entries, unreadable = read_entries(path, None if since is None else since - _MARGIN)
     except OSError as exc:
         raise JournalError(path, f"cannot read: {exc.strerror}") from exc
-    entries: list[Mapping[str, Any]] = []
-    unreadable = 0
-    for line in raw.splitlines():
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            unreadable += 1
-            continue
-        if isinstance(item, dict):
-            entries.append(item)
-        else:
-            unreadable += 1
     return JournalContents(
         entries=tuple(entries), unreadable_lines=unreadable, unsettled=tuple(unsettled(entries))
     )

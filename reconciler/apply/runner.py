@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reconciler.apply.effects import all_calls_visible
@@ -79,7 +79,7 @@ async def run_apply(
     )
     with Journal(journal_path, context) as journal:
         # Locked first, then read: no other run can add an intent between the two.
-        history = read_journal(journal_path)
+        history = read_journal(journal_path, since=_history_since(plan, settings))
         if progress is not None:
             progress(f"Journal: {journal_path} (run {context.run_id})")
         _point_out(history, chosen, journal_path, progress or (lambda _line: None))
@@ -128,6 +128,14 @@ async def run_apply(
         except JournalError as exc:  # every call is journaled; only the run's summary is lost
             return replace(report, journal_error=str(exc))
     return report
+
+
+def _history_since(plan: Plan, settings: ApplySettings | None) -> datetime:
+    """How far back this run reads the journal (besides every unsettled intent): the window
+    of earlier purchases, a day (the Heavy budget), and a saved plan's whole life (resume)."""
+    window = (settings or ApplySettings()).rules.window
+    created = plan.created_at if isinstance(plan.created_at, datetime) else datetime.now(UTC)
+    return min(datetime.now(UTC) - max(window, timedelta(days=1)), created)
 
 
 def _reads_usage(account: PlannedAccount, *, saved: bool) -> bool:

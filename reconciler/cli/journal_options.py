@@ -105,7 +105,7 @@ def earlier_writes(
     """
     from reconciler.apply.in_flight import writes_in_flight
 
-    history = read_journal(journal_path)
+    history = read_journal(journal_path, since=now - rules.window)
     return writes_in_flight(
         history.entries, master_account_id=master_account_id, now=now, rules=rules
     )

@@ -62,12 +62,15 @@ def _as_intent(write: EarlierWrite) -> UnsettledIntent:
 async def settle_earlier_puts(
     journal: Journal, pending: Sequence[UnsettledIntent], live: LivePlansDict, say: Progress
 ) -> dict[str, str]:
-    """Settle, from this read, the PUTs an earlier run left without a final outcome.
-
-    A PUT sets a value, so sending it again is harmless: absent now means "send it"."""
+    """Settle, from this read, the calls an earlier run left without a final outcome that the
+    in-flight rule does not hold back: PUTs (a PUT sets a value, so sending it again is
+    harmless) and purchases sent before the window (long past the minimum age)."""
     settled: dict[str, str] = {}
     for item in pending:
-        seen = change_visible(item.op, item.body, live)
+        if item.op in UNREPEATABLE_OPS:
+            seen = write_shown(item.op, item.body, live)
+        else:
+            seen = change_visible(item.op, item.body, live)
         result = "resolved_present" if seen else "resolved_absent"
         message = f"run {item.run_id} left this call without a final outcome; the live plans " + (
             "show the change: it was applied" if seen else "do not show it: not applied"

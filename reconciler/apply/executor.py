@@ -169,12 +169,13 @@ class Executor:
         if account.status == "error":
             error = account.error or "the plan could not read this account"
             return AccountReport(account_id, "failed", f"{error}; nothing sent", 0, 0)
-        pending = [
-            item
-            for item in self.history.unsettled_for(account_id)
-            if item.op not in UNREPEATABLE_OPS
-        ]
         earlier = self._in_flight.get(account_id, [])
+        # Unsettled calls the in-flight rule does not cover: PUTs, and purchases older than
+        # the window (older than the minimum age too): settled from the next read.
+        awaited = {write.intent_id for write in earlier}
+        pending = [
+            item for item in self.history.unsettled_for(account_id) if item.intent_id not in awaited
+        ]
         if not account.actions and not pending and not earlier:
             return AccountReport(account_id, "in_sync")
         stop = self._not_started()

@@ -249,3 +249,17 @@ def test_writes_in_flight_reads_the_journal_s_story() -> None:
     assert not found[0].may_resend(now, rules)  # accepted: never, within the window
     assert not found[1].may_resend(now, rules)  # 10 minutes in doubt: not yet
     assert found[1].may_resend(now + timedelta(minutes=6), rules)
+
+
+def test_a_call_in_doubt_from_before_the_window_is_settled_by_the_next_read(
+    kit, tmp_path: Path
+) -> None:
+    path = tmp_path / "journal.jsonl"
+    old = earlier_call(path, result="ambiguous", ago=timedelta(days=8))
+    zoom = kit.zoom({"sub_a": BASE})
+    report = apply(kit, zoom, path, [add_webinar(kit)])
+    assert [op for op, _, _ in zoom.writes] == ["add_addon", "update_base"]
+    assert report.accounts[0].state == "applied"
+    settled = [x for x in kit.lines(path) if x["kind"] == "resolution" and x["intent_id"] == old]
+    assert [x["result"] for x in settled] == ["resolved_absent"]
+    assert read_journal(path).unsettled == ()

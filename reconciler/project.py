@@ -59,6 +59,11 @@ def _message(error: Any) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
+    if error.validator == "pattern":  # journal_window, resend_after
+        return (
+            f"{path}: {error.instance!r} is not a duration; write a number with s, m, h or d "
+            "(e.g. 15m, 7d)"
+        )
     if error.validator == "oneOf":
         return f"{path}: {error.instance!r} is not an amount; write a number >= 0, e.g. 500"
     return f"{path}: {error.message}"

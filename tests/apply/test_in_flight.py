@@ -263,3 +263,35 @@ def test_a_call_in_doubt_from_before_the_window_is_settled_by_the_next_read(
     settled = [x for x in kit.lines(path) if x["kind"] == "resolution" and x["intent_id"] == old]
     assert [x["result"] for x in settled] == ["resolved_absent"]
     assert read_journal(path).unsettled == ()
+
+
+def test_the_window_and_the_minimum_age_come_from_flags_then_zoomplans_yaml(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from reconciler.cli import cli
+    from reconciler.cli.journal_options import in_flight_rules
+    from reconciler.project import load_project
+
+    project_file = tmp_path / "zoomplans.yaml"
+    project_file.write_text("journal_window: 2d\nresend_after: 30m\n")
+    project = load_project(project_file)
+    assert in_flight_rules(None, None, None) == InFlightRules()
+    assert in_flight_rules(None, None, project) == InFlightRules(
+        window=timedelta(days=2), resend_after=timedelta(minutes=30)
+    )
+    assert in_flight_rules("12h", "0s", project) == InFlightRules(
+        window=timedelta(hours=12), resend_after=timedelta(0)
+    )
+    for command in (["plan"], ["apply", "--auto-approve"]):
+        refused = CliRunner().invoke(cli, [*command, "--journal-window", "0d", str(tmp_path)])
+        assert refused.exit_code == 64, refused.output
+        assert "journal window '0d' is not a duration; use a positive number" in refused.output
+    project_file.write_text("journal_window: a week\n")
+    wrong = CliRunner().invoke(cli, ["plan", "--config", str(project_file), str(tmp_path)])
+    assert wrong.exit_code == 1
+    assert (
+        f"{project_file}:1:17: error: journal_window: 'a week' is not a duration; write a number "
+        "with s, m, h or d" in wrong.output
+    )

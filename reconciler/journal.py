@@ -10,16 +10,25 @@ Line kinds (one JSON object per line, keys sorted):
 - ``run_start`` / ``run_end``: the run's mode, plan hash and final summary.
 - ``intent``: about to send ``method path body`` for ``op`` on ``account_id``.
 - ``outcome``: what happened to an intent (``result`` is ``ok``, ``failed``, ``ambiguous``...).
-- ``resolution``: how an intent whose outcome was unknown was settled later, after reading the
-  live plans (``resolved_present``: the change is there; ``resolved_absent``: it is not).
+- ``resolution``: what a read later showed about an intent: ``resolved_present`` (the change is
+  there: settled), ``not_visible`` (evidence: read at ``ts``, not shown yet), ``unknown`` (an
+  ambiguous write this run read back with patience and still did not see) or ``resolved_absent``
+  (in doubt, older than the minimum age and still not shown: a later run may send it again; the
+  line holds ``sent_at`` and ``read_at``). See ``reconciler.apply.in_flight``.
 
-Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit`` and ``plan_sha256``. Secrets are
+The path names this month's file; earlier months live in files of their own next to it, with
+an index of the unsettled intents, so a start reads only what it needs
+(``reconciler.journal_months``).
+
+Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit``, ``plan_sha256`` and
+``master_account_id`` (the Zoom master account the run works on; null when not known). Secrets are
 never written: the journal only ever receives plan bodies (which hold no credentials) and error
 lines built by the client, which are made from Zoom's answer and the request path only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -28,11 +37,19 @@ import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from reconciler.journal_months import (
+    month_files,
+    read_entries,
+    refresh_index,
+    rotate_if_new_month,
+)
+
 DEFAULT_JOURNAL_PATH = Path(".zoomplans/journal.jsonl")
+_MARGIN = timedelta(minutes=5)
 
 #: Outcome results after which nothing more needs to be known about the call.
 FINAL_RESULTS = frozenset({"ok", "failed", "resolved_present", "resolved_absent"})
@@ -68,9 +85,14 @@ class RunContext:
     actor: str
     git_commit: str | None
     plan_sha256: str
+    #: The master account whose sub-accounts this run changes: the journal's lookups of earlier
+    #: purchases are per master account (one journal may serve several).
+    master_account_id: str | None = None
 
     @classmethod
-    def for_this_process(cls, *, plan_sha256: str, git_commit: str | None) -> RunContext:
+    def for_this_process(
+        cls, *, plan_sha256: str, git_commit: str | None, master_account_id: str | None = None
+    ) -> RunContext:
         """A fresh run id; the actor is CI's user (GITHUB_ACTOR) or the login name (USER)."""
         actor = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or _login_name()
         return cls(
@@ -78,6 +100,7 @@ class RunContext:
             actor=actor,
             git_commit=git_commit,
             plan_sha256=plan_sha256,
+            master_account_id=master_account_id,
         )
 
 
@@ -154,6 +177,11 @@ class Journal:
         except OSError as exc:
             raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
         self._lock_for_this_run()
+        try:  # a new month: the earlier lines move to their month file (journal_months)
+            rotate_if_new_month(self.path, self._file.fileno(), datetime.now(UTC))
+        except OSError as exc:
+            self.close()
+            raise JournalError(self.path, f"cannot move last month's lines: {exc}") from exc
         if not _ends_with_newline(self.path):
             self._file.write("\n")
             self._file.flush()
@@ -174,8 +202,12 @@ class Journal:
             return  # a file system without locks (some network mounts): run unlocked
 
     def close(self) -> None:
+        """Bring the index of unsettled intents up to date (still locked), then close."""
         with self._lock:
             if self._file is not None:
+                # Only an aid to reading: if it cannot be written, the next start reads more.
+                with contextlib.suppress(OSError):
+                    refresh_index(self.path)
                 self._file.close()
                 self._file = None
 
@@ -188,6 +220,7 @@ class Journal:
             "actor": self.context.actor,
             "git_commit": self.context.git_commit,
             "plan_sha256": self.context.plan_sha256,
+            "master_account_id": self.context.master_account_id,
         }
         line.update(fields)
         text = json.dumps(line, sort_keys=True, separators=(",", ":"), default=str) + "\n"
@@ -259,8 +292,10 @@ class Journal:
             message=message,
         )
 
-    def resolution(self, intent: UnsettledIntent, *, result: str, message: str) -> None:
-        """Settle an intent whose effect was unknown, after reading the live plans."""
+    def resolution(
+        self, intent: UnsettledIntent, *, result: str, message: str, **evidence: Any
+    ) -> None:
+        """What a read showed about an intent (settled, or evidence that it is not shown yet)."""
         self.write(
             "resolution",
             intent_id=intent.intent_id,
@@ -272,6 +307,7 @@ class Journal:
             body=dict(intent.body),
             result=result,
             message=message,
+            **evidence,
         )
 
 
@@ -288,33 +324,22 @@ def _ends_with_newline(path: Path) -> bool:
         return True
 
 
-def read_journal(path: Path) -> JournalContents:
+def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
     """Read an earlier journal; a missing file is an empty journal.
 
-    A line cut short by a crash (or any line that is not a JSON object) is counted and skipped:
-    an intent that was not completely written was not followed by its call, because the call is
-    only sent after the intent is fsynced.
+    With ``since``, only what a start needs is read (``reconciler.journal_months``): every
+    unsettled intent, and the lines written from ``since`` on; without, every line of every
+    month. A line cut short by a crash (or any line that is not a JSON object) is counted and
+    skipped: an intent that was not completely written was not followed by its call, because
+    the call is only sent after the intent is fsynced.
     """
-    if not path.exists():
+    if not path.exists() and not month_files(path):
         return JournalContents(entries=())
     try:
-        raw = path.read_bytes()
+        # Lines appended by parallel accounts may be a moment out of order: read a margin.
+        entries, unreadable = read_entries(path, None if since is None else since - _MARGIN)
     except OSError as exc:
         raise JournalError(path, f"cannot read: {exc.strerror}") from exc
-    entries: list[Mapping[str, Any]] = []
-    unreadable = 0
-    for line in raw.splitlines():
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            unreadable += 1
-            continue
-        if isinstance(item, dict):
-            entries.append(item)
-        else:
-            unreadable += 1
     return JournalContents(
         entries=tuple(entries), unreadable_lines=unreadable, unsettled=tuple(unsettled(entries))
     )
@@ -334,6 +359,8 @@ def unsettled(entries: Iterable[Mapping[str, Any]]) -> list[UnsettledIntent]:
             last_result.setdefault(intent_id, None)
         elif kind in ("outcome", "resolution"):
             result = entry.get("result")
+            if result == "not_visible":
+                continue  # evidence (a read that did not show it), not a new outcome
             last_result[intent_id] = result if isinstance(result, str) else "unknown"
     pending: list[UnsettledIntent] = []
     for intent_id, entry in intents.items():

@@ -77,9 +77,12 @@ class Action:
     after: dict[str, Any] | None = None
     group: str | None = None
     cost: Cost | None = None  # None: no price list was given; else known or unknown
+    #: The journal holds this write as sent and not yet shown by Zoom (intent_id, run_id,
+    #: sent_at, outcome): apply never sends it again, and it is not a new purchase.
+    in_flight: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        shown = {
             "op": self.op,
             "class": self.klass,
             "method": self.method,
@@ -90,6 +93,9 @@ class Action:
             "group": self.group,
             "cost": None if self.cost is None else self.cost.to_json(),
         }
+        if self.in_flight is not None:  # optional: plans without it read as before
+            shown["in_flight"] = dict(self.in_flight)
+        return shown
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Action:
@@ -103,6 +109,7 @@ class Action:
             after=data.get("after"),
             group=data.get("group"),
             cost=Cost.from_json(data.get("cost")),
+            in_flight=dict(data["in_flight"]) if data.get("in_flight") else None,
         )
 
 
@@ -175,6 +182,12 @@ class AccountPlan:
     #: (field, `file:line`) of the billing contact a subscribe sends: shown to the reviewer.
     contact_from: tuple[tuple[str, str], ...] = ()
     error_code: str | None = None  # a stable code for an error status (`ambiguous_entries`)
+
+    @property
+    def awaiting_zoom(self) -> bool:
+        """A call of this account is in flight: apply sends nothing to it (its later calls may
+        depend on that one), so none of its calls is pending."""
+        return any(action.in_flight for action in self.actions)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -276,8 +289,12 @@ class Plan:
 
     @property
     def pending(self) -> bool:
-        """True when apply would send at least one call."""
-        return any(a.actions for a in self.by_status("changes"))
+        """True when apply would send at least one call (an action in flight is not sent)."""
+        return bool(self.sent_actions())
+
+    def in_flight_actions(self) -> list[Action]:
+        """Actions of `changes` accounts whose write the journal holds as awaiting Zoom."""
+        return [a for acc in self.by_status("changes") for a in acc.actions if a.in_flight]
 
     @property
     def failed(self) -> bool:
@@ -287,10 +304,10 @@ class Plan:
     def summary(self) -> dict[str, Any]:
         """Counts per status, per op, Heavy calls and cost over the accounts apply would change."""
         ops = dict.fromkeys(OPS, 0)
-        for account in self.by_status("changes"):
-            for action in account.actions:
-                ops[action.op] = ops.get(action.op, 0) + 1
+        for action in self.sent_actions():
+            ops[action.op] = ops.get(action.op, 0) + 1
         totals = self.cost_totals()
+        in_flight = len(self.in_flight_actions())
         return {
             "accounts": len(self.accounts),
             "in_sync": len(self.by_status("in_sync")),
@@ -300,11 +317,17 @@ class Plan:
             "actions": ops,
             "heavy_calls": self.heavy_calls(),
             "cost": None if totals is None else totals.to_json(),
+            **({"in_flight": in_flight} if in_flight else {}),
         }
 
     def sent_actions(self) -> list[Action]:
-        """The calls apply would send: those of accounts whose status is `changes`."""
-        return [action for account in self.by_status("changes") for action in account.actions]
+        """The calls apply would send: those of `changes` accounts not awaiting Zoom."""
+        return [
+            action
+            for account in self.by_status("changes")
+            if not account.awaiting_zoom
+            for action in account.actions
+        ]
 
     def heavy_calls(self) -> int:
         """Heavy calls this plan needs: every write, plus each usage read made to plan it."""

@@ -44,6 +44,8 @@ class ProjectConfig:
     max_accounts_changed: int | None = None
     max_seats_removed: int | None = None
     daily_heavy_budget: int | None = None
+    journal_window: str | None = None  # how far back the journal's purchases count, e.g. 7d
+    resend_after: str | None = None  # minimum age before a write in doubt is sent again
 
 
 @cache
@@ -58,6 +60,11 @@ def _message(error: Any) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
+    if error.validator == "pattern":  # journal_window, resend_after
+        return (
+            f"{path}: {error.instance!r} is not a duration; write a number with s, m, h or d "
+            "(e.g. 15m, 7d)"
+        )
     if error.validator == "oneOf":
         return f"{path}: {excerpt(error.instance)} is not an amount; write a number >= 0, e.g. 500"
     if error.validator in ("minimum", "type") and path.startswith("guard_rails/"):
@@ -95,6 +102,8 @@ def load_project(path: Path) -> ProjectConfig:
         max_accounts_changed=rails.get("max_accounts_changed"),
         max_seats_removed=rails.get("max_seats_removed"),
         daily_heavy_budget=rails.get("daily_heavy_budget"),
+        journal_window=data.get("journal_window"),
+        resend_after=data.get("resend_after"),
     )
 
 

@@ -10,7 +10,7 @@ run when it would not fit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reconciler.guard_rails import DAILY_HEAVY_LIMIT, check_heavy_budget, heavy_calls_used
@@ -43,6 +43,8 @@ def check_daily_budget(
     now: datetime | None = None,
 ) -> int:
     """Raise HeavyBudgetExceeded when the plan does not fit what is left; returns calls used."""
-    used = heavy_calls_used(read_journal(journal_path).entries, now or datetime.now(UTC))
+    moment = now or datetime.now(UTC)
+    day = read_journal(journal_path, since=moment - timedelta(hours=24))
+    used = heavy_calls_used(day.entries, moment)
     check_heavy_budget(heavy_calls_needed(plan, only_accounts), budget, used)
     return used

@@ -92,3 +92,21 @@ def all_calls_visible(account: PlannedAccount, live: Mapping[str, Any] | None) -
         )
         last[str(target)] = action
     return all(verified(a.op, a.body, live) for a in last.values())
+
+
+def write_shown(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -> bool:
+    """Does a read show that this write happened? Deliberately lenient (presence, not seat
+    counts): a charge that shows at all must not be bought again. A subscribe shows as any
+    active base; an add-on as its type being active; a cancellation as its type being gone."""
+    state = _read(live)
+    if state is None:
+        return False
+    if op == "subscribe":
+        return state.base is not None
+    if op == "add_addon":
+        return str(body.get("type")) in _by_type(state)
+    if op == "cancel_addon":
+        return str(body.get("type")) not in _by_type(state)
+    if op == "cancel_base":
+        return state.base is None
+    return False

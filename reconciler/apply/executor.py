@@ -2,19 +2,28 @@
 
 The contract this module keeps, per account:
 1. Blocked or errored accounts get nothing.
-2. Before the first write, the live plans are read again. Intents an earlier run left without a
-   final outcome are settled first, from that read (the change is there or it is not). Then the
-   read is compared with the plan's ``live_sha256`` (compare-and-swap): any difference makes the
-   account *stale* and nothing is sent to it, unless the journal proves that an earlier run of
-   this same plan made its first calls and the account is exactly that (``resume``): then only
-   the remaining calls are sent. For a saved plan, ``confirm`` then re-plans the account from
-   the desired files: saved actions that differ make it *mismatch*, and nothing is sent.
+2. Before the first write, the live plans are read again. Writes earlier runs left in flight
+   are looked up in the journal first (``reconciler.apply.in_flight``): one a read now shows is
+   settled; one that cannot be repeated safely (subscribe, add_addon, cancel_addon), that Zoom
+   accepted or that is still in doubt, and that no read shows, makes the account *awaiting
+   Zoom*: nothing is sent to it (the same for an action the plan marks ``in_flight``). A write
+   in doubt may be sent again only once it is older than the minimum age (``resend_after``).
+   Then the read is compared with the plan's ``live_sha256`` (compare-and-swap): any difference
+   makes the account *stale* and nothing is sent to it, unless the journal proves that an
+   earlier run of this same plan made its first calls and the account is exactly that
+   (``resume``): then only the remaining calls are sent. For a saved plan, ``confirm`` then
+   re-plans the account from the desired files (for a resumed account too, so its remaining
+   seat decreases are checked against seats in use read now): saved actions that differ make
+   it *mismatch*, and nothing is sent.
 3. Calls go one after another, in plan order; each has an fsynced intent line before it and an
    outcome line after. The first failure stops that account (later calls may depend on it).
 4. A POST/PATCH that failed ambiguously (``AmbiguousWriteError``: timeout, cut connection, 5xx)
-   is never resent blindly: the live plans are read (bounded, for Zoom's eventual consistency);
-   if the change is there it succeeded, otherwise it is sent again; at most ``MAX_SENDS`` sends.
+   is never resent in this run: the live plans are read back with patience (up to
+   ``settle_timeout_s``); shown: done; not shown: journaled ``unknown``, the account stops as
+   *awaiting Zoom*, the other accounts go on.
 5. After the calls, the account is read until it has converged (bounded), then reported.
+6. When the journal cannot be written, no new call is started; accounts already sending finish
+   their current call and stop, and the report so far is returned (``journal_error``).
 """
 
 from __future__ import annotations
@@ -26,13 +35,22 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.apply.effects import all_calls_visible, change_visible
+from reconciler.apply.awaiting import (
+    RemainingCalls,
+    awaiting_report,
+    check_in_flight,
+    iso,
+    now_utc,
+    record_shown,
+    settle_earlier_puts,
+)
+from reconciler.apply.effects import all_calls_visible, change_visible, write_shown
+from reconciler.apply.in_flight import UNREPEATABLE_OPS, EarlierWrite, write_key, writes_in_flight
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.apply.seams import (  # also imported from here by runner and the tests
-    MAX_SENDS,
     ApplySettings,
     Confirm,
     Converged,
@@ -48,20 +66,12 @@ from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitRea
 log = logging.getLogger(__name__)
 
 
-class _CannotSettle(Exception):
-    """An earlier run's call could not be settled: the account must get nothing this run."""
-
-    def __init__(self, item: UnsettledIntent) -> None:
-        super().__init__(
-            f"run {item.run_id} left its {item.op} call without an outcome, and the live plans "
-            "could not be read to settle it; nothing sent; the next run checks again"
-        )
-
-
 @dataclass(frozen=True)
 class _CallResult:
     ok: bool
     reason: str = ""
+    awaiting: bool = False  # the call may have happened: the account awaits Zoom, not failed
+    settled: bool = False  # a read already showed it (and the journal says so)
 
 
 class Executor:
@@ -89,6 +99,18 @@ class Executor:
         self.progress = progress or (lambda _line: None)
         #: A refusal that will answer every later call the same way (credentials, daily limit).
         self.stopped_by: ZoomError | None = None
+        #: The journal could not be written: no new call starts (each must be journaled first).
+        self.journal_error: JournalError | None = None
+        self._made: dict[str, int] = {}
+        #: The journal's purchases in flight, by account: read once per run, not per account.
+        self._in_flight: dict[str, list[EarlierWrite]] = {}
+        for write in writes_in_flight(
+            history.entries,
+            master_account_id=journal.context.master_account_id,
+            now=now_utc(),
+            rules=self.settings.rules,
+        ):
+            self._in_flight.setdefault(write.account_id, []).append(write)
 
     def _note_run_wide(self, error: ZoomError) -> None:
         """After such an error, accounts not yet started get nothing: each call would only
@@ -105,15 +127,39 @@ class Executor:
             async with gate:
                 try:
                     return await self.apply_account(account)
-                except JournalError:
-                    raise  # no journal, no calls: the whole run stops
+                except JournalError as exc:
+                    return self._journal_broke(account, exc)
                 except Exception as exc:  # a bug must not take the other accounts down
                     log.debug("internal error while applying %s", account.account_id, exc_info=True)
                     reason = f"internal error {type(exc).__name__}: {exc}; see the journal"
-                    return AccountReport(account.account_id, "failed", reason)
+                    made = self._made.get(account.account_id, 0)
+                    return AccountReport(
+                        account.account_id, "failed", reason, made, len(account.actions)
+                    )
 
         reports = await asyncio.gather(*(one(a) for a in accounts))
-        return ApplyReport(accounts=tuple(reports))
+        error = None if self.journal_error is None else str(self.journal_error)
+        return ApplyReport(accounts=tuple(reports), journal_error=error)
+
+    def _journal_broke(self, account: PlannedAccount, error: JournalError) -> AccountReport:
+        """The journal failed while this account was worked on: no new call starts anywhere."""
+        if self.journal_error is None:
+            self.journal_error = error
+            self.progress(f"stopping: {error}; no new call is started without a journal")
+        made = self._made.get(account.account_id, 0)
+        reason = (
+            f"stopped: the journal cannot be written ({error.reason}); {made} call(s) made to "
+            "this account before that; a call in flight at that moment may have happened "
+            "without its outcome line: the next run reads this account first"
+        )
+        return AccountReport(account.account_id, "failed", reason, made, len(account.actions))
+
+    def _not_started(self) -> str | None:
+        if self.journal_error is not None:
+            return f"not attempted: the journal cannot be written ({self.journal_error.reason})"
+        if self.stopped_by is not None:
+            return f"not attempted: the run stopped after {self.stopped_by}"
+        return None
 
     async def apply_account(self, account: PlannedAccount) -> AccountReport:
         account_id = account.account_id
@@ -123,26 +169,35 @@ class Executor:
         if account.status == "error":
             error = account.error or "the plan could not read this account"
             return AccountReport(account_id, "failed", f"{error}; nothing sent", 0, 0)
-        pending = self.history.unsettled_for(account_id)
-        if not account.actions and not pending:
+        earlier = self._in_flight.get(account_id, [])
+        # Unsettled calls the in-flight rule does not cover: PUTs, and purchases older than
+        # the window (older than the minimum age too): settled from the next read.
+        awaited = {write.intent_id for write in earlier}
+        pending = [
+            item for item in self.history.unsettled_for(account_id) if item.intent_id not in awaited
+        ]
+        if not account.actions and not pending and not earlier:
             return AccountReport(account_id, "in_sync")
-        if self.stopped_by is not None:
-            reason = f"not attempted: the run stopped after {self.stopped_by}; nothing sent"
-            return AccountReport(account_id, "failed", reason, 0, planned)
+        stop = self._not_started()
+        if stop is not None:
+            return AccountReport(account_id, "failed", f"{stop}; nothing sent", 0, planned)
         try:
             live = await read_plans(self.client, account_id)
         except ZoomError as exc:
             self._note_run_wide(exc)
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
-        settled: dict[str, str] = {}
-        if pending:
-            try:
-                live, settled = await self._settle_earlier(pending, live)
-            except _CannotSettle as exc:
-                return AccountReport(account_id, "failed", str(exc), 0, planned)
+        settled = await settle_earlier_puts(self.journal, pending, live, self.progress)
+        rules = self.settings.rules
+        waiting, resend, shown = await check_in_flight(
+            self.journal, earlier, live, rules, self.progress
+        )
+        settled.update(shown)
         if not account.actions:
             return AccountReport(account_id, "in_sync")
+        awaiting = awaiting_report(account, waiting, rules, self.progress)
+        if awaiting is not None:
+            return awaiting
         found = self.fingerprint(live)
         start = 0
         if found != account.live_sha256:
@@ -158,29 +213,50 @@ class Executor:
             )
             self.progress(f"{account_id}: stale, skipped")
             return AccountReport(account_id, "stale", reason, 0, planned)
-        if start == 0 and self.confirm is not None:
-            refused = await self._confirm(account, live)
+        if self.confirm is not None and start < planned:
+            # A resumed account is planned again too: its remaining decreases must hold
+            # against the seats in use now, not those the earlier run read.
+            checked = account if start == 0 else RemainingCalls(
+                account_id, account.status, account.live_sha256, account.actions[start:]
+            )  # fmt: skip
+            refused = await self._confirm(checked, live)
             if refused is not None:
                 return refused
+        return await self._send_calls(account, start, resend)
+
+    async def _send_calls(
+        self, account: PlannedAccount, start: int, resend: Mapping[tuple[str, str], str]
+    ) -> AccountReport:
+        """The account's calls from ``start``, in order; then read until converged."""
+        account_id = account.account_id
+        planned = len(account.actions)
         made = 0
+        own: list[tuple[str, PlannedAction]] = []
         for action in account.actions[start:]:
-            result = await self._perform(account_id, action)
+            retry_of = resend.get(write_key(action.op, action.body))
+            result, intent_id = await self._perform(account_id, action, retry_of)
             if not result.ok:
                 rest = planned - start - made - 1
-                stop = f"; {rest} later call(s) not sent" if rest else ""
-                return AccountReport(account_id, "failed", result.reason + stop, made, planned)
+                later = f"; {rest} later call(s) not sent" if rest else ""
+                state = "awaiting_zoom" if result.awaiting else "failed"
+                return AccountReport(account_id, state, result.reason + later, made, planned)
             made += 1
-        done, _ = await self._read_until(
+            if not result.settled:
+                own.append((intent_id, action))
+        done, latest = await self._read_until(
             account_id,
             lambda now: self._converged(account, now),
             deadline=time.monotonic() + self.settings.verify_timeout_s,
         )
+        if done:
+            await record_shown(self.journal, account_id, own, latest)
         earlier = f"resumed: {start} call(s) made by an earlier run of this plan" if start else ""
         if done:
             return AccountReport(account_id, "applied", earlier, made, planned)
         reason = (
             f"Zoom accepted every call but a read within {self.settings.verify_timeout_s:g} s "
-            "does not show all changes yet; run `zoomplans plan` later to confirm"
+            "does not show all changes yet; run `zoomplans plan` later to confirm (the journal "
+            "keeps these purchases from being sent again meanwhile)"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
 
@@ -188,9 +264,9 @@ class Executor:
         """Re-plan the account (saved plans): a mismatch refuses it, nothing is sent."""
         assert self.confirm is not None
         planned = len(account.actions)
-        if self.stopped_by is not None:  # the re-plan may need a Heavy usage read: none now
-            reason = f"not attempted: the run stopped after {self.stopped_by}; nothing sent"
-            return AccountReport(account.account_id, "failed", reason, 0, planned)
+        stop = self._not_started()  # the re-plan may need a Heavy usage read: none now
+        if stop is not None:
+            return AccountReport(account.account_id, "failed", f"{stop}; nothing sent", 0, planned)
         try:
             mismatch = await self.confirm(account, live)
         except ZoomError as exc:
@@ -234,80 +310,35 @@ class Executor:
             return ""
         return f", partly by an earlier run of this same plan ({len(made)} call(s) made)"
 
-    async def _settle_earlier(
-        self, pending: Sequence[UnsettledIntent], live: LivePlansDict
-    ) -> tuple[LivePlansDict, dict[str, str]]:
-        """Record, for each call an earlier run left unsettled, whether it reached Zoom.
-
-        Raises _CannotSettle when the live plans could not be read while looking: then nothing
-        is recorded and nothing may be sent to the account.
-        """
-        settled: dict[str, str] = {}
-        for item in pending:
-            seen: bool | None = change_visible(item.op, item.body, live)
-            if not seen:
-                seen, latest = await self._read_until(
-                    item.account_id, lambda now, i=item: change_visible(i.op, i.body, now)
-                )
-                if seen is None:
-                    # Not one read succeeded while looking: the call's fate is still unknown.
-                    raise _CannotSettle(item)
-                live = latest
-            result = "resolved_present" if seen else "resolved_absent"
-            message = (
-                f"run {item.run_id} left this call without a final outcome; the live plans "
-                + ("show the change: it was applied" if seen else "do not show it: not applied")
-            )
-            await asyncio.to_thread(self.journal.resolution, item, result=result, message=message)
-            self.progress(f"{item.account_id}: earlier {item.op} settled: {result}")
-            settled[item.intent_id] = result
-        return live, settled
-
-    async def _perform(self, account_id: str, action: PlannedAction) -> _CallResult:
-        """Send one call; after each ambiguous failure, read before any resend.
-
-        A POST/PATCH that failed ambiguously (timeout, cut connection, 5xx) may or may not have
-        happened. Each time, the live plans are read (bounded, for eventual consistency): the
-        change is there, so it succeeded; it is not, so it is sent again. At most
-        ``MAX_SENDS`` sends, each followed by such a read, then the call fails.
-        """
+    async def _perform(
+        self, account_id: str, action: PlannedAction, retry_of: str | None
+    ) -> tuple[_CallResult, str]:
+        """Send one call once. An ambiguous failure is read back, never resent in this run."""
         op, body = action.op, dict(action.body)
         method, path = call_of(op, account_id)
         facts = {"account_id": account_id, "op": op, "method": method, "path": path}
-        retry_of: str | None = None
-        answers: list[str] = []
-        for attempt in range(1, MAX_SENDS + 1):
-            if self.stopped_by is not None:
-                return _CallResult(False, f"{op} not sent: the run stopped after {self.stopped_by}")
-            intent_id = await asyncio.to_thread(
-                self.journal.intent, **facts, body=body, attempt=attempt, retry_of=retry_of
-            )
-            self.progress(f"{account_id}: {op} {method} {path}" + (" (resend)" if retry_of else ""))
-            outcome = await self._send(intent_id, facts, body)
-            if not isinstance(outcome, AmbiguousWriteError):
-                return outcome
-            answers.append(_answer_text(outcome))
-            seen = await self._settle_own(intent_id, facts, body, answers[-1])
-            if seen is None:
-                return _CallResult(
-                    False,
-                    f"{op}: {answers[-1]} and the live plans could not be read, so it is not "
-                    "resent; the next apply run checks this account first",
-                )
-            if seen:
-                return _CallResult(True)
-            retry_of = intent_id
-        return _CallResult(
-            False,
-            f"{op}: sent {MAX_SENDS} times ({'; '.join(answers)}); a read after each showed the "
-            "change not made, so it is not sent again; the journal has every attempt; re-run "
-            "apply later (it reads the account before sending anything)",
+        stop = self._not_started()
+        if stop is not None:
+            return _CallResult(False, f"{op} {stop.replace('not attempted', 'not sent')}"), ""
+        intent_id = await asyncio.to_thread(
+            self.journal.intent, **facts, body=body, retry_of=retry_of
         )
+        sent_at = iso(now_utc())
+        self.progress(f"{account_id}: {op} {method} {path}" + (" (resend)" if retry_of else ""))
+        outcome = await self._send(intent_id, facts, body)
+        if not isinstance(outcome, AmbiguousWriteError):
+            if outcome.ok:
+                self._made[account_id] = self._made.get(account_id, 0) + 1
+            return outcome, intent_id
+        result = await self._read_back(intent_id, facts, body, _answer_text(outcome), sent_at)
+        if result.ok:
+            self._made[account_id] = self._made.get(account_id, 0) + 1
+        return result, intent_id
 
     async def _send(
         self, intent_id: str, facts: dict[str, str], body: dict[str, Any]
     ) -> _CallResult | AmbiguousWriteError:
-        """One send and its outcome line; an ambiguous failure is returned for settling."""
+        """One send and its outcome line; an ambiguous failure is returned for reading back."""
         account_id, op = facts["account_id"], facts["op"]
         send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
         record = self.journal.outcome
@@ -341,30 +372,49 @@ class Executor:
         self.progress(f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)")
         return _CallResult(True)
 
-    async def _settle_own(
-        self, intent_id: str, facts: dict[str, str], body: dict[str, Any], answer: str
-    ) -> bool | None:
-        """Read until this run's ambiguous call shows (True), or the settle time passes (False);
-        None when no read succeeded. The resolution is journaled."""
+    async def _read_back(
+        self, intent_id: str, facts: dict[str, str], body: dict[str, Any], answer: str, sent: str
+    ) -> _CallResult:
+        """After an ambiguous answer, read with patience (up to ``settle_timeout_s``). Shown:
+        done. Not shown: journaled ``unknown`` with the evidence (when sent, when read); the
+        account stops, awaiting Zoom; only a later run, after the minimum age, may resend."""
         account_id, op = facts["account_id"], facts["op"]
-        seen, _ = await self._read_until(account_id, lambda now: change_visible(op, body, now))
-        if seen is None:
-            return None
+        read_at: list[str] = []
+
+        def shown(now: LivePlansDict) -> bool:
+            read_at.append(iso(now_utc()))
+            if op in UNREPEATABLE_OPS:
+                return write_shown(op, body, now)
+            return change_visible(op, body, now)
+
+        seen, _ = await self._read_until(account_id, shown)
         item = UnsettledIntent(
-            intent_id=intent_id,
-            run_id=self.journal.context.run_id,
-            ts="",
-            **facts,
-            body=body,
+            intent_id, self.journal.context.run_id, sent, **facts, body=body,
             last_result="ambiguous",
-        )
-        result = "resolved_present" if seen else "resolved_absent"
-        text = "the change is visible: applied" if seen else "the change is not visible"
+        )  # fmt: skip
+        evidence = {"sent_at": sent, "read_at": read_at}
+        if seen:
+            text = "the change is visible: applied"
+            await asyncio.to_thread(
+                self.journal.resolution, item, result="resolved_present",
+                message=f"{answer}; {text}", **evidence,
+            )  # fmt: skip
+            self.progress(f"{account_id}: {op} {answer}; {text}")
+            return _CallResult(True, settled=True)
+        waited = self.settings.settle_timeout_s
+        text = f"reading back for {waited:g} s did not show it ({len(read_at)} read(s))"
         await asyncio.to_thread(
-            self.journal.resolution, item, result=result, message=f"{answer}; {text}"
+            self.journal.resolution, item, result="unknown", message=f"{answer}; {text}",
+            **evidence,
+        )  # fmt: skip
+        self.progress(f"{account_id}: {op} {answer}; {text}; awaiting Zoom")
+        after = iso(now_utc() + self.settings.rules.resend_after)
+        return _CallResult(
+            False,
+            f"{op}: {answer}; {text}, so it is not sent again in this run; a run after "
+            f"{after} sends it again only if Zoom still does not show it",
+            awaiting=True,
         )
-        self.progress(f"{account_id}: {op} {answer}; {text}")
-        return seen
 
     async def _read_until(
         self,

@@ -43,7 +43,7 @@ async def read_until(
     deadline: float,
     first_pause_s: float,
 ) -> tuple[bool | None, LivePlansDict]:
-    """Read until ``predicate`` holds or ``deadline`` (time.monotonic) would pass.
+    """Read until ``predicate`` holds or ``deadline`` (time.monotonic) has passed.
 
     Returns True when the predicate held, False when it never did, None when no read
     succeeded at all, with the last answer read. A failed read is logged and retried.
@@ -59,8 +59,10 @@ async def read_until(
                 return True, last
         except ZoomError as exc:
             log.info("read of %s failed while checking: %s", account_id, exc)
-        if time.monotonic() + pause > deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             break
-        await asyncio.sleep(pause)
+        # The last pause is cut to the deadline, so the window is read to its end.
+        await asyncio.sleep(min(pause, remaining))
         pause *= 2
     return (False if any_read else None), last

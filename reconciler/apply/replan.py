@@ -98,10 +98,11 @@ def check_costs(plan: Plan, prices: PriceList) -> None:
 
 
 def _comparable(actions: Sequence[Any]) -> list[str]:
-    """Each action as canonical JSON without its cost (costs are priced after planning)."""
+    """Each action as canonical JSON without what planning does not decide."""
     shown = []
     for action in actions:
-        data = {k: v for k, v in action.to_json().items() if k != "cost"}
+        # Costs are priced after planning; in_flight comes from the journal, not the files.
+        data = {k: v for k, v in action.to_json().items() if k not in ("cost", "in_flight")}
         shown.append(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str))
     return shown
 

@@ -7,13 +7,22 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 AccountState = Literal[
-    "applied", "applied_not_visible", "in_sync", "stale", "mismatch", "blocked", "failed", "skipped"
+    "applied",
+    "applied_not_visible",
+    "awaiting_zoom",
+    "in_sync",
+    "stale",
+    "mismatch",
+    "blocked",
+    "failed",
+    "skipped",
 ]
 
 #: How each state reads in the report (the words users see).
 STATE_WORDS: dict[str, str] = {
     "applied": "applied",
     "applied_not_visible": "applied, not yet visible",
+    "awaiting_zoom": "awaiting Zoom",
     "in_sync": "in sync",
     "stale": "stale",
     "mismatch": "refused, the saved actions do not match the files",
@@ -22,6 +31,9 @@ STATE_WORDS: dict[str, str] = {
     "skipped": "skipped",
 }
 #: States that make the run exit 1: something the reviewer asked for did not happen.
+#: ``awaiting_zoom`` is not one: the purchase was made (or may have been) and re-running cannot
+#: help; exit 1 would invite the very re-run that could charge twice (README "Never charging
+#: twice").
 FAILING_STATES = frozenset({"stale", "mismatch", "blocked", "failed"})
 
 
@@ -55,6 +67,8 @@ class ApplyReport:
     """Every account's result, in plan order."""
 
     accounts: Sequence[AccountReport]
+    #: The journal could not be written mid-run: the report is what happened until then.
+    journal_error: str | None = None
 
     def count(self, state: AccountState) -> int:
         return sum(1 for item in self.accounts if item.state == state)
@@ -65,7 +79,9 @@ class ApplyReport:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything asked for was applied or already in sync; else 1."""
+        """0 when everything asked for was applied, in sync or awaiting Zoom; else 1."""
+        if self.journal_error is not None:
+            return 1
         return 1 if any(item.state in FAILING_STATES for item in self.accounts) else 0
 
     def summary_line(self) -> str:
@@ -73,6 +89,8 @@ class ApplyReport:
         parts = [f"{self.count('applied')} applied"]
         if self.count("applied_not_visible"):
             parts.append(f"{self.count('applied_not_visible')} applied but not yet visible")
+        if self.count("awaiting_zoom"):
+            parts.append(f"{self.count('awaiting_zoom')} awaiting Zoom")
         if self.count("in_sync"):
             parts.append(f"{self.count('in_sync')} in sync")
         parts += [

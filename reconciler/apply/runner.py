@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reconciler.apply.effects import all_calls_visible
@@ -30,7 +31,7 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.journal import Journal, JournalContents, RunContext, read_journal
+from reconciler.journal import Journal, JournalContents, JournalError, RunContext, read_journal
 from reconciler.plan import Plan, live_fingerprint
 
 
@@ -64,6 +65,7 @@ async def run_apply(
     progress: Progress | None = None,
     only_accounts: Sequence[str] = (),
     confirm: Confirm | None = None,
+    master_account_id: str | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
@@ -72,10 +74,12 @@ async def run_apply(
     left without an outcome, before anything is sent to those accounts.
     """
     chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
-    context = RunContext.for_this_process(plan_sha256=plan_hash, git_commit=plan.git_commit)
+    context = RunContext.for_this_process(
+        plan_sha256=plan_hash, git_commit=plan.git_commit, master_account_id=master_account_id
+    )
     with Journal(journal_path, context) as journal:
         # Locked first, then read: no other run can add an intent between the two.
-        history = read_journal(journal_path)
+        history = read_journal(journal_path, since=_history_since(plan, settings))
         if progress is not None:
             progress(f"Journal: {journal_path} (run {context.run_id})")
         _point_out(history, chosen, journal_path, progress or (lambda _line: None))
@@ -108,15 +112,30 @@ async def run_apply(
             for a in plan.accounts
             if a not in chosen
         ]
-        report = ApplyReport(accounts=tuple(done.accounts) + tuple(skipped))
-        journal.write(
-            "run_end",
-            summary=report.to_json()["summary"],
-            calls_made=report.calls_made,
-            exit_code=report.exit_code,
-            accounts=[item.to_json() for item in report.accounts],
+        report = ApplyReport(
+            accounts=tuple(done.accounts) + tuple(skipped), journal_error=done.journal_error
         )
+        if report.journal_error is not None:
+            return report  # the journal failed already: the report is all there is
+        try:
+            journal.write(
+                "run_end",
+                summary=report.to_json()["summary"],
+                calls_made=report.calls_made,
+                exit_code=report.exit_code,
+                accounts=[item.to_json() for item in report.accounts],
+            )
+        except JournalError as exc:  # every call is journaled; only the run's summary is lost
+            return replace(report, journal_error=str(exc))
     return report
+
+
+def _history_since(plan: Plan, settings: ApplySettings | None) -> datetime:
+    """How far back this run reads the journal (besides every unsettled intent): the window
+    of earlier purchases, a day (the Heavy budget), and a saved plan's whole life (resume)."""
+    window = (settings or ApplySettings()).rules.window
+    created = plan.created_at if isinstance(plan.created_at, datetime) else datetime.now(UTC)
+    return min(datetime.now(UTC) - max(window, timedelta(days=1)), created)
 
 
 def _reads_usage(account: PlannedAccount, *, saved: bool) -> bool:

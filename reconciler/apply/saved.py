@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ def check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cance
 def unsettled_in(plan: Plan, journal_path: Path) -> bool:
     """Whether an earlier run left calls to these accounts unsettled (then the run settles them,
     and records how, even though nothing is left to send). Raises JournalError."""
-    history = read_journal(journal_path)
+    history = read_journal(journal_path, since=datetime.now(UTC))  # unsettled: from the index
     return any(history.unsettled_for(account.account_id) for account in plan.accounts)
 
 
@@ -137,7 +138,7 @@ def without_outcome(journal_path: Path) -> list[str]:
     """``account op (method path)`` of each call the journal shows sent without an outcome:
     after an interruption, the calls that were in flight."""
     try:
-        history = read_journal(journal_path)
+        history = read_journal(journal_path, since=datetime.now(UTC))
     except JournalError:  # nothing readable to report from; the next run says why
         return []
     return [f"{i.account_id}: {i.op} {i.method} {i.path}" for i in history.unsettled]

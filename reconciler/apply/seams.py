@@ -8,9 +8,10 @@ of ``reconciler.zoom.ZoomClient`` apply uses (tests hand in a tiny fake with the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from reconciler.apply.in_flight import InFlightRules
 from reconciler.apply.preflight import PlannedAccount
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
@@ -21,10 +22,6 @@ Converged = Callable[[PlannedAccount, LivePlansDict], bool]
 #: state (``mismatch`` or ``blocked``) and why.
 Confirm = Callable[[PlannedAccount, LivePlansDict], Awaitable[tuple[AccountState, str] | None]]
 Progress = Callable[[str], None]
-
-#: Sends of one POST/PATCH, each ended ambiguously and followed by a read showing it not made,
-#: before the call fails. A 5xx is ambiguous, so the rule is "read before any resend".
-MAX_SENDS = 5
 
 
 class WriteOutcome(Protocol):
@@ -52,10 +49,13 @@ class ApplySettings:
     """Timing knobs; the defaults suit Zoom, tests shrink them."""
 
     parallelism: int = 16
-    #: Reading to settle a call whose answer was lost (or that a crashed run left unsettled)
-    #: gives up after this long and decides the call did not happen.
-    settle_timeout_s: float = 8.0
+    #: After a POST/PATCH whose answer was lost (or a 5xx), reading back with patience gives up
+    #: after this long: the call is then journaled ``unknown`` and never resent in this run.
+    settle_timeout_s: float = 60.0
     #: Reading after an account's calls until it has converged gives up after this long.
     verify_timeout_s: float = 5.0
     #: The first pause between reads; each next pause is twice as long.
     first_pause_s: float = 0.25
+    #: How far back the journal is searched for earlier purchases, and the minimum age before
+    #: a write in doubt may be sent again (``reconciler.apply.in_flight``).
+    rules: InFlightRules = field(default_factory=InFlightRules)

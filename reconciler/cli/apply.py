@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -30,6 +30,12 @@ from reconciler.cli.guard_options import (
     threshold_flags,
     warn_unused_limits,
 )
+from reconciler.cli.journal_options import (
+    JournalRuleError,
+    in_flight_rules,
+    journal_options,
+    marked_in_flight,
+)
 from reconciler.cli.options import (
     extends_root_option,
     selection_options,
@@ -37,7 +43,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
-from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError
+from reconciler.journal import JournalError
 from reconciler.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
@@ -218,6 +224,8 @@ def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
 
     if plan.pending:
         return not auto_approve
+    if plan.in_flight_actions():
+        return False  # nothing new to send: the run reports each account awaiting Zoom
     if plan.failed:
         _say("zoomplans: nothing to send; some accounts are blocked or could not be read")
         return False
@@ -258,14 +266,6 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
 @click.option(
-    "--journal",
-    "journal_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=str(DEFAULT_JOURNAL_PATH),
-    show_default=True,
-    help="Append-only record of every call (JSON lines); also read to recover from a crash.",
-)
-@click.option(
     "--parallelism",
     type=click.IntRange(min=1, max=64),
     metavar="N",
@@ -285,10 +285,10 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     "--settle-timeout",
     type=click.FloatRange(min=0),
     metavar="SECONDS",
-    default=8.0,
+    default=60.0,
     show_default=True,
-    help="Seconds to keep reading, after a call whose outcome is unknown, before deciding it "
-    "did not happen (and sending it again).",
+    help="Seconds to keep reading back, after a POST/PATCH whose answer was lost (or a 5xx), "
+    "before leaving it in doubt: it is never sent again in the same run.",
 )
 @click.option(
     "--daily-heavy-budget",
@@ -299,6 +299,7 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
 )
 @extends_root_option
+@journal_options
 @guard_rail_options
 @zoom_options
 def apply_command(
@@ -311,6 +312,8 @@ def apply_command(
     plan_file: Path | None,
     auto_approve: bool,
     journal_path: Path,
+    journal_window: str | None,
+    resend_after: str | None,
     parallelism: int,
     verify_timeout: float,
     settle_timeout: float,
@@ -366,9 +369,16 @@ def apply_command(
             )  # fmt: skip
         except SavedPlanRefused as exc:
             _fail(str(exc))
+    try:
+        rules = in_flight_rules(journal_window, resend_after, project)
+    except JournalRuleError as exc:
+        _fail(str(exc), EXIT_USAGE)
     desired = _load_desired(ask.paths, saved is not None, extends_roots(extends_root, project))
     settings = ApplySettings(
-        parallelism=parallelism, verify_timeout_s=verify_timeout, settle_timeout_s=settle_timeout
+        parallelism=parallelism,
+        verify_timeout_s=verify_timeout,
+        settle_timeout_s=settle_timeout,
+        rules=rules,
     )
 
     sending = threading.Event()  # set once the calls may start: Ctrl-C after it may cut one
@@ -379,6 +389,8 @@ def apply_command(
                 run = _saved_plan_run(plan_file, saved, ask, desired, client)
             else:
                 run = await _fresh_plan_run(ask, desired, client, (project, prices))
+                shown = marked_in_flight(run.plan, journal_path, config.account_id, rules, _say)
+                run = replace(run, plan=shown)
             check_budget(
                 run.plan, run.only_accounts, journal_path, budget, project, config.rate_tier
             )
@@ -397,6 +409,7 @@ def apply_command(
                 progress=_say,
                 only_accounts=run.only_accounts,
                 confirm=run.confirm,
+                master_account_id=config.account_id,
             )
 
     try:
@@ -410,4 +423,10 @@ def apply_command(
     click.echo("")
     for line in report.lines():
         click.echo(line)
+    if report.journal_error is not None:
+        _say(
+            f"zoomplans: error: {report.journal_error}; no call was started after that, and "
+            f"{report.calls_made} call(s) were made before it (listed above); the next run "
+            "reads every account with a call in flight before sending anything"
+        )
     raise click.exceptions.Exit(report.exit_code)

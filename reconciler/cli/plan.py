@@ -3,7 +3,8 @@
 Thin on purpose: parse, call `reconciler.planning.make_plan`, render, exit code. Exit codes
 (SPEC section 4): 0 nothing pending (or pending without --detailed-exitcode), 1 any error
 (bad YAML, unreadable account, blocked item, over --max-accounts-changed), 2 with
---detailed-exitcode when calls are pending, 64 usage errors.
+--detailed-exitcode when calls are pending, 64 usage errors. A call the journal holds as
+awaiting Zoom is shown as in flight and is not pending (apply would not send it).
 """
 
 from __future__ import annotations
@@ -20,11 +21,17 @@ from typing import Any, NoReturn
 
 import click
 
-from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE
 from reconciler.cli.guard_options import (
     guard_rail_options,
     project_and_prices,
     threshold_flags,
+)
+from reconciler.cli.journal_options import (
+    JournalRuleError,
+    in_flight_rules,
+    journal_options,
+    marked_in_flight,
 )
 from reconciler.cli.options import (
     extends_root_option,
@@ -122,6 +129,7 @@ def _fail(message: str) -> NoReturn:
     help="How long the plan file stays valid for apply --plan (e.g. 30m, 24h, 7d; at most 365d).",
 )
 @extends_root_option
+@journal_options
 @guard_rail_options
 @zoom_options
 def plan_command(
@@ -135,6 +143,9 @@ def plan_command(
     out_file: Path | None,
     detailed_exitcode: bool,
     ttl: timedelta,
+    journal_path: Path,
+    journal_window: str | None,
+    resend_after: str | None,
     prices_file: Path | None,
     config_file: Path | None,
     max_monthly_increase: Decimal | None,
@@ -157,6 +168,11 @@ def plan_command(
     config = zoom_config_from(kwargs)
     paths = paths or DEFAULT_PATHS
     project, prices = project_and_prices(config_file, prices_file)
+    try:
+        rules = in_flight_rules(journal_window, resend_after, project)
+    except JournalRuleError as exc:
+        click.echo(f"zoomplans: error: {exc}", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE) from None
     state = load_desired(list(paths), extends_roots=extends_roots(extends_root, project))
     for problem in state.problems:
         click.echo(str(problem), err=True)
@@ -195,6 +211,10 @@ def plan_command(
         _fail(str(exc))
     except ZoomError as exc:
         _fail(str(exc))
+    # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new purchases.
+    plan = marked_in_flight(
+        plan, journal_path, config.account_id, rules, lambda line: click.echo(line, err=True)
+    )
     if out_file is not None:
         try:
             write_plan_file(plan, out_file)

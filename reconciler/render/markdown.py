@@ -32,6 +32,8 @@ def _account_cost(account: AccountPlan) -> str:
     """`, +$109.95/month` for an account whose calls are priced; nothing without prices."""
     if all(action.cost is None for action in account.actions):
         return ""
+    if account.awaiting_zoom:  # nothing is sent to it this time; its purchase was made
+        return ", awaiting Zoom"
     return ", " + html.escape(format_totals(CostTotals.of(a.cost for a in account.actions)))
 
 

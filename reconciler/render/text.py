@@ -91,12 +91,27 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
         lines.append(("!", f"blocked ({item.reason_code}): {item.message}"))
     suffix = "   (not sent: the account is blocked)" if account.status == "blocked" else ""
     for action in account.actions:
-        lines.extend((sign, text + suffix) for sign, text in action_lines(action))
+        note = suffix or _in_flight_note(account, action)
+        for n, (sign, text) in enumerate(action_lines(action)):
+            lines.append((sign, text + (note if n == 0 else suffix)))
         lines.extend(contact_lines(action, account.contact_from))
     for item in account.unmanaged:
         what = f"{item.group} {item.type}" if item.type else item.group
         lines.append(("?", f"{what}: unmanaged, {item.detail}"))
     return lines
+
+
+def _in_flight_note(account: AccountPlan, action: Action) -> str:
+    """An action the journal holds as sent and not yet shown by Zoom: never sent again; the
+    account's other calls wait with it (apply sends nothing to an account awaiting Zoom)."""
+    facts = action.in_flight
+    if not facts:
+        return "   (not sent: the account awaits Zoom)" if account.awaiting_zoom else ""
+    outcome = "accepted by Zoom" if facts.get("outcome") == "ok" else "answer in doubt"
+    return (
+        f"   (in flight: sent {facts.get('sent_at')} by run {str(facts.get('run_id'))[:12]}, "
+        f"{outcome}; awaiting Zoom, not sent again)"
+    )
 
 
 def account_heading(account: AccountPlan) -> tuple[str, str]:
@@ -126,6 +141,8 @@ def summary_line(plan: Plan) -> str:
     if s["errors"]:
         line += f"{s['errors']} could not be read; "
     line += f"{s['in_sync']} in sync."
+    if s.get("in_flight"):
+        line += f" In flight (awaiting Zoom, not sent again): {s['in_flight']}."
     totals = plan.cost_totals()
     if totals is not None:
         line += f" Cost: {format_totals(totals)}."

@@ -374,7 +374,8 @@ def test_with_nothing_to_send_an_unsettled_call_is_still_settled(sandbox, tmp_pa
     assert result.exit_code == 0, result.output
     assert "sub_down: in sync" in result.output
     assert sb.writes() == []
-    (settled,) = [x for x in lines if x["kind"] == "resolution"]
+    this_run = lines[-1]["run_id"]
+    (settled,) = [x for x in lines if x["kind"] == "resolution" and x["run_id"] == this_run]
     assert (settled["intent_id"], settled["result"]) == ("crashed-1", "resolved_present")
 
 

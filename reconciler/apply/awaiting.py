@@ -1,0 +1,167 @@
+"""What an account's first read says about writes earlier runs left in flight, journaled.
+
+Kept apart from the executor so the rule of ``reconciler.apply.in_flight`` reads in one place:
+each earlier write is settled (a read shows it), released (in doubt, older than the minimum age
+and still absent: it may be sent again) or still awaited; an account with an awaited write that
+it would send again gets nothing this run. Every decision leaves a journal line with its
+evidence (when sent, when read), so an auditor can follow why a purchase was or was not resent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from reconciler.apply.effects import change_visible, write_shown
+from reconciler.apply.in_flight import (
+    NOT_VISIBLE,
+    UNREPEATABLE_OPS,
+    EarlierWrite,
+    InFlightRules,
+    write_key,
+)
+from reconciler.apply.preflight import PlannedAccount, PlannedAction
+from reconciler.apply.reading import LivePlansDict
+from reconciler.apply.report import AccountReport
+from reconciler.apply.seams import Progress
+from reconciler.journal import Journal, UnsettledIntent
+from reconciler.plan import call_of
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """The journal's spelling of a moment (milliseconds, UTC, Z)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class RemainingCalls:
+    """A resumed account as ``confirm`` sees it: only the calls still to send."""
+
+    account_id: str
+    status: str
+    live_sha256: str | None
+    actions: Sequence[PlannedAction]
+    blocked: Sequence[Any] = field(default=())
+
+
+def _as_intent(write: EarlierWrite) -> UnsettledIntent:
+    return UnsettledIntent(
+        intent_id=write.intent_id, run_id=write.run_id, ts=write.sent_at,
+        account_id=write.account_id, op=write.op, method=write.method, path=write.path,
+        body=write.body, last_result=write.outcome,
+    )  # fmt: skip
+
+
+async def settle_earlier_puts(
+    journal: Journal, pending: Sequence[UnsettledIntent], live: LivePlansDict, say: Progress
+) -> dict[str, str]:
+    """Settle, from this read, the calls an earlier run left without a final outcome that the
+    in-flight rule does not hold back: PUTs (a PUT sets a value, so sending it again is
+    harmless) and purchases sent before the window (long past the minimum age)."""
+    settled: dict[str, str] = {}
+    for item in pending:
+        if item.op in UNREPEATABLE_OPS:
+            seen = write_shown(item.op, item.body, live)
+        else:
+            seen = change_visible(item.op, item.body, live)
+        result = "resolved_present" if seen else "resolved_absent"
+        message = f"run {item.run_id} left this call without a final outcome; the live plans " + (
+            "show the change: it was applied" if seen else "do not show it: not applied"
+        )
+        await asyncio.to_thread(journal.resolution, item, result=result, message=message)
+        say(f"{item.account_id}: earlier {item.op} settled: {result}")
+        settled[item.intent_id] = result
+    return settled
+
+
+async def check_in_flight(
+    journal: Journal,
+    earlier: Sequence[EarlierWrite],
+    live: LivePlansDict,
+    rules: InFlightRules,
+    say: Progress,
+) -> tuple[list[EarlierWrite], dict[tuple[str, str], str], dict[str, str]]:
+    """Sort the earlier unrepeatable writes by what this read shows, journaling each.
+
+    Returns the writes still awaiting Zoom; the ones that may be sent again, by ``write_key``
+    (for ``retry_of``); and the ones settled by this read (intent id -> result).
+    """
+    waiting: list[EarlierWrite] = []
+    resend: dict[tuple[str, str], str] = {}
+    settled: dict[str, str] = {}
+    moment = now_utc()
+    for write in earlier:
+        if write_shown(write.op, write.body, live):
+            result, message = "resolved_present", "a read shows it: settled"
+            settled[write.intent_id] = result
+        elif write.may_resend(moment, rules):
+            result = "resolved_absent"
+            message = (
+                f"in doubt since {write.sent_at}, older than {rules.resend_after} and still "
+                "not shown by Zoom: it may be sent again"
+            )
+            resend[write.key] = write.intent_id
+        else:
+            result, message = NOT_VISIBLE, "not shown by Zoom yet: awaiting Zoom"
+            waiting.append(write)
+        evidence = {"sent_at": write.sent_at, "read_at": [*write.read_at, iso(moment)]}
+        await asyncio.to_thread(
+            journal.resolution, _as_intent(write), result=result, message=message, **evidence
+        )
+        if result != NOT_VISIBLE:
+            say(f"{write.account_id}: earlier {write.op} {result}")
+    return waiting, resend, settled
+
+
+def awaiting_report(
+    account: PlannedAccount, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
+) -> AccountReport | None:
+    """Awaiting Zoom when one of the account's writes is in flight (by the journal, or as the
+    plan marks it): nothing is sent to the account; None when nothing it sends is in flight."""
+    keys = {write_key(a.op, a.body) for a in account.actions}
+    blocking = [w for w in waiting if w.key in keys]
+    reasons = [w.describe(rules) for w in blocking]
+    known = {w.intent_id for w in blocking}
+    for action in account.actions:
+        facts: Mapping[str, Any] | None = getattr(action, "in_flight", None)
+        if not facts or facts.get("intent_id") in known:
+            continue
+        what = f"{action.op} {action.body.get('type', '')}".rstrip()
+        reasons.append(
+            f"{what} is in flight in the plan (sent at {facts.get('sent_at')}, run "
+            f"{str(facts.get('run_id'))[:12]}, {facts.get('outcome')}); not sent again"
+        )
+    if not reasons:
+        return None
+    say(f"{account.account_id}: awaiting Zoom, nothing sent")
+    reason = "; ".join(reasons) + "; nothing sent; run `zoomplans plan` later"
+    return AccountReport(account.account_id, "awaiting_zoom", reason, 0, len(account.actions))
+
+
+async def record_shown(
+    journal: Journal,
+    account_id: str,
+    own: Sequence[tuple[str, PlannedAction]],
+    live: LivePlansDict,
+) -> None:
+    """Journal that a read shows this run's unrepeatable writes: they are settled, so if one
+    is absent later, someone removed it and a new purchase is planned as usual."""
+    for intent_id, action in own:
+        if action.op not in UNREPEATABLE_OPS or not write_shown(action.op, action.body, live):
+            continue
+        method, path = call_of(action.op, account_id)
+        item = UnsettledIntent(
+            intent_id, journal.context.run_id, "", account_id, action.op, method, path,
+            dict(action.body), "ok",
+        )  # fmt: skip
+        await asyncio.to_thread(
+            journal.resolution, item, result="resolved_present",
+            message="a read after the calls shows it: settled",
+        )  # fmt: skip

@@ -1,0 +1,145 @@
+"""The journal options `plan` and `apply` share: where the journal is, how far back it counts.
+
+Both commands read the journal the same way (``reconciler.apply.in_flight``): `apply` never
+sends a purchase the journal holds as awaiting Zoom, and `plan` shows it as in flight. So the
+window and the minimum age before a write in doubt may be sent again are spelt once, here,
+with their `zoomplans.yaml` keys (`journal_window`, `resend_after`); a flag wins over the key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.cli.options import stacked
+from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
+
+if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
+    from reconciler.apply.in_flight import EarlierWrite, InFlightRules
+    from reconciler.plan import Plan
+    from reconciler.project import ProjectConfig
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class JournalRuleError(ValueError):
+    """A journal window or minimum age that is not a duration."""
+
+
+def journal_duration(text: str, *, what: str, zero_ok: bool) -> timedelta:
+    """`90s`, `15m`, `24h`, `7d` -> timedelta (at most 3650 days)."""
+    match = _DURATION.match(text or "")
+    if match is None or (int(match.group(1)) == 0 and not zero_ok):
+        smallest = "0 or more" if zero_ok else "a positive number"
+        raise JournalRuleError(
+            f"{what} {text!r} is not a duration; use {smallest} with s, m, h or d (e.g. 15m, 7d)"
+        )
+    moment = timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
+    if moment > timedelta(days=3650):
+        raise JournalRuleError(f"{what} {text!r} is too long (at most 3650d)")
+    return moment
+
+
+def journal_options(func: F) -> F:
+    """--journal, --journal-window, --resend-after."""
+    options = [
+        click.option(
+            "--journal",
+            "journal_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=str(DEFAULT_JOURNAL_PATH),
+            show_default=True,
+            help="Append-only record of every call apply makes (JSON lines). apply writes it and "
+            "reads it to never send a purchase twice; plan reads it to show calls in flight.",
+        ),
+        click.option(
+            "--journal-window",
+            metavar="DURATION",
+            help="How far back the journal's earlier purchases count (default "
+            "`journal_window` in zoomplans.yaml, else 7d).",
+        ),
+        click.option(
+            "--resend-after",
+            metavar="DURATION",
+            help="Minimum age before a write whose answer was lost (or a 5xx) may be sent again "
+            "by a later run, if Zoom still does not show it (default `resend_after` in "
+            "zoomplans.yaml, else 15m).",
+        ),
+    ]
+    return stacked(options, func)
+
+
+def in_flight_rules(
+    window: str | None, resend_after: str | None, project: ProjectConfig | None
+) -> InFlightRules:
+    """The rules from the flags, else zoomplans.yaml, else the defaults; JournalRuleError."""
+    from reconciler.apply.in_flight import DEFAULT_RESEND_AFTER, DEFAULT_WINDOW, InFlightRules
+
+    window = window or (project.journal_window if project is not None else None)
+    resend_after = resend_after or (project.resend_after if project is not None else None)
+    return InFlightRules(
+        window=DEFAULT_WINDOW
+        if window is None
+        else journal_duration(window, what="journal window", zero_ok=False),
+        resend_after=DEFAULT_RESEND_AFTER
+        if resend_after is None
+        else journal_duration(resend_after, what="resend-after", zero_ok=True),
+    )
+
+
+def earlier_writes(
+    journal_path: Path, master_account_id: str | None, now: datetime, rules: InFlightRules
+) -> list[EarlierWrite]:
+    """The purchases in flight by the journal (none when there is no journal yet).
+
+    Raises ``reconciler.journal.JournalError`` when the file exists but cannot be read.
+    """
+    from reconciler.apply.in_flight import writes_in_flight
+
+    history = read_journal(journal_path, since=now - rules.window)
+    return writes_in_flight(
+        history.entries, master_account_id=master_account_id, now=now, rules=rules
+    )
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"zoomplans: error: {message}", err=True)
+    raise click.exceptions.Exit(EXIT_ERROR)
+
+
+def marked_in_flight(
+    plan: Plan,
+    journal_path: Path,
+    master_account_id: str | None,
+    rules: InFlightRules,
+    say: Callable[[str], None],
+) -> Plan:
+    """The plan with the journal's purchases in flight marked (shown, never sent).
+
+    A journal that exists but cannot be read stops the command: without it, a purchase in
+    flight would be shown (and, by apply, sent) as a new one.
+    """
+    from reconciler.apply.in_flight import mark_in_flight
+
+    now = datetime.now(UTC)
+    try:
+        writes = earlier_writes(journal_path, master_account_id, now, rules)
+    except JournalError as exc:
+        _fail(f"{exc}; nothing was sent")
+    marked = mark_in_flight(plan, writes, now, rules)
+    count = len(marked.in_flight_actions())
+    if count:
+        say(
+            f"zoomplans: {count} call(s) of this plan are in flight by the journal "
+            f"({journal_path}): awaiting Zoom, not sent again"
+        )
+    return marked

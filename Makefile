@@ -7,15 +7,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+STAMP_DOCS := $(VENV)/.installed-docs
 LOCK_RUN := requirements/runtime.lock
 LOCK_DEV := requirements/dev.lock
+LOCK_DOCS := requirements/docs.lock
 VENV_LATEST := .venv-latest
 LATEST := $(VENV_LATEST)/bin
 UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-latest lock lint format record bench soak clean
+.PHONY: demo test test-latest lock lint format record bench soak docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,11 @@ $(STAMP_DEV): $(STAMP_RUN) $(LOCK_DEV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_DEV)
 	touch $@
 
+# The manual's site tools (MkDocs Material), only for `make docs`.
+$(STAMP_DOCS): $(STAMP_RUN) $(LOCK_DOCS)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_DOCS)
+	touch $@
+
 # The newest release of every dependency, in a venv of its own (.venv stays on the lock).
 test-latest:
 	test -x $(LATEST)/python || $(PYTHON) -m venv $(VENV_LATEST)
@@ -40,11 +47,12 @@ test-latest:
 	$(LATEST)/ruff format --check reconciler tests bench requirements
 	$(LATEST)/python -m pytest -q -n 3
 
-# Re-resolve both locks to today's newest releases within pyproject.toml's ranges.
+# Re-resolve the locks to today's newest releases within pyproject.toml's ranges.
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(UV_VERSION)'
 	$(UV_COMPILE) -o $(LOCK_RUN)
 	$(UV_COMPILE) --extra dev -c $(LOCK_RUN) -o $(LOCK_DEV)
+	$(UV_COMPILE) --extra docs -c $(LOCK_RUN) -o $(LOCK_DOCS)
 
 demo: $(STAMP_RUN)
 	$(BIN)/python -m reconciler.demo
@@ -70,6 +78,10 @@ bench: $(STAMP_DEV)
 soak: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -m slow
 
+# The manual (docs/*.md, nav in mkdocs.yml) as a static site in site/; any warning fails it.
+docs: $(STAMP_DOCS)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build site *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -82,7 +82,7 @@ def revoked_token_verdicts(results: dict[str, Any]) -> dict[str, bool]:
 
 
 def revoked_token_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """Its row of the Markdown table README.md quotes."""
+    """Its row of the Markdown table docs/performance.md quotes."""
     revoked = results.get("revoked_token")
     if revoked is None:
         return []

@@ -257,7 +257,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The Markdown table printed at the end; README.md quotes it (a test checks)."""
+    """The Markdown table printed at the end; docs/performance.md quotes it (a test checks)."""
     plan, cpu = results["plan"], results["cpu"]
     n = plan["accounts"]
     rows = [

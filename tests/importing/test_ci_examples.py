@@ -290,7 +290,7 @@ def test_install_line_is_a_valid_pinned_requirement(index: int, tmp_path: Path) 
 
 def test_pre_commit_docs_pin_rev_to_a_commit_of_the_zoomplans_repository() -> None:
     hooks = HOOKS.read_text(encoding="utf-8")
-    guide = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
     for text in (hooks, guide):
         assert "v0.1.0" not in text
         assert "repo: https://github.com/OWNER/zoomplans" in text

@@ -39,7 +39,7 @@ from tests.soak.test_apply_under_faults import check_journal_covers_log, cli, fi
 # The executor's minimum age before a later run may resend an unconfirmed write (issue 11,
 # default 15 minutes). The soak shortens it so that writes a SIGKILL left unsent are retried
 # within the test; it stays far above the read lag, so a write that landed is always seen first.
-MIN_AGE_ARGS: tuple[str, ...] = ("--resend-min-age", "40")
+MIN_AGE_ARGS: tuple[str, ...] = ("--resend-after", "40s")
 OPT_INS = ("--allow-decrease", "--allow-cancel")
 NO_TRACEBACK = "Traceback (most recent call last)"
 

@@ -44,7 +44,7 @@ th,td{border-bottom:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-a
 #calls th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}
 #calls th[aria-sort=ascending]::after{content:" \\25B2"}
 #calls th[aria-sort=descending]::after{content:" \\25BC"}
-td.num{text-align:right;white-space:nowrap}ul.changes{margin:0;padding-left:16px}
+td{overflow-wrap:anywhere}td.num{text-align:right;white-space:nowrap}ul.changes{margin:0;padding-left:16px}
 .status-blocked,.status-error{color:#c0392b;font-weight:600}.status-changes{color:#9a6700}
 .flight{background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:0 4px}
 #filter{font-size:14px;padding:4px 8px;width:320px;margin-bottom:8px}
@@ -106,6 +106,8 @@ def _value(value: Any) -> str:
     """A field value as a reviewer reads it: lists joined, nothing shown as (unset)."""
     if value is None:
         return "(unset)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
         return ",".join(str(v) for v in value) or "(none)"
     if isinstance(value, dict):
@@ -251,7 +253,7 @@ def _provenance(plan_json: Mapping[str, Any]) -> str:
         ("prices", options.get("prices") or "(none)"),
     ]
     shown = " &middot; ".join(
-        f'{escape(label)} <code id="{escape(label.replace(" ", "-"))}">{escape(str(value))}</code>'
+        f'{escape(label)} <code id="{label.replace(" ", "-")}">{escape(_value(value))}</code>'
         for label, value in facts
     )
     return f'<p class="provenance">{shown}</p>'

@@ -84,7 +84,7 @@ def report_plan(count: int = 300) -> Plan:
     plan = build_plan(
         accounts, lives, PlanOptions(allow_cancel=True), now=NOW, git_commit="0123abcd" * 5
     )
-    return price_plan(plan, load_prices(ROOT / "examples" / "prices.yaml"))
+    return price_plan(plan, load_prices(ROOT / "examples" / "prices.yaml", "examples/prices.yaml"))
 
 
 def _contact() -> dict[str, str]:

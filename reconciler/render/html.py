@@ -44,7 +44,10 @@ th,td{border-bottom:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-a
 #calls th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}
 #calls th[aria-sort=ascending]::after{content:" \\25B2"}
 #calls th[aria-sort=descending]::after{content:" \\25BC"}
-td{overflow-wrap:anywhere}td.num{text-align:right;white-space:nowrap}ul.changes{margin:0;padding-left:16px}
+td{overflow-wrap:break-word}#calls td:nth-child(7){min-width:280px}
+#calls td:nth-child(2),#calls td:nth-child(6){overflow-wrap:anywhere}
+#calls td:nth-child(1),#calls td:nth-child(3),#calls td:nth-child(4){white-space:nowrap}
+td.num{text-align:right;white-space:nowrap}ul.changes{margin:0;padding-left:16px}
 .status-blocked,.status-error{color:#c0392b;font-weight:600}.status-changes{color:#9a6700}
 .flight{background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:0 4px}
 #filter{font-size:14px;padding:4px 8px;width:320px;margin-bottom:8px}
@@ -129,6 +132,10 @@ def _change_items(action: Mapping[str, Any]) -> list[str]:
         entries = [("plan_base", after.get("plan_base") or {})]
         entries += [(str(a.get("group")), a) for a in after.get("addons") or []]
         return [f"{group}: {_fields(entry)}" for group, entry in entries]
+    if action.get("op") == "add_addon":
+        return [f"add {_fields(after)}"]
+    if action.get("op") == "cancel_addon":
+        return [f"cancel {_fields(before)}"]
     names = sorted(set(before) | set(after))
     return [
         f"{name}: {_value(before.get(name))} -> {_value(after.get(name))}"

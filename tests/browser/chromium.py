@@ -65,6 +65,15 @@ class Page:
         self._session = session_id
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
+        self.url = "about:blank"
+
+    def load(self, url: str) -> None:
+        """Record network, console and log events from the start, then load `url` fully."""
+        for domain in ("Network", "Runtime", "Log", "Page"):
+            self.send(f"{domain}.enable")
+        self.send("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+        self.url = url
 
     def send(self, method: str, timeout: float = 20.0, **params: Any) -> dict[str, Any]:
         """Send one command and wait for its answer, recording every event seen meanwhile."""

@@ -2,8 +2,8 @@
 
 A CI job uploads the file as an artifact; a reviewer opens it from disk. So it needs no network
 at all: CSS and script are inline, the charts are SVG drawn by `html_charts`, and a Content
-Security Policy forbids every fetch, so a later edit that adds a CDN link fails loudly in the
-browser test instead of leaking a reviewer's visit. The report renders from the plan's JSON form
+Security Policy forbids every fetch and every script but ours (pinned by hash), so a later edit
+that adds a CDN link fails loudly in the browser test instead of leaking a reviewer's visit. The report renders from the plan's JSON form
 (`Plan.to_json()`), so fields other parts of zoomplans add to an action (`changes`, `in_flight`)
 show up without this module knowing the dataclasses. Every value is escaped: account names come
 from users. The script only reads the DOM (sort, filter); no plan data is embedded in it.
@@ -11,6 +11,8 @@ from users. The script only reads the DOM (sort, filter); no plan data is embedd
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import tempfile
@@ -23,11 +25,6 @@ from typing import Any
 from reconciler.money import format_money
 from reconciler.plan import Plan
 from reconciler.render.html_charts import cost_chart, family_of, seat_chart
-
-_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-    "img-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'"
-)
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d1d1f}
@@ -91,6 +88,20 @@ _SCRIPT = """
   update();
 })();
 """
+
+def _sha256_source(text: str) -> str:
+    """A CSP source that allows exactly this inline block and nothing else."""
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
+#: Nothing may be fetched, and only our own style and script run: even if a value escaped its
+#: escaping, a browser would refuse to run it (the hashes pin the two inline blocks).
+_CSP = (
+    f"default-src 'none'; style-src {_sha256_source(_STYLE)}; "
+    f"script-src {_sha256_source(_SCRIPT)}; img-src data:; connect-src 'none'; "
+    "form-action 'none'; base-uri 'none'"
+)
 
 _COLUMNS = (
     ("Account", False),

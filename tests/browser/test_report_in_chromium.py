@@ -105,3 +105,23 @@ def test_clicking_the_cost_header_sorts_by_amount(page: Page) -> None:
 def test_a_screenshot_is_a_png(page: Page, tmp_path: Path) -> None:
     png = page.screenshot()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_a_script_that_escaped_escaping_would_still_not_run(tmp_path: Path) -> None:
+    """Defence in depth: the policy pins our one script by hash, so injected markup stays inert."""
+    injected = render_html(report_plan(3)).replace(
+        "<h1>", "<script>document.title = 'owned'</script><img src='https://cdn.example/x.png'><h1>"
+    )
+    report = tmp_path / "injected.html"
+    report.write_text(injected, encoding="utf-8")
+    with open_page() as page:
+        page.load(file_url(report))
+        assert page.evaluate("document.title") == "zoomplans plan"
+        assert page.evaluate("document.getElementById('shown').textContent") == "3 of 3 rows"
+        refused = [
+            e["params"]["entry"]["text"]
+            for e in page.events
+            if e["method"] == "Log.entryAdded" and e["params"]["entry"]["source"] == "security"
+        ]
+        assert any("script" in text for text in refused), refused
+        assert any("cdn.example" in text for text in refused), refused

@@ -68,6 +68,7 @@ def test_the_report_needs_no_network() -> None:
         a["content"] for t, a in tags.tags if a.get("http-equiv") == "Content-Security-Policy"
     )
     assert csp is not None and "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "unsafe-inline" not in csp and "script-src 'sha256-" in csp
 
 
 def test_a_hostile_account_name_is_text_not_markup() -> None:

@@ -3,9 +3,10 @@
 A CI job uploads the file as an artifact; a reviewer opens it from disk. So it needs no network
 at all: CSS and script are inline, the charts are SVG drawn by `html_charts`, and a Content
 Security Policy forbids every fetch and every script but ours (pinned by hash), so a later edit
-that adds a CDN link fails loudly in the browser test instead of leaking a reviewer's visit. The report renders from the plan's JSON form
-(`Plan.to_json()`), so fields other parts of zoomplans add to an action (`changes`, `in_flight`)
-show up without this module knowing the dataclasses. Every value is escaped: account names come
+that adds a CDN link fails loudly in the browser test instead of leaking a reviewer's visit.
+The report renders from the plan's JSON form (`Plan.to_json()`), so fields other parts of
+zoomplans add to an action (`changes`, `in_flight`) show up without this module knowing the
+dataclasses. Every value is escaped: account names come
 from users. The script only reads the DOM (sort, filter); no plan data is embedded in it.
 """
 

@@ -90,6 +90,7 @@ _SCRIPT = """
 })();
 """
 
+
 def _sha256_source(text: str) -> str:
     """A CSP source that allows exactly this inline block and nothing else."""
     digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")

@@ -106,7 +106,8 @@ def _fail(message: str) -> NoReturn:
     type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="What to print on stdout.",
+    metavar="FORMAT",
+    help="What to print on stdout: text, json, markdown or html.",
 )
 @click.option(
     "--out",

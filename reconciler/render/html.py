@@ -119,7 +119,7 @@ _COLUMNS = (
 
 
 def _value(value: Any) -> str:
-    """A field value as a reviewer reads it: lists joined, nothing shown as (unset)."""
+    """A field value as a reviewer reads it: lists joined, a missing value shown as (unset)."""
     if value is None:
         return "(unset)"
     if isinstance(value, bool):

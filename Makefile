@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-latest lock lint format record bench soak docs clean
+.PHONY: demo test test-browser test-latest lock lint format record bench soak docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ format: $(STAMP_DEV)
 # The suite mostly waits on loopback HTTP, paced calls and subprocesses: three workers halve it.
 test: lint
 	$(BIN)/python -m pytest -q -n 3
+
+# The HTML report opened in a real headless Chromium (Debian's `chromium` package, no download):
+# no network request, no console error, charts, table, filter and sort (tests/browser/).
+test-browser: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q -m browser tests/browser
 
 record: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q tests/zoom/test_cassettes.py --record-mode=rewrite

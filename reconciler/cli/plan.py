@@ -75,6 +75,10 @@ def write_plan_file(plan: Plan, out: Path) -> None:
 def _render(plan: Plan, output_format: str) -> str:
     if output_format == "json":
         return json.dumps(plan.to_json(), indent=2) + "\n"
+    if output_format == "html":
+        from reconciler.render.html import render_html
+
+        return render_html(plan)
     if output_format == "markdown":
         from reconciler.render.markdown import render_markdown
 
@@ -106,16 +110,23 @@ def _fail(message: str) -> NoReturn:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="What to print on stdout.",
+    metavar="FORMAT",
+    help="What to print on stdout: text, json, markdown or html.",
 )
 @click.option(
     "--out",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the JSON plan to this file (for `apply --plan`), whatever --format prints.",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the self-contained HTML report to this file, whatever --format prints.",
 )
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when calls are pending (0 when in sync)."
@@ -141,6 +152,7 @@ def plan_command(
     max_accounts_changed: int | None,
     output_format: str,
     out_file: Path | None,
+    html_file: Path | None,
     detailed_exitcode: bool,
     ttl: timedelta,
     journal_path: Path,
@@ -220,6 +232,13 @@ def plan_command(
             write_plan_file(plan, out_file)
         except OSError as exc:
             _fail(f"cannot write the plan file {out_file}: {exc.strerror or exc}")
+    if html_file is not None:
+        try:
+            from reconciler.render.html import write_html_report
+
+            write_html_report(plan, html_file)
+        except OSError as exc:
+            _fail(f"cannot write the HTML report {html_file}: {exc.strerror or exc}")
     click.echo(_render(plan, output_format), nl=False)
     code = EXIT_OK
     warning = unpriced_warning(plan)

@@ -25,13 +25,14 @@ GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 GATE = "Fail on invalid files, errors or blocked items"
 
-# SPEC section 4 (pinned), plus --ttl and --rate-tier.
+# SPEC section 4 (pinned), plus --ttl, --rate-tier and --html (the report, issue 14).
 GLOBAL_FLAGS = {"-v", "--verbose"}
 PINNED_FLAGS = {
     "validate": {"--strict", "--format"},
     "plan": {
         "--format", "--out", "--detailed-exitcode", "--account", "--select", "--allow-decrease",
         "--allow-cancel", "--max-accounts-changed", "--ttl", "--rate-tier", "--journal",
+        "--html",
     },
     "apply": {
         "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
@@ -184,6 +185,33 @@ def test_pr_comment_is_found_again_by_its_hidden_marker() -> None:
     comment = next(s for s in scripts if "createComment" in s)
     assert "<!-- zoomplans-plan -->" in comment
     assert "updateComment" in comment
+
+
+def test_the_html_report_is_uploaded_before_the_comment_that_links_it() -> None:
+    steps = [step for job, step in github_steps() if job == "plan"]
+    names = [step.get("name") for step in steps]
+    upload = steps[names.index("Upload the HTML report for reviewers")]
+    comment = steps[
+        names.index("Post the plan on the pull request (one comment, updated in place)")
+    ]
+    assert names.index(upload["name"]) < names.index(comment["name"])
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "plan.html"
+    assert upload["with"]["name"] == "zoomplans-report"  # not the artifact apply downloads
+    assert str(upload["if"]).startswith("always()") and "plan.html" in upload["if"]
+    link = comment["env"]["REPORT_URL"]
+    assert f"steps.{upload['id']}.outputs.artifact-url" in link
+    assert "github.server_url" in link and "actions/runs/" in link and "github.run_id" in link
+    assert "process.env.REPORT_URL" in comment["with"]["script"]
+    assert "HTML report" in comment["with"]["script"]
+
+
+def test_gitlab_keeps_the_html_report_and_links_it_from_the_note() -> None:
+    job = load(GITLAB)["zoomplans:plan-merge-request"]
+    assert "plan.html" in job["artifacts"]["paths"] and job["artifacts"]["when"] == "always"
+    script = "\n".join(job["script"])
+    assert "--html plan.html" in script
+    assert "artifacts/file/plan.html" in script
 
 
 def test_gitlab_file_and_pre_commit_hooks_are_valid() -> None:
@@ -356,6 +384,9 @@ def test_workflow_command_lines_run_in_order_against_the_sandbox(
     assert planned.returncode == 0, planned.stderr
     assert (tmp_path / "github_output").read_text() == "exitcode=2\n"
     assert "sub_8Jk2Lm" in (work / "plan.md").read_text()
+    report = (work / "plan.html").read_text(encoding="utf-8")  # the artifact reviewers open
+    assert report.startswith("<!DOCTYPE html>") and "<td>sub_8Jk2Lm</td>" in report
+    assert "<li>hosts: 20 -&gt; 25</li>" in report
     assert sb.writes() == []
 
     # Push to main: the reviewed artifact is downloaded to reviewed/ and applied exactly.
@@ -499,6 +530,7 @@ def test_gitlab_plan_note_is_created_once_then_updated_in_place(
     assert len(mine) == 1
     assert "second plan" in mine[0]["body"] and "first plan" not in mine[0]["body"]
     assert "Errors or blocked items" in mine[0]["body"]
+    assert "(https://gitlab.example/job/1/artifacts/file/plan.html)" in mine[0]["body"]
     assert gitlab.calls == ["GET", "GET", "POST", "GET", "PUT"]
 
 

@@ -1,0 +1,153 @@
+"""The HTML report: self-contained, escaped, complete, and its charts add up to the plan."""
+
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+from reconciler.plan import Plan, PlanOptions
+from reconciler.planner import build_plan
+from reconciler.render.html import render_html, render_html_json
+from reconciler.render.html_charts import (
+    SUBSCRIPTION_FAMILY,
+    cost_by_family,
+    seats_by_family,
+)
+from tests.report_plan import HOSTILE_NAME, NOW, report_plan
+
+PLAN = report_plan()
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of each <td>, as a browser parses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.cells: list[str] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "td":
+            self._in_cell = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._in_cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.cells[-1] += data
+
+
+def parsed(text: str) -> Tags:
+    tags = Tags()
+    tags.feed(text)
+    return tags
+
+
+def expected_rows(plan: Plan) -> int:
+    return sum(max(1, len(account.actions)) for account in plan.accounts)
+
+
+def test_the_report_needs_no_network() -> None:
+    text = render_html(PLAN)
+    tags = parsed(text)
+    names = [tag for tag, _ in tags.tags]
+    assert names.count("script") == 1 and names.count("style") == 1
+    for tag, attrs in tags.tags:
+        assert not {"src", "href", "srcset", "action", "data"} & set(attrs), (tag, attrs)
+        assert tag not in ("link", "img", "iframe", "object", "embed"), tag
+    # the only URL is the SVG namespace, which is a name, not a request
+    assert set(re.findall(r"https?://[^\s\"'<>]+", text)) == {"http://www.w3.org/2000/svg"}
+    csp = next(
+        a["content"] for t, a in tags.tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert csp is not None and "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "unsafe-inline" not in csp and "script-src 'sha256-" in csp
+
+
+def test_a_hostile_account_name_is_text_not_markup() -> None:
+    text = render_html(PLAN)
+    assert HOSTILE_NAME not in text
+    assert "&lt;script&gt;document.title=&quot;owned&quot;&lt;/script&gt;" in text
+    assert HOSTILE_NAME in parsed(text).cells  # a browser shows it as the name, verbatim
+
+
+def test_every_account_and_call_has_a_row_with_hash_commit_and_expiry() -> None:
+    text = render_html(PLAN)
+    rows = [a for t, a in parsed(text).tags if t == "tr" and "data-search" in a]
+    assert len(rows) == expected_rows(PLAN) == 310
+    for account in PLAN.accounts:
+        assert f"<td>{account.account_id}</td>" in text
+    assert f'<code id="desired_sha256">{PLAN.desired_sha256}</code>' in text
+    assert f'<code id="git-commit">{PLAN.git_commit}</code>' in text
+    assert '<code id="expires">2026-12-07T03:00:00Z</code>' in text
+    assert 'id="blocked"' in text and "base_type_change" in text
+    assert 'id="errors"' in text and "boom (HTTP 503)" in text
+
+
+def test_the_cost_chart_adds_up_to_the_plan_totals() -> None:
+    data = PLAN.to_json()
+    sums, unknown = cost_by_family(data)
+    totals = PLAN.cost_totals()
+    assert totals is not None and unknown == totals.unknown == 0
+    assert sum(sums.values()) == dict(totals.monthly)["USD"] == Decimal("-39984.34")
+    assert sums[(SUBSCRIPTION_FAMILY, "USD")] == Decimal("899.90")
+    assert sums[("plan_webinar", "USD")] == Decimal("-48510.00")  # 49 webinar1000 cancelled
+    text = render_html(PLAN)
+    assert "-$48,510.00/month" in text and "+$899.90/month" in text
+
+
+def test_the_seat_chart_counts_added_and_removed_seats_per_family() -> None:
+    seats = seats_by_family(PLAN.to_json())
+    sent = PLAN.sent_actions()
+    cancelled = sum(1 for a in sent if a.op == "cancel_addon")
+    large = sum(1 for a in sent if a.op == "add_addon" and a.group == "plan_large_meeting")
+    base_added = sum(
+        (a.after or {})["hosts"] - (a.before or {})["hosts"] for a in sent if a.op == "update_base"
+    )
+    assert seats["plan_webinar"] == (2, cancelled)  # the subscription's 2 webinar seats
+    assert seats["plan_large_meeting"] == (large, 0)
+    assert seats["plan_base"] == (base_added + 10, 0)  # plus the subscription's 10 hosts
+    assert "+234 seat(s)" in render_html(PLAN) and base_added + 10 == 234
+
+
+def test_changes_and_in_flight_from_other_fields_are_shown_escaped() -> None:
+    data = copy.deepcopy(PLAN.to_json())
+    action = data["accounts"][1]["actions"][0]
+    action["changes"] = [{"path": "plan_base.hosts", "before": 11, "after": "<b>13</b>"}]
+    action["in_flight"] = {"request_id": "r<1>", "since": "2026-12-06T03:01:00Z"}
+    text = render_html_json(data)
+    assert "<li>plan_base.hosts: 11 -&gt; &lt;b&gt;13&lt;/b&gt;</li>" in text
+    assert "awaiting Zoom" in text and "r&lt;1&gt;" in text and "r<1>" not in text
+
+
+def test_without_changes_the_fields_that_differ_are_shown() -> None:
+    text = render_html(PLAN)
+    assert "<li>hosts: 11 -&gt; 13</li>" in text  # sub_000001's seat increase
+    assert "<li>plan_base: hosts 10, type business_monthly</li>" in text  # the subscription
+
+
+def test_an_empty_unpriced_plan_says_there_is_nothing_to_chart() -> None:
+    text = render_html(build_plan([], {}, PlanOptions(), now=NOW))
+    assert "No price list was given: no costs." in text
+    assert "No seat is added or removed." in text
+    assert "Nothing is blocked." in text and "Nothing unmanaged." in text
+    assert "<svg" not in text
+
+
+def test_unknown_costs_are_counted_not_charted() -> None:
+    data = copy.deepcopy(PLAN.to_json())
+    data["accounts"][1]["actions"][0]["cost"] = {
+        "known": False,
+        "reason": "no price for x",
+        "missing": ["x"],
+    }
+    text = render_html_json(data)
+    assert "1 call(s) have no known cost and are not charted." in text
+    assert 'title="no price for x">unknown</td>' in text

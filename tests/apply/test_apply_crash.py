@@ -46,6 +46,21 @@ def carried_out(sb: Any) -> Counter[tuple[str, str, str]]:
     )
 
 
+def settled_writes(sb: Any, quiet_s: float = 1.0, within_s: float = 15.0) -> Counter[Any]:
+    """What Zoom carried out once the sandbox's log has been still for ``quiet_s``: a call cut
+    by a kill may still be in the sandbox (its latency, a loaded machine) for a moment."""
+    deadline = time.monotonic() + within_s
+    seen, since = carried_out(sb), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = carried_out(sb)
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            break
+    return seen
+
+
 def in_process(sb: Any, cwd: Path, *args: str) -> Any:
     """Run the CLI in this process with the journal under ``cwd`` (quicker than a subprocess)."""
     journal_args = (
@@ -92,8 +107,7 @@ def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool 
         how = (ACCOUNTS, "--plan", str(plan_file))
     killed = start_and_signal(sb, tmp_path, kill_at_intent, how, signal.SIGKILL)
     assert killed.returncode == -signal.SIGKILL
-    time.sleep(0.3)  # let the call that was in flight land (or not) in the sandbox
-    before = carried_out(sb)
+    before = settled_writes(sb)  # the call that was in flight has landed (or not) by then
     first_run = journal(tmp_path)
     orphans = {x["intent_id"] for x in first_run if x["kind"] == "intent"} - {
         x["intent_id"] for x in first_run if x["kind"] == "outcome"

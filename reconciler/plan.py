@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from reconciler.field_changes import FieldChange
 from reconciler.money import Cost, CostTotals
 from reconciler.normalise import (
     NormalisedPlans,
@@ -77,9 +78,12 @@ class Action:
     after: dict[str, Any] | None = None
     group: str | None = None
     cost: Cost | None = None  # None: no price list was given; else known or unknown
+    #: The fields this call changes (reconciler.field_changes); None only in a plan file
+    #: written before plans recorded them (format_version 1 keeps reading those).
+    changes: tuple[FieldChange, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "op": self.op,
             "class": self.klass,
             "method": self.method,
@@ -90,9 +94,13 @@ class Action:
             "group": self.group,
             "cost": None if self.cost is None else self.cost.to_json(),
         }
+        if self.changes is not None:
+            data["changes"] = [change.to_json() for change in self.changes]
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Action:
+        changes = data.get("changes")
         return cls(
             op=data["op"],
             klass=data["class"],
@@ -103,6 +111,7 @@ class Action:
             after=data.get("after"),
             group=data.get("group"),
             cost=Cost.from_json(data.get("cost")),
+            changes=None if changes is None else tuple(FieldChange.from_json(c) for c in changes),
         )
 
 

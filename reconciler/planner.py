@@ -14,9 +14,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from reconciler.desired.model import DesiredAccount
+from reconciler.field_changes import with_changes
 from reconciler.live import LivePlans
 from reconciler.normalise import (
     HOSTED_GROUPS,
@@ -126,20 +125,16 @@ def _plan_base(
     draft.call(phase, action, block)
 
 
-def _plan_unknown_groups(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
-    for group in sorted(set(want.unknown) | set(have.unknown)):
-        if group not in want.unknown:
-            draft.unmanaged.append(
-                UnmanagedItem(group, None, "plan group unknown to zoomplans; reported, left as is")
-            )
-        elif group not in have.unknown or want.unknown[group] != have.unknown[group]:
-            diff = DeepDiff(have.unknown.get(group), want.unknown[group], ignore_order=True)
-            draft.block(
-                "unsupported_change",
-                f"{group}: zoomplans knows no API call for this plan group "
-                f"({len(diff.affected_paths) or 1} difference(s) with Zoom); change it with Zoom",
-                group=group,
-            )
+def _plan_unknown_groups(draft: AccountDraft, have: NormalisedPlans) -> None:
+    """Live plan groups zoomplans does not know are reported, never touched.
+
+    A desired file cannot name such a group (schemas/account.schema.json lists every group it
+    accepts), so there is never a desired side to compare them with.
+    """
+    for group in sorted(have.unknown):
+        draft.unmanaged.append(
+            UnmanagedItem(group, None, "plan group unknown to zoomplans; reported, left as is")
+        )
 
 
 def _still_active(key: AddonKey, have: NormalisedPlans) -> bool:
@@ -330,8 +325,8 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
     else:
         _plan_subscribe(draft, desired, want, have, live.usage)
     block_above_base(draft, have)
-    _plan_unknown_groups(draft, want, have)
-    actions, blocked = draft.actions(), draft.blocked_items()
+    _plan_unknown_groups(draft, have)
+    actions, blocked = with_changes(draft.actions()), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         desired.account_id,

@@ -14,8 +14,9 @@ name the entry first: `plan_base.hosts`, and for an add-on `<group>[<type>].<fie
 A new entry (subscribe, add_addon) lists every field with before null, `type` included; a
 cancellation lists every field of the live entry with after null.
 
-All the calls of one account are diffed in one DeepDiff run (its fixed cost per run dominates
-on entries this small), which keeps 10,000 accounts planning from memory under 2 s of CPU.
+All the calls of a whole plan are diffed in one DeepDiff run over their fields keyed flat, and
+a call that only creates or only removes entries needs no diff (every field of them changes):
+that keeps 10,000 accounts planning from memory under 2 s of CPU.
 """
 
 from __future__ import annotations
@@ -92,41 +93,72 @@ def _changes_of(
     return found
 
 
-def account_changes(actions: Sequence[Any]) -> list[tuple[FieldChange, ...]]:
-    """The changes of each of one account's calls, in order, from one DeepDiff run."""
-    befores = {i: _entries(a.op, a.before) for i, a in enumerate(actions)}
-    afters = {i: _entries(a.op, a.after) for i, a in enumerate(actions)}
-    touched: dict[int, set[tuple[str, str]]] = {i: set() for i in befores}
-    differing = [i for i in befores if befores[i] != afters[i]]  # equal pairs: no diff run
-    if differing:
-        diff = DeepDiff(
-            {i: befores[i] for i in differing}, {i: afters[i] for i in differing}, view="tree"
-        )
-        for report in diff.values():
+_Key = tuple[tuple[int, int], str, str]  # ((account, call), entry, field)
+
+
+def _flat(call: tuple[int, int], side: _Entries) -> dict[_Key, Any]:
+    return {(call, e, name): value for e, fields in side.items() for name, value in fields.items()}
+
+
+def calls_changes(accounts: Sequence[Sequence[Any]]) -> list[list[tuple[FieldChange, ...]]]:
+    """The changes of every call of every account (a list of calls each), from one DeepDiff run.
+
+    DeepDiff compares the calls' fields keyed flat by (account, call, entry, field): a whole
+    plan in one shallow run costs a fraction of one nested run per account (its fixed cost per
+    run dominates on entries this small), and each difference names its field at once.
+    """
+    befores: dict[tuple[int, int], _Entries] = {}
+    afters: dict[tuple[int, int], _Entries] = {}
+    for a, actions in enumerate(accounts):
+        for c, action in enumerate(actions):
+            befores[a, c] = _entries(action.op, action.before)
+            afters[a, c] = _entries(action.op, action.after)
+    touched: dict[tuple[int, int], set[tuple[str, str]]] = {call: set() for call in befores}
+    old: dict[_Key, Any] = {}
+    new: dict[_Key, Any] = {}
+    for call, before in befores.items():
+        after = afters[call]
+        if not before or not after:
+            # A call that only creates (subscribe, add_addon) or only removes (cancel_addon):
+            # every field of every entry changes, nothing to diff.
+            touched[call] = {(e, n) for _, e, n in (*_flat(call, before), *_flat(call, after))}
+        elif before != after:  # equal pairs: no diff run
+            old.update(_flat(call, before))
+            new.update(_flat(call, after))
+    if old or new:
+        for report in DeepDiff(old, new, view="tree").values():
             for level in report:
                 steps = level.path(output_format="list")
-                index = steps[0]
-                if len(steps) >= 3:
-                    touched[index].add((steps[1], str(steps[2])))
-                    continue
-                # A whole entry (or a call's whole side) appears, goes or is replaced: every
-                # field under that point, on either side, changes.
-                for side in (befores[index], afters[index]):
-                    for entry, fields in side.items():
-                        if len(steps) == 1 or entry == steps[1]:
-                            touched[index].update((entry, name) for name in fields)
-    return [tuple(_changes_of(befores[i], afters[i], touched[i])) for i in befores]
+                keys = [steps[0]] if steps else [*old, *new]  # no step: everything differs
+                for call, entry, name in keys:
+                    touched[call].add((entry, name))
+    return [
+        [
+            tuple(_changes_of(befores[a, c], afters[a, c], touched[a, c]))
+            for c in range(len(actions))
+        ]
+        for a, actions in enumerate(accounts)
+    ]
 
 
-def with_changes(actions: Sequence[Any]) -> tuple[Any, ...]:
-    """The actions with their `changes` filled in (the planner's last step for an account)."""
-    return tuple(
-        replace(action, changes=changes)
-        for action, changes in zip(actions, account_changes(actions), strict=True)
-    )
+def with_changes(accounts: Sequence[Any]) -> list[Any]:
+    """The AccountPlans with each action's `changes` filled in (the planner's last step)."""
+    found = calls_changes([account.actions for account in accounts])
+    return [
+        replace(
+            account,
+            actions=tuple(
+                replace(action, changes=changes)
+                for action, changes in zip(account.actions, changes_, strict=True)
+            ),
+        )
+        if account.actions
+        else account
+        for account, changes_ in zip(accounts, found, strict=True)
+    ]
 
 
 def changes_of(action: Any) -> tuple[FieldChange, ...]:
     """An action's changes: as recorded, or computed for a plan file written before them."""
     recorded: tuple[FieldChange, ...] | None = action.changes
-    return recorded if recorded is not None else account_changes([action])[0]
+    return recorded if recorded is not None else calls_changes([[action]])[0][0]

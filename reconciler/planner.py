@@ -280,6 +280,11 @@ def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
 
 def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
     """Plan one account. Apply calls it again after writing: converged means no actions."""
+    return with_changes([_plan_account(desired, live, options)])[0]
+
+
+def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
+    """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
         return _error_plan(desired, live)
     source = str(desired.source)
@@ -326,7 +331,7 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
         _plan_subscribe(draft, desired, want, have, live.usage)
     block_above_base(draft, have)
     _plan_unknown_groups(draft, have)
-    actions, blocked = with_changes(draft.actions()), draft.blocked_items()
+    actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         desired.account_id,
@@ -399,12 +404,12 @@ def build_plan(
                 )
             )
             continue
-        accounts.append(plan_account(desired, live, options))
+        accounts.append(_plan_account(desired, live, options))
     return Plan(
         created_at=created,
         expires_at=created + ttl,
         git_commit=git_commit,
         desired_sha256=desired_fingerprint(selected),
         options=options,
-        accounts=tuple(accounts),
+        accounts=tuple(with_changes(accounts)),
     )

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deepdiff import DeepDiff
+
+if TYPE_CHECKING:  # reconciler.plan imports FieldChange from here
+    from reconciler.plan import AccountPlan, Action
 
 #: One action's side, flattened: entry name ("" for a one-entry call) -> its fields.
 _Entries = dict[str, dict[str, Any]]
@@ -100,7 +103,7 @@ def _flat(call: tuple[int, int], side: _Entries) -> dict[_Key, Any]:
     return {(call, e, name): value for e, fields in side.items() for name, value in fields.items()}
 
 
-def calls_changes(accounts: Sequence[Sequence[Any]]) -> list[list[tuple[FieldChange, ...]]]:
+def calls_changes(accounts: Sequence[Sequence[Action]]) -> list[list[tuple[FieldChange, ...]]]:
     """The changes of every call of every account (a list of calls each), from one DeepDiff run.
 
     DeepDiff compares the calls' fields keyed flat by (account, call, entry, field): a whole
@@ -141,7 +144,7 @@ def calls_changes(accounts: Sequence[Sequence[Any]]) -> list[list[tuple[FieldCha
     ]
 
 
-def with_changes(accounts: Sequence[Any]) -> list[Any]:
+def with_changes(accounts: Sequence[AccountPlan]) -> list[AccountPlan]:
     """The AccountPlans with each action's `changes` filled in (the planner's last step)."""
     found = calls_changes([account.actions for account in accounts])
     return [
@@ -158,7 +161,7 @@ def with_changes(accounts: Sequence[Any]) -> list[Any]:
     ]
 
 
-def changes_of(action: Any) -> tuple[FieldChange, ...]:
+def changes_of(action: Action) -> tuple[FieldChange, ...]:
     """An action's changes: as recorded, or computed for a plan file written before them."""
-    recorded: tuple[FieldChange, ...] | None = action.changes
+    recorded = action.changes
     return recorded if recorded is not None else calls_changes([[action]])[0][0]

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
+from reconciler.cli import cli
 from reconciler.field_changes import FieldChange, with_changes
 from reconciler.live import LivePlans
 from reconciler.plan import AccountPlan, Action, Plan, PlanOptions, schema_problems
@@ -185,3 +187,42 @@ def test_text_shows_each_changed_field_and_country_additions_and_removals() -> N
 def plan_changes_of(action: Action) -> tuple[Action, ...]:
     """The action with its changes filled in, as the planner's last step fills them."""
     return with_changes([AccountPlan("sub_1", None, "changes", None, (action,))])[0].actions
+
+
+ROOT = Path(__file__).resolve().parents[2]
+WORLDS = {
+    "examples": (ROOT / "examples" / "sandbox-seed.yaml", ROOT / "examples" / "accounts"),
+    "apply": (ROOT / "tests/apply/fixtures/seed.yaml", ROOT / "tests/apply/fixtures/accounts"),
+    "guards": (ROOT / "tests/guards/fixtures/seed.yaml", ROOT / "tests/guards/fixtures/accounts"),
+}
+
+
+@pytest.mark.parametrize("world", sorted(WORLDS))
+def test_every_call_of_the_fixture_worlds_lists_its_changes_and_the_text_shows_them(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, world: str
+) -> None:
+    seed, accounts = WORLDS[world]
+    sb = sandbox(seed)
+    monkeypatch.chdir(tmp_path)  # no zoomplans.yaml of the repository is read
+    args = ["plan", str(accounts), "--allow-decrease", "--allow-cancel"]
+    env = {**sb.env(), "NO_COLOR": "1"}
+    made = CliRunner().invoke(cli, [*args, "--format", "json"], env=env)
+    assert made.exit_code in (0, 1), made.output  # 1: some account is blocked
+    plan = Plan.from_json(json.loads(made.stdout))
+    actions = [a for account in plan.accounts for a in account.actions]
+    assert actions and check_changes(tuple(actions)) >= len(actions)
+    text = CliRunner().invoke(cli, args, env=env).stdout
+    for action in actions:
+        for change in action.changes or ():
+            if action.op in ("update_base", "update_addon"):
+                old, new = _shown(change.before), _shown(change.after)
+                assert f"{action.group} {action.body['type']}: {change.path} {old} -> {new}" in (
+                    text
+                )
+            elif change.field != "type":
+                value = change.after if change.after is not None else change.before
+                assert f"{change.field} {_shown(value)}" in text, (change, text)
+
+
+def _shown(value: Any) -> str:
+    return ",".join(value) if isinstance(value, list) else str(value)

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from reconciler.field_changes import FieldChange
 from reconciler.money import Cost, CostTotals
 from reconciler.normalise import (
     NormalisedPlans,
@@ -80,9 +81,12 @@ class Action:
     #: The journal holds this write as sent and not yet shown by Zoom (intent_id, run_id,
     #: sent_at, outcome): apply never sends it again, and it is not a new purchase.
     in_flight: dict[str, Any] | None = None
+    #: The fields this call changes (reconciler.field_changes); None only in a plan file
+    #: written before plans recorded them (format_version 1 keeps reading those).
+    changes: tuple[FieldChange, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        shown = {
+        data: dict[str, Any] = {
             "op": self.op,
             "class": self.klass,
             "method": self.method,
@@ -94,11 +98,14 @@ class Action:
             "cost": None if self.cost is None else self.cost.to_json(),
         }
         if self.in_flight is not None:  # optional: plans without it read as before
-            shown["in_flight"] = dict(self.in_flight)
-        return shown
+            data["in_flight"] = dict(self.in_flight)
+        if self.changes is not None:
+            data["changes"] = [change.to_json() for change in self.changes]
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Action:
+        changes = data.get("changes")
         return cls(
             op=data["op"],
             klass=data["class"],
@@ -110,6 +117,7 @@ class Action:
             group=data.get("group"),
             cost=Cost.from_json(data.get("cost")),
             in_flight=dict(data["in_flight"]) if data.get("in_flight") else None,
+            changes=None if changes is None else tuple(FieldChange.from_json(c) for c in changes),
         )
 
 

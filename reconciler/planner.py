@@ -14,9 +14,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from reconciler.desired.model import DesiredAccount
+from reconciler.field_changes import with_changes
 from reconciler.live import LivePlans
 from reconciler.normalise import (
     HOSTED_GROUPS,
@@ -126,20 +125,16 @@ def _plan_base(
     draft.call(phase, action, block)
 
 
-def _plan_unknown_groups(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
-    for group in sorted(set(want.unknown) | set(have.unknown)):
-        if group not in want.unknown:
-            draft.unmanaged.append(
-                UnmanagedItem(group, None, "plan group unknown to zoomplans; reported, left as is")
-            )
-        elif group not in have.unknown or want.unknown[group] != have.unknown[group]:
-            diff = DeepDiff(have.unknown.get(group), want.unknown[group], ignore_order=True)
-            draft.block(
-                "unsupported_change",
-                f"{group}: zoomplans knows no API call for this plan group "
-                f"({len(diff.affected_paths) or 1} difference(s) with Zoom); change it with Zoom",
-                group=group,
-            )
+def _plan_unknown_groups(draft: AccountDraft, have: NormalisedPlans) -> None:
+    """Live plan groups zoomplans does not know are reported, never touched.
+
+    A desired file cannot name such a group (schemas/account.schema.json lists every group it
+    accepts), so there is never a desired side to compare them with.
+    """
+    for group in sorted(have.unknown):
+        draft.unmanaged.append(
+            UnmanagedItem(group, None, "plan group unknown to zoomplans; reported, left as is")
+        )
 
 
 def _still_active(key: AddonKey, have: NormalisedPlans) -> bool:
@@ -285,6 +280,11 @@ def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
 
 def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
     """Plan one account. Apply calls it again after writing: converged means no actions."""
+    return with_changes([_plan_account(desired, live, options)])[0]
+
+
+def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
+    """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
         return _error_plan(desired, live)
     source = str(desired.source)
@@ -330,7 +330,7 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
     else:
         _plan_subscribe(draft, desired, want, have, live.usage)
     block_above_base(draft, have)
-    _plan_unknown_groups(draft, want, have)
+    _plan_unknown_groups(draft, have)
     actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
@@ -404,12 +404,12 @@ def build_plan(
                 )
             )
             continue
-        accounts.append(plan_account(desired, live, options))
+        accounts.append(_plan_account(desired, live, options))
     return Plan(
         created_at=created,
         expires_at=created + ttl,
         git_commit=git_commit,
         desired_sha256=desired_fingerprint(selected),
         options=options,
-        accounts=tuple(accounts),
+        accounts=tuple(with_changes(accounts)),
     )

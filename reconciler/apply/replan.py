@@ -97,12 +97,17 @@ def check_costs(plan: Plan, prices: PriceList) -> None:
         raise CostsChanged(str(plan.options.prices), differ)
 
 
-def _comparable(actions: Sequence[Any]) -> list[str]:
-    """Each action as canonical JSON without what planning does not decide."""
+def _comparable(actions: Sequence[Any], *, changes: bool = True) -> list[str]:
+    """Each action as canonical JSON without what planning does not decide: its cost (priced
+    after planning) and in_flight (from the journal, not the files).
+
+    ``changes=False`` leaves the field-level changes out too: for a plan file written before
+    plans recorded them, whose ``before``/``after`` (compared here) say the same thing.
+    """
+    left_out = {"cost", "in_flight"} if changes else {"cost", "in_flight", "changes"}
     shown = []
     for action in actions:
-        # Costs are priced after planning; in_flight comes from the journal, not the files.
-        data = {k: v for k, v in action.to_json().items() if k not in ("cost", "in_flight")}
+        data = {k: v for k, v in action.to_json().items() if k not in left_out}
         shown.append(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str))
     return shown
 
@@ -137,7 +142,9 @@ def replan_confirm(
         if needs_usage(wanted, plans, options):
             usage = await client.get_usage(account.account_id)
         again = plan_account(wanted, LivePlans(account.account_id, plans, usage), options)
-        saved, implied = _comparable(account.actions), _comparable(again.actions)
+        recorded = any(getattr(a, "changes", None) is not None for a in account.actions)
+        saved = _comparable(account.actions, changes=recorded)
+        implied = _comparable(again.actions, changes=recorded)
         if again.status == "blocked" and account.status != "blocked":
             # Same files, same plans: only what plan_account reads besides them (seats in use)
             # can have moved. Not an edit, but the reviewed calls no longer hold either.

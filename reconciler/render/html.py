@@ -175,8 +175,10 @@ def _cost_cell(cost: Mapping[str, Any] | None) -> str:
 def _note(account: Mapping[str, Any], action: Mapping[str, Any] | None) -> str:
     notes: list[str] = []
     if action is not None and action.get("in_flight") is not None:
-        detail = escape(json.dumps(action["in_flight"], sort_keys=True, default=str))
-        notes.append(f'<span class="flight" title="{detail}">awaiting Zoom</span>')
+        flight = action["in_flight"]
+        detail = escape(json.dumps(flight, sort_keys=True, default=str))
+        since = f" (sent {flight.get('sent_at')}, {flight.get('outcome')})" if flight else ""
+        notes.append(f'<span class="flight" title="{detail}">awaiting Zoom{escape(since)}</span>')
     status = account.get("status")
     if status == "blocked":
         notes.append("not sent: the account is blocked" if action else "blocked")

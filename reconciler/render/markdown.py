@@ -3,7 +3,11 @@
 GitHub refuses a comment over 65,536 characters, and a comment that silently stops mid-way would
 hide changes from the reviewer. So sections are added most-dangerous first (errors, blocked,
 changes) while they fit a budget, and a closing line says exactly how many accounts, of which
-kind, were left out and where to read them all. This module only reads the Plan.
+kind, were left out and where to read them all. Mermaid charts of cost and seats by plan family
+(reconciler.render.chart) come after the summary tables when there is something to chart; they
+are dropped when that alone lets every account fit, and kept (a few hundred characters) when
+accounts are left out anyway, since the chart is then the only view of the whole plan. This
+module only reads the Plan.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import html
 
 from reconciler.money import CostTotals, format_totals
 from reconciler.plan import AccountPlan, Plan
+from reconciler.render.chart import mermaid_charts
 from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -93,12 +98,21 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         + (f"\nMade from git commit `{plan.git_commit}`.\n" if plan.git_commit else "")
         + "\n"
     )
+    accounts = shown_accounts(plan)
+    sections = [_section(account) for account in accounts]
+    budget = limit - _RESERVE
+    charts = mermaid_charts(plan)
+    needed = len(head) + sum(map(len, sections))
+    if charts and needed <= budget < needed + len(charts):
+        # The chart would push accounts out that fit without it: the accounts come first. When
+        # accounts are cut anyway, the small chart stays: it is then the only whole-plan view.
+        note = "_Charts left out to make room for every account._\n\n"
+        charts = note if needed + len(note) <= budget else ""
+    head += charts
     parts = [head]
     used = len(head)
     left_out: dict[str, int] = {}
-    budget = limit - _RESERVE
-    for account in shown_accounts(plan):
-        section = _section(account)
+    for account, section in zip(accounts, sections, strict=True):
         if not left_out and used + len(section) <= budget:
             parts.append(section)
             used += len(section)

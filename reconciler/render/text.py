@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reconciler.field_changes import FieldChange, changes_of
 from reconciler.money import Cost, format_money, format_totals
 from reconciler.plan import AccountPlan, Action, Plan
 from reconciler.render.contact import contact_lines
@@ -33,12 +34,6 @@ def _fields(fields: dict[str, Any] | None) -> str:
     return ", ".join(shown)
 
 
-def _entry(group: str | None, fields: dict[str, Any] | None, type_: Any) -> str:
-    detail = _fields(fields)
-    head = f"{group} {type_}" if group else str(type_)
-    return f"{head}: {detail}" if detail else head
-
-
 def cost_text(cost: Cost | None) -> str:
     """`(+$79.95/month)`, `(cost unknown: no price for X)`, or nothing without a price list."""
     if cost is None:
@@ -56,30 +51,46 @@ def action_lines(action: Action) -> list[tuple[str, str]]:
     return lines
 
 
+def _change_value(change: FieldChange) -> str:
+    """`20 -> 25`, or for a country list that stays set `+DE -FR` (what is added, removed)."""
+    old, new = change.before, change.after
+    if isinstance(old, list) and isinstance(new, list):
+        added = [f"+{v}" for v in new if v not in old]
+        removed = [f"-{v}" for v in old if v not in new]
+        return " ".join(added + removed) or _value(new)
+    return f"{_value(old)} -> {_value(new)}"
+
+
+def _entry_line(head: str, changes: Iterable[FieldChange], side: str) -> str:
+    """`plan_webinar webinar500_monthly: hosts 3`: one new or cancelled entry on one line."""
+    fields = {c.field: getattr(c, side) for c in changes if c.field != "type"}
+    detail = _fields(fields)
+    return f"{head}: {detail}" if detail else head
+
+
+def _subscribe_lines(changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
+    lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
+    entries: dict[str, list[FieldChange]] = {}
+    for change in changes:
+        entries.setdefault(change.entry, []).append(change)
+    for entry, fields in entries.items():
+        group = entry.partition("[")[0]
+        type_ = next((c.after for c in fields if c.field == "type"), None)
+        lines.append(("+", "  " + _entry_line(f"{group} {type_}", fields, "after")))
+    return lines
+
+
 def _call_lines(action: Action) -> list[tuple[str, str]]:
-    body = action.body
+    """New entries and cancellations on one line each; a changed field on a line of its own."""
+    changes = changes_of(action)
     if action.op == "subscribe":
-        lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
-        after = action.after or {}
-        base = after.get("plan_base") or {}
-        lines.append(("+", "  " + _entry("plan_base", base, base.get("type"))))
-        for addon in after.get("addons") or []:
-            lines.append(("+", "  " + _entry(addon.get("group"), addon, addon.get("type"))))
-        return lines
+        return _subscribe_lines(changes)
+    head = f"{action.group or 'plan'} {action.body.get('type')}"
     if action.op == "add_addon":
-        return [("+", _entry(action.group, action.after, body.get("type")))]
+        return [("+", _entry_line(head, changes, "after"))]
     if action.op == "cancel_addon":
-        return [("-", f"{_entry(action.group, action.before, body.get('type'))} (cancel)")]
-    changed = sorted(set(action.before or {}) | set(action.after or {}))
-    head = f"{action.group or 'plan'} {body.get('type')}"
-    return [
-        (
-            "~",
-            f"{head}: {name} {_value((action.before or {}).get(name))}"
-            f" -> {_value((action.after or {}).get(name))}",
-        )
-        for name in changed
-    ]
+        return [("-", f"{_entry_line(head, changes, 'before')} (cancel)")]
+    return [("~", f"{head}: {c.path} {_change_value(c)}") for c in changes]
 
 
 def account_lines(account: AccountPlan) -> list[tuple[str, str]]:

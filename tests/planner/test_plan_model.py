@@ -119,6 +119,7 @@ def test_plan_json_has_the_pinned_fields_and_validates(make_desired: Any, contac
         "after": {"hosts": 25},
         "group": "plan_base",
         "cost": None,
+        "changes": [{"path": "hosts", "before": 20, "after": 25}],
     }
     assert [a["op"] for a in first["actions"]] == [
         "update_base",

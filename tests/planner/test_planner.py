@@ -483,29 +483,6 @@ CASES: list[
         "changes",
     ),
     (
-        "an unknown plan group in the YAML equal to Zoom's is in sync",
-        {"plan_zoom_one": {"type": "zoomone_pro", "hosts": 3}},
-        {
-            "plan_base": BASE20,
-            "plan_zoom_one": {"type": "zoomone_pro", "hosts": 3, "next_invoice_date": "x"},
-        },
-        {},
-        [],
-        [],
-        [],
-        "in_sync",
-    ),
-    (
-        "an unknown plan group in the YAML that differs has no API call",
-        {"plan_zoom_one": {"type": "zoomone_pro", "hosts": 4}},
-        {"plan_base": BASE20, "plan_zoom_one": {"type": "zoomone_pro", "hosts": 3}},
-        {},
-        [],
-        ["unsupported_change"],
-        [],
-        "blocked",
-    ),
-    (
         "lapsed base with a live add-on: subscribe, and the add-on is unmanaged",
         {"plan_base": {"type": "business_monthly", "hosts": 10}},
         {

@@ -121,14 +121,32 @@ def test_changes_and_in_flight_from_other_fields_are_shown_escaped() -> None:
     data = copy.deepcopy(PLAN.to_json())
     action = data["accounts"][1]["actions"][0]
     action["changes"] = [{"path": "plan_base.hosts", "before": 11, "after": "<b>13</b>"}]
-    action["in_flight"] = {"request_id": "r<1>", "since": "2026-12-06T03:01:00Z"}
+    action["in_flight"] = {
+        "intent_id": "i<1>",
+        "run_id": "r1",
+        "sent_at": "2026-12-06T03:01:00Z",
+        "outcome": "ok",
+    }
     text = render_html_json(data)
     assert "<li>plan_base.hosts: 11 -&gt; &lt;b&gt;13&lt;/b&gt;</li>" in text
-    assert "awaiting Zoom" in text and "r&lt;1&gt;" in text and "r<1>" not in text
+    assert "awaiting Zoom (sent 2026-12-06T03:01:00Z, ok)" in text
+    assert "i&lt;1&gt;" in text and "i<1>" not in text
+
+
+def test_each_changed_field_is_a_line_from_the_plans_changes() -> None:
+    text = render_html(PLAN)
+    assert "<li>hosts: 11 -&gt; 13</li>" in text  # sub_000001's seat increase
+    assert "<li>plan_base.hosts: (unset) -&gt; 10</li>" in text  # the subscription
+    assert "<li>type: webinar1000_monthly -&gt; (unset)</li>" in text  # a cancellation
 
 
 def test_without_changes_the_fields_that_differ_are_shown() -> None:
-    text = render_html(PLAN)
+    """A plan file written before plans recorded `changes` still shows what differs."""
+    data = copy.deepcopy(PLAN.to_json())
+    for account in data["accounts"]:
+        for action in account["actions"]:
+            action.pop("changes", None)
+    text = render_html_json(data)
     assert "<li>hosts: 11 -&gt; 13</li>" in text  # sub_000001's seat increase
     assert "<li>plan_base: hosts 10, type business_monthly</li>" in text  # the subscription
 

@@ -24,7 +24,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from reconciler.apply.preflight import PlannedAction
-from reconciler.normalise import NormalisedPlans, PlanShapeError, canonical_json, normalise_plans
+from reconciler.groups.normalise import (
+    NormalisedPlans,
+    PlanShapeError,
+    canonical_json,
+    normalise_plans,
+)
 
 #: Results after which a call is known to have happened.
 DONE_RESULTS = frozenset({"ok", "resolved_present"})

@@ -24,6 +24,13 @@ from reconciler.apply.executor import (
     PlanWriter,
     Progress,
 )
+from reconciler.apply.journal import (
+    Journal,
+    JournalContents,
+    JournalError,
+    RunContext,
+    read_journal,
+)
 from reconciler.apply.preflight import (
     PlanExpired,
     PlannedAccount,
@@ -31,8 +38,7 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.journal import Journal, JournalContents, JournalError, RunContext, read_journal
-from reconciler.plan import Plan, live_fingerprint
+from reconciler.planner.model import Plan, live_fingerprint
 
 
 def plan_sha256(plan: Plan) -> str:
@@ -45,7 +51,7 @@ def check_saved_plan(plan: Plan, *, now: datetime | None = None) -> None:
     """What refuses a saved plan before any call: expiry and a shape no `plan` writes.
 
     The guard rails (accounts changed, seats removed, money) are checked by
-    ``reconciler.guard_rails`` with the flags given to apply in place of the recorded values.
+    ``reconciler.guards.thresholds`` with the flags given to apply in place of the recorded values.
     """
     moment = now or datetime.now(UTC)
     if plan.is_expired(moment):

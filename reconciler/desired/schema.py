@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt, kind_of
 from reconciler.desired.reader import DataPath, Document, Location
-from reconciler.schema_inlining import inline_refs
+from reconciler.desired.schema_inlining import inline_refs
 
 SCHEMA_FILE = "account.schema.json"
 _REQUIRED = re.compile(r"^'(.+)' is a required property")

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reconciler import normalise
 from reconciler.desired import load_desired
+from reconciler.groups import normalise
 from reconciler.importing.document import ImportedAccount
 
 if TYPE_CHECKING:

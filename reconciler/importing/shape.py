@@ -1,7 +1,8 @@
 """Turn a GET /plans answer into the desired `plans:` that plans back to "in sync".
 
-The live answer is read through `reconciler.normalise`, the same reading the planner applies to
-both sides of its diff. The desired shape is then rebuilt from that normalised value, so what
+The live answer is read through `reconciler.groups.normalise`, the same reading the planner
+applies to both sides of its diff. The desired shape is then rebuilt from that normalised value,
+so what
 import writes is, by construction, what the planner sees as equal to the live state: dates,
 invoice fields and status are gone, cancelled and expired entries are absent, unset fields
 (`""`, `0`) are left out and therefore unmanaged. Countries are written as lists.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler import normalise
+from reconciler.groups import normalise
 from reconciler.importing.document import ImportedAccount
 
 #: Fields a desired entry may carry, per group (anything else Zoom sends is not ours to set).

@@ -8,7 +8,7 @@ from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.in_flight import InFlightRules
-from reconciler.journal import read_journal
+from reconciler.apply.journal import read_journal
 from reconciler.zoom.errors import AmbiguousWriteError, BadRequest
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
@@ -212,7 +212,7 @@ def test_a_changed_account_is_stale_and_gets_nothing(kit, open_journal) -> None:
 
 
 def test_blocked_and_errored_accounts_get_nothing(kit, open_journal) -> None:
-    from reconciler.plan import AccountPlan, BlockedItem
+    from reconciler.planner.model import AccountPlan, BlockedItem
 
     journal = open_journal()
     zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})

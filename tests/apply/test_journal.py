@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.journal import (
+from reconciler.apply.journal import (
     Journal,
     JournalBusy,
     JournalError,

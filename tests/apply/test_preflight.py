@@ -8,7 +8,7 @@ import pytest
 
 from reconciler.apply import PlanExpired, PlanTampered, check_actions
 from reconciler.apply.runner import check_saved_plan
-from reconciler.plan import Action, Plan, PlanFormatError, PlanOptions
+from reconciler.planner.model import Action, Plan, PlanFormatError, PlanOptions
 
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)

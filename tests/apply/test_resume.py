@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.apply.resume import calls_made, made_prefix, resumable
-from reconciler.plan import Action, live_fingerprint
+from reconciler.planner.model import Action, live_fingerprint
 
 PATH = "/accounts/sub_a/plans"
 BEFORE = {

@@ -16,9 +16,9 @@ import yaml
 
 from reconciler.desired import load_desired
 from reconciler.desired.pasted import LapsedEntry, desired_plans, lapsed_entries
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import plan_account
+from reconciler.planner.core import plan_account
+from reconciler.planner.model import PlanOptions
+from reconciler.zoom.live import LivePlans
 
 REPO = Path(__file__).resolve().parents[2]
 LAPSED = REPO / "tests" / "fixtures" / "valid" / "pasted-lapsed-entries.yaml"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from reconciler.plan import schema_problems
+from reconciler.planner.model import schema_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCOUNTS = str(FIXTURES / "accounts")
@@ -130,7 +130,7 @@ def test_a_saved_plan_keeps_its_costs(
     ran = zp(guard_world, "plan", ACCOUNTS, "--prices", str(PRICES), "--account", "g_new",
              "--out", str(out))  # fmt: skip
     assert ran.code == 0, ran.stderr
-    from reconciler.plan import Plan
+    from reconciler.planner.model import Plan
 
     plan = Plan.from_json(json.loads(out.read_text()))
     (action,) = plan.accounts[0].actions
@@ -143,12 +143,12 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from reconciler.costs import price_plan
-    from reconciler.guard_rails import unpriced_warning
-    from reconciler.money import CostTotals, format_totals
-    from reconciler.plan import AccountPlan, Action, PlanOptions, call_of
-    from reconciler.plan import Plan as PlanModel
-    from reconciler.prices import load_prices
+    from reconciler.guards.thresholds import unpriced_warning
+    from reconciler.planner.model import AccountPlan, Action, PlanOptions, call_of
+    from reconciler.planner.model import Plan as PlanModel
+    from reconciler.pricing.costs import price_plan
+    from reconciler.pricing.money import CostTotals, format_totals
+    from reconciler.pricing.prices import load_prices
     from reconciler.render.markdown import render_markdown
     from reconciler.render.text import render_text
 

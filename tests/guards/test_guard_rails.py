@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from reconciler.guard_rails import (
+from reconciler.guards.project import ProjectConfig
+from reconciler.guards.thresholds import (
     DEFAULT_MAX_MONTHLY_INCREASE,
     DEFAULT_MAX_SEATS_REMOVED,
     AccountsChangedOverLimit,
@@ -20,9 +21,8 @@ from reconciler.guard_rails import (
     with_apply_flags,
     with_limits,
 )
-from reconciler.money import Cost
-from reconciler.plan import AccountPlan, Action, Plan, PlanOptions
-from reconciler.project import ProjectConfig
+from reconciler.planner.model import AccountPlan, Action, Plan, PlanOptions
+from reconciler.pricing.money import Cost
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 P = "/accounts/a/plans"
@@ -190,7 +190,7 @@ def test_options_round_trip_through_json() -> None:
 
 
 def test_a_money_limit_needs_prices() -> None:
-    from reconciler.guard_rails import MoneyLimitWithoutPrices
+    from reconciler.guards.thresholds import MoneyLimitWithoutPrices
 
     none = {"max_accounts_changed": None, "max_seats_removed": None}
     with pytest.raises(MoneyLimitWithoutPrices, match=r"\(--max-monthly-increase\)"):

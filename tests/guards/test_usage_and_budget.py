@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.apply.budget import daily_budget, heavy_calls_needed
-from reconciler.guard_rails import HeavyBudgetExceeded, check_heavy_budget, heavy_calls_used
+from reconciler.guards.budget import daily_budget, heavy_calls_needed
+from reconciler.guards.thresholds import HeavyBudgetExceeded, check_heavy_budget, heavy_calls_used
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCOUNTS = str(FIXTURES / "accounts")
@@ -120,7 +120,7 @@ def test_heavy_budget_arithmetic() -> None:
 
 
 def test_heavy_calls_needed_counts_only_the_chosen_accounts() -> None:
-    from reconciler.plan import AccountPlan, Action, Plan
+    from reconciler.planner.model import AccountPlan, Action, Plan
 
     write = Action("update_base", "seat_increase", "PUT", "/accounts/a/plans/base", {"hosts": 1})
     moment = datetime(2026, 1, 1, tzinfo=UTC)

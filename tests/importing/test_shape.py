@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler import normalise
+from reconciler.groups import normalise
 from reconciler.importing.shape import UnreadablePlans, desired_plans, imported_account
 
 BASE = {

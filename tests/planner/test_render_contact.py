@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan import Action
+from reconciler.planner.model import Action
 from reconciler.render.contact import contact_lines
 from tests.sample_contact import CONTACT
 

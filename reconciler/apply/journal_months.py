@@ -159,7 +159,7 @@ def read_entries(path: Path, since: datetime | None) -> tuple[list[dict[str, Any
 
 def open_intent_lines(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Every line of the intents still unsettled (no final outcome and no settling read)."""
-    from reconciler.journal import unsettled
+    from reconciler.apply.journal import unsettled
 
     listed = list(entries)
     still = {item.intent_id for item in unsettled(listed)}

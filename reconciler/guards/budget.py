@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reconciler.guard_rails import DAILY_HEAVY_LIMIT, check_heavy_budget, heavy_calls_used
-from reconciler.journal import read_journal
-from reconciler.plan import Plan
+from reconciler.apply.journal import read_journal
+from reconciler.guards.thresholds import DAILY_HEAVY_LIMIT, check_heavy_budget, heavy_calls_used
+from reconciler.planner.model import Plan
 
 
 def heavy_calls_needed(plan: Plan, only_accounts: Sequence[str] = ()) -> int:

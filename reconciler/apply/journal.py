@@ -18,7 +18,7 @@ Line kinds (one JSON object per line, keys sorted):
 
 The path names this month's file; earlier months live in files of their own next to it, with
 an index of the unsettled intents, so a start reads only what it needs
-(``reconciler.journal_months``).
+(``reconciler.apply.journal_months``).
 
 Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit``, ``plan_sha256`` and
 ``master_account_id`` (the Zoom master account the run works on; null when not known). Secrets are
@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from reconciler.journal_months import (
+from reconciler.apply.journal_months import (
     month_files,
     read_entries,
     refresh_index,
@@ -327,7 +327,7 @@ def _ends_with_newline(path: Path) -> bool:
 def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
     """Read an earlier journal; a missing file is an empty journal.
 
-    With ``since``, only what a start needs is read (``reconciler.journal_months``): every
+    With ``since``, only what a start needs is read (``reconciler.apply.journal_months``): every
     unsettled intent, and the lines written from ``since`` on; without, every line of every
     month. A line cut short by a crash (or any line that is not a JSON object) is counted and
     skipped: an intent that was not completely written was not followed by its call, because

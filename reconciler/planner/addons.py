@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.normalise import (
+from reconciler.groups.normalise import (
     ADDON_GROUPS,
     COUNTRY_FIELDS,
     HOSTED_GROUPS,
@@ -25,7 +25,7 @@ from reconciler.normalise import (
     AddonKey,
     NormalisedPlans,
 )
-from reconciler.plan import Action, BlockedItem, PlanOptions, UnmanagedItem, call_of
+from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem, call_of
 
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 

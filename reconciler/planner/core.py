@@ -17,8 +17,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from reconciler.desired.model import DesiredAccount
-from reconciler.live import LivePlans
-from reconciler.normalise import (
+from reconciler.groups.normalise import (
     HOSTED_GROUPS,
     ONE_PER_ACCOUNT,
     AddonKey,
@@ -27,20 +26,7 @@ from reconciler.normalise import (
     PlanShapeError,
     normalise_plans,
 )
-from reconciler.plan import (
-    DEFAULT_TTL,
-    AccountPlan,
-    Action,
-    BlockedItem,
-    Plan,
-    PlanOptions,
-    UnmanagedItem,
-    call_of,
-    desired_fingerprint,
-    live_fingerprint,
-    normalised_fingerprint,
-)
-from reconciler.planner_addons import (
+from reconciler.planner.addons import (
     BASE_DECREASE,
     BASE_INCREASE,
     AccountDraft,
@@ -53,8 +39,22 @@ from reconciler.planner_addons import (
     subscribe_groups,
     usage_row,
 )
-from reconciler.planner_seats import block_above_base
+from reconciler.planner.model import (
+    DEFAULT_TTL,
+    AccountPlan,
+    Action,
+    BlockedItem,
+    Plan,
+    PlanOptions,
+    UnmanagedItem,
+    call_of,
+    desired_fingerprint,
+    live_fingerprint,
+    normalised_fingerprint,
+)
+from reconciler.planner.seats import block_above_base
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount
+from reconciler.zoom.live import LivePlans
 
 
 def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from reconciler.money import format_money, to_cents
-from reconciler.plan import Plan, PlanOptions
-from reconciler.project import ProjectConfig
+from reconciler.guards.project import ProjectConfig
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.pricing.money import format_money, to_cents
 
 #: Without prices nothing can be measured in money; with them, this much per month per currency.
 DEFAULT_MAX_MONTHLY_INCREASE = Decimal("5000")

@@ -17,29 +17,29 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from reconciler.money import Cost, CostTotals
-from reconciler.normalise import (
+from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
     canonical_json,
     normalise_plans,
 )
-from reconciler.provenance import (  # re-exported: callers import them from here
+from reconciler.planner.provenance import (  # re-exported: callers import them from here
     DurationError as DurationError,
 )
-from reconciler.provenance import (
+from reconciler.planner.provenance import (
     current_git_commit as current_git_commit,
 )
-from reconciler.provenance import (
+from reconciler.planner.provenance import (
     parse_duration as parse_duration,
 )
+from reconciler.pricing.money import Cost, CostTotals
 
 FORMAT_VERSION = 1
 OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
 CLASSES = ("subscribe", "seat_increase", "seat_decrease", "addon_added", "addon_cancelled")
 STATUSES = ("in_sync", "changes", "blocked", "error")
 DEFAULT_TTL = timedelta(hours=24)
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
 
 AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
 
@@ -391,7 +391,7 @@ def _plan_validator() -> Any:
 
     import jsonschema
 
-    from reconciler.schema_inlining import inline_refs
+    from reconciler.desired.schema_inlining import inline_refs
 
     schema = inline_refs(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     return jsonschema.Draft202012Validator(schema)

@@ -23,7 +23,8 @@ from reconciler.apply.in_flight import (
     InFlightRules,
     write_key,
 )
-from reconciler.apply.journal import Journal, UnsettledIntent
+from reconciler.apply.intents import UnsettledIntent
+from reconciler.apply.journal import Journal
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport

@@ -46,7 +46,8 @@ from reconciler.apply.awaiting import (
 )
 from reconciler.apply.effects import all_calls_visible, change_visible, write_shown
 from reconciler.apply.in_flight import UNREPEATABLE_OPS, EarlierWrite, write_key, writes_in_flight
-from reconciler.apply.journal import Journal, JournalContents, JournalError, UnsettledIntent
+from reconciler.apply.intents import UnsettledIntent
+from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason

@@ -2,9 +2,8 @@
 
 The live answer is read through `reconciler.groups.normalise`, the same reading the planner
 applies to both sides of its diff. The desired shape is then rebuilt from that normalised value,
-so what
-import writes is, by construction, what the planner sees as equal to the live state: dates,
-invoice fields and status are gone, cancelled and expired entries are absent, unset fields
+so what import writes is, by construction, what the planner sees as equal to the live state:
+dates, invoice fields and status are gone, cancelled and expired entries are absent, unset fields
 (`""`, `0`) are left out and therefore unmanaged. Countries are written as lists.
 
 What a desired file has no place for is left out and named: plan groups this tool does not know

@@ -64,7 +64,7 @@ class PlanFormatError(ValueError):
     """A plan file this version cannot read: unknown format_version or a broken structure."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Action:
     """One API call, exactly as apply will send it, with the fields it changes."""
 
@@ -113,7 +113,7 @@ class Action:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BlockedItem:
     """A change that is reported and never sent, with a stable reason code and a sentence."""
 
@@ -149,7 +149,7 @@ class BlockedItem:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UnmanagedItem:
     """A live add-on or plan group the YAML does not mention: reported, never touched."""
 
@@ -165,7 +165,7 @@ class UnmanagedItem:
         return cls(group=data["group"], type=data.get("type"), detail=data["detail"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccountPlan:
     """What one sub-account needs; `actions` are in the order they must be sent."""
 
@@ -227,7 +227,7 @@ class AccountPlan:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlanOptions:
     """The opt-ins and guard rails a plan was made with; recorded so apply --plan reuses them."""
 
@@ -272,7 +272,7 @@ class PlanOptions:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Plan:
     """A whole run: every selected account, in account_id order, plus provenance and expiry."""
 

@@ -120,5 +120,11 @@ def block_above_base(draft: AccountDraft, have: NormalisedPlans) -> None:
             why = _check(item, seats)
             if why is not None:
                 items[index] = BlockedItem(
-                    REASON, why, item.op, item.body, item.klass, item.path, item.group
+                    reason_code=REASON,
+                    message=why,
+                    op=item.op,
+                    body=item.body,
+                    klass=item.klass,
+                    path=item.path,
+                    group=item.group,
                 )

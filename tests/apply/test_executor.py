@@ -222,9 +222,17 @@ def test_blocked_and_errored_accounts_get_nothing(kit, open_journal) -> None:
         status="blocked",
         live_sha256=kit.fingerprint(BASE),
         actions=(kit.action("sub_a", "add_addon", WEBINAR),),
-        blocked=(BlockedItem("base_type_change", "the base plan type cannot change"),),
+        blocked=(
+            BlockedItem(reason_code="base_type_change", message="the base plan type cannot change"),
+        ),
     )
-    errored = AccountPlan("sub_b", None, "error", None, error="sub_b: account does not exist")
+    errored = AccountPlan(
+        account_id="sub_b",
+        source=None,
+        status="error",
+        live_sha256=None,
+        error="sub_b: account does not exist",
+    )
     report = run(kit, zoom, journal, [blocked, errored])
     assert zoom.writes == []
     assert zoom.reads == []

@@ -85,14 +85,6 @@ class MoneyLimitWithoutPrices(ValueError):
         )
 
 
-class PlanUnsafe(Exception):
-    """One or more guard rails tripped; each is a line of the message."""
-
-    def __init__(self, tripped: Iterable[GuardRailTripped]) -> None:
-        self.tripped = tuple(tripped)
-        super().__init__("; ".join(str(t) for t in self.tripped))
-
-
 class HeavyBudgetExceeded(Exception):
     """Applying the plan needs more Heavy calls than are left of the daily budget."""
 
@@ -194,13 +186,6 @@ def unpriced_warning(plan: Plan) -> str | None:
             "them: price the plans one subscription buys in one currency"
         )
     return "; ".join(notes)
-
-
-def check_guard_rails(plan: Plan) -> None:
-    """Raise PlanUnsafe naming every threshold the plan is over."""
-    tripped = tripped_guard_rails(plan)
-    if tripped:
-        raise PlanUnsafe(tripped)
 
 
 def with_limits(

@@ -36,8 +36,6 @@ from reconciler.pricing.money import Cost, CostTotals
 
 FORMAT_VERSION = 1
 OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
-CLASSES = ("subscribe", "seat_increase", "seat_decrease", "addon_added", "addon_cancelled")
-STATUSES = ("in_sync", "changes", "blocked", "error")
 DEFAULT_TTL = timedelta(hours=24)
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
 

@@ -18,7 +18,6 @@ else; anything else leaves the account *stale*. Any doubt (an unknown shape, a m
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -27,7 +26,7 @@ from reconciler.apply.preflight import PlannedAction
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
-    canonical_json,
+    canonical_sha256,
     normalise_plans,
 )
 
@@ -141,5 +140,4 @@ def resumable(
         state = _undo(state, action)
     if state is None:
         return False
-    digest = hashlib.sha256(canonical_json(state.to_canonical()).encode()).hexdigest()
-    return digest == live_sha256
+    return canonical_sha256(state.to_canonical()) == live_sha256

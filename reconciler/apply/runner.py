@@ -8,8 +8,6 @@ from the desired files, and a saved plan is re-planned before its first write
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -38,13 +36,13 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.groups.normalise import canonical_sha256
 from reconciler.planner.model import Plan, live_fingerprint
 
 
 def plan_sha256(plan: Plan) -> str:
     """The hash journaled for a fresh plan: sha256 of its canonical JSON."""
-    text = json.dumps(plan.to_json(), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return canonical_sha256(plan.to_json())
 
 
 def check_saved_plan(plan: Plan, *, now: datetime | None = None) -> None:

@@ -55,7 +55,7 @@ def _entry(group: str, fields: Mapping[str, Any], left_out: list[str]) -> dict[s
     return kept
 
 
-def desired_plans(
+def answer_as_desired(
     account_id: str, raw: Mapping[str, Any] | None
 ) -> tuple[dict[str, Any], bool, list[str]]:
     """(plans in the desired shape, subscribed?, what was left out) for one GET /plans answer.
@@ -103,7 +103,7 @@ def imported_account(
     account_id: str, name: str | None, raw: Mapping[str, Any] | None
 ) -> ImportedAccount:
     """The account as import writes it (raises UnreadablePlans for an inexplicable answer)."""
-    plans, subscribed, left_out = desired_plans(account_id, raw)
+    plans, subscribed, left_out = answer_as_desired(account_id, raw)
     return ImportedAccount(
         account_id=account_id,
         name=name,

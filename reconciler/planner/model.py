@@ -8,19 +8,17 @@ expiry) lives here too, raised as named errors carrying the measured facts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
-    canonical_json,
+    canonical_sha256,
     normalise_plans,
 )
 from reconciler.planner.provenance import (  # re-exported: callers import them from here
@@ -37,7 +35,7 @@ from reconciler.pricing.money import Cost, CostTotals
 FORMAT_VERSION = 1
 OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
 DEFAULT_TTL = timedelta(hours=24)
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
+SCHEMA_FILE = "plan.schema.json"
 
 AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
 
@@ -385,14 +383,11 @@ class Plan:
 @cache
 def _plan_validator() -> Any:
     """schemas/plan.schema.json, read and inlined once per process (imports kept lazy)."""
-    import json
-
     import jsonschema
 
-    from reconciler.desired.schema_inlining import inline_refs
+    from reconciler.desired.packaged_schemas import inline_refs, packaged_schema
 
-    schema = inline_refs(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(inline_refs(packaged_schema(SCHEMA_FILE)))
 
 
 def schema_problems(data: Any) -> list[str]:
@@ -424,15 +419,15 @@ def live_fingerprint(raw_plans: Mapping[str, Any] | None) -> str:
         return normalised_fingerprint(normalise_plans(raw_plans))
     except PlanShapeError:
         # An answer no reading explains is planned as an error; still fingerprint it exactly.
-        return hashlib.sha256(canonical_json({"unreadable": raw_plans}).encode()).hexdigest()
+        return canonical_sha256({"unreadable": raw_plans})
 
 
 def normalised_fingerprint(plans: NormalisedPlans) -> str:
     """`live_fingerprint` for plans already normalised (the planner reads each answer once)."""
-    return hashlib.sha256(canonical_json(plans.to_canonical()).encode()).hexdigest()
+    return canonical_sha256(plans.to_canonical())
 
 
 def desired_fingerprint(desired_accounts: Sequence[Any]) -> str:
     """sha256 of the canonical JSON of the selected desired accounts, in account_id order."""
     docs = sorted((a.to_json() for a in desired_accounts), key=lambda d: str(d["account_id"]))
-    return hashlib.sha256(canonical_json(docs).encode()).hexdigest()
+    return canonical_sha256(docs)

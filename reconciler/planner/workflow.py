@@ -14,7 +14,7 @@ from reconciler.planner.core import build_plan, needs_usage
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.pricing.costs import price_plan
 from reconciler.pricing.prices import PriceList
-from reconciler.zoom.live import PlanReader, read_live
+from reconciler.zoom.live import PlanAndUsageReader, read_live
 
 
 class SelectionError(ValueError):
@@ -61,7 +61,7 @@ def select_accounts(
 
 async def make_plan(
     desired_accounts: Sequence[DesiredAccount],
-    client: PlanReader,
+    client: PlanAndUsageReader,
     options: PlanOptions,
     *,
     now: datetime | None = None,

@@ -9,13 +9,30 @@ run when it would not fit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from reconciler.apply.journal import read_journal
-from reconciler.guards.thresholds import DAILY_HEAVY_LIMIT, check_heavy_budget, heavy_calls_used
 from reconciler.planner.model import Plan
+
+#: Zoom's daily cap on Heavy calls per master account (Business and up, and Pro).
+DAILY_HEAVY_LIMIT = {"business": 60_000, "pro": 30_000}
+
+
+class HeavyBudgetExceeded(Exception):
+    """Applying the plan needs more Heavy calls than are left of the daily budget."""
+
+    def __init__(self, needed: int, budget: int, used: int) -> None:
+        self.needed, self.budget, self.used = needed, budget, used
+        left = max(budget - used, 0)
+        super().__init__(
+            f"applying this plan needs {needed:,} Heavy calls, but only {left:,} of the daily "
+            f"Heavy budget of {budget:,} are left ({used:,} used in the last 24 hours, per the "
+            "journal); wait for the budget to recover, apply some accounts with --account, or "
+            "set --daily-heavy-budget if Zoom allows your master account more"
+        )
 
 
 def heavy_calls_needed(plan: Plan, only_accounts: Sequence[str] = ()) -> int:
@@ -48,3 +65,32 @@ def check_daily_budget(
     used = heavy_calls_used(day.entries, moment)
     check_heavy_budget(heavy_calls_needed(plan, only_accounts), budget, used)
     return used
+
+
+def heavy_calls_used(entries: Iterable[Mapping[str, Any]], now: datetime) -> int:
+    """Heavy calls the journal shows in the 24 hours before `now`: every intent (a write
+    was sent or about to be) and the usage reads each run recorded when it started."""
+    since = now - timedelta(hours=24)
+    used = 0
+    for entry in entries:
+        ts = entry.get("ts")
+        if not isinstance(ts, str):
+            continue
+        try:
+            moment = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None or not since <= moment <= now:
+            continue
+        if entry.get("kind") == "intent":
+            used += 1
+        elif entry.get("kind") == "run_start":
+            reads = entry.get("usage_reads")
+            used += reads if isinstance(reads, int) and not isinstance(reads, bool) else 0
+    return used
+
+
+def check_heavy_budget(needed: int, budget: int, used: int) -> None:
+    """Raise HeavyBudgetExceeded when `needed` is more than `budget - used`."""
+    if needed > budget - used:
+        raise HeavyBudgetExceeded(needed, budget, used)

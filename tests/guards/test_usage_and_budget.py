@@ -8,8 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.guards.budget import daily_budget, heavy_calls_needed
-from reconciler.guards.thresholds import HeavyBudgetExceeded, check_heavy_budget, heavy_calls_used
+from reconciler.guards.budget import (
+    HeavyBudgetExceeded,
+    check_heavy_budget,
+    daily_budget,
+    heavy_calls_needed,
+    heavy_calls_used,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCOUNTS = str(FIXTURES / "accounts")

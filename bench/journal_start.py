@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reconciler.apply.in_flight import InFlightRules, writes_in_flight
-from reconciler.journal import read_journal
-from reconciler.journal_months import month_path, refresh_index
+from reconciler.apply.journal import read_journal
+from reconciler.apply.journal_months import month_path, refresh_index
 
 NOW = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
 

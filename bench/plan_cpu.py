@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenario import account_ids, desired_account, desired_plans, live_answer
 
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import build_plan
+from reconciler.planner.core import build_plan
+from reconciler.planner.model import PlanOptions
+from reconciler.zoom.live import LivePlans
 
 
 def measure(count: int, changed_share: float) -> dict[str, Any]:

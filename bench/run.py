@@ -55,8 +55,8 @@ from scenario import (
     sandbox_seed,
 )
 
-from reconciler.plan import PlanOptions
-from reconciler.planning import make_plan
+from reconciler.planner.model import PlanOptions
+from reconciler.planner.workflow import make_plan
 from reconciler.zoom import ZoomClient, ZoomConfig
 
 LATENCY_MS = 100

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler.costs import price_plan
 from reconciler.desired.model import DesiredAccount, SourceMark
-from reconciler.live import LivePlans
-from reconciler.plan import Plan, PlanOptions
-from reconciler.planner import build_plan
-from reconciler.prices import load_prices
+from reconciler.planner.core import build_plan
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.pricing.costs import price_plan
+from reconciler.pricing.prices import load_prices
 from reconciler.zoom.errors import ServerError
+from reconciler.zoom.live import LivePlans
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)

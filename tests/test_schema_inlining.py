@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from reconciler.schema_inlining import RecursiveSchemaError, inline_refs
+from reconciler.desired.packaged_schemas import RecursiveSchemaError, inline_refs
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 

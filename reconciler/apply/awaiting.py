@@ -23,12 +23,13 @@ from reconciler.apply.in_flight import (
     InFlightRules,
     write_key,
 )
+from reconciler.apply.intents import UnsettledIntent
+from reconciler.apply.journal import Journal
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
 from reconciler.apply.seams import Progress
-from reconciler.journal import Journal, UnsettledIntent
-from reconciler.plan import call_of
+from reconciler.planner.model import call_of
 
 
 def now_utc() -> datetime:

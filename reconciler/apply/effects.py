@@ -3,9 +3,9 @@
 Apply asks this in three places: to settle a POST/PATCH whose outcome is unknown (was the
 account charged?), to settle an intent a crashed run left without an outcome, and to verify an
 account after its calls (Zoom's reads are eventually consistent). Both the live answer and the
-call's body are read through ``reconciler.normalise``, the one reading of Zoom's plan shapes the
-planner uses too: cancelled and expired entries count as absent, countries compare as sets,
-``plan_recording`` is a bare string with a sibling status, numeric strings are numbers.
+call's body are read through ``reconciler.groups.normalise``, the one reading of Zoom's plan
+shapes the planner uses too: cancelled and expired entries count as absent, countries compare
+as sets, ``plan_recording`` is a bare string with a sibling status, numeric strings are numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
-from reconciler.normalise import NormalisedPlans, PlanShapeError, entry_fields, normalise_plans
+from reconciler.groups.normalise import (
+    NormalisedPlans,
+    PlanShapeError,
+    entry_fields,
+    normalise_plans,
+)
 
 
 def _read(plans: Mapping[str, Any] | None) -> NormalisedPlans | None:

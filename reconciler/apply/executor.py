@@ -46,6 +46,8 @@ from reconciler.apply.awaiting import (
 )
 from reconciler.apply.effects import all_calls_visible, change_visible, write_shown
 from reconciler.apply.in_flight import UNREPEATABLE_OPS, EarlierWrite, write_key, writes_in_flight
+from reconciler.apply.intents import UnsettledIntent
+from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
@@ -59,8 +61,7 @@ from reconciler.apply.seams import (  # also imported from here by runner and th
     Progress,
     WriteOutcome,
 )
-from reconciler.journal import Journal, JournalContents, JournalError, UnsettledIntent
-from reconciler.plan import call_of
+from reconciler.planner.model import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
 
 log = logging.getLogger(__name__)

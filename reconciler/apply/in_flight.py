@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reconciler.plan import Plan
+from reconciler.planner.model import Plan
 
 #: Writes that charge (or end a charge) again when repeated; PUTs set a value and are safe.
 UNREPEATABLE_OPS = frozenset({"subscribe", "add_addon", "cancel_addon", "cancel_base"})

@@ -13,14 +13,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from reconciler.plan import CALLS, call_of
-from reconciler.planner_addons import subscribe_groups
+from reconciler.planner.addons import subscribe_groups
+from reconciler.planner.model import CALLS, call_of
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
 
 class PlannedAction(Protocol):
-    """The parts of ``reconciler.plan.Action`` apply reads."""
+    """The parts of ``reconciler.planner.model.Action`` apply reads."""
 
     @property
     def op(self) -> str: ...
@@ -33,7 +33,7 @@ class PlannedAction(Protocol):
 
 
 class PlannedAccount(Protocol):
-    """The parts of ``reconciler.plan.AccountPlan`` apply reads."""
+    """The parts of ``reconciler.planner.model.AccountPlan`` apply reads."""
 
     @property
     def account_id(self) -> str: ...

@@ -11,20 +11,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from reconciler.zoom.errors import NoSubscription, ZoomError
+from reconciler.zoom.live import PlanReader
 
 log = logging.getLogger(__name__)
 
 #: A raw GET /plans answer; None for an account Zoom says has no subscription yet.
 LivePlansDict = Mapping[str, Any] | None
-
-
-class PlanReader(Protocol):
-    """The read apply makes (``reconciler.zoom.ZoomClient.get_plans``)."""
-
-    async def get_plans(self, account_id: str) -> dict[str, Any]: ...
 
 
 async def read_plans(client: PlanReader, account_id: str) -> LivePlansDict:

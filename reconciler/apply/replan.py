@@ -27,12 +27,12 @@ from reconciler.apply.executor import Confirm, Converged
 from reconciler.apply.preflight import PlannedAccount, PlanRefused
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
-from reconciler.costs import price_plan
 from reconciler.desired.model import DesiredAccount
-from reconciler.live import LivePlans
-from reconciler.plan import Plan, PlanOptions, desired_fingerprint
-from reconciler.planner import needs_usage, plan_account
-from reconciler.prices import PriceList
+from reconciler.planner.core import needs_usage, plan_account
+from reconciler.planner.model import Plan, PlanOptions, desired_fingerprint
+from reconciler.pricing.costs import price_plan
+from reconciler.pricing.prices import PriceList
+from reconciler.zoom.live import LivePlans
 
 
 class UsageReader(Protocol):

@@ -18,13 +18,17 @@ else; anything else leaves the account *stale*. Any doubt (an unknown shape, a m
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from reconciler.apply.preflight import PlannedAction
-from reconciler.normalise import NormalisedPlans, PlanShapeError, canonical_json, normalise_plans
+from reconciler.groups.normalise import (
+    NormalisedPlans,
+    PlanShapeError,
+    canonical_sha256,
+    normalise_plans,
+)
 
 #: Results after which a call is known to have happened.
 DONE_RESULTS = frozenset({"ok", "resolved_present"})
@@ -136,5 +140,4 @@ def resumable(
         state = _undo(state, action)
     if state is None:
         return False
-    digest = hashlib.sha256(canonical_json(state.to_canonical()).encode()).hexdigest()
-    return digest == live_sha256
+    return canonical_sha256(state.to_canonical()) == live_sha256

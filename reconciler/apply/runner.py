@@ -8,8 +8,6 @@ from the desired files, and a saved plan is re-planned before its first write
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -24,6 +22,13 @@ from reconciler.apply.executor import (
     PlanWriter,
     Progress,
 )
+from reconciler.apply.journal import (
+    Journal,
+    JournalContents,
+    JournalError,
+    RunContext,
+    read_journal,
+)
 from reconciler.apply.preflight import (
     PlanExpired,
     PlannedAccount,
@@ -31,21 +36,20 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.journal import Journal, JournalContents, JournalError, RunContext, read_journal
-from reconciler.plan import Plan, live_fingerprint
+from reconciler.groups.normalise import canonical_sha256
+from reconciler.planner.model import Plan, live_fingerprint
 
 
 def plan_sha256(plan: Plan) -> str:
     """The hash journaled for a fresh plan: sha256 of its canonical JSON."""
-    text = json.dumps(plan.to_json(), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return canonical_sha256(plan.to_json())
 
 
 def check_saved_plan(plan: Plan, *, now: datetime | None = None) -> None:
     """What refuses a saved plan before any call: expiry and a shape no `plan` writes.
 
     The guard rails (accounts changed, seats removed, money) are checked by
-    ``reconciler.guard_rails`` with the flags given to apply in place of the recorded values.
+    ``reconciler.guards.thresholds`` with the flags given to apply in place of the recorded values.
     """
     moment = now or datetime.now(UTC)
     if plan.is_expired(moment):

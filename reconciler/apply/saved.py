@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reconciler.apply.journal import JournalError, read_journal
 from reconciler.apply.preflight import PlanRefused
 from reconciler.apply.replan import CostsChanged, check_costs
 from reconciler.apply.runner import check_saved_plan
-from reconciler.guard_rails import MoneyLimitWithoutPrices, with_apply_flags
-from reconciler.journal import JournalError, read_journal
-from reconciler.plan import Plan, PlanFormatError
-from reconciler.prices import PricesError, load_prices
+from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_apply_flags
+from reconciler.planner.model import Plan, PlanFormatError
+from reconciler.pricing.prices import PricesError, load_prices
 
 
 class SavedPlanRefused(Exception):

@@ -1,6 +1,6 @@
 """`zoomplans apply`: plan (or read a saved plan), confirm, make exactly those calls, report.
 
-Thin on purpose: parse, call ``reconciler.planning.make_plan`` or read the plan file, call
+Thin on purpose: parse, call ``reconciler.planner.workflow.make_plan`` or read the plan file, call
 ``reconciler.apply.runner.run_apply``, print, exit code. One Zoom client serves the whole run
 (one OAuth token). Exit codes (SPEC section 4): 0 every account applied or already in sync;
 1 anything refused, stale, mismatched, blocked or failed; 64 usage; 130 interrupted. The
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from reconciler.apply.journal import JournalError
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.guard_options import (
     check_budget,
@@ -43,16 +44,15 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
-from reconciler.journal import JournalError
-from reconciler.project import extends_roots
+from reconciler.guards.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
     from reconciler.apply.executor import Confirm, Converged
     from reconciler.apply.report import ApplyReport
     from reconciler.desired.model import DesiredAccount
-    from reconciler.plan import Plan, PlanOptions
-    from reconciler.prices import PriceList
-    from reconciler.project import ProjectConfig
+    from reconciler.guards.project import ProjectConfig
+    from reconciler.planner.model import Plan, PlanOptions
+    from reconciler.pricing.prices import PriceList
     from reconciler.zoom import ZoomClient
 
 DEFAULT_PATHS = ("accounts/",)
@@ -150,7 +150,7 @@ def _saved_plan_run(
         replan_converged,
     )
     from reconciler.apply.saved import SavedPlanRefused, check_recorded_costs
-    from reconciler.planning import SelectionError, select_accounts
+    from reconciler.planner.workflow import SelectionError, select_accounts
 
     plan, plan_hash = saved
     try:
@@ -188,9 +188,9 @@ async def _fresh_plan_run(
     """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
     from reconciler.apply.replan import replan_converged
     from reconciler.apply.runner import plan_sha256
-    from reconciler.guard_rails import MoneyLimitWithoutPrices, with_limits
-    from reconciler.plan import PlanOptions, current_git_commit
-    from reconciler.planning import SelectionError, make_plan, select_accounts
+    from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_limits
+    from reconciler.planner.model import PlanOptions, current_git_commit
+    from reconciler.planner.workflow import SelectionError, make_plan, select_accounts
 
     project, prices = guard
     try:
@@ -329,8 +329,8 @@ def apply_command(
     from reconciler.apply import ApplySettings
     from reconciler.apply.runner import run_apply
     from reconciler.apply.saved import SavedPlanRefused, load_saved_plan
-    from reconciler.live import LiveReadStopped
     from reconciler.zoom import ZoomClient, ZoomError
+    from reconciler.zoom.live import LiveReadStopped
 
     config = zoom_config_from(kwargs)
     ask = _Request(

@@ -14,12 +14,12 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from reconciler.apply.journal import JournalError
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
-from reconciler.journal import JournalError
-from reconciler.plan import Plan
-from reconciler.prices import PriceList, PricesError, load_prices
-from reconciler.project import ProjectConfig, ProjectError, find_project
+from reconciler.guards.project import ProjectConfig, ProjectError, find_project
+from reconciler.planner.model import Plan
+from reconciler.pricing.prices import PriceList, PricesError, load_prices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +79,7 @@ def threshold_flags(
     max_seats_removed: int | None,
     max_monthly_increase: Decimal | None,
 ) -> dict[str, Any]:
-    """The threshold flags by name, as reconciler.guard_rails reads them (None: not given)."""
+    """The threshold flags by name, as reconciler.guards.thresholds reads them (None: not given)."""
     return {
         "max_accounts_changed": max_accounts_changed,
         "max_seats_removed": max_seats_removed,
@@ -149,7 +149,7 @@ def _fail(message: str) -> NoReturn:
 
 def refuse_if_unsafe(plan: Plan, where: str) -> None:
     """Every guard rail the plan is over, one line each; then nothing is sent."""
-    from reconciler.guard_rails import tripped_guard_rails, unpriced_warning
+    from reconciler.guards.thresholds import tripped_guard_rails, unpriced_warning
 
     warning = unpriced_warning(plan)
     if warning:
@@ -170,8 +170,7 @@ def check_budget(
     rate_tier: str,
 ) -> None:
     """Refuse, sending nothing, a plan needing more Heavy calls than the day has left."""
-    from reconciler.apply.budget import check_daily_budget, daily_budget
-    from reconciler.guard_rails import HeavyBudgetExceeded
+    from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
 
     configured = project.daily_heavy_budget if project is not None else None
     try:

@@ -191,7 +191,7 @@ def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **k
         click.echo(f"zoomplans import: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
     _print_report(report)
-    problems = check_written(report)
+    problems = check_written(report.written_paths)
     if problems:
         click.echo("", err=True)
         click.echo("Written files that do not load clean (please report this):", err=True)

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
-from reconciler.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.apply.in_flight import EarlierWrite, InFlightRules
-    from reconciler.plan import Plan
-    from reconciler.project import ProjectConfig
+    from reconciler.guards.project import ProjectConfig
+    from reconciler.planner.model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,7 +101,7 @@ def earlier_writes(
 ) -> list[EarlierWrite]:
     """The purchases in flight by the journal (none when there is no journal yet).
 
-    Raises ``reconciler.journal.JournalError`` when the file exists but cannot be read.
+    Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read.
     """
     from reconciler.apply.in_flight import writes_in_flight
 

@@ -1,6 +1,6 @@
 """`zoomplans plan`: load the YAML, read Zoom, print the ordered calls; CI decides on the exit code.
 
-Thin on purpose: parse, call `reconciler.planning.make_plan`, render, exit code. Exit codes
+Thin on purpose: parse, call `reconciler.planner.workflow.make_plan`, render, exit code. Exit codes
 (SPEC section 4): 0 nothing pending (or pending without --detailed-exitcode), 1 any error
 (bad YAML, unreadable account, blocked item, over --max-accounts-changed), 2 with
 --detailed-exitcode when calls are pending, 64 usage errors. A call the journal holds as
@@ -40,9 +40,9 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
-from reconciler.plan import Plan, PlanOptions
-from reconciler.project import extends_roots
-from reconciler.provenance import DurationError, current_git_commit, parse_duration
+from reconciler.guards.project import extends_roots
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
 
 DEFAULT_PATHS = ("accounts/",)
 
@@ -92,7 +92,7 @@ def _render(plan: Plan, output_format: str) -> str:
 async def _plan_with_zoom(
     config: Any, accounts: list[Any], options: PlanOptions, **kw: Any
 ) -> Plan:
-    from reconciler.planning import make_plan
+    from reconciler.planner.workflow import make_plan
     from reconciler.zoom import ZoomClient
 
     async with ZoomClient(config) as client:
@@ -167,15 +167,15 @@ def plan_command(
 ) -> None:
     """Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/)."""
     from reconciler.desired import load_desired
-    from reconciler.guard_rails import (
+    from reconciler.guards.thresholds import (
         MoneyLimitWithoutPrices,
         tripped_guard_rails,
         unpriced_warning,
         with_limits,
     )
-    from reconciler.live import LiveReadStopped
-    from reconciler.planning import SelectionError, select_accounts
+    from reconciler.planner.workflow import SelectionError, select_accounts
     from reconciler.zoom.errors import ZoomError
+    from reconciler.zoom.live import LiveReadStopped
 
     config = zoom_config_from(kwargs)
     paths = paths or DEFAULT_PATHS

@@ -15,7 +15,7 @@ import click
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
 from reconciler.desired import DesiredState, load_desired
-from reconciler.project import ProjectError, extends_roots, find_project
+from reconciler.guards.project import ProjectError, extends_roots, find_project
 
 DEFAULT_PATH = "accounts/"
 

@@ -23,7 +23,7 @@ from reconciler.desired.model import (
     DesiredState,
     SourceMark,
 )
-from reconciler.desired.pasted import desired_plans, lapsed_entries
+from reconciler.desired.pasted import lapsed_entries, pasted_as_desired
 from reconciler.desired.problems import Problem, excerpt
 from reconciler.desired.reader import (
     DataPath,
@@ -271,7 +271,7 @@ def _account(
     return DesiredAccount(
         account_id=account_id,
         source=mark,
-        plans=desired_plans(plans),
+        plans=pasted_as_desired(plans),
         name=name if isinstance(name, str) else None,
         labels=dict(labels),
         contact=dict(contact) if isinstance(contact, dict) else None,

@@ -97,7 +97,7 @@ def _lapsed_in(
                     yield LapsedEntry((*at, name, index), status)
 
 
-def desired_plans(plans: dict[str, Any]) -> dict[str, Any]:
+def pasted_as_desired(plans: dict[str, Any]) -> dict[str, Any]:
     """`plans` as desired state: lapsed entries left out, read-only fields dropped."""
     kept = _active_groups(plans, _SINGLE, _LISTS)
     if recording_lapsed(plans) is not None:

@@ -19,7 +19,7 @@ from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem, Severity, excerpt
 from reconciler.desired.reader import DataPath, Location
 from reconciler.desired.schema import where
-from reconciler.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
+from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 
 #: How alike (difflib ratio) an unknown code must be to a listed one to be called a typo of it.
 TYPO_CUTOFF = 0.9

@@ -12,14 +12,17 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
+from reconciler.desired.packaged_schemas import (
+    inline_refs,
+    packaged_schema,
+    packaged_schema_text,
+)
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt, kind_of
 from reconciler.desired.reader import DataPath, Document, Location
-from reconciler.schema_inlining import inline_refs
 
 SCHEMA_FILE = "account.schema.json"
 _REQUIRED = re.compile(r"^'(.+)' is a required property")
@@ -34,27 +37,14 @@ _TYPE_WORDS = {
 }
 
 
-class SchemaUnavailable(RuntimeError):
-    """The packaged schema is missing or broken: an installation problem, not a user one."""
-
-
-@cache
 def account_schema_text() -> str:
     """The published schema file as packaged (import writes a copy of it for editors)."""
-    try:
-        return (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
-    except OSError as exc:
-        raise SchemaUnavailable(f"cannot load the packaged {SCHEMA_FILE}: {exc}") from exc
+    return packaged_schema_text(SCHEMA_FILE)
 
 
-@cache
 def account_schema() -> dict[str, Any]:
-    """The document schema, loaded once from the package (reconciler/schemas is a symlink)."""
-    try:
-        schema: dict[str, Any] = json.loads(account_schema_text())
-    except ValueError as exc:
-        raise SchemaUnavailable(f"cannot load the packaged {SCHEMA_FILE}: {exc}") from exc
-    return schema
+    """The document schema, loaded once from the package."""
+    return packaged_schema(SCHEMA_FILE)
 
 
 def _is_whole_number(_checker: object, instance: object) -> bool:

@@ -22,7 +22,7 @@ from reconciler.importing.run import (
     PlansReader,
     import_accounts,
 )
-from reconciler.importing.shape import UnreadablePlans, desired_plans, imported_account
+from reconciler.importing.shape import UnreadablePlans, answer_as_desired, imported_account
 
 __all__ = [
     "AccountNote",
@@ -36,7 +36,7 @@ __all__ = [
     "ImportedAccount",
     "PlansReader",
     "UnreadablePlans",
-    "desired_plans",
+    "answer_as_desired",
     "file_name",
     "file_names",
     "import_accounts",

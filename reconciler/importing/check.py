@@ -13,19 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from reconciler import normalise
 from reconciler.desired import load_desired
+from reconciler.groups import normalise
 from reconciler.importing.document import ImportedAccount
 
-if TYPE_CHECKING:
-    from reconciler.importing.run import ImportReport
 
-
-def check_written(report: ImportReport) -> list[str]:
-    """`file:line:column: error: message` for every error in the files this run wrote."""
-    paths = [f.path for f in report.files if f.result in ("written", "overwritten")]
+def check_written(paths: Sequence[Path]) -> list[str]:
+    """`file:line:column: error: message` for every error in the files this run wrote
+    (`ImportReport.written_paths`)."""
     if not paths:
         return []
     state = load_desired(paths)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from reconciler.desired.schema import SchemaUnavailable, account_schema_text
+from reconciler.desired.packaged_schemas import SchemaUnavailable
+from reconciler.desired.schema import account_schema_text
 from reconciler.importing.files import ImportFileError, write_new_file
 
 SCHEMA_PATH = Path("schemas") / "account.schema.json"

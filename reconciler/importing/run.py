@@ -125,6 +125,11 @@ class ImportReport:
         return [n for n in self.not_imported if n.kind == kind]
 
     @property
+    def written_paths(self) -> list[Path]:
+        """The files this run wrote or overwrote: what `check_written` loads again."""
+        return [f.path for f in self.files if f.result in ("written", "overwritten")]
+
+    @property
     def failed(self) -> bool:
         """Exit 1: reads stopped, an account could not be read or written, or an account
         named with --account does not exist. Self-pay accounts are expected in a master

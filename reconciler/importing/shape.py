@@ -1,9 +1,9 @@
 """Turn a GET /plans answer into the desired `plans:` that plans back to "in sync".
 
-The live answer is read through `reconciler.normalise`, the same reading the planner applies to
-both sides of its diff. The desired shape is then rebuilt from that normalised value, so what
-import writes is, by construction, what the planner sees as equal to the live state: dates,
-invoice fields and status are gone, cancelled and expired entries are absent, unset fields
+The live answer is read through `reconciler.groups.normalise`, the same reading the planner
+applies to both sides of its diff. The desired shape is then rebuilt from that normalised value,
+so what import writes is, by construction, what the planner sees as equal to the live state:
+dates, invoice fields and status are gone, cancelled and expired entries are absent, unset fields
 (`""`, `0`) are left out and therefore unmanaged. Countries are written as lists.
 
 What a desired file has no place for is left out and named: plan groups this tool does not know
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler import normalise
+from reconciler.groups import normalise
 from reconciler.importing.document import ImportedAccount
 
 #: Fields a desired entry may carry, per group (anything else Zoom sends is not ours to set).
@@ -55,7 +55,7 @@ def _entry(group: str, fields: Mapping[str, Any], left_out: list[str]) -> dict[s
     return kept
 
 
-def desired_plans(
+def answer_as_desired(
     account_id: str, raw: Mapping[str, Any] | None
 ) -> tuple[dict[str, Any], bool, list[str]]:
     """(plans in the desired shape, subscribed?, what was left out) for one GET /plans answer.
@@ -103,7 +103,7 @@ def imported_account(
     account_id: str, name: str | None, raw: Mapping[str, Any] | None
 ) -> ImportedAccount:
     """The account as import writes it (raises UnreadablePlans for an inexplicable answer)."""
-    plans, subscribed, left_out = desired_plans(account_id, raw)
+    plans, subscribed, left_out = answer_as_desired(account_id, raw)
     return ImportedAccount(
         account_id=account_id,
         name=name,

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from reconciler.field_changes import changes_of
-from reconciler.money import format_money
-from reconciler.normalise import ADDON_GROUPS
-from reconciler.plan import Action, Plan
+from reconciler.groups.normalise import ADDON_GROUPS
+from reconciler.planner.changes import changes_of
+from reconciler.planner.model import Action, Plan
+from reconciler.pricing.money import format_money
 
 #: Plan group -> the short family name a chart labels it with, in the order charts list them.
 FAMILIES: dict[str, str] = {

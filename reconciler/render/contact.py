@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reconciler.plan import Action
+from reconciler.planner.model import Action
 
 #: Fields not shown in full, and the words used for them.
 _NOT_SHOWN = (

@@ -23,8 +23,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from reconciler.money import format_money
-from reconciler.plan import Plan
+from reconciler.planner.model import Plan
+from reconciler.pricing.money import format_money
 from reconciler.render.html_charts import cost_chart, family_of, seat_chart
 
 _STYLE = """

@@ -15,7 +15,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from reconciler.money import format_money
+from reconciler.pricing.money import format_money
 
 #: The family of a subscribe call's cost: one POST buys every group at once, priced as one.
 SUBSCRIPTION_FAMILY = "new subscriptions"

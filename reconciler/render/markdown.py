@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 
-from reconciler.money import CostTotals, format_totals
-from reconciler.plan import AccountPlan, Plan
+from reconciler.planner.model import AccountPlan, Plan
+from reconciler.pricing.money import CostTotals, format_totals
 from reconciler.render.chart import mermaid_charts
 from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
 

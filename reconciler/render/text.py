@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from reconciler.field_changes import FieldChange, changes_of
-from reconciler.money import Cost, format_money, format_totals
-from reconciler.plan import AccountPlan, Action, Plan
+from reconciler.planner.changes import changes_of
+from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan
+from reconciler.pricing.money import Cost, format_money, format_totals
 from reconciler.render.contact import contact_lines
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.journal import Journal, RunContext
-from reconciler.plan import AccountPlan, Action
+from reconciler.apply.journal import Journal, RunContext
+from reconciler.planner.model import AccountPlan, Action
 from reconciler.zoom.errors import AmbiguousWriteError, NetworkError, ZoomError
 
 PATHS = {
@@ -39,7 +39,7 @@ class FakeWrite:
 
 
 def fingerprint(live: Mapping[str, Any] | None) -> str:
-    """A stand-in for reconciler.plan.live_fingerprint: any change changes it."""
+    """A stand-in for reconciler.planner.model.live_fingerprint: any change changes it."""
     return hashlib.sha256(json.dumps(live, sort_keys=True).encode()).hexdigest()
 
 

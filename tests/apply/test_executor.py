@@ -8,7 +8,7 @@ from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.in_flight import InFlightRules
-from reconciler.journal import read_journal
+from reconciler.apply.journal import read_journal
 from reconciler.zoom.errors import AmbiguousWriteError, BadRequest
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
@@ -212,7 +212,7 @@ def test_a_changed_account_is_stale_and_gets_nothing(kit, open_journal) -> None:
 
 
 def test_blocked_and_errored_accounts_get_nothing(kit, open_journal) -> None:
-    from reconciler.plan import AccountPlan, BlockedItem
+    from reconciler.planner.model import AccountPlan, BlockedItem
 
     journal = open_journal()
     zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
@@ -222,9 +222,17 @@ def test_blocked_and_errored_accounts_get_nothing(kit, open_journal) -> None:
         status="blocked",
         live_sha256=kit.fingerprint(BASE),
         actions=(kit.action("sub_a", "add_addon", WEBINAR),),
-        blocked=(BlockedItem("base_type_change", "the base plan type cannot change"),),
+        blocked=(
+            BlockedItem(reason_code="base_type_change", message="the base plan type cannot change"),
+        ),
     )
-    errored = AccountPlan("sub_b", None, "error", None, error="sub_b: account does not exist")
+    errored = AccountPlan(
+        account_id="sub_b",
+        source=None,
+        status="error",
+        live_sha256=None,
+        error="sub_b: account does not exist",
+    )
     report = run(kit, zoom, journal, [blocked, errored])
     assert zoom.writes == []
     assert zoom.reads == []

@@ -11,8 +11,8 @@ from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.in_flight import InFlightRules, writes_in_flight
-from reconciler.journal import Journal, RunContext, read_journal
-from reconciler.plan import Action
+from reconciler.apply.journal import Journal, RunContext, read_journal
+from reconciler.planner.model import Action
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
@@ -272,7 +272,7 @@ def test_the_window_and_the_minimum_age_come_from_flags_then_zoomplans_yaml(
 
     from reconciler.cli import cli
     from reconciler.cli.journal_options import in_flight_rules
-    from reconciler.project import load_project
+    from reconciler.guards.project import load_project
 
     project_file = tmp_path / "zoomplans.yaml"
     project_file.write_text("journal_window: 2d\nresend_after: 30m\n")

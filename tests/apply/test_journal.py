@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.journal import (
+from reconciler.apply.intents import unsettled
+from reconciler.apply.journal import (
     Journal,
     JournalBusy,
     JournalError,
     RunContext,
     read_journal,
-    unsettled,
 )
 
 CALL = {

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.journal import Journal, RunContext, read_journal
-from reconciler.journal_months import (
+from reconciler.apply.journal import Journal, RunContext, read_journal
+from reconciler.apply.journal_months import (
     index_path,
     month_files,
     month_path,

@@ -8,7 +8,7 @@ import pytest
 
 from reconciler.apply import PlanExpired, PlanTampered, check_actions
 from reconciler.apply.runner import check_saved_plan
-from reconciler.plan import Action, Plan, PlanFormatError, PlanOptions
+from reconciler.planner.model import Action, Plan, PlanFormatError, PlanOptions
 
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
@@ -103,7 +103,11 @@ def test_a_tampered_action_is_refused(kit, op, method, path, body, problem) -> N
 
 def test_an_account_id_that_could_change_the_path_is_refused(kit) -> None:
     action = Action(
-        "update_base", "x", "PUT", "/accounts/../x/plans/base", {"type": "b", "hosts": 1}
+        op="update_base",
+        klass="x",
+        method="PUT",
+        path="/accounts/../x/plans/base",
+        body={"type": "b", "hosts": 1},
     )
     with pytest.raises(PlanTampered, match="is not a Zoom account id"):
         check_actions([kit.account("../x", BASE, action)])
@@ -111,22 +115,22 @@ def test_an_account_id_that_could_change_the_path_is_refused(kit) -> None:
 
 def test_a_body_edited_after_review_is_refused(kit) -> None:
     edited = Action(
-        "update_base",
-        "seat_increase",
-        "PUT",
-        "/accounts/sub_a/plans/base",
-        {"type": "business_monthly", "hosts": 250},
+        op="update_base",
+        klass="seat_increase",
+        method="PUT",
+        path="/accounts/sub_a/plans/base",
+        body={"type": "business_monthly", "hosts": 250},
         before={"hosts": 20},
         after={"hosts": 25},
     )
     with pytest.raises(PlanTampered, match="body hosts 250 differs from the reviewed 25"):
         check_actions([kit.account("sub_a", BASE, edited)])
     cancel = Action(
-        "cancel_addon",
-        "addon_cancelled",
-        "PATCH",
-        "/accounts/sub_a/plans/addons/status",
-        {"action": "cancel", "type": "webinar500_monthly"},
+        op="cancel_addon",
+        klass="addon_cancelled",
+        method="PATCH",
+        path="/accounts/sub_a/plans/addons/status",
+        body={"action": "cancel", "type": "webinar500_monthly"},
         before={"type": "zroom_monthly", "hosts": 2},
     )
     with pytest.raises(PlanTampered, match="body type 'webinar500_monthly' differs"):
@@ -135,13 +139,13 @@ def test_a_body_edited_after_review_is_refused(kit) -> None:
 
 def _subscribe(body: dict) -> Action:
     return Action(
-        "subscribe",
-        "subscribe",
-        "POST",
-        "/accounts/sub_a/plans",
-        body,
-        None,
-        {
+        op="subscribe",
+        klass="subscribe",
+        method="POST",
+        path="/accounts/sub_a/plans",
+        body=body,
+        before=None,
+        after={
             "plan_base": {"type": "business_monthly", "hosts": 20},
             "addons": [{"group": "plan_zoom_rooms", "type": "zroom_monthly", "hosts": 2}],
         },

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.apply.resume import calls_made, made_prefix, resumable
-from reconciler.plan import Action, live_fingerprint
+from reconciler.planner.model import Action, live_fingerprint
 
 PATH = "/accounts/sub_a/plans"
 BEFORE = {
@@ -12,17 +12,47 @@ BEFORE = {
     "plan_webinar": [{"type": "webinar500_monthly", "hosts": 3, "status": "active"}],
 }
 ACTIONS = [
-    Action("update_base", "seat_increase", "PUT", f"{PATH}/base",
-           {"type": "business_monthly", "hosts": 25}, {"hosts": 20}, {"hosts": 25}, "plan_base"),
-    Action("add_addon", "addon_added", "POST", f"{PATH}/addons",
-           {"type": "large500_monthly", "hosts": 2}, None,
-           {"type": "large500_monthly", "hosts": 2}, "plan_large_meeting"),
-    Action("update_addon", "seat_increase", "PUT", f"{PATH}/addons",
-           {"type": "webinar500_monthly", "hosts": 5}, {"hosts": 3}, {"hosts": 5}, "plan_webinar"),
-    Action("cancel_addon", "addon_cancelled", "PATCH", f"{PATH}/addons/status",
-           {"action": "cancel", "type": "zroom_monthly"},
-           {"type": "zroom_monthly", "hosts": 2}, None, "plan_zoom_rooms"),
-]  # fmt: skip
+    Action(
+        op="update_base",
+        klass="seat_increase",
+        method="PUT",
+        path=f"{PATH}/base",
+        body={"type": "business_monthly", "hosts": 25},
+        before={"hosts": 20},
+        after={"hosts": 25},
+        group="plan_base",
+    ),
+    Action(
+        op="add_addon",
+        klass="addon_added",
+        method="POST",
+        path=f"{PATH}/addons",
+        body={"type": "large500_monthly", "hosts": 2},
+        before=None,
+        after={"type": "large500_monthly", "hosts": 2},
+        group="plan_large_meeting",
+    ),
+    Action(
+        op="update_addon",
+        klass="seat_increase",
+        method="PUT",
+        path=f"{PATH}/addons",
+        body={"type": "webinar500_monthly", "hosts": 5},
+        before={"hosts": 3},
+        after={"hosts": 5},
+        group="plan_webinar",
+    ),
+    Action(
+        op="cancel_addon",
+        klass="addon_cancelled",
+        method="PATCH",
+        path=f"{PATH}/addons/status",
+        body={"action": "cancel", "type": "zroom_monthly"},
+        before={"type": "zroom_monthly", "hosts": 2},
+        after=None,
+        group="plan_zoom_rooms",
+    ),
+]
 
 
 def after(calls: int) -> dict:

@@ -8,8 +8,8 @@ from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.awaiting import RemainingCalls
-from reconciler.journal import Journal, JournalError, RunContext, read_journal
-from reconciler.plan import AccountPlan, Action, live_fingerprint
+from reconciler.apply.journal import Journal, JournalError, RunContext, read_journal
+from reconciler.planner.model import AccountPlan, Action, live_fingerprint
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
@@ -107,16 +107,32 @@ def test_a_resumed_account_is_planned_again_with_seats_in_use_read_now(kit, tmp_
                                         "status": "active"}]}  # fmt: skip
     now = {**planned, "plan_base": {**BASE["plan_base"], "hosts": 25}}
     account = AccountPlan(
-        account_id="sub_a", source=None, status="changes",
+        account_id="sub_a",
+        source=None,
+        status="changes",
         live_sha256=live_fingerprint(planned),
         actions=(
-            Action("update_base", "seat_increase", "PUT", "/accounts/sub_a/plans/base",
-                   facts["body"], before={"hosts": 20}, after={"hosts": 25}),
-            Action("update_addon", "seat_decrease", "PUT", "/accounts/sub_a/plans/addons",
-                   {"type": "webinar500_monthly", "hosts": 3}, before={"hosts": 5},
-                   after={"hosts": 3}, group="plan_webinar"),
+            Action(
+                op="update_base",
+                klass="seat_increase",
+                method="PUT",
+                path="/accounts/sub_a/plans/base",
+                body=facts["body"],
+                before={"hosts": 20},
+                after={"hosts": 25},
+            ),
+            Action(
+                op="update_addon",
+                klass="seat_decrease",
+                method="PUT",
+                path="/accounts/sub_a/plans/addons",
+                body={"type": "webinar500_monthly", "hosts": 3},
+                before={"hosts": 5},
+                after={"hosts": 3},
+                group="plan_webinar",
+            ),
         ),
-    )  # fmt: skip
+    )
     asked: list[Any] = []
 
     async def confirm(shown: Any, live: Any) -> tuple[str, str] | None:

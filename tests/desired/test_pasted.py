@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from reconciler.desired import load_desired
-from reconciler.desired.pasted import LapsedEntry, desired_plans, lapsed_entries
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import plan_account
+from reconciler.desired.pasted import LapsedEntry, lapsed_entries, pasted_as_desired
+from reconciler.planner.core import plan_account
+from reconciler.planner.model import PlanOptions
+from reconciler.zoom.live import LivePlans
 
 REPO = Path(__file__).resolve().parents[2]
 LAPSED = REPO / "tests" / "fixtures" / "valid" / "pasted-lapsed-entries.yaml"
@@ -154,14 +154,14 @@ def test_an_unknown_status_is_still_an_error(tmp_path: Path) -> None:
     assert state.accounts == []
 
 
-def test_lapsed_entries_and_desired_plans_directly() -> None:
+def test_lapsed_entries_and_pasted_as_desired_directly() -> None:
     plans = {
         "plan_recording": "cmr_monthly_commitment_40",
         "plan_recording_status": "Expired",
         "plan_large_meeting": [{"type": "large100_monthly", "hosts": 1, "status": "active"}],
     }
     assert list(lapsed_entries(plans)) == [LapsedEntry(("plans", "plan_recording"), "expired")]
-    assert desired_plans(plans) == {
+    assert pasted_as_desired(plans) == {
         "plan_large_meeting": [{"type": "large100_monthly", "hosts": 1}]
     }
     assert list(lapsed_entries(["not", "a", "mapping"])) == []

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from reconciler.plan import schema_problems
+from reconciler.planner.model import schema_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCOUNTS = str(FIXTURES / "accounts")
@@ -130,7 +130,7 @@ def test_a_saved_plan_keeps_its_costs(
     ran = zp(guard_world, "plan", ACCOUNTS, "--prices", str(PRICES), "--account", "g_new",
              "--out", str(out))  # fmt: skip
     assert ran.code == 0, ran.stderr
-    from reconciler.plan import Plan
+    from reconciler.planner.model import Plan
 
     plan = Plan.from_json(json.loads(out.read_text()))
     (action,) = plan.accounts[0].actions
@@ -143,12 +143,12 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from reconciler.costs import price_plan
-    from reconciler.guard_rails import unpriced_warning
-    from reconciler.money import CostTotals, format_totals
-    from reconciler.plan import AccountPlan, Action, PlanOptions, call_of
-    from reconciler.plan import Plan as PlanModel
-    from reconciler.prices import load_prices
+    from reconciler.guards.thresholds import unpriced_warning
+    from reconciler.planner.model import AccountPlan, Action, PlanOptions, call_of
+    from reconciler.planner.model import Plan as PlanModel
+    from reconciler.pricing.costs import price_plan
+    from reconciler.pricing.money import CostTotals, format_totals
+    from reconciler.pricing.prices import load_prices
     from reconciler.render.markdown import render_markdown
     from reconciler.render.text import render_text
 
@@ -165,8 +165,15 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
         "plan_base": after["plan_base"],
         "plan_zoom_rooms": {"type": "zroom_yearly", "hosts": 1},
     }
+    method, path = call_of("subscribe", "sub_new")
     subscribe = Action(
-        "subscribe", "subscribe", *call_of("subscribe", "sub_new"), body, None, after
+        op="subscribe",
+        klass="subscribe",
+        method=method,
+        path=path,
+        body=body,
+        before=None,
+        after=after,
     )
     now = datetime(2026, 11, 22, tzinfo=UTC)
     plan = price_plan(
@@ -176,14 +183,25 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
             git_commit=None,
             desired_sha256="d" * 64,
             options=PlanOptions(max_monthly_increase=Decimal(100)),
-            accounts=(AccountPlan("sub_new", None, "changes", "f" * 64, (subscribe,)),),
+            accounts=(
+                AccountPlan(
+                    account_id="sub_new",
+                    source=None,
+                    status="changes",
+                    live_sha256="f" * 64,
+                    actions=(subscribe,),
+                ),
+            ),
         ),
         load_prices(prices_file),
     )
     cost = plan.accounts[0].actions[0].cost
     assert cost is not None and cost.several_currencies and cost.missing == ()
     totals = plan.cost_totals()
-    assert totals == CostTotals((), 1, (), 1) and totals.unpriced == 0
+    assert (
+        totals == CostTotals(monthly=(), unknown=1, unknown_types=(), several_currencies=1)
+        and totals.unpriced == 0
+    )
     summary = "unknown (1 call(s) priced in several currencies)"
     assert format_totals(totals) == summary
     assert f"Cost: {summary}." in render_text(plan)
@@ -194,7 +212,12 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
     assert "price the plans one subscription buys in one currency" in warning
     assert "add their prices" not in warning
     # mixed with a call that truly has no price, both are named, each with its own advice
-    mixed = CostTotals((("USD", Decimal(5)),), 2, ("large500_monthly",), 1)
+    mixed = CostTotals(
+        monthly=(("USD", Decimal(5)),),
+        unknown=2,
+        unknown_types=("large500_monthly",),
+        several_currencies=1,
+    )
     assert format_totals(mixed) == (
         "+$5.00/month (+ 1 call(s) with no price; 1 call(s) priced in several currencies: "
         "cost unknown)"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.prices import PricesError, load_prices
-from reconciler.project import ProjectError, find_project, load_project
+from reconciler.guards.project import ProjectError, find_project, load_project
+from reconciler.pricing.prices import PricesError, load_prices
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS = str(Path(__file__).parent / "fixtures" / "accounts")

@@ -102,7 +102,7 @@ def test_a_limit_from_zoomplans_yaml_is_named_and_its_flag_overrides_it(
 
 
 def test_the_built_in_seat_limit(guard_world: Any, zp: Callable[..., Any], tmp_path: Path) -> None:
-    from reconciler.guard_rails import DEFAULT_MAX_SEATS_REMOVED
+    from reconciler.guards.thresholds import DEFAULT_MAX_SEATS_REMOVED
 
     out = tmp_path / "plan.json"
     ran = zp(guard_world, "plan", ACCOUNTS, "--allow-decrease", "--account", "g_down",

@@ -8,8 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.apply.budget import daily_budget, heavy_calls_needed
-from reconciler.guard_rails import HeavyBudgetExceeded, check_heavy_budget, heavy_calls_used
+from reconciler.guards.budget import (
+    HeavyBudgetExceeded,
+    check_heavy_budget,
+    daily_budget,
+    heavy_calls_needed,
+    heavy_calls_used,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCOUNTS = str(FIXTURES / "accounts")
@@ -120,9 +125,15 @@ def test_heavy_budget_arithmetic() -> None:
 
 
 def test_heavy_calls_needed_counts_only_the_chosen_accounts() -> None:
-    from reconciler.plan import AccountPlan, Action, Plan
+    from reconciler.planner.model import AccountPlan, Action, Plan
 
-    write = Action("update_base", "seat_increase", "PUT", "/accounts/a/plans/base", {"hosts": 1})
+    write = Action(
+        op="update_base",
+        klass="seat_increase",
+        method="PUT",
+        path="/accounts/a/plans/base",
+        body={"hosts": 1},
+    )
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     plan = Plan(
         created_at=moment,
@@ -130,9 +141,25 @@ def test_heavy_calls_needed_counts_only_the_chosen_accounts() -> None:
         git_commit=None,
         desired_sha256="0" * 64,
         accounts=(
-            AccountPlan("a", None, "changes", None, (write, write), usage_read=True),
-            AccountPlan("b", None, "changes", None, (write,)),
-            AccountPlan("c", None, "blocked", None, (write,), usage_read=True),
+            AccountPlan(
+                account_id="a",
+                source=None,
+                status="changes",
+                live_sha256=None,
+                actions=(write, write),
+                usage_read=True,
+            ),
+            AccountPlan(
+                account_id="b", source=None, status="changes", live_sha256=None, actions=(write,)
+            ),
+            AccountPlan(
+                account_id="c",
+                source=None,
+                status="blocked",
+                live_sha256=None,
+                actions=(write,),
+                usage_read=True,
+            ),
         ),
     )
     assert heavy_calls_needed(plan) == 3 + 2  # blocked accounts send nothing but read usage

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount, SourceMark
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import needs_usage, plan_account
+from reconciler.planner.core import needs_usage, plan_account
+from reconciler.planner.model import PlanOptions
+from reconciler.zoom.live import LivePlans
 
 ALLOW = PlanOptions(allow_decrease=True)
 LIVE = {

@@ -19,8 +19,8 @@ import pytest
 
 from reconciler.desired import load_desired
 from reconciler.importing import ImportRequest, import_accounts
-from reconciler.plan import PlanOptions
-from reconciler.planning import make_plan
+from reconciler.planner.model import PlanOptions
+from reconciler.planner.workflow import make_plan
 from reconciler.zoom import ZoomClient, ZoomConfig
 
 ACCOUNTS = 700

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler import normalise
-from reconciler.importing.shape import UnreadablePlans, desired_plans, imported_account
+from reconciler.groups import normalise
+from reconciler.importing.shape import UnreadablePlans, answer_as_desired, imported_account
 
 BASE = {
     "type": "business_monthly",
@@ -118,7 +118,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("title", "raw", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_desired_shape(title: str, raw: dict[str, Any], expected: dict[str, Any]) -> None:
-    plans, subscribed, left_out = desired_plans("sub_1", raw)
+    plans, subscribed, left_out = answer_as_desired("sub_1", raw)
     assert plans == expected
     assert subscribed
     assert left_out == []
@@ -126,7 +126,7 @@ def test_desired_shape(title: str, raw: dict[str, Any], expected: dict[str, Any]
 
 def test_unknown_groups_are_left_out_and_named() -> None:
     raw = {"plan_base": BASE, "plan_zoom_one": {"type": "zoomone_biz", "hosts": 3}}
-    plans, _, left_out = desired_plans("sub_1", raw)
+    plans, _, left_out = answer_as_desired("sub_1", raw)
     assert "plan_zoom_one" not in plans
     assert left_out == ["plan group plan_zoom_one"]
 
@@ -137,7 +137,7 @@ def test_unknown_groups_are_left_out_and_named() -> None:
     ids=["null", "empty", "cancelled base"],
 )
 def test_accounts_without_active_base_are_unsubscribed(raw: dict[str, Any] | None) -> None:
-    plans, subscribed, _ = desired_plans("sub_1", raw)
+    plans, subscribed, _ = answer_as_desired("sub_1", raw)
     assert plans == {}
     assert not subscribed
 
@@ -147,7 +147,7 @@ def test_active_add_ons_under_a_cancelled_base_are_named_not_written() -> None:
         "plan_base": {**BASE, "status": "expired"},
         "plan_zoom_rooms": {"type": "zroom_monthly", "hosts": 2},
     }
-    plans, subscribed, left_out = desired_plans("sub_1", raw)
+    plans, subscribed, left_out = answer_as_desired("sub_1", raw)
     assert (plans, subscribed) == ({}, False)
     assert left_out == ["plan_zoom_rooms zroom_monthly: active add-on without an active base plan"]
 
@@ -160,14 +160,14 @@ def test_second_active_entry_in_a_one_entry_group_is_named() -> None:
             {"type": "zroom_yearly", "hosts": 1},
         ],
     }
-    plans, _, left_out = desired_plans("sub_1", raw)
+    plans, _, left_out = answer_as_desired("sub_1", raw)
     assert plans["plan_zoom_rooms"] == {"type": "zroom_monthly", "hosts": 2}
     assert left_out == ["plan_zoom_rooms zroom_yearly: a second active entry (one allowed)"]
 
 
 def test_an_inexplicable_answer_is_unreadable_not_a_crash() -> None:
     with pytest.raises(UnreadablePlans, match="sub_1: Zoom's plans answer cannot be read"):
-        desired_plans("sub_1", {"plan_base": "business_monthly"})
+        answer_as_desired("sub_1", {"plan_base": "business_monthly"})
 
 
 def test_imported_account_carries_name_and_notes() -> None:
@@ -224,7 +224,7 @@ live_answers = st.fixed_dictionaries(
 @settings(max_examples=200, deadline=None)
 @given(live_answers)
 def test_written_plans_normalise_like_the_live_answer(raw: dict[str, Any]) -> None:
-    plans, subscribed, _ = desired_plans("sub_1", raw)
+    plans, subscribed, _ = answer_as_desired("sub_1", raw)
     live = normalise.normalise_plans(raw)
     written = normalise.normalise_plans(plans if subscribed else None)
     assert written.base == live.base

@@ -72,7 +72,7 @@ def fake_zoom() -> type[FakeZoom]:
 
 def _idle_usage(live: Any) -> dict[str, Any]:
     """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
-    from reconciler.normalise import normalise_plans
+    from reconciler.groups.normalise import normalise_plans
 
     usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
     for group, type_ in normalise_plans(live).addons:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.plan import Plan, schema_problems
+from reconciler.planner.model import Plan, schema_problems
 
 ACME = """\
 account_id: sub_8Jk2Lm

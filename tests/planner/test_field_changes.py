@@ -1,6 +1,6 @@
 """Every planned call lists exactly the fields it changes: `changes: [{path, before, after}]`.
 
-The oracle below reads the documented contract (reconciler.field_changes) independently of
+The oracle below reads the documented contract (reconciler.planner.changes) independently of
 DeepDiff: flatten each side of a call into `path -> value`, and the fields whose values differ
 are exactly the call's changes, with their whole values on each side.
 """
@@ -19,12 +19,19 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from reconciler.cli import cli
-from reconciler.field_changes import FieldChange, with_changes
-from reconciler.live import LivePlans
-from reconciler.plan import AccountPlan, Action, Plan, PlanOptions, schema_problems
-from reconciler.planner import build_plan, plan_account
+from reconciler.planner.changes import with_changes
+from reconciler.planner.core import build_plan, plan_account
+from reconciler.planner.model import (
+    AccountPlan,
+    Action,
+    FieldChange,
+    Plan,
+    PlanOptions,
+    schema_problems,
+)
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import action_lines, render_text
+from reconciler.zoom.live import LivePlans
 from tests.planner.test_planner import CASES
 from tests.planner.test_properties import account, pairs
 from tests.planner.test_render import mixed_plan
@@ -168,14 +175,14 @@ def test_a_plan_file_without_changes_still_reads_and_shows_them(
 
 def test_text_shows_each_changed_field_and_country_additions_and_removals() -> None:
     update = Action(
-        "update_addon",
-        "seat_increase",
-        "PUT",
-        "/accounts/sub_1/plans/addons",
-        {"type": "tollfree_payongo", "hosts": 5},
-        {"hosts": 4, "tollfree_countries": ["DE", "US"]},
-        {"hosts": 5, "tollfree_countries": ["FR", "GB", "US"]},
-        "plan_audio",
+        op="update_addon",
+        klass="seat_increase",
+        method="PUT",
+        path="/accounts/sub_1/plans/addons",
+        body={"type": "tollfree_payongo", "hosts": 5},
+        before={"hosts": 4, "tollfree_countries": ["DE", "US"]},
+        after={"hosts": 5, "tollfree_countries": ["FR", "GB", "US"]},
+        group="plan_audio",
     )
     assert action_lines(update) == [
         ("~", "plan_audio tollfree_payongo: hosts 4 -> 5"),
@@ -186,7 +193,17 @@ def test_text_shows_each_changed_field_and_country_additions_and_removals() -> N
 
 def plan_changes_of(action: Action) -> tuple[Action, ...]:
     """The action with its changes filled in, as the planner's last step fills them."""
-    return with_changes([AccountPlan("sub_1", None, "changes", None, (action,))])[0].actions
+    return with_changes(
+        [
+            AccountPlan(
+                account_id="sub_1",
+                source=None,
+                status="changes",
+                live_sha256=None,
+                actions=(action,),
+            )
+        ]
+    )[0].actions
 
 
 ROOT = Path(__file__).resolve().parents[2]

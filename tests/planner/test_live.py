@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.live import LiveReadStopped, read_live
-from reconciler.plan import PlanOptions
-from reconciler.planning import SelectionError, make_plan, parse_selector, select_accounts
+from reconciler.planner.model import PlanOptions
+from reconciler.planner.workflow import SelectionError, make_plan, parse_selector, select_accounts
 from reconciler.zoom.errors import (
     AccountNotFound,
     AuthError,
@@ -19,6 +18,7 @@ from reconciler.zoom.errors import (
     NoSubscription,
     SelfPayAccount,
 )
+from reconciler.zoom.live import LiveReadStopped, read_live
 
 BASE20 = {"type": "business_monthly", "hosts": 20, "status": "active"}
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.live import LivePlans
-from reconciler.normalise import AmbiguousEntries, normalise_plans
-from reconciler.plan import Plan, PlanOptions, live_fingerprint, schema_problems
-from reconciler.planner import build_plan, plan_account
+from reconciler.groups.normalise import AmbiguousEntries, normalise_plans
+from reconciler.planner.core import build_plan, plan_account
+from reconciler.planner.model import Plan, PlanOptions, live_fingerprint, schema_problems
+from reconciler.zoom.live import LivePlans
 
 A = "/accounts/sub_1/plans"
 LAPSED = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.normalise import PlanShapeError, countries, normalise_plans
+from reconciler.groups.normalise import PlanShapeError, countries, normalise_plans
 
 
 def test_a_full_get_answer() -> None:

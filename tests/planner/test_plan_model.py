@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.live import LivePlans
-from reconciler.plan import (
+from reconciler.planner.core import build_plan
+from reconciler.planner.model import (
     DurationError,
     Plan,
     PlanFormatError,
@@ -21,7 +21,7 @@ from reconciler.plan import (
     parse_duration,
     schema_problems,
 )
-from reconciler.planner import build_plan
+from reconciler.zoom.live import LivePlans
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
@@ -269,7 +269,7 @@ def test_max_accounts_changed_names_the_measured_value_and_flag(
     make_desired: Any, contact: Any
 ) -> None:
     opts = {"allow_cancel": True, "allow_decrease": True}
-    from reconciler.guard_rails import AccountsChangedOverLimit, tripped_guard_rails
+    from reconciler.guards.thresholds import AccountsChangedOverLimit, tripped_guard_rails
 
     assert (
         tripped_guard_rails(sample_plan(make_desired, contact, max_accounts_changed=2, **opts))

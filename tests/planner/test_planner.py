@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import build_plan, needs_usage, plan_account
+from reconciler.planner.core import build_plan, needs_usage, plan_account
+from reconciler.planner.model import PlanOptions
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount, ServerError
+from reconciler.zoom.live import LivePlans
 
 BASE20 = {"type": "business_monthly", "hosts": 20, "status": "active"}
 A = "/accounts/sub_1/plans"

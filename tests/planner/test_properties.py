@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.desired.model import DesiredAccount, SourceMark
-from reconciler.live import LivePlans
-from reconciler.normalise import normalise_plans
-from reconciler.plan import Action, PlanOptions
-from reconciler.planner import plan_account
+from reconciler.groups.normalise import normalise_plans
+from reconciler.planner.core import plan_account
+from reconciler.planner.model import Action, PlanOptions
+from reconciler.zoom.live import LivePlans
 
 CONTACT = {
     "first_name": "A",

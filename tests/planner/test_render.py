@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from reconciler.live import LivePlans
-from reconciler.plan import Plan, PlanOptions
-from reconciler.planner import build_plan
+from reconciler.planner.core import build_plan
+from reconciler.planner.model import Plan, PlanOptions
 from reconciler.render.markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from reconciler.render.text import render_text, summary_line
 from reconciler.zoom.errors import ServerError
+from reconciler.zoom.live import LivePlans
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 BASE20 = {"type": "business_monthly", "hosts": 20, "status": "active"}

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import build_plan
+from reconciler.planner.core import build_plan
+from reconciler.planner.model import PlanOptions
 from reconciler.render.markdown import GITHUB_COMMENT_LIMIT, render_markdown
+from reconciler.zoom.live import LivePlans
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 BASE20 = {"type": "business_monthly", "hosts": 20, "status": "active"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan import Action
+from reconciler.planner.model import Action
 from reconciler.render.contact import contact_lines
 from tests.sample_contact import CONTACT
 
@@ -13,12 +13,26 @@ def subscribe(contact: dict[str, str] | None) -> Action:
     body = {"plan_base": {"type": "business_monthly", "hosts": 10}}
     if contact is not None:
         body = {"contact": contact, **body}
-    return Action("subscribe", "subscribe", "POST", P, body, None, {"plan_base": {}})
+    return Action(
+        op="subscribe",
+        klass="subscribe",
+        method="POST",
+        path=P,
+        body=body,
+        before=None,
+        after={"plan_base": {}},
+    )
 
 
 def test_only_a_subscribe_with_a_contact_has_a_preview() -> None:
     assert contact_lines(subscribe(None), ()) == []
-    seats = Action("update_base", "seat_increase", "PUT", f"{P}/base", {"contact": CONTACT})
+    seats = Action(
+        op="update_base",
+        klass="seat_increase",
+        method="PUT",
+        path=f"{P}/base",
+        body={"contact": CONTACT},
+    )
     assert contact_lines(seats, ()) == []
 
 

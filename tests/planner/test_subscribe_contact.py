@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from reconciler.cli import cli
 from reconciler.desired.model import DesiredAccount, SourceMark
-from reconciler.live import LivePlans
-from reconciler.plan import Plan, PlanOptions, schema_problems
-from reconciler.planner import plan_account
+from reconciler.planner.core import plan_account
+from reconciler.planner.model import Plan, PlanOptions, schema_problems
+from reconciler.zoom.live import LivePlans
 from tests.sample_contact import CONTACT
 
 SEED = {

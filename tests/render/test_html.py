@@ -7,8 +7,8 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
-from reconciler.plan import Plan, PlanOptions
-from reconciler.planner import build_plan
+from reconciler.planner.core import build_plan
+from reconciler.planner.model import Plan, PlanOptions
 from reconciler.render.html import render_html, render_html_json
 from reconciler.render.html_charts import (
     SUBSCRIPTION_FAMILY,

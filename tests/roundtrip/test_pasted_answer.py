@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.desired import load_desired
-from reconciler.live import LivePlans
-from reconciler.plan import PlanOptions
-from reconciler.planner import plan_account
+from reconciler.planner.core import plan_account
+from reconciler.planner.model import PlanOptions
+from reconciler.zoom.live import LivePlans
 from tests.sample_contact import CONTACT
 
 #: Base plan codes with a host count Zoom accepts for each (SPEC section 5 ranges).

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import yaml
 
-from reconciler.journal import read_journal
+from reconciler.apply.journal import read_journal
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS = 30

@@ -8,39 +8,34 @@ expiry) lives here too, raised as named errors carrying the measured facts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
-from reconciler.field_changes import FieldChange
-from reconciler.money import Cost, CostTotals
-from reconciler.normalise import (
+from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
-    canonical_json,
+    canonical_sha256,
     normalise_plans,
 )
-from reconciler.provenance import (  # re-exported: callers import them from here
+from reconciler.planner.provenance import (  # re-exported: callers import them from here
     DurationError as DurationError,
 )
-from reconciler.provenance import (
+from reconciler.planner.provenance import (
     current_git_commit as current_git_commit,
 )
-from reconciler.provenance import (
+from reconciler.planner.provenance import (
     parse_duration as parse_duration,
 )
+from reconciler.pricing.money import Cost, CostTotals
 
 FORMAT_VERSION = 1
 OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
-CLASSES = ("subscribe", "seat_increase", "seat_decrease", "addon_added", "addon_cancelled")
-STATUSES = ("in_sync", "changes", "blocked", "error")
 DEFAULT_TTL = timedelta(hours=24)
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan.schema.json"
+SCHEMA_FILE = "plan.schema.json"
 
 AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
 
@@ -66,6 +61,32 @@ class PlanFormatError(ValueError):
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field one call changes: its path, and its value before and after (None: absent)."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "before": self.before, "after": self.after}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FieldChange:
+        return cls(path=str(data["path"]), before=data.get("before"), after=data.get("after"))
+
+    @property
+    def entry(self) -> str:
+        """`plan_webinar[webinar500_monthly]` or `plan_base` in a subscribe; "" otherwise."""
+        return self.path.rpartition(".")[0]
+
+    @property
+    def field(self) -> str:
+        """The field's own name: `hosts`, `type`, `tollfree_countries`."""
+        return self.path.rpartition(".")[2]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Action:
     """One API call, exactly as apply will send it, with the fields it changes."""
 
@@ -81,7 +102,7 @@ class Action:
     #: The journal holds this write as sent and not yet shown by Zoom (intent_id, run_id,
     #: sent_at, outcome): apply never sends it again, and it is not a new purchase.
     in_flight: dict[str, Any] | None = None
-    #: The fields this call changes (reconciler.field_changes); None only in a plan file
+    #: The fields this call changes (reconciler.planner.changes); None only in a plan file
     #: written before plans recorded them (format_version 1 keeps reading those).
     changes: tuple[FieldChange, ...] | None = None
 
@@ -121,7 +142,7 @@ class Action:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BlockedItem:
     """A change that is reported and never sent, with a stable reason code and a sentence."""
 
@@ -157,7 +178,7 @@ class BlockedItem:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UnmanagedItem:
     """A live add-on or plan group the YAML does not mention: reported, never touched."""
 
@@ -173,7 +194,7 @@ class UnmanagedItem:
         return cls(group=data["group"], type=data.get("type"), detail=data["detail"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccountPlan:
     """What one sub-account needs; `actions` are in the order they must be sent."""
 
@@ -235,7 +256,7 @@ class AccountPlan:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlanOptions:
     """The opt-ins and guard rails a plan was made with; recorded so apply --plan reuses them."""
 
@@ -280,7 +301,7 @@ class PlanOptions:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Plan:
     """A whole run: every selected account, in account_id order, plus provenance and expiry."""
 
@@ -395,14 +416,11 @@ class Plan:
 @cache
 def _plan_validator() -> Any:
     """schemas/plan.schema.json, read and inlined once per process (imports kept lazy)."""
-    import json
-
     import jsonschema
 
-    from reconciler.schema_inlining import inline_refs
+    from reconciler.desired.packaged_schemas import inline_refs, packaged_schema
 
-    schema = inline_refs(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(inline_refs(packaged_schema(SCHEMA_FILE)))
 
 
 def schema_problems(data: Any) -> list[str]:
@@ -434,15 +452,15 @@ def live_fingerprint(raw_plans: Mapping[str, Any] | None) -> str:
         return normalised_fingerprint(normalise_plans(raw_plans))
     except PlanShapeError:
         # An answer no reading explains is planned as an error; still fingerprint it exactly.
-        return hashlib.sha256(canonical_json({"unreadable": raw_plans}).encode()).hexdigest()
+        return canonical_sha256({"unreadable": raw_plans})
 
 
 def normalised_fingerprint(plans: NormalisedPlans) -> str:
     """`live_fingerprint` for plans already normalised (the planner reads each answer once)."""
-    return hashlib.sha256(canonical_json(plans.to_canonical()).encode()).hexdigest()
+    return canonical_sha256(plans.to_canonical())
 
 
 def desired_fingerprint(desired_accounts: Sequence[Any]) -> str:
     """sha256 of the canonical JSON of the selected desired accounts, in account_id order."""
     docs = sorted((a.to_json() for a in desired_accounts), key=lambda d: str(d["account_id"]))
-    return hashlib.sha256(canonical_json(docs).encode()).hexdigest()
+    return canonical_sha256(docs)

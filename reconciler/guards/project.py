@@ -8,16 +8,15 @@ A flag on the command line always wins over the value here. Problems are located
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import read_file
 
@@ -50,8 +49,7 @@ class ProjectConfig:
 
 @cache
 def _validator() -> Draft202012Validator:
-    text = (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
+    return Draft202012Validator(packaged_schema(SCHEMA_FILE))
 
 
 def _message(error: Any) -> str:

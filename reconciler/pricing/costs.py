@@ -14,9 +14,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from reconciler.money import SEVERAL_CURRENCIES, Cost
-from reconciler.plan import AccountPlan, Action, Plan
-from reconciler.prices import PriceList
+from reconciler.planner.model import AccountPlan, Action, Plan
+from reconciler.pricing.money import SEVERAL_CURRENCIES, Cost
+from reconciler.pricing.prices import PriceList
 
 
 def _hosts(fields: Mapping[str, Any] | None) -> int | None:

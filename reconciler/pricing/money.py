@@ -75,7 +75,7 @@ class Cost:
             raise CostFormatError(f"cost {dict(data)!r} is not a known amount ({exc})") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CostTotals:
     """Per-currency sums of known action costs, and how many actions had no price.
 
@@ -114,7 +114,11 @@ class CostTotals:
                 unknown_types.extend(cost.missing)
         types = tuple(sorted(set(unknown_types)))
         return cls(
-            tuple(sorted(sums.items())), unknown, types, several, tuple(sorted(gross.items()))
+            monthly=tuple(sorted(sums.items())),
+            unknown=unknown,
+            unknown_types=types,
+            several_currencies=several,
+            increases=tuple(sorted(gross.items())),
         )
 
     def increase(self, currency: str) -> Decimal:

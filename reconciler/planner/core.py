@@ -15,9 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount
-from reconciler.field_changes import with_changes
-from reconciler.live import LivePlans
-from reconciler.normalise import (
+from reconciler.groups.normalise import (
     HOSTED_GROUPS,
     ONE_PER_ACCOUNT,
     AddonKey,
@@ -26,20 +24,7 @@ from reconciler.normalise import (
     PlanShapeError,
     normalise_plans,
 )
-from reconciler.plan import (
-    DEFAULT_TTL,
-    AccountPlan,
-    Action,
-    BlockedItem,
-    Plan,
-    PlanOptions,
-    UnmanagedItem,
-    call_of,
-    desired_fingerprint,
-    live_fingerprint,
-    normalised_fingerprint,
-)
-from reconciler.planner_addons import (
+from reconciler.planner.addons import (
     BASE_DECREASE,
     BASE_INCREASE,
     AccountDraft,
@@ -52,8 +37,23 @@ from reconciler.planner_addons import (
     subscribe_groups,
     usage_row,
 )
-from reconciler.planner_seats import block_above_base
+from reconciler.planner.changes import with_changes
+from reconciler.planner.model import (
+    DEFAULT_TTL,
+    AccountPlan,
+    Action,
+    BlockedItem,
+    Plan,
+    PlanOptions,
+    UnmanagedItem,
+    call_of,
+    desired_fingerprint,
+    live_fingerprint,
+    normalised_fingerprint,
+)
+from reconciler.planner.seats import block_above_base
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount
+from reconciler.zoom.live import LivePlans
 
 
 def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
@@ -77,15 +77,15 @@ def _plan_base(
     if new_type != old_type:
         draft.blocked.append(
             BlockedItem(
-                "base_type_change",
-                f"plan_base: type {old_type} -> {new_type} cannot be made through Zoom's API "
-                "(PUT /plans/base must keep the current type); change it with Zoom, "
+                reason_code="base_type_change",
+                message=f"plan_base: type {old_type} -> {new_type} cannot be made through Zoom's "
+                "API (PUT /plans/base must keep the current type); change it with Zoom, "
                 "then update the YAML",
-                "update_base",
-                body,
-                None,
-                call_of("update_base", account_id)[1],
-                "plan_base",
+                op="update_base",
+                body=body,
+                klass=None,
+                path=call_of("update_base", account_id)[1],
+                group="plan_base",
             )
         )
         return
@@ -107,14 +107,16 @@ def _plan_base(
     klass, phase = (
         ("seat_increase", BASE_INCREASE) if new > old else ("seat_decrease", BASE_DECREASE)
     )
+    method, path = call_of("update_base", account_id)
     action = Action(
-        "update_base",
-        klass,
-        *call_of("update_base", account_id),
-        {"type": old_type, "hosts": new},
-        {"hosts": old},
-        {"hosts": new},
-        "plan_base",
+        op="update_base",
+        klass=klass,
+        method=method,
+        path=path,
+        body={"type": old_type, "hosts": new},
+        before={"hosts": old},
+        after={"hosts": new},
+        group="plan_base",
     )
     block = None
     if new < old:
@@ -133,7 +135,11 @@ def _plan_unknown_groups(draft: AccountDraft, have: NormalisedPlans) -> None:
     """
     for group in sorted(have.unknown):
         draft.unmanaged.append(
-            UnmanagedItem(group, None, "plan group unknown to zoomplans; reported, left as is")
+            UnmanagedItem(
+                group=group,
+                type=None,
+                detail="plan group unknown to zoomplans; reported, left as is",
+            )
         )
 
 
@@ -184,10 +190,10 @@ def _block_without_base(draft: AccountDraft, want: NormalisedPlans, have: Normal
         if key not in want.addons and key not in want.cancelled:
             draft.unmanaged.append(
                 UnmanagedItem(
-                    key[0],
-                    key[1],
-                    f"live add-on not in the YAML ({describe_fields(have.addons[key]) or 'active'})"
-                    "; left as is",
+                    group=key[0],
+                    type=key[1],
+                    detail="live add-on not in the YAML "
+                    f"({describe_fields(have.addons[key]) or 'active'}); left as is",
                 )
             )
 
@@ -228,7 +234,16 @@ def _plan_subscribe(
     elif desired.contact_missing:
         block = ("subscribe_incomplete_contact", _incomplete_contact(desired))
     body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
-    action = Action("subscribe", "subscribe", *call_of("subscribe", account_id), body, None, after)
+    method, path = call_of("subscribe", account_id)
+    action = Action(
+        op="subscribe",
+        klass="subscribe",
+        method=method,
+        path=path,
+        body=body,
+        before=None,
+        after=after,
+    )
     draft.call(BASE_INCREASE, action, block)
     # What stays listed after the subscribe is planned like any subscribed account's add-ons.
     rest = {k: v for k, v in want.addons.items() if k not in new}
@@ -266,15 +281,20 @@ def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
     if isinstance(error, (SelfPayAccount, AccountNotFound)):
         code = "self_pay" if isinstance(error, SelfPayAccount) else "account_not_found"
         return AccountPlan(
-            desired.account_id,
-            source,
-            "blocked",
-            None,
-            blocked=(BlockedItem(code, str(error)),),
+            account_id=desired.account_id,
+            source=source,
+            status="blocked",
+            live_sha256=None,
+            blocked=(BlockedItem(reason_code=code, message=str(error)),),
             name=desired.name,
         )
     return AccountPlan(
-        desired.account_id, source, "error", None, error=str(error), name=desired.name
+        account_id=desired.account_id,
+        source=source,
+        status="error",
+        live_sha256=None,
+        error=str(error),
+        name=desired.name,
     )
 
 
@@ -292,20 +312,20 @@ def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions
         have = normalise_plans(live.plans)
     except AmbiguousEntries as exc:
         return AccountPlan(
-            desired.account_id,
-            source,
-            "error",
-            live_fingerprint(live.plans),
+            account_id=desired.account_id,
+            source=source,
+            status="error",
+            live_sha256=live_fingerprint(live.plans),
             error=f"{desired.account_id}: {exc.code}: {exc}",
             name=desired.name,
             error_code=exc.code,
         )
     except PlanShapeError as exc:
         return AccountPlan(
-            desired.account_id,
-            source,
-            "error",
-            live_fingerprint(live.plans),
+            account_id=desired.account_id,
+            source=source,
+            status="error",
+            live_sha256=live_fingerprint(live.plans),
             error=f"{desired.account_id}: Zoom's answer cannot be read: {exc}",
             name=desired.name,
         )
@@ -314,15 +334,21 @@ def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:
         return AccountPlan(
-            desired.account_id,
-            source,
-            "error",
-            fingerprint,
+            account_id=desired.account_id,
+            source=source,
+            status="error",
+            live_sha256=fingerprint,
             error=f"{desired.account_id}: the desired plans cannot be read: {exc}",
             name=desired.name,
         )
     if _cheaply_equal(want, have):
-        return AccountPlan(desired.account_id, source, "in_sync", fingerprint, name=desired.name)
+        return AccountPlan(
+            account_id=desired.account_id,
+            source=source,
+            status="in_sync",
+            live_sha256=fingerprint,
+            name=desired.name,
+        )
     draft = AccountDraft(desired.account_id, options)
     if have.subscribed:
         _plan_base(draft, want, have, live)
@@ -334,15 +360,15 @@ def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions
     actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
-        desired.account_id,
-        source,
-        status,
-        fingerprint,
-        actions,
-        blocked,
-        tuple(draft.unmanaged),
-        None,
-        desired.name,
+        account_id=desired.account_id,
+        source=source,
+        status=status,
+        live_sha256=fingerprint,
+        actions=actions,
+        blocked=blocked,
+        unmanaged=tuple(draft.unmanaged),
+        error=None,
+        name=desired.name,
         usage_read=live.usage is not None,
         contact_from=_contact_from(desired, actions),
     )
@@ -395,10 +421,10 @@ def build_plan(
         if live is None:
             accounts.append(
                 AccountPlan(
-                    desired.account_id,
-                    str(desired.source),
-                    "error",
-                    None,
+                    account_id=desired.account_id,
+                    source=str(desired.source),
+                    status="error",
+                    live_sha256=None,
                     error=f"{desired.account_id}: live plans were not read",
                     name=desired.name,
                 )

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from reconciler.costs import price_plan
 from reconciler.desired.model import DesiredAccount
-from reconciler.live import PlanReader, read_live
-from reconciler.plan import DEFAULT_TTL, Plan, PlanOptions
-from reconciler.planner import build_plan, needs_usage
-from reconciler.prices import PriceList
+from reconciler.planner.core import build_plan, needs_usage
+from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
+from reconciler.pricing.costs import price_plan
+from reconciler.pricing.prices import PriceList
+from reconciler.zoom.live import PlanAndUsageReader, read_live
 
 
 class SelectionError(ValueError):
@@ -61,7 +61,7 @@ def select_accounts(
 
 async def make_plan(
     desired_accounts: Sequence[DesiredAccount],
-    client: PlanReader,
+    client: PlanAndUsageReader,
     options: PlanOptions,
     *,
     now: datetime | None = None,
@@ -72,7 +72,7 @@ async def make_plan(
 ) -> Plan:
     """Read the live plans of `desired_accounts`, plan them all, and price every call.
 
-    Raises reconciler.live.LiveReadStopped when the master credentials or the daily limit stop
+    Raises reconciler.zoom.live.LiveReadStopped when the master credentials or the daily limit stop
     the run; every other failure is recorded on its account.
     """
     by_id = {a.account_id: a for a in desired_accounts}

@@ -33,9 +33,14 @@ WantUsage = Callable[[str, dict[str, Any] | None], bool]
 
 
 class PlanReader(Protocol):
-    """What reading needs from `reconciler.zoom.ZoomClient` (tests pass a tiny fake)."""
+    """The one read of an account's plans (`reconciler.zoom.ZoomClient.get_plans`); apply's
+    reads need only this (tests pass a tiny fake)."""
 
     async def get_plans(self, account_id: str) -> dict[str, Any]: ...
+
+
+class PlanAndUsageReader(PlanReader, Protocol):
+    """What planning reads: the plans, and the usage when a decrease must be checked."""
 
     async def get_usage(self, account_id: str) -> dict[str, Any]: ...
 
@@ -83,7 +88,9 @@ def _is_run_wide(error: ZoomError) -> bool:
     return isinstance(error, (AuthError, ConfigError, DailyLimitReached))
 
 
-async def _read_one(client: PlanReader, account_id: str, want_usage: WantUsage | bool) -> LivePlans:
+async def _read_one(
+    client: PlanAndUsageReader, account_id: str, want_usage: WantUsage | bool
+) -> LivePlans:
     try:
         plans: dict[str, Any] | None = await client.get_plans(account_id)
     except NoSubscription:
@@ -108,7 +115,7 @@ async def _read_one(client: PlanReader, account_id: str, want_usage: WantUsage |
 
 
 async def read_live(
-    client: PlanReader,
+    client: PlanAndUsageReader,
     account_ids: Sequence[str],
     *,
     want_usage: WantUsage | bool = False,

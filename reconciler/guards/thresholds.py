@@ -4,27 +4,25 @@ octoDNS style: the plan knows when it is unsafe. Three thresholds (accounts chan
 removed, gross monthly cost increase) each raise a named exception carrying the measured value,
 the limit, where the limit came from and the one flag that accepts it. A flag acknowledges only its
 own threshold: there is no global --force. `plan` exits 1 and `apply` sends nothing while any
-threshold trips. The daily Heavy-call budget is checked the same way before apply sends.
+threshold trips. The daily Heavy-call budget is checked the same way before apply sends
+(`reconciler.guards.budget`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from reconciler.money import format_money, to_cents
-from reconciler.plan import Plan, PlanOptions
-from reconciler.project import ProjectConfig
+from reconciler.guards.project import ProjectConfig
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.pricing.money import format_money, to_cents
 
 #: Without prices nothing can be measured in money; with them, this much per month per currency.
 DEFAULT_MAX_MONTHLY_INCREASE = Decimal("5000")
 #: A typo that removes more seats than this must be acknowledged.
 DEFAULT_MAX_SEATS_REMOVED = 100
-#: Zoom's daily cap on Heavy calls per master account (Business and up, and Pro).
-DAILY_HEAVY_LIMIT = {"business": 60_000, "pro": 30_000}
 
 FLAGS = {
     "max_accounts_changed": "--max-accounts-changed",
@@ -82,28 +80,6 @@ class MoneyLimitWithoutPrices(ValueError):
         super().__init__(
             f"a monthly-increase limit ({source}) needs a price list to measure anything: give "
             "--prices FILE or `prices:` in zoomplans.yaml, or remove the limit"
-        )
-
-
-class PlanUnsafe(Exception):
-    """One or more guard rails tripped; each is a line of the message."""
-
-    def __init__(self, tripped: Iterable[GuardRailTripped]) -> None:
-        self.tripped = tuple(tripped)
-        super().__init__("; ".join(str(t) for t in self.tripped))
-
-
-class HeavyBudgetExceeded(Exception):
-    """Applying the plan needs more Heavy calls than are left of the daily budget."""
-
-    def __init__(self, needed: int, budget: int, used: int) -> None:
-        self.needed, self.budget, self.used = needed, budget, used
-        left = max(budget - used, 0)
-        super().__init__(
-            f"applying this plan needs {needed:,} Heavy calls, but only {left:,} of the daily "
-            f"Heavy budget of {budget:,} are left ({used:,} used in the last 24 hours, per the "
-            "journal); wait for the budget to recover, apply some accounts with --account, or "
-            "set --daily-heavy-budget if Zoom allows your master account more"
         )
 
 
@@ -196,13 +172,6 @@ def unpriced_warning(plan: Plan) -> str | None:
     return "; ".join(notes)
 
 
-def check_guard_rails(plan: Plan) -> None:
-    """Raise PlanUnsafe naming every threshold the plan is over."""
-    tripped = tripped_guard_rails(plan)
-    if tripped:
-        raise PlanUnsafe(tripped)
-
-
 def with_limits(
     options: PlanOptions,
     flags: Mapping[str, Any],
@@ -251,32 +220,3 @@ def with_apply_flags(options: PlanOptions, flags: Mapping[str, Any]) -> PlanOpti
         return options
     sources = dict(options.limit_sources) | dict.fromkeys(given, FLAG_SOURCE)
     return replace(options, **given, limit_sources=tuple(sorted(sources.items())))
-
-
-def heavy_calls_used(entries: Iterable[Mapping[str, Any]], now: datetime) -> int:
-    """Heavy calls the journal shows in the 24 hours before `now`: every intent (a write
-    was sent or about to be) and the usage reads each run recorded when it started."""
-    since = now - timedelta(hours=24)
-    used = 0
-    for entry in entries:
-        ts = entry.get("ts")
-        if not isinstance(ts, str):
-            continue
-        try:
-            moment = datetime.fromisoformat(ts.replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        if moment.tzinfo is None or not since <= moment <= now:
-            continue
-        if entry.get("kind") == "intent":
-            used += 1
-        elif entry.get("kind") == "run_start":
-            reads = entry.get("usage_reads")
-            used += reads if isinstance(reads, int) and not isinstance(reads, bool) else 0
-    return used
-
-
-def check_heavy_budget(needed: int, budget: int, used: int) -> None:
-    """Raise HeavyBudgetExceeded when `needed` is more than `budget - used`."""
-    if needed > budget - used:
-        raise HeavyBudgetExceeded(needed, budget, used)

@@ -10,18 +10,17 @@ and at most four decimals are accepted, so no amount is ever a binary approximat
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from reconciler.desired import catalogue
+from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
@@ -75,8 +74,7 @@ class PriceList:
 
 @cache
 def _validator() -> Draft202012Validator:
-    text = (resources.files("reconciler") / "schemas" / SCHEMA_FILE).read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
+    return Draft202012Validator(packaged_schema(SCHEMA_FILE))
 
 
 def _message(error: ValidationError) -> str:

@@ -1,4 +1,8 @@
-"""JSON Schemas with their `$ref`s inlined, for checking many documents quickly.
+"""The JSON Schemas packaged with zoomplans: read once, and inlined for checking many documents.
+
+`packaged_schema_text` and `packaged_schema` are the one way the package reads its schemas
+(account files, prices.yaml, zoomplans.yaml, plan files), so a missing or broken installation
+says the same thing whichever file was being checked.
 
 jsonschema resolves a `$ref` on every use through `referencing`, which is most of the cost of
 checking small documents: inlined, the 1,000 account documents of the benchmark are checked in
@@ -8,9 +12,36 @@ files keep their `$defs` (editors and users read them); only the in-memory copy 
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
 from typing import Any
 
 _LOCAL = "#/$defs/"
+
+
+class SchemaUnavailable(RuntimeError):
+    """The packaged schema is missing or broken: an installation problem, not a user one."""
+
+
+@cache
+def packaged_schema_text(name: str) -> str:
+    """A schema file as packaged, e.g. `account.schema.json` (reconciler/schemas is a symlink to
+    the published schemas/ folder)."""
+    try:
+        return (resources.files("reconciler") / "schemas" / name).read_text("utf-8")
+    except OSError as exc:
+        raise SchemaUnavailable(f"cannot load the packaged {name}: {exc}") from exc
+
+
+@cache
+def packaged_schema(name: str) -> dict[str, Any]:
+    """A packaged schema, parsed once per process (callers must not change it)."""
+    try:
+        schema: dict[str, Any] = json.loads(packaged_schema_text(name))
+    except ValueError as exc:
+        raise SchemaUnavailable(f"cannot load the packaged {name}: {exc}") from exc
+    return schema
 
 
 class RecursiveSchemaError(ValueError):

@@ -1,6 +1,7 @@
 """Where a plan comes from and how long it lives: the git commit and `--ttl` durations.
 
-Split from `reconciler.plan` (which re-exports these names) so the model module stays small.
+Split from `reconciler.planner.model` (which re-exports these names) so the model module stays
+small.
 """
 
 from __future__ import annotations

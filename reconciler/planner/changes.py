@@ -1,6 +1,6 @@
 """Field-level changes of each planned call (`changes: [{path, before, after}]`), from DeepDiff.
 
-Keyed matching by `(group, type)` decides which calls are made (reconciler.planner); this module
+Keyed matching by `(group, type)` decides which calls are made (reconciler.planner.core); this
 only says, per call, which fields differ between the normalised entries the call starts from
 (`before`) and leads to (`after`), so a reviewer (text, Markdown, HTML, a CI script reading the
 plan file) sees `hosts 20 -> 25` as data, not as prose. DeepDiff finds the differing fields; the
@@ -22,42 +22,15 @@ that keeps 10,000 accounts planning from memory under 2 s of CPU.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from deepdiff import DeepDiff
 
-if TYPE_CHECKING:  # reconciler.plan imports FieldChange from here
-    from reconciler.plan import AccountPlan, Action
+from reconciler.planner.model import AccountPlan, Action, FieldChange
 
 #: One action's side, flattened: entry name ("" for a one-entry call) -> its fields.
 _Entries = dict[str, dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field one call changes: its path, and its value before and after (None: absent)."""
-
-    path: str
-    before: Any
-    after: Any
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "before": self.before, "after": self.after}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> FieldChange:
-        return cls(path=str(data["path"]), before=data.get("before"), after=data.get("after"))
-
-    @property
-    def entry(self) -> str:
-        """`plan_webinar[webinar500_monthly]` or `plan_base` in a subscribe; "" otherwise."""
-        return self.path.rpartition(".")[0]
-
-    @property
-    def field(self) -> str:
-        """The field's own name: `hosts`, `type`, `tollfree_countries`."""
-        return self.path.rpartition(".")[2]
 
 
 def _entries(op: str, side: Mapping[str, Any] | None) -> _Entries:

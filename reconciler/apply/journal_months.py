@@ -24,10 +24,12 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from reconciler.apply.intents import open_intent_lines
 
 _TS = re.compile(rb'"ts":"([^"]*)"')
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -155,15 +157,6 @@ def read_entries(path: Path, since: datetime | None) -> tuple[list[dict[str, Any
     more, bad = _parse(raw, start)
     entries += [e for e in more if _key(e) not in seen]
     return entries, unreadable + bad
-
-
-def open_intent_lines(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Every line of the intents still unsettled (no final outcome and no settling read)."""
-    from reconciler.journal import unsettled
-
-    listed = list(entries)
-    still = {item.intent_id for item in unsettled(listed)}
-    return [dict(e) for e in listed if e.get("intent_id") in still]
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

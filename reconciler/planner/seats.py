@@ -1,8 +1,8 @@
 """Keep every step of an account's calls inside Zoom's add-on seat ceilings.
 
 Zoom refuses webinar or Zoom Events hosts above the base plan's hosts, and large-meeting
-hosts that are not below them (reconciler.host_ceilings). The calls of one account are sent in
-SPEC section 6's order (base increase, new add-ons, add-on increases, add-on decreases,
+hosts that are not below them (reconciler.groups.host_ceilings). The calls of one account are
+sent in SPEC section 6's order (base increase, new add-ons, add-on increases, add-on decreases,
 cancellations, base decrease), so the state after each call is known in advance: this module
 walks the planned calls in that order from the live seats and turns a call that would break
 the rule at its step into a blocked item with a sentence. Blocking it blocks the account, so
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
-from reconciler.normalise import NormalisedPlans
-from reconciler.plan import Action, BlockedItem
-from reconciler.planner_addons import AccountDraft, seat_count
+from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
+from reconciler.groups.normalise import NormalisedPlans
+from reconciler.planner.addons import AccountDraft, seat_count
+from reconciler.planner.model import Action, BlockedItem
 
 REASON = "addon_hosts_above_base"
 
@@ -120,5 +120,11 @@ def block_above_base(draft: AccountDraft, have: NormalisedPlans) -> None:
             why = _check(item, seats)
             if why is not None:
                 items[index] = BlockedItem(
-                    REASON, why, item.op, item.body, item.klass, item.path, item.group
+                    reason_code=REASON,
+                    message=why,
+                    op=item.op,
+                    body=item.body,
+                    klass=item.klass,
+                    path=item.path,
+                    group=item.group,
                 )

@@ -18,7 +18,7 @@ Line kinds (one JSON object per line, keys sorted):
 
 The path names this month's file; earlier months live in files of their own next to it, with
 an index of the unsettled intents, so a start reads only what it needs
-(``reconciler.journal_months``).
+(``reconciler.apply.journal_months``).
 
 Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit``, ``plan_sha256`` and
 ``master_account_id`` (the Zoom master account the run works on; null when not known). Secrets are
@@ -35,13 +35,14 @@ import os
 import sys
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from reconciler.journal_months import (
+from reconciler.apply.intents import UnsettledIntent, unsettled
+from reconciler.apply.journal_months import (
     month_files,
     read_entries,
     refresh_index,
@@ -50,11 +51,6 @@ from reconciler.journal_months import (
 
 DEFAULT_JOURNAL_PATH = Path(".zoomplans/journal.jsonl")
 _MARGIN = timedelta(minutes=5)
-
-#: Outcome results after which nothing more needs to be known about the call.
-FINAL_RESULTS = frozenset({"ok", "failed", "resolved_present", "resolved_absent"})
-#: Outcome results that leave the call's effect unknown until the live plans are read.
-UNKNOWN_RESULTS = frozenset({"ambiguous", "unknown"})
 
 
 class JournalError(Exception):
@@ -110,21 +106,6 @@ def _login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-@dataclass(frozen=True)
-class UnsettledIntent:
-    """An intent whose call may or may not have reached Zoom: no final outcome was recorded."""
-
-    intent_id: str
-    run_id: str
-    ts: str
-    account_id: str
-    op: str
-    method: str
-    path: str
-    body: Mapping[str, Any]
-    last_result: str | None  # None: no outcome at all (the run died); else "ambiguous"...
 
 
 @dataclass(frozen=True)
@@ -327,7 +308,7 @@ def _ends_with_newline(path: Path) -> bool:
 def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
     """Read an earlier journal; a missing file is an empty journal.
 
-    With ``since``, only what a start needs is read (``reconciler.journal_months``): every
+    With ``since``, only what a start needs is read (``reconciler.apply.journal_months``): every
     unsettled intent, and the lines written from ``since`` on; without, every line of every
     month. A line cut short by a crash (or any line that is not a JSON object) is counted and
     skipped: an intent that was not completely written was not followed by its call, because
@@ -343,42 +324,3 @@ def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
     return JournalContents(
         entries=tuple(entries), unreadable_lines=unreadable, unsettled=tuple(unsettled(entries))
     )
-
-
-def unsettled(entries: Iterable[Mapping[str, Any]]) -> list[UnsettledIntent]:
-    """Intents with no final outcome and no later resolution, in the order they were written."""
-    intents: dict[str, Mapping[str, Any]] = {}
-    last_result: dict[str, str | None] = {}
-    for entry in entries:
-        intent_id = entry.get("intent_id")
-        if not isinstance(intent_id, str):
-            continue
-        kind = entry.get("kind")
-        if kind == "intent":
-            intents[intent_id] = entry
-            last_result.setdefault(intent_id, None)
-        elif kind in ("outcome", "resolution"):
-            result = entry.get("result")
-            if result == "not_visible":
-                continue  # evidence (a read that did not show it), not a new outcome
-            last_result[intent_id] = result if isinstance(result, str) else "unknown"
-    pending: list[UnsettledIntent] = []
-    for intent_id, entry in intents.items():
-        result = last_result.get(intent_id)
-        if result in FINAL_RESULTS:
-            continue
-        body = entry.get("body")
-        pending.append(
-            UnsettledIntent(
-                intent_id=intent_id,
-                run_id=str(entry.get("run_id", "")),
-                ts=str(entry.get("ts", "")),
-                account_id=str(entry.get("account_id", "")),
-                op=str(entry.get("op", "")),
-                method=str(entry.get("method", "")),
-                path=str(entry.get("path", "")),
-                body=body if isinstance(body, dict) else {},
-                last_result=result,
-            )
-        )
-    return pending

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.normalise import (
+from reconciler.groups.normalise import (
     ADDON_GROUPS,
     COUNTRY_FIELDS,
     HOSTED_GROUPS,
@@ -25,7 +25,7 @@ from reconciler.normalise import (
     AddonKey,
     NormalisedPlans,
 )
-from reconciler.plan import Action, BlockedItem, PlanOptions, UnmanagedItem, call_of
+from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem, call_of
 
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 
@@ -133,11 +133,18 @@ class AccountDraft:
         if block is None:
             self.phases.setdefault(phase, []).append(action)
             return
-        item = BlockedItem(block[0], block[1], action.op, action.body, action.klass, action.path)
+        item = BlockedItem(
+            reason_code=block[0],
+            message=block[1],
+            op=action.op,
+            body=action.body,
+            klass=action.klass,
+            path=action.path,
+        )
         self.phases.setdefault(phase, []).append(item)
 
     def block(self, reason_code: str, message: str, group: str | None = None) -> None:
-        self.blocked.append(BlockedItem(reason_code, message, group=group))
+        self.blocked.append(BlockedItem(reason_code=reason_code, message=message, group=group))
 
     def actions(self) -> tuple[Action, ...]:
         ordered = [i for p in sorted(self.phases) for i in self.phases[p]]
@@ -223,16 +230,18 @@ def plan_addons(
                 )
                 continue
             body = addon_body(group, fields)
+            method, path = call_of("add_addon", account_id)
             draft.call(
                 NEW_ADDONS,
                 Action(
-                    "add_addon",
-                    "addon_added",
-                    *call_of("add_addon", account_id),
-                    body,
-                    None,
-                    fields,
-                    group,
+                    op="add_addon",
+                    klass="addon_added",
+                    method=method,
+                    path=path,
+                    body=body,
+                    before=None,
+                    after=fields,
+                    group=group,
                 ),
             )
             continue
@@ -252,14 +261,16 @@ def plan_addons(
         new, old = seat_count(fields), seat_count(current)
         if new == old:
             continue
+        method, path = call_of("update_addon", account_id)
         action = Action(
-            "update_addon",
-            "seat_increase" if new > old else "seat_decrease",
-            *call_of("update_addon", account_id),
-            {"type": type_, "hosts": new},
-            {"hosts": old},
-            {"hosts": new},
-            group,
+            op="update_addon",
+            klass="seat_increase" if new > old else "seat_decrease",
+            method=method,
+            path=path,
+            body={"type": type_, "hosts": new},
+            before={"hosts": old},
+            after={"hosts": new},
+            group=group,
         )
         if new > old:
             draft.call(ADDON_INCREASES, action)
@@ -279,16 +290,18 @@ def plan_addons(
                 f"{group} {type_}: cancelling an add-on needs --allow-cancel "
                 "(the YAML marks it state: cancelled)",
             )
+        method, path = call_of("cancel_addon", account_id)
         draft.call(
             CANCELLATIONS,
             Action(
-                "cancel_addon",
-                "addon_cancelled",
-                *call_of("cancel_addon", account_id),
-                {"action": "cancel", "type": type_},
-                have.addons[key],
-                None,
-                group,
+                op="cancel_addon",
+                klass="addon_cancelled",
+                method=method,
+                path=path,
+                body={"action": "cancel", "type": type_},
+                before=have.addons[key],
+                after=None,
+                group=group,
             ),
             block,
         )
@@ -296,9 +309,9 @@ def plan_addons(
         if key not in want.addons and key not in want.cancelled and key not in replaced:
             draft.unmanaged.append(
                 UnmanagedItem(
-                    key[0],
-                    key[1],
-                    f"live add-on not in the YAML ({describe_fields(have.addons[key]) or 'active'})"
-                    "; left as is",
+                    group=key[0],
+                    type=key[1],
+                    detail="live add-on not in the YAML "
+                    f"({describe_fields(have.addons[key]) or 'active'}); left as is",
                 )
             )

@@ -21,6 +21,7 @@ applied plan re-plans to nothing. What normalisation does, and why:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -123,6 +124,12 @@ def canonical_json(value: Any) -> str:
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
     )
+
+
+def canonical_sha256(value: Any) -> str:
+    """sha256 of `canonical_json`: every hash a plan, the journal and apply compare (the live
+    plans, the desired files, a fresh plan) is spelled this one way, so two never disagree."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:

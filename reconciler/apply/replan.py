@@ -29,7 +29,8 @@ from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.core import needs_usage, plan_account
-from reconciler.planner.model import Plan, PlanOptions, desired_fingerprint
+from reconciler.planner.fingerprints import desired_fingerprint
+from reconciler.planner.model import Plan, PlanOptions
 from reconciler.pricing.costs import price_plan
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.live import LivePlans

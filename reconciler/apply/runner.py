@@ -37,7 +37,8 @@ from reconciler.apply.preflight import (
 )
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.groups.normalise import canonical_sha256
-from reconciler.planner.model import Plan, live_fingerprint
+from reconciler.planner.fingerprints import live_fingerprint
+from reconciler.planner.model import Plan
 
 
 def plan_sha256(plan: Plan) -> str:

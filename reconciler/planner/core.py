@@ -38,6 +38,11 @@ from reconciler.planner.addons import (
     usage_row,
 )
 from reconciler.planner.changes import with_changes
+from reconciler.planner.fingerprints import (
+    desired_fingerprint,
+    live_fingerprint,
+    normalised_fingerprint,
+)
 from reconciler.planner.model import (
     DEFAULT_TTL,
     AccountPlan,
@@ -47,9 +52,6 @@ from reconciler.planner.model import (
     PlanOptions,
     UnmanagedItem,
     call_of,
-    desired_fingerprint,
-    live_fingerprint,
-    normalised_fingerprint,
 )
 from reconciler.planner.seats import block_above_base
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount

@@ -8,19 +8,13 @@ expiry) lives here too, raised as named errors carrying the measured facts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-from reconciler.groups.normalise import (
-    NormalisedPlans,
-    PlanShapeError,
-    canonical_sha256,
-    normalise_plans,
-)
 from reconciler.planner.provenance import (  # re-exported: callers import them from here
     DurationError as DurationError,
 )
@@ -441,26 +435,3 @@ def _parse_iso(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"timestamp without a time zone: {text}")
     return moment
-
-
-def live_fingerprint(raw_plans: Mapping[str, Any] | None) -> str:
-    """sha256 of the normalised live plans: an invoice date moving does not change it.
-
-    Apply compares it with the plan's `live_sha256` before writing (compare-and-swap).
-    """
-    try:
-        return normalised_fingerprint(normalise_plans(raw_plans))
-    except PlanShapeError:
-        # An answer no reading explains is planned as an error; still fingerprint it exactly.
-        return canonical_sha256({"unreadable": raw_plans})
-
-
-def normalised_fingerprint(plans: NormalisedPlans) -> str:
-    """`live_fingerprint` for plans already normalised (the planner reads each answer once)."""
-    return canonical_sha256(plans.to_canonical())
-
-
-def desired_fingerprint(desired_accounts: Sequence[Any]) -> str:
-    """sha256 of the canonical JSON of the selected desired accounts, in account_id order."""
-    docs = sorted((a.to_json() for a in desired_accounts), key=lambda d: str(d["account_id"]))
-    return canonical_sha256(docs)

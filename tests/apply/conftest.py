@@ -39,7 +39,7 @@ class FakeWrite:
 
 
 def fingerprint(live: Mapping[str, Any] | None) -> str:
-    """A stand-in for reconciler.planner.model.live_fingerprint: any change changes it."""
+    """A stand-in for reconciler.planner.fingerprints.live_fingerprint: any change changes it."""
     return hashlib.sha256(json.dumps(live, sort_keys=True).encode()).hexdigest()
 
 

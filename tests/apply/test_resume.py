@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from reconciler.apply.resume import calls_made, made_prefix, resumable
-from reconciler.planner.model import Action, live_fingerprint
+from reconciler.planner.fingerprints import live_fingerprint
+from reconciler.planner.model import Action
 
 PATH = "/accounts/sub_a/plans"
 BEFORE = {

@@ -9,7 +9,8 @@ from typing import Any
 from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.awaiting import RemainingCalls
 from reconciler.apply.journal import Journal, JournalError, RunContext, read_journal
-from reconciler.planner.model import AccountPlan, Action, live_fingerprint
+from reconciler.planner.fingerprints import live_fingerprint
+from reconciler.planner.model import AccountPlan, Action
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}

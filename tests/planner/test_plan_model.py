@@ -11,13 +11,13 @@ import jsonschema
 import pytest
 
 from reconciler.planner.core import build_plan
+from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import (
     DurationError,
     Plan,
     PlanFormatError,
     PlanOptions,
     current_git_commit,
-    live_fingerprint,
     parse_duration,
     schema_problems,
 )

@@ -61,7 +61,7 @@ from reconciler.apply.seams import (  # also imported from here by runner and th
     Progress,
     WriteOutcome,
 )
-from reconciler.planner.model import call_of
+from reconciler.planner.calls import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
 
 log = logging.getLogger(__name__)

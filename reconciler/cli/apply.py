@@ -189,7 +189,8 @@ async def _fresh_plan_run(
     from reconciler.apply.replan import replan_converged
     from reconciler.apply.runner import plan_sha256
     from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_limits
-    from reconciler.planner.model import PlanOptions, current_git_commit
+    from reconciler.planner.model import PlanOptions
+    from reconciler.planner.provenance import current_git_commit
     from reconciler.planner.workflow import SelectionError, make_plan, select_accounts
 
     project, prices = guard

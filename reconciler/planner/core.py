@@ -37,6 +37,7 @@ from reconciler.planner.addons import (
     subscribe_groups,
     usage_row,
 )
+from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
@@ -51,7 +52,6 @@ from reconciler.planner.model import (
     Plan,
     PlanOptions,
     UnmanagedItem,
-    call_of,
 )
 from reconciler.planner.seats import block_above_base
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount

@@ -47,8 +47,8 @@ from reconciler.cli.options import (
 from reconciler.guards.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
-    from reconciler.apply.executor import Confirm, Converged
     from reconciler.apply.report import ApplyReport
+    from reconciler.apply.seams import Confirm, Converged
     from reconciler.desired.model import DesiredAccount
     from reconciler.guards.project import ProjectConfig
     from reconciler.planner.model import Plan, PlanOptions

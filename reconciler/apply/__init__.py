@@ -11,7 +11,7 @@ journal; ``report`` is the per-account result and the exit code.
 """
 
 from reconciler.apply.effects import all_calls_visible, change_visible, verified
-from reconciler.apply.executor import ApplySettings, Executor, PlanWriter, WriteOutcome
+from reconciler.apply.executor import Executor
 from reconciler.apply.preflight import (
     PlanExpired,
     PlanRefused,
@@ -20,6 +20,7 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.apply.seams import ApplySettings, PlanWriter, WriteOutcome
 
 __all__ = [
     "AccountReport",

@@ -29,7 +29,7 @@ from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
 from reconciler.apply.seams import Progress
-from reconciler.planner.model import call_of
+from reconciler.planner.calls import call_of
 
 
 def now_utc() -> datetime:

@@ -32,7 +32,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from reconciler.apply.awaiting import (
@@ -44,15 +43,15 @@ from reconciler.apply.awaiting import (
     record_shown,
     settle_earlier_puts,
 )
-from reconciler.apply.effects import all_calls_visible, change_visible, write_shown
-from reconciler.apply.in_flight import UNREPEATABLE_OPS, EarlierWrite, write_key, writes_in_flight
-from reconciler.apply.intents import UnsettledIntent
+from reconciler.apply.effects import all_calls_visible
+from reconciler.apply.in_flight import EarlierWrite, write_key, writes_in_flight
 from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
+from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
 from reconciler.apply.resume import calls_made, made_prefix, resumable
-from reconciler.apply.seams import (  # also imported from here by runner and the tests
+from reconciler.apply.seams import (
     ApplySettings,
     Confirm,
     Converged,
@@ -61,18 +60,10 @@ from reconciler.apply.seams import (  # also imported from here by runner and th
     Progress,
     WriteOutcome,
 )
-from reconciler.planner.model import call_of
+from reconciler.planner.calls import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _CallResult:
-    ok: bool
-    reason: str = ""
-    awaiting: bool = False  # the call may have happened: the account awaits Zoom, not failed
-    settled: bool = False  # a read already showed it (and the journal says so)
 
 
 class Executor:
@@ -313,14 +304,14 @@ class Executor:
 
     async def _perform(
         self, account_id: str, action: PlannedAction, retry_of: str | None
-    ) -> tuple[_CallResult, str]:
+    ) -> tuple[CallResult, str]:
         """Send one call once. An ambiguous failure is read back, never resent in this run."""
         op, body = action.op, dict(action.body)
         method, path = call_of(op, account_id)
         facts = {"account_id": account_id, "op": op, "method": method, "path": path}
         stop = self._not_started()
         if stop is not None:
-            return _CallResult(False, f"{op} {stop.replace('not attempted', 'not sent')}"), ""
+            return CallResult(False, f"{op} {stop.replace('not attempted', 'not sent')}"), ""
         intent_id = await asyncio.to_thread(
             self.journal.intent, **facts, body=body, retry_of=retry_of
         )
@@ -331,14 +322,17 @@ class Executor:
             if outcome.ok:
                 self._made[account_id] = self._made.get(account_id, 0) + 1
             return outcome, intent_id
-        result = await self._read_back(intent_id, facts, body, _answer_text(outcome), sent_at)
+        result = await read_back(
+            self.journal, self.settings, self.progress, self._read_until,
+            AmbiguousWrite(intent_id, facts, body, outcome, sent_at),
+        )  # fmt: skip
         if result.ok:
             self._made[account_id] = self._made.get(account_id, 0) + 1
         return result, intent_id
 
     async def _send(
         self, intent_id: str, facts: dict[str, str], body: dict[str, Any]
-    ) -> _CallResult | AmbiguousWriteError:
+    ) -> CallResult | AmbiguousWriteError:
         """One send and its outcome line; an ambiguous failure is returned for reading back."""
         account_id, op = facts["account_id"], facts["op"]
         send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
@@ -358,64 +352,20 @@ class Executor:
                 http_status=exc.status, zoom_code=exc.code, message=str(exc),
             )  # fmt: skip
             self.progress(f"{account_id}: {op} failed: {exc}")
-            return _CallResult(False, f"{op} failed: {exc}")
+            return CallResult(False, f"{op} failed: {exc}")
         except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
             await asyncio.to_thread(
                 record, intent_id, **facts, body=body, result="unknown",
                 message=f"internal error: {type(exc).__name__}",
             )  # fmt: skip
             log.debug("internal error during %s on %s", op, account_id, exc_info=True)
-            return _CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
+            return CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
         await asyncio.to_thread(
             record, intent_id, **facts, body=body, result="ok",
             http_status=answer.status, duration_ms=answer.duration_ms,
         )  # fmt: skip
         self.progress(f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)")
-        return _CallResult(True)
-
-    async def _read_back(
-        self, intent_id: str, facts: dict[str, str], body: dict[str, Any], answer: str, sent: str
-    ) -> _CallResult:
-        """After an ambiguous answer, read with patience (up to ``settle_timeout_s``). Shown:
-        done. Not shown: journaled ``unknown`` with the evidence (when sent, when read); the
-        account stops, awaiting Zoom; only a later run, after the minimum age, may resend."""
-        account_id, op = facts["account_id"], facts["op"]
-        read_at: list[str] = []
-
-        def shown(now: LivePlansDict) -> bool:
-            read_at.append(iso(now_utc()))
-            if op in UNREPEATABLE_OPS:
-                return write_shown(op, body, now)
-            return change_visible(op, body, now)
-
-        seen, _ = await self._read_until(account_id, shown)
-        item = UnsettledIntent(
-            intent_id, self.journal.context.run_id, sent, **facts, body=body,
-            last_result="ambiguous",
-        )  # fmt: skip
-        evidence = {"sent_at": sent, "read_at": read_at}
-        if seen:
-            text = "the change is visible: applied"
-            await asyncio.to_thread(
-                self.journal.resolution, item, result="resolved_present",
-                message=f"{answer}; {text}", **evidence,
-            )  # fmt: skip
-            self.progress(f"{account_id}: {op} {answer}; {text}")
-            return _CallResult(True, settled=True)
-        waited = self.settings.settle_timeout_s
-        text = f"reading back for {waited:g} s did not show it ({len(read_at)} read(s))"
-        await asyncio.to_thread(
-            self.journal.resolution, item, result="unknown", message=f"{answer}; {text}",
-            **evidence,
-        )  # fmt: skip
-        self.progress(f"{account_id}: {op} {answer}; {text}; awaiting Zoom")
-        after = iso(now_utc() + self.settings.rules.resend_after)
-        return _CallResult(
-            False,
-            f"{op}: {answer}; {text}, so it is not sent again in this run; a run after "
-            f"{after} sends it again only if Zoom still does not show it",
-            awaiting=True,
-        )
+        return CallResult(True)
 
     async def _read_until(
         self,
@@ -434,10 +384,3 @@ class Executor:
             deadline=deadline,
             first_pause_s=self.settings.first_pause_s,
         )
-
-
-def _answer_text(error: AmbiguousWriteError) -> str:
-    """What came back, in plain words: Zoom's 5xx is an answer, a cut connection is not."""
-    if error.status:
-        return f"Zoom answered HTTP {error.status}, which does not say whether it was applied"
-    return f"the answer was lost ({error.message})"

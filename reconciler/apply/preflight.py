@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from reconciler.planner.addons import subscribe_groups
-from reconciler.planner.model import CALLS, call_of
+from reconciler.planner.calls import CALLS, call_of
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 

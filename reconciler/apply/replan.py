@@ -23,10 +23,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from reconciler.apply.effects import all_calls_visible
-from reconciler.apply.executor import Confirm, Converged
 from reconciler.apply.preflight import PlannedAccount, PlanRefused
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
+from reconciler.apply.seams import Confirm, Converged
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.core import needs_usage, plan_account
 from reconciler.planner.fingerprints import desired_fingerprint

@@ -14,14 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reconciler.apply.effects import all_calls_visible
-from reconciler.apply.executor import (
-    ApplySettings,
-    Confirm,
-    Converged,
-    Executor,
-    PlanWriter,
-    Progress,
-)
+from reconciler.apply.executor import Executor
 from reconciler.apply.journal import (
     Journal,
     JournalContents,
@@ -36,6 +29,7 @@ from reconciler.apply.preflight import (
     check_actions,
 )
 from reconciler.apply.report import AccountReport, ApplyReport
+from reconciler.apply.seams import ApplySettings, Confirm, Converged, PlanWriter, Progress
 from reconciler.groups.normalise import canonical_sha256
 from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import Plan

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,12 +21,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from reconciler.apply.journal import JournalError
+from reconciler.cli.apply_modes import ApplyRequest, fresh_plan_run, saved_plan_run
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.guard_options import (
     check_budget,
     guard_rail_options,
     project_and_prices,
-    refuse_if_unsafe,
     threshold_flags,
     warn_unused_limits,
 )
@@ -47,13 +46,9 @@ from reconciler.cli.options import (
 from reconciler.guards.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
-    from reconciler.apply.executor import Confirm, Converged
     from reconciler.apply.report import ApplyReport
     from reconciler.desired.model import DesiredAccount
-    from reconciler.guards.project import ProjectConfig
-    from reconciler.planner.model import Plan, PlanOptions
-    from reconciler.pricing.prices import PriceList
-    from reconciler.zoom import ZoomClient
+    from reconciler.planner.model import Plan
 
 DEFAULT_PATHS = ("accounts/",)
 EXIT_INTERRUPTED = 130
@@ -90,13 +85,6 @@ async def _confirmed() -> bool:
     return text.strip() == "yes"
 
 
-def _render_preview(plan: Plan) -> None:
-    from reconciler.render.text import render_text
-
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render_text(plan, colour=colour), nl=False)
-
-
 def _load_desired(paths: tuple[str, ...], saved: bool, roots: list[str]) -> list[DesiredAccount]:
     """Every account the files declare; any problem stops the command before Zoom is called."""
     from reconciler.desired import load_desired
@@ -109,113 +97,6 @@ def _load_desired(paths: tuple[str, ...], saved: bool, roots: list[str]) -> list
         _fail(f"{len(state.errors)} problem(s) in the desired files at {' '.join(paths)}{hint}; "
               "nothing was sent to Zoom")  # fmt: skip
     return list(state.accounts)
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What both modes hand to the executor: the plan, its hash, how to confirm and verify."""
-
-    plan: Plan
-    plan_hash: str
-    mode: str
-    converged: Converged
-    only_accounts: tuple[str, ...] = ()
-    confirm: Confirm | None = None
-
-
-@dataclass(frozen=True)
-class _Request:
-    """What the command line asked for, as the two modes read it."""
-
-    paths: tuple[str, ...]
-    account_ids: tuple[str, ...]
-    selectors: tuple[str, ...]
-    allow_decrease: bool
-    allow_cancel: bool
-    limits: dict[str, Any]
-
-
-def _saved_plan_run(
-    plan_file: Path,
-    saved: tuple[Plan, str],
-    ask: _Request,
-    desired: list[DesiredAccount],
-    client: ZoomClient,
-) -> _Run:
-    """Prove the files are the plan's, print the plan, apply the guard rails."""
-    from reconciler.apply.replan import (
-        DesiredFilesChanged,
-        check_desired_files,
-        replan_confirm,
-        replan_converged,
-    )
-    from reconciler.apply.saved import SavedPlanRefused, check_recorded_costs
-    from reconciler.planner.workflow import SelectionError, select_accounts
-
-    plan, plan_hash = saved
-    try:
-        selected = select_accounts(desired, plan.options.accounts, plan.options.select)
-        check_desired_files(plan, selected, ask.paths)
-    except SelectionError as exc:
-        _fail(
-            f"{plan_file}: {exc}: the files at {' '.join(ask.paths)} are not the ones this plan "
-            "was made from; re-run plan; nothing was sent"
-        )
-    except DesiredFilesChanged as exc:
-        _fail(f"{plan_file}: {exc}; nothing was sent")
-    try:
-        check_recorded_costs(plan, plan_file)
-    except SavedPlanRefused as exc:
-        _fail(str(exc))
-    _render_preview(plan)
-    refuse_if_unsafe(plan, f"{plan_file}: ")
-    return _Run(
-        plan,
-        plan_hash,
-        "saved_plan",
-        replan_converged(selected, plan.options),
-        ask.account_ids,
-        replan_confirm(selected, plan.options, client),
-    )
-
-
-async def _fresh_plan_run(
-    ask: _Request,
-    desired: list[DesiredAccount],
-    client: ZoomClient,
-    guard: tuple[ProjectConfig | None, PriceList | None],
-) -> _Run:
-    """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
-    from reconciler.apply.replan import replan_converged
-    from reconciler.apply.runner import plan_sha256
-    from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_limits
-    from reconciler.planner.model import PlanOptions, current_git_commit
-    from reconciler.planner.workflow import SelectionError, make_plan, select_accounts
-
-    project, prices = guard
-    try:
-        selected = select_accounts(desired, ask.account_ids, ask.selectors)
-    except SelectionError as exc:
-        _fail(f"{exc}; nothing was sent")
-    try:
-        options: PlanOptions = with_limits(
-            PlanOptions(
-                allow_decrease=ask.allow_decrease,
-                allow_cancel=ask.allow_cancel,
-                accounts=ask.account_ids,
-                select=ask.selectors,
-            ),
-            ask.limits,
-            project,
-            priced=prices is not None,
-        )
-    except MoneyLimitWithoutPrices as exc:
-        _fail(f"{exc}; nothing was sent")
-    commit = current_git_commit(ask.paths[0])
-    plan = await make_plan(selected, client, options, git_commit=commit, prices=prices)
-    _render_preview(plan)
-    refuse_if_unsafe(plan, "")
-    return _Run(plan, plan_sha256(plan), "fresh_plan", replan_converged(selected, options))
 
 
 def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
@@ -333,7 +214,7 @@ def apply_command(
     from reconciler.zoom.live import LiveReadStopped
 
     config = zoom_config_from(kwargs)
-    ask = _Request(
+    ask = ApplyRequest(
         paths or DEFAULT_PATHS,
         account_ids,
         selectors,
@@ -386,9 +267,9 @@ def apply_command(
     async def whole_run() -> ApplyReport:
         async with ZoomClient(config) as client:  # one client, one token, for plan and apply
             if plan_file is not None and saved is not None:
-                run = _saved_plan_run(plan_file, saved, ask, desired, client)
+                run = saved_plan_run(plan_file, saved, ask, desired, client)
             else:
-                run = await _fresh_plan_run(ask, desired, client, (project, prices))
+                run = await fresh_plan_run(ask, desired, client, (project, prices))
                 shown = marked_in_flight(run.plan, journal_path, config.account_id, rules, _say)
                 run = replace(run, plan=shown)
             check_budget(

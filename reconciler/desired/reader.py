@@ -16,15 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reconciler.desired.nesting import TOO_DEEP, NestingTooDeep, compose_documents, too_deep_flow
 from reconciler.desired.problems import EXCERPT_CHARS, Problem, Severity, excerpt
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_DEPTH = 40
-_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 MAX_VALUES = 200_000
 MAX_ALIASES = 1_000
 MAX_NUMBER_DIGITS = 100
@@ -98,32 +96,6 @@ class ReadResult:
     problems: list[Problem]
 
 
-class _NestingTooDeep(yaml.MarkedYAMLError):
-    """Raised by the composer before Python's recursion limit is anywhere near."""
-
-
-class _BoundedLoader(yaml.SafeLoader):
-    """A SafeLoader whose composer refuses nesting deeper than MAX_DEPTH."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        # Count collections only, as the libyaml path does (a scalar leaf adds no level).
-        step = 1 if self.check_event(yaml.CollectionStartEvent) else 0
-        self._depth += step
-        try:
-            if step and self._depth > MAX_DEPTH:
-                raise _NestingTooDeep(
-                    problem=_TOO_DEEP,
-                    problem_mark=self.peek_event().start_mark,
-                )
-            return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
-        finally:
-            self._depth -= step
-
-
 class _TooBig(Exception):
     """The document expands past MAX_VALUES or uses more than MAX_ALIASES aliases."""
 
@@ -183,88 +155,11 @@ def read_bytes(raw: bytes, display: str) -> ReadResult:
         return _fail(display, 1, 1, f"cannot read this YAML ({type(exc).__name__})")
 
 
-def _compose(text: str) -> Iterator[Node]:
-    """The composed documents of `text`, depth-limited, through libyaml when it is installed.
-
-    libyaml composes about ten times faster than pure Python, but its composer recurses in C
-    where we cannot count levels, so the event stream is walked (flat, no recursion) first.
-    """
-    if not getattr(yaml, "__with_libyaml__", False):
-        loader = _BoundedLoader(text)
-        try:
-            while loader.check_node():
-                yield loader.get_node()
-        finally:
-            loader.dispose()
-        return
-    _check_depth(text)
-    fast = yaml.CSafeLoader(text)
-    try:
-        while fast.check_node():
-            yield fast.get_node()
-    finally:
-        fast.dispose()
-
-
-def _too_deep_flow(text: str) -> tuple[int, int] | None:
-    """Where flow brackets (``[`` ``{``) first nest deeper than MAX_DEPTH, or None.
-
-    A plain character scan that skips quoted scalars and comments: only consulted after PyYAML
-    refused the text, to tell "too deep" from any other malformation.
-    """
-    depth = 0
-    line, column = 1, 0
-    quote = ""
-    comment = False
-    previous = " "
-    for char in text:
-        column += 1
-        if char == "\n":
-            line, column, comment, previous = line + 1, 0, False, " "
-            continue
-        if comment:
-            continue
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'" and previous in " \t[{,:":
-            quote = char
-        elif char == "#" and previous in " \t":
-            comment = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, column
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        previous = char
-    return None
-
-
-def _check_depth(text: str) -> None:
-    events = yaml.CSafeLoader(text)
-    depth = 0
-    try:
-        while events.check_event():
-            event = events.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _NestingTooDeep(
-                        problem=_TOO_DEEP,
-                        problem_mark=event.start_mark,
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    finally:
-        events.dispose()
-
-
 def _parse(text: str, display: str) -> ReadResult:
     documents: list[Document] = []
     problems: list[Problem] = []
     try:
-        for node in _compose(text):
+        for node in compose_documents(text):
             builder = _Builder(display, problems)
             try:
                 data = builder.build(node, ())
@@ -277,16 +172,16 @@ def _parse(text: str, display: str) -> ReadResult:
             documents.append(
                 Document(display, node.start_mark.line + 1, data, builder.values, builder.keys)
             )
-    except _NestingTooDeep as exc:
+    except NestingTooDeep as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problems.append(Problem(display, line, column, "error", str(exc.problem)))
     except yaml.MarkedYAMLError as exc:
         # PyYAML 6.0.4 and newer refuse deep flow nesting in their scanner, before our own
         # count sees an event, and in their own words: name the real cause in ours.
-        deep = _too_deep_flow(text)
+        deep = too_deep_flow(text)
         if deep is not None:
-            problems.append(Problem(display, *deep, "error", _TOO_DEEP))
+            problems.append(Problem(display, *deep, "error", TOO_DEEP))
         else:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -25,7 +25,8 @@ from reconciler.groups.normalise import (
     AddonKey,
     NormalisedPlans,
 )
-from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem, call_of
+from reconciler.planner.calls import call_of
+from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem
 
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 

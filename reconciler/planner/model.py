@@ -12,42 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any, Literal
 
-from reconciler.planner.provenance import (  # re-exported: callers import them from here
-    DurationError as DurationError,
-)
-from reconciler.planner.provenance import (
-    current_git_commit as current_git_commit,
-)
-from reconciler.planner.provenance import (
-    parse_duration as parse_duration,
-)
+from reconciler.planner.calls import OPS
+from reconciler.planner.plan_schema import schema_problems
 from reconciler.pricing.money import Cost, CostTotals
 
 FORMAT_VERSION = 1
-OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
 DEFAULT_TTL = timedelta(hours=24)
-SCHEMA_FILE = "plan.schema.json"
 
 AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
-
-#: op -> (method, path template): the wire contract (docs/ARCHITECTURE.md), pinned op names.
-#: The planner builds each Action's method and path from it, and apply checks them against it.
-CALLS: dict[str, tuple[str, str]] = {
-    "subscribe": ("POST", "/accounts/{id}/plans"),
-    "update_base": ("PUT", "/accounts/{id}/plans/base"),
-    "add_addon": ("POST", "/accounts/{id}/plans/addons"),
-    "update_addon": ("PUT", "/accounts/{id}/plans/addons"),
-    "cancel_addon": ("PATCH", "/accounts/{id}/plans/addons/status"),
-}
-
-
-def call_of(op: str, account_id: str) -> tuple[str, str]:
-    """The method and path of ``op`` for one account (KeyError for an op that is not pinned)."""
-    method, template = CALLS[op]
-    return method, template.format(id=account_id)
 
 
 class PlanFormatError(ValueError):
@@ -405,25 +379,6 @@ class Plan:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PlanFormatError(f"not a valid plan file: {exc}") from None
-
-
-@cache
-def _plan_validator() -> Any:
-    """schemas/plan.schema.json, read and inlined once per process (imports kept lazy)."""
-    import jsonschema
-
-    from reconciler.desired.packaged_schemas import inline_refs, packaged_schema
-
-    return jsonschema.Draft202012Validator(inline_refs(packaged_schema(SCHEMA_FILE)))
-
-
-def schema_problems(data: Any) -> list[str]:
-    """Where `data` breaks schemas/plan.schema.json, one short line per problem."""
-    errors = _plan_validator().iter_errors(data)
-    return [
-        f"{'/'.join(str(p) for p in err.absolute_path) or '(top)'}: {err.message}"
-        for err in sorted(errors, key=lambda e: list(e.absolute_path))
-    ]
 
 
 def _iso(moment: datetime) -> str:

@@ -1,7 +1,7 @@
 """Where a plan comes from and how long it lives: the git commit and `--ttl` durations.
 
-Split from `reconciler.planner.model` (which re-exports these names) so the model module stays
-small.
+Kept apart from `reconciler.planner.model`: `plan` and `apply` read the command line and the
+repository with these, while the model only holds what they produced.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ catch each other's mistakes. It uses only the standard library, pyyaml and uvico
 from reconciler.sandbox.errors import SandboxError, SeedError, ZoomApiError
 from reconciler.sandbox.faults import FaultScript, FaultScriptError
 from reconciler.sandbox.limits import RateLimitSpecError, parse_rate_limits
+from reconciler.sandbox.read_lag import ReadLagError
 from reconciler.sandbox.requestlog import LoggedRequest
 from reconciler.sandbox.seed import load_seed
 from reconciler.sandbox.server import SandboxServer, SandboxStartError
-from reconciler.sandbox.world import ReadLagError
 
 __all__ = [
     "FaultScript",

@@ -23,7 +23,6 @@ from reconciler.sandbox import plan_object as po
 from reconciler.sandbox.catalogue import Catalogue, GroupShape
 from reconciler.sandbox.errors import (
     FieldProblem,
-    SandboxError,
     ZoomApiError,
     account_missing,
     invalid_plan_type,
@@ -31,6 +30,7 @@ from reconciler.sandbox.errors import (
     self_pay,
     validation_failed,
 )
+from reconciler.sandbox.read_lag import read_lag
 from reconciler.sandbox.seed import AccountSeed, check_plans
 
 Plans = dict[str, Any]
@@ -381,19 +381,6 @@ class World:
     def _changed(self) -> None:
         if self._on_change is not None:
             self._on_change(self._shared_export())
-
-
-class ReadLagError(SandboxError, ValueError):
-    """A read lag that makes no sense (negative, or given both in seconds and milliseconds)."""
-
-
-def read_lag(read_lag_s: float, visibility_delay_ms: float = 0) -> float:
-    """The lag in seconds; `visibility_delay_ms` is the older name of the same setting."""
-    if read_lag_s < 0 or visibility_delay_ms < 0:
-        raise ReadLagError("the read lag cannot be negative")
-    if read_lag_s and visibility_delay_ms:
-        raise ReadLagError("give the read lag once: read_lag_s or visibility_delay_ms, not both")
-    return float(read_lag_s or visibility_delay_ms / 1000.0)
 
 
 def _subscribed(plans: Plans | None) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from reconciler.cli import cli
-from reconciler.planner.model import schema_problems
+from reconciler.planner.plan_schema import schema_problems
 from tests.sample_contact import CONTACT
 
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import cli
-from reconciler.planner.model import schema_problems
+from reconciler.planner.plan_schema import schema_problems
 from reconciler.zoom import ZoomClient
 from reconciler.zoom.errors import NoSubscription
 

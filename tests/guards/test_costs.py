@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from reconciler.planner.model import schema_problems
+from reconciler.planner.plan_schema import schema_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCOUNTS = str(FIXTURES / "accounts")
@@ -144,7 +144,8 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
     from datetime import UTC, datetime, timedelta
 
     from reconciler.guards.thresholds import unpriced_warning
-    from reconciler.planner.model import AccountPlan, Action, PlanOptions, call_of
+    from reconciler.planner.calls import call_of
+    from reconciler.planner.model import AccountPlan, Action, PlanOptions
     from reconciler.planner.model import Plan as PlanModel
     from reconciler.pricing.costs import price_plan
     from reconciler.pricing.money import CostTotals, format_totals

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.planner.model import Plan, schema_problems
+from reconciler.planner.model import Plan
+from reconciler.planner.plan_schema import schema_problems
 
 ACME = """\
 account_id: sub_8Jk2Lm

@@ -21,14 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from reconciler.cli import cli
 from reconciler.planner.changes import with_changes
 from reconciler.planner.core import build_plan, plan_account
-from reconciler.planner.model import (
-    AccountPlan,
-    Action,
-    FieldChange,
-    Plan,
-    PlanOptions,
-    schema_problems,
-)
+from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan, PlanOptions
+from reconciler.planner.plan_schema import schema_problems
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import action_lines, render_text
 from reconciler.zoom.live import LivePlans

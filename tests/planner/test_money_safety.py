@@ -13,7 +13,8 @@ from typing import Any
 from reconciler.groups.normalise import AmbiguousEntries, normalise_plans
 from reconciler.planner.core import build_plan, plan_account
 from reconciler.planner.fingerprints import live_fingerprint
-from reconciler.planner.model import Plan, PlanOptions, schema_problems
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.planner.plan_schema import schema_problems
 from reconciler.zoom.live import LivePlans
 
 A = "/accounts/sub_1/plans"

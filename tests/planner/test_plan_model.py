@@ -12,15 +12,9 @@ import pytest
 
 from reconciler.planner.core import build_plan
 from reconciler.planner.fingerprints import live_fingerprint
-from reconciler.planner.model import (
-    DurationError,
-    Plan,
-    PlanFormatError,
-    PlanOptions,
-    current_git_commit,
-    parse_duration,
-    schema_problems,
-)
+from reconciler.planner.model import Plan, PlanFormatError, PlanOptions
+from reconciler.planner.plan_schema import schema_problems
+from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
 from reconciler.zoom.live import LivePlans
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from reconciler.cli import cli
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.planner.core import plan_account
-from reconciler.planner.model import Plan, PlanOptions, schema_problems
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.planner.plan_schema import schema_problems
 from reconciler.zoom.live import LivePlans
 from tests.sample_contact import CONTACT
 

@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from reconciler.sandbox import SandboxServer, ZoomApiError, load_seed
-from reconciler.sandbox.world import ReadLagError, World
+from reconciler.sandbox.read_lag import ReadLagError
+from reconciler.sandbox.world import World
 from tests.sample_contact import CONTACT
 
 ROOT = Path(__file__).parents[2]

@@ -1,0 +1,156 @@
+"""An account without an active base plan: the subscribe call, or why nothing can be sent.
+
+Subscribing is its own case of planning: the body carries Zoom's whole billing contact and only
+the add-ons Zoom does not still list (buying a listed one again would charge twice), and with no
+base plan at all every add-on change is blocked with a sentence. `core.py` plans subscribed
+accounts and hands an unsubscribed one to `plan_subscribe`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from reconciler.desired.model import DesiredAccount
+from reconciler.groups.normalise import ONE_PER_ACCOUNT, AddonKey, NormalisedPlans
+from reconciler.planner.addons import (
+    BASE_INCREASE,
+    AccountDraft,
+    addon_order,
+    describe_fields,
+    plan_addons,
+    subscribe_groups,
+)
+from reconciler.planner.calls import call_of
+from reconciler.planner.model import Action, UnmanagedItem
+
+
+def _still_active(key: AddonKey, have: NormalisedPlans) -> bool:
+    """Zoom still lists this add-on (or, for a one-per-account group, another type of it)."""
+    group = key[0]
+    return key in have.addons or (
+        group in ONE_PER_ACCOUNT and any(k[0] == group for k in have.addons)
+    )
+
+
+def _block_without_base(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+    """No base plan on Zoom and none in the YAML: nothing about add-ons can be sent.
+
+    Add-ons Zoom still lists as active (a lapsed base plan keeps them until their period
+    ends) are fine as they are; a new one, a change to one, or a cancellation needs a
+    subscription first, and each is blocked with its own sentence.
+    """
+    account_id = draft.account_id
+    if any(not _still_active(key, have) for key in want.addons):
+        draft.block(
+            "no_base_plan",
+            f"{account_id} has no active base plan and the YAML declares none; "
+            "add-ons need a base plan: add plan_base to subscribe",
+        )
+    for key in sorted(want.addons, key=addon_order):
+        current = have.addons.get(key)
+        fields = want.addons[key]
+        if current is None or all(current.get(k) == v for k, v in fields.items()):
+            continue
+        changed = {k: v for k, v in fields.items() if current.get(k) != v}
+        draft.block(
+            "no_base_plan",
+            f"{key[0]} {key[1]}: {describe_fields(changed)} cannot be set while {account_id} "
+            "has no active base plan (Zoom changes add-ons only on a subscribed account); "
+            "add plan_base to the YAML to subscribe it first",
+            group=key[0],
+        )
+    for key in sorted(want.cancelled & have.addons.keys(), key=addon_order):
+        draft.block(
+            "cancel_without_base",
+            f"{key[0]} {key[1]}: the YAML marks it state: cancelled, but {account_id} has no "
+            "active base plan and Zoom cancels add-ons only on a subscribed account; cancel it "
+            "with Zoom (or let it end with its paid period), or add plan_base to subscribe first",
+            group=key[0],
+        )
+    for key in sorted(have.addons, key=addon_order):
+        if key not in want.addons and key not in want.cancelled:
+            draft.unmanaged.append(
+                UnmanagedItem(
+                    group=key[0],
+                    type=key[1],
+                    detail="live add-on not in the YAML "
+                    f"({describe_fields(have.addons[key]) or 'active'}); left as is",
+                )
+            )
+
+
+def plan_subscribe(
+    draft: AccountDraft,
+    desired: DesiredAccount,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    usage: Mapping[str, Any] | None,
+) -> None:
+    """Subscribe an account without an active base plan.
+
+    Its base plan may have lapsed while add-ons stay active: buying those again in the
+    subscribe body would charge twice (or be refused), so the body carries only add-ons Zoom
+    does not list; the others are planned against the live ones like on any subscribed
+    account, as follow-up calls after the subscribe (or blocks where no call exists).
+    """
+    account_id = draft.account_id
+    if want.base is None:
+        _block_without_base(draft, want, have)
+        return
+    new = {k: v for k, v in want.addons.items() if not _still_active(k, have)}
+    plans = {"plan_base": dict(want.base), **subscribe_groups(new)}
+    after = {
+        "plan_base": dict(want.base),
+        "addons": [{"group": k[0], **new[k]} for k in sorted(new, key=addon_order)],
+    }
+    # A subscribe needs Zoom's whole billing contact: without one, or with a field missing,
+    # it is blocked with a sentence (reported, never sent; its body carries no contact).
+    block: tuple[str, str] | None = None
+    if not desired.contact:
+        block = (
+            "subscribe_without_contact",
+            f"{account_id} has no active subscription: subscribing it needs a billing `contact:` "
+            "in its YAML",
+        )
+    elif desired.contact_missing:
+        block = ("subscribe_incomplete_contact", _incomplete_contact(desired))
+    body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
+    method, path = call_of("subscribe", account_id)
+    action = Action(
+        op="subscribe",
+        klass="subscribe",
+        method=method,
+        path=path,
+        body=body,
+        before=None,
+        after=after,
+    )
+    draft.call(BASE_INCREASE, action, block)
+    # What stays listed after the subscribe is planned like any subscribed account's add-ons.
+    rest = {k: v for k, v in want.addons.items() if k not in new}
+    plan_addons(draft, replace(want, addons=rest), have, usage)
+
+
+def _incomplete_contact(desired: DesiredAccount) -> str:
+    """Why a subscribe is blocked when its contact lacks a field Zoom requires, and where."""
+    origin = desired.contact_origin
+    where = f" at {origin.at}" if origin is not None else ""
+    text = (
+        f"{desired.account_id} has no active subscription: subscribing it needs a complete "
+        f"billing contact, and the contact{where} lacks {', '.join(desired.contact_missing)}"
+    )
+    if origin is not None and origin.replaced:
+        text += (
+            f" (a contact is one unit across extends: it takes nothing from the one at "
+            f"{origin.replaced})"
+        )
+    return text + "; complete it in the YAML"
+
+
+def contact_from(desired: DesiredAccount, actions: Iterable[Action]) -> tuple[tuple[str, str], ...]:
+    """Where each field of the contact a subscribe sends was written, for the reviewer."""
+    origin = desired.contact_origin
+    sends = any(a.op == "subscribe" and "contact" in a.body for a in actions)
+    return origin.fields if sends and origin is not None else ()

@@ -169,6 +169,22 @@ def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions)
     return with_changes([_plan_account(desired, live, options)])[0]
 
 
+def _unplannable(
+    desired: DesiredAccount, live: LivePlans, why: str, *, code: str | None = None
+) -> AccountPlan:
+    """An account whose live answer was read but cannot be planned: an error, fingerprinted
+    exactly (compare-and-swap still sees every entry of the answer)."""
+    return AccountPlan(
+        account_id=desired.account_id,
+        source=str(desired.source),
+        status="error",
+        live_sha256=live_fingerprint(live.plans),
+        error=f"{desired.account_id}: {why}",
+        name=desired.name,
+        error_code=code,
+    )
+
+
 def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
     """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
@@ -177,36 +193,14 @@ def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions
     try:
         have = normalise_plans(live.plans)
     except AmbiguousEntries as exc:
-        return AccountPlan(
-            account_id=desired.account_id,
-            source=source,
-            status="error",
-            live_sha256=live_fingerprint(live.plans),
-            error=f"{desired.account_id}: {exc.code}: {exc}",
-            name=desired.name,
-            error_code=exc.code,
-        )
+        return _unplannable(desired, live, f"{exc.code}: {exc}", code=exc.code)
     except PlanShapeError as exc:
-        return AccountPlan(
-            account_id=desired.account_id,
-            source=source,
-            status="error",
-            live_sha256=live_fingerprint(live.plans),
-            error=f"{desired.account_id}: Zoom's answer cannot be read: {exc}",
-            name=desired.name,
-        )
+        return _unplannable(desired, live, f"Zoom's answer cannot be read: {exc}")
     fingerprint = normalised_fingerprint(have)
     try:
         want = normalise_plans(desired.plans)
-    except PlanShapeError as exc:
-        return AccountPlan(
-            account_id=desired.account_id,
-            source=source,
-            status="error",
-            live_sha256=fingerprint,
-            error=f"{desired.account_id}: the desired plans cannot be read: {exc}",
-            name=desired.name,
-        )
+    except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
+        return _unplannable(desired, live, f"the desired plans cannot be read: {exc}")
     if _cheaply_equal(want, have):
         return AccountPlan(
             account_id=desired.account_id,

@@ -69,6 +69,9 @@ class DesiredAccount:
     contact: Mapping[str, str] | None = None
     #: Where `contact` came from (not part of the fingerprint: moving a file changes no call).
     contact_origin: ContactOrigin | None = None
+    #: Zoom's `subscription_options` for the subscribe POST (contract term, purchase order
+    #: number, deal registration id, dates); sent only when the account is subscribed.
+    subscription_options: Mapping[str, Any] | None = None
 
     @property
     def contact_missing(self) -> tuple[str, ...]:
@@ -84,6 +87,11 @@ class DesiredAccount:
             "labels": dict(self.labels),
             "contact": dict(self.contact) if self.contact is not None else None,
             "plans": self.plans,
+            **(
+                {"subscription_options": dict(self.subscription_options)}
+                if self.subscription_options is not None
+                else {}
+            ),
         }
 
 

@@ -15,8 +15,11 @@ applied plan re-plans to nothing. What normalisation does, and why:
 - Countries (a YAML list or Zoom's comma string) become sorted lists without duplicates.
 - Zoom's `""`, `0` and `null` for an unset field count as absent, so a field the desired entry
   leaves out is simply not there, and the planner neither compares nor sends it.
-- Plan groups this tool does not know (Zoom adds them: `plan_zoom_one`, `plan_zcc`...) are kept
-  aside, read-only fields stripped, so the planner can report them as unmanaged.
+- Which groups exist, their shapes and nesting come from `reconciler.groups.table`. Keys the
+  table does not know (Zoom adds groups) are kept aside, read-only fields stripped, so the
+  planner can report them as unmanaged by name; usage-only and reply-only keys are understood.
+- `plan_bundle` (subscribe only) and `paid_period_start_date` (a scheduled change) are desired
+  facts sent with a call and never compared, so they are kept apart from the compared fields.
 """
 
 from __future__ import annotations
@@ -28,37 +31,49 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from reconciler.groups import table
+from reconciler.groups.table import Shape
+
 INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
 
-#: Add-on groups holding one entry (Zoom answers an object).
-SINGLE_GROUPS = ("plan_zoom_rooms", "plan_room_connector", "plan_audio")
-#: Add-on groups holding a list of entries, one per type.
-LIST_GROUPS = ("plan_large_meeting", "plan_webinar", "plan_zoom_events")
+# The names below are views of `reconciler.groups.table`, kept for the modules that read them.
+RECORDING = table.RECORDING.key
 PHONE_BASE = "plan_phone.plan_base"
-PHONE_LISTS = ("plan_phone.plan_calling", "plan_phone.plan_number")
-RECORDING = "plan_recording"
-#: Every add-on group, in the order plans and renderers list them.
-ADDON_GROUPS = (
-    "plan_zoom_rooms",
-    "plan_room_connector",
-    "plan_large_meeting",
-    "plan_webinar",
-    "plan_zoom_events",
-    RECORDING,
-    "plan_audio",
-    PHONE_BASE,
-    *PHONE_LISTS,
-)
+#: Every group read from an answer besides the base plan, in the order plans list them.
+_READ_GROUPS = tuple(g for g in table.GROUPS if g.in_get and g is not table.BASE)
+ADDON_GROUPS: tuple[str, ...] = tuple(g.key for g in _READ_GROUPS)
+#: Add-on groups holding one entry (Zoom answers an object), and those holding a list.
+SINGLE_GROUPS = tuple(g.key for g in _READ_GROUPS if g.shape is Shape.OBJECT)
+LIST_GROUPS = tuple(g.key for g in _READ_GROUPS if g.shape is Shape.LIST)
+PHONE_LISTS = tuple(k for k in LIST_GROUPS if k.startswith("plan_phone."))
 #: Groups where an account keeps at most one active entry: a different type is a type change.
-ONE_PER_ACCOUNT = frozenset({*SINGLE_GROUPS, RECORDING, PHONE_BASE})
+ONE_PER_ACCOUNT = frozenset(g.key for g in _READ_GROUPS if g.one_per_account)
 #: Groups whose entries carry a seat count that PUT /plans/addons can change.
-HOSTED_GROUPS = frozenset({*LIST_GROUPS, "plan_zoom_rooms", "plan_room_connector", *PHONE_LISTS})
+HOSTED_GROUPS = frozenset(g.key for g in _READ_GROUPS if g.seats and g.is_addon)
 COUNTRY_FIELDS = frozenset({"tollfree_countries", "premium_countries", "callout_countries"})
-INTEGER_FIELDS = frozenset({"hosts", "ddi_numbers"})
+INTEGER_FIELDS = frozenset({"hosts", "active_hosts", "ddi_numbers"})
 #: Keys read but never compared: `state` is the YAML's cancellation marker, `status` Zoom's.
 _MARKERS = frozenset({"status", "state"})
-_READ_ONLY = frozenset({"usage", "pending", "invoice", "paid_period_start_date"})
-_KNOWN_TOP = frozenset({"plan_base", "plan_phone", *SINGLE_GROUPS, *LIST_GROUPS, RECORDING})
+#: Zoom's facts about an entry that it sets itself (Video SDK minutes and prices, the 201
+#: reply's partner pricing) and `paid_period_start_date`, which `scheduled` reads instead.
+_READ_ONLY = frozenset(
+    {
+        "usage",
+        "pending",
+        "invoice",
+        "paid_period_start_date",
+        "included_minutes",
+        "overage_price",
+        "partner_sku",
+        "discount_rate",
+        "discount_percent",
+    }
+)
+#: Top-level keys that are not plan groups of GET /plans but are understood: usage-only and
+#: reply-only keys, and the subscribe-only bundle (its own field of NormalisedPlans).
+_UNDERSTOOD = table.USAGE_ONLY_KEYS | table.REPLY_ONLY_KEYS | {table.BUNDLE.key}
+#: The key whose presence makes a desired entry a scheduled change (Zoom's request field).
+SCHEDULE_KEY = "paid_period_start_date"
 
 AddonKey = tuple[str, str]
 
@@ -103,6 +118,11 @@ class NormalisedPlans:
     addons: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
     cancelled: frozenset[AddonKey] = frozenset()
     unknown: dict[str, Any] = field(default_factory=dict)
+    #: Desired only: `plan_bundle` codes, sent in a subscribe and never compared afterwards.
+    bundle: tuple[str, ...] = ()
+    #: Desired only: entries that say when they take effect (`paid_period_start_date`), keyed
+    #: like `addons`; the base plan as `("plan_base", type)`. Never compared: sent with the call.
+    scheduled: dict[AddonKey, str] = field(default_factory=dict)
 
     @property
     def subscribed(self) -> bool:
@@ -110,13 +130,25 @@ class NormalisedPlans:
         return self.base is not None
 
     def to_canonical(self) -> dict[str, Any]:
-        """A JSON-able, order-independent form for fingerprints and hashing."""
-        return {
+        """A JSON-able, order-independent form for fingerprints and hashing.
+
+        `bundle` and `scheduled` appear only when set, so an account that uses neither keeps
+        the hash it had before they existed (saved plans stay valid across the upgrade).
+        """
+        canonical: dict[str, Any] = {
             "base": self.base,
             "addons": [{"group": g, **self.addons[(g, t)]} for g, t in sorted(self.addons)],
             "cancelled": [{"group": g, "type": t} for g, t in sorted(self.cancelled)],
             "unknown": self.unknown,
         }
+        if self.bundle:
+            canonical["bundle"] = list(self.bundle)
+        if self.scheduled:
+            canonical["scheduled"] = [
+                {"group": g, "type": t, "from": self.scheduled[(g, t)]}
+                for g, t in sorted(self.scheduled)
+            ]
+        return canonical
 
 
 def canonical_json(value: Any) -> str:
@@ -255,37 +287,57 @@ def _recording_entries(plans: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     raise PlanShapeError(f"{RECORDING}: expected a plan type string or {{type, state}}")
 
 
+def _container(plans: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = plans.get(name)
+    if _is_unset(value):
+        return {}
+    if not isinstance(value, Mapping):
+        raise PlanShapeError(f"{name}: expected an object, not {value!r}")
+    return value
+
+
 def _group_entries(plans: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """Every add-on entry of the answer with its (flattened) group name."""
+    """Every entry of the answer with its (dotted) group key, in table order."""
     found: list[tuple[str, Mapping[str, Any]]] = []
-    for group in (*SINGLE_GROUPS, *LIST_GROUPS):
-        found.extend((group, e) for e in _entries(plans.get(group), group))
-    found.extend((RECORDING, e) for e in _recording_entries(plans))
-    phone = plans.get("plan_phone")
-    if not _is_unset(phone):
-        if not isinstance(phone, Mapping):
-            raise PlanShapeError(f"plan_phone: expected an object, not {phone!r}")
-        for sub, value in phone.items():
-            group = f"plan_phone.{sub}"
-            if group == PHONE_BASE or group in PHONE_LISTS:
-                found.extend((group, e) for e in _entries(value, group))
+    for row in _READ_GROUPS:
+        if row is table.RECORDING:
+            found.extend((row.key, e) for e in _recording_entries(plans))
+            continue
+        holder = plans if row.container is None else _container(plans, row.container)
+        found.extend((row.key, e) for e in _entries(holder.get(row.name), row.key))
     return found
 
 
 def _unknown_groups(plans: Mapping[str, Any]) -> dict[str, Any]:
     unknown: dict[str, Any] = {}
     for key, value in plans.items():
-        if key in _KNOWN_TOP or key.startswith(f"{RECORDING}_") or is_read_only(key):
+        if key in table.TOP_LEVEL_KEYS or key in _UNDERSTOOD or is_read_only(key):
             continue
         if not _is_unset(value):
             unknown[key] = _strip_read_only(value)
-    phone = plans.get("plan_phone")
-    if isinstance(phone, Mapping):
-        for sub, value in phone.items():
-            group = f"plan_phone.{sub}"
-            if group != PHONE_BASE and group not in PHONE_LISTS and not _is_unset(value):
-                unknown[group] = _strip_read_only(value)
+    for container in table.CONTAINERS:
+        known = {row.name for row in table.groups_in(container)}
+        for sub, value in _container(plans, container).items():
+            if sub not in known and not is_read_only(sub) and not _is_unset(value):
+                unknown[f"{container}.{sub}"] = _strip_read_only(value)
     return unknown
+
+
+def _bundle(plans: Mapping[str, Any]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for entry in _entries(plans.get(table.BUNDLE.key), table.BUNDLE.key):
+        code = entry.get("type")
+        if not isinstance(code, str) or not code.strip():
+            raise PlanShapeError(f"{table.BUNDLE.key}: an entry without a plan type")
+        codes.append(code)
+    return tuple(codes)
+
+
+def _scheduled_from(entry: Mapping[str, Any]) -> str | None:
+    value = entry.get(SCHEDULE_KEY)
+    if _is_unset(value):
+        return None
+    return str(value)
 
 
 def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
@@ -300,11 +352,15 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         raise PlanShapeError(f"plans must be an object, not {type(plans).__name__}")
     base_value = plans.get("plan_base")
     base: dict[str, Any] | None = None
+    scheduled: dict[AddonKey, str] = {}
     if not _is_unset(base_value):
         if not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
         if not _is_inactive(base_value) and not _is_blank(base_value):
             base = _fields(base_value, "plan_base")
+            when = _scheduled_from(base_value)
+            if when is not None:
+                scheduled[("plan_base", base["type"])] = when
     addons: dict[AddonKey, dict[str, Any]] = {}
     cancelled: set[AddonKey] = set()
     twins: dict[AddonKey, list[dict[str, Any]]] = {}
@@ -322,6 +378,9 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         if key in addons:
             twins.setdefault(key, [addons[key]]).append(fields)
         addons[key] = fields
+        when = _scheduled_from(entry)
+        if when is not None:
+            scheduled[key] = when
     if twins:
         (group, type_), entries = min(twins.items())
         raise AmbiguousEntries(group, type_, entries)
@@ -330,4 +389,6 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         addons=addons,
         cancelled=frozenset(cancelled - set(addons)),
         unknown=_unknown_groups(plans),
+        bundle=_bundle(plans),
+        scheduled=scheduled,
     )

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.groups import table
 from reconciler.groups.normalise import (
     ADDON_GROUPS,
     COUNTRY_FIELDS,
@@ -20,7 +21,6 @@ from reconciler.groups.normalise import (
     LIST_GROUPS,
     ONE_PER_ACCOUNT,
     PHONE_BASE,
-    PHONE_LISTS,
     RECORDING,
     AddonKey,
     NormalisedPlans,
@@ -82,22 +82,17 @@ def _get_shape_entry(group: str, fields: dict[str, Any]) -> dict[str, Any]:
 def subscribe_groups(addons: dict[AddonKey, dict[str, Any]]) -> dict[str, Any]:
     """Every desired add-on in GET /plans shape, for the one subscribe POST."""
     groups: dict[str, Any] = {}
-    phone: dict[str, Any] = {}
     for key in sorted(addons, key=addon_order):
         group, _type = key
         entry = _get_shape_entry(group, addons[key])
+        row = table.group(group)
+        holder = groups if row.container is None else groups.setdefault(row.container, {})
         if group == RECORDING:
-            groups[RECORDING] = entry["type"]
+            holder[RECORDING] = entry["type"]
         elif group in LIST_GROUPS:
-            groups.setdefault(group, []).append(entry)
-        elif group == PHONE_BASE:
-            phone["plan_base"] = entry
-        elif group in PHONE_LISTS:
-            phone.setdefault(group.split(".", 1)[1], []).append(entry)
+            holder.setdefault(row.name, []).append(entry)
         else:
-            groups[group] = entry
-    if phone:
-        groups["plan_phone"] = phone
+            holder[row.name] = entry
     return groups
 
 

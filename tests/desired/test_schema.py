@@ -75,7 +75,7 @@ def test_editors_using_the_raw_schema_accept_every_example_account() -> None:
         ("  plan_audio: {type: tollfree_payongo, ddi_numbers: -1}\n", 3, "between 0 and 9999"),
         ("  plan_phone: {plan_base: {type: phone_payongo, state: nope}}\n", 3, "'cancelled'"),
         ("  plan_phone: {plan_calling: {type: x}}\n", 3, "must be a list"),
-        ("  plan_zoom_one: {type: x}\n", 3, "unknown key 'plan_zoom_one'"),
+        ("  plan_future_group: {type: x}\n", 3, "unknown key 'plan_future_group'"),
         ("  plan_base: {type: 12, hosts: 2}\n", 3, "not 12 (put it in quotes: '12')"),
         ("  plan_recording: true\n", 3, "not true (put it in quotes: 'true')"),
         ("  plan_recording: 2.5\n", 3, "not the decimal 2.5 (put it in quotes: '2.5')"),

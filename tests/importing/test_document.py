@@ -117,10 +117,10 @@ def test_left_out_items_are_listed_as_comments() -> None:
         None,
         plans={"plan_base": {"type": "monthly", "hosts": 2}},
         subscribed=True,
-        left_out=("plan group plan_zoom_one",),
+        left_out=("plan group plan_future_group",),
     )
     text = render_account_file(account, HEADER)
-    assert "#   plan group plan_zoom_one" in text
+    assert "#   plan group plan_future_group" in text
     assert yaml.safe_load(text) == {
         "account_id": "sub_1",
         "plans": {"plan_base": {"type": "monthly", "hosts": 2}},

@@ -18,7 +18,7 @@ NORWAY = {
             "callout_countries": "NO",
             "status": "active",
         },
-        "plan_zoom_one": {"type": "zoomone_business", "hosts": 4, "status": "active"},
+        "plan_future_group": {"type": "zoomone_business", "hosts": 4, "status": "active"},
     },
 }
 SECRET = "demo-secret"
@@ -32,7 +32,7 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     assert result.returncode == 0, result.stderr
     assert "/accounts/sub_norway/plans" in result.stderr  # -v logs each call ...
     assert "Bearer" not in result.stderr  # ... and never a token
-    assert "  sub_norway: plan group plan_zoom_one" in result.stdout
+    assert "  sub_norway: plan group plan_future_group" in result.stdout
     written = sorted(p.name for p in (tmp_path / "accounts").iterdir())
     assert "acme-emea--sub_8jk2lm.yaml" in written
     assert "yes--sub_norway.yaml" in written
@@ -48,7 +48,7 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     norway = yaml.safe_load((tmp_path / "accounts" / "yes--sub_norway.yaml").read_text())
     assert norway["name"] == "yes"
     assert norway["plans"]["plan_audio"]["tollfree_countries"] == ["NO", "SE"]
-    assert "plan_zoom_one" not in norway["plans"]
+    assert "plan_future_group" not in norway["plans"]
     umbrella = (tmp_path / "accounts" / "umbrella-not-subscribed-yet--sub_new.yaml").read_text()
     assert "plans" not in yaml.safe_load(umbrella)
     assert "# No active paid plan in Zoom at import time" in umbrella

@@ -125,10 +125,10 @@ def test_desired_shape(title: str, raw: dict[str, Any], expected: dict[str, Any]
 
 
 def test_unknown_groups_are_left_out_and_named() -> None:
-    raw = {"plan_base": BASE, "plan_zoom_one": {"type": "zoomone_biz", "hosts": 3}}
+    raw = {"plan_base": BASE, "plan_future_group": {"type": "zoomone_biz", "hosts": 3}}
     plans, _, left_out = answer_as_desired("sub_1", raw)
-    assert "plan_zoom_one" not in plans
-    assert left_out == ["plan group plan_zoom_one"]
+    assert "plan_future_group" not in plans
+    assert left_out == ["plan group plan_future_group"]
 
 
 @pytest.mark.parametrize(
@@ -171,10 +171,10 @@ def test_an_inexplicable_answer_is_unreadable_not_a_crash() -> None:
 
 
 def test_imported_account_carries_name_and_notes() -> None:
-    account = imported_account("sub_1", "One", {"plan_base": BASE, "plan_zcc": {"type": "x"}})
+    account = imported_account("sub_1", "One", {"plan_base": BASE, "plan_future_nested": {"type": "x"}})
     assert account.name == "One"
     assert account.subscribed
-    assert account.left_out == ("plan group plan_zcc",)
+    assert account.left_out == ("plan group plan_future_nested",)
 
 
 # Property: the written plans normalise exactly like the live answer they came from, so the
@@ -216,7 +216,7 @@ live_answers = st.fixed_dictionaries(
                 "status": _status,
             },
         ),
-        "plan_zoom_one": st.just({"type": "zoomone_biz", "hosts": 1}),
+        "plan_future_group": st.just({"type": "zoomone_biz", "hosts": 1}),
     },
 )
 

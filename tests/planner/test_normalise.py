@@ -39,7 +39,7 @@ def test_a_full_get_answer() -> None:
                 "plan_calling": [{"type": "phone_calling_usca_monthly_unlimited", "hosts": 10}],
                 "plan_fax": [{"type": "fax_x", "hosts": 1}],
             },
-            "plan_zcc": {"type": "zcc_basic", "hosts": 2, "next_invoice_date": "2026-12-01"},
+            "plan_future_nested": {"type": "zcc_basic", "hosts": 2, "next_invoice_date": "2026-12-01"},
             "plan_zoom_rooms": "",
         }
     )
@@ -62,7 +62,7 @@ def test_a_full_get_answer() -> None:
     }
     assert plans.cancelled == frozenset()  # a live cancelled entry is just absent
     assert plans.unknown == {
-        "plan_zcc": {"hosts": 2, "type": "zcc_basic"},
+        "plan_future_nested": {"hosts": 2, "type": "zcc_basic"},
         "plan_phone.plan_fax": [{"hosts": 1, "type": "fax_x"}],
     }
 

@@ -324,12 +324,12 @@ CASES: list[
         {"plan_base": {"type": "business_monthly", "hosts": 20}},
         {
             "plan_base": BASE20,
-            "plan_zoom_one": {"type": "zoomone_pro", "hosts": 3, "next_invoice_date": "x"},
+            "plan_future_group": {"type": "zoomone_pro", "hosts": 3, "next_invoice_date": "x"},
         },
         {},
         [],
         [],
-        [("plan_zoom_one", None)],
+        [("plan_future_group", None)],
         "in_sync",
     ),
     (

@@ -110,7 +110,7 @@ def live_plans(draw: Any) -> dict[str, Any] | None:
                 phone[sub] = draw(entry_list(types))
         plans["plan_phone"] = phone
     if draw(st.booleans()):
-        plans["plan_zoom_one"] = {
+        plans["plan_future_group"] = {
             "type": "zoomone_business",
             "hosts": draw(hosts),
             "next_invoice_date": draw(dates),
@@ -185,7 +185,7 @@ def simulate(live: dict[str, Any] | None, action: Action) -> dict[str, Any]:
     assert "increasing_hosts" not in body
     if action.op == "subscribe":
         assert action.method == "POST" and action.path.endswith("/plans") and "contact" in body
-        # Groups the body does not name (e.g. plan_zoom_one) are other subscriptions, and
+        # Groups the body does not name (e.g. plan_future_group) are other subscriptions, and
         # add-ons a lapsed base plan left active stay listed: both are kept.
         merged = _merge_groups(plans, {k: v for k, v in body.items() if k != "contact"})
         if "plan_recording" in body:
@@ -264,8 +264,8 @@ def desired_from(draw: Any, live: dict[str, Any] | None) -> dict[str, Any]:
             if live_audio
             else {"type": "tollfree_payongo", "tollfree_countries": draw(country_sets)}
         )
-    if live and "plan_zoom_one" in live and draw(st.booleans()):
-        want["plan_zoom_one"] = copy.deepcopy(live["plan_zoom_one"])
+    if live and "plan_future_group" in live and draw(st.booleans()):
+        want["plan_future_group"] = copy.deepcopy(live["plan_future_group"])
     want["plan_base"]["hosts"] = max(want["plan_base"]["hosts"], _base_hosts_needed(have, want))
     return want
 
@@ -334,7 +334,7 @@ def _without_managed_fields(value: Any) -> Any:
 @given(live_plans())
 def test_fields_left_out_are_not_managed(live: dict[str, Any] | None) -> None:
     want = _without_managed_fields(copy.deepcopy(live)) if live else {}
-    want.pop("plan_zoom_one", None)  # an unknown group is compared whole; leave it unmanaged
+    want.pop("plan_future_group", None)  # an unknown group is compared whole; leave it unmanaged
     result = plan_account(account(want), LivePlans("sub_p", live), PlanOptions())
     assert result.actions == ()
     assert result.blocked == ()

@@ -6,9 +6,11 @@ so what import writes is, by construction, what the planner sees as equal to the
 dates, invoice fields and status are gone, cancelled and expired entries are absent, unset fields
 (`""`, `0`) are left out and therefore unmanaged. Countries are written as lists.
 
-What a desired file has no place for is left out and named: plan groups this tool does not know
-(the schema rejects them; `plan` reports them as unmanaged), and a second active entry in a
-group where an account holds one.
+Every group of `reconciler.groups.table` is written in Zoom's own nesting (`plan_phone`,
+`plan_zcc`, `plan_znode`) with the fields its row manages. What a desired file has no place for
+is left out and named: plan groups this tool does not know (the schema rejects them; `plan`
+reports them as unmanaged), a group no call of Zoom's API manages (the deprecated
+`plan_zcc.plan_package`), and a second active entry in a group where an account holds one.
 """
 
 from __future__ import annotations
@@ -16,25 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.groups import normalise
+from reconciler.groups import normalise, table
 from reconciler.importing.document import ImportedAccount
 
-#: Fields a desired entry may carry, per group (anything else Zoom sends is not ours to set).
-_ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
-    "plan_base": ("type", "hosts"),
-    "plan_audio": (
-        "type",
-        "tollfree_countries",
-        "premium_countries",
-        "callout_countries",
-        "ddi_numbers",
-    ),
-    normalise.PHONE_BASE: ("type", "callout_countries"),
-    normalise.RECORDING: ("type",),
-}
-_HOSTED_FIELDS = ("type", "hosts")
-#: Order of groups in the written file: base first, then add-ons as Zoom's notes list them.
-_GROUP_ORDER = ("plan_base", *normalise.ADDON_GROUPS)
+#: Order of groups in the written file: the table's order (base first, then add-ons).
+_GROUP_ORDER = tuple(row.key for row in table.GROUPS)
 
 
 class UnreadablePlans(Exception):
@@ -47,7 +35,7 @@ class UnreadablePlans(Exception):
 
 
 def _entry(group: str, fields: Mapping[str, Any], left_out: list[str]) -> dict[str, Any]:
-    allowed = _ENTRY_FIELDS.get(group, _HOSTED_FIELDS)
+    allowed = ("type", *table.group(group).fields)
     kept = {key: fields[key] for key in allowed if key in fields}
     extra = sorted(key for key in fields if key not in allowed)
     if extra:
@@ -75,6 +63,9 @@ def answer_as_desired(
 
     groups: dict[str, Any] = {"plan_base": _entry("plan_base", live.base, left_out)}
     for (group, _plan_type), fields in sorted(live.addons.items()):
+        if not table.group(group).manageable:
+            left_out.append(f"{group} {fields['type']}: no call of Zoom's API manages it")
+            continue
         entry = _entry(group, fields, left_out)
         if group == normalise.RECORDING:
             value: Any = entry["type"]
@@ -92,10 +83,9 @@ def answer_as_desired(
     for group in _GROUP_ORDER:
         if group not in groups:
             continue
-        if group.startswith("plan_phone."):
-            plans.setdefault("plan_phone", {})[group.split(".", 1)[1]] = groups[group]
-        else:
-            plans[group] = groups[group]
+        row = table.group(group)
+        holder = plans if row.container is None else plans.setdefault(row.container, {})
+        holder[row.name] = groups[group]
     return plans, True, left_out
 
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.groups import normalise
+from reconciler.groups import normalise, table
+from reconciler.groups.table import Shape
 from reconciler.importing.shape import UnreadablePlans, answer_as_desired, imported_account
 
 BASE = {
@@ -171,7 +172,9 @@ def test_an_inexplicable_answer_is_unreadable_not_a_crash() -> None:
 
 
 def test_imported_account_carries_name_and_notes() -> None:
-    account = imported_account("sub_1", "One", {"plan_base": BASE, "plan_future_nested": {"type": "x"}})
+    account = imported_account(
+        "sub_1", "One", {"plan_base": BASE, "plan_future_nested": {"type": "x"}}
+    )
     assert account.name == "One"
     assert account.subscribed
     assert account.left_out == ("plan group plan_future_nested",)
@@ -231,3 +234,44 @@ def test_written_plans_normalise_like_the_live_answer(raw: dict[str, Any]) -> No
     if subscribed:
         assert written.addons == live.addons
     assert written.cancelled == frozenset()
+
+
+def _one_entry_per_group() -> dict[str, Any]:
+    """A GET answer holding one active entry in every group of the table GET shows."""
+    raw: dict[str, Any] = {"plan_base": {**BASE, "status": "active"}}
+    for row in table.GROUPS:
+        if row is table.BASE or not row.in_get:
+            continue
+        code = f"{row.prefixes[0] if row.prefixes else row.name + '_'}monthly"
+        entry: dict[str, Any] = {"type": code, "status": "active", "next_invoice_date": "x"}
+        if row.seats:
+            entry["hosts"] = 3
+        value: Any = [entry] if row.shape is Shape.LIST else entry
+        if row.shape is Shape.STRING:
+            value = code
+        holder = raw if row.container is None else raw.setdefault(row.container, {})
+        holder[row.name] = value
+    return raw
+
+
+def test_every_group_zoom_manages_is_written_in_zooms_nesting() -> None:
+    raw = _one_entry_per_group()
+    plans, subscribed, left_out = answer_as_desired("sub_all", raw)
+    assert subscribed
+    written = {key for key, _type in normalise.normalise_plans(plans).addons} | {"plan_base"}
+    manageable = {row.key for row in table.GROUPS if row.in_get and row.manageable}
+    assert written == manageable
+    assert set(plans["plan_znode"]) == {r.name for r in table.groups_in("plan_znode")}
+    # The one group no call manages is named, never written.
+    assert left_out == [
+        "plan_zcc.plan_package plan_package_monthly: no call of Zoom's API manages it"
+    ]
+
+
+def test_every_written_group_plans_back_to_the_live_answer() -> None:
+    raw = _one_entry_per_group()
+    plans, _, _ = answer_as_desired("sub_all", raw)
+    live = normalise.normalise_plans(raw)
+    want = normalise.normalise_plans(plans)
+    assert want.base == live.base
+    assert want.addons == {k: v for k, v in live.addons.items() if table.group(k[0]).manageable}

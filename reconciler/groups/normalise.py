@@ -296,15 +296,27 @@ def _container(plans: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return value
 
 
+#: The rows read from an answer, by top-level key and by container and nested key: the walk
+#: follows the answer's own keys, so its cost grows with the answer, not with the table.
+_TOP_ROWS = {g.name: g for g in _READ_GROUPS if g.container is None}
+_NESTED_ROWS = {c: {g.name: g for g in _READ_GROUPS if g.container == c} for c in table.CONTAINERS}
+
+
 def _group_entries(plans: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """Every entry of the answer with its (dotted) group key, in table order."""
+    """Every entry of the answer with its (dotted) group key."""
     found: list[tuple[str, Mapping[str, Any]]] = []
-    for row in _READ_GROUPS:
+    for key, value in plans.items():
+        row = _TOP_ROWS.get(key)
         if row is table.RECORDING:
-            found.extend((row.key, e) for e in _recording_entries(plans))
-            continue
-        holder = plans if row.container is None else _container(plans, row.container)
-        found.extend((row.key, e) for e in _entries(holder.get(row.name), row.key))
+            found.extend((RECORDING, e) for e in _recording_entries(plans))
+        elif row is not None:
+            found.extend((row.key, e) for e in _entries(value, row.key))
+        elif key in _NESTED_ROWS:
+            nested = _NESTED_ROWS[key]
+            for sub, inner in _container(plans, key).items():
+                sub_row = nested.get(sub)
+                if sub_row is not None:
+                    found.extend((sub_row.key, e) for e in _entries(inner, sub_row.key))
     return found
 
 
@@ -315,8 +327,7 @@ def _unknown_groups(plans: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if not _is_unset(value):
             unknown[key] = _strip_read_only(value)
-    for container in table.CONTAINERS:
-        known = {row.name for row in table.groups_in(container)}
+    for container, known in _NESTED_ROWS.items():
         for sub, value in _container(plans, container).items():
             if sub not in known and not is_read_only(sub) and not _is_unset(value):
                 unknown[f"{container}.{sub}"] = _strip_read_only(value)

@@ -86,21 +86,21 @@ class PlanGroup:
     #: Where the row's facts come from, when not the 2026 document alone.
     note: str = ""
 
-    @property
+    @cached_property
     def path(self) -> tuple[str, ...]:
         return tuple(self.key.split("."))
 
-    @property
+    @cached_property
     def container(self) -> str | None:
         """`plan_phone` for `plan_phone.plan_calling`; None for a top-level group."""
         return self.path[0] if len(self.path) > 1 else None
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The group's own key inside its container (`plan_calling`), or the top-level key."""
         return self.path[-1]
 
-    @property
+    @cached_property
     def wire_name(self) -> str:
         """The name a nested POST body uses for the group (`plan_package_list`)."""
         return self.request_key or self.name

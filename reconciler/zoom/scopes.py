@@ -123,14 +123,13 @@ def call_scope(method: str | None, path: str | None) -> CallScope | None:
     return next((row for row in CALL_SCOPES if row.matches(method, path)), None)
 
 
-def scopes_of_command(command: str, *, own_account: bool = False) -> tuple[str, ...]:
-    """The granular scopes a command may need, in table order (``validate``: none)."""
+def scopes_of_command(command: str) -> tuple[str, ...]:
+    """The granular scopes a command may need on sub-accounts, in table order (``validate``:
+    none); the manual's "Scopes" section lists the same (a test compares them)."""
     wanted: list[str] = []
     for row in CALL_SCOPES:
-        if command in row.commands:
-            scope = row.granular_for(OWN_ACCOUNT if own_account else None)
-            if scope not in wanted:
-                wanted.append(scope)
+        if command in row.commands and row.granular_master not in wanted:
+            wanted.append(row.granular_master)
     return tuple(wanted)
 
 

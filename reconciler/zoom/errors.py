@@ -14,7 +14,14 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
-from reconciler.zoom.scopes import CLASSIC_BILLING, account_in, call_scope, commands_phrase
+from reconciler.zoom.scopes import (
+    CLASSIC_BILLING,
+    account_in,
+    call_scope,
+    commands_phrase,
+    is_scope_refusal,
+    scopes_named_in,
+)
 
 _ACCOUNT_IN_PATH = re.compile(r"^/accounts/([^/?]+)")
 
@@ -132,7 +139,7 @@ class MissingScope(AuthError):
         row = call_scope(self.method, self.path)
         refused = f"Zoom refused {self.call_words()}: the app's access token lacks its scope"
         if row is None:
-            named = _scopes_named_in(self.message)
+            named = scopes_named_in(self.message)
             wanted = f"add {', '.join(named)}" if named else f"Zoom says: {self.message}"
             return f"{refused}; {wanted} to the OAuth app (classic-scope apps: {CLASSIC_BILLING})"
         classic = " or ".join(row.classic)
@@ -346,28 +353,7 @@ def parse_error_body(text: str, content_type: str) -> tuple[int | None, str]:
     return None, f"non-JSON error answer ({kind}): {excerpt}" if excerpt else "empty error answer"
 
 
-#: Zoom's codes for a token that lacks a scope: 4700 on its error page, 4711 in practice.
-SCOPE_CODES = frozenset({4700, 4711})
-_SCOPES_IN_MESSAGE = re.compile(r"scopes?\s*:\s*\[([^\]]*)\]", re.IGNORECASE)
 _CANCEL_ADDONS_FIRST = re.compile(r"cancel all (add|additional)", re.IGNORECASE)
-
-
-def _scopes_named_in(message: str) -> list[str]:
-    """``[a, b]`` out of Zoom's ``does not contain scopes:[a, b].``."""
-    match = _SCOPES_IN_MESSAGE.search(message)
-    if match is None:
-        return []
-    return [part.strip() for part in match.group(1).split(",") if part.strip()]
-
-
-def is_scope_refusal(status: int, code: int | None, message: str) -> bool:
-    """A 403, or Zoom's scope code at any status (on a 401 only when it speaks of scopes: a
-    401 is otherwise a dead token, which a fresh one cures; a missing scope it never does)."""
-    if status == 403:
-        return True
-    if code not in SCOPE_CODES:
-        return False
-    return status != 401 or "scope" in message.lower()
 
 
 def stops_the_run(error: BaseException) -> bool:

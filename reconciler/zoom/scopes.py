@@ -8,6 +8,7 @@ so when Zoom refuses a call for a missing scope the one useful message names the
 scope to add. This table is that lookup, one row per call the client makes: the error classes
 (``reconciler.zoom.errors``) and the "Connecting to Zoom" page both read it, and the sandbox
 keeps its own, independent copy (``reconciler.sandbox.scopes``) that a test compares with this.
+How Zoom says a scope is missing (403, or code 4700/4711) is recognised here too.
 
 Sources: the plan operations' ``x-macro-scopes`` / ``x-granular-scopes`` in Zoom's 2026 OpenAPI
 document; "List sub accounts" from Zoom's granular-scopes page (``account:read:list_sub_accounts
@@ -139,3 +140,26 @@ def commands_phrase(row: CallScope) -> str:
     if len(names) == 1:
         return f"zoomplans {names[0]} needs"
     return f"zoomplans {', '.join(names[:-1])} and {names[-1]} need"
+
+
+#: Zoom's codes for a token that lacks a scope: 4700 on its error page, 4711 as apps report it.
+SCOPE_CODES = frozenset({4700, 4711})
+_SCOPES_IN_MESSAGE = re.compile(r"scopes?\s*:\s*\[([^\]]*)\]", re.IGNORECASE)
+
+
+def is_scope_refusal(status: int, code: int | None, message: str) -> bool:
+    """A 403, or Zoom's scope code at any status (on a 401 only when it speaks of scopes: a
+    401 is otherwise a dead token, which a fresh one cures; a missing scope it never does)."""
+    if status == 403:
+        return True
+    if code not in SCOPE_CODES:
+        return False
+    return status != 401 or "scope" in message.lower()
+
+
+def scopes_named_in(message: str) -> list[str]:
+    """``[a, b]`` out of Zoom's ``Invalid access token, does not contain scopes:[a, b].``."""
+    match = _SCOPES_IN_MESSAGE.search(message)
+    if match is None:
+        return []
+    return [part.strip() for part in match.group(1).split(",") if part.strip()]

@@ -39,10 +39,10 @@ from reconciler.zoom.errors import (
     UnexpectedAnswer,
     ZoomError,
     classify,
-    is_scope_refusal,
     parse_error_body,
 )
 from reconciler.zoom.pacing import Pacer, RateLabel
+from reconciler.zoom.scopes import is_scope_refusal
 
 log = logging.getLogger("reconciler.zoom")
 

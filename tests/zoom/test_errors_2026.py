@@ -25,7 +25,8 @@ from reconciler.zoom import (
     ZuoraSubscriptionMissing,
     stops_the_run,
 )
-from reconciler.zoom.errors import classify, is_scope_refusal
+from reconciler.zoom.errors import classify
+from reconciler.zoom.scopes import is_scope_refusal
 
 BULK = (
     "Master accounts with bulk licenses cannot provision, update, or cancel plans for "

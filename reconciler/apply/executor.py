@@ -61,7 +61,7 @@ from reconciler.apply.seams import (
     WriteOutcome,
 )
 from reconciler.planner.calls import call_of
-from reconciler.zoom.errors import AmbiguousWriteError, AuthError, DailyLimitReached, ZoomError
+from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,8 @@ class Executor:
         self.converged = converged
         self.settings = settings or ApplySettings()
         self.progress = progress or (lambda _line: None)
-        #: A refusal that will answer every later call the same way (credentials, daily limit).
+        #: A refusal that will answer every later call the same way (credentials, a missing
+        #: scope, the daily limit, a master with bulk licences).
         self.stopped_by: ZoomError | None = None
         #: The journal could not be written: no new call starts (each must be journaled first).
         self.journal_error: JournalError | None = None
@@ -107,7 +108,7 @@ class Executor:
     def _note_run_wide(self, error: ZoomError) -> None:
         """After such an error, accounts not yet started get nothing: each call would only
         meet the same refusal (and a daily limit is not a reason to keep knocking)."""
-        if isinstance(error, (AuthError, DailyLimitReached)) and self.stopped_by is None:
+        if stops_the_run(error) and self.stopped_by is None:
             self.stopped_by = error
             self.progress(f"stopping: {error}; accounts not started yet get nothing")
 
@@ -131,7 +132,8 @@ class Executor:
 
         reports = await asyncio.gather(*(one(a) for a in accounts))
         error = None if self.journal_error is None else str(self.journal_error)
-        return ApplyReport(accounts=tuple(reports), journal_error=error)
+        stopped = None if self.stopped_by is None else str(self.stopped_by)
+        return ApplyReport(accounts=tuple(reports), journal_error=error, stopped_by=stopped)
 
     def _journal_broke(self, account: PlannedAccount, error: JournalError) -> AccountReport:
         """The journal failed while this account was worked on: no new call starts anywhere."""

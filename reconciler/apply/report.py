@@ -69,6 +69,9 @@ class ApplyReport:
     accounts: Sequence[AccountReport]
     #: The journal could not be written mid-run: the report is what happened until then.
     journal_error: str | None = None
+    #: The refusal that stopped the whole run (credentials, a missing scope, the daily limit,
+    #: a master with bulk licences): no call was started after it.
+    stopped_by: str | None = None
 
     def count(self, state: AccountState) -> int:
         return sum(1 for item in self.accounts if item.state == state)
@@ -80,7 +83,7 @@ class ApplyReport:
     @property
     def exit_code(self) -> int:
         """0 when everything asked for was applied, in sync or awaiting Zoom; else 1."""
-        if self.journal_error is not None:
+        if self.journal_error is not None or self.stopped_by is not None:
             return 1
         return 1 if any(item.state in FAILING_STATES for item in self.accounts) else 0
 
@@ -113,6 +116,7 @@ class ApplyReport:
             "summary": {state: self.count(state) for state in STATE_WORDS},  # type: ignore[arg-type]
             "calls_made": self.calls_made,
             "exit_code": self.exit_code,
+            "stopped_by": self.stopped_by,
         }
 
 

@@ -112,7 +112,9 @@ async def run_apply(
             if a not in chosen
         ]
         report = ApplyReport(
-            accounts=tuple(done.accounts) + tuple(skipped), journal_error=done.journal_error
+            accounts=tuple(done.accounts) + tuple(skipped),
+            journal_error=done.journal_error,
+            stopped_by=done.stopped_by,
         )
         if report.journal_error is not None:
             return report  # the journal failed already: the report is all there is
@@ -123,6 +125,7 @@ async def run_apply(
                 calls_made=report.calls_made,
                 exit_code=report.exit_code,
                 accounts=[item.to_json() for item in report.accounts],
+                stopped_by=report.stopped_by,
             )
         except JournalError as exc:  # every call is journaled; only the run's summary is lost
             return replace(report, journal_error=str(exc))

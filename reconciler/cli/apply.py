@@ -304,6 +304,11 @@ def apply_command(
     click.echo("")
     for line in report.lines():
         click.echo(line)
+    if report.stopped_by is not None:
+        _say(
+            f"zoomplans: error: the run stopped: {report.stopped_by}; {report.calls_made} "
+            "call(s) were made before it (listed above), and none was started after it"
+        )
     if report.journal_error is not None:
         _say(
             f"zoomplans: error: {report.journal_error}; no call was started after that, and "

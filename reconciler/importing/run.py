@@ -36,12 +36,10 @@ from reconciler.importing.files import (
 from reconciler.importing.shape import UnreadablePlans, imported_account
 from reconciler.zoom.errors import (
     AccountNotFound,
-    AuthError,
-    ConfigError,
-    DailyLimitReached,
     NoSubscription,
     SelfPayAccount,
     ZoomError,
+    stops_the_run,
 )
 
 FileResult = Literal["written", "overwritten", "unchanged", "skipped", "failed"]
@@ -195,7 +193,7 @@ async def _read_all(
         except NoSubscription:
             return _Read(account_id, name, plans=None)  # "no subscription yet": unsubscribed
         except ZoomError as exc:
-            if isinstance(exc, (AuthError, ConfigError, DailyLimitReached)) and not stop:
+            if stops_the_run(exc) and not stop:
                 # Every further call would fail the same way: stop sending, keep the rest.
                 stop.append(str(exc))
             return _Read(

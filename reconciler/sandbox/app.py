@@ -1,8 +1,10 @@
 """The sandbox as a raw ASGI application: OAuth, Zoom's plan endpoints, and /_sandbox/ extras.
 
-Order of checks on /v2 follows what a client of Zoom experiences: bearer token (401 / 124), then
-the per-second and daily rate limits (429), then injected faults (5xx, nothing applied), then the
-endpoint itself. Latency is an `await asyncio.sleep`, so slow answers never serialise requests.
+Order of checks on /v2 follows what a client of Zoom experiences: bearer token (401 / 124), the
+token's scopes (400 / 4700), then the per-second and daily rate limits (429), then injected
+faults (5xx, nothing applied), a master with bulk licences (400 / 2100 on every plan write),
+then the endpoint itself. Latency is an `await asyncio.sleep`, so slow answers never serialise
+requests.
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ from urllib.parse import parse_qs
 
 from reconciler.sandbox import routes
 from reconciler.sandbox.bodies import is_integer, not_a_json_object, parse_json_object
-from reconciler.sandbox.errors import FieldProblem, ZoomApiError, validation_failed
+from reconciler.sandbox.errors import (
+    FieldProblem,
+    ZoomApiError,
+    bulk_licenses,
+    validation_failed,
+)
 from reconciler.sandbox.faults import FaultScript
 from reconciler.sandbox.limits import RateLimiter, Verdict
 from reconciler.sandbox.oauth import TokenIssuer
 from reconciler.sandbox.requestlog import LoggedRequest, RequestLog
+from reconciler.sandbox.scopes import scope_refusal
+from reconciler.sandbox.seed import MasterSeed
 from reconciler.sandbox.world import World
 
 Scope = MutableMapping[str, Any]
@@ -87,8 +96,11 @@ class SandboxApp:
         request_log: RequestLog,
         options: AppOptions,
         rng: random.Random,
+        master: MasterSeed | None = None,
     ) -> None:
         self.world = world
+        #: The master account's standing (bulk licences refuse every plan write).
+        self.master = master or MasterSeed()
         self.issuer = issuer
         self.limiter = limiter
         self.faults = faults
@@ -184,6 +196,10 @@ class SandboxApp:
         if not self.issuer.accepts(headers.get("authorization", "")):
             await self._delay()
             return Answer(401, {"code": 124, "message": "Invalid access token."}), body_for_log
+        refused = scope_refusal(route.endpoint, route.account_id, self.issuer.scopes)
+        if refused is not None:
+            await self._delay()
+            return _error(refused), body_for_log
         if route.label is not None:
             verdict = self.limiter.admit(route.label)
             if not verdict.allowed:
@@ -198,6 +214,8 @@ class SandboxApp:
                 return Answer(405, {"code": 405, "message": "Method Not Allowed"}), body_for_log
             return Answer(404, {"code": 404, "message": "Not Found"}), body_for_log
         try:
+            if self.master.bulk_licenses and method in ("POST", "PUT", "PATCH"):
+                raise bulk_licenses()
             answer = self._endpoint(route, query, raw, headers.get("content-type", ""))
         except ZoomApiError as err:
             answer = _error(err)

@@ -61,6 +61,16 @@ def self_pay(account_id: str) -> ZoomApiError:
     return ZoomApiError(400, 2100, f"Sub account {account_id} is in self-pay mode.")
 
 
+def bulk_licenses() -> ZoomApiError:
+    """Zoom refuses every plan write of a master account that has bulk licences."""
+    return ZoomApiError(
+        400,
+        2100,
+        "Master accounts with bulk licenses cannot provision, update, or cancel plans for "
+        "subaccounts using APIs. Please use the billing portal or contact Support.",
+    )
+
+
 def invalid_plan_type(title: str, plan_type: object) -> ZoomApiError:
     """Zoom's answer to a plan code it does not sell in that group."""
     return ZoomApiError(400, 2100, f"Invalid {title} Plan Type: {plan_type}")

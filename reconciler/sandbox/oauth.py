@@ -1,7 +1,9 @@
 """Zoom's Server-to-Server OAuth token endpoint, and the bearer check on every API call.
 
 Tokens are random and live `token_ttl_s`; they are kept only in memory (never in the state file),
-so a restarted sandbox makes clients fetch a new token, as a rotated key would.
+so a restarted sandbox makes clients fetch a new token, as a rotated key would. Every token
+carries the scopes the seed grants the app (`credentials.scopes`; absent: every scope), which
+`reconciler.sandbox.scopes` checks on each call.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from reconciler.sandbox.scopes import DEFAULT_SCOPE
 from reconciler.sandbox.seed import Credentials
-
-SCOPE = "billing:master"
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,14 @@ class TokenIssuer:
                 "access_token": token,
                 "token_type": "bearer",
                 "expires_in": self._ttl_s,
-                "scope": SCOPE,
+                "scope": DEFAULT_SCOPE if self.scopes is None else " ".join(self.scopes),
             },
         )
+
+    @property
+    def scopes(self) -> tuple[str, ...] | None:
+        """The scopes every issued token carries (the seed's); None: every scope."""
+        return self._credentials.scopes
 
     def accepts(self, authorization: str) -> bool:
         """Whether `Authorization: Bearer <token>` names a token that is issued and unexpired."""

@@ -29,6 +29,9 @@ ACCOUNT_KEYS = frozenset(
     {"name", "plans", "usage", "self_pay", "owner_email", "created_at", "account_type"}
 )
 PLAN_STATUSES = frozenset({"active", "cancelled", "expired"})
+SEED_KEYS = frozenset({"credentials", "accounts", "plan_types", "master"})
+CREDENTIAL_KEYS = frozenset({"account_id", "client_id", "client_secret", "scopes"})
+MASTER_KEYS = frozenset({"bulk_licenses"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,16 @@ class Credentials:
     account_id: str
     client_id: str
     client_secret: str = field(repr=False)
+    #: The scopes the app was granted, carried by every token it gets; None: every scope.
+    scopes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MasterSeed:
+    """The master account itself, beyond its credentials: what Zoom lets it do by API."""
+
+    #: Zoom refuses every plan write of a master with bulk licences (400 / 2100).
+    bulk_licenses: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,7 @@ class Seed:
     credentials: Credentials
     accounts: tuple[AccountSeed, ...]
     catalogue: Catalogue = field(default_factory=Catalogue)
+    master: MasterSeed = field(default_factory=MasterSeed)
 
 
 class _Places:
@@ -159,7 +173,7 @@ def parse_seed(data: object, places: _Places) -> Seed:
     """Check a seed document and build the Seed; the first mistake raises SeedError."""
     if not isinstance(data, Mapping):
         raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
-    unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts", "plan_types"))
+    unknown = sorted(str(k) for k in data if k not in SEED_KEYS)
     if unknown:
         raise SeedError(places.at(unknown[0], key_itself=True), f"unknown key '{unknown[0]}'")
     creds = data.get("credentials")
@@ -175,9 +189,53 @@ def parse_seed(data: object, places: _Places) -> Seed:
         client_secret=_need_string(
             creds.get("client_secret"), places.at("credentials", "client_secret"), "client_secret"
         ),
+        scopes=_parse_scopes(creds, places),
     )
+    unknown = sorted(str(k) for k in creds if k not in CREDENTIAL_KEYS)
+    if unknown:
+        raise SeedError(
+            places.at("credentials", unknown[0], key_itself=True),
+            f"unknown credentials key '{unknown[0]}'",
+        )
     accounts = parse_accounts(data.get("accounts"), places, ("accounts",))
-    return Seed(credentials, accounts, _parse_plan_types(data.get("plan_types"), places))
+    return Seed(
+        credentials,
+        accounts,
+        _parse_plan_types(data.get("plan_types"), places),
+        _parse_master(data.get("master"), places),
+    )
+
+
+def _parse_scopes(creds: Mapping[str, Any], places: _Places) -> tuple[str, ...] | None:
+    """`credentials.scopes: [...]`: what the app was granted; absent means everything."""
+    if "scopes" not in creds:
+        return None
+    scopes = creds["scopes"]
+    where = places.at("credentials", "scopes")
+    if not isinstance(scopes, list):
+        raise SeedError(where, "'scopes' must be a list of scope names (e.g. billing:master)")
+    for index, scope in enumerate(scopes):
+        _need_string(scope, places.at("credentials", "scopes", index), "a scope")
+    return tuple(scopes)
+
+
+def _parse_master(master: object, places: _Places) -> MasterSeed:
+    """`master: {bulk_licenses: true}`: the master account's own standing with Zoom."""
+    if master is None:
+        return MasterSeed()
+    if not isinstance(master, Mapping):
+        raise SeedError(places.at("master"), "'master' must be a mapping")
+    for key in master:
+        if key not in MASTER_KEYS:
+            raise SeedError(
+                places.at("master", key, key_itself=True), f"unknown master key '{key}'"
+            )
+    bulk = master.get("bulk_licenses", False)
+    if not isinstance(bulk, bool):
+        raise SeedError(
+            places.at("master", "bulk_licenses"), "'bulk_licenses' must be true or false"
+        )
+    return MasterSeed(bulk_licenses=bulk)
 
 
 def _parse_plan_types(codes: object, places: _Places) -> Catalogue:

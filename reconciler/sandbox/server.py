@@ -137,6 +137,7 @@ class SandboxServer:
             self._log,
             AppOptions(latency_ms=latency_ms, headerless_429_rate=headerless_429_rate),
             rng,
+            master=loaded.master,
         )
         self._host = host
         self._port = port

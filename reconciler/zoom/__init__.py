@@ -9,14 +9,19 @@ from reconciler.zoom.client import SubAccount, WriteResult, ZoomClient
 from reconciler.zoom.config import RateTier, ZoomConfig
 from reconciler.zoom.errors import (
     AccountNotFound,
+    AddonChangeRefused,
+    AddonsStillActive,
     AmbiguousWriteError,
     AuthError,
     BadRequest,
+    BulkLicenseMaster,
     ConfigError,
+    ContractTermInvalid,
     DailyLimitReached,
     InsecureURLError,
     InvalidPlanType,
     MissingCredentials,
+    MissingScope,
     NetworkError,
     NoSubscription,
     PlanTypeMismatch,
@@ -27,21 +32,28 @@ from reconciler.zoom.errors import (
     UnexpectedAnswer,
     ZoomError,
     ZoomRejected,
+    ZuoraSubscriptionMissing,
+    stops_the_run,
 )
 from reconciler.zoom.pacing import RateLabel
 from reconciler.zoom.session import RetryPolicy
 
 __all__ = [
     "AccountNotFound",
+    "AddonChangeRefused",
+    "AddonsStillActive",
     "AmbiguousWriteError",
     "AuthError",
     "BadRequest",
+    "BulkLicenseMaster",
     "ConfigError",
+    "ContractTermInvalid",
     "DailyLimitReached",
     "InsecureURLError",
     "InvalidPlanType",
     "InvalidRequestBody",
     "MissingCredentials",
+    "MissingScope",
     "NetworkError",
     "NoSubscription",
     "PlanTypeMismatch",
@@ -59,4 +71,6 @@ __all__ = [
     "ZoomConfig",
     "ZoomError",
     "ZoomRejected",
+    "ZuoraSubscriptionMissing",
+    "stops_the_run",
 ]

@@ -3,9 +3,10 @@
 The client paces itself below Zoom's Medium limit, so this module adds no second limiter; it
 only bounds how many reads are in flight (a fixed pool of workers), so 10,000 accounts never
 mean 10,000 open sockets. Some errors end the whole run, because every further call would fail
-the same way and burn quota or time: the master credentials being refused (AuthError,
-ConfigError), the daily limit (DailyLimitReached), and Zoom being unreachable from the start
-(the first reads all fail to connect and none has answered).
+the same way and burn quota or time: those whose class says so (``stops_the_run``: the master
+credentials or a scope refused, the daily limit, a master with bulk licences, a configuration
+error), and Zoom being unreachable from the start (the first reads all fail to connect and none
+has answered).
 """
 
 from __future__ import annotations
@@ -16,14 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-from reconciler.zoom.errors import (
-    AuthError,
-    ConfigError,
-    DailyLimitReached,
-    NetworkError,
-    NoSubscription,
-    ZoomError,
-)
+from reconciler.zoom.errors import NetworkError, NoSubscription, ZoomError, stops_the_run
 
 DEFAULT_IN_FLIGHT = 100
 #: With no account answered yet, this many failures to connect stop the run.
@@ -46,7 +40,8 @@ class PlanAndUsageReader(PlanReader, Protocol):
 
 
 class LiveReadStopped(Exception):
-    """A run-wide failure (credentials refused, daily limit): reading the others is pointless."""
+    """A run-wide failure (credentials or scope refused, daily limit, bulk licences): reading
+    the others is pointless."""
 
     def __init__(self, cause: ZoomError, done: int, total: int) -> None:
         self.cause = cause
@@ -84,10 +79,6 @@ class _Progress:
             self.stream.flush()
 
 
-def _is_run_wide(error: ZoomError) -> bool:
-    return isinstance(error, (AuthError, ConfigError, DailyLimitReached))
-
-
 async def _read_one(
     client: PlanAndUsageReader, account_id: str, want_usage: WantUsage | bool
 ) -> LivePlans:
@@ -98,7 +89,7 @@ async def _read_one(
         # account, not an error.
         plans = None
     except ZoomError as error:
-        if _is_run_wide(error):
+        if stops_the_run(error):
             raise
         return LivePlans(account_id, None, None, error)
     wanted = want_usage(account_id, plans) if callable(want_usage) else bool(want_usage)
@@ -107,7 +98,7 @@ async def _read_one(
     try:
         usage = await client.get_usage(account_id)
     except ZoomError as error:
-        if _is_run_wide(error):
+        if stops_the_run(error):
             raise
         # Without usage the planner blocks the decrease; the plans themselves were read fine.
         return LivePlans(account_id, plans, None, None)

@@ -42,6 +42,7 @@ from reconciler.zoom.errors import (
     parse_error_body,
 )
 from reconciler.zoom.pacing import Pacer, RateLabel
+from reconciler.zoom.scopes import is_scope_refusal
 
 log = logging.getLogger("reconciler.zoom")
 
@@ -221,7 +222,7 @@ class ZoomSession:
                 ms,
                 attempt,
             )
-            if status == 401:
+            if status == 401 and not is_scope_refusal(status, code, message):
                 unproven += not self._tokens.was_accepted(token)
                 self._refuse_401(renewals, unproven, code, message, facts)
                 # A fresh token (fetched once for every call that saw this one die) and one

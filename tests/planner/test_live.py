@@ -13,7 +13,9 @@ from reconciler.planner.workflow import SelectionError, make_plan, parse_selecto
 from reconciler.zoom.errors import (
     AccountNotFound,
     AuthError,
+    BulkLicenseMaster,
     DailyLimitReached,
+    MissingScope,
     NetworkError,
     NoSubscription,
     SelfPayAccount,
@@ -86,6 +88,20 @@ async def test_one_accounts_error_never_stops_the_others(fake_zoom: Any) -> None
         ),
         DailyLimitReached(
             "daily", status=429, code=429, method="GET", path="/accounts/sub_1/plans"
+        ),
+        BulkLicenseMaster(
+            "Master accounts with bulk licenses cannot ...",
+            status=400,
+            code=2100,
+            method="GET",
+            path="/accounts/sub_1/plans",
+        ),
+        MissingScope(
+            "Invalid access token, does not contain scopes:[x].",
+            status=400,
+            code=4700,
+            method="GET",
+            path="/accounts/sub_1/plans",
         ),
     ],
 )

@@ -21,6 +21,7 @@ from reconciler.zoom import (
     ZoomClient,
     ZoomConfig,
     ZoomError,
+    ZuoraSubscriptionMissing,
 )
 from reconciler.zoom.errors import classify, parse_error_body
 from reconciler.zoom.session import parse_when, retry_after_seconds
@@ -127,8 +128,10 @@ ERROR_CASES = [
      "sub_1: Invalid Base Plan Type: business_yearly_c50 (HTTP 400, Zoom code 2100)"),
     (400, 200, "You do not have a subscription yet.", NoSubscription,
      "sub_1: You do not have a subscription yet (HTTP 400, Zoom code 200)"),
-    (404, 3200, "Cannot find Zuora subscription for account.", NoSubscription,
-     "sub_1: Cannot find Zuora subscription for account (HTTP 404, Zoom code 3200)"),
+    (404, 3200, "Cannot find Zuora subscription for account:sub_1.", ZuoraSubscriptionMissing,
+     "sub_1: Zoom refused update_base (PUT /accounts/sub_1/plans/base): Zoom's billing system "
+     "(Zuora) holds no subscription for this account, so its add-ons cannot be changed; check "
+     "the account's billing in Zoom's web portal or with Zoom support (HTTP 404, Zoom code 3200)"),
     (400, 300, "Plan types do not match, oldPlanType: monthly newPlanType: business_monthly.",
      PlanTypeMismatch,
      "sub_1: Plan types do not match, oldPlanType: monthly newPlanType: business_monthly "

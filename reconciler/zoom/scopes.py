@@ -1,0 +1,165 @@
+"""Which OAuth scope each Zoom call needs, and which zoomplans command makes that call.
+
+Zoom's 2026 Billing master document lists, for every plan operation, the classic scope
+``billing:master`` (still accepted for apps that use classic scopes) and one granular scope per
+kind of account: ``...:master`` when the path names a sub-account, ``...:admin`` when it names
+the master account itself (``me``). New Server-to-Server OAuth apps get granular scopes only,
+so when Zoom refuses a call for a missing scope the one useful message names the exact granular
+scope to add. This table is that lookup, one row per call the client makes: the error classes
+(``reconciler.zoom.errors``) and the "Connecting to Zoom" page both read it, and the sandbox
+keeps its own, independent copy (``reconciler.sandbox.scopes``) that a test compares with this.
+How Zoom says a scope is missing (403, or code 4700/4711) is recognised here too.
+
+Sources: the plan operations' ``x-macro-scopes`` / ``x-granular-scopes`` in Zoom's 2026 OpenAPI
+document; "List sub accounts" from Zoom's granular-scopes page (``account:read:list_sub_accounts
+:master``) and its Accounts master API (classic ``account:master``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: The classic scope every plan operation still accepts (apps created before granular scopes).
+CLASSIC_BILLING = "billing:master"
+#: The account id that names the master account itself, not a sub-account.
+OWN_ACCOUNT = "me"
+
+#: The zoomplans commands, in the order the manual introduces them.
+COMMANDS = ("validate", "plan", "apply", "import")
+
+
+@dataclass(frozen=True)
+class CallScope:
+    """One call: the client's name for it, Zoom's title, its method and path, and its scopes."""
+
+    op: str
+    zoom_title: str
+    method: str
+    #: The path with ``{id}`` for the account id (``/accounts`` for the sub-account list).
+    path: str
+    classic: tuple[str, ...]
+    #: The granular scope when the path names a sub-account.
+    granular_master: str
+    #: The granular scope when the path names the master itself (``me``); None: Zoom has none.
+    granular_admin: str | None
+    #: The zoomplans commands that make this call.
+    commands: tuple[str, ...]
+
+    def granular_for(self, account_id: str | None) -> str:
+        """The granular scope for a call on ``account_id`` (``me`` takes the ``:admin`` one)."""
+        if account_id == OWN_ACCOUNT and self.granular_admin is not None:
+            return self.granular_admin
+        return self.granular_master
+
+    def matches(self, method: str, path: str) -> bool:
+        return method.upper() == self.method and _template(path) == self.path
+
+
+CALL_SCOPES: tuple[CallScope, ...] = (
+    CallScope(
+        "list_sub_accounts", "List sub accounts", "GET", "/accounts",
+        ("account:master",), "account:read:list_sub_accounts:master", None, ("import",),
+    ),
+    CallScope(
+        "get_plans", "Get account plan information", "GET", "/accounts/{id}/plans",
+        (CLASSIC_BILLING,), "billing:read:plan_information:master",
+        "billing:read:plan_information:admin", ("plan", "apply", "import"),
+    ),
+    CallScope(
+        "get_usage", "Get plan usage", "GET", "/accounts/{id}/plans/usage",
+        (CLASSIC_BILLING, "account:master"), "billing:read:plan_usage:master",
+        "billing:read:plan_usage:admin", ("plan", "apply"),
+    ),
+    CallScope(
+        "subscribe", "Subscribe account to a plan", "POST", "/accounts/{id}/plans",
+        (CLASSIC_BILLING,), "billing:write:subscribe_plan:master", None, ("apply",),
+    ),
+    CallScope(
+        "add_addon", "Subscribe subaccount to an additional plan", "POST",
+        "/accounts/{id}/plans/addons", (CLASSIC_BILLING,),
+        "billing:write:subscribe_additional_plans:master", None, ("apply",),
+    ),
+    CallScope(
+        "update_addon", "Update an account's additional plan", "PUT",
+        "/accounts/{id}/plans/addons", (CLASSIC_BILLING,),
+        "billing:update:additional_plans:master", None, ("apply",),
+    ),
+    CallScope(
+        "cancel_addon", "Cancel additional plans", "PATCH", "/accounts/{id}/plans/addons/status",
+        (CLASSIC_BILLING,), "billing:update:cancel_additional_plans:master", None, ("apply",),
+    ),
+    CallScope(
+        "update_base", "Update a base plan", "PUT", "/accounts/{id}/plans/base",
+        (CLASSIC_BILLING,), "billing:update:plan:master", None, ("apply",),
+    ),
+    CallScope(
+        "cancel_base", "Cancel a base plan", "PATCH", "/accounts/{id}/plans/base/status",
+        (CLASSIC_BILLING,), "billing:update:cancel_plan:master", None, ("apply",),
+    ),
+)  # fmt: skip
+
+_ACCOUNT_PATH = re.compile(r"^/accounts/([^/?]+)(/[^?]*)?$")
+
+
+def _template(path: str) -> str:
+    """``/accounts/sub_1/plans/base`` -> ``/accounts/{id}/plans/base`` (query dropped)."""
+    bare = path.split("?", 1)[0].rstrip("/") or "/"
+    match = _ACCOUNT_PATH.match(bare)
+    if match is None:
+        return bare
+    return "/accounts/{id}" + (match.group(2) or "")
+
+
+def account_in(path: str) -> str | None:
+    """The account id a path names (``me`` included), or None for ``/accounts`` itself."""
+    match = _ACCOUNT_PATH.match(path.split("?", 1)[0])
+    return match.group(1) if match else None
+
+
+def call_scope(method: str | None, path: str | None) -> CallScope | None:
+    """The row of the call ``method path``, or None for a call this table does not know."""
+    if not method or not path:
+        return None
+    return next((row for row in CALL_SCOPES if row.matches(method, path)), None)
+
+
+def scopes_of_command(command: str) -> tuple[str, ...]:
+    """The granular scopes a command may need on sub-accounts, in table order (``validate``:
+    none); the manual's "Scopes" section lists the same (a test compares them)."""
+    wanted: list[str] = []
+    for row in CALL_SCOPES:
+        if command in row.commands and row.granular_master not in wanted:
+            wanted.append(row.granular_master)
+    return tuple(wanted)
+
+
+def commands_phrase(row: CallScope) -> str:
+    """``zoomplans plan, apply and import need``: who needs the scope, for the error line."""
+    names = list(row.commands)
+    if len(names) == 1:
+        return f"zoomplans {names[0]} needs"
+    return f"zoomplans {', '.join(names[:-1])} and {names[-1]} need"
+
+
+#: Zoom's codes for a token that lacks a scope: 4700 on its error page, 4711 as apps report it.
+SCOPE_CODES = frozenset({4700, 4711})
+_SCOPES_IN_MESSAGE = re.compile(r"scopes?\s*:\s*\[([^\]]*)\]", re.IGNORECASE)
+
+
+def is_scope_refusal(status: int, code: int | None, message: str) -> bool:
+    """A 403, or Zoom's scope code at any status (on a 401 only when it speaks of scopes: a
+    401 is otherwise a dead token, which a fresh one cures; a missing scope it never does)."""
+    if status == 403:
+        return True
+    if code not in SCOPE_CODES:
+        return False
+    return status != 401 or "scope" in message.lower()
+
+
+def scopes_named_in(message: str) -> list[str]:
+    """``[a, b]`` out of Zoom's ``Invalid access token, does not contain scopes:[a, b].``."""
+    match = _SCOPES_IN_MESSAGE.search(message)
+    if match is None:
+        return []
+    return [part.strip() for part in match.group(1).split(",") if part.strip()]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reconciler import zoom_2026
 from reconciler.zoom.scopes import (
     CALL_SCOPES,
     COMMANDS,
@@ -81,3 +82,15 @@ def test_calls_outside_the_table_have_no_row() -> None:
     assert call_scope(None, "/accounts/a/plans") is None
     assert account_in("/accounts") is None
     assert account_in("/accounts/me/plans") == "me"
+
+
+def test_the_scope_table_is_zooms_2026_document() -> None:
+    """Every plan operation's classic and granular scopes, as the committed extract has them."""
+    operations = zoom_2026.plan_operations()
+    assert len(operations) == 8
+    for operation in operations:
+        path = operation.path.replace("{accountId}", "{id}")
+        (row,) = [r for r in CALL_SCOPES if r.method == operation.method and r.path == path]
+        assert set(row.classic) == set(operation.classic_scopes), path
+        granular = {row.granular_master, row.granular_admin} - {None}
+        assert granular == set(operation.granular_scopes), path

@@ -37,7 +37,7 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "unknown-addon-key.yaml": [("", 6, "did you mean 'hosts'")],
     "duplicate-key.yaml": [("", 6, "first defined on line 5")],
     "duplicate-addon.yaml": [("", 7, "appears twice")],
-    "state-on-base-plan.yaml": [("", 6, "only on add-ons")],
+    "cancel-reason-out-of-range.yaml": [("", 6, "between 1 and 6")],
     "status-unknown.yaml": [("", 7, "active, cancelled or expired")],
     "state-unknown-value.yaml": [("", 7, "'paused'")],
     "wrong-group.yaml": [("", 5, "plan_webinar type")],

@@ -35,6 +35,8 @@ EntryTest = Callable[[PlanEntry], bool]
 PHONE_BASE = "plan_phone.plan_base"
 NODE_BASE = "plan_znode.plan_znode_base"
 PACKAGES = "plan_zcc.plan_package_lists"
+#: Contact Center's deprecated single package, still shown by GET beside the list.
+OLD_PACKAGE = "plan_zcc.plan_package"
 AI_EXPERT_ASSIST = "Contact Center AI Expert Assist plans"
 BASIC_PACKAGES = "Contact Center basic plans"
 CONCURRENT_PACKAGES = "Contact Center Concurrent plans"
@@ -100,12 +102,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             ),
             _not(_AI_BASIC),
         ),
-        _in_groups(PACKAGES),
+        _in_groups(PACKAGES, OLD_PACKAGE),
         f"a Contact Center package ({PACKAGES})",
     ),
     Requirement(
         _both(_in_groups("plan_zcc.plan_ai_expert_assist"), _AI_BASIC),
-        _both(_in_groups(PACKAGES), _in_section(BASIC_PACKAGES, "zccp_")),
+        _both(_in_groups(PACKAGES, OLD_PACKAGE), _in_section(BASIC_PACKAGES, "zccp_")),
         f"a Contact Center basic plan ({PACKAGES}: zccp_*, zm_contact_center_elite_*, "
         "zm_contact_center_premium_*)",
     ),
@@ -126,7 +128,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 EXCLUSIONS: tuple[tuple[EntryTest, EntryTest, str], ...] = (
     (
         _both(_in_groups("plan_zcc.plan_ai_expert_assist"), _AI_BASIC),
-        _both(_in_groups(PACKAGES), _in_section(CONCURRENT_PACKAGES, "zcc_con_pkg_")),
+        _both(_in_groups(PACKAGES, OLD_PACKAGE), _in_section(CONCURRENT_PACKAGES, "zcc_con_pkg_")),
         "AI Expert Assist excludes the Contact Center concurrent plans",
     ),
 )

@@ -46,7 +46,9 @@ def account_problems(
         _check_code(item, type_path, report, strict)
         if item.group == table.BASE.key and item.entry is not None and not item.cancelled:
             _check_base_hosts(item, report)
-        if item.group != table.BASE.key:
+        if item.group != table.BASE.key and table.group(item.group).manageable:
+            # A read-only group (Contact Center's deprecated plan_package) mirrors an entry
+            # of its successor in Zoom's answer: no duplicate, as no call reaches it.
             first = seen.get(item.plan_type)
             if first is not None:
                 at = account.at(first.path)
@@ -87,7 +89,7 @@ def _check_code(item: PlanEntry, type_path: DataPath, report: Reporter, strict: 
             f"unknown plan type {excerpt(item.plan_type)} ({note}){_spelling_hint(item)}",
             severity,
         )
-    if groups and item.group not in groups:
+    if groups and item.group not in groups and table.group(item.group).manageable:
         report(
             type_path,
             f"{excerpt(item.plan_type)} is a {' or '.join(groups)} type; it cannot go under "

@@ -19,7 +19,7 @@ from typing import Any
 
 from reconciler.desired.reader import READ_ONLY_DATE_KEYS, DataPath
 from reconciler.desired.schema import where
-from reconciler.desired.schema_build import BASE_READ_ONLY
+from reconciler.desired.schema_plans import BASE_READ_ONLY
 from reconciler.groups import table
 from reconciler.groups.table import Shape
 

@@ -43,7 +43,9 @@ CONCURRENT_PACKAGES = "Contact Center Concurrent plans"
 
 
 def _in_groups(*keys: str) -> EntryTest:
-    return lambda entry: entry.group in keys
+    """Entries of these groups; a key the table does not have fails at import (KeyError)."""
+    rows = frozenset(table.group(key).key for key in keys)
+    return lambda entry: entry.group in rows
 
 
 def _in_section(section: str, prefix: str) -> EntryTest:

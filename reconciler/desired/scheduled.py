@@ -18,7 +18,7 @@ from reconciler.desired.entries import Reporter, plan_entries
 from reconciler.desired.problems import excerpt
 from reconciler.desired.reader import DataPath
 from reconciler.desired.schema import where
-from reconciler.desired.schema_build import EFFECTIVE_KEY, SCHEDULE_KEY
+from reconciler.desired.schema_plans import EFFECTIVE_KEY, SCHEDULE_KEY
 
 OPTIONS_KEY = "subscription_options"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

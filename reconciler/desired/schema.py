@@ -23,7 +23,7 @@ from reconciler.desired.packaged_schemas import (
 )
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt, kind_of
 from reconciler.desired.reader import DataPath, Document, Location
-from reconciler.desired.schema_build import CANCEL_REASONS, CONTRACT_TERMS
+from reconciler.desired.schema_plans import CANCEL_REASONS
 from reconciler.groups import table
 from reconciler.groups.table import Call, PlanGroup
 
@@ -207,7 +207,7 @@ def _explain(
     elif keyword == "dependentRequired":
         yield here, _dependent_message(name, value)
     elif keyword == "enum":
-        yield here, _enum_message(path, name, value)
+        yield here, _enum_message(path, name, value, error.validator_value)
     elif keyword == "pattern":
         yield here, _pattern_message(path, name, value)
     elif keyword == "minLength":
@@ -310,15 +310,15 @@ def _unknown_key(key: str, path: DataPath, allowed: list[str], template: bool) -
     return f"unknown key {excerpt(key)} in {where(path)}{suggestion}"
 
 
-def _enum_message(path: DataPath, name: str, value: object) -> str:
+def _enum_message(path: DataPath, name: str, value: object, allowed: object) -> str:
     last = path[-1] if path else ""
-    if last == "contract_term":
-        terms = ", ".join(str(term) for term in CONTRACT_TERMS)
+    if last == "contract_term" and isinstance(allowed, list):
+        terms = ", ".join(str(term) for term in allowed)
         return (
             f"{name} must be one of Zoom's contract terms in months ({terms}), "
             f"got {describe(value)}"
         )
-    if last in ("status", "plan_recording_status"):
+    if last in ("status", f"{table.RECORDING.key}_status"):
         return (
             f"{name} is Zoom's read-only status ({describe(value)}); Zoom answers active, "
             "cancelled or expired. To cancel an add-on, write `state: cancelled` on it instead"

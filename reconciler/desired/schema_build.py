@@ -7,10 +7,8 @@ be a second list of groups that drifts from the first. This module builds it fro
 it, and `tests/desired/test_schema_build.py` fails when the committed file differs from what the
 table gives.
 
-An entry of a group allows `type`, the row's `fields`, Zoom's read-only lifecycle keys (`status`
-and the two dates, so a GET /plans answer can be pasted), and on entries a call can change:
-`state: cancelled` with Zoom's cancel `reason` and `comment`, and `paid_period_start_date` (a
-scheduled change). Seats are required unless the entry is being cancelled.
+The groups' part is `schema_plans.py`; this module adds the document's other keys (contact,
+subscribe options, labels...) and the shared definitions, and writes the file.
 """
 
 from __future__ import annotations
@@ -20,192 +18,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reconciler.groups import table
-from reconciler.groups.table import Call, PlanGroup, Shape
+from reconciler.desired.schema_plans import (
+    CANCEL_REASONS,
+    EFFECTIVE_KEY,
+    SCHEDULE_KEY,
+    plans_schema,
+    ref,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "account.schema.json"
 REGENERATE = "make schema (python -m reconciler.desired.schema_build)"
 #: Zoom's contract terms, in months (POST /plans subscription_options.contract_term).
 CONTRACT_TERMS = (1, 12, 24, 36, 48, 60, 72, 84, 96, 108, 120)
-#: Zoom's cancel reasons (PATCH .../plans/base/status and .../plans/addons/status), paraphrased.
-CANCEL_REASONS = {
-    1: "no longer working remotely",
-    2: "could not get the support needed",
-    3: "the free Basic plan is enough",
-    4: "too expensive",
-    5: "bought the wrong product",
-    6: "not needed now, will buy again later",
-}
-#: The key that makes an entry a scheduled change, and the read-only one it must equal.
-SCHEDULE_KEY = "paid_period_start_date"
-EFFECTIVE_KEY = "service_effective_date"
-#: Zoom's facts about a Video SDK base plan that GET shows and no call sets.
-BASE_READ_ONLY = ("included_minutes", "overage_price")
-
-_REF = "#/$defs/"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _REF + name}
-
-
-_FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
-    "hosts": _ref("hosts"),
-    "active_hosts": _ref("active_hosts"),
-    "tollfree_countries": _ref("countries"),
-    "premium_countries": _ref("countries"),
-    "callout_countries": _ref("countries"),
-    "ddi_numbers": {"type": "integer", "minimum": 0, "maximum": 9999},
-}
-
-
-def _field(group: PlanGroup, name: str) -> dict[str, Any]:
-    if name == "hosts" and group.seat_noun != "hosts":
-        return _ref("engagements")
-    return _FIELD_SCHEMAS[name]
-
-
-def _cancellable(group: PlanGroup) -> bool:
-    """Entries a file may ask to cancel: the base plan (PATCH /plans/base/status) and every
-    add-on a call manages (PATCH /plans/addons/status)."""
-    return group.call is Call.BASE or group.is_addon
-
-
-def _describe(group: PlanGroup) -> str:
-    """The entry's description, as an editor shows it on hover."""
-    if group.call is Call.BASE:
-        return (
-            "The base plan: type and licensed hosts. `state: cancelled` cancels it (only with "
-            "--allow-cancel-base, after every add-on of the account is cancelled)."
-        )
-    if group.call is Call.READ_ONLY:
-        return (
-            f"{group.title}: shown by Zoom's GET /plans, but no call of Zoom's API buys or "
-            "changes it, so zoomplans cannot manage it; it may stay in a pasted answer. "
-            f"{group.note}".strip()
-        )
-    if group.call is Call.BUNDLE:
-        return (
-            "A Zoom bundle code, sent only in the subscribe call of an account without a base "
-            "plan (carrier-enabled partners only); Zoom refuses a base plan and a bundle "
-            "together."
-        )
-    seats = "" if not group.seats else f" `hosts` counts {group.seat_noun}."
-    return f"{group.title} add-on.{seats}"
-
-
-def _entry(group: PlanGroup) -> dict[str, Any]:
-    """One entry of `group`: an object with `type` and the row's fields."""
-    if group.call is Call.BUNDLE:
-        return {
-            "description": _describe(group),
-            "type": "object",
-            "required": ["type"],
-            "properties": {"type": _ref("bundle_type")},
-            "additionalProperties": False,
-        }
-    properties: dict[str, Any] = {"type": _ref("plan_type")}
-    properties.update({name: _field(group, name) for name in group.fields})
-    if _cancellable(group):
-        properties.update(
-            state=_ref("state"), reason=_ref("cancel_reason"), comment=_ref("cancel_comment")
-        )
-        properties[SCHEDULE_KEY] = _ref("scheduled_date")
-    if group.call is Call.BASE:
-        properties.update({name: _ref("read_only_value") for name in BASE_READ_ONLY})
-    properties.update(
-        {
-            EFFECTIVE_KEY: _ref("read_only_date"),
-            "next_invoice_date": _ref("read_only_date"),
-            "status": _ref("read_only_status"),
-        }
-    )
-    entry: dict[str, Any] = {
-        "description": _describe(group),
-        "type": "object",
-        "required": ["type"],
-        "properties": properties,
-        "additionalProperties": False,
-    }
-    if _cancellable(group):
-        entry["dependentRequired"] = {"reason": ["state"], "comment": ["state"]}
-    if group.seats:
-        entry.update({"if": {"required": ["state"]}, "then": True, "else": {"required": ["hosts"]}})
-    return entry
-
-
-def _recording() -> dict[str, Any]:
-    """`plan_recording`: Zoom's plain type string, or the file's `{type, state}`."""
-    return {
-        "description": "Cloud recording: a type string, or {type, state}.",
-        "type": ["string", "object"],
-        "minLength": 1,
-        "pattern": "^[A-Za-z0-9_]+$",
-        "required": ["type"],
-        "properties": {
-            "type": _ref("plan_type"),
-            "state": _ref("state"),
-            "reason": _ref("cancel_reason"),
-            "comment": _ref("cancel_comment"),
-            SCHEDULE_KEY: _ref("scheduled_date"),
-        },
-        "additionalProperties": False,
-        "dependentRequired": {"reason": ["state"], "comment": ["state"]},
-    }
-
-
-def _group_schema(group: PlanGroup) -> dict[str, Any]:
-    if group is table.RECORDING:
-        return _recording()
-    if group.shape is Shape.LIST:
-        return {"type": "array", "items": _entry(group)}
-    return _entry(group)
-
-
-_CONTAINER_WORDS = {
-    "plan_phone": "Zoom Phone: its own base plan and lists of calling, number and calling add-on "
-    "plans (bought through POST /plans/addons with `plan_details`).",
-    "plan_zcc": "Zoom Contact Center: packages, AI Expert Assist, usage and phone numbers "
-    "(bought through POST /plans/addons with `plan_zcc_details`).",
-    "plan_znode": "Zoom Node: the Node base plan and its hybrid add-ons (bought through POST "
-    "/plans/addons with `plan_znode_details`).",
-}
-
-
-def _plans() -> dict[str, Any]:
-    """`plans`: every group of the table at its place in a GET /plans answer."""
-    properties: dict[str, Any] = {}
-    for group in table.GROUPS:
-        if group.container is None:
-            properties[group.key] = _group_schema(group)
-            if group is table.RECORDING:
-                properties[f"{group.key}_status"] = _ref("read_only_status")
-                properties[f"{group.key}_{EFFECTIVE_KEY}"] = _ref("read_only_date")
-                properties[f"{group.key}_next_invoice_date"] = _ref("read_only_date")
-        elif group.container not in properties:
-            properties[group.container] = {
-                "description": _CONTAINER_WORDS.get(group.container, group.container),
-                "type": "object",
-                "properties": {
-                    row.name: _group_schema(row) for row in table.groups_in(group.container)
-                },
-                "additionalProperties": False,
-            }
-    return {
-        "description": "The paid plans, with Zoom's group names. Groups not listed here are "
-        "errors.",
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": False,
-    }
 
 
 def _contact() -> dict[str, Any]:
     fields = ("first_name", "last_name", "email", "phone_number", "address", "apt")
-    properties: dict[str, Any] = {name: _ref("text") for name in fields}
+    properties: dict[str, Any] = {name: ref("text") for name in fields}
     properties["email"] = {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"}
-    properties.update(city=_ref("text"), state=_ref("text"), zip=_ref("text"))
-    properties["country"] = _ref("country")
+    properties.update(city=ref("text"), state=ref("text"), zip=ref("text"))
+    properties["country"] = ref("country")
     properties["employee_count"] = {
         "description": "The number of employees of the sub-account's organisation (optional; "
         "Zoom's subscribe call takes it as text).",
@@ -243,10 +75,10 @@ def _subscription_options() -> dict[str, Any]:
                 "description": "The contract term in months, one of Zoom's terms.",
                 "enum": list(CONTRACT_TERMS),
             },
-            "purchase_order_number": _ref("text"),
-            "deal_registration_id": _ref("text"),
-            SCHEDULE_KEY: _ref("scheduled_date"),
-            EFFECTIVE_KEY: _ref("scheduled_date"),
+            "purchase_order_number": ref("text"),
+            "deal_registration_id": ref("text"),
+            SCHEDULE_KEY: ref("scheduled_date"),
+            EFFECTIVE_KEY: ref("scheduled_date"),
         },
         "additionalProperties": False,
     }
@@ -255,12 +87,12 @@ def _subscription_options() -> dict[str, Any]:
 def _defs() -> dict[str, Any]:
     reasons = "; ".join(f"{code} {words}" for code, words in CANCEL_REASONS.items())
     document_keys = {
-        "name": _ref("name"),
-        "labels": _ref("labels"),
-        "extends": _ref("extends"),
-        "contact": _ref("contact"),
-        "subscription_options": _ref("subscription_options"),
-        "plans": _ref("plans"),
+        "name": ref("name"),
+        "labels": ref("labels"),
+        "extends": ref("extends"),
+        "contact": ref("contact"),
+        "subscription_options": ref("subscription_options"),
+        "plans": ref("plans"),
     }
     return {
         "template": {
@@ -359,11 +191,11 @@ def _defs() -> dict[str, Any]:
         "countries": {
             "description": 'A list of country codes, or Zoom\'s comma-separated string ("US,CA").',
             "type": ["array", "string"],
-            "items": _ref("country"),
+            "items": ref("country"),
             "uniqueItems": True,
             "pattern": "^ *([A-Z]{2}( *, *[A-Z]{2})*)? *$",
         },
-        "plans": _plans(),
+        "plans": plans_schema(),
     }
 
 
@@ -386,12 +218,12 @@ def build_schema() -> dict[str, Any]:
                 "minLength": 1,
                 "pattern": "^[A-Za-z0-9_-]+$",
             },
-            "name": _ref("name"),
-            "labels": _ref("labels"),
-            "extends": _ref("extends"),
-            "contact": _ref("contact"),
-            "subscription_options": _ref("subscription_options"),
-            "plans": _ref("plans"),
+            "name": ref("name"),
+            "labels": ref("labels"),
+            "extends": ref("extends"),
+            "contact": ref("contact"),
+            "subscription_options": ref("subscription_options"),
+            "plans": ref("plans"),
         },
         "additionalProperties": False,
         "$defs": _defs(),

@@ -19,7 +19,7 @@ from typing import Any
 
 from reconciler.desired.reader import READ_ONLY_DATE_KEYS, DataPath
 from reconciler.desired.schema import where
-from reconciler.desired.schema_plans import BASE_READ_ONLY
+from reconciler.desired.schema_plans import BASE_READ_ONLY, SHOWN_ONLY
 from reconciler.groups import table
 from reconciler.groups.table import Shape
 
@@ -123,7 +123,19 @@ def pasted_as_desired(plans: dict[str, Any]) -> dict[str, Any]:
         if isinstance(groups, dict):
             kept[container] = _active_groups(groups, _SINGLE[container], _LISTS[container])
     result: dict[str, Any] = without_read_only(kept)
+    for key, names in SHOWN_ONLY.items():
+        _drop_shown_only(result, table.group(key), names)
     return result
+
+
+def _drop_shown_only(plans: dict[str, Any], group: table.PlanGroup, names: tuple[str, ...]) -> None:
+    """Keys Zoom shows on the group's entries but no call sets: not desired state either."""
+    holder = plans if group.container is None else plans.get(group.container)
+    value = holder.get(group.name) if isinstance(holder, dict) else None
+    for entry in value if isinstance(value, list) else [value]:
+        if isinstance(entry, dict):
+            for name in names:
+                entry.pop(name, None)
 
 
 def _active_groups(

@@ -28,6 +28,10 @@ CANCEL_REASONS = {
 }
 #: Zoom's facts about a Video SDK base plan that GET shows and no call sets.
 BASE_READ_ONLY = ("included_minutes", "overage_price")
+#: Keys Zoom's 2026 GET answer shows on a group's entries besides the row's fields, that no
+#: call sets (Contact Center usage: GET shows `hosts`, the POST body has none): accepted, so the
+#: answer can be pasted, and left out of the desired state (pasted.py).
+SHOWN_ONLY: dict[str, tuple[str, ...]] = {"plan_zcc.plan_usage": ("hosts",)}
 
 _REF = "#/$defs/"
 
@@ -101,6 +105,7 @@ def _entry(group: PlanGroup) -> dict[str, Any]:
         properties[SCHEDULE_KEY] = ref("scheduled_date")
     if group.call is Call.BASE:
         properties.update({name: ref("read_only_value") for name in BASE_READ_ONLY})
+    properties.update({name: ref("read_only_value") for name in SHOWN_ONLY.get(group.key, ())})
     properties.update(
         {
             EFFECTIVE_KEY: ref("read_only_date"),

@@ -37,8 +37,7 @@ def group_row(group: PlanGroup) -> str:
     if group.seat_noun != "hosts":
         fields += f" ({group.seat_noun})"
     return (
-        f"| `{group.key}` | {group.title} | {_SHAPES[group.shape]} | {fields} | "
-        f"{_calls(group)} |"
+        f"| `{group.key}` | {group.title} | {_SHAPES[group.shape]} | {fields} | {_calls(group)} |"
     )
 
 

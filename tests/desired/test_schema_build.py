@@ -11,8 +11,10 @@ from jsonschema import Draft202012Validator
 from reconciler.desired.reader import read_bytes
 from reconciler.desired.schema import account_schema, schema_problems
 from reconciler.desired.schema_build import REGENERATE, SCHEMA_FILE, build_schema, main, schema_text
+from reconciler.desired.schema_plans import SHOWN_ONLY
 from reconciler.groups import table
 from reconciler.groups.table import Call, PlanGroup, Shape
+from reconciler.zoom_2026 import operation, thawed
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,7 +58,7 @@ def test_every_group_of_the_table_is_in_the_schema_in_zooms_shape(group: PlanGro
     cancellable = group.call is Call.BASE or group.is_addon
     assert ("state" in allowed) is cancellable
     assert ("paid_period_start_date" in allowed) is cancellable
-    assert ("hosts" in allowed) is group.seats
+    assert ("hosts" in allowed) is (group.seats or "hosts" in SHOWN_ONLY.get(group.key, ()))
     assert ("else" in entry) is group.seats  # seats required unless `state: cancelled`
     if group.call is Call.READ_ONLY:
         assert "no call of Zoom's API buys or changes it" in entry["description"]
@@ -113,3 +115,29 @@ def _yaml(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_yaml(v) for v in value) + "]"
     return str(value)
+
+
+def _example(schema: Any) -> Any:
+    """A value in the shape of `schema`, made of the examples Zoom's document gives."""
+    if "properties" in schema:
+        return {key: _example(value) for key, value in schema["properties"].items()}
+    if schema.get("type") == "array":
+        return [_example(schema["items"])]
+    return schema.get("example", "x")
+
+
+def test_a_get_answer_made_of_zooms_2026_examples_can_be_pasted_whole() -> None:
+    """SPEC section 3: a GET /plans answer can be pasted under `plans`. Built from every example
+    of the answer schema in Zoom's 2026 document (the committed extract), every group and key."""
+    answer_schema = thawed(operation("GET", "/accounts/{accountId}/plans").response_schemas[200])
+    answer = _example(answer_schema)
+    assert len(answer) >= 34
+    document = {"account_id": "sub_pasted", "plans": answer}
+    assert list(Draft202012Validator(account_schema()).iter_errors(document)) == []
+
+
+def test_keys_shown_only_by_get_are_accepted_and_left_out_of_the_desired_plans() -> None:
+    from reconciler.desired.pasted import pasted_as_desired
+
+    plans = {"plan_zcc": {"plan_usage": {"type": "zcc_pay_as_you_go", "hosts": 88}}}
+    assert pasted_as_desired(plans) == {"plan_zcc": {"plan_usage": {"type": "zcc_pay_as_you_go"}}}

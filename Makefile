@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-browser test-latest lock lint format record bench soak docs clean
+.PHONY: demo test test-browser test-latest lock lint format record bench soak docs schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ bench: $(STAMP_DEV)
 
 soak: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -m slow
+
+# schemas/account.schema.json from the table of Zoom's plan groups (reconciler/groups/table.py);
+# tests/desired/test_schema_build.py fails when the committed file is out of date.
+schema: $(STAMP_RUN)
+	$(BIN)/python -m reconciler.desired.schema_build
 
 # The manual (docs/*.md, nav in mkdocs.yml) as a static site in site/; any warning fails it.
 docs: $(STAMP_DOCS)

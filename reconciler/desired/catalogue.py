@@ -1,46 +1,36 @@
-"""The plan-type catalogue: which group a Zoom plan type lives in, and base-plan host ranges.
+"""The plan-type catalogue: which group(s) a Zoom plan type lives in, and base-plan host ranges.
 
-Built from Zoom's notes (shared/zoom-api/README.md). Zoom adds codes faster than any list, so the
-catalogue is open-ended: an unknown code is only a warning, and a code that is not listed but
-starts like a known family (a legacy `business_yearly_c50`, a new `webinar2000_monthly`) is
-placed by its prefix. The planner uses `group_of` to route a type to the right endpoint body.
+Built from Zoom's 2026 plan catalogue (635 codes, committed in `reconciler.zoom_2026`) and the
+table of plan groups: a catalogue row's section places its code in every group whose row
+`claims` it, so a Business Plus code is valid in `plan_base` and in `plan_zoom_one`, and both
+Virtual Agent groups take `zva_*`. A few codes of Zoom's older notes (2018) that the 2026
+catalogue no longer lists but accounts still carry (`trial`, `webinar100_monthly`) stay known.
+
+Zoom adds codes faster than any list, so the catalogue is open-ended: a code that is not listed
+but starts like a family of the table (a legacy `business_yearly_c50`, a new
+`webinar2000_monthly`) is placed by that family's prefix, and an unknown code is only a warning.
+Codes of sections no group claims (Contact Center cloud storage, concurrent meetings, SIP trunks)
+are sold by Zoom but never shown by GET /plans: zoomplans cannot manage them anywhere.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-BASE = "plan_base"
-ZOOM_ROOMS = "plan_zoom_rooms"
-ROOM_CONNECTOR = "plan_room_connector"
-LARGE_MEETING = "plan_large_meeting"
-WEBINAR = "plan_webinar"
-ZOOM_EVENTS = "plan_zoom_events"
-RECORDING = "plan_recording"
-AUDIO = "plan_audio"
-PHONE_BASE = "plan_phone.plan_base"
-PHONE_CALLING = "plan_phone.plan_calling"
-PHONE_NUMBER = "plan_phone.plan_number"
+from reconciler.groups import table
+from reconciler.zoom_2026 import catalogue_rows
 
-#: Every group a plan type can live in, as a dotted path inside `plans`.
-GROUPS: tuple[str, ...] = (
-    BASE,
-    ZOOM_ROOMS,
-    ROOM_CONNECTOR,
-    LARGE_MEETING,
-    WEBINAR,
-    ZOOM_EVENTS,
-    RECORDING,
-    AUDIO,
-    PHONE_BASE,
-    PHONE_CALLING,
-    PHONE_NUMBER,
-)
-
-#: Groups that hold a list of add-ons keyed by `type` (the others hold one entry).
-LIST_GROUPS: frozenset[str] = frozenset(
-    {LARGE_MEETING, WEBINAR, ZOOM_EVENTS, PHONE_CALLING, PHONE_NUMBER}
-)
+#: Codes of Zoom's 2018 notes that the 2026 catalogue does not list; still seen on accounts.
+LEGACY_CODES: dict[str, str] = {
+    "trial": table.BASE.key,
+    **{
+        f"large{size}_{period}": "plan_large_meeting"
+        for size in (100, 200, 300)
+        for period in ("monthly", "yearly")
+    },
+    **{f"webinar100_{period}": "plan_webinar" for period in ("monthly", "yearly")},
+}
 
 
 @dataclass(frozen=True)
@@ -56,94 +46,113 @@ PRO = BaseFamily("Pro", 1, 9)
 BUSINESS = BaseFamily("Business", 10, 49)
 EDUCATION = BaseFamily("Education", 20, 149)
 TRIAL = BaseFamily("Free trial", 1, 9999)
-
-
-def _expand(template: str, *choices: tuple[str, ...]) -> list[str]:
-    codes = [template]
-    for options in choices:
-        codes = [code.replace("{}", option, 1) for code in codes for option in options]
-    return codes
-
-
-_PERIODS = ("monthly", "yearly")
-
-_KNOWN: dict[str, str] = {
-    **dict.fromkeys(
-        ["trial", "monthly", "yearly", "business_monthly", "business_yearly", "edu20"], BASE
-    ),
-    "plan_pro_three_years": BASE,
-    **dict.fromkeys(_expand("zroom_{}", _PERIODS), ZOOM_ROOMS),
-    **dict.fromkeys(_expand("roomconnector_{}", _PERIODS), ROOM_CONNECTOR),
-    **dict.fromkeys(_expand("large{}_{}", ("100", "200", "300", "500"), _PERIODS), LARGE_MEETING),
-    "plan_large500_two_years": LARGE_MEETING,
-    **dict.fromkeys(
-        _expand("webinar{}_{}", ("100", "500", "1000", "3000", "5000", "10000"), _PERIODS),
-        WEBINAR,
-    ),
-    **dict.fromkeys(["zoomevents500_monthly", "zoomevents1000_monthly"], ZOOM_EVENTS),
-    **dict.fromkeys(_expand("cmr_monthly_commitment_{}", ("40", "100", "500")), RECORDING),
-    **dict.fromkeys(
-        ["tollfree_payongo", "tollfree_monthly_commitment_100", "tollfree_monthly_commitment_500"],
-        AUDIO,
-    ),
-    "phone_payongo": PHONE_BASE,
-    "phone_calling_usca_monthly_unlimited": PHONE_CALLING,
-    "phone_number_usca_monthly": PHONE_NUMBER,
+#: The catalogue sections whose base plans have a host range, and the prefixes of their legacy
+#: codes (`business_yearly_c50`), longest first.
+_FAMILY_SECTIONS = {
+    "Zoom Workplace Pro": PRO,
+    "Zoom Workplace Business": BUSINESS,
+    "Education": EDUCATION,
 }
-
-# Prefixes for codes the catalogue does not list. Longest first wins, so `phone_calling_`
-# beats `phone_`, and `plan_large` (Zoom's multi-year large meeting codes) beats nothing else.
-_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("phone_calling_", PHONE_CALLING),
-    ("phone_number_", PHONE_NUMBER),
-    ("phone_", PHONE_BASE),
-    ("roomconnector", ROOM_CONNECTOR),
-    ("zroom", ZOOM_ROOMS),
-    ("plan_large", LARGE_MEETING),
-    ("large", LARGE_MEETING),
-    ("webinar", WEBINAR),
-    ("plan_webinar", WEBINAR),
-    ("zoomevents", ZOOM_EVENTS),
-    ("cmr_", RECORDING),
-    ("tollfree", AUDIO),
-    ("business_", BASE),
-    ("edu", BASE),
-    ("plan_pro_", BASE),
+_FAMILY_PREFIXES = (
+    ("plan_business_", BUSINESS),
+    ("plan_edu_", EDUCATION),
+    ("plan_pro_", PRO),
+    ("business_", BUSINESS),
+    ("edu", EDUCATION),
 )
 
 
+@dataclass(frozen=True)
+class _Catalogue:
+    """The catalogue read once: listed codes with their groups and section."""
+
+    groups: dict[str, tuple[str, ...]]
+    sections: dict[str, str]
+    #: Listed codes of sections no group claims: code -> section.
+    unclaimed: dict[str, str]
+    #: A family prefix -> the groups its codes live in.
+    families: dict[str, tuple[str, ...]]
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
+    matches = [prefix for prefix in prefixes if code.startswith(prefix)]
+    return max(matches, key=len) if matches else None
+
+
+@cache
+def _catalogue() -> _Catalogue:
+    groups: dict[str, tuple[str, ...]] = {}
+    sections: dict[str, str] = {}
+    unclaimed: dict[str, str] = {}
+    for row in catalogue_rows():
+        sections[row.code] = row.section
+        claimed = tuple(g.key for g in table.GROUPS if g.claims(row.section, row.code))
+        if claimed:
+            groups[row.code] = claimed
+        else:
+            unclaimed[row.code] = row.section
+    for code, group in LEGACY_CODES.items():
+        groups.setdefault(code, (group,))
+    prefixes = tuple(p for g in table.GROUPS for p in g.prefixes)
+    families: dict[str, tuple[str, ...]] = {}
+    for group in table.GROUPS:
+        for prefix in group.prefixes:
+            families[prefix] = (*families.get(prefix, ()), group.key)
+    # A family's unlisted code goes where its listed codes go: `zo_edu_sch_cmp_plus_*` is sold
+    # as a base plan and in its own group, although only the latter names the prefix.
+    for code, placed in groups.items():
+        prefix = _longest_prefix(code, prefixes)
+        if prefix is not None:
+            families[prefix] = tuple(dict.fromkeys((*families[prefix], *placed)))
+    return _Catalogue(groups, sections, unclaimed, families)
+
+
 def is_known(plan_type: str) -> bool:
-    """True when `plan_type` is listed in Zoom's notes (not merely recognised by its prefix)."""
-    return plan_type in _KNOWN
+    """True when `plan_type` is listed (not merely recognised by its prefix)."""
+    listed = _catalogue()
+    return plan_type in listed.groups or plan_type in listed.unclaimed
 
 
-def group_of(plan_type: str) -> str | None:
-    """The group a type belongs in (`plan_webinar`, `plan_phone.plan_calling`...), or None.
+def groups_of(plan_type: str) -> tuple[str, ...]:
+    """The groups a type may go in (`("plan_base", "plan_zoom_one")`), empty when unknown.
 
-    Listed codes first; otherwise the longest matching family prefix, because Zoom's legacy and
-    new codes keep their family's prefix (`business_yearly_c50`).
+    Listed codes by their catalogue section; otherwise by the longest matching family prefix,
+    because Zoom's legacy and new codes keep their family's prefix (`business_yearly_c50`).
     """
-    if plan_type in _KNOWN:
-        return _KNOWN[plan_type]
-    matches = [(prefix, group) for prefix, group in _PREFIXES if plan_type.startswith(prefix)]
-    if not matches:
-        return None
-    return max(matches, key=lambda match: len(match[0]))[1]
+    listed = _catalogue()
+    found = listed.groups.get(plan_type)
+    if found is not None:
+        return found
+    if plan_type in listed.unclaimed:
+        return ()
+    prefix = _longest_prefix(plan_type, tuple(listed.families))
+    return listed.families[prefix] if prefix is not None else ()
+
+
+def section_of(plan_type: str) -> str | None:
+    """The catalogue section listing `plan_type` (`Contact Center basic plans`), or None."""
+    return _catalogue().sections.get(plan_type)
+
+
+def unmanageable_section(plan_type: str) -> str | None:
+    """The section of a listed code that no plan group shows (`SIP Trunk plans`), or None."""
+    return _catalogue().unclaimed.get(plan_type)
 
 
 def base_family(plan_type: str) -> BaseFamily | None:
-    """The base-plan family of `plan_type` and its host range, or None when it is not known."""
+    """The base-plan family of `plan_type` and its host range, or None when it has none."""
     if plan_type == "trial":
         return TRIAL
-    if plan_type in ("monthly", "yearly") or plan_type.startswith("plan_pro_"):
-        return PRO
-    if plan_type.startswith("business_"):
-        return BUSINESS
-    if plan_type.startswith("edu"):
-        return EDUCATION
+    section = section_of(plan_type)
+    if section is not None:
+        return _FAMILY_SECTIONS.get(section)
+    for prefix, family in _FAMILY_PREFIXES:
+        if plan_type.startswith(prefix):
+            return family
     return None
 
 
 def known_types(group: str | None = None) -> list[str]:
     """Every listed code, sorted; only those of `group` when given (spelling hints in rules)."""
-    return sorted(code for code, where in _KNOWN.items() if group is None or where == group)
+    listed = _catalogue().groups
+    return sorted(code for code, where in listed.items() if group is None or group in where)

@@ -1,12 +1,15 @@
 """`extends:` layering: shared templates under an account, the account file winning.
 
-A template is a partial document (plans, labels, contact, name; never account_id) named by a path
-relative to the file that names it; templates may extend other templates. Mappings merge key by
-key and add-on lists merge by `type`, so a template can say "every EMEA account has webinar500"
-and an account can raise its hosts without repeating the rest. `contact` is the exception: it
-is one unit, and the nearest layer that sets it wins whole, because a billing contact pieced
-together from two files (an account's own e-mail under a template's name and address) is a
-person nobody wrote down, and Zoom would bill them. Cycles and missing targets are
+A template is a partial document (plans, labels, contact, subscription options, name; never
+account_id) named by a path relative to the file that names it; templates may extend other
+templates. Mappings merge key by key and add-on lists (every list group of the table of plan
+groups) merge by `type`, so a template can say "every EMEA account has webinar500" and an account
+can raise its hosts without repeating the rest. `contact` is the exception: it is one unit, and
+the nearest layer that sets it wins whole, because a billing contact pieced together from two
+files (an account's own e-mail under a template's name and address) is a person nobody wrote
+down, and Zoom would bill them. `subscription_options` is one unit for the same reason: a
+contract term from one file and a purchase order number from another is an order nobody
+wrote down. Cycles and missing targets are
 reported at the `extends` line that causes them. Every value keeps the file:line it came from,
 so rules that run after layering still point at the right file.
 """
@@ -19,44 +22,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reconciler.desired import pasted
 from reconciler.desired.pasted import lapsed_status, recording_lapsed
 from reconciler.desired.problems import Problem
 from reconciler.desired.reader import DataPath, Document, Location, ReadResult
 from reconciler.desired.restrictor import LoadRestrictor
 from reconciler.desired.schema import schema_problems
+from reconciler.groups import table
+from reconciler.groups.table import Shape
 
 MAX_CHAIN = 16
 #: Groups holding one entry: pasted history (a lapsed entry) never merges with a wish there.
 SINGLE_PATHS: frozenset[DataPath] = frozenset(
-    {
-        ("plans", "plan_base"),
-        ("plans", "plan_zoom_rooms"),
-        ("plans", "plan_room_connector"),
-        ("plans", "plan_audio"),
-        ("plans", "plan_phone", "plan_base"),
-    }
+    ("plans", *group.path) for group in table.GROUPS if group.shape is Shape.OBJECT
 )
 #: `plan_recording` and its siblings in Zoom's answer: layered as one unit.
-RECORDING_KEYS = frozenset(
-    {
-        "plan_recording",
-        "plan_recording_status",
-        "plan_recording_service_effective_date",
-        "plan_recording_next_invoice_date",
-    }
-)
-LAYERED_KEYS = ("name", "labels", "contact", "plans")
+RECORDING_KEYS = pasted.RECORDING_KEYS
+LAYERED_KEYS = ("name", "labels", "contact", "subscription_options", "plans")
 #: Keys taken whole from the nearest layer that sets them, never merged field by field.
-WHOLE_KEYS = frozenset({"contact"})
+WHOLE_KEYS = frozenset({"contact", "subscription_options"})
 #: Lists of add-ons that merge entry by entry, matched on `type`.
 LIST_PATHS: frozenset[DataPath] = frozenset(
-    {
-        ("plans", "plan_large_meeting"),
-        ("plans", "plan_webinar"),
-        ("plans", "plan_zoom_events"),
-        ("plans", "plan_phone", "plan_calling"),
-        ("plans", "plan_phone", "plan_number"),
-    }
+    ("plans", *group.path) for group in table.GROUPS if group.shape is Shape.LIST
 )
 
 
@@ -266,7 +253,7 @@ def _merge_plans(
     account's own recording (and a pasted lapsed one must not hide the template's)."""
     base_plans: dict[str, Any] = _get(base.data, base_path)
     over_plans: dict[str, Any] = _get(over.data, over_path)
-    if "plan_recording" not in base_plans or "plan_recording" not in over_plans:
+    if pasted.RECORDING not in base_plans or pasted.RECORDING not in over_plans:
         return _merge_dicts(base, over, base_path, over_path, ("plans",), values)
     keep_base = recording_lapsed(over_plans) is not None and recording_lapsed(base_plans) is None
     loser, loser_path = (over, over_path) if keep_base else (base, base_path)

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from reconciler.desired.layering import Layered, Layering
@@ -116,13 +117,15 @@ def load_desired(
     *,
     strict: bool = False,
     extends_roots: Sequence[str | Path] = (),
+    today: date | None = None,
 ) -> DesiredState:
     """Load and check every desired-state document under `paths`.
 
     With `strict`, warnings (unknown plan types, YAML 1.1 look-alikes) count as errors, as
     `validate --strict` promises. Accounts with errors are left out of the result.
     `extends_roots` widens what `extends` may read beyond the git work tree holding each file
-    (restrictor.py); nothing outside them is ever opened.
+    (restrictor.py); nothing outside them is ever opened. `today` is the day a scheduled
+    change must come after (default: today in UTC).
     """
     restrictor = LoadRestrictor.widened_by(extends_roots)
     files, problems = find_files(paths, restrictor)
@@ -155,7 +158,7 @@ def load_desired(
             found = schema_problems(document, whole=not layers) + chain_problems
             if layers:
                 found.extend(_required_problems(layered, document))
-            found.extend(account_problems(layered, strict=strict))
+            found.extend(account_problems(layered, strict=strict, today=today))
             account_id = (
                 document.data.get("account_id") if isinstance(document.data, dict) else None
             )
@@ -259,6 +262,7 @@ def _account(
     name = data.get("name")
     labels = data.get("labels") or {}
     contact = data.get("contact")
+    options = data.get("subscription_options")
     plans = data.get("plans") or {}
     for lapsed in lapsed_entries(plans):
         at = layered.at(lapsed.path)
@@ -276,6 +280,7 @@ def _account(
         labels=dict(labels),
         contact=dict(contact) if isinstance(contact, dict) else None,
         contact_origin=_contact_origin(layered, document),
+        subscription_options=dict(options) if isinstance(options, dict) else None,
     )
 
 

@@ -19,17 +19,32 @@ from typing import Any
 
 from reconciler.desired.reader import READ_ONLY_DATE_KEYS, DataPath
 from reconciler.desired.schema import where
+from reconciler.desired.schema_plans import BASE_READ_ONLY, SHOWN_ONLY
+from reconciler.groups import table
+from reconciler.groups.table import Shape
 
 #: Zoom's statuses for an entry the account no longer keeps (normalise.py reads them alike).
 LAPSED_STATUSES = frozenset({"cancelled", "canceled", "expired"})
+RECORDING = table.RECORDING.key
+RECORDING_STATUS = f"{RECORDING}_status"
+#: `plan_recording` and its sibling status and dates in Zoom's answer.
+RECORDING_KEYS = frozenset(
+    key for key in table.TOP_LEVEL_KEYS if key == RECORDING or key.startswith(f"{RECORDING}_")
+)
 #: Zoom's read-only fields: accepted so a GET answer can be pasted, never part of desired state.
-READ_ONLY_KEYS = READ_ONLY_DATE_KEYS | {"status", "plan_recording_status"}
-#: Groups holding one entry (an object), inside `plans` and inside `plans.plan_phone`.
-_SINGLE = ("plan_base", "plan_zoom_rooms", "plan_room_connector", "plan_audio")
-_LISTS = ("plan_large_meeting", "plan_webinar", "plan_zoom_events")
-_PHONE_SINGLE = ("plan_base",)
-_PHONE_LISTS = ("plan_calling", "plan_number")
-RECORDING_STATUS = "plan_recording_status"
+READ_ONLY_KEYS = READ_ONLY_DATE_KEYS | {"status", RECORDING_STATUS, *BASE_READ_ONLY}
+_READ = tuple(group for group in table.GROUPS if group.in_get and group is not table.RECORDING)
+#: Where groups sit (None: `plans` itself; else a container such as `plan_phone`), and the
+#: names of those holding one entry (an object) and of those holding a list, at each place.
+HOLDERS: tuple[str | None, ...] = (None, *table.CONTAINERS)
+_SINGLE: dict[str | None, tuple[str, ...]] = {
+    holder: tuple(g.name for g in _READ if g.container == holder and g.shape is Shape.OBJECT)
+    for holder in HOLDERS
+}
+_LISTS: dict[str | None, tuple[str, ...]] = {
+    holder: tuple(g.name for g in _READ if g.container == holder and g.shape is Shape.LIST)
+    for holder in HOLDERS
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,7 @@ def lapsed_status(entry: object) -> str | None:
 
 def recording_lapsed(plans: object) -> str | None:
     """The lapsed `plan_recording_status` beside a plain-string `plan_recording`, or None."""
-    if not isinstance(plans, dict) or not isinstance(plans.get("plan_recording"), str):
+    if not isinstance(plans, dict) or not isinstance(plans.get(RECORDING), str):
         return None
     return _lapsed(plans.get(RECORDING_STATUS))
 
@@ -72,13 +87,14 @@ def lapsed_entries(plans: object) -> Iterator[LapsedEntry]:
     if not isinstance(plans, dict):
         return
     root: DataPath = ("plans",)
-    yield from _lapsed_in(plans, root, _SINGLE, _LISTS)
-    phone = plans.get("plan_phone")
-    if isinstance(phone, dict):
-        yield from _lapsed_in(phone, (*root, "plan_phone"), _PHONE_SINGLE, _PHONE_LISTS)
+    for holder in HOLDERS:
+        groups = plans if holder is None else plans.get(holder)
+        if isinstance(groups, dict):
+            at = root if holder is None else (*root, holder)
+            yield from _lapsed_in(groups, at, _SINGLE[holder], _LISTS[holder])
     status = recording_lapsed(plans)
     if status is not None:
-        yield LapsedEntry((*root, "plan_recording"), status)
+        yield LapsedEntry((*root, RECORDING), status)
 
 
 def _lapsed_in(
@@ -99,14 +115,27 @@ def _lapsed_in(
 
 def pasted_as_desired(plans: dict[str, Any]) -> dict[str, Any]:
     """`plans` as desired state: lapsed entries left out, read-only fields dropped."""
-    kept = _active_groups(plans, _SINGLE, _LISTS)
+    kept = _active_groups(plans, _SINGLE[None], _LISTS[None])
     if recording_lapsed(plans) is not None:
-        kept.pop("plan_recording", None)
-    phone = kept.get("plan_phone")
-    if isinstance(phone, dict):
-        kept["plan_phone"] = _active_groups(phone, _PHONE_SINGLE, _PHONE_LISTS)
+        kept.pop(RECORDING, None)
+    for container in table.CONTAINERS:
+        groups = kept.get(container)
+        if isinstance(groups, dict):
+            kept[container] = _active_groups(groups, _SINGLE[container], _LISTS[container])
     result: dict[str, Any] = without_read_only(kept)
+    for key, names in SHOWN_ONLY.items():
+        _drop_shown_only(result, table.group(key), names)
     return result
+
+
+def _drop_shown_only(plans: dict[str, Any], group: table.PlanGroup, names: tuple[str, ...]) -> None:
+    """Keys Zoom shows on the group's entries but no call sets: not desired state either."""
+    holder = plans if group.container is None else plans.get(group.container)
+    value = holder.get(group.name) if isinstance(holder, dict) else None
+    for entry in value if isinstance(value, list) else [value]:
+        if isinstance(entry, dict):
+            for name in names:
+                entry.pop(name, None)
 
 
 def _active_groups(

@@ -40,6 +40,9 @@ READ_ONLY_DATE_KEYS = frozenset(
         "plan_recording_next_invoice_date",
     }
 )
+#: Keys whose value is a day, so an unquoted YAML date there is what was meant: the read-only
+#: ones and a scheduled change's `paid_period_start_date` (kept as the text written).
+DATE_KEYS = READ_ONLY_DATE_KEYS | {"paid_period_start_date"}
 
 # YAML's printable set (PyYAML's reader uses the same); checked here for an exact position.
 _NOT_PRINTABLE = re.compile(
@@ -311,7 +314,7 @@ class _Builder:
         if tag == _FLOAT:
             return self._constructor.construct_yaml_float(node)
         if tag == _TIMESTAMP:
-            if not path or path[-1] not in READ_ONLY_DATE_KEYS:
+            if not path or path[-1] not in DATE_KEYS:
                 self._error(
                     node,
                     f"{excerpt(text)} is read as a date by YAML 1.1; quote it if you mean the text",

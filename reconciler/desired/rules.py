@@ -1,4 +1,5 @@
-"""Rules the schema cannot say: plan types against the catalogue, host ranges, duplicate add-ons.
+"""Rules the schema cannot say: plan types against the catalogue, host ranges, duplicate add-ons,
+scheduled dates (scheduled.py) and Zoom's preconditions (preconditions.py).
 
 They run on an account after `extends` layering, because that is what Zoom will be asked for:
 a duplicate add-on or an out-of-range base plan may only appear once a template is merged in.
@@ -9,68 +10,29 @@ reports nothing about parts it cannot understand, so one typo gives one message.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from reconciler.desired import catalogue
+from reconciler.desired.entries import PlanEntry, Reporter, plan_entries
 from reconciler.desired.layering import Layered
-from reconciler.desired.pasted import lapsed_status, recording_lapsed
+from reconciler.desired.preconditions import check_preconditions
 from reconciler.desired.problems import Problem, Severity, excerpt
 from reconciler.desired.reader import DataPath, Location
+from reconciler.desired.scheduled import check_dates
 from reconciler.desired.schema import where
+from reconciler.groups import table
 from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 
 #: How alike (difflib ratio) an unknown code must be to a listed one to be called a typo of it.
 TYPO_CUTOFF = 0.9
 
 
-@dataclass(frozen=True)
-class PlanEntry:
-    """One plan entry of an account: its group, its type and where the entry is in the data."""
-
-    group: str
-    plan_type: str
-    path: DataPath
-    entry: dict[str, Any] | None
-
-
-def plan_entries(plans: object) -> Iterator[PlanEntry]:
-    """Every entry with a text `type`, in file order, with its catalogue group name.
-
-    Entries a pasted GET answer lists as cancelled or expired are history, not desired state
-    (pasted.py): they are not checked, so a lapsed and a live entry of one type are no duplicate.
-    """
-    if not isinstance(plans, dict):
-        return
-    root: DataPath = ("plans",)
-    for group in catalogue.GROUPS:
-        parts = group.split(".")
-        value: object = plans
-        for part in parts:
-            value = value.get(part) if isinstance(value, dict) else None
-        path = (*root, *parts)
-        if group == catalogue.RECORDING and isinstance(value, str):
-            if recording_lapsed(plans) is None:
-                yield PlanEntry(group, value, path, None)
-        elif group in catalogue.LIST_GROUPS and isinstance(value, list):
-            for index, entry in enumerate(value):
-                if (
-                    isinstance(entry, dict)
-                    and isinstance(entry.get("type"), str)
-                    and lapsed_status(entry) is None
-                ):
-                    yield PlanEntry(group, entry["type"], (*path, index), entry)
-        elif (
-            isinstance(value, dict)
-            and isinstance(value.get("type"), str)
-            and lapsed_status(value) is None
-        ):
-            yield PlanEntry(group, value["type"], path, value)
-
-
-def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]:
-    """Catalogue, wrong-group, base host range and duplicate add-on checks for one account."""
+def account_problems(
+    account: Layered, *, strict: bool = False, today: date | None = None
+) -> list[Problem]:
+    """Catalogue, wrong-group, base host range, duplicate add-on, scheduled-date and Zoom's
+    precondition checks for one account."""
     problems: list[Problem] = []
     seen: dict[str, PlanEntry] = {}
 
@@ -78,28 +40,15 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
         at = account.at(path) or Location(account.files[-1], 1, 1)
         problems.append(Problem(at.file, at.line, at.column, severity, message))
 
-    for item in plan_entries(account.data.get("plans")):
+    entries = list(plan_entries(account.data.get("plans")))
+    for item in entries:
         type_path = item.path if item.entry is None else (*item.path, "type")
-        group = catalogue.group_of(item.plan_type)
-        if not catalogue.is_known(item.plan_type):
-            severity: Severity = "error" if strict else "warning"
-            if group is None:
-                note = "Zoom adds codes: check the spelling"
-            else:
-                note = f"treated as a {group} type by its prefix"
-            report(
-                type_path,
-                f"unknown plan type {excerpt(item.plan_type)} ({note}){_spelling_hint(item)}",
-                severity,
-            )
-        if group is not None and group != item.group:
-            report(
-                type_path,
-                f"{excerpt(item.plan_type)} is a {group} type; it cannot go under {item.group}",
-            )
-        if item.group == catalogue.BASE and item.entry is not None:
+        _check_code(item, type_path, report, strict)
+        if item.group == table.BASE.key and item.entry is not None and not item.cancelled:
             _check_base_hosts(item, report)
-        if item.group != catalogue.BASE:
+        if item.group != table.BASE.key and table.group(item.group).manageable:
+            # A read-only group (Contact Center's deprecated plan_package) mirrors an entry
+            # of its successor in Zoom's answer: no duplicate, as no call reaches it.
             first = seen.get(item.plan_type)
             if first is not None:
                 at = account.at(first.path)
@@ -113,7 +62,39 @@ def account_problems(account: Layered, *, strict: bool = False) -> list[Problem]
             else:
                 seen[item.plan_type] = item
     _check_ceilings(account, report)
+    check_dates(account.data, report, today or datetime.now(UTC).date())
+    check_preconditions(entries, account.data.get("plans"), report, account.at)
     return problems
+
+
+def _check_code(item: PlanEntry, type_path: DataPath, report: Reporter, strict: bool) -> None:
+    """The code against the catalogue: listed, placed by its prefix, or unknown; in its group."""
+    unmanageable = catalogue.unmanageable_section(item.plan_type)
+    if unmanageable is not None:
+        report(
+            type_path,
+            f"{excerpt(item.plan_type)} ({unmanageable}) is sold by Zoom but never shown by "
+            "GET /plans: zoomplans cannot manage it",
+        )
+        return
+    groups = catalogue.groups_of(item.plan_type)
+    if not catalogue.is_known(item.plan_type):
+        severity: Severity = "error" if strict else "warning"
+        if not groups:
+            note = "Zoom adds codes: check the spelling"
+        else:
+            note = f"treated as a {' or '.join(groups)} type by its prefix"
+        report(
+            type_path,
+            f"unknown plan type {excerpt(item.plan_type)} ({note}){_spelling_hint(item)}",
+            severity,
+        )
+    if groups and item.group not in groups and table.group(item.group).manageable:
+        report(
+            type_path,
+            f"{excerpt(item.plan_type)} is a {' or '.join(groups)} type; it cannot go under "
+            f"{item.group}",
+        )
 
 
 def _whole_hosts(entry: dict[str, Any] | None) -> int | None:
@@ -123,15 +104,15 @@ def _whole_hosts(entry: dict[str, Any] | None) -> int | None:
     return hosts if valid else None
 
 
-def _check_ceilings(account: Layered, report: Any) -> None:
+def _check_ceilings(account: Layered, report: Reporter) -> None:
     """Add-on hosts Zoom refuses against the base plan's hosts, at the add-on's `hosts`.
 
     Checked on the layered account, so a template's base plan counts; a file that leaves
     the base plan's hosts out is checked by the planner against Zoom's live seats instead.
     Entries marked `state: cancelled` are on their way out and are not checked.
     """
-    entries = list(plan_entries(account.data.get("plans")))
-    base = next((e for e in entries if e.group == catalogue.BASE), None)
+    entries = list(plan_entries(account.data.get("plans"), cancelled=False))
+    base = next((e for e in entries if e.group == table.BASE.key), None)
     base_hosts = _whole_hosts(base.entry) if base is not None else None
     if base is None or base_hosts is None:
         return
@@ -139,7 +120,7 @@ def _check_ceilings(account: Layered, report: Any) -> None:
     base_at = f"{at.file}:{at.line}" if at else where((*base.path, "hosts"))
     for item in entries:
         hosts = _whole_hosts(item.entry)
-        if item.group not in CEILING_GROUPS or hosts is None or "state" in (item.entry or {}):
+        if item.group not in CEILING_GROUPS or hosts is None:
             continue
         if ceiling_broken(item.group, hosts, base_hosts):
             report(
@@ -159,7 +140,7 @@ def _spelling_hint(item: PlanEntry) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _check_base_hosts(item: PlanEntry, report: Any) -> None:
+def _check_base_hosts(item: PlanEntry, report: Reporter) -> None:
     hosts = item.entry.get("hosts") if item.entry is not None else None
     family = catalogue.base_family(item.plan_type)
     if family is None or not isinstance(hosts, int) or isinstance(hosts, bool):

@@ -23,6 +23,9 @@ from reconciler.desired.packaged_schemas import (
 )
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt, kind_of
 from reconciler.desired.reader import DataPath, Document, Location
+from reconciler.desired.schema_plans import CANCEL_REASONS
+from reconciler.groups import table
+from reconciler.groups.table import Call, PlanGroup
 
 SCHEMA_FILE = "account.schema.json"
 _REQUIRED = re.compile(r"^'(.+)' is a required property")
@@ -59,17 +62,19 @@ _StrictValidator = validators.extend(
 
 
 def _without_required(schema: Any) -> Any:
-    """The schema with every `required` (and the if/else that adds one) taken out.
+    """The schema with every `required` (and the if/else and `dependentRequired` that add one)
+    taken out.
 
     Each file of an `extends` chain is only part of an account: it is checked for shape alone
-    (types, ranges, unknown keys), and what is required is checked once, on the layered result.
+    (types, ranges, unknown keys), and what is required is checked once, on the layered result
+    (a template's cancel `reason` may go with the account's own `state: cancelled`).
     """
     if isinstance(schema, dict):
         return {
             key: _without_required(value)
             for key, value in schema.items()
             if not (key == "required" and isinstance(value, list))
-            and key not in ("if", "then", "else")
+            and key not in ("if", "then", "else", "dependentRequired")
         }
     if isinstance(schema, list):
         return [_without_required(item) for item in schema]
@@ -112,7 +117,7 @@ def missing_problems(data: Any, locate: Callable[[DataPath], Location]) -> list[
     return [
         Problem(location.file, location.line, location.column, "error", message)
         for error in errors
-        if error.validator == "required"
+        if error.validator in ("required", "dependentRequired")
         for location, message in _explain(error, locate, locate, False)
     ]
 
@@ -170,7 +175,7 @@ def _explain(
         if _misspelt_nearby(missing, value):
             return  # the unknown-key message already says "did you mean '<missing>'?"
         if "else" in error.schema_path:
-            yield here, f"{name} needs '{missing}' (only a `state: cancelled` entry may omit it)"
+            yield here, _missing_seats(path, name, missing)
         elif missing == "account_id" and not path:
             yield (
                 here,
@@ -198,10 +203,11 @@ def _explain(
             )
             yield here, f"{name} must be {words}, not {describe(value)}{quote}"
     elif keyword in ("minimum", "maximum"):
-        low, high = _bounds(error.schema)
-        yield here, f"{name} must be between {low} and {high}, got {value}"
+        yield here, _range_message(path, name, error.schema, value)
+    elif keyword == "dependentRequired":
+        yield here, _dependent_message(name, value)
     elif keyword == "enum":
-        yield here, _enum_message(path, name, value)
+        yield here, _enum_message(path, name, value, error.validator_value)
     elif keyword == "pattern":
         yield here, _pattern_message(path, name, value)
     elif keyword == "minLength":
@@ -224,28 +230,95 @@ def _as_written(value: object) -> str:
     return str(value)
 
 
-def _bounds(schema: Mapping[str, Any]) -> tuple[object, object]:
-    return schema.get("minimum", "-"), schema.get("maximum", "-")
+def group_at(path: DataPath) -> PlanGroup | None:
+    """The table's row for a place in a document (`plans.plan_zcc.plan_usage`, or any key or
+    list entry inside one of its entries), or None outside every group."""
+    if len(path) < 2 or path[0] != "plans":
+        return None
+    names = [part for part in path[1:3] if isinstance(part, str)]
+    for size in (2, 1):
+        found = table.BY_KEY.get(".".join(names[:size]))
+        if found is not None and len(names) >= size:
+            return found
+    return None
+
+
+def _missing_seats(path: DataPath, name: str, missing: str) -> str:
+    if path == ("plans", table.BASE.key):
+        return (
+            f"{name} is missing the required key '{missing}' (only `state: cancelled` may omit it)"
+        )
+    group = group_at(path)
+    noun = group.seat_noun if group is not None else "hosts"
+    counts = f"the number of {noun}; " if noun != missing else ""
+    return f"{name} needs '{missing}' ({counts}only a `state: cancelled` entry may omit it)"
+
+
+def _range_message(path: DataPath, name: str, schema: Mapping[str, Any], value: object) -> str:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if path and path[-1] == "reason":
+        reasons = "; ".join(f"{code} {words}" for code, words in CANCEL_REASONS.items())
+        return (
+            f"{name} must be between {low} and {high} (Zoom's cancel reasons: {reasons}), "
+            f"got {value}"
+        )
+    if high is None:
+        group = group_at(path)
+        noun = f" {group.seat_noun}" if group is not None and path[-1] == "hosts" else ""
+        return f"{name} must be at least {low}{noun}, got {value}"
+    return f"{name} must be between {low} and {high}, got {value}"
+
+
+def _dependent_message(name: str, value: object) -> str:
+    given = [key for key in ("reason", "comment") if isinstance(value, Mapping) and key in value]
+    words = " and ".join(given) or "reason"
+    return (
+        f"{name} gives a cancel {words} but no `state: cancelled`: Zoom takes them only with a "
+        "cancellation"
+    )
 
 
 def _unknown_key(key: str, path: DataPath, allowed: list[str], template: bool) -> str:
     if key == "account_id" and template:
         return "a template named by `extends` must not set account_id (it is shared by accounts)"
-    if key == "state" and path == ("plans", "plan_base"):
+    group = group_at(path)
+    if key == "state" and group is not None and group.call is Call.READ_ONLY:
         return (
-            "state is allowed only on add-ons: the base plan cannot be cancelled from a file "
-            "(cancel it in Zoom's console)"
+            f"{where(path)} cannot be cancelled from a file: no call of Zoom's API manages "
+            f"{group.key} ({group.note})"
+        )
+    if key == "hosts" and group is not None and not group.seats and "hosts" not in allowed:
+        return (
+            f"{where(path)} takes no hosts: Zoom's calls give {group.key} a type only, so "
+            "zoomplans manages its type; remove hosts"
         )
     if key == "status" and path and path[0] == "plans":
         return "status is Zoom's read-only field; to cancel an add-on write `state: cancelled`"
+    if path == ("plans",) and key in table.USAGE_ONLY_KEYS:
+        return (
+            f"{key} is a key of Zoom's usage answer (GET /plans/usage), never of a plans "
+            "answer, so a file cannot set it"
+            + ("; Virtual Agents are plan_zva_voice and plan_zva_chat" if key == "plan_zva" else "")
+        )
+    if path == ("plans",) and key in table.REPLY_ONLY_KEYS:
+        return (
+            f"{key} appears only in Zoom's reply to a subscribe; "
+            f"write {table.RECORDING.key} for cloud recording"
+        )
     hint = difflib.get_close_matches(key, allowed, n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
     return f"unknown key {excerpt(key)} in {where(path)}{suggestion}"
 
 
-def _enum_message(path: DataPath, name: str, value: object) -> str:
+def _enum_message(path: DataPath, name: str, value: object, allowed: object) -> str:
     last = path[-1] if path else ""
-    if last in ("status", "plan_recording_status"):
+    if last == "contract_term" and isinstance(allowed, list):
+        terms = ", ".join(str(term) for term in allowed)
+        return (
+            f"{name} must be one of Zoom's contract terms in months ({terms}), "
+            f"got {describe(value)}"
+        )
+    if last in ("status", f"{table.RECORDING.key}_status"):
         return (
             f"{name} is Zoom's read-only status ({describe(value)}); Zoom answers active, "
             "cancelled or expired. To cancel an add-on, write `state: cancelled` on it instead"
@@ -269,4 +342,11 @@ def _pattern_message(path: DataPath, name: str, value: object) -> str:
         return f"{name} is not an email address: {excerpt(value)}"
     if (path and path[0] == "labels") or last == "labels":
         return f"label key {excerpt(value)} may contain only letters, digits, _ . and -"
+    if last in ("paid_period_start_date", "service_effective_date"):
+        return f"{name} must be a date written YYYY-MM-DD, got {excerpt(value)}"
+    if last == "employee_count":
+        return f"{name} must be a whole number of employees, at least 1, got {excerpt(value)}"
+    group = group_at(path)
+    if group is table.BUNDLE:
+        return f"{name}: {excerpt(value)} is not a bundle code (letters, digits, _ and - only)"
     return f"{name}: {excerpt(value)} is not a plan type code (letters, digits and _ only)"

@@ -37,7 +37,7 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "unknown-addon-key.yaml": [("", 6, "did you mean 'hosts'")],
     "duplicate-key.yaml": [("", 6, "first defined on line 5")],
     "duplicate-addon.yaml": [("", 7, "appears twice")],
-    "state-on-base-plan.yaml": [("", 6, "only on add-ons")],
+    "cancel-reason-out-of-range.yaml": [("", 6, "between 1 and 6")],
     "status-unknown.yaml": [("", 7, "active, cancelled or expired")],
     "state-unknown-value.yaml": [("", 7, "'paused'")],
     "wrong-group.yaml": [("", 5, "plan_webinar type")],
@@ -80,6 +80,18 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "addon-hosts-above-base-after-extends": [
         ("account.yaml", 5, "templates/small-base.yaml:2"),
     ],
+    "scheduled-date-in-the-past.yaml": [("", 7, "2020-01-01 is not in the future")],
+    "scheduled-dates-differ.yaml": [("", 7, "same day")],
+    "contract-term-not-zooms.yaml": [("", 3, "contract terms in months")],
+    "employee-count-zero.yaml": [("", 12, "at least 1, got 0")],
+    "cancel-reason-without-state.yaml": [("", 5, "no `state: cancelled`")],
+    "base-cancelled-add-ons-kept.yaml": [("", 5, "until every add-on is cancelled")],
+    "bundle-with-base.yaml": [("", 5, "code 2100")],
+    "unmanageable-code.yaml": [("", 6, "never shown by GET /plans")],
+    "hosts-on-typeless-group.yaml": [("", 6, "takes no hosts")],
+    "prerequisite-cancelled.yaml": [("", 9, "this file cancels")],
+    "video-sdk-recording-on-business-base.yaml": [("", 4, "Video SDK base plan")],
+    "usage-only-key.yaml": [("", 4, "GET /plans/usage")],
 }
 
 

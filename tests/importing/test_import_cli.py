@@ -18,7 +18,8 @@ NORWAY = {
             "callout_countries": "NO",
             "status": "active",
         },
-        "plan_zoom_one": {"type": "zoomone_business", "hosts": 4, "status": "active"},
+        # A group newer than Zoom's 2026 document (changelog 2026-04-23): unknown to both.
+        "plan_zva_voice": {"type": "zva_voice_monthly", "hosts": 4, "status": "active"},
     },
 }
 SECRET = "demo-secret"
@@ -32,7 +33,7 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
     assert result.returncode == 0, result.stderr
     assert "/accounts/sub_norway/plans" in result.stderr  # -v logs each call ...
     assert "Bearer" not in result.stderr  # ... and never a token
-    assert "  sub_norway: plan group plan_zoom_one" in result.stdout
+    assert "  sub_norway: plan group plan_zva_voice" in result.stdout
     written = sorted(p.name for p in (tmp_path / "accounts").iterdir())
     assert "acme-emea--sub_8jk2lm.yaml" in written
     assert "yes--sub_norway.yaml" in written

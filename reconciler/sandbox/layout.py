@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from reconciler.zoom_2026 import operation, thawed
@@ -167,8 +167,12 @@ class GroupReading:
     recording_siblings: tuple[str, ...]
     containers: tuple[str, ...]
 
+    @cached_property
+    def _by_key(self) -> dict[str, PlanGroup]:
+        return {group.key: group for group in self.groups}
+
     def by_key(self, key: str) -> PlanGroup | None:
-        return next((g for g in self.groups if g.key == key), None)
+        return self._by_key.get(key)
 
 
 @cache

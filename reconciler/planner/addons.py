@@ -51,6 +51,7 @@ def addon_body(group: str, fields: dict[str, Any]) -> dict[str, Any]:
     if group == RECORDING:
         body["hosts"] = 1  # Zoom's schema requires hosts; a recording plan has no seats.
     elif group == "plan_audio":
+        body["hosts"] = 1  # Zoom's 2026 add-on schema requires hosts; audio has no seats.
         for name in _AUDIO_FIELDS:
             if name in fields:
                 body[name] = _wire_value(name, fields[name])
@@ -66,8 +67,8 @@ def addon_body(group: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _get_shape_entry(group: str, fields: dict[str, Any]) -> dict[str, Any]:
-    if group == "plan_audio":
-        return addon_body(group, fields)
+    if group == "plan_audio":  # POST /plans's plan_audio takes no hosts
+        return {k: v for k, v in addon_body(group, fields).items() if k != "hosts"}
     entry: dict[str, Any] = {"type": fields["type"]}
     if group == PHONE_BASE:
         if "callout_countries" in fields:

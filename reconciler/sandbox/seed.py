@@ -20,18 +20,28 @@ import yaml
 
 from reconciler.sandbox.catalogue import Catalogue, CatalogueError
 from reconciler.sandbox.errors import SeedError
+from reconciler.sandbox.layout import GroupShape, reading
 
 STATE_FORMAT = "zoomplans-sandbox-state"
 STATE_VERSION = 1
 MAX_SEED_BYTES = 50 * 1024 * 1024
 MAX_EXPANDED_NODES = 5_000_000  # YAML aliases may not expand a seed beyond this
 ACCOUNT_KEYS = frozenset(
-    {"name", "plans", "usage", "self_pay", "owner_email", "created_at", "account_type"}
+    {
+        "name",
+        "plans",
+        "usage",
+        "self_pay",
+        "owner_email",
+        "created_at",
+        "account_type",
+        "zuora_missing",
+    }
 )
 PLAN_STATUSES = frozenset({"active", "cancelled", "expired"})
 SEED_KEYS = frozenset({"credentials", "accounts", "plan_types", "master"})
 CREDENTIAL_KEYS = frozenset({"account_id", "client_id", "client_secret", "scopes"})
-MASTER_KEYS = frozenset({"bulk_licenses"})
+MASTER_KEYS = frozenset({"bulk_licenses", "carrier_partner"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class MasterSeed:
 
     #: Zoom refuses every plan write of a master with bulk licences (400 / 2100).
     bulk_licenses: bool = False
+    #: A carrier-enabled partner may subscribe `plan_bundle`.
+    carrier_partner: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class AccountSeed:
     owner_email: str = ""
     created_at: str = "2024-01-01T00:00:00Z"
     account_type: str = ""  # shown by GET /accounts; empty = derived from the base plan
+    zuora_missing: bool = False  # PUT /plans/addons answers 404 / 3200 (no Zuora subscription)
 
 
 @dataclass(frozen=True)
@@ -220,22 +233,22 @@ def _parse_scopes(creds: Mapping[str, Any], places: _Places) -> tuple[str, ...] 
 
 
 def _parse_master(master: object, places: _Places) -> MasterSeed:
-    """`master: {bulk_licenses: true}`: the master account's own standing with Zoom."""
+    """`master: {bulk_licenses: true, carrier_partner: true}`: the master's standing with Zoom."""
     if master is None:
         return MasterSeed()
     if not isinstance(master, Mapping):
         raise SeedError(places.at("master"), "'master' must be a mapping")
-    for key in master:
+    for key, value in master.items():
         if key not in MASTER_KEYS:
             raise SeedError(
                 places.at("master", key, key_itself=True), f"unknown master key '{key}'"
             )
-    bulk = master.get("bulk_licenses", False)
-    if not isinstance(bulk, bool):
-        raise SeedError(
-            places.at("master", "bulk_licenses"), "'bulk_licenses' must be true or false"
-        )
-    return MasterSeed(bulk_licenses=bulk)
+        if not isinstance(value, bool):
+            raise SeedError(places.at("master", key), f"'{key}' must be true or false")
+    return MasterSeed(
+        bulk_licenses=bool(master.get("bulk_licenses", False)),
+        carrier_partner=bool(master.get("carrier_partner", False)),
+    )
 
 
 def _parse_plan_types(codes: object, places: _Places) -> Catalogue:
@@ -286,8 +299,10 @@ def _parse_account(
     if not isinstance(usage, Mapping):
         raise SeedError(places.at(*path, "usage"), "'usage' must be a mapping")
     self_pay = body.get("self_pay", False)
-    if not isinstance(self_pay, bool):
-        raise SeedError(places.at(*path, "self_pay"), "'self_pay' must be true or false")
+    zuora_missing = body.get("zuora_missing", False)
+    for key, flag in (("self_pay", self_pay), ("zuora_missing", zuora_missing)):
+        if not isinstance(flag, bool):
+            raise SeedError(places.at(*path, key), f"'{key}' must be true or false")
     for key in ("name", "owner_email", "created_at", "account_type"):
         if key in body and not isinstance(body[key], str):
             raise SeedError(places.at(*path, key), f"'{key}' must be a string")
@@ -300,6 +315,7 @@ def _parse_account(
         owner_email=body.get("owner_email") or f"billing@{account_id.lower()}.example",
         created_at=body.get("created_at") or "2024-01-01T00:00:00Z",
         account_type=body.get("account_type") or "",
+        zuora_missing=zuora_missing,
     )
 
 
@@ -324,42 +340,47 @@ def check_plans(plans: object, where: str = "plans") -> dict[str, Any]:
 
 
 def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> dict[str, Any]:
-    """Checks the shapes the sandbox relies on; unknown groups are kept, as Zoom may add them."""
+    """Checks the shapes the sandbox relies on, for every group of Zoom's 2026 GET answer;
+    unknown keys are kept, as Zoom may add groups."""
     if not isinstance(plans, Mapping):
         raise SeedError(places.at(*path), "'plans' must be a mapping (a GET /plans answer) or null")
+    groups = reading()
     for key, value in plans.items():
         here = (*path, key)
         if key == "plan_base":
             _check_entry(value, places, here)
-            if not isinstance(value.get("hosts"), int):
+            if not isinstance(value.get("hosts"), int) and not str(value["type"]).startswith(
+                "vsdk_"
+            ):
                 raise SeedError(places.at(*here), "plan_base needs integer 'hosts'")
-        elif key in ("plan_zoom_rooms", "plan_room_connector", "plan_audio"):
-            _check_entry(value, places, here)
-        elif key in ("plan_large_meeting", "plan_webinar", "plan_zoom_events"):
-            if not isinstance(value, list):
-                raise SeedError(places.at(*here), f"'{key}' must be a list of plan entries")
-            for index, entry in enumerate(value):
-                _check_entry(entry, places, (*here, index))
-        elif key == "plan_recording" and not isinstance(value, str):
-            raise SeedError(places.at(*here), "'plan_recording' must be a plan type string")
-        elif key == "plan_phone":
-            _check_phone(value, places, here)
+        elif key in groups.containers:
+            if not isinstance(value, Mapping):
+                raise SeedError(places.at(*here), f"'{key}' must be a mapping")
+            for part, inner in value.items():
+                group = groups.by_key(f"{key}.{part}")
+                if group is not None:
+                    _check_group(group.shape, inner, places, (*here, part))
+        elif (group := groups.by_key(key)) is not None:
+            _check_group(group.shape, value, places, here)
     if "plan_base" not in plans and any(k != "plan_base" for k in plans):
         raise SeedError(places.at(*path), "add-on plans need a 'plan_base'")
     return json.loads(json.dumps(dict(plans), default=str))
 
 
-def _check_phone(value: object, places: _Places, path: tuple[object, ...]) -> None:
-    if not isinstance(value, Mapping):
-        raise SeedError(places.at(*path), "'plan_phone' must be a mapping")
-    if "plan_base" in value:
-        _check_entry(value["plan_base"], places, (*path, "plan_base"))
-    for key in ("plan_calling", "plan_number"):
-        if key in value:
-            if not isinstance(value[key], list):
-                raise SeedError(places.at(*path, key), f"'{key}' must be a list of plan entries")
-            for index, entry in enumerate(value[key]):
-                _check_entry(entry, places, (*path, key, index))
+def _check_group(
+    shape: GroupShape, value: object, places: _Places, path: tuple[object, ...]
+) -> None:
+    name = str(path[-1])
+    if shape is GroupShape.RECORDING:
+        if not isinstance(value, str):
+            raise SeedError(places.at(*path), f"'{name}' must be a plan type string")
+    elif shape is GroupShape.LIST:
+        if not isinstance(value, list):
+            raise SeedError(places.at(*path), f"'{name}' must be a list of plan entries")
+        for index, entry in enumerate(value):
+            _check_entry(entry, places, (*path, index))
+    else:
+        _check_entry(value, places, path)
 
 
 def load_state(path: Path) -> tuple[AccountSeed, ...] | None:

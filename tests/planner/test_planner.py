@@ -134,6 +134,7 @@ CASES: list[
                 f"{A}/addons",
                 {
                     "type": "tollfree_payongo",
+                    "hosts": 1,  # Zoom's 2026 add-on schema requires hosts
                     "tollfree_countries": "CA,US",
                     "callout_countries": "US",
                 },

@@ -52,8 +52,10 @@ ONE_PER_ACCOUNT = frozenset(g.key for g in _READ_GROUPS if g.one_per_account)
 HOSTED_GROUPS = frozenset(g.key for g in _READ_GROUPS if g.seats and g.is_addon)
 COUNTRY_FIELDS = frozenset({"tollfree_countries", "premium_countries", "callout_countries"})
 INTEGER_FIELDS = frozenset({"hosts", "active_hosts", "ddi_numbers"})
-#: Keys read but never compared: `state` is the YAML's cancellation marker, `status` Zoom's.
-_MARKERS = frozenset({"status", "state"})
+#: Keys read but never compared: `state` is the YAML's cancellation marker, `status` Zoom's;
+#: `reason` and `comment` are what a desired cancellation tells Zoom (CANCEL_NOTES).
+CANCEL_NOTES = ("reason", "comment")
+_MARKERS = frozenset({"status", "state", *CANCEL_NOTES})
 #: Zoom's facts about an entry that it sets itself (Video SDK minutes and prices, the 201
 #: reply's partner pricing) and `paid_period_start_date`, which `scheduled` reads instead.
 _READ_ONLY = frozenset(
@@ -123,6 +125,11 @@ class NormalisedPlans:
     #: Desired only: entries that say when they take effect (`paid_period_start_date`), keyed
     #: like `addons`; the base plan as `("plan_base", type)`. Never compared: sent with the call.
     scheduled: dict[AddonKey, str] = field(default_factory=dict)
+    #: Desired only: the base plan type the YAML marks `state: cancelled` (cancel_base).
+    cancelled_base: str | None = None
+    #: Desired only: the `reason` and `comment` a cancellation sends Zoom, keyed like
+    #: `cancelled` (the base plan as `("plan_base", type)`). Never compared.
+    cancel_notes: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def subscribed(self) -> bool:
@@ -132,8 +139,9 @@ class NormalisedPlans:
     def to_canonical(self) -> dict[str, Any]:
         """A JSON-able, order-independent form for fingerprints and hashing.
 
-        `bundle` and `scheduled` appear only when set, so an account that uses neither keeps
-        the hash it had before they existed (saved plans stay valid across the upgrade).
+        `bundle`, `scheduled`, `cancelled_base` and `cancel_notes` appear only when set, so an
+        account that uses none keeps the hash it had before they existed (saved plans stay
+        valid across the upgrade).
         """
         canonical: dict[str, Any] = {
             "base": self.base,
@@ -147,6 +155,13 @@ class NormalisedPlans:
             canonical["scheduled"] = [
                 {"group": g, "type": t, "from": self.scheduled[(g, t)]}
                 for g, t in sorted(self.scheduled)
+            ]
+        if self.cancelled_base is not None:
+            canonical["cancelled_base"] = self.cancelled_base
+        if self.cancel_notes:
+            canonical["cancel_notes"] = [
+                {"group": g, "type": t, **self.cancel_notes[(g, t)]}
+                for g, t in sorted(self.cancel_notes)
             ]
         return canonical
 
@@ -333,6 +348,16 @@ def _bundle(plans: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _cancel_notes(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """`reason` and `comment` of a desired cancellation, as Zoom's PATCH takes them."""
+    return {name: entry[name] for name in CANCEL_NOTES if not _is_unset(entry.get(name))}
+
+
+def _asks_cancel(entry: Mapping[str, Any]) -> bool:
+    """Only the desired side spells `state`: a live cancelled entry is just absent."""
+    return str(entry.get("state", "")).lower() in INACTIVE_STATUSES
+
+
 def _scheduled_from(entry: Mapping[str, Any]) -> str | None:
     value = entry.get(SCHEDULE_KEY)
     if _is_unset(value):
@@ -353,10 +378,16 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     base_value = plans.get("plan_base")
     base: dict[str, Any] | None = None
     scheduled: dict[AddonKey, str] = {}
+    cancelled_base: str | None = None
+    notes: dict[AddonKey, dict[str, Any]] = {}
     if not _is_unset(base_value):
         if not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
-        if not _is_inactive(base_value) and not _is_blank(base_value):
+        if _asks_cancel(base_value) and not _is_blank(base_value):
+            cancelled_base = _fields(base_value, "plan_base")["type"]
+            if _cancel_notes(base_value):
+                notes[("plan_base", cancelled_base)] = _cancel_notes(base_value)
+        elif not _is_inactive(base_value) and not _is_blank(base_value):
             base = _fields(base_value, "plan_base")
             when = _scheduled_from(base_value)
             if when is not None:
@@ -372,8 +403,10 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         if _is_inactive(entry):
             # Desired `state: cancelled` asks for a cancellation; a live cancelled or expired
             # entry is just absent. Only the desired side spells `state`.
-            if str(entry.get("state", "")).lower() in INACTIVE_STATUSES:
+            if _asks_cancel(entry):
                 cancelled.add(key)
+                if _cancel_notes(entry):
+                    notes[key] = _cancel_notes(entry)
             continue
         if key in addons:
             twins.setdefault(key, [addons[key]]).append(fields)
@@ -391,4 +424,6 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         unknown=_unknown_groups(plans),
         bundle=_bundle(plans),
         scheduled=scheduled,
+        cancelled_base=cancelled_base,
+        cancel_notes={k: v for k, v in notes.items() if k not in addons},
     )

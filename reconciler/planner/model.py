@@ -153,13 +153,29 @@ class UnmanagedItem:
     group: str
     type: str | None
     detail: str
+    #: The group's name as Zoom sells it (`Revenue Accelerator`); None for an unknown group.
+    title: str | None = None
+
+    @property
+    def named(self) -> str:
+        """`Revenue Accelerator (plan_zoom_iq) ziq_sales_monthly`, or the bare key."""
+        what = f"{self.title} ({self.group})" if self.title else self.group
+        return f"{what} {self.type}" if self.type else what
 
     def to_json(self) -> dict[str, Any]:
-        return {"group": self.group, "type": self.type, "detail": self.detail}
+        data = {"group": self.group, "type": self.type, "detail": self.detail}
+        if self.title is not None:
+            data["title"] = self.title
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> UnmanagedItem:
-        return cls(group=data["group"], type=data.get("type"), detail=data["detail"])
+        return cls(
+            group=data["group"],
+            type=data.get("type"),
+            detail=data["detail"],
+            title=data.get("title"),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,6 +246,8 @@ class PlanOptions:
 
     allow_decrease: bool = False
     allow_cancel: bool = False
+    #: --allow-cancel-base: cancelling a base plan the YAML marks `state: cancelled`.
+    allow_cancel_base: bool = False
     max_accounts_changed: int | None = None
     accounts: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
@@ -244,6 +262,7 @@ class PlanOptions:
         return {
             "allow_decrease": self.allow_decrease,
             "allow_cancel": self.allow_cancel,
+            "allow_cancel_base": self.allow_cancel_base,
             "max_accounts_changed": self.max_accounts_changed,
             "accounts": list(self.accounts),
             "select": list(self.select),
@@ -259,6 +278,7 @@ class PlanOptions:
         return cls(
             allow_decrease=bool(data.get("allow_decrease", False)),
             allow_cancel=bool(data.get("allow_cancel", False)),
+            allow_cancel_base=bool(data.get("allow_cancel_base", False)),
             max_accounts_changed=data.get("max_accounts_changed"),
             accounts=tuple(data.get("accounts", ())),
             select=tuple(data.get("select", ())),

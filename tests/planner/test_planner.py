@@ -144,7 +144,7 @@ CASES: list[
         "changes",
     ),
     (
-        "new phone base sends hosts 1 and callout countries",
+        "new phone base goes in Zoom's Phone body, callout countries as a comma string",
         {"plan_phone": {"plan_base": {"type": "phone_payongo", "callout_countries": ["US"]}}},
         {"plan_base": BASE20},
         {},
@@ -154,7 +154,12 @@ CASES: list[
                 "addon_added",
                 "POST",
                 f"{A}/addons",
-                {"type": "phone_payongo", "hosts": 1, "callout_countries": "US"},
+                {
+                    "type": "plan_phone",
+                    "plan_details": {
+                        "plan_base": {"type": "phone_payongo", "callout_countries": "US"}
+                    },
+                },
             )
         ],
         [],

@@ -43,8 +43,8 @@ test-latest:
 	$(LATEST)/python -m pip install --quiet --upgrade pip
 	$(LATEST)/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
 	$(LATEST)/python requirements/newer_than_lock.py $(LOCK_DEV)
-	$(LATEST)/ruff check reconciler tests bench requirements
-	$(LATEST)/ruff format --check reconciler tests bench requirements
+	$(LATEST)/ruff check reconciler tests bench requirements scripts
+	$(LATEST)/ruff format --check reconciler tests bench requirements scripts
 	$(LATEST)/python -m pytest -q -n 3
 
 # Re-resolve the locks to today's newest releases within pyproject.toml's ranges.
@@ -58,12 +58,12 @@ demo: $(STAMP_RUN)
 	$(BIN)/python -m reconciler.demo
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check reconciler tests bench requirements
-	$(BIN)/ruff format --check reconciler tests bench requirements
+	$(BIN)/ruff check reconciler tests bench requirements scripts
+	$(BIN)/ruff format --check reconciler tests bench requirements scripts
 
 format: $(STAMP_DEV)
-	$(BIN)/ruff check --fix reconciler tests bench requirements
-	$(BIN)/ruff format reconciler tests bench requirements
+	$(BIN)/ruff check --fix reconciler tests bench requirements scripts
+	$(BIN)/ruff format reconciler tests bench requirements scripts
 
 # The suite mostly waits on loopback HTTP, paced calls and subprocesses: three workers halve it.
 test: lint

@@ -81,6 +81,8 @@ class PlanGroup:
     usage: UsageShape | None = None
     #: Whether GET /plans shows `status` and the two dates on each entry.
     lifecycle: bool = True
+    #: Whether POST /plans (subscribe) takes the group; if not, it is bought after subscribing.
+    in_subscribe: bool = True
     #: What `hosts` counts, for messages (Zoom Virtual Agents count engagements).
     seat_noun: str = "hosts"
     #: Where the row's facts come from, when not the 2026 document alone.
@@ -189,6 +191,7 @@ _PHONE_NUMBER_SECTIONS = (
 )
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 _NO_LIFECYCLE = "GET /plans shows type and hosts only (no status, no dates)"
+_NOT_IN_SUBSCRIBE = "POST /plans (2026) does not take it: bought through /plans/addons after"
 
 
 def _addon(
@@ -201,6 +204,7 @@ def _addon(
     codes: str | None = None,
     usage: UsageShape | None = None,
     lifecycle: bool = True,
+    in_subscribe: bool = True,
     seat_noun: str = "hosts",
     note: str = "",
 ) -> PlanGroup:
@@ -216,6 +220,7 @@ def _addon(
         prefixes=prefixes,
         usage=usage,
         lifecycle=lifecycle,
+        in_subscribe=in_subscribe,
         seat_noun=seat_noun,
         note=note,
     )
@@ -327,10 +332,11 @@ GROUPS: tuple[PlanGroup, ...] = (
     _node("plan_tchybrid", "Zoom Node Team Chat Hybrid", "Zoom Node Team Chat Hybrid plans",
           "zn_tc_hybrid_"),
     _addon("plan_qss", "Quality of Service Subscription",
-           ("Quality of Service Subscription (QSS) plans",), "quality_stream", shape=Shape.LIST),
+           ("Quality of Service Subscription (QSS) plans",), "quality_stream", shape=Shape.LIST,
+           in_subscribe=False, note=_NOT_IN_SUBSCRIBE),
     _addon("plan_zoom_sessions", "Zoom Sessions",
            ("Zoom Sessions (SaaS) plans", "Zoom Sessions consumption plans"), "zs_",
-           shape=Shape.LIST),
+           shape=Shape.LIST, in_subscribe=False, note=_NOT_IN_SUBSCRIBE),
     _addon("plan_zsched", "Scheduler", ("Zoom Scheduler plans",), "zsched_",
            usage=UsageShape.OBJECT),
     _addon("plan_mesh", "Mesh", ("Zoom Mesh plans",), "zmesh_"),
@@ -343,11 +349,11 @@ GROUPS: tuple[PlanGroup, ...] = (
     _addon("plan_zoom_clips_plus", "Clips Plus", (), "zm_clips_plus_", fields=(),
            usage=UsageShape.OBJECT, note="no catalogue section lists its codes"),
     _addon("plan_zva_voice", "Virtual Agent (voice)", ("Zoom Virtual Agents plans",), "zva_",
-           seat_noun="engagements", usage=UsageShape.OBJECT,
+           seat_noun="engagements", usage=UsageShape.OBJECT, in_subscribe=False,
            note="added to GET on 2026-04-23 (changelog); shape not in the 2026 document: read "
                 "as an object or a list, managed like a simple add-on"),
     _addon("plan_zva_chat", "Virtual Agent (chat)", ("Zoom Virtual Agents plans",), "zva_",
-           seat_noun="engagements", usage=UsageShape.OBJECT,
+           seat_noun="engagements", usage=UsageShape.OBJECT, in_subscribe=False,
            note="added to GET on 2026-04-23 (changelog); shape not in the 2026 document: read "
                 "as an object or a list, managed like a simple add-on"),
     PlanGroup("plan_bundle", "Bundle", Shape.LIST, Call.BUNDLE, fields=(),

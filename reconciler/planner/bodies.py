@@ -4,8 +4,9 @@ The one place that turns a normalised entry into a request body, reading the gro
 
 - a simple add-on (`Call.ADDON`): POST /plans/addons `{type, hosts}`, only the fields the YAML
   sets; a group without seats (no `hosts` in its fields: recording, Video SDK recording,
-  Partner Premier, Clips Plus) sends `hosts: 1`, because Zoom's simple shape requires hosts;
-  audio sends its fields, countries as one comma string;
+  Partner Premier, Clips Plus, audio) sends `hosts: 1`, because Zoom's simple shape requires
+  hosts; audio also sends the countries the YAML sets, as one comma string each (GET shows
+  them; Zoom's 2026 simple shape does not list them, its 2018 notes took them);
 - a nested group (Phone, Contact Center, Node): Zoom's own body for it, `{type: "plan_phone",
   plan_details: {plan_calling: [{type, hosts}]}}`, one entry per call, the group under its
   request name (`plan_package_list` for GET's `plan_package_lists`);
@@ -78,9 +79,8 @@ def addon_body(group: str, fields: Mapping[str, Any], when: str | None = None) -
         held: Any = [entry] if row.shape is Shape.LIST else entry
         body: dict[str, Any] = {"type": top, details: {row.wire_name: held}}
     else:
-        body = entry
-        if not row.fields:
-            body["hosts"] = 1  # Zoom's simple shape requires hosts; this plan has no seats.
+        # Zoom's simple shape requires hosts; a plan without seats sends 1.
+        body = entry if row.seats else {"type": entry["type"], "hosts": 1, **entry}
     return {**body, **dates(when)}
 
 

@@ -65,6 +65,7 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
         and want.addons == have.addons
         and want.unknown == have.unknown
         and not (want.cancelled & have.addons.keys())
+        and not (want.bundle and have.base is None)
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount
+from reconciler.groups import table
 from reconciler.groups.normalise import ONE_PER_ACCOUNT, AddonKey, NormalisedPlans
 from reconciler.planner.addons import (
     BASE_INCREASE,
@@ -119,13 +120,19 @@ def plan_subscribe(
     Its base plan may have lapsed while add-ons stay active: buying those again in the
     subscribe body would charge twice (or be refused), so the body carries only add-ons Zoom
     does not list; the others are planned against the live ones like on any subscribed
-    account, as follow-up calls after the subscribe (or blocks where no call exists).
+    account, as follow-up calls after the subscribe (or blocks where no call exists). Groups
+    Zoom's POST /plans does not take (`in_subscribe` in the table) are bought the same way,
+    with one POST /plans/addons each right after the subscribe.
     """
     account_id = draft.account_id
     if want.base is None and not want.bundle:
         _block_without_base(draft, want, have)
         return
-    new = {k: v for k, v in want.addons.items() if not _still_active(k, have)}
+    new = {
+        k: v
+        for k, v in want.addons.items()
+        if table.group(k[0]).in_subscribe and not _still_active(k, have)
+    }
     when, block = _start_date(desired, want, new)
     options = {**(desired.subscription_options or {}), **dates(when)}
     after: dict[str, Any] = {

@@ -39,7 +39,11 @@ def test_a_full_get_answer() -> None:
                 "plan_calling": [{"type": "phone_calling_usca_monthly_unlimited", "hosts": 10}],
                 "plan_fax": [{"type": "fax_x", "hosts": 1}],
             },
-            "plan_future_nested": {"type": "zcc_basic", "hosts": 2, "next_invoice_date": "2026-12-01"},
+            "plan_future_nested": {
+                "type": "zcc_basic",
+                "hosts": 2,
+                "next_invoice_date": "2026-12-01",
+            },
             "plan_zoom_rooms": "",
         }
     )

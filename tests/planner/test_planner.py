@@ -116,7 +116,7 @@ CASES: list[
         "changes",
     ),
     (
-        "new audio add-on sends countries as sorted comma strings",
+        "new audio add-on sends hosts 1 and countries as sorted comma strings",
         {
             "plan_audio": {
                 "type": "tollfree_payongo",
@@ -134,6 +134,7 @@ CASES: list[
                 f"{A}/addons",
                 {
                     "type": "tollfree_payongo",
+                    "hosts": 1,
                     "tollfree_countries": "CA,US",
                     "callout_countries": "US",
                 },

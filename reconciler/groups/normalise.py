@@ -24,14 +24,14 @@ applied plan re-plans to nothing. What normalisation does, and why:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from reconciler.groups import table
+from reconciler.groups.canonical import canonical_json as canonical_json
+from reconciler.groups.canonical import canonical_sha256 as canonical_sha256
 from reconciler.groups.table import Shape
 
 INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
@@ -125,10 +125,9 @@ class NormalisedPlans:
     #: Desired only: entries that say when they take effect (`paid_period_start_date`), keyed
     #: like `addons`; the base plan as `("plan_base", type)`. Never compared: sent with the call.
     scheduled: dict[AddonKey, str] = field(default_factory=dict)
-    #: Desired only: the base plan type the YAML marks `state: cancelled` (cancel_base).
+    #: Desired only: the base type marked `state: cancelled`; each cancellation's `reason` and
+    #: `comment`, keyed like `cancelled` (base as `("plan_base", type)`). Never compared.
     cancelled_base: str | None = None
-    #: Desired only: the `reason` and `comment` a cancellation sends Zoom, keyed like
-    #: `cancelled` (the base plan as `("plan_base", type)`). Never compared.
     cancel_notes: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -139,9 +138,8 @@ class NormalisedPlans:
     def to_canonical(self) -> dict[str, Any]:
         """A JSON-able, order-independent form for fingerprints and hashing.
 
-        `bundle`, `scheduled`, `cancelled_base` and `cancel_notes` appear only when set, so an
-        account that uses none keeps the hash it had before they existed (saved plans stay
-        valid across the upgrade).
+        The desired-only fields appear only when set, so an account that uses none keeps the
+        hash it had before they existed (saved plans stay valid across the upgrade).
         """
         canonical: dict[str, Any] = {
             "base": self.base,
@@ -164,27 +162,6 @@ class NormalisedPlans:
                 for g, t in sorted(self.cancel_notes)
             ]
         return canonical
-
-
-def canonical_json(value: Any) -> str:
-    """The one JSON spelling hashed everywhere: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
-    )
-
-
-def canonical_sha256(value: Any) -> str:
-    """sha256 of `canonical_json`: every hash a plan, the journal and apply compare (the live
-    plans, the desired files, a fresh plan) is spelled this one way, so two never disagree."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
 
 
 def _is_unset(value: Any) -> bool:
@@ -385,8 +362,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
         if _asks_cancel(base_value) and not _is_blank(base_value):
             cancelled_base = _fields(base_value, "plan_base")["type"]
-            if _cancel_notes(base_value):
-                notes[("plan_base", cancelled_base)] = _cancel_notes(base_value)
+            notes[("plan_base", cancelled_base)] = _cancel_notes(base_value)
         elif not _is_inactive(base_value) and not _is_blank(base_value):
             base = _fields(base_value, "plan_base")
             when = _scheduled_from(base_value)
@@ -405,8 +381,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
             # entry is just absent. Only the desired side spells `state`.
             if _asks_cancel(entry):
                 cancelled.add(key)
-                if _cancel_notes(entry):
-                    notes[key] = _cancel_notes(entry)
+                notes[key] = _cancel_notes(entry)
             continue
         if key in addons:
             twins.setdefault(key, [addons[key]]).append(fields)
@@ -425,5 +400,5 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         bundle=_bundle(plans),
         scheduled=scheduled,
         cancelled_base=cancelled_base,
-        cancel_notes={k: v for k, v in notes.items() if k not in addons},
+        cancel_notes={k: v for k, v in notes.items() if v and k not in addons},
     )

@@ -191,7 +191,6 @@ _PHONE_NUMBER_SECTIONS = (
 )
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 _NO_LIFECYCLE = "GET /plans shows type and hosts only (no status, no dates)"
-_NOT_IN_SUBSCRIBE = "POST /plans (2026) does not take it: bought through /plans/addons after"
 
 
 def _addon(
@@ -333,10 +332,10 @@ GROUPS: tuple[PlanGroup, ...] = (
           "zn_tc_hybrid_"),
     _addon("plan_qss", "Quality of Service Subscription",
            ("Quality of Service Subscription (QSS) plans",), "quality_stream", shape=Shape.LIST,
-           in_subscribe=False, note=_NOT_IN_SUBSCRIBE),
+           in_subscribe=False),
     _addon("plan_zoom_sessions", "Zoom Sessions",
            ("Zoom Sessions (SaaS) plans", "Zoom Sessions consumption plans"), "zs_",
-           shape=Shape.LIST, in_subscribe=False, note=_NOT_IN_SUBSCRIBE),
+           shape=Shape.LIST, in_subscribe=False),
     _addon("plan_zsched", "Scheduler", ("Zoom Scheduler plans",), "zsched_",
            usage=UsageShape.OBJECT),
     _addon("plan_mesh", "Mesh", ("Zoom Mesh plans",), "zmesh_"),

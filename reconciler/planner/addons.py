@@ -22,7 +22,7 @@ from reconciler.groups.normalise import (
     AddonKey,
     NormalisedPlans,
 )
-from reconciler.groups.table import Call
+from reconciler.groups.table import Call, UsageShape
 from reconciler.planner.bodies import (
     addon_body,
     addon_order,
@@ -160,7 +160,11 @@ def usage_row(usage: Mapping[str, Any] | None, group: str, type_: str) -> Any:
     if not isinstance(usage, Mapping):
         return None
     value: Any = usage
-    for part in group.split("."):  # phone lists: plan_phone.plan_calling, nested as in GET
+    row = table.BY_KEY.get(group)
+    # Nested as in GET (plan_phone.plan_calling), except where usage reports a group flat
+    # (Node's groups are top-level keys of the usage answer).
+    path = (row.name,) if row is not None and row.usage is UsageShape.FLAT else group.split(".")
+    for part in path:
         value = value.get(part) if isinstance(value, Mapping) else None
     if group == "plan_base":
         # A bare count of seats in use has been seen in place of the object.

@@ -300,3 +300,15 @@ def test_every_group_kind_is_covered_by_these_tests() -> None:
     assert kinds == {Call.BASE, Call.ADDON, Call.PHONE, Call.CONTACT_CENTER, Call.NODE,
                      Call.BUNDLE, Call.READ_ONLY}  # fmt: skip
     assert {g.call for g in MANAGED} == {Call.ADDON, Call.PHONE, Call.CONTACT_CENTER, Call.NODE}
+
+
+def test_a_node_seat_decrease_reads_usage_where_zoom_reports_it_flat() -> None:
+    """GET /plans/usage lists Node's groups at its top level, not inside plan_znode."""
+    live = merged(LIVE_BASE, {"plan_znode": {"plan_zphybrid": {"type": "zph_monthly", "hosts": 9}}})
+    want = {"plan_base": BASE, "plan_znode": {"plan_zphybrid": {"type": "zph_monthly", "hosts": 4}}}
+    flat = {"plan_base": {"usage": 1}, "plan_zphybrid": {"type": "zph_monthly", "usage": 6}}
+    (item,) = _plan(want, live, flat).blocked
+    assert item.reason_code == "below_usage" and "6 seats in use" in item.message
+    flat["plan_zphybrid"]["usage"] = 2
+    (action,) = _plan(want, live, flat).actions
+    assert action.body == {"type": "zph_monthly", "hosts": 4}

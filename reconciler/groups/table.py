@@ -88,16 +88,17 @@ class PlanGroup:
     #: Where the row's facts come from, when not the 2026 document alone.
     note: str = ""
 
-    @property
+    # Cached: normalisation asks these for every group of every answer (the 2 s CPU budget).
+    @cached_property
     def path(self) -> tuple[str, ...]:
         return tuple(self.key.split("."))
 
-    @property
+    @cached_property
     def container(self) -> str | None:
         """`plan_phone` for `plan_phone.plan_calling`; None for a top-level group."""
         return self.path[0] if len(self.path) > 1 else None
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The group's own key inside its container (`plan_calling`), or the top-level key."""
         return self.path[-1]

@@ -73,7 +73,6 @@ def fake_zoom() -> type[FakeZoom]:
 def _idle_usage(live: Any) -> dict[str, Any]:
     """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
     from reconciler.groups.normalise import normalise_plans
-
     from reconciler.groups.table import BY_KEY, UsageShape
 
     usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}

@@ -1,7 +1,9 @@
 """The sandbox: a faithful fake of Zoom's master-account plan API, for tests, demos and CI.
 
-It shares no code with `reconciler.zoom` on purpose: two independent readings of Zoom's notes
-catch each other's mistakes. It uses only the standard library, pyyaml and uvicorn.
+It shares no code with the client side on purpose: two independent readings of Zoom's API
+catch each other's mistakes. It uses only the standard library, pyyaml, uvicorn and the committed
+extract of Zoom's 2026 document (`reconciler.zoom_2026`), which drives its groups, codes, body
+schemas and success statuses.
 """
 
 from reconciler.sandbox.errors import SandboxError, SeedError, ZoomApiError

@@ -223,10 +223,12 @@ class SandboxApp:
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise not_a_json_object()  # Zoom takes JSON only (its multipart samples are wrong)
         body = parse_json_object(raw)
+        # Each write's success status is Zoom's documented one (201, 204 or 200).
+        success = route.success_status
         if endpoint == routes.SUBSCRIBE:
-            return Answer(201, self.world.subscribe(account_id, body))
+            return Answer(success, self.world.subscribe(account_id, body))
         if endpoint == routes.ADD_ADDON:
-            return Answer(201, self.world.add_addon(account_id, body))
+            return Answer(success, self.world.add_addon(account_id, body))
         if endpoint == routes.UPDATE_BASE:
             self.world.update_base(account_id, body)
         elif endpoint == routes.UPDATE_ADDON:
@@ -235,7 +237,7 @@ class SandboxApp:
             self.world.cancel_addon(account_id, body)
         elif endpoint == routes.CANCEL_BASE:
             self.world.cancel_base(account_id, body)
-        return Answer(204)
+        return Answer(success)
 
     def _list_accounts(self, query: str) -> dict[str, Any]:
         """GET /accounts: page_size 1-300 (default 30); next_page_token lives 15 minutes."""

@@ -1,9 +1,11 @@
-"""Reading and editing one GET /plans answer (the plan object of Zoom's notes) in place.
+"""Reading and editing one account's plan object (a GET /plans answer) in place.
 
-The sandbox stores each account's plans exactly as GET returns them, so what a test seeds,
-what the sandbox persists and what the client reads are one shape. The quirks live here:
-the recording plan is a bare string with `plan_recording_*` siblings, phone plans nest under
-`plan_phone`, and cancelled entries stay listed with `status: "cancelled"`.
+The sandbox stores each account's plans in GET's shape, so what a test seeds, what the sandbox
+persists and what the client reads are one shape. The quirks live here: the recording plan is a
+bare string with `plan_recording_*` siblings, phone, Contact Center and Node plans nest one level
+down, cancelled entries stay listed with `status: "cancelled"`, and a few things Zoom sells have
+no place in GET (Power Pack, Contact Center cloud storage, a bundle): they are held in the same
+object and `visible` leaves them out.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import calendar
 from datetime import date
 from typing import Any
 
-from reconciler.sandbox.catalogue import ADDON_GROUPS, GroupShape, PlanGroup, is_yearly
+from reconciler.sandbox.catalogue import period_months
+from reconciler.sandbox.layout import DATE_FIELDS, GroupShape, PlanGroup, reading
 
 ENDED = frozenset({"cancelled", "expired"})
-DATE_FIELDS = ("service_effective_date", "next_invoice_date")
+BUNDLE = "plan_bundle"  # held only: a carrier partner's bundle, which GET does not list
+HIDDEN_TOP_LEVEL = (BUNDLE,)
 
 
 def is_live(status: object) -> bool:
@@ -23,52 +27,59 @@ def is_live(status: object) -> bool:
     return status not in ENDED
 
 
+def entry_is_live(entry: object) -> bool:
+    return isinstance(entry, dict) and is_live(entry.get("status", "active"))
+
+
 def stamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def next_invoice(plan_type: str, today: date) -> date:
-    """A month (or a year for yearly types) after today, clamped to the month's last day."""
-    if is_yearly(plan_type):
-        year, month = today.year + 1, today.month
-    else:
-        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-    day = min(today.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
+def next_invoice(plan_type: str, start: date) -> date:
+    """One billing period (from the code: a month, quarter, year...) after `start`."""
+    months = start.month - 1 + period_months(plan_type)
+    year, month = start.year + months // 12, months % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def dated(entry: dict[str, Any], today: date) -> dict[str, Any]:
-    """The entry with status and both dates filled in where missing."""
+def dated(
+    entry: dict[str, Any], group: PlanGroup | None, today: date, effective: date | None = None
+) -> dict[str, Any]:
+    """The entry with status and both dates filled in where missing, if GET shows them for the
+    group (None: the base plan). `effective` is a scheduled start (Zoom's
+    service_effective_date): it replaces the dates."""
+    if group is not None and not group.dated:
+        return entry
+    start = effective or today
     entry.setdefault("status", "active")
-    entry.setdefault("service_effective_date", stamp(today))
-    entry.setdefault("next_invoice_date", stamp(next_invoice(str(entry.get("type")), today)))
+    if group is None or set(DATE_FIELDS) <= group.fields:
+        if effective is not None:
+            entry.pop("service_effective_date", None)
+            entry.pop("next_invoice_date", None)
+        entry.setdefault("service_effective_date", stamp(start))
+        entry.setdefault("next_invoice_date", stamp(next_invoice(str(entry.get("type")), start)))
     return entry
 
 
 def fill_in(plans: dict[str, Any], today: date) -> dict[str, Any]:
     """Seeded plans get the status and dates a real GET always carries."""
     if isinstance(plans.get("plan_base"), dict):
-        dated(plans["plan_base"], today)
-    for group in ADDON_GROUPS:
+        dated(plans["plan_base"], None, today)
+    for group in reading().groups:
         if group.shape is GroupShape.RECORDING:
             if isinstance(plans.get("plan_recording"), str):
-                _date_recording(plans, plans["plan_recording"], today, keep=True)
+                date_recording(plans, plans["plan_recording"], today, keep=True)
             continue
-        value = _get(plans, group)
-        if isinstance(value, list):
-            for entry in value:
-                if isinstance(entry, dict):
-                    dated(entry, today)
-        elif isinstance(value, dict):
-            dated(value, today)
+        for entry in entries(plans, group):
+            dated(entry, group, today)
     return plans
 
 
-def _date_recording(plans: dict[str, Any], plan_type: str, today: date, *, keep: bool) -> None:
+def date_recording(plans: dict[str, Any], plan_type: str, start: date, *, keep: bool) -> None:
     fields = {
         "plan_recording_status": "active",
-        "plan_recording_service_effective_date": stamp(today),
-        "plan_recording_next_invoice_date": stamp(next_invoice(plan_type, today)),
+        "plan_recording_service_effective_date": stamp(start),
+        "plan_recording_next_invoice_date": stamp(next_invoice(plan_type, start)),
     }
     for key, value in fields.items():
         if keep:
@@ -77,8 +88,8 @@ def _date_recording(plans: dict[str, Any], plan_type: str, today: date, *, keep:
             plans[key] = value
 
 
-def _container(plans: dict[str, Any], group: PlanGroup, *, create: bool) -> dict[str, Any] | None:
-    """The dict that holds the group's key: the plans themselves, or plan_phone."""
+def _holder(plans: dict[str, Any], group: PlanGroup, *, create: bool) -> dict[str, Any] | None:
+    """The dict that holds the group's key: the plans themselves, or plan_phone (zcc, znode)."""
     if len(group.path) == 1:
         return plans
     outer = plans.get(group.path[0])
@@ -89,23 +100,21 @@ def _container(plans: dict[str, Any], group: PlanGroup, *, create: bool) -> dict
     return outer
 
 
-def _get(plans: dict[str, Any], group: PlanGroup) -> Any:
-    holder = _container(plans, group, create=False)
+def value_of(plans: dict[str, Any], group: PlanGroup) -> Any:
+    holder = _holder(plans, group, create=False)
     return None if holder is None else holder.get(group.path[-1])
+
+
+def entries(plans: dict[str, Any], group: PlanGroup) -> list[dict[str, Any]]:
+    """The group's entries, live or ended (none for the recording string)."""
+    value = value_of(plans, group)
+    found = value if isinstance(value, list) else [value]
+    return [entry for entry in found if isinstance(entry, dict)]
 
 
 def find(plans: dict[str, Any], group: PlanGroup, plan_type: str) -> dict[str, Any] | None:
     """The entry of this type in the group, live or ended; None if Zoom does not list it."""
-    value = _get(plans, group)
-    if group.shape is GroupShape.LIST:
-        if isinstance(value, list):
-            for entry in value:
-                if isinstance(entry, dict) and entry.get("type") == plan_type:
-                    return entry
-        return None
-    if isinstance(value, dict) and value.get("type") == plan_type:
-        return value
-    return None
+    return next((e for e in entries(plans, group) if e.get("type") == plan_type), None)
 
 
 def occupant(plans: dict[str, Any], group: PlanGroup) -> str | None:
@@ -116,98 +125,101 @@ def occupant(plans: dict[str, Any], group: PlanGroup) -> str | None:
         value = plans.get("plan_recording")
         live = is_live(plans.get("plan_recording_status", "active"))
         return value if isinstance(value, str) and value and live else None
-    value = _get(plans, group)
-    if isinstance(value, dict) and is_live(value.get("status", "active")):
-        return str(value.get("type"))
-    return None
+    value = value_of(plans, group)
+    return str(value.get("type")) if entry_is_live(value) else None
+
+
+def live_types(plans: dict[str, Any], group: PlanGroup) -> list[str]:
+    """Types of the group's live entries."""
+    if group.shape is GroupShape.RECORDING:
+        held = occupant(plans, group)
+        return [held] if held else []
+    return [str(e.get("type")) for e in entries(plans, group) if entry_is_live(e)]
 
 
 def recording_is_live(plans: dict[str, Any], plan_type: str) -> bool:
-    return plans.get("plan_recording") == plan_type and is_live(
-        plans.get("plan_recording_status", "active")
-    )
+    return occupant(plans, _recording()) == plan_type
+
+
+def _recording() -> PlanGroup:
+    group = reading().by_key("plan_recording")
+    assert group is not None
+    return group
 
 
 def put_entry(plans: dict[str, Any], group: PlanGroup, entry: dict[str, Any]) -> None:
     """Store a new or re-activated entry where GET will list it."""
-    holder = _container(plans, group, create=True)
+    holder = _holder(plans, group, create=True)
     assert holder is not None  # create=True always gives a holder
     key = group.path[-1]
     if group.shape is GroupShape.LIST:
-        entries = holder.get(key)
-        if not isinstance(entries, list):
-            entries = holder[key] = []
-        for index, existing in enumerate(entries):
+        stored = holder.get(key)
+        if not isinstance(stored, list):
+            stored = holder[key] = []
+        for index, existing in enumerate(stored):
             if isinstance(existing, dict) and existing.get("type") == entry["type"]:
-                entries[index] = entry
+                stored[index] = entry
                 return
-        entries.append(entry)
+        stored.append(entry)
     else:
         holder[key] = entry
 
 
-def put_recording(plans: dict[str, Any], plan_type: str, today: date) -> None:
+def put_recording(plans: dict[str, Any], plan_type: str, start: date) -> None:
     plans["plan_recording"] = plan_type
-    _date_recording(plans, plan_type, today, keep=False)
+    date_recording(plans, plan_type, start, keep=False)
+
+
+def cancel(plans: dict[str, Any], group: PlanGroup, plan_type: str) -> bool:
+    """Cancel the live entry of this type; False if there is none.
+
+    Zoom lists a cancelled entry with `status: "cancelled"`; a group whose GET entries have no
+    status at all (`plan_zoom_iq`, `plan_ztransl`, `plan_sdk_cmr`) cannot show one, so its
+    cancelled entry is no longer listed.
+    """
+    if group.shape is GroupShape.RECORDING:
+        if not recording_is_live(plans, plan_type):
+            return False
+        plans["plan_recording_status"] = "cancelled"
+        return True
+    entry = find(plans, group, plan_type)
+    if not entry_is_live(entry):
+        return False
+    assert entry is not None
+    if group.dated:
+        entry["status"] = "cancelled"
+        return True
+    holder = _holder(plans, group, create=False)
+    assert holder is not None
+    if group.shape is GroupShape.LIST:
+        holder[group.path[-1]] = [e for e in holder[group.path[-1]] if e is not entry]
+    else:
+        del holder[group.path[-1]]
+    return True
 
 
 def live_addons(plans: dict[str, Any]) -> list[str]:
-    """Types of every add-on still subscribed (the base plan cannot be cancelled before them)."""
-    types: list[str] = []
-    for group in ADDON_GROUPS:
-        if group.shape is GroupShape.RECORDING:
-            value = plans.get("plan_recording")
-            if isinstance(value, str) and value and recording_is_live(plans, value):
-                types.append(value)
+    """Types of every add-on still subscribed, listed or held (the base plan cannot be
+    cancelled before them)."""
+    return [t for group in reading().groups for t in live_types(plans, group)]
+
+
+def bundle_is_live(plans: dict[str, Any]) -> bool:
+    return any(entry_is_live(entry) for entry in plans.get(BUNDLE) or [])
+
+
+def visible(plans: dict[str, Any]) -> dict[str, Any]:
+    """The plans as GET lists them: without what Zoom's GET has no place for (a new dict;
+    nested values are shared)."""
+    shown = {k: v for k, v in plans.items() if k not in HIDDEN_TOP_LEVEL}
+    for group in reading().groups:
+        if group.listed or len(group.path) != 2:
             continue
-        value = _get(plans, group)
-        entries = value if isinstance(value, list) else [value]
-        for entry in entries:
-            if isinstance(entry, dict) and is_live(entry.get("status", "active")):
-                types.append(str(entry.get("type")))
-    return types
-
-
-def _usage_count(seeded: object, plan_type: str) -> int:
-    """Seeded usage is an int, or {type: int} for list groups, or {usage, pending}."""
-    if isinstance(seeded, bool):
-        return 0
-    if isinstance(seeded, int):
-        return seeded
-    if isinstance(seeded, dict):
-        if "usage" in seeded:
-            return _usage_count(seeded["usage"], plan_type)
-        return _usage_count(seeded.get(plan_type, 0), plan_type)
-    return 0
-
-
-def usage_answer(plans: dict[str, Any], usage: dict[str, Any]) -> dict[str, Any]:
-    """The GET /plans/usage answer: live plans with hosts, usage (and pending for the base)."""
-    answer: dict[str, Any] = {}
-    base = plans.get("plan_base")
-    if isinstance(base, dict):
-        seeded = usage.get("plan_base", 0)
-        pending = seeded.get("pending", 0) if isinstance(seeded, dict) else 0
-        answer["plan_base"] = {
-            "type": base.get("type"),
-            "hosts": base.get("hosts", 0),
-            "usage": _usage_count(seeded, str(base.get("type"))),
-            "pending": pending if isinstance(pending, int) else 0,
-        }
-    for group in ADDON_GROUPS:
-        if group.shape not in (GroupShape.LIST, GroupShape.SINGLE) or len(group.path) != 1:
-            continue
-        value = _get(plans, group)
-        seeded = usage.get(group.key, 0)
-        rows = [
-            {
-                "type": entry.get("type"),
-                "hosts": entry.get("hosts", 0),
-                "usage": _usage_count(seeded, str(entry.get("type"))),
-            }
-            for entry in (value if isinstance(value, list) else [value])
-            if isinstance(entry, dict) and is_live(entry.get("status", "active"))
-        ]
-        if rows:
-            answer[group.key] = rows if group.shape is GroupShape.LIST else rows[0]
-    return answer
+        outer = shown.get(group.path[0])
+        if isinstance(outer, dict) and group.path[1] in outer:
+            rest = {k: v for k, v in outer.items() if k != group.path[1]}
+            if rest:
+                shown[group.path[0]] = rest
+            else:
+                del shown[group.path[0]]
+    return shown

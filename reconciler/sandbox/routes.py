@@ -1,10 +1,12 @@
-"""Which Zoom endpoint a request names, and the rate label Zoom counts it under."""
+"""Which Zoom endpoint a request names, the rate label Zoom counts it under, and the status
+Zoom answers it with (labels and statuses from the committed extract of Zoom's 2026 document)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from reconciler.sandbox.limits import HEAVY, MEDIUM
+from reconciler.zoom_2026 import operation
 
 LIST_ACCOUNTS = "list_accounts"
 GET_PLANS = "get_plans"
@@ -16,18 +18,19 @@ CANCEL_ADDON = "cancel_addon"
 CANCEL_BASE = "cancel_base"
 GET_USAGE = "get_usage"
 
-# (suffix after /accounts/{id}, method) -> (endpoint, rate label)
-_ACCOUNT_ROUTES: dict[tuple[str, str], tuple[str, str]] = {
-    ("/plans", "GET"): (GET_PLANS, MEDIUM),
-    ("/plans", "POST"): (SUBSCRIBE, HEAVY),
-    ("/plans/base", "PUT"): (UPDATE_BASE, HEAVY),
-    ("/plans/addons", "POST"): (ADD_ADDON, HEAVY),
-    ("/plans/addons", "PUT"): (UPDATE_ADDON, HEAVY),
-    ("/plans/addons/status", "PATCH"): (CANCEL_ADDON, HEAVY),
-    ("/plans/base/status", "PATCH"): (CANCEL_BASE, HEAVY),
-    ("/plans/usage", "GET"): (GET_USAGE, HEAVY),
+# (suffix after /accounts/{id}, method) -> endpoint
+_ACCOUNT_ROUTES: dict[tuple[str, str], str] = {
+    ("/plans", "GET"): GET_PLANS,
+    ("/plans", "POST"): SUBSCRIBE,
+    ("/plans/base", "PUT"): UPDATE_BASE,
+    ("/plans/addons", "POST"): ADD_ADDON,
+    ("/plans/addons", "PUT"): UPDATE_ADDON,
+    ("/plans/addons/status", "PATCH"): CANCEL_ADDON,
+    ("/plans/base/status", "PATCH"): CANCEL_BASE,
+    ("/plans/usage", "GET"): GET_USAGE,
 }
 _ACCOUNT_SUFFIXES = frozenset(suffix for suffix, _ in _ACCOUNT_ROUTES)
+_LABELS = {"MEDIUM": MEDIUM, "HEAVY": HEAVY}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Route:
     label: str | None
     account_id: str | None = None
     known_path: bool = True
+    success_status: int = 200
 
 
 NOT_FOUND = Route(None, None, None, known_path=False)
@@ -57,7 +61,9 @@ def match(method: str, api_path: str) -> Route:
     suffix = slash + tail
     if not account_id or suffix not in _ACCOUNT_SUFFIXES:
         return NOT_FOUND
-    found = _ACCOUNT_ROUTES.get((suffix, method))
-    if found is None:
+    endpoint = _ACCOUNT_ROUTES.get((suffix, method))
+    if endpoint is None:
         return Route(None, None, account_id)
-    return Route(found[0], found[1], account_id)
+    zoom = operation(method, "/accounts/{accountId}" + suffix)
+    label = _LABELS[str(zoom.rate_limit_label)]
+    return Route(endpoint, label, account_id, success_status=zoom.success_status)

@@ -20,14 +20,25 @@ import yaml
 
 from reconciler.sandbox.catalogue import Catalogue, CatalogueError
 from reconciler.sandbox.errors import SeedError
+from reconciler.sandbox.layout import GroupShape, reading
 
 STATE_FORMAT = "zoomplans-sandbox-state"
 STATE_VERSION = 1
 MAX_SEED_BYTES = 50 * 1024 * 1024
 MAX_EXPANDED_NODES = 5_000_000  # YAML aliases may not expand a seed beyond this
 ACCOUNT_KEYS = frozenset(
-    {"name", "plans", "usage", "self_pay", "owner_email", "created_at", "account_type"}
+    {
+        "name",
+        "plans",
+        "usage",
+        "self_pay",
+        "owner_email",
+        "created_at",
+        "account_type",
+        "zuora_missing",
+    }
 )
+MASTER_KEYS = frozenset({"carrier_partner"})
 PLAN_STATUSES = frozenset({"active", "cancelled", "expired"})
 
 
@@ -52,6 +63,14 @@ class AccountSeed:
     owner_email: str = ""
     created_at: str = "2024-01-01T00:00:00Z"
     account_type: str = ""  # shown by GET /accounts; empty = derived from the base plan
+    zuora_missing: bool = False  # PUT /plans/addons answers 404 / 3200 (no Zuora subscription)
+
+
+@dataclass(frozen=True)
+class MasterSeed:
+    """Facts about the master account itself."""
+
+    carrier_partner: bool = False  # a carrier-enabled partner may subscribe plan_bundle
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,7 @@ class Seed:
     credentials: Credentials
     accounts: tuple[AccountSeed, ...]
     catalogue: Catalogue = field(default_factory=Catalogue)
+    master: MasterSeed = field(default_factory=MasterSeed)
 
 
 class _Places:
@@ -159,7 +179,9 @@ def parse_seed(data: object, places: _Places) -> Seed:
     """Check a seed document and build the Seed; the first mistake raises SeedError."""
     if not isinstance(data, Mapping):
         raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
-    unknown = sorted(str(k) for k in data if k not in ("credentials", "accounts", "plan_types"))
+    unknown = sorted(
+        str(k) for k in data if k not in ("credentials", "accounts", "plan_types", "master")
+    )
     if unknown:
         raise SeedError(places.at(unknown[0], key_itself=True), f"unknown key '{unknown[0]}'")
     creds = data.get("credentials")
@@ -177,7 +199,28 @@ def parse_seed(data: object, places: _Places) -> Seed:
         ),
     )
     accounts = parse_accounts(data.get("accounts"), places, ("accounts",))
-    return Seed(credentials, accounts, _parse_plan_types(data.get("plan_types"), places))
+    return Seed(
+        credentials,
+        accounts,
+        _parse_plan_types(data.get("plan_types"), places),
+        _parse_master(data.get("master"), places),
+    )
+
+
+def _parse_master(master: object, places: _Places) -> MasterSeed:
+    """`master: {carrier_partner: true}`: what kind of master account this is."""
+    if master is None:
+        return MasterSeed()
+    if not isinstance(master, Mapping):
+        raise SeedError(places.at("master"), "'master' must be a mapping")
+    for key, value in master.items():
+        if key not in MASTER_KEYS:
+            raise SeedError(
+                places.at("master", key, key_itself=True), f"unknown master key '{key}'"
+            )
+        if not isinstance(value, bool):
+            raise SeedError(places.at("master", key), f"'{key}' must be true or false")
+    return MasterSeed(carrier_partner=bool(master.get("carrier_partner", False)))
 
 
 def _parse_plan_types(codes: object, places: _Places) -> Catalogue:
@@ -228,8 +271,10 @@ def _parse_account(
     if not isinstance(usage, Mapping):
         raise SeedError(places.at(*path, "usage"), "'usage' must be a mapping")
     self_pay = body.get("self_pay", False)
-    if not isinstance(self_pay, bool):
-        raise SeedError(places.at(*path, "self_pay"), "'self_pay' must be true or false")
+    zuora_missing = body.get("zuora_missing", False)
+    for key, flag in (("self_pay", self_pay), ("zuora_missing", zuora_missing)):
+        if not isinstance(flag, bool):
+            raise SeedError(places.at(*path, key), f"'{key}' must be true or false")
     for key in ("name", "owner_email", "created_at", "account_type"):
         if key in body and not isinstance(body[key], str):
             raise SeedError(places.at(*path, key), f"'{key}' must be a string")
@@ -242,6 +287,7 @@ def _parse_account(
         owner_email=body.get("owner_email") or f"billing@{account_id.lower()}.example",
         created_at=body.get("created_at") or "2024-01-01T00:00:00Z",
         account_type=body.get("account_type") or "",
+        zuora_missing=zuora_missing,
     )
 
 
@@ -266,42 +312,47 @@ def check_plans(plans: object, where: str = "plans") -> dict[str, Any]:
 
 
 def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> dict[str, Any]:
-    """Checks the shapes the sandbox relies on; unknown groups are kept, as Zoom may add them."""
+    """Checks the shapes the sandbox relies on, for every group of Zoom's 2026 GET answer;
+    unknown keys are kept, as Zoom may add groups."""
     if not isinstance(plans, Mapping):
         raise SeedError(places.at(*path), "'plans' must be a mapping (a GET /plans answer) or null")
+    groups = reading()
     for key, value in plans.items():
         here = (*path, key)
         if key == "plan_base":
             _check_entry(value, places, here)
-            if not isinstance(value.get("hosts"), int):
+            if not isinstance(value.get("hosts"), int) and not str(value["type"]).startswith(
+                "vsdk_"
+            ):
                 raise SeedError(places.at(*here), "plan_base needs integer 'hosts'")
-        elif key in ("plan_zoom_rooms", "plan_room_connector", "plan_audio"):
-            _check_entry(value, places, here)
-        elif key in ("plan_large_meeting", "plan_webinar", "plan_zoom_events"):
-            if not isinstance(value, list):
-                raise SeedError(places.at(*here), f"'{key}' must be a list of plan entries")
-            for index, entry in enumerate(value):
-                _check_entry(entry, places, (*here, index))
-        elif key == "plan_recording" and not isinstance(value, str):
-            raise SeedError(places.at(*here), "'plan_recording' must be a plan type string")
-        elif key == "plan_phone":
-            _check_phone(value, places, here)
+        elif key in groups.containers:
+            if not isinstance(value, Mapping):
+                raise SeedError(places.at(*here), f"'{key}' must be a mapping")
+            for part, inner in value.items():
+                group = groups.by_key(f"{key}.{part}")
+                if group is not None:
+                    _check_group(group.shape, inner, places, (*here, part))
+        elif (group := groups.by_key(key)) is not None:
+            _check_group(group.shape, value, places, here)
     if "plan_base" not in plans and any(k != "plan_base" for k in plans):
         raise SeedError(places.at(*path), "add-on plans need a 'plan_base'")
     return json.loads(json.dumps(dict(plans), default=str))
 
 
-def _check_phone(value: object, places: _Places, path: tuple[object, ...]) -> None:
-    if not isinstance(value, Mapping):
-        raise SeedError(places.at(*path), "'plan_phone' must be a mapping")
-    if "plan_base" in value:
-        _check_entry(value["plan_base"], places, (*path, "plan_base"))
-    for key in ("plan_calling", "plan_number"):
-        if key in value:
-            if not isinstance(value[key], list):
-                raise SeedError(places.at(*path, key), f"'{key}' must be a list of plan entries")
-            for index, entry in enumerate(value[key]):
-                _check_entry(entry, places, (*path, key, index))
+def _check_group(
+    shape: GroupShape, value: object, places: _Places, path: tuple[object, ...]
+) -> None:
+    name = str(path[-1])
+    if shape is GroupShape.RECORDING:
+        if not isinstance(value, str):
+            raise SeedError(places.at(*path), f"'{name}' must be a plan type string")
+    elif shape is GroupShape.LIST:
+        if not isinstance(value, list):
+            raise SeedError(places.at(*path), f"'{name}' must be a list of plan entries")
+        for index, entry in enumerate(value):
+            _check_entry(entry, places, (*path, index))
+    else:
+        _check_entry(value, places, path)
 
 
 def load_state(path: Path) -> tuple[AccountSeed, ...] | None:

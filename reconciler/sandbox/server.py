@@ -114,6 +114,7 @@ class SandboxServer:
             visibility_delay_ms=visibility_delay_ms,
             on_change=self._persist if self._state_path is not None else None,
             catalogue=loaded.catalogue,
+            carrier_partner=loaded.master.carrier_partner,
         )
         if self._state_path is not None and not self._state_path.exists():
             self._persist(self.world.export())
@@ -291,6 +292,11 @@ class SandboxServer:
     def plans(self, account_id: str) -> dict[str, Any]:
         """The truth: what GET /plans would answer now if there were no read lag."""
         return self.world.newest_plans(account_id)
+
+    def held_plans(self, account_id: str) -> dict[str, Any]:
+        """The truth including what GET never lists (Power Pack, Contact Center cloud storage,
+        a partner's bundle)."""
+        return self.world.held_plans(account_id)
 
     def visible_plans(self, account_id: str) -> dict[str, Any]:
         """What GET /plans answers now: the account as it was `read_lag_s` seconds ago."""

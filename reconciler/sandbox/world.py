@@ -18,20 +18,18 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from reconciler.sandbox import bodies, rules
+from reconciler.sandbox import bodies, operations
 from reconciler.sandbox import plan_object as po
-from reconciler.sandbox.catalogue import Catalogue, GroupShape
+from reconciler.sandbox.catalogue import Catalogue
 from reconciler.sandbox.errors import (
-    FieldProblem,
     ZoomApiError,
     account_missing,
-    invalid_plan_type,
     no_subscription,
     self_pay,
-    validation_failed,
 )
 from reconciler.sandbox.read_lag import read_lag
 from reconciler.sandbox.seed import AccountSeed, check_plans
+from reconciler.sandbox.usage import usage_answer
 
 Plans = dict[str, Any]
 
@@ -48,6 +46,7 @@ class _Account:
         "self_pay",
         "usage",
         "versions",
+        "zuora_missing",
     )
 
     def __init__(self, seed: AccountSeed, plans: Plans | None) -> None:
@@ -57,6 +56,7 @@ class _Account:
         self.owner_email = seed.owner_email
         self.created_at = seed.created_at
         self.account_type = seed.account_type
+        self.zuora_missing = seed.zuora_missing
         self.usage = copy.deepcopy(seed.usage)
         # (written_at on the world's clock, plans or None for "no subscription"), oldest first;
         # the seed was written "forever ago", so it is visible at once whatever the lag.
@@ -80,8 +80,10 @@ class World:
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] | None = None,
         catalogue: Catalogue | None = None,
+        carrier_partner: bool = False,
     ) -> None:
         self.catalogue = catalogue or Catalogue()
+        self._carrier_partner = carrier_partner  # the master may sell bundles (plan_bundle)
         self._lock = threading.RLock()
         self._lag_s = read_lag(read_lag_s, visibility_delay_ms)
         self._on_change = on_change
@@ -129,7 +131,7 @@ class World:
         """What GET /plans answers now: the account as it was `read_lag_s` seconds ago."""
         with self._lock:
             account = self._plan_account(account_id)
-            return copy.deepcopy(self._visible(account) or {})
+            return copy.deepcopy(po.visible(self._visible(account) or {}))
 
     def _visible(self, account: _Account) -> Plans | None:
         """The newest version written at or before now - lag; the lag never changes, so older
@@ -148,6 +150,14 @@ class World:
         with self._lock:
             if account_id not in self._accounts:
                 raise account_missing(account_id)
+            return copy.deepcopy(po.visible(self._accounts[account_id].newest or {}))
+
+    def held_plans(self, account_id: str) -> Plans:
+        """The truth including what GET never lists (Power Pack, Contact Center storage, a
+        bundle), for tests."""
+        with self._lock:
+            if account_id not in self._accounts:
+                raise account_missing(account_id)
             return copy.deepcopy(self._accounts[account_id].newest or {})
 
     def usage(self, account_id: str) -> dict[str, Any]:
@@ -156,9 +166,9 @@ class World:
             account = self._plan_account(account_id)
             plans = self._visible(account)
             if not _subscribed(plans):
-                raise no_subscription()
+                raise ZoomApiError(400, 200, "Only available for paid account.")
             assert plans is not None
-            return po.usage_answer(plans, account.usage)
+            return usage_answer(plans, account.usage)
 
     def export(self) -> dict[str, dict[str, Any]]:
         """Every account in seed shape (newest plans), for the state file; a deep copy."""
@@ -178,6 +188,7 @@ class World:
                 "owner_email": account.owner_email,
                 "created_at": account.created_at,
                 "account_type": account.account_type,
+                "zuora_missing": account.zuora_missing,
                 "usage": account.usage,
                 "plans": account.newest,
             }
@@ -200,143 +211,85 @@ class World:
 
     # ----- Zoom's write endpoints --------------------------------------------------------
 
-    def subscribe(self, account_id: str, body: dict[str, Any]) -> Plans:
+    def _context(self, account_id: str) -> operations.Context:
+        return operations.Context(
+            account_id, self._today(), self.catalogue, carrier_partner=self._carrier_partner
+        )
+
+    def subscribe(self, account_id: str, body: dict[str, Any]) -> Any:
         """POST /plans: the first paid subscription, base plan and add-ons in one call."""
-        bodies.raise_if_subscribe_body_bad(body)
+        ctx = self._context(account_id)
+        bodies.raise_if(
+            bodies.subscribe_problems(body)
+            + operations.base_hosts_problem(body.get("plan_base"), ctx, "plan_base.")
+        )
         with self._lock:
             account = self._plan_account(account_id)
             if _subscribed(account.newest):
                 raise ZoomApiError(
-                    400, 200, "One zuora account only can have one active billing subscription."
+                    400, 200, "One account only can have one active billing subscription."
                 )
-            today = self._today()
-            base = body["plan_base"]
-            rules.check_base_hosts(
-                rules.writable_family(base["type"], self.catalogue), base["hosts"]
-            )
-            # A lapsed base plan leaves its add-ons listed, and active until their period
-            # ends: they stay, and buying one of them again is refused as on POST /plans/addons.
-            plans: Plans = copy.deepcopy(account.newest or {})
-            plans["plan_base"] = po.dated({"type": base["type"], "hosts": base["hosts"]}, today)
-            bought: set[tuple[str, str]] = set()
-            for group, entry in bodies.subscribe_addon_entries(body):
-                if self.catalogue.addon_group(str(entry.get("type"))) is not group:
-                    raise invalid_plan_type(group.title, entry.get("type"))
-                if (group.key, entry["type"]) in bought:
-                    problem = FieldProblem(group.key, f"type {entry['type']} is listed twice")
-                    raise validation_failed(problem)
-                bought.add((group.key, entry["type"]))
-                rules.refuse_if_active(plans, group, entry["type"])
-                if group.shape is GroupShape.RECORDING:
-                    po.put_recording(plans, entry["type"], today)
-                    continue
-                po.put_entry(plans, group, rules.new_entry(group, entry, today))
-            rules.check_host_ceilings(plans)
+            plans, answer = operations.subscribe(copy.deepcopy(account.newest or {}), body, ctx)
             self._store(account, plans)
-            return copy.deepcopy(plans)
+            return answer
 
     def update_base(self, account_id: str, body: dict[str, Any]) -> None:
         """PUT /plans/base: same type only, absolute hosts (or Zoom's relative increasing_hosts)."""
-        bodies.raise_if(bodies.base_problems(body))
+        ctx = self._context(account_id)
+        bodies.raise_if(
+            bodies.base_update_problems(body) + operations.base_hosts_problem(body, ctx, "")
+        )
         with self._lock:
             account = self._plan_account(account_id)
-            plans = self._subscribed_copy(account)
-            current = plans["plan_base"]
-            # Zoom answers GET with legacy types (business_yearly_c50) that it refuses on PUT.
-            family = rules.writable_family(body["type"], self.catalogue)
-            if body["type"] != current.get("type"):
-                raise ZoomApiError(
-                    400,
-                    300,
-                    f"Plan types do not match, oldPlanType: {current.get('type')} "
-                    f"newPlanType: {body['type']}.",
-                )
-            hosts = body["hosts"]
-            if body.get("increasing_hosts") is not None:  # relative; the client must never use it
-                hosts = int(current.get("hosts", 0)) + body["increasing_hosts"]
-            rules.check_base_hosts(family, hosts)
-            decrease = hosts < int(current.get("hosts", 0))
-            current["hosts"] = hosts
-            if decrease:
-                rules.check_host_ceilings(plans)
+            plans = self._subscribed_copy(account, no_subscription())
+            operations.update_base(plans, body, ctx)
             self._store(account, plans)
 
-    def add_addon(self, account_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST /plans/addons: buy an add-on, or re-activate a cancelled one of the same type."""
-        group = bodies.addon_body_group(body, self.catalogue)
+    def add_addon(self, account_id: str, body: dict[str, Any]) -> Any:
+        """POST /plans/addons: buy add-ons (simple, Phone, Contact Center or Node shape)."""
+        shape, problems = bodies.addon_problems(body)
+        bodies.raise_if(problems)
         with self._lock:
             account = self._plan_account(account_id)
-            plans = self._subscribed_copy(account)
-            plan_type = body["type"]
-            holder = po.occupant(plans, group)
-            live_entry = (
-                po.find(plans, group, plan_type)
-                if group.shape is not GroupShape.RECORDING
-                else None
+            plans = self._subscribed_copy(
+                account,
+                ZoomApiError(
+                    400, 2100, "Cannot update Additional plan for a subaccount under free plan."
+                ),
             )
-            if holder is not None or (
-                live_entry and po.is_live(live_entry.get("status", "active"))
-            ):
-                raise ZoomApiError(
-                    400,
-                    300,
-                    f"The account already has an active {group.title} plan: {holder or plan_type}.",
-                )
-            today = self._today()
-            if group.shape is GroupShape.RECORDING:
-                po.put_recording(plans, plan_type, today)
-                answer: dict[str, Any] = {"type": plan_type, "status": "active"}
-            else:
-                answer = rules.new_entry(group, body, today)
-                po.put_entry(plans, group, answer)
-                rules.check_host_ceilings(plans, {plan_type})
+            answer = operations.add_addon(plans, body, shape, self._context(account_id))
             self._store(account, plans)
-            return copy.deepcopy(answer)
+            return answer
 
     def update_addon(self, account_id: str, body: dict[str, Any]) -> None:
         """PUT /plans/addons: new absolute hosts (or countries for audio and phone)."""
-        group = bodies.addon_body_group(body, self.catalogue)
+        bodies.raise_if(bodies.addon_update_problems(body))
         with self._lock:
             account = self._plan_account(account_id)
-            plans = self._subscribed_copy(account)
-            plan_type = body["type"]
-            if group.shape is GroupShape.RECORDING:
-                if not po.recording_is_live(plans, plan_type):
-                    raise rules.addon_absent(group, plan_type)
-                return  # a recording plan has nothing to resize
-            entry = po.find(plans, group, plan_type)
-            if entry is None or not po.is_live(entry.get("status", "active")):
-                raise rules.addon_absent(group, plan_type)
-            if group.shape in (GroupShape.SINGLE, GroupShape.LIST):
-                rules.check_addon_hosts(group, body["hosts"])
-                entry["hosts"] = body["hosts"]
-                rules.check_host_ceilings(plans, {plan_type})
-            else:
-                rules.check_countries(body)
-                for key in (*bodies.AUDIO_COUNTRY_FIELDS, "ddi_numbers"):
-                    present = body.get(key) is not None
-                    if present and (key in entry or group.shape is GroupShape.AUDIO):
-                        entry[key] = body[key]
+            if account.zuora_missing:
+                raise ZoomApiError(
+                    404, 3200, f"Cannot find Zuora subscription for account:{account_id}."
+                )
+            plans = self._subscribed_copy(
+                account, ZoomApiError(400, 3261, "Must subscribe to a major plan first.")
+            )
+            operations.update_addon(plans, body, self._context(account_id))
             self._store(account, plans)
 
     def cancel_addon(self, account_id: str, body: dict[str, Any]) -> None:
         """PATCH /plans/addons/status: the entry stays listed, with status "cancelled"."""
         bodies.raise_if(bodies.cancel_problems(body, needs_type=True))
-        group = self.catalogue.addon_group(body["type"])
-        if group is None:
-            raise invalid_plan_type("Addon", body["type"])
         with self._lock:
             account = self._plan_account(account_id)
-            plans = self._subscribed_copy(account)
-            if group.shape is GroupShape.RECORDING:
-                if not po.recording_is_live(plans, body["type"]):
-                    raise rules.addon_absent(group, body["type"])
-                plans["plan_recording_status"] = "cancelled"
-            else:
-                entry = po.find(plans, group, body["type"])
-                if entry is None or not po.is_live(entry.get("status", "active")):
-                    raise rules.addon_absent(group, body["type"])
-                entry["status"] = "cancelled"
+            plans = self._subscribed_copy(
+                account,
+                ZoomApiError(
+                    400,
+                    200,
+                    "You cannot cancel an add-on plan for a sub account that is under a Free plan.",
+                ),
+            )
+            operations.cancel_addon(plans, body, self._context(account_id))
             self._store(account, plans)
 
     def cancel_base(self, account_id: str, body: dict[str, Any]) -> None:
@@ -344,17 +297,10 @@ class World:
         bodies.raise_if(bodies.cancel_problems(body, needs_type=False))
         with self._lock:
             account = self._plan_account(account_id)
-            plans = self._subscribed_copy(account)
-            remaining = po.live_addons(plans)
-            if remaining:
-                raise ZoomApiError(
-                    400,
-                    300,
-                    "Cancel all add-on plans before the base plan; still active: "
-                    + ", ".join(remaining)
-                    + ".",
-                )
-            plans["plan_base"]["status"] = "cancelled"
+            plans = self._subscribed_copy(
+                account, ZoomApiError(400, 200, "You don't have a major subscription yet.")
+            )
+            operations.cancel_base(plans)
             self._store(account, plans)
 
     # ----- internals ---------------------------------------------------------------------
@@ -367,9 +313,11 @@ class World:
             raise self_pay(account_id)
         return account
 
-    def _subscribed_copy(self, account: _Account) -> Plans:
+    def _subscribed_copy(self, account: _Account, refusal: ZoomApiError) -> Plans:
+        """A private copy of the plans to edit; `refusal` (each call's own) without a
+        subscription."""
         if not _subscribed(account.newest):
-            raise no_subscription()
+            raise refusal
         return copy.deepcopy(account.newest)  # type: ignore[arg-type]
 
     def _store(self, account: _Account, plans: Plans) -> None:
@@ -384,6 +332,6 @@ class World:
 
 
 def _subscribed(plans: Plans | None) -> bool:
-    """An account whose base plan is missing, cancelled or expired has no subscription."""
-    base = (plans or {}).get("plan_base")
-    return isinstance(base, dict) and po.is_live(base.get("status", "active"))
+    """An account whose base plan (or partner's bundle) is missing, cancelled or expired has
+    no subscription."""
+    return po.entry_is_live((plans or {}).get("plan_base")) or po.bundle_is_live(plans or {})

@@ -12,9 +12,9 @@ than a plain JSON Schema check:
   require any, so a plain `oneOf` check rejects every body: a simple `{type, hosts}` matches the
   Contact Center and Node branches too. A branch is named by its one object-valued property
   (`plan_details` Phone, `plan_zcc_details` Contact Center, `plan_znode_details` Node): a body
-  carrying one of those is checked against that branch, any other body against the branch
-  without one (the simple `{type, hosts}` shape). A named branch's `type` must also be the
-  value Zoom's document gives for it (`plan_phone`, `plan_zcc`, `plan_znode`).
+  carrying one of those (or that branch's `type`: `plan_phone`, `plan_zcc`, `plan_znode`, the
+  value Zoom's document gives it, which it must then carry) is checked against that branch, any
+  other body against the branch without one (the simple `{type, hosts}` shape).
 
 Error answers are `{code, message}` (plus Zoom's optional `errors[]`) with a code the operation
 documents for that status, or one of Zoom's generic codes (`GENERIC_CODES`).
@@ -125,6 +125,8 @@ def _branch_problems(found: PlanOperation, body: Any) -> list[str]:
     branches = _discriminators(found)
     named = [key for key in branches if key is not None]
     present = [key for key in named if isinstance(body, dict) and key in body]
+    if not present and isinstance(body, dict):  # `type: plan_zcc` names its shape too
+        present = [key for key in named if body.get("type") == _type_value(found, key)]
     if len(present) > 1:
         return [f"(body): carries {' and '.join(present)}; Zoom's shapes take one of them"]
     key = present[0] if present else None
@@ -133,11 +135,18 @@ def _branch_problems(found: PlanOperation, body: Any) -> list[str]:
     index = branches[key]
     problems = _problems(_validator(found.method, found.path, index, None), body)
     if key is not None and isinstance(body, dict):
-        branch = found.request_schema["oneOf"][index]
-        expected = (branch["properties"].get("type") or {}).get("example")
+        expected = _type_value(found, key)
         if expected is not None and body.get("type") != expected:
             problems.append(f"type: must be {expected!r} with {key}, not {body.get('type')!r}")
     return problems
+
+
+def _type_value(found: PlanOperation, key: str) -> str | None:
+    """The `type` Zoom's document gives a named branch (`plan_zcc` for plan_zcc_details)."""
+    assert found.request_schema is not None
+    branch = found.request_schema["oneOf"][_discriminators(found)[key]]
+    example = (branch["properties"].get("type") or {}).get("example")
+    return None if example is None else str(example)
 
 
 @cache

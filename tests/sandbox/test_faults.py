@@ -30,7 +30,7 @@ def test_dropped_post_is_applied_but_the_client_sees_a_broken_answer(
     assert (posts[0].status, posts[0].dropped, posts[0].body) == (0, True, ZROOM)
     again = client.post("/accounts/sub_pro/plans/addons", json=ZROOM)  # a blind resend...
     assert again.status_code == 400  # ...is refused: it is already there
-    assert again.json()["code"] == 300
+    assert again.json()["code"] == 2100
 
 
 def test_drop_the_nth_matching_write_only(sandbox: Factory, client_for: ClientFor) -> None:

@@ -93,7 +93,10 @@ def test_usage_lists_hosts_usage_and_pending(zoom: Zoom) -> None:
         "usage": 14,
         "pending": 1,
     }
-    assert usage["plan_webinar"] == [{"type": "webinar500_monthly", "hosts": 3, "usage": 2}]
+    # Each entry carries the fields Zoom's 2026 usage schema lists (rooms have no "pending").
+    assert usage["plan_webinar"] == [
+        {"type": "webinar500_monthly", "hosts": 3, "usage": 2, "pending": 0}
+    ]
     assert usage["plan_zoom_rooms"] == {"type": "zroom_monthly", "hosts": 2, "usage": 0}
 
 

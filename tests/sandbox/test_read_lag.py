@@ -84,7 +84,7 @@ def test_writes_are_checked_against_the_true_state_not_the_visible_one() -> None
     assert "plan_zoom_rooms" not in world.visible_plans("sub_pro")
     with pytest.raises(ZoomApiError) as refused:
         world.add_addon("sub_pro", ZROOM)  # Zoom knows it was bought, whatever GET says
-    assert (refused.value.status, refused.value.code) == (400, 300)
+    assert (refused.value.status, refused.value.code) == (400, 2100)
     # A subscription invisible to GET still exists: a second subscribe is refused.
     subscribe = {"contact": CONTACT, "plan_base": {"type": "monthly", "hosts": 2}}
     world.subscribe("sub_new", subscribe)

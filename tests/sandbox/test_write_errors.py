@@ -30,7 +30,7 @@ def test_a_scripted_error_after_write_applies_the_write_and_answers_503(
     assert posts == [(201, True, False), (503, True, False)]
     # Sent again, Zoom refuses it: the add-on is already there.
     again = client.post("/accounts/sub_pro/plans/addons", json=WEBINAR)
-    assert (again.status_code, again.json()["code"]) == (400, 300)
+    assert (again.status_code, again.json()["code"]) == (400, 2100)
     assert sb.writes()[-1].applied is False
 
 

@@ -164,7 +164,13 @@ SANDBOX_CALLS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("update_base", "sub_8Jk2Lm", "update_base", {"type": "business_monthly", "hosts": 30}),
     ("add_addon", "sub_8Jk2Lm", "add_addon", {"type": "webinar1000_monthly", "hosts": 2}),
     ("add_addon", "sub_8Jk2Lm", "add_addon", {"type": "cmr_monthly_commitment_40", "hosts": 1}),
-    ("add_addon", "sub_pro", "add_audio", {"type": "tollfree_payongo", "tollfree_countries": "US"}),
+    (
+        "add_addon",
+        "sub_pro",
+        "add_audio",
+        # Zoom's 2026 add-on schema requires hosts, audio included.
+        {"type": "tollfree_payongo", "hosts": 1, "tollfree_countries": "US"},
+    ),
     ("update_addon", "sub_8Jk2Lm", "update_addon", {"type": "zroom_monthly", "hosts": 4}),
     (
         "cancel_addon",

@@ -90,6 +90,11 @@ def test_each_of_zoom_s_four_add_on_shapes_is_accepted(body: dict[str, Any]) -> 
             {"type": "plan_phone", "plan_details": {"plan_calling": [{"type": 3}]}},
             "plan_details.plan_calling[0].type: 3 is not of type 'string'",
         ),
+        (
+            {"type": "plan_zcc", "hosts": 3},  # the type names the Contact Center shape too
+            "(body): Additional properties are not allowed ('hosts' was unexpected)",
+        ),
+        ({"type": "plan_phone"}, "(body): 'plan_details' is a required property"),
     ],
 )
 def test_a_bad_add_on_body_is_named_by_field(body: dict[str, Any], problem: str) -> None:

@@ -83,6 +83,8 @@ class PlanGroup:
     lifecycle: bool = True
     #: Whether POST /plans (subscribe) takes the group; if not, it is bought after subscribing.
     in_subscribe: bool = True
+    #: Whether GET /plans has a place for the entries (if not, none is bought or cancelled blind).
+    listed: bool = True
     #: What `hosts` counts, for messages (Zoom Virtual Agents count engagements).
     seat_noun: str = "hosts"
     #: Where the row's facts come from, when not the 2026 document alone.
@@ -273,8 +275,8 @@ GROUPS: tuple[PlanGroup, ...] = (
               prefixes=("phone_number_", "phone_toll_free_number_")),
     PlanGroup("plan_phone.plan_calling_addons", "Zoom Phone calling add-ons", Shape.LIST,
               Call.PHONE, sections=("Zoom Phone Power Pack",), prefixes=("zp_power_pack_",),
-              note="POST bodies and the 201 reply carry it; the 2026 GET schema does not list "
-                   "it (2026-facts: medium confidence that GET omits it): read where shown"),
+              listed=False, note="POST bodies and the 201 reply carry it; the 2026 GET schema "
+                   "omits it (2026-facts: medium confidence): read where shown"),
     _addon("plan_sdk_cmr", "Video SDK Cloud Recording", ("Video SDK Cloud Recording add-on plans",),
            "vsdk_cmr_", fields=(), lifecycle=False),
     _addon("plan_whiteboard", "Whiteboard", ("Zoom Whiteboard plans",), "zwb_",

@@ -195,10 +195,24 @@ def below_usage(what: str, new: int, row: Any) -> tuple[str, str] | None:
     return None
 
 
+def unseen(group: str, type_: str, what: str) -> tuple[str, str]:
+    """Why an entry of a group GET /plans never lists is neither bought nor cancelled."""
+    row = table.group(group)
+    return (
+        "not_listed_by_zoom",
+        f"{group} {type_}: Zoom's GET /plans does not list {row.title} ({group}), so zoomplans "
+        f"cannot see whether it is active and would {what} it blind on every run; do it with "
+        "Zoom and leave it out of the YAML",
+    )
+
+
 def _add(draft: AccountDraft, want: NormalisedPlans, key: AddonKey) -> None:
     """One POST per new entry: the journal and the read-back settle each entry on its own."""
     group, type_ = key
     fields = want.addons[key]
+    if not table.group(group).listed:
+        draft.block(*unseen(group, type_, "buy"), group=group)
+        return
     when = want.scheduled.get(key)
     method, path = call_of("add_addon", draft.account_id)
     action = Action(
@@ -252,6 +266,9 @@ def _change_seats(
 
 
 def _cancel(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+    for group, type_ in sorted(want.cancelled - have.addons.keys(), key=cancel_order):
+        if not table.group(group).listed:  # absent from GET proves nothing here
+            draft.block(*unseen(group, type_, "cancel"), group=group)
     for key in sorted(want.cancelled & have.addons.keys(), key=cancel_order):
         group, type_ = key
         block = None

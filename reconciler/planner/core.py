@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount
+from reconciler.groups import table
 from reconciler.groups.normalise import (
     HOSTED_GROUPS,
     AmbiguousEntries,
@@ -66,6 +67,7 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
         and want.unknown == have.unknown
         and not (want.cancelled & have.addons.keys())
         and not (want.bundle and have.base is None)
+        and all(table.group(group).listed for group, _ in want.cancelled)
     )
 
 

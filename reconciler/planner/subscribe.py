@@ -131,7 +131,9 @@ def plan_subscribe(
     new = {
         k: v
         for k, v in want.addons.items()
-        if table.group(k[0]).in_subscribe and not _still_active(k, have)
+        if table.group(k[0]).in_subscribe
+        and table.group(k[0]).listed
+        and not _still_active(k, have)
     }
     when, block = _start_date(desired, want, new)
     options = {**(desired.subscription_options or {}), **dates(when)}

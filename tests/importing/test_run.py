@@ -205,7 +205,9 @@ async def test_listing_failure_stops_before_anything_is_written(tmp_path: Path) 
 
 
 async def test_unknown_groups_are_reported_per_account(tmp_path: Path) -> None:
-    zoom = FakeZoom({"sub_A1": ("Acme", {**base(), "plan_future_group": {"type": "x", "hosts": 1}})})
+    zoom = FakeZoom(
+        {"sub_A1": ("Acme", {**base(), "plan_future_group": {"type": "x", "hosts": 1}})}
+    )
     report = await import_accounts(zoom, request(tmp_path))
     assert report.left_out == (("sub_A1", "plan group plan_future_group"),)
 

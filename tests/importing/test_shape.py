@@ -171,7 +171,9 @@ def test_an_inexplicable_answer_is_unreadable_not_a_crash() -> None:
 
 
 def test_imported_account_carries_name_and_notes() -> None:
-    account = imported_account("sub_1", "One", {"plan_base": BASE, "plan_future_nested": {"type": "x"}})
+    account = imported_account(
+        "sub_1", "One", {"plan_base": BASE, "plan_future_nested": {"type": "x"}}
+    )
     assert account.name == "One"
     assert account.subscribed
     assert account.left_out == ("plan group plan_future_nested",)

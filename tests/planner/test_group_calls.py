@@ -55,7 +55,7 @@ def _ids(row: PlanGroup) -> str:
     return row.key
 
 
-@pytest.mark.parametrize("row", MANAGED, ids=_ids)
+@pytest.mark.parametrize("row", [g for g in MANAGED if g.listed], ids=_ids)
 def test_a_new_entry_is_one_post_in_the_shape_zoom_documents(row: PlanGroup) -> None:
     entry = entry_of(row)
     result = _plan({"plan_base": BASE, **placed(row, entry)}, LIVE_BASE)
@@ -72,6 +72,25 @@ def test_a_new_entry_is_one_post_in_the_shape_zoom_documents(row: PlanGroup) -> 
     else:
         assert action.body == {"hosts": 1, **wire}
     assert action.after == {k: v for k, v in entry.items()}
+
+
+@pytest.mark.parametrize("row", [g for g in MANAGED if not g.listed], ids=_ids)
+def test_a_group_get_never_lists_is_neither_bought_nor_cancelled_blind(row: PlanGroup) -> None:
+    """Zoom's GET /plans has no place for a Power Pack: a purchase could never be seen, so
+    every run would buy it again. Shown by GET, it is managed like any entry."""
+    bought = _plan({"plan_base": BASE, **placed(row, entry_of(row))}, LIVE_BASE)
+    assert bought.status == "blocked" and not bought.actions
+    assert [b.reason_code for b in bought.blocked] == ["not_listed_by_zoom"]
+    assert "does not list Zoom Phone calling add-ons" in bought.blocked[0].message
+    gone = {"type": code_of(row), "state": "cancelled"}
+    cancelled = _plan({"plan_base": BASE, **placed(row, gone)}, LIVE_BASE)
+    assert [b.reason_code for b in cancelled.blocked] == ["not_listed_by_zoom"]
+    shown = merged(LIVE_BASE, placed(row, entry_of(row), live=True))
+    (action,) = _plan({"plan_base": BASE, **placed(row, gone)}, shown).actions
+    assert action.body == {"action": "cancel", "type": code_of(row)}
+    subscribe = _plan({"plan_base": BASE, **placed(row, entry_of(row))}, None, contact=CONTACT)
+    assert [b.reason_code for b in subscribe.blocked] == ["not_listed_by_zoom"]
+    assert row.container not in subscribe.actions[0].body
 
 
 def test_audio_sends_its_countries_as_comma_strings_with_hosts_1() -> None:
@@ -191,8 +210,11 @@ def test_a_subscribe_buys_every_manageable_group_in_zooms_post_plans_shape() -> 
     result = _plan(plans, None, contact=contact, subscription_options=options)
     action, *after = result.actions
     body = action.body
-    # Groups Zoom's POST /plans does not take are bought right after, one POST each.
+    # Groups Zoom's POST /plans does not take are bought right after, one POST each; one GET
+    # never lists is not bought blind (blocked, see above).
     later = [g.key for g in MANAGED if not g.in_subscribe]
+    unseen = [g.key for g in MANAGED if not g.listed]
+    assert [b.group for b in result.blocked] == unseen
     assert [(a.op, a.group) for a in after] == [("add_addon", key) for key in later]
     assert all(request_problems("POST", ADDONS, a.body) == [] for a in after)
     assert (action.op, action.method, action.path) == ("subscribe", "POST", "/accounts/sub_1/plans")
@@ -206,7 +228,7 @@ def test_a_subscribe_buys_every_manageable_group_in_zooms_post_plans_shape() -> 
         "callout_countries": "US",
     }
     bought = {(a["group"], a["type"]) for a in action.after["addons"]}
-    assert bought == {(k, e["type"]) for k, e in entries.items() if k not in later}
+    assert bought == {(k, e["type"]) for k, e in entries.items() if k not in later + unseen}
 
 
 def test_a_bundle_subscribes_without_a_base_plan_and_never_together_with_one() -> None:

@@ -134,7 +134,9 @@ async def test_cancelling_the_base_plan_goes_after_its_add_ons_and_converges(
     assert again.accounts[0].status == "in_sync"
 
 
-async def test_every_manageable_group_is_bought_and_converges(sandbox: Any, tmp_path: Path) -> None:
+async def test_every_manageable_group_is_bought_changed_and_cancelled_converging(
+    sandbox: Any, tmp_path: Path
+) -> None:
     """One entry in every group a call can buy, on a subscribed account: one POST each, in the
     order Zoom's preconditions need (phone base before Business Plus, packages before Contact
     Center add-ons, the Node base before its add-ons), then a re-plan in sync."""
@@ -156,3 +158,24 @@ async def test_every_manageable_group_is_bought_and_converges(sandbox: Any, tmp_
     assert len(_writes(sb)) == len(sold)
     again = await _plan(sb, want, PlanOptions())
     assert again.accounts[0].status == "in_sync", again.accounts[0]
+
+    # Then one more seat on every seated entry (one PUT each), and then everything cancelled,
+    # dependants first and the base plan last, each step converging.
+    seated = [row for row in sold if row.seats]
+    more = _account(merged({"plan_base": BASE}, *(placed(row, entry_of(row, 4)) for row in sold)))
+    plan = await _apply(sb, more, PlanOptions(), tmp_path)
+    assert [(a.op, a.body["hosts"]) for a in plan.accounts[0].actions] == [
+        ("update_addon", 4)
+    ] * len(seated)
+    gone = {"state": "cancelled"}
+    cancel = _account(
+        merged(
+            {"plan_base": {**BASE, **gone}},
+            *(placed(row, {"type": entry_of(row)["type"], **gone}) for row in sold),
+        )
+    )
+    options = PlanOptions(allow_cancel=True, allow_cancel_base=True)
+    plan = await _apply(sb, cancel, options, tmp_path)
+    ops = [a.op for a in plan.accounts[0].actions]
+    assert ops == ["cancel_addon"] * len(sold) + ["cancel_base"]
+    assert (await _plan(sb, cancel, options)).accounts[0].status == "in_sync"

@@ -29,6 +29,7 @@ from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
 from reconciler.apply.seams import Progress
+from reconciler.planner.bodies import entry_type
 from reconciler.planner.calls import call_of
 
 
@@ -134,7 +135,7 @@ def awaiting_report(
         facts: Mapping[str, Any] | None = getattr(action, "in_flight", None)
         if not facts or facts.get("intent_id") in known:
             continue
-        what = f"{action.op} {action.body.get('type', '')}".rstrip()
+        what = f"{action.op} {entry_type(action.body)}".rstrip()
         reasons.append(
             f"{what} is in flight in the plan (sent at {facts.get('sent_at')}, run "
             f"{str(facts.get('run_id'))[:12]}, {facts.get('outcome')}); not sent again"

@@ -6,6 +6,8 @@ account after its calls (Zoom's reads are eventually consistent). Both the live 
 call's body are read through ``reconciler.groups.normalise``, the one reading of Zoom's plan
 shapes the planner uses too: cancelled and expired entries count as absent, countries compare
 as sets, ``plan_recording`` is a bare string with a sibling status, numeric strings are numbers.
+A call is looked for by the entry its body carries (``reconciler.planner.bodies.entry_of``):
+the calling plan inside a ``plan_phone`` body, not ``plan_phone``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from reconciler.groups.normalise import (
     entry_fields,
     normalise_plans,
 )
+from reconciler.planner.bodies import as_get_answer, entry_of, entry_type
 
 
 def _read(plans: Mapping[str, Any] | None) -> NormalisedPlans | None:
@@ -57,14 +60,17 @@ def change_visible(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | N
         return False
     if op == "subscribe":
         return state.base is not None
+    entry = entry_of(body)
     if op == "update_base":
         base = state.base
-        return base is not None and base["type"] == body.get("type") and _fields_match(body, base)
+        return base is not None and base["type"] == entry.get("type") and _fields_match(entry, base)
     if op in ("add_addon", "update_addon"):
-        present = _by_type(state).get(str(body.get("type")))
-        return present is not None and _fields_match(body, present)
+        present = _by_type(state).get(str(entry.get("type")))
+        return present is not None and _fields_match(entry, present)
     if op == "cancel_addon":
-        return str(body.get("type")) not in _by_type(state)
+        return str(entry.get("type")) not in _by_type(state)
+    if op == "cancel_base":
+        return state.base is None
     return False
 
 
@@ -73,10 +79,13 @@ def verified(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -
     if op != "subscribe":
         return change_visible(op, body, live)
     state = _read(live)
-    wanted = _read({k: v for k, v in body.items() if k != "contact"})
-    if state is None or wanted is None or state.base is None or wanted.base is None:
+    wanted = _read(as_get_answer(body))
+    if state is None or wanted is None or state.base is None:
         return False
-    if state.base["type"] != wanted.base["type"] or not _fields_match(wanted.base, state.base):
+    # A bundle (no plan_base in the body) brings a base plan Zoom chooses: any one will do.
+    if wanted.base is not None and (
+        state.base["type"] != wanted.base["type"] or not _fields_match(wanted.base, state.base)
+    ):
         return False
     present = _by_type(state)
     return all(
@@ -92,9 +101,8 @@ def all_calls_visible(account: PlannedAccount, live: Mapping[str, Any] | None) -
     """
     last: dict[str, PlannedAction] = {}
     for action in account.actions:
-        target = (
-            "plan_base" if action.op in ("subscribe", "update_base") else action.body.get("type")
-        )
+        base_call = action.op in ("subscribe", "update_base", "cancel_base")
+        target = "plan_base" if base_call else entry_type(action.body)
         last[str(target)] = action
     return all(verified(a.op, a.body, live) for a in last.values())
 
@@ -109,9 +117,9 @@ def write_shown(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None
     if op == "subscribe":
         return state.base is not None
     if op == "add_addon":
-        return str(body.get("type")) in _by_type(state)
+        return entry_type(body) in _by_type(state)
     if op == "cancel_addon":
-        return str(body.get("type")) not in _by_type(state)
+        return entry_type(body) not in _by_type(state)
     if op == "cancel_base":
         return state.base is None
     return False

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import Plan
 
 #: Writes that charge (or end a charge) again when repeated; PUTs set a value and are safe.
@@ -44,11 +45,12 @@ class InFlightRules:
 
 
 def write_key(op: str, body: Mapping[str, Any]) -> tuple[str, str]:
-    """What makes two writes "the same purchase": op and plan type. An account has one
-    subscription whatever its base type, so every subscribe of an account is the same one."""
-    if op == "subscribe":
+    """What makes two writes "the same purchase": op and plan type (the entry's, inside a
+    nested Phone, Contact Center or Node body). An account has one subscription whatever its
+    base type, so every subscribe (and every base cancellation) of an account is the same one."""
+    if op in ("subscribe", "cancel_base"):
         return op, ""
-    return op, str(body.get("type", ""))
+    return op, entry_type(body)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class EarlierWrite:
 
     def describe(self, rules: InFlightRules) -> str:
         """One clause for reports: what was sent, when, by which run, and what happens next."""
-        what = f"{self.op} {self.body.get('type', '')}".rstrip()
+        what = f"{self.op} {entry_type(self.body)}".rstrip()
         run = self.run_id[:12]
         if self.outcome == "ok":
             return (

@@ -1,7 +1,7 @@
 """Checks made on a plan before apply sends anything at all.
 
 A saved plan file is data from outside the process: it may be old, hand-edited or damaged. Apply
-performs the saved actions exactly, so it first proves that each action is one of the five
+performs the saved actions exactly, so it first proves that each action is one of the six
 pinned ops, that its method and path are the ones that op uses for that account, and that its
 body has the fields that op needs. Any doubt refuses the whole plan: nothing is sent.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from reconciler.planner.addons import subscribe_groups
+from reconciler.planner.bodies import entry_of, subscribe_plans
 from reconciler.planner.calls import CALLS, call_of
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
@@ -90,14 +90,21 @@ def _body_problems(op: str, body: Any) -> list[str]:
 
     if op == "subscribe":
         base = body.get("plan_base")
-        if not isinstance(base, Mapping) or not isinstance(base.get("type"), str):
-            problems.append("plan_base.type is missing")
-        else:
+        if isinstance(base, Mapping) and isinstance(base.get("type"), str):
             need_hosts(base, "plan_base.")
+        elif base is not None or not body.get("plan_bundle"):  # a bundle brings its own base
+            problems.append("plan_base.type is missing")
         if not isinstance(body.get("contact"), Mapping):
             problems.append("contact is missing")
         return problems
-    if not isinstance(body.get("type"), str) or not body.get("type"):
+    if op == "cancel_base":
+        if body.get("action") != "cancel":
+            problems.append('action must be "cancel"')
+        if "type" in body:
+            problems.append("a base plan cancellation names no type")
+        return problems
+    entry = entry_of(body)
+    if not isinstance(entry.get("type"), str) or not entry.get("type"):
         problems.append("type is missing")
     if op in ("update_base", "update_addon"):
         need_hosts(body, "")
@@ -117,11 +124,7 @@ def _subscribe_review_problems(body: Mapping[str, Any], after: Any) -> list[str]
     if not isinstance(after, Mapping):
         return []
     try:
-        addons = {
-            (entry["group"], entry["type"]): {k: v for k, v in entry.items() if k != "group"}
-            for entry in after.get("addons", [])
-        }
-        reviewed = {"plan_base": after["plan_base"], **subscribe_groups(addons)}
+        reviewed = subscribe_plans(after)
     except (KeyError, TypeError, AttributeError, ValueError):
         return ["the reviewed subscription (after) is not what `zoomplans plan` writes"]
     sent = {key: value for key, value in body.items() if key != "contact"}
@@ -143,14 +146,15 @@ def _review_problems(action: Any) -> list[str]:
     shown: Mapping[str, Any] | None = after if isinstance(after, Mapping) else None
     if action.op == "subscribe":
         return _subscribe_review_problems(body, shown)
-    if action.op == "cancel_addon":
+    if action.op in ("cancel_addon", "cancel_base"):
         shown = before if isinstance(before, Mapping) else None
     if shown is None:
         return []
+    sent = entry_of(body) if action.op == "add_addon" else body
     return [
-        f"body {key} {body[key]!r} differs from the reviewed {shown[key]!r}"
+        f"body {key} {sent[key]!r} differs from the reviewed {shown[key]!r}"
         for key in ("type", "hosts")
-        if key in shown and key in body and shown[key] != body[key]
+        if key in shown and key in sent and shown[key] != sent[key]
     ]
 
 

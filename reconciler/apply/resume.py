@@ -29,6 +29,7 @@ from reconciler.groups.normalise import (
     canonical_sha256,
     normalise_plans,
 )
+from reconciler.planner.bodies import entry_type
 
 #: Results after which a call is known to have happened.
 DONE_RESULTS = frozenset({"ok", "resolved_present"})
@@ -77,8 +78,12 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
     base = copy.deepcopy(state.base)
     addons = copy.deepcopy(state.addons)
     before, after = getattr(action, "before", None), getattr(action, "after", None)
-    group, kind = getattr(action, "group", None), action.body.get("type")
-    if action.op == "update_base":
+    group, kind = getattr(action, "group", None), entry_type(action.body)
+    if action.op == "cancel_base":
+        if base is not None or not isinstance(before, Mapping):
+            return None
+        base = dict(before)
+    elif action.op == "update_base":
         if base is None or not isinstance(before, Mapping) or not isinstance(after, Mapping):
             return None
         if base.get("hosts") != after.get("hosts"):

@@ -32,7 +32,8 @@ class PlanFileError(SavedPlanRefused):
 
 
 class OptInNotRecorded(SavedPlanRefused):
-    """apply was given an opt-in (--allow-decrease, --allow-cancel) the plan was made without."""
+    """apply was given an opt-in (--allow-decrease, --allow-cancel, --allow-cancel-base) the
+    plan was made without."""
 
     def __init__(self, plan_file: Path, missing: Sequence[str]) -> None:
         flags = " and ".join(missing)
@@ -70,6 +71,7 @@ def load_saved_plan(
     account_ids: Sequence[str],
     allow_decrease: bool,
     allow_cancel: bool,
+    allow_cancel_base: bool = False,
 ) -> tuple[Plan, str]:
     """Read and check a plan file before anything else: format, opt-ins, expiry, shape.
 
@@ -82,7 +84,7 @@ def load_saved_plan(
         plan = replace(plan, options=with_apply_flags(plan.options, limits))
     except MoneyLimitWithoutPrices as exc:
         raise SavedPlanRefused(f"{path}: {exc}; nothing was sent") from None
-    check_opt_ins(plan, path, allow_decrease, allow_cancel)
+    check_opt_ins(plan, path, allow_decrease, allow_cancel, allow_cancel_base)
     unknown = sorted(set(account_ids) - {a.account_id for a in plan.accounts})
     if unknown:
         raise SavedPlanRefused(
@@ -112,7 +114,13 @@ def check_recorded_costs(plan: Plan, plan_file: Path) -> None:
         raise SavedPlanRefused(f"{plan_file}: {exc}; nothing was sent") from None
 
 
-def check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cancel: bool) -> None:
+def check_opt_ins(
+    plan: Plan,
+    plan_file: Path,
+    allow_decrease: bool,
+    allow_cancel: bool,
+    allow_cancel_base: bool = False,
+) -> None:
     """Repeating a plan's opt-ins is harmless; asking for one it was not made with is refused
     (the file holds no such calls, so the flag would silently do nothing)."""
     missing = [
@@ -120,6 +128,7 @@ def check_opt_ins(plan: Plan, plan_file: Path, allow_decrease: bool, allow_cance
         for flag, given, recorded in (
             ("--allow-decrease", allow_decrease, plan.options.allow_decrease),
             ("--allow-cancel", allow_cancel, plan.options.allow_cancel),
+            ("--allow-cancel-base", allow_cancel_base, plan.options.allow_cancel_base),
         )
         if given and not recorded
     ]

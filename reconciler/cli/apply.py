@@ -189,6 +189,7 @@ def apply_command(
     selectors: tuple[str, ...],
     allow_decrease: bool,
     allow_cancel: bool,
+    allow_cancel_base: bool,
     max_accounts_changed: int | None,
     plan_file: Path | None,
     auto_approve: bool,
@@ -221,6 +222,7 @@ def apply_command(
         allow_decrease,
         allow_cancel,
         threshold_flags(max_accounts_changed, max_seats_removed, max_monthly_increase),
+        allow_cancel_base=allow_cancel_base,
     )
     if plan_file is not None and selectors:
         _fail(
@@ -247,6 +249,7 @@ def apply_command(
             saved = load_saved_plan(
                 plan_file, limits=ask.limits, account_ids=account_ids,
                 allow_decrease=allow_decrease, allow_cancel=allow_cancel,
+                allow_cancel_base=allow_cancel_base,
             )  # fmt: skip
         except SavedPlanRefused as exc:
             _fail(str(exc))

@@ -61,6 +61,7 @@ class ApplyRequest:
     allow_decrease: bool
     allow_cancel: bool
     limits: dict[str, Any]
+    allow_cancel_base: bool = False
 
 
 def saved_plan_run(
@@ -131,6 +132,7 @@ async def fresh_plan_run(
             PlanOptions(
                 allow_decrease=ask.allow_decrease,
                 allow_cancel=ask.allow_cancel,
+                allow_cancel_base=ask.allow_cancel_base,
                 accounts=ask.account_ids,
                 select=ask.selectors,
             ),

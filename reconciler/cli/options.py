@@ -133,7 +133,8 @@ def _selector(
 
 
 def selection_options(func: F) -> F:
-    """PATH..., --account, --select, --allow-decrease, --allow-cancel, --max-accounts-changed."""
+    """PATH..., --account, --select, --allow-decrease, --allow-cancel, --allow-cancel-base,
+    --max-accounts-changed."""
     options = [
         click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]..."),
         click.option(
@@ -158,6 +159,12 @@ def selection_options(func: F) -> F:
             "--allow-cancel",
             is_flag=True,
             help="Allow cancelling add-ons the YAML marks state: cancelled.",
+        ),
+        click.option(
+            "--allow-cancel-base",
+            is_flag=True,
+            help="Allow cancelling a base plan the YAML marks state: cancelled (after every "
+            "add-on of that account is cancelled).",
         ),
         click.option(
             "--max-accounts-changed",

@@ -149,6 +149,7 @@ def plan_command(
     selectors: tuple[str, ...],
     allow_decrease: bool,
     allow_cancel: bool,
+    allow_cancel_base: bool,
     max_accounts_changed: int | None,
     output_format: str,
     out_file: Path | None,
@@ -199,6 +200,7 @@ def plan_command(
             PlanOptions(
                 allow_decrease=allow_decrease,
                 allow_cancel=allow_cancel,
+                allow_cancel_base=allow_cancel_base,
                 accounts=tuple(account_ids),
                 select=tuple(selectors),
             ),

@@ -24,14 +24,14 @@ applied plan re-plans to nothing. What normalisation does, and why:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from reconciler.groups import table
+from reconciler.groups.canonical import canonical_json as canonical_json
+from reconciler.groups.canonical import canonical_sha256 as canonical_sha256
 from reconciler.groups.table import Shape
 
 INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
@@ -52,8 +52,10 @@ ONE_PER_ACCOUNT = frozenset(g.key for g in _READ_GROUPS if g.one_per_account)
 HOSTED_GROUPS = frozenset(g.key for g in _READ_GROUPS if g.seats and g.is_addon)
 COUNTRY_FIELDS = frozenset({"tollfree_countries", "premium_countries", "callout_countries"})
 INTEGER_FIELDS = frozenset({"hosts", "active_hosts", "ddi_numbers"})
-#: Keys read but never compared: `state` is the YAML's cancellation marker, `status` Zoom's.
-_MARKERS = frozenset({"status", "state"})
+#: Keys read but never compared: `state` is the YAML's cancellation marker, `status` Zoom's;
+#: `reason` and `comment` are what a desired cancellation tells Zoom (CANCEL_NOTES).
+CANCEL_NOTES = ("reason", "comment")
+_MARKERS = frozenset({"status", "state", *CANCEL_NOTES})
 #: Zoom's facts about an entry that it sets itself (Video SDK minutes and prices, the 201
 #: reply's partner pricing) and `paid_period_start_date`, which `scheduled` reads instead.
 _READ_ONLY = frozenset(
@@ -123,6 +125,10 @@ class NormalisedPlans:
     #: Desired only: entries that say when they take effect (`paid_period_start_date`), keyed
     #: like `addons`; the base plan as `("plan_base", type)`. Never compared: sent with the call.
     scheduled: dict[AddonKey, str] = field(default_factory=dict)
+    #: Desired only: the base type marked `state: cancelled`; each cancellation's `reason` and
+    #: `comment`, keyed like `cancelled` (base as `("plan_base", type)`). Never compared.
+    cancelled_base: str | None = None
+    cancel_notes: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def subscribed(self) -> bool:
@@ -132,8 +138,8 @@ class NormalisedPlans:
     def to_canonical(self) -> dict[str, Any]:
         """A JSON-able, order-independent form for fingerprints and hashing.
 
-        `bundle` and `scheduled` appear only when set, so an account that uses neither keeps
-        the hash it had before they existed (saved plans stay valid across the upgrade).
+        The desired-only fields appear only when set, so an account that uses none keeps the
+        hash it had before they existed (saved plans stay valid across the upgrade).
         """
         canonical: dict[str, Any] = {
             "base": self.base,
@@ -148,28 +154,14 @@ class NormalisedPlans:
                 {"group": g, "type": t, "from": self.scheduled[(g, t)]}
                 for g, t in sorted(self.scheduled)
             ]
+        if self.cancelled_base is not None:
+            canonical["cancelled_base"] = self.cancelled_base
+        if self.cancel_notes:
+            canonical["cancel_notes"] = [
+                {"group": g, "type": t, **self.cancel_notes[(g, t)]}
+                for g, t in sorted(self.cancel_notes)
+            ]
         return canonical
-
-
-def canonical_json(value: Any) -> str:
-    """The one JSON spelling hashed everywhere: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
-    )
-
-
-def canonical_sha256(value: Any) -> str:
-    """sha256 of `canonical_json`: every hash a plan, the journal and apply compare (the live
-    plans, the desired files, a fresh plan) is spelled this one way, so two never disagree."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
 
 
 def _is_unset(value: Any) -> bool:
@@ -344,6 +336,16 @@ def _bundle(plans: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _cancel_notes(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """`reason` and `comment` of a desired cancellation, as Zoom's PATCH takes them."""
+    return {name: entry[name] for name in CANCEL_NOTES if not _is_unset(entry.get(name))}
+
+
+def _asks_cancel(entry: Mapping[str, Any]) -> bool:
+    """Only the desired side spells `state`: a live cancelled entry is just absent."""
+    return str(entry.get("state", "")).lower() in INACTIVE_STATUSES
+
+
 def _scheduled_from(entry: Mapping[str, Any]) -> str | None:
     value = entry.get(SCHEDULE_KEY)
     if _is_unset(value):
@@ -364,10 +366,15 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     base_value = plans.get("plan_base")
     base: dict[str, Any] | None = None
     scheduled: dict[AddonKey, str] = {}
+    cancelled_base: str | None = None
+    notes: dict[AddonKey, dict[str, Any]] = {}
     if not _is_unset(base_value):
         if not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
-        if not _is_inactive(base_value) and not _is_blank(base_value):
+        if _asks_cancel(base_value) and not _is_blank(base_value):
+            cancelled_base = _fields(base_value, "plan_base")["type"]
+            notes[("plan_base", cancelled_base)] = _cancel_notes(base_value)
+        elif not _is_inactive(base_value) and not _is_blank(base_value):
             base = _fields(base_value, "plan_base")
             when = _scheduled_from(base_value)
             if when is not None:
@@ -383,8 +390,9 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         if _is_inactive(entry):
             # Desired `state: cancelled` asks for a cancellation; a live cancelled or expired
             # entry is just absent. Only the desired side spells `state`.
-            if str(entry.get("state", "")).lower() in INACTIVE_STATUSES:
+            if _asks_cancel(entry):
                 cancelled.add(key)
+                notes[key] = _cancel_notes(entry)
             continue
         if key in addons:
             twins.setdefault(key, [addons[key]]).append(fields)
@@ -402,4 +410,6 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         unknown=_unknown_groups(plans),
         bundle=_bundle(plans),
         scheduled=scheduled,
+        cancelled_base=cancelled_base,
+        cancel_notes={k: v for k, v in notes.items() if v and k not in addons},
     )

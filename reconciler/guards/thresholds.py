@@ -84,7 +84,8 @@ class MoneyLimitWithoutPrices(ValueError):
 
 
 def seats_removed(plan: Plan) -> int:
-    """Seats apply would take away: each decrease's drop plus each cancelled add-on's hosts."""
+    """Seats apply would take away: each decrease's drop plus each cancelled add-on's hosts
+    and a cancelled base plan's hosts."""
     removed = 0
     for action in plan.sent_actions():
         before = (action.before or {}).get("hosts")
@@ -93,7 +94,7 @@ def seats_removed(plan: Plan) -> int:
             continue
         if action.klass == "seat_decrease" and isinstance(after, int):
             removed += before - after
-        elif action.op == "cancel_addon":
+        elif action.op in ("cancel_addon", "cancel_base"):
             removed += before
     return removed
 

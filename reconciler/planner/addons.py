@@ -1,100 +1,37 @@
-"""Add-on planning and the wire bodies of add-ons and subscriptions.
+"""Add-on planning: live add-ons matched with desired ones, group by group of the table.
 
-The one place that knows how Zoom wants each add-on spelled on the wire (docs/ARCHITECTURE.md's
-contract: recording needs `hosts: 1`, audio sends countries as comma strings, phone base goes to
-the add-on endpoint), and how live add-ons are matched with desired ones: new ones added, seats
-changed with absolute hosts, `state: cancelled` cancelled only with --allow-cancel, and a live
-add-on the YAML does not mention reported as unmanaged, never touched.
+New entries are added (one POST each, in the body `reconciler.planner.bodies` spells for the
+group), seats changed with absolute hosts, `state: cancelled` cancelled only with
+--allow-cancel, and a live add-on the YAML does not mention reported as unmanaged by name,
+never touched. A group no documented call manages (`Call.READ_ONLY`) is never planned. An entry
+with a `paid_period_start_date` is a scheduled change: its call carries Zoom's two dates, and a
+date that is not in the future, or a group whose body has no dates, is blocked with a sentence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from reconciler.groups import table
 from reconciler.groups.normalise import (
-    ADDON_GROUPS,
-    COUNTRY_FIELDS,
     HOSTED_GROUPS,
-    LIST_GROUPS,
     ONE_PER_ACCOUNT,
-    PHONE_BASE,
-    RECORDING,
     AddonKey,
     NormalisedPlans,
 )
+from reconciler.groups.table import Call, UsageShape
+from reconciler.planner.bodies import (
+    addon_body,
+    addon_order,
+    can_schedule,
+    cancel_body,
+    seat_body,
+)
 from reconciler.planner.calls import call_of
 from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem
-
-_AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
-
-
-def addon_order(key: AddonKey) -> tuple[int, str]:
-    """Add-ons are listed group by group in catalogue order, then by type: stable output."""
-    group, type_ = key
-    index = ADDON_GROUPS.index(group) if group in ADDON_GROUPS else len(ADDON_GROUPS)
-    return index, type_
-
-
-def _wire_value(field: str, value: Any) -> Any:
-    # Zoom's schema spells countries as one comma-separated string.
-    if field in COUNTRY_FIELDS and isinstance(value, list):
-        return ",".join(value)
-    return value
-
-
-def addon_body(group: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The POST /plans/addons body for one desired add-on (only the fields the YAML sets)."""
-    body: dict[str, Any] = {"type": fields["type"]}
-    if group == RECORDING:
-        body["hosts"] = 1  # Zoom's schema requires hosts; a recording plan has no seats.
-    elif group == "plan_audio":
-        body["hosts"] = 1  # Zoom's 2026 add-on schema requires hosts; audio has no seats.
-        for name in _AUDIO_FIELDS:
-            if name in fields:
-                body[name] = _wire_value(name, fields[name])
-    elif group == PHONE_BASE:
-        body["hosts"] = 1
-        if "callout_countries" in fields:
-            body["callout_countries"] = _wire_value(
-                "callout_countries", fields["callout_countries"]
-            )
-    elif "hosts" in fields:
-        body["hosts"] = fields["hosts"]
-    return body
-
-
-def _get_shape_entry(group: str, fields: dict[str, Any]) -> dict[str, Any]:
-    if group == "plan_audio":  # POST /plans's plan_audio takes no hosts
-        return {k: v for k, v in addon_body(group, fields).items() if k != "hosts"}
-    entry: dict[str, Any] = {"type": fields["type"]}
-    if group == PHONE_BASE:
-        if "callout_countries" in fields:
-            entry["callout_countries"] = _wire_value(
-                "callout_countries", fields["callout_countries"]
-            )
-    elif "hosts" in fields:
-        entry["hosts"] = fields["hosts"]
-    return entry
-
-
-def subscribe_groups(addons: dict[AddonKey, dict[str, Any]]) -> dict[str, Any]:
-    """Every desired add-on in GET /plans shape, for the one subscribe POST."""
-    groups: dict[str, Any] = {}
-    for key in sorted(addons, key=addon_order):
-        group, _type = key
-        entry = _get_shape_entry(group, addons[key])
-        row = table.group(group)
-        holder = groups if row.container is None else groups.setdefault(row.container, {})
-        if group == RECORDING:
-            holder[RECORDING] = entry["type"]
-        elif group in LIST_GROUPS:
-            holder.setdefault(row.name, []).append(entry)
-        else:
-            holder[row.name] = entry
-    return groups
 
 
 def describe_fields(fields: dict[str, Any] | None) -> str:
@@ -111,8 +48,10 @@ def describe_fields(fields: dict[str, Any] | None) -> str:
     return ", ".join(parts)
 
 
-# Phases of SPEC section 6, in sending order.
+# Phases of SPEC section 6, in sending order; the base plan's cancellation comes last of all
+# (Zoom refuses it while any add-on is active).
 BASE_INCREASE, NEW_ADDONS, ADDON_INCREASES, ADDON_DECREASES, CANCELLATIONS, BASE_DECREASE = range(6)
+BASE_CANCELLATION = 6
 
 
 @dataclass
@@ -121,6 +60,8 @@ class AccountDraft:
 
     account_id: str
     options: PlanOptions
+    #: The plan's day (UTC): a scheduled change must take effect after it.
+    today: date
     phases: dict[int, list[Action | BlockedItem]] = field(default_factory=dict)
     blocked: list[BlockedItem] = field(default_factory=list)
     unmanaged: list[UnmanagedItem] = field(default_factory=list)
@@ -152,6 +93,53 @@ class AccountDraft:
         return tuple(i for i in ordered if isinstance(i, BlockedItem)) + tuple(self.blocked)
 
 
+def unmanaged(key: AddonKey, fields: Mapping[str, Any] | None) -> UnmanagedItem:
+    """A live entry the YAML does not mention, named as the reviewer knows it (the group's
+    title: `Revenue Accelerator (plan_zoom_iq) ziq_sales_monthly`)."""
+    return UnmanagedItem(
+        group=key[0],
+        type=key[1],
+        detail=f"live add-on not in the YAML ({describe_fields(fields) or 'active'}); left as is",
+        title=table.group(key[0]).title,
+    )
+
+
+def schedule_block(
+    draft: AccountDraft, group: str, what: str, when: str | None
+) -> tuple[str, str] | None:
+    """A scheduled change Zoom cannot take: a body without dates, or a date not in the future."""
+    if when is None:
+        return None
+    if not can_schedule(group):
+        return (
+            "schedule_not_supported",
+            f"{what}: paid_period_start_date {when} cannot be sent: Zoom's call for "
+            f"{table.group(group).title} has no date fields; remove it to change at once",
+        )
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        return ("scheduled_date_invalid", f"{what}: paid_period_start_date {when} is not a date")
+    if day <= draft.today:
+        return (
+            "scheduled_in_past",
+            f"{what}: paid_period_start_date {when} is not in the future (today is "
+            f"{draft.today.isoformat()} UTC); Zoom takes only a later date: change or remove it",
+        )
+    return None
+
+
+def cancel_order(key: AddonKey) -> tuple[int, int, str]:
+    """Cancellations in table order, except inside a container: there the entries that depend
+    on the container's first group (calling plans on the phone base, Contact Center add-ons
+    on a package, Node add-ons on the Node base) go first, so none is left without it."""
+    index = table.order_of(key[0])
+    container = table.group(key[0]).container if key[0] in table.BY_KEY else None
+    if container is None:
+        return index, 0, key[1]
+    return table.order_of(table.groups_in(container)[0].key), -index, key[1]
+
+
 def seat_count(fields: Mapping[str, Any] | None) -> int:
     value = (fields or {}).get("hosts")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
@@ -172,7 +160,11 @@ def usage_row(usage: Mapping[str, Any] | None, group: str, type_: str) -> Any:
     if not isinstance(usage, Mapping):
         return None
     value: Any = usage
-    for part in group.split("."):  # phone lists: plan_phone.plan_calling, nested as in GET
+    row = table.BY_KEY.get(group)
+    # Nested as in GET (plan_phone.plan_calling), except where usage reports a group flat
+    # (Node's groups are top-level keys of the usage answer).
+    path = (row.name,) if row is not None and row.usage is UsageShape.FLAT else group.split(".")
+    for part in path:
         value = value.get(part) if isinstance(value, Mapping) else None
     if group == "plan_base":
         # A bare count of seats in use has been seen in place of the object.
@@ -203,18 +195,158 @@ def below_usage(what: str, new: int, row: Any) -> tuple[str, str] | None:
     return None
 
 
+def unseen(group: str, type_: str, what: str) -> tuple[str, str]:
+    """Why an entry of a group GET /plans never lists is neither bought nor cancelled."""
+    row = table.group(group)
+    return (
+        "not_listed_by_zoom",
+        f"{group} {type_}: Zoom's GET /plans does not list {row.title} ({group}), so zoomplans "
+        f"cannot see whether it is active and would {what} it blind on every run; do it with "
+        "Zoom and leave it out of the YAML",
+    )
+
+
+def _add(draft: AccountDraft, want: NormalisedPlans, key: AddonKey) -> None:
+    """One POST per new entry: the journal and the read-back settle each entry on its own."""
+    group, type_ = key
+    fields = want.addons[key]
+    if not table.group(group).listed:
+        draft.block(*unseen(group, type_, "buy"), group=group)
+        return
+    when = want.scheduled.get(key)
+    method, path = call_of("add_addon", draft.account_id)
+    action = Action(
+        op="add_addon",
+        klass="addon_added",
+        method=method,
+        path=path,
+        body=addon_body(group, fields, when),
+        before=None,
+        after=fields,
+        group=group,
+    )
+    draft.call(NEW_ADDONS, action, schedule_block(draft, group, f"{group} {type_}", when))
+
+
+def _change_seats(
+    draft: AccountDraft,
+    want: NormalisedPlans,
+    key: AddonKey,
+    current: Mapping[str, Any],
+    usage: Mapping[str, Any] | None,
+) -> None:
+    group, type_ = key
+    fields = want.addons[key]
+    if "hosts" not in fields or group not in HOSTED_GROUPS:
+        return
+    new, old = seat_count(fields), seat_count(current)
+    if new == old:
+        return
+    when = want.scheduled.get(key)
+    method, path = call_of("update_addon", draft.account_id)
+    action = Action(
+        op="update_addon",
+        klass="seat_increase" if new > old else "seat_decrease",
+        method=method,
+        path=path,
+        body=seat_body(type_, new, when),
+        before={"hosts": old},
+        after={"hosts": new},
+        group=group,
+    )
+    what = f"{group} {type_}"
+    block = schedule_block(draft, group, what, when)
+    if new > old:
+        draft.call(ADDON_INCREASES, action, block)
+        return
+    block = block or decrease_block(draft.options, what, old, new)
+    if block is None:
+        block = below_usage(what, new, usage_row(usage, group, type_))
+    draft.call(ADDON_DECREASES, action, block)
+
+
+def _cancel(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+    for group, type_ in sorted(want.cancelled - have.addons.keys(), key=cancel_order):
+        if not table.group(group).listed:  # absent from GET proves nothing here
+            draft.block(*unseen(group, type_, "cancel"), group=group)
+    for key in sorted(want.cancelled & have.addons.keys(), key=cancel_order):
+        group, type_ = key
+        block = None
+        row = table.group(group)
+        along = _cancelled_along(key, want, have)
+        if not row.manageable:
+            block = (
+                "unsupported_change",
+                f"{group} {type_}: no Zoom API call cancels {row.title} ({group}); "
+                "cancel it with Zoom",
+            )
+        elif along:
+            block = (
+                "cancel_takes_others",
+                f"{group} {type_}: cancelling the Zoom Phone base plan cancels every Zoom Phone "
+                f"plan with it, and the YAML keeps {_listing(along)}: mark them state: "
+                "cancelled too, or keep the phone base",
+            )
+        elif not draft.options.allow_cancel:
+            block = (
+                "cancel_not_allowed",
+                f"{group} {type_}: cancelling an add-on needs --allow-cancel "
+                "(the YAML marks it state: cancelled)",
+            )
+        method, path = call_of("cancel_addon", draft.account_id)
+        action = Action(
+            op="cancel_addon",
+            klass="addon_cancelled",
+            method=method,
+            path=path,
+            body=cancel_body(type_, want.cancel_notes.get(key)),
+            before=have.addons[key],
+            after=None,
+            group=group,
+        )
+        draft.call(CANCELLATIONS, action, block)
+
+
+def _cancelled_along(key: AddonKey, want: NormalisedPlans, have: NormalisedPlans) -> list[AddonKey]:
+    """Live Zoom Phone entries the YAML keeps that cancelling the phone base would end too
+    (Zoom: "to cancel Zoom Phone base and its add-ons, send the phone type")."""
+    row = table.group(key[0])
+    if row.call is not Call.PHONE or row.container is None:
+        return []
+    if row is not table.groups_in(row.container)[0]:
+        return []
+    return sorted(
+        (k for k in have.addons if k != key and k not in want.cancelled
+         and table.group(k[0]).container == row.container),
+        key=addon_order,
+    )  # fmt: skip
+
+
+def _listing(keys: list[AddonKey]) -> str:
+    return ", ".join(f"{group} {type_}" for group, type_ in keys)
+
+
 def plan_addons(
     draft: AccountDraft,
     want: NormalisedPlans,
     have: NormalisedPlans,
     usage: Mapping[str, Any] | None = None,
 ) -> None:
-    account_id = draft.account_id
     replaced: set[tuple[str, str]] = set()
     for key in sorted(want.addons, key=addon_order):
         group, type_ = key
         fields = want.addons[key]
         current = have.addons.get(key)
+        row = table.group(group)
+        if not row.manageable:
+            if current != fields:
+                draft.block(
+                    "unsupported_change",
+                    f"{group} {type_}: no Zoom API call manages {row.title} ({group}); "
+                    "change it with Zoom, then paste what GET /plans shows",
+                    group=group,
+                )
+            continue
         if current is None:
             rival = [k for k in have.addons if k[0] == group] if group in ONE_PER_ACCOUNT else []
             if rival:
@@ -226,21 +358,7 @@ def plan_addons(
                     group=group,
                 )
                 continue
-            body = addon_body(group, fields)
-            method, path = call_of("add_addon", account_id)
-            draft.call(
-                NEW_ADDONS,
-                Action(
-                    op="add_addon",
-                    klass="addon_added",
-                    method=method,
-                    path=path,
-                    body=body,
-                    before=None,
-                    after=fields,
-                    group=group,
-                ),
-            )
+            _add(draft, want, key)
             continue
         others = {
             k: v for k, v in fields.items() if k not in ("type", "hosts") and current.get(k) != v
@@ -253,62 +371,8 @@ def plan_addons(
                 "cannot be changed: no Zoom API call updates these fields of an add-on",
                 group=group,
             )
-        if "hosts" not in fields or group not in HOSTED_GROUPS:
-            continue
-        new, old = seat_count(fields), seat_count(current)
-        if new == old:
-            continue
-        method, path = call_of("update_addon", account_id)
-        action = Action(
-            op="update_addon",
-            klass="seat_increase" if new > old else "seat_decrease",
-            method=method,
-            path=path,
-            body={"type": type_, "hosts": new},
-            before={"hosts": old},
-            after={"hosts": new},
-            group=group,
-        )
-        if new > old:
-            draft.call(ADDON_INCREASES, action)
-        else:
-            block = decrease_block(draft.options, f"{group} {type_}", old, new)
-            if block is None:
-                block = below_usage(f"{group} {type_}", new, usage_row(usage, group, type_))
-            draft.call(ADDON_DECREASES, action, block)
-    for key in sorted(want.cancelled, key=addon_order):
-        if key not in have.addons:
-            continue  # already cancelled, expired or absent: satisfied
-        group, type_ = key
-        block = None
-        if not draft.options.allow_cancel:
-            block = (
-                "cancel_not_allowed",
-                f"{group} {type_}: cancelling an add-on needs --allow-cancel "
-                "(the YAML marks it state: cancelled)",
-            )
-        method, path = call_of("cancel_addon", account_id)
-        draft.call(
-            CANCELLATIONS,
-            Action(
-                op="cancel_addon",
-                klass="addon_cancelled",
-                method=method,
-                path=path,
-                body={"action": "cancel", "type": type_},
-                before=have.addons[key],
-                after=None,
-                group=group,
-            ),
-            block,
-        )
+        _change_seats(draft, want, key, current, usage)
+    _cancel(draft, want, have)
     for key in sorted(have.addons, key=addon_order):
         if key not in want.addons and key not in want.cancelled and key not in replaced:
-            draft.unmanaged.append(
-                UnmanagedItem(
-                    group=key[0],
-                    type=key[1],
-                    detail="live add-on not in the YAML "
-                    f"({describe_fields(have.addons[key]) or 'active'}); left as is",
-                )
-            )
+            draft.unmanaged.append(unmanaged(key, have.addons[key]))

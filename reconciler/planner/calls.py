@@ -7,7 +7,7 @@ read the contract without reading the whole plan.
 
 from __future__ import annotations
 
-OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon")
+OPS = ("subscribe", "update_base", "add_addon", "update_addon", "cancel_addon", "cancel_base")
 
 #: op -> (method, path template): the wire contract (docs/ARCHITECTURE.md), pinned op names.
 #: The planner builds each Action's method and path from it, and apply checks them against it.
@@ -17,6 +17,7 @@ CALLS: dict[str, tuple[str, str]] = {
     "add_addon": ("POST", "/accounts/{id}/plans/addons"),
     "update_addon": ("PUT", "/accounts/{id}/plans/addons"),
     "cancel_addon": ("PATCH", "/accounts/{id}/plans/addons/status"),
+    "cancel_base": ("PATCH", "/accounts/{id}/plans/base/status"),
 }
 
 

@@ -10,7 +10,9 @@ field is absent.
 Paths: a call on one entry (update_base, add_addon, update_addon, cancel_addon) names the field
 alone (`hosts`, `tollfree_countries`). A subscribe buys several entries at once, so its paths
 name the entry first: `plan_base.hosts`, and for an add-on `<group>[<type>].<field>` such as
-`plan_webinar[webinar500_monthly].hosts` (the type tells two entries of one list group apart).
+`plan_webinar[webinar500_monthly].hosts` (the type tells two entries of one list group apart),
+`plan_bundle[CODE].type` for a bundle and `subscription_options.contract_term` for Zoom's
+subscription options.
 A new entry (subscribe, add_addon) lists every field with before null, `type` included; a
 cancellation lists every field of the live entry with after null.
 
@@ -43,9 +45,14 @@ def _entries(op: str, side: Mapping[str, Any] | None) -> _Entries:
     base = side.get("plan_base")
     if isinstance(base, Mapping):
         entries["plan_base"] = dict(base)
+    for code in side.get("bundle") or ():
+        entries[f"plan_bundle[{code}]"] = {"type": code}
     for addon in side.get("addons") or ():
         fields = {k: v for k, v in addon.items() if k != "group"}
         entries[f"{addon.get('group')}[{fields.get('type')}]"] = fields
+    options = side.get("subscription_options")
+    if isinstance(options, Mapping) and options:
+        entries["subscription_options"] = dict(options)
     return entries
 
 

@@ -1,19 +1,21 @@
 """Desired + live -> the ordered calls that make Zoom match, or the reason they cannot be made.
 
-Safety first: nothing that removes seats or cancels an add-on is planned without its opt-in
-(`--allow-decrease`, `--allow-cancel`), absence never cancels (a live add-on the YAML does not
-mention is *unmanaged*), and a change no API call can make is blocked with a sentence saying
-so, never approximated. Inside one account the calls follow SPEC section 6's order: base seat
-increase, new add-ons, add-on increases, add-on decreases, cancellations, base seat decrease.
+Safety first: nothing that removes seats or cancels a plan is planned without its opt-in
+(`--allow-decrease`, `--allow-cancel`, `--allow-cancel-base`), absence never cancels (a live
+add-on the YAML does not mention is *unmanaged*), and a change no API call can make is blocked
+with a sentence saying so, never approximated. Inside one account the calls follow SPEC section
+6's order: base seat increase, new add-ons, add-on increases, add-on decreases, cancellations,
+base seat decrease, and the base plan's cancellation after all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount
+from reconciler.groups import table
 from reconciler.groups.normalise import (
     HOSTED_GROUPS,
     AmbiguousEntries,
@@ -29,9 +31,12 @@ from reconciler.planner.addons import (
     decrease_block,
     describe_fields,
     plan_addons,
+    schedule_block,
     seat_count,
     usage_row,
 )
+from reconciler.planner.base_cancel import plan_base_cancel
+from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
 from reconciler.planner.fingerprints import (
@@ -61,6 +66,8 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
         and want.addons == have.addons
         and want.unknown == have.unknown
         and not (want.cancelled & have.addons.keys())
+        and not (want.bundle and have.base is None)
+        and all(table.group(group).listed for group, _ in want.cancelled)
     )
 
 
@@ -106,20 +113,21 @@ def _plan_base(
         ("seat_increase", BASE_INCREASE) if new > old else ("seat_decrease", BASE_DECREASE)
     )
     method, path = call_of("update_base", account_id)
+    when = want.scheduled.get(("plan_base", old_type))
     action = Action(
         op="update_base",
         klass=klass,
         method=method,
         path=path,
-        body={"type": old_type, "hosts": new},
+        body=seat_body(old_type, new, when),
         before={"hosts": old},
         after={"hosts": new},
         group="plan_base",
     )
-    block = None
+    what = f"plan_base {old_type}"
+    block = schedule_block(draft, "plan_base", what, when)
     if new < old:
-        what = f"plan_base {old_type}"
-        block = decrease_block(draft.options, what, old, new)
+        block = block or decrease_block(draft.options, what, old, new)
         if block is None:
             block = below_usage(what, new, usage_row(live.usage, "plan_base", old_type))
     draft.call(phase, action, block)
@@ -164,9 +172,12 @@ def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
     )
 
 
-def plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
+def plan_account(
+    desired: DesiredAccount, live: LivePlans, options: PlanOptions, *, today: date | None = None
+) -> AccountPlan:
     """Plan one account. Apply calls it again after writing: converged means no actions."""
-    return with_changes([_plan_account(desired, live, options)])[0]
+    day = today or datetime.now(UTC).date()
+    return with_changes([_plan_account(desired, live, options, day)])[0]
 
 
 def _unplannable(
@@ -185,7 +196,9 @@ def _unplannable(
     )
 
 
-def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions) -> AccountPlan:
+def _plan_account(
+    desired: DesiredAccount, live: LivePlans, options: PlanOptions, today: date
+) -> AccountPlan:
     """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
         return _error_plan(desired, live)
@@ -209,10 +222,11 @@ def _plan_account(desired: DesiredAccount, live: LivePlans, options: PlanOptions
             live_sha256=fingerprint,
             name=desired.name,
         )
-    draft = AccountDraft(desired.account_id, options)
+    draft = AccountDraft(desired.account_id, options, today)
     if have.subscribed:
         _plan_base(draft, want, have, live)
         plan_addons(draft, want, have, live.usage)
+        plan_base_cancel(draft, want, have)
     else:
         plan_subscribe(draft, desired, want, have, live.usage)
     block_above_base(draft, have)
@@ -290,7 +304,7 @@ def build_plan(
                 )
             )
             continue
-        accounts.append(_plan_account(desired, live, options))
+        accounts.append(_plan_account(desired, live, options, created.astimezone(UTC).date()))
     return Plan(
         created_at=created,
         expires_at=created + ttl,

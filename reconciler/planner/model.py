@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any, Literal
 
 from reconciler.planner.calls import OPS
+from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
 from reconciler.pricing.money import Cost, CostTotals
 
@@ -153,13 +153,29 @@ class UnmanagedItem:
     group: str
     type: str | None
     detail: str
+    #: The group's name as Zoom sells it (`Revenue Accelerator`); None for an unknown group.
+    title: str | None = None
+
+    @property
+    def named(self) -> str:
+        """`Revenue Accelerator (plan_zoom_iq) ziq_sales_monthly`, or the bare key."""
+        what = f"{self.title} ({self.group})" if self.title else self.group
+        return f"{what} {self.type}" if self.type else what
 
     def to_json(self) -> dict[str, Any]:
-        return {"group": self.group, "type": self.type, "detail": self.detail}
+        data = {"group": self.group, "type": self.type, "detail": self.detail}
+        if self.title is not None:
+            data["title"] = self.title
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> UnmanagedItem:
-        return cls(group=data["group"], type=data.get("type"), detail=data["detail"])
+        return cls(
+            group=data["group"],
+            type=data.get("type"),
+            detail=data["detail"],
+            title=data.get("title"),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,51 +237,6 @@ class AccountPlan:
                 (str(name), str(where)) for name, where in (data.get("contact_from") or {}).items()
             ),
             error_code=data.get("error_code"),
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlanOptions:
-    """The opt-ins and guard rails a plan was made with; recorded so apply --plan reuses them."""
-
-    allow_decrease: bool = False
-    allow_cancel: bool = False
-    max_accounts_changed: int | None = None
-    accounts: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    max_seats_removed: int | None = None
-    max_monthly_increase: Decimal | None = None
-    #: (threshold name, where its value came from: a flag, zoomplans.yaml or built-in default)
-    limit_sources: tuple[tuple[str, str], ...] = ()
-    prices: str | None = None  # the price list the costs were computed from
-
-    def to_json(self) -> dict[str, Any]:
-        increase = self.max_monthly_increase
-        return {
-            "allow_decrease": self.allow_decrease,
-            "allow_cancel": self.allow_cancel,
-            "max_accounts_changed": self.max_accounts_changed,
-            "accounts": list(self.accounts),
-            "select": list(self.select),
-            "max_seats_removed": self.max_seats_removed,
-            "max_monthly_increase": None if increase is None else f"{increase:f}",
-            "limit_sources": dict(self.limit_sources),
-            "prices": self.prices,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PlanOptions:
-        increase = data.get("max_monthly_increase")
-        return cls(
-            allow_decrease=bool(data.get("allow_decrease", False)),
-            allow_cancel=bool(data.get("allow_cancel", False)),
-            max_accounts_changed=data.get("max_accounts_changed"),
-            accounts=tuple(data.get("accounts", ())),
-            select=tuple(data.get("select", ())),
-            max_seats_removed=data.get("max_seats_removed"),
-            max_monthly_increase=None if increase is None else Decimal(str(increase)),
-            limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
-            prices=data.get("prices"),
         )
 
 

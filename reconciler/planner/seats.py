@@ -18,6 +18,7 @@ from typing import Any
 from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 from reconciler.groups.normalise import NormalisedPlans
 from reconciler.planner.addons import AccountDraft, seat_count
+from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import Action, BlockedItem
 
 REASON = "addon_hosts_above_base"
@@ -65,7 +66,9 @@ def _check(action: Action, seats: _Seats) -> str | None:
     body = action.body
     if action.op == "subscribe":
         base = body.get("plan_base")
-        hosts = seat_count(base if isinstance(base, Mapping) else None)
+        if not isinstance(base, Mapping):
+            return None  # a bundle: Zoom chooses its base plan and checks its own seats
+        hosts = seat_count(base)
         before = dict(seats.addons)
         seats.addons.update(_subscribed_addons(body))
         over = seats.over(hosts)
@@ -93,7 +96,7 @@ def _check(action: Action, seats: _Seats) -> str | None:
         return None
     if group not in CEILING_GROUPS:
         return None
-    key = (group, str(body.get("type")))
+    key = (group, entry_type(body))
     if action.op == "cancel_addon":
         seats.addons.pop(key, None)
         return None

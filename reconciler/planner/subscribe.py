@@ -4,6 +4,12 @@ Subscribing is its own case of planning: the body carries Zoom's whole billing c
 the add-ons Zoom does not still list (buying a listed one again would charge twice), and with no
 base plan at all every add-on change is blocked with a sentence. `core.py` plans subscribed
 accounts and hands an unsubscribed one to `plan_subscribe`.
+
+The subscribe POST also carries what only a subscription takes: the file's
+`subscription_options` (contract term, purchase order, deal registration, dates), a bundle
+(`plan_bundle`, carrier-enabled partners; Zoom refuses it together with a base plan), and the
+date a scheduled subscription starts (one date for the whole POST: Zoom's add-on groups in it
+have no dates of their own).
 """
 
 from __future__ import annotations
@@ -13,17 +19,19 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount
+from reconciler.groups import table
 from reconciler.groups.normalise import ONE_PER_ACCOUNT, AddonKey, NormalisedPlans
 from reconciler.planner.addons import (
     BASE_INCREASE,
     AccountDraft,
-    addon_order,
     describe_fields,
     plan_addons,
-    subscribe_groups,
+    schedule_block,
+    unmanaged,
 )
+from reconciler.planner.bodies import DATE_FIELDS, addon_order, dates, subscribe_plans
 from reconciler.planner.calls import call_of
-from reconciler.planner.model import Action, UnmanagedItem
+from reconciler.planner.model import Action
 
 
 def _still_active(key: AddonKey, have: NormalisedPlans) -> bool:
@@ -71,14 +79,33 @@ def _block_without_base(draft: AccountDraft, want: NormalisedPlans, have: Normal
         )
     for key in sorted(have.addons, key=addon_order):
         if key not in want.addons and key not in want.cancelled:
-            draft.unmanaged.append(
-                UnmanagedItem(
-                    group=key[0],
-                    type=key[1],
-                    detail="live add-on not in the YAML "
-                    f"({describe_fields(have.addons[key]) or 'active'}); left as is",
-                )
-            )
+            draft.unmanaged.append(unmanaged(key, have.addons[key]))
+
+
+def _start_date(
+    desired: DesiredAccount, want: NormalisedPlans, new: Mapping[AddonKey, Any]
+) -> tuple[str | None, tuple[str, str] | None]:
+    """The one date a scheduled subscription starts, or why its dates cannot be sent.
+
+    Zoom's POST /plans takes the dates once, in `subscription_options`: the base plan's
+    `paid_period_start_date`, the options' dates and those of the add-ons bought with it must
+    all be the same day."""
+    found: dict[str, str] = {}
+    if want.base is not None and ("plan_base", want.base["type"]) in want.scheduled:
+        found["plan_base"] = want.scheduled[("plan_base", want.base["type"])]
+    for name in DATE_FIELDS:
+        value = (desired.subscription_options or {}).get(name)
+        if value:
+            found[f"subscription_options.{name}"] = str(value)
+    found.update({f"{g} {t}": want.scheduled[(g, t)] for g, t in new if (g, t) in want.scheduled})
+    if len(set(found.values())) > 1:
+        listed = ", ".join(f"{where} {when}" for where, when in found.items())
+        return None, (
+            "subscribe_dates_differ",
+            f"{desired.account_id}: a subscription starts on one date (Zoom's "
+            f"subscription_options), but the YAML gives several: {listed}; give one date",
+        )
+    return (next(iter(found.values())), None) if found else (None, None)
 
 
 def plan_subscribe(
@@ -93,21 +120,33 @@ def plan_subscribe(
     Its base plan may have lapsed while add-ons stay active: buying those again in the
     subscribe body would charge twice (or be refused), so the body carries only add-ons Zoom
     does not list; the others are planned against the live ones like on any subscribed
-    account, as follow-up calls after the subscribe (or blocks where no call exists).
+    account, as follow-up calls after the subscribe (or blocks where no call exists). Groups
+    Zoom's POST /plans does not take (`in_subscribe` in the table) are bought the same way,
+    with one POST /plans/addons each right after the subscribe.
     """
     account_id = draft.account_id
-    if want.base is None:
+    if want.base is None and not want.bundle:
         _block_without_base(draft, want, have)
         return
-    new = {k: v for k, v in want.addons.items() if not _still_active(k, have)}
-    plans = {"plan_base": dict(want.base), **subscribe_groups(new)}
-    after = {
-        "plan_base": dict(want.base),
+    new = {
+        k: v
+        for k, v in want.addons.items()
+        if table.group(k[0]).in_subscribe
+        and table.group(k[0]).listed
+        and not _still_active(k, have)
+    }
+    when, block = _start_date(desired, want, new)
+    options = {**(desired.subscription_options or {}), **dates(when)}
+    after: dict[str, Any] = {
+        "plan_base": dict(want.base) if want.base is not None else None,
         "addons": [{"group": k[0], **new[k]} for k in sorted(new, key=addon_order)],
     }
+    if want.bundle:
+        after["bundle"] = list(want.bundle)
+    if options:
+        after["subscription_options"] = options
     # A subscribe needs Zoom's whole billing contact: without one, or with a field missing,
     # it is blocked with a sentence (reported, never sent; its body carries no contact).
-    block: tuple[str, str] | None = None
     if not desired.contact:
         block = (
             "subscribe_without_contact",
@@ -116,6 +155,14 @@ def plan_subscribe(
         )
     elif desired.contact_missing:
         block = ("subscribe_incomplete_contact", _incomplete_contact(desired))
+    elif want.base is not None and want.bundle:
+        block = (
+            "bundle_with_base",
+            f"{account_id}: the YAML subscribes both a plan_base and a plan_bundle, and Zoom "
+            "refuses the two together (a bundle brings its own base plan): keep one of them",
+        )
+    block = block or schedule_block(draft, "plan_base", f"{account_id} subscribe", when)
+    plans = subscribe_plans(after)
     body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
     method, path = call_of("subscribe", account_id)
     action = Action(

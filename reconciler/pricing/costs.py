@@ -2,7 +2,9 @@
 
 The rules, in the reviewer's words: a seat change costs (new hosts - old hosts) x the price of
 one host; a new add-on costs its hosts x its price (or its flat price); a subscription costs the
-sum of every plan it buys; a cancellation saves what the plan cost. A yearly price counts as a
+sum of every plan it buys (a bundle by its code); a cancellation saves what the plan cost, and a
+base plan's cancellation what the base plan cost. Every plan is priced by its type code, the
+entry's inside a nested Phone, Contact Center or Node body. A yearly price counts as a
 twelfth per month. A call touching a type with no price is *unknown* (with the type named), never
 zero, and so is a subscription whose plans are priced in more than one currency.
 """
@@ -14,6 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import AccountPlan, Action, Plan
 from reconciler.pricing.money import SEVERAL_CURRENCIES, Cost
 from reconciler.pricing.prices import PriceList
@@ -60,13 +63,19 @@ def action_cost(action: Action, prices: PriceList) -> Cost:
     """The monthly cost change of one call."""
     if action.op == "subscribe":
         after = action.after or {}
-        entries = [after.get("plan_base") or {}, *(after.get("addons") or [])]
+        entries = [
+            *([after["plan_base"]] if after.get("plan_base") is not None else []),
+            *({"type": code} for code in after.get("bundle") or ()),
+            *(after.get("addons") or []),
+        ]
         return _sum(prices, [(entry, 1) for entry in entries])
     if action.op == "add_addon":
-        return _sum(prices, [({**(action.after or {}), "type": action.body.get("type")}, 1)])
+        return _sum(prices, [({**(action.after or {}), "type": entry_type(action.body)}, 1)])
     if action.op == "cancel_addon":
-        return _sum(prices, [({**(action.before or {}), "type": action.body.get("type")}, -1)])
-    plan_type = str(action.body.get("type"))
+        return _sum(prices, [({**(action.before or {}), "type": entry_type(action.body)}, -1)])
+    if action.op == "cancel_base":
+        return _sum(prices, [(action.before or {}, -1)])
+    plan_type = entry_type(action.body)
     price = prices.get(plan_type)
     if price is None:
         return Cost.unknown(f"no price for {plan_type}", [plan_type])

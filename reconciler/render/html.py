@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from reconciler.planner.bodies import scheduled_date
 from reconciler.planner.model import Plan
 from reconciler.pricing.money import format_money
 from reconciler.render.html_charts import cost_chart, family_of, seat_chart
@@ -132,6 +133,13 @@ def _value(value: Any) -> str:
 
 
 def _change_items(action: Mapping[str, Any]) -> list[str]:
+    """`path: before -> after` per changed field, and `from DATE` for a scheduled change."""
+    items = _field_items(action)
+    when = scheduled_date(action.get("body") or {})
+    return [*items, f"from {when}"] if when else items
+
+
+def _field_items(action: Mapping[str, Any]) -> list[str]:
     """`path: before -> after` per changed field: `changes` when present, else before/after."""
     changes = action.get("changes")
     if isinstance(changes, list) and changes:
@@ -147,7 +155,7 @@ def _change_items(action: Mapping[str, Any]) -> list[str]:
         return [f"{group}: {_fields(entry)}" for group, entry in entries]
     if action.get("op") == "add_addon":
         return [f"add {_fields(after)}"]
-    if action.get("op") == "cancel_addon":
+    if action.get("op") in ("cancel_addon", "cancel_base"):
         return [f"cancel {_fields(before)}"]
     names = sorted(set(before) | set(after))
     return [
@@ -272,6 +280,7 @@ def _provenance(plan_json: Mapping[str, Any]) -> str:
         ("format_version", plan_json.get("format_version")),
         ("allow_decrease", options.get("allow_decrease")),
         ("allow_cancel", options.get("allow_cancel")),
+        ("allow_cancel_base", options.get("allow_cancel_base", False)),
         ("prices", options.get("prices") or "(none)"),
     ]
     shown = " &middot; ".join(
@@ -290,6 +299,12 @@ def _small_table(table_id: str, heads: Iterable[str], rows: list[Iterable[Any]])
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _group_name(item: Mapping[str, Any]) -> str:
+    """`Revenue Accelerator (plan_zoom_iq)`: the group as Zoom sells it, and its key."""
+    title = item.get("title")
+    return f"{title} ({item.get('group')})" if title else str(item.get("group"))
+
+
 def _problem_sections(accounts: list[Mapping[str, Any]]) -> str:
     blocked = [
         (a.get("account_id"), a.get("name") or "", b.get("reason"), b.get("op") or "", b["message"])
@@ -302,7 +317,7 @@ def _problem_sections(accounts: list[Mapping[str, Any]]) -> str:
         if a.get("status") == "error"
     ]
     unmanaged = [
-        (a.get("account_id"), u.get("group"), u.get("type") or "", u.get("detail"))
+        (a.get("account_id"), _group_name(u), u.get("type") or "", u.get("detail"))
         for a in accounts
         for u in a.get("unmanaged") or []
     ]

@@ -1,7 +1,8 @@
 """The plan for people at a terminal, read like Terraform's.
 
 `+` adds, `~` changes (`hosts 20 -> 25`), `-` cancels, `!` is blocked (with its reason), `?`
-is unmanaged (live, not in the YAML, left alone). Dangerous parts come where the eye lands:
+is unmanaged (live, not in the YAML, left alone, named by its group's title). A scheduled change
+says `(from DATE)`. Dangerous parts come where the eye lands:
 errors and blocked accounts first, then the changes, then one closing summary line. Colour
 only when the caller says the output is a terminal. This module only reads the Plan.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reconciler.planner.bodies import entry_type, scheduled_date
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan
 from reconciler.pricing.money import Cost, format_money, format_totals
@@ -76,16 +78,28 @@ def _subscribe_lines(changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
     for entry, fields in entries.items():
         group = entry.partition("[")[0]
         type_ = next((c.after for c in fields if c.field == "type"), None)
-        lines.append(("+", "  " + _entry_line(f"{group} {type_}", fields, "after")))
+        head = f"{group} {type_}" if type_ is not None else group
+        lines.append(("+", "  " + _entry_line(head, fields, "after")))
     return lines
 
 
 def _call_lines(action: Action) -> list[tuple[str, str]]:
     """New entries and cancellations on one line each; a changed field on a line of its own."""
     changes = changes_of(action)
+    lines = _lines_of(action, changes)
+    when = scheduled_date(action.body)
+    if lines and when:
+        lines[0] = (lines[0][0], f"{lines[0][1]} (from {when})")
+    return lines
+
+
+def _lines_of(action: Action, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
     if action.op == "subscribe":
         return _subscribe_lines(changes)
-    head = f"{action.group or 'plan'} {action.body.get('type')}"
+    if action.op == "cancel_base":
+        head = f"plan_base {(action.before or {}).get('type')}"
+        return [("-", f"{_entry_line(head, changes, 'before')} (cancel the base plan)")]
+    head = f"{action.group or 'plan'} {entry_type(action.body)}"
     if action.op == "add_addon":
         return [("+", _entry_line(head, changes, "after"))]
     if action.op == "cancel_addon":
@@ -107,8 +121,7 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
             lines.append((sign, text + (note if n == 0 else suffix)))
         lines.extend(contact_lines(action, account.contact_from))
     for item in account.unmanaged:
-        what = f"{item.group} {item.type}" if item.type else item.group
-        lines.append(("?", f"{what}: unmanaged, {item.detail}"))
+        lines.append(("?", f"{item.named}: unmanaged, {item.detail}"))
     return lines
 
 
@@ -146,8 +159,9 @@ def summary_line(plan: Plan) -> str:
     line = (
         f"Plan: {ops['subscribe']} to subscribe, "
         f"{ops['update_base'] + ops['update_addon']} to change, "
-        f"{ops['add_addon']} add-ons to add, {ops['cancel_addon']} to cancel; "
-        f"{s['blocked']} blocked; "
+        f"{ops['add_addon']} add-ons to add, {ops['cancel_addon']} to cancel"
+        + (f", {ops['cancel_base']} base plan(s) to cancel" if ops.get("cancel_base") else "")
+        + f"; {s['blocked']} blocked; "
     )
     if s["errors"]:
         line += f"{s['errors']} could not be read; "

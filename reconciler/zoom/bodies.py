@@ -2,8 +2,9 @@
 
 The planner builds the bodies; the client sends them unchanged. This check catches the mistakes
 that would cost money or leave a call half-defined: a relative ``increasing_hosts`` (not
-idempotent, so a retried PUT would add seats twice), hosts that are not a positive whole number,
-a cancel without ``action: "cancel"``. It raises before anything is sent.
+idempotent, so a retried PUT would add seats twice), hosts that are not a positive whole number
+(inside a nested Phone, Contact Center or Node body too), a cancel without ``action: "cancel"``.
+It raises before anything is sent.
 """
 
 from __future__ import annotations
@@ -36,6 +37,24 @@ def _plan_problems(entry: Any, where: str, *, hosts_required: bool) -> list[str]
     return problems
 
 
+def _nested_problems(body: Mapping[str, Any]) -> list[str]:
+    """The entries inside a nested add-on body (Zoom's `plan_details`, `plan_zcc_details`,
+    `plan_znode_details`) break the same rules as a simple one."""
+    problems: list[str] = []
+    for key, details in body.items():
+        if not key.endswith("_details"):
+            continue
+        if not isinstance(details, Mapping) or not details:
+            problems.append(f"body.{key} must be an object naming the plan to buy")
+            continue
+        for name, held in details.items():
+            entries = held if isinstance(held, list) else [held]
+            for number, entry in enumerate(entries):
+                where = f"body.{key}.{name}" + (f"[{number}]" if isinstance(held, list) else "")
+                problems += _plan_problems(entry, where, hosts_required=False)
+    return problems
+
+
 def body_problems(op: str, body: Any) -> list[str]:
     """Every way ``body`` breaks the wire contract of ``op`` (empty when it is fine)."""
     if not isinstance(body, Mapping):
@@ -47,7 +66,12 @@ def body_problems(op: str, body: Any) -> list[str]:
     if op in ("update_base", "update_addon"):
         return _plan_problems(body, "body", hosts_required=True)
     if op == "add_addon":
-        return _plan_problems(body, "body", hosts_required=False)
+        return _plan_problems(body, "body", hosts_required=False) + _nested_problems(body)
+    if op == "cancel_base":
+        problems = [] if body.get("action") == "cancel" else ['body.action must be "cancel"']
+        if "type" in body:
+            problems.append("body.type is never sent to cancel a base plan")
+        return problems
     if op == "cancel_addon":
         problems = []
         if body.get("action") != "cancel":
@@ -59,7 +83,9 @@ def body_problems(op: str, body: Any) -> list[str]:
         problems = []
         if not isinstance(body.get("contact"), Mapping):
             problems.append("body.contact (the billing contact) is required to subscribe")
-        problems += _plan_problems(body.get("plan_base"), "body.plan_base", hosts_required=True)
+        if "plan_base" in body or not body.get("plan_bundle"):  # a bundle brings its own base
+            base = body.get("plan_base")
+            problems += _plan_problems(base, "body.plan_base", hosts_required=True)
         return problems
     return [f"unknown write {op!r}"]
 

@@ -195,6 +195,12 @@ class ZoomClient:
             "cancel_addon", "PATCH", _account_path(account_id, "/addons/status"), body
         )
 
+    async def cancel_base(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
+        """PATCH /accounts/{id}/plans/base/status: ``{action: "cancel", reason, comment}``."""
+        return await self._write(
+            "cancel_base", "PATCH", _account_path(account_id, "/base/status"), body
+        )
+
     async def _write(self, op: str, method: str, path: str, body: Mapping[str, Any]) -> WriteResult:
         check_body(op, method, path, body)
         answer = await self._session.call(method, path, RateLabel.HEAVY, body=dict(body))

@@ -301,6 +301,13 @@ def test_a_saved_plan_accepts_its_own_opt_ins_and_refuses_new_ones(sandbox, tmp_
     assert refused.exit_code == 1
     assert "was planned without --allow-decrease" in refused.output
     assert sb.requests == []
+    refused, _ = in_process(
+        sb, tmp_path, "apply", ACCOUNTS, "--plan", str(out), "--allow-cancel-base"
+    )
+    assert refused.exit_code == 1
+    assert "was planned without --allow-cancel-base" in refused.output
+    assert sb.requests == []
+    assert json.loads(out.read_text())["options"]["allow_cancel_base"] is False
     repeated, _ = in_process(
         sb, tmp_path, "apply", ACCOUNTS, "--plan", str(out), "--allow-cancel", "--account", "sub_up"
     )

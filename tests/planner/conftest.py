@@ -73,10 +73,13 @@ def fake_zoom() -> type[FakeZoom]:
 def _idle_usage(live: Any) -> dict[str, Any]:
     """A GET /plans/usage answer for `live` with nobody using any seat (decreases allowed)."""
     from reconciler.groups.normalise import normalise_plans
+    from reconciler.groups.table import BY_KEY, UsageShape
 
     usage: dict[str, Any] = {"plan_base": {"usage": 0, "pending": 0}}
     for group, type_ in normalise_plans(live).addons:
         *outer, last = group.split(".")
+        if BY_KEY[group].usage is UsageShape.FLAT:  # Zoom reports Node's groups at the top
+            outer = []
         where = usage
         for part in outer:
             where = where.setdefault(part, {})

@@ -116,7 +116,7 @@ CASES: list[
         "changes",
     ),
     (
-        "new audio add-on sends countries as sorted comma strings",
+        "new audio add-on sends hosts 1 and countries as sorted comma strings",
         {
             "plan_audio": {
                 "type": "tollfree_payongo",
@@ -145,7 +145,7 @@ CASES: list[
         "changes",
     ),
     (
-        "new phone base sends hosts 1 and callout countries",
+        "new phone base goes in Zoom's Phone body, callout countries as a comma string",
         {"plan_phone": {"plan_base": {"type": "phone_payongo", "callout_countries": ["US"]}}},
         {"plan_base": BASE20},
         {},
@@ -155,7 +155,12 @@ CASES: list[
                 "addon_added",
                 "POST",
                 f"{A}/addons",
-                {"type": "phone_payongo", "hosts": 1, "callout_countries": "US"},
+                {
+                    "type": "plan_phone",
+                    "plan_details": {
+                        "plan_base": {"type": "phone_payongo", "callout_countries": "US"}
+                    },
+                },
             )
         ],
         [],

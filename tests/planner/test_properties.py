@@ -178,10 +178,18 @@ def _merge_groups(plans: dict[str, Any], bought: dict[str, Any]) -> dict[str, An
     return merged
 
 
+def _carried(body: dict[str, Any]) -> dict[str, Any]:
+    """The entry a POST carries: Zoom's Phone body nests it, one group of `plan_details`."""
+    if body.get("type") != "plan_phone":
+        return body
+    ((_name, held),) = body["plan_details"].items()
+    return held[0] if isinstance(held, list) else held
+
+
 def simulate(live: dict[str, Any] | None, action: Action) -> dict[str, Any]:
     """Apply one call to a GET-shaped plans object the way Zoom (and the sandbox) would."""
     plans = copy.deepcopy(live) if live else {}
-    body = action.body
+    body = _carried(action.body)
     assert "increasing_hosts" not in body
     if action.op == "subscribe":
         assert action.method == "POST" and action.path.endswith("/plans") and "contact" in body

@@ -72,7 +72,8 @@ def test_text_reads_like_terraform(make_desired: Any, contact: Any) -> None:
     assert "    + plan_webinar webinar500_monthly: hosts 3" in lines
     assert "    + plan_audio tollfree_payongo: tollfree_countries CA,US" in lines
     assert "    - plan_webinar webinar1000_monthly: hosts 1 (cancel)" in lines
-    assert any(line.startswith("    ? plan_zoom_rooms zroom_monthly: unmanaged") for line in lines)
+    unmanaged = "    ? Zoom Rooms (plan_zoom_rooms) zroom_monthly: unmanaged"
+    assert any(line.startswith(unmanaged) for line in lines)
     assert "+ sub_new (accounts/sub_new.yaml:1)" in lines
     assert "    +   plan_base business_monthly: hosts 10" in lines
     assert "    +   plan_recording cmr_monthly_commitment_40" in lines

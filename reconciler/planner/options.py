@@ -1,0 +1,61 @@
+"""The opt-ins and guard rails a plan is made with, recorded in the plan file.
+
+`apply --plan` reads them back, so a reviewed plan is applied with exactly the choices it was
+made with (`reconciler.planner.model` re-exports `PlanOptions`, where callers find it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanOptions:
+    """The opt-ins and guard rails a plan was made with; recorded so apply --plan reuses them."""
+
+    allow_decrease: bool = False
+    allow_cancel: bool = False
+    #: --allow-cancel-base: cancelling a base plan the YAML marks `state: cancelled`.
+    allow_cancel_base: bool = False
+    max_accounts_changed: int | None = None
+    accounts: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    max_seats_removed: int | None = None
+    max_monthly_increase: Decimal | None = None
+    #: (threshold name, where its value came from: a flag, zoomplans.yaml or built-in default)
+    limit_sources: tuple[tuple[str, str], ...] = ()
+    prices: str | None = None  # the price list the costs were computed from
+
+    def to_json(self) -> dict[str, Any]:
+        increase = self.max_monthly_increase
+        return {
+            "allow_decrease": self.allow_decrease,
+            "allow_cancel": self.allow_cancel,
+            "allow_cancel_base": self.allow_cancel_base,
+            "max_accounts_changed": self.max_accounts_changed,
+            "accounts": list(self.accounts),
+            "select": list(self.select),
+            "max_seats_removed": self.max_seats_removed,
+            "max_monthly_increase": None if increase is None else f"{increase:f}",
+            "limit_sources": dict(self.limit_sources),
+            "prices": self.prices,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlanOptions:
+        increase = data.get("max_monthly_increase")
+        return cls(
+            allow_decrease=bool(data.get("allow_decrease", False)),
+            allow_cancel=bool(data.get("allow_cancel", False)),
+            allow_cancel_base=bool(data.get("allow_cancel_base", False)),
+            max_accounts_changed=data.get("max_accounts_changed"),
+            accounts=tuple(data.get("accounts", ())),
+            select=tuple(data.get("select", ())),
+            max_seats_removed=data.get("max_seats_removed"),
+            max_monthly_increase=None if increase is None else Decimal(str(increase)),
+            limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
+            prices=data.get("prices"),
+        )

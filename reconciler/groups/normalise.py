@@ -25,13 +25,18 @@ applied plan re-plans to nothing. What normalisation does, and why:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from reconciler.groups import table
 from reconciler.groups.canonical import canonical_json as canonical_json
 from reconciler.groups.canonical import canonical_sha256 as canonical_sha256
+from reconciler.groups.normalised import (
+    AddonKey,
+    AmbiguousEntries,
+    NormalisedPlans,
+    PlanShapeError,
+)
 from reconciler.groups.table import Shape
 
 INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
@@ -76,92 +81,6 @@ _READ_ONLY = frozenset(
 _UNDERSTOOD = table.USAGE_ONLY_KEYS | table.REPLY_ONLY_KEYS | {table.BUNDLE.key}
 #: The key whose presence makes a desired entry a scheduled change (Zoom's request field).
 SCHEDULE_KEY = "paid_period_start_date"
-
-AddonKey = tuple[str, str]
-
-
-class PlanShapeError(ValueError):
-    """A plan value has a shape no reading of Zoom's API explains (e.g. a number for a group)."""
-
-
-class AmbiguousEntries(PlanShapeError):
-    """Two active entries of one type in one group: no call can say which one it changes.
-
-    Keeping one of them would show the reviewer the wrong seats and hide the other from the
-    fingerprint apply compares before writing, so the account is an error instead.
-    """
-
-    code = "ambiguous_entries"
-
-    def __init__(self, group: str, type_: str, entries: list[dict[str, Any]]) -> None:
-        self.group = group
-        self.type_ = type_
-        shown = "; ".join(
-            ", ".join(f"{k} {v}" for k, v in sorted(e.items()) if k != "type") or "no seats"
-            for e in entries
-        )
-        super().__init__(
-            f"{group} lists {len(entries)} active entries of type {type_} ({shown}); "
-            "zoomplans cannot tell which one a call would change: have Zoom merge or cancel "
-            "the extra entry, then plan again"
-        )
-
-
-@dataclass(frozen=True)
-class NormalisedPlans:
-    """Both sides of the diff in one comparable shape.
-
-    `base` and every add-on value hold `type` plus the managed fields only. `cancelled` is what
-    the desired side asks to cancel (`state: cancelled`); the live side never fills it, because a
-    cancelled live entry simply counts as absent.
-    """
-
-    base: dict[str, Any] | None
-    addons: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
-    cancelled: frozenset[AddonKey] = frozenset()
-    unknown: dict[str, Any] = field(default_factory=dict)
-    #: Desired only: `plan_bundle` codes, sent in a subscribe and never compared afterwards.
-    bundle: tuple[str, ...] = ()
-    #: Desired only: entries that say when they take effect (`paid_period_start_date`), keyed
-    #: like `addons`; the base plan as `("plan_base", type)`. Never compared: sent with the call.
-    scheduled: dict[AddonKey, str] = field(default_factory=dict)
-    #: Desired only: the base type marked `state: cancelled`; each cancellation's `reason` and
-    #: `comment`, keyed like `cancelled` (base as `("plan_base", type)`). Never compared.
-    cancelled_base: str | None = None
-    cancel_notes: dict[AddonKey, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def subscribed(self) -> bool:
-        """An account without an active base plan has no subscription to change."""
-        return self.base is not None
-
-    def to_canonical(self) -> dict[str, Any]:
-        """A JSON-able, order-independent form for fingerprints and hashing.
-
-        The desired-only fields appear only when set, so an account that uses none keeps the
-        hash it had before they existed (saved plans stay valid across the upgrade).
-        """
-        canonical: dict[str, Any] = {
-            "base": self.base,
-            "addons": [{"group": g, **self.addons[(g, t)]} for g, t in sorted(self.addons)],
-            "cancelled": [{"group": g, "type": t} for g, t in sorted(self.cancelled)],
-            "unknown": self.unknown,
-        }
-        if self.bundle:
-            canonical["bundle"] = list(self.bundle)
-        if self.scheduled:
-            canonical["scheduled"] = [
-                {"group": g, "type": t, "from": self.scheduled[(g, t)]}
-                for g, t in sorted(self.scheduled)
-            ]
-        if self.cancelled_base is not None:
-            canonical["cancelled_base"] = self.cancelled_base
-        if self.cancel_notes:
-            canonical["cancel_notes"] = [
-                {"group": g, "type": t, **self.cancel_notes[(g, t)]}
-                for g, t in sorted(self.cancel_notes)
-            ]
-        return canonical
 
 
 def _is_unset(value: Any) -> bool:

@@ -21,6 +21,12 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
+from reconciler.groups.sections import (
+    BASE_SECTIONS,
+    PHONE_CALLING_SECTIONS,
+    PHONE_NUMBER_SECTIONS,
+)
+
 
 class Shape(Enum):
     """How a group holds its entries in a GET /plans answer."""
@@ -144,54 +150,6 @@ class PlanGroup:
         return self._codes is None or self._codes.match(code) is not None
 
 
-_BASE_SECTIONS = (
-    "Zoom Workplace Pro",
-    "Zoom Workplace Business",
-    "Zoom Workplace Business Plus",
-    "Zoom Workplace Enterprise",
-    "Zoom Workplace Enterprise Plus",
-    "Zoom Workplace Enterprise Plus with Premier support",
-    "Zoom Workplace Enterprise Premier",
-    "Zoom Workplace Enterprise Essentials",
-    "Zoom Workplace for Education: School and Campus plans",
-    "Zoom Workplace for Education: School and Campus Plus plans",
-    "Zoom Workplace for Education: Enterprise Premier plans",
-    "Zoom Workplace for Education: Enterprise Essentials plans",
-    "Zoom Workplace for Education: Enterprise Plus plans",
-    "Zoom Workplace for Education: Enterprise Higher Ed Student plans",
-    "Education",
-    "Video SDK plans",
-    "Zoom Workspace Reservation",
-)
-_PHONE_CALLING_SECTIONS = (
-    "Zoom Phone base plan add-ons",
-    "Zoom Phone US/Canada Metered Calling Named User",
-    "Zoom Phone US/Canada Unlimited Calling",
-    "Zoom Phone AU/NZ Metered Calling",
-    "Zoom Phone AU/NZ Unlimited Calling",
-    "Zoom Phone UK/IL Metered Calling",
-    "Zoom Phone UK/IL Unlimited Calling",
-    "Zoom Phone Japan Unlimited Calling Named User",
-    "Zoom Phone Japan Metered Calling Named User",
-    "Zoom Phone Pro Unlimited Global Select",
-    "Zoom Phone Pro Global Select Metered",
-    "Zoom Phone Pro Unlimited",
-    "Zoom Phone International Calling Add-on",
-    "Zoom Phone Common Area",
-)
-_PHONE_NUMBER_SECTIONS = (
-    "Zoom Phone Japan Phone Numbers",
-    "Zoom Phone US/Canada Toll-Free Numbers Only",
-    "Zoom Phone US/Canada Phone Number Only",
-    "Zoom Phone AU Toll-Free Numbers",
-    "Zoom Phone NZ Toll-Free Numbers",
-    "Zoom Phone AU/NZ Phone Numbers",
-    "Zoom Phone UK/IL Toll-Free Numbers",
-    "Zoom Phone UK/IL Phone Numbers",
-    "Zoom Phone Global Select Phone Numbers",
-    "Zoom Phone Premium Phone Numbers",
-    "Zoom Phone Reserved Phone Numbers",
-)
 _AUDIO_FIELDS = ("tollfree_countries", "premium_countries", "callout_countries", "ddi_numbers")
 _ZVA = (
     "added to GET on 2026-04-23 (changelog), after the 2026 document: its shape and its calls "
@@ -248,7 +206,7 @@ def _node(name: str, title: str, section: str, *prefixes: str) -> PlanGroup:
 #: Every plan group, in the order plans, files and renderers list them.
 GROUPS: tuple[PlanGroup, ...] = (
     PlanGroup("plan_base", "Base plan", Shape.OBJECT, Call.BASE, fields=("hosts", "active_hosts"),
-              sections=_BASE_SECTIONS, usage=UsageShape.OBJECT,
+              sections=BASE_SECTIONS, usage=UsageShape.OBJECT,
               prefixes=("business_", "edu", "plan_pro_", "plan_business_", "plan_edu_", "zobp_",
                         "zoe_", "zoep_", "zm_one_ent_", "zo_edu_", "vsdk_", "zwr_")),
     _addon("plan_zoom_rooms", "Zoom Rooms", ("Zoom Room plans",), "zroom", "plan_zoomroom_",
@@ -273,9 +231,9 @@ GROUPS: tuple[PlanGroup, ...] = (
               fields=("callout_countries",), sections=("Zoom Phone base plans",),
               prefixes=("phone_",)),
     PlanGroup("plan_phone.plan_calling", "Zoom Phone calling plans", Shape.LIST, Call.PHONE,
-              sections=_PHONE_CALLING_SECTIONS, prefixes=("phone_calling_", "zp_comm_")),
+              sections=PHONE_CALLING_SECTIONS, prefixes=("phone_calling_", "zp_comm_")),
     PlanGroup("plan_phone.plan_number", "Zoom Phone numbers", Shape.LIST, Call.PHONE,
-              sections=_PHONE_NUMBER_SECTIONS,
+              sections=PHONE_NUMBER_SECTIONS,
               prefixes=("phone_number_", "phone_toll_free_number_")),
     PlanGroup("plan_phone.plan_calling_addons", "Zoom Phone calling add-ons", Shape.LIST,
               Call.PHONE, sections=("Zoom Phone Power Pack",), prefixes=("zp_power_pack_",),

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reconciler.desired.model import SUBSCRIBE_CONTACT_FIELDS
 from reconciler.desired.schema_plans import (
     CANCEL_REASONS,
     EFFECTIVE_KEY,
@@ -49,17 +50,7 @@ def _contact() -> dict[str, Any]:
         "description": "Billing contact (Zoom's BillingContactRequired); needed only to "
         "subscribe an account that has no paid plan yet.",
         "type": "object",
-        "required": [
-            "first_name",
-            "last_name",
-            "email",
-            "phone_number",
-            "address",
-            "city",
-            "state",
-            "zip",
-            "country",
-        ],
+        "required": list(SUBSCRIBE_CONTACT_FIELDS),
         "properties": properties,
         "additionalProperties": False,
     }

@@ -28,6 +28,10 @@ CANCEL_REASONS = {
 }
 #: Zoom's facts about a Video SDK base plan that GET shows and no call sets.
 BASE_READ_ONLY = ("included_minutes", "overage_price")
+#: Base plan codes without seats: Zoom's 2026 PUT /plans/base needs no hosts "for Video SDK
+#: plans", and GET shows a Video SDK base plan with minutes and prices but no hosts. So such a
+#: base plan may leave `hosts` out (as `zoomplans import` writes it); it is then not managed.
+SEATLESS_BASE_TYPES = "^vsdk_"
 #: Keys Zoom's 2026 GET answer shows on a group's entries besides the row's fields, that no
 #: call sets (Contact Center usage: GET shows `hosts`, the POST body has none): accepted, so the
 #: answer can be pasted, and left out of the desired state (pasted.py).
@@ -123,7 +127,14 @@ def _entry(group: PlanGroup) -> dict[str, Any]:
     if _cancellable(group):
         entry["dependentRequired"] = {"reason": ["state"], "comment": ["state"]}
     if group.seats:
-        entry.update({"if": {"required": ["state"]}, "then": True, "else": {"required": ["hosts"]}})
+        needs_hosts: dict[str, Any] = {"required": ["hosts"]}
+        if group.call is Call.BASE:
+            seatless = {
+                "required": ["type"],
+                "properties": {"type": {"pattern": SEATLESS_BASE_TYPES}},
+            }
+            needs_hosts = {"if": seatless, "then": True, "else": needs_hosts}
+        entry.update({"if": {"required": ["state"]}, "then": True, "else": needs_hosts})
     return entry
 
 

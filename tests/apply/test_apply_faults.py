@@ -49,7 +49,7 @@ def _apply_examples_until_done(sandbox, journal: Path, rng: int) -> int:
         if w.dropped or 200 <= w.status < 300
     )
     posts = {call: n for call, n in carried_out.items() if call[0] == "POST"}
-    assert len(posts) == 3, posts  # one subscribe, two add-ons
+    assert len(posts) == 6, posts  # one subscribe, five add-ons
     assert set(posts.values()) == {1}, (rng, posts)
     sb.faults.fault_rate = 0.0
     again = CliRunner().invoke(

@@ -33,7 +33,8 @@ def test_examples_are_valid_and_use_every_plan_group() -> None:
     groups = set()
     for account in state.accounts:
         groups |= set(account.plans)
-        groups |= {f"plan_phone.{g}" for g in account.plans.get("plan_phone", {})}
+        for container in ("plan_phone", "plan_zcc"):
+            groups |= {f"{container}.{g}" for g in account.plans.get(container, {})}
     for group in (
         "plan_base",
         "plan_zoom_rooms",
@@ -46,6 +47,13 @@ def test_examples_are_valid_and_use_every_plan_group() -> None:
         "plan_phone.plan_base",
         "plan_phone.plan_calling",
         "plan_phone.plan_number",
+        # Zoom's 2026 groups the examples and the demo show (issue 12)
+        "plan_whiteboard",
+        "plan_ztransl",
+        "plan_zoom_one",
+        "plan_zcc.plan_package_lists",
+        "plan_zcc.plan_usage",
+        "plan_zcc.plan_phone_number",
     ):
         assert group in groups, group
     assert any(a.contact for a in state.accounts)

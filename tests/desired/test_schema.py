@@ -103,6 +103,18 @@ def test_accepted_shapes() -> None:
     assert problems_of(text) == []
 
 
+def test_a_video_sdk_base_plan_may_leave_hosts_out_as_zoom_shows_it() -> None:
+    """Zoom's GET shows a Video SDK base plan with minutes and prices, no hosts, and its PUT
+    /plans/base needs none for Video SDK plans: the imported file has no `hosts` to write."""
+    pasted = "  plan_base: {type: vsdk_yearly_prepay_usage, included_minutes: 30000}\n"
+    assert problems_of(account(pasted)) == []
+    assert problems_of(account("  plan_base: {type: vsdk_payongo, hosts: 5}\n")) == []
+    found = problems_of(account("  plan_base: {type: business_monthly}\n"))
+    assert [words for _, words in found] == [
+        "plans.plan_base is missing the required key 'hosts' (only `state: cancelled` may omit it)"
+    ]
+
+
 def test_contact_fields_are_zooms_billing_contact() -> None:
     contact = (
         "account_id: sub_x\ncontact:\n  first_name: A\n  last_name: B\n  email: not-an-email\n"

@@ -32,7 +32,7 @@ def test_examples_are_valid_through_the_real_command() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "examples/accounts: 7 accounts in 6 files, valid\n"
+    assert result.stdout == "examples/accounts: 8 accounts in 7 files, valid\n"
     assert result.stderr == ""
 
 

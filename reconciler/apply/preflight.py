@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from reconciler.groups import table
 from reconciler.planner.bodies import entry_of, subscribe_plans
 from reconciler.planner.calls import CALLS, call_of
 
@@ -83,15 +84,17 @@ def _body_problems(op: str, body: Any) -> list[str]:
         return ["the body is not an object"]
     problems: list[str] = []
 
-    def need_hosts(entry: Mapping[str, Any], where: str) -> None:
+    def need_hosts(entry: Mapping[str, Any], where: str, *, base: bool = False) -> None:
         hosts = entry.get("hosts")
+        if base and hosts is None and not table.base_needs_hosts(str(entry.get("type"))):
+            return  # a Video SDK base plan is sold without seats
         if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 0:
             problems.append(f"{where}hosts must be a whole number")
 
     if op == "subscribe":
         base = body.get("plan_base")
         if isinstance(base, Mapping) and isinstance(base.get("type"), str):
-            need_hosts(base, "plan_base.")
+            need_hosts(base, "plan_base.", base=True)
         elif base is not None or not body.get("plan_bundle"):  # a bundle brings its own base
             problems.append("plan_base.type is missing")
         if not isinstance(body.get("contact"), Mapping):
@@ -107,7 +110,7 @@ def _body_problems(op: str, body: Any) -> list[str]:
     if not isinstance(entry.get("type"), str) or not entry.get("type"):
         problems.append("type is missing")
     if op in ("update_base", "update_addon"):
-        need_hosts(body, "")
+        need_hosts(body, "", base=op == "update_base")
         if "increasing_hosts" in body:
             problems.append("increasing_hosts is never sent (it is not idempotent)")
     if op == "cancel_addon" and body.get("action") != "cancel":

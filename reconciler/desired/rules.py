@@ -69,6 +69,8 @@ def account_problems(
 
 def _check_code(item: PlanEntry, type_path: DataPath, report: Reporter, strict: bool) -> None:
     """The code against the catalogue: listed, placed by its prefix, or unknown; in its group."""
+    if item.group == table.BASE.key and table.is_bundle_code(item.plan_type):
+        return  # the schema has said where a bundle code goes (schema.py, _pattern_message)
     unmanageable = catalogue.unmanageable_section(item.plan_type)
     if unmanageable is not None:
         report(

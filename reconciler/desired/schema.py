@@ -349,4 +349,10 @@ def _pattern_message(path: DataPath, name: str, value: object) -> str:
     group = group_at(path)
     if group is table.BUNDLE:
         return f"{name}: {excerpt(value)} is not a bundle code (letters, digits, _ and - only)"
+    if group is table.BASE and isinstance(value, str) and table.is_bundle_code(value):
+        return (
+            f"{name}: {excerpt(value)} is a bundle code (Zoom's bundle codes contain '-', no base "
+            f"plan's does): declare it as plans.{table.BUNDLE.key}: [{{type: {value}}}] and "
+            "leave plan_base out; Zoom changes and cancels no bundle through its API"
+        )
     return f"{name}: {excerpt(value)} is not a plan type code (letters, digits and _ only)"

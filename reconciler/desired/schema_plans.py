@@ -9,6 +9,7 @@ Zoom's answer has them: at the top of `plans`, or inside `plan_phone`, `plan_zcc
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reconciler.groups import table
@@ -28,10 +29,9 @@ CANCEL_REASONS = {
 }
 #: Zoom's facts about a Video SDK base plan that GET shows and no call sets.
 BASE_READ_ONLY = ("included_minutes", "overage_price")
-#: Base plan codes without seats: Zoom's 2026 PUT /plans/base needs no hosts "for Video SDK
-#: plans", and GET shows a Video SDK base plan with minutes and prices but no hosts. So such a
-#: base plan may leave `hosts` out (as `zoomplans import` writes it); it is then not managed.
-SEATLESS_BASE_TYPES = "^vsdk_"
+#: Base plan codes without seats (table.SEATLESS_BASE_PREFIXES) may leave `hosts` out (as
+#: `zoomplans import` writes them); their seats are then not managed.
+SEATLESS_BASE_TYPES = "|".join("^" + re.escape(p) for p in table.SEATLESS_BASE_PREFIXES)
 #: Keys Zoom's 2026 GET answer shows on a group's entries besides the row's fields, that no
 #: call sets (Contact Center usage: GET shows `hosts`, the POST body has none): accepted, so the
 #: answer can be pasted, and left out of the desired state (pasted.py).

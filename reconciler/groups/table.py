@@ -319,8 +319,8 @@ GROUPS: tuple[PlanGroup, ...] = (
               sections=("Zoom Virtual Agents plans",), prefixes=("zva_",), in_subscribe=False,
               seat_noun="engagements", usage=UsageShape.OBJECT, note=_ZVA),
     PlanGroup("plan_bundle", "Bundle", Shape.LIST, Call.BUNDLE, fields=(),
-              note="POST /plans only (carrier-enabled partners); GET shows the bundled plans in "
-                   "their own groups"),
+              note="POST /plans only (carrier-enabled partners); the account is then subscribed, "
+                   "its base plan's type the bundle code"),
 )
 # fmt: on
 
@@ -346,6 +346,22 @@ USAGE_ONLY_KEYS: frozenset[str] = frozenset({"plan_united", "plan_zva"})
 REPLY_ONLY_KEYS: frozenset[str] = frozenset({"plan_cloud_recording"})
 #: Groups managed through the add-on endpoints, in table order.
 ADDON_GROUPS: tuple[PlanGroup, ...] = tuple(g for g in GROUPS if g.is_addon)
+
+
+def is_bundle_code(plan_type: str) -> bool:
+    """Zoom's bundle codes contain "-" (`ACT-ENT-LMT_500-WBN_500-T_1-monthly`); none of the
+    catalogue's codes does (a test holds it). A live base plan of such a type is a bundle."""
+    return "-" in plan_type
+
+
+#: Base plan codes without seats: Zoom's 2026 PUT /plans/base needs no hosts "for Video SDK
+#: plans", and GET shows a Video SDK base plan with minutes and prices but no hosts.
+SEATLESS_BASE_PREFIXES: tuple[str, ...] = ("vsdk_",)
+
+
+def base_needs_hosts(plan_type: str) -> bool:
+    """A base plan is bought and resized with hosts, but for the seatless Video SDK plans."""
+    return not plan_type.startswith(SEATLESS_BASE_PREFIXES)
 
 
 def group(key: str) -> PlanGroup:

@@ -46,6 +46,6 @@ def in_sync_on_disk(candidates: Sequence[tuple[Path, ImportedAccount]]) -> set[s
         except normalise.PlanShapeError:
             continue
         # A `state: cancelled` entry for an add-on Zoom no longer has is already satisfied.
-        if mine.base == zoom.base and mine.addons == zoom.addons:
+        if mine.base == zoom.base and mine.addons == zoom.addons and mine.bundle == zoom.bundle:
             same.add(account.account_id)
     return same

@@ -7,7 +7,8 @@ dates, invoice fields and status are gone, cancelled and expired entries are abs
 (`""`, `0`) are left out and therefore unmanaged. Countries are written as lists.
 
 Every group of `reconciler.groups.table` is written in Zoom's own nesting (`plan_phone`,
-`plan_zcc`, `plan_znode`) with the fields its row manages. What a desired file has no place for
+`plan_zcc`, `plan_znode`) with the fields its row manages; a bundle subscription (a base plan
+whose type is a bundle code) as `plan_bundle`. What a desired file has no place for
 is left out and named: plan groups this tool does not know (the schema rejects them; `plan`
 reports them as unmanaged), a group no call of Zoom's API manages (the deprecated
 `plan_zcc.plan_package`), and a second active entry in a group where an account holds one.
@@ -43,6 +44,16 @@ def _entry(group: str, fields: Mapping[str, Any], left_out: list[str]) -> dict[s
     return kept
 
 
+def _bundle_entry(base: Mapping[str, Any], left_out: list[str]) -> dict[str, Any]:
+    """A bundle subscription (GET lists it as the base plan, its type the bundle code) is
+    written as the file declares it: `plan_bundle: [{type: CODE}]`. Its seats are the
+    bundle's own: no call sets them."""
+    extra = sorted(key for key in base if key != "type")
+    if extra:
+        left_out.append(f"{table.BUNDLE.key} {base['type']}: field(s) {', '.join(extra)}")
+    return {"type": base["type"]}
+
+
 def answer_as_desired(
     account_id: str, raw: Mapping[str, Any] | None
 ) -> tuple[dict[str, Any], bool, list[str]]:
@@ -61,7 +72,11 @@ def answer_as_desired(
             left_out.append(f"{group} {plan_type}: active add-on without an active base plan")
         return {}, False, left_out
 
-    groups: dict[str, Any] = {"plan_base": _entry("plan_base", live.base, left_out)}
+    groups: dict[str, Any] = {}
+    if table.is_bundle_code(live.base["type"]):
+        groups[table.BUNDLE.key] = [_bundle_entry(live.base, left_out)]
+    else:
+        groups["plan_base"] = _entry("plan_base", live.base, left_out)
     for (group, _plan_type), fields in sorted(live.addons.items()):
         if not table.group(group).manageable:
             left_out.append(f"{group} {fields['type']}: no call of Zoom's API manages it")

@@ -11,12 +11,15 @@ The YAML asks for it with `plan_base: {type, state: cancelled}` (and Zoom's opti
   while any add-on is active (code 200), so every live add-on must be cancelled by this same
   plan, and the YAML may not keep or add any.
 
-It is sent last, after every add-on cancellation of the account. Otherwise it is blocked with a
-sentence that says which of these is missing, and nothing is sent to the account.
+A bundle account's base plan (its type the bundle code) is never cancelled: Zoom refuses
+cancellation requests for a bundle plan. It is sent last, after every add-on cancellation of
+the account. Otherwise it is blocked with a sentence that says which of these is missing, and
+nothing is sent to the account.
 """
 
 from __future__ import annotations
 
+from reconciler.groups import table
 from reconciler.groups.normalise import AddonKey, NormalisedPlans
 from reconciler.planner.addons import BASE_CANCELLATION, CANCELLATIONS, AccountDraft
 from reconciler.planner.bodies import addon_order, cancel_body
@@ -63,7 +66,14 @@ def plan_base_cancel(draft: AccountDraft, want: NormalisedPlans, have: Normalise
     )
     block: tuple[str, str] | None = None
     left = _left_active(draft, want, have)
-    if live["type"] != asked:
+    if table.is_bundle_code(live["type"]):
+        block = (
+            "bundle_cancel",
+            f"plan_base: {draft.account_id} is subscribed to the bundle {live['type']}, and Zoom "
+            'refuses cancellation requests for a bundle plan (code 2100, "You cannot make '
+            "cancellation requests for a bundle plan\"): cancel it with Zoom's support",
+        )
+    elif live["type"] != asked:
         block = (
             "base_type_mismatch",
             f"plan_base: the YAML cancels {asked}, but the live base plan is {live['type']}; "

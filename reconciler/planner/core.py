@@ -3,7 +3,8 @@
 Safety first: nothing that removes seats or cancels a plan is planned without its opt-in
 (`--allow-decrease`, `--allow-cancel`, `--allow-cancel-base`), absence never cancels (a live
 add-on the YAML does not mention is *unmanaged*), and a change no API call can make is blocked
-with a sentence saying so, never approximated. Inside one account the calls follow SPEC section
+with a sentence saying so, never approximated (a bundle account's base plan, which Zoom changes
+and cancels for no call, among them). Inside one account the calls follow SPEC section
 6's order: base seat increase, new add-ons, add-on increases, add-on decreases, cancellations,
 base seat decrease, and the base plan's cancellation after all of them.
 """
@@ -59,10 +60,16 @@ from reconciler.zoom.errors import AccountNotFound, SelfPayAccount
 from reconciler.zoom.live import LivePlans
 
 
+def _bundle_is_live(want: NormalisedPlans, have: NormalisedPlans) -> bool:
+    """The account is subscribed to a bundle the file declares (no `plan_base` in the file):
+    Zoom lists a bundle subscription with the bundle code as its base plan's type."""
+    return want.base is None and have.base is not None and have.base["type"] in want.bundle
+
+
 def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
     """Most accounts are in sync: decide that without building any diff."""
     return (
-        want.base == have.base
+        (want.base == have.base or _bundle_is_live(want, have))
         and want.addons == have.addons
         and want.unknown == have.unknown
         and not (want.cancelled & have.addons.keys())
@@ -74,10 +81,20 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
 def _plan_base(
     draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans, live: LivePlans
 ) -> None:
-    if want.base is None or have.base is None:
+    if want.base is None or have.base is None or want.base == have.base:
         return
     account_id = draft.account_id
     new_type, old_type = want.base["type"], have.base["type"]
+    if table.is_bundle_code(old_type):
+        draft.block(
+            "bundle_base_change",
+            f"plan_base: {account_id} is subscribed to the bundle {old_type}, and Zoom refuses "
+            'every base-plan change of a bundle account (code 2100, "Cannot makes updates when '
+            f'account is subscribed to a bundle plan"): declare plan_bundle: [{{type: {old_type}'
+            "}] instead of plan_base, or change the subscription with Zoom",
+            group="plan_base",
+        )
+        return
     body = {"type": new_type, "hosts": want.base.get("hosts", have.base.get("hosts"))}
     if new_type != old_type:
         draft.blocked.append(
@@ -131,6 +148,26 @@ def _plan_base(
         if block is None:
             block = below_usage(what, new, usage_row(live.usage, "plan_base", old_type))
     draft.call(phase, action, block)
+
+
+def _plan_bundle(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
+    """A subscribed account whose file declares a bundle (and no base plan): in sync when the
+    live base plan is that bundle; otherwise no call can make it one (a bundle is bought only
+    by subscribing, and Zoom changes no base type), so the account is blocked."""
+    if not want.bundle or want.base is not None or have.base is None:
+        return
+    if _bundle_is_live(want, have):
+        return
+    live = have.base["type"]
+    what = "the bundle" if table.is_bundle_code(live) else "the base plan"
+    draft.block(
+        "bundle_not_live",
+        f"plan_bundle: the YAML subscribes {', '.join(want.bundle)}, but {draft.account_id} is "
+        f"already subscribed to {what} {live}; a bundle is bought only by subscribing an "
+        "account without a subscription, and no Zoom API call changes a live base plan into "
+        "it: change it with Zoom, then update the YAML",
+        group=table.BUNDLE.key,
+    )
 
 
 def _plan_unknown_groups(draft: AccountDraft, have: NormalisedPlans) -> None:
@@ -225,6 +262,7 @@ def _plan_account(
     draft = AccountDraft(desired.account_id, options, today)
     if have.subscribed:
         _plan_base(draft, want, have, live)
+        _plan_bundle(draft, want, have)
         plan_addons(draft, want, have, live.usage)
         plan_base_cancel(draft, want, have)
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.groups import table
 from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 from reconciler.groups.normalise import NormalisedPlans
 from reconciler.planner.addons import AccountDraft, seat_count
@@ -24,11 +25,18 @@ from reconciler.planner.model import Action, BlockedItem
 REASON = "addon_hosts_above_base"
 
 
+def _has_seats(base: Mapping[str, Any] | None) -> bool:
+    """A bundle listed without hosts has seats of Zoom's choosing: nothing to check against."""
+    if base is None:
+        return False
+    return "hosts" in base or not table.is_bundle_code(str(base.get("type")))
+
+
 class _Seats:
     """Base hosts and the bound add-ons' hosts as they stand after the calls walked so far."""
 
     def __init__(self, have: NormalisedPlans) -> None:
-        self.base: int | None = seat_count(have.base) if have.base is not None else None
+        self.base: int | None = seat_count(have.base) if _has_seats(have.base) else None
         self.addons: dict[tuple[str, str], int] = {
             key: seat_count(fields)
             for key, fields in have.addons.items()

@@ -161,6 +161,7 @@ def subscribe(before: Plans | None, body: dict[str, Any], ctx: Context) -> tuple
             po.dated({"type": e["type"], "hosts": e.get("hosts", 0)}, None, ctx.today, start)
             for e in body["plan_bundle"]
         ]
+        plans["plan_base"] = po.bundle_base(body["plan_bundle"], ctx.today, start)
     else:
         plans["plan_base"] = _new_base(body["plan_base"], ctx, start)
     _bought(plans, purchases(body, None), ctx, start)

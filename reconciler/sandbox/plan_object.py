@@ -4,8 +4,8 @@ The sandbox stores each account's plans in GET's shape, so what a test seeds, wh
 persists and what the client reads are one shape. The quirks live here: the recording plan is a
 bare string with `plan_recording_*` siblings, phone, Contact Center and Node plans nest one level
 down, cancelled entries stay listed with `status: "cancelled"`, and a few things Zoom sells have
-no place in GET (Power Pack, Contact Center cloud storage, a bundle): they are held in the same
-object and `visible` leaves them out.
+no place in GET (Power Pack, Contact Center cloud storage, the bundle list): they are held in
+the same object and `visible` leaves them out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from reconciler.sandbox.catalogue import period_months
 from reconciler.sandbox.layout import DATE_FIELDS, GroupShape, PlanGroup, reading
 
 ENDED = frozenset({"cancelled", "expired"})
-BUNDLE = "plan_bundle"  # held only: a carrier partner's bundle, which GET does not list
+#: Held: a carrier partner's bundle (GET lists it as the base plan, `bundle_base`; held for
+#: Zoom's bundle refusals on PUT /plans/base and PATCH /plans/base/status).
+BUNDLE = "plan_bundle"
 HIDDEN_TOP_LEVEL = (BUNDLE,)
 
 
@@ -206,6 +208,21 @@ def live_addons(plans: dict[str, Any]) -> list[str]:
 
 def bundle_is_live(plans: dict[str, Any]) -> bool:
     return any(entry_is_live(entry) for entry in plans.get(BUNDLE) or [])
+
+
+def bundle_base(bundle: list[dict[str, Any]], today: date, start: date | None) -> dict[str, Any]:
+    """The base entry GET shows for a bundle subscription: the (first) bundle's code as its
+    type, hosts only when the body gave them, status and dates like every base entry.
+
+    An assumption (docs/sandbox.md): Zoom's document shows no bundle account's GET answer,
+    but bills the bundle as the account's subscription ("Cannot makes updates when account is
+    subscribed to a bundle plan"), so the account is listed as subscribed.
+    """
+    first = bundle[0]
+    entry: dict[str, Any] = {"type": first["type"]}
+    if first.get("hosts") is not None:
+        entry["hosts"] = first["hosts"]
+    return dated(entry, None, today, start)
 
 
 def visible(plans: dict[str, Any]) -> dict[str, Any]:

@@ -70,6 +70,8 @@ def check_host_ceilings(plans: dict[str, Any], types: set[str] | None = None) ->
     if not po.entry_is_live(base):
         return
     assert isinstance(base, dict)
+    if "hosts" not in base and po.bundle_is_live(plans):
+        return  # a bundle's seats are Zoom's own: nothing to hold the add-ons against
     base_hosts = base.get("hosts", 0)
     for key, may_equal in _CEILINGS.items():
         group = reading().by_key(key)

@@ -3,7 +3,8 @@
 The planner builds the bodies; the client sends them unchanged. This check catches the mistakes
 that would cost money or leave a call half-defined: a relative ``increasing_hosts`` (not
 idempotent, so a retried PUT would add seats twice), hosts that are not a positive whole number
-(inside a nested Phone, Contact Center or Node body too), a cancel without ``action: "cancel"``.
+(inside a nested Phone, Contact Center or Node body too), a base plan without hosts (but a Video
+SDK one, which Zoom sells without seats), a cancel without ``action: "cancel"``.
 It raises before anything is sent.
 """
 
@@ -13,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.groups import table
 from reconciler.zoom.errors import ZoomError
 
 
@@ -22,6 +24,15 @@ class InvalidRequestBody(ZoomError):
 
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _base_problems(entry: Any, where: str) -> list[str]:
+    """A base plan needs hosts, but for the seatless Video SDK plans: Zoom's 2026 schemas
+    require only `type` (POST /plans, PUT /plans/base) and its PUT /plans/base needs no hosts
+    "for Video SDK plans"; every other base plan is sold by the seat."""
+    plan_type = entry.get("type") if isinstance(entry, Mapping) else None
+    seatless = isinstance(plan_type, str) and not table.base_needs_hosts(plan_type)
+    return _plan_problems(entry, where, hosts_required=not seatless)
 
 
 def _plan_problems(entry: Any, where: str, *, hosts_required: bool) -> list[str]:
@@ -63,7 +74,9 @@ def body_problems(op: str, body: Any) -> list[str]:
         json.dumps(body, allow_nan=False)
     except (TypeError, ValueError) as exc:
         return [f"the body is not plain JSON ({exc})"]
-    if op in ("update_base", "update_addon"):
+    if op == "update_base":
+        return _base_problems(body, "body")
+    if op == "update_addon":
         return _plan_problems(body, "body", hosts_required=True)
     if op == "add_addon":
         return _plan_problems(body, "body", hosts_required=False) + _nested_problems(body)
@@ -85,7 +98,7 @@ def body_problems(op: str, body: Any) -> list[str]:
             problems.append("body.contact (the billing contact) is required to subscribe")
         if "plan_base" in body or not body.get("plan_bundle"):  # a bundle brings its own base
             base = body.get("plan_base")
-            problems += _plan_problems(base, "body.plan_base", hosts_required=True)
+            problems += _base_problems(base, "body.plan_base")
         return problems
     return [f"unknown write {op!r}"]
 

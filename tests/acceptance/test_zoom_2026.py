@@ -258,7 +258,8 @@ def test_a_change_in_every_manageable_group_applies_and_converges(world: World) 
     assert all(account["blocked"] == [] for account in plan["accounts"])
     assert {a["op"] for a in actions} == {"update_base", "update_addon", "add_addon"}
     # Every group a call of Zoom's API manages, but three: a bundle exists only in the
-    # subscribe of a carrier partner's new account (tests/planner/test_group_calls.py); the
+    # subscribe of a carrier partner's new account, and this master is no carrier partner (its
+    # subscribe converging, import and plan in sync: tests/apply/test_bundle_and_sdk_e2e.py); the
     # Power Pack, which Zoom's answer never lists, is never bought blind (tests/planner); and
     # Clips Plus, whose code no section of Zoom's catalogue lists: Zoom, as the sandbox reads
     # its document, neither sells nor cancels one (validate warns of the unknown code).

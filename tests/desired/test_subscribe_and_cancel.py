@@ -122,6 +122,21 @@ def test_a_bundle_is_a_list_of_zooms_codes_and_never_beside_a_base_plan(
     ]
 
 
+def test_a_bundle_code_as_the_base_plan_points_to_plan_bundle(problems_in: Check) -> None:
+    """A bundle account's GET lists the bundle code as its base type; a file that copies it
+    into plan_base (to cancel or resize it) is told where a bundle goes, once."""
+    text = (
+        "account_id: sub_b\nplans:\n"
+        "  plan_base: {type: ACT-ENT-LMT_500-WBN_500-T_1-monthly, state: cancelled}\n"
+    )
+    assert problems_in(text) == [
+        "3:21: error: plans.plan_base.type: 'ACT-ENT-LMT_500-WBN_500-T_1-monthly' is a bundle "
+        "code (Zoom's bundle codes contain '-', no base plan's does): declare it as "
+        "plans.plan_bundle: [{type: ACT-ENT-LMT_500-WBN_500-T_1-monthly}] and leave plan_base "
+        "out; Zoom changes and cancels no bundle through its API"
+    ]
+
+
 def test_the_base_plan_may_be_cancelled_with_zooms_reason_and_comment(problems_in: Check) -> None:
     text = (
         "account_id: sub_bye\nplans:\n"

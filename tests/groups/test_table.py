@@ -107,3 +107,23 @@ def test_a_pasted_answer_keeps_its_old_hash_without_bundle_or_schedule() -> None
     """Accounts that use neither keep the canonical form (and hashes) they had before."""
     read = normalise.normalise_plans({"plan_base": {"type": "business_monthly", "hosts": 10}})
     assert set(read.to_canonical()) == {"base", "addons", "cancelled", "unknown"}
+
+
+def test_a_bundle_code_is_told_apart_from_every_catalogue_code() -> None:
+    """Zoom's bundle codes contain "-"; none of the 635 codes of its catalogue does, so a live
+    base plan of such a type is a bundle (import, the planner and validate rely on it)."""
+    from reconciler.zoom_2026 import catalogue_rows
+
+    codes = [row.code for row in catalogue_rows()]
+    assert len(codes) == 635
+    assert [code for code in codes if table.is_bundle_code(code)] == []
+    assert table.is_bundle_code("ACT-ENT-LMT_500-WBN_500-T_1-monthly")
+
+
+def test_only_video_sdk_base_plans_are_sold_without_seats() -> None:
+    from reconciler.zoom_2026 import catalogue_rows
+
+    bases = [r for r in catalogue_rows() if r.group == "Base plans"]
+    seatless = {r.code for r in bases if not table.base_needs_hosts(r.code)}
+    sdk = {r.code for r in bases if r.section == "Video SDK plans"}
+    assert seatless == sdk and len(sdk) == 3

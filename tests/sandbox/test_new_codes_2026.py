@@ -157,12 +157,49 @@ def test_only_a_carrier_partner_subscribes_a_bundle_and_never_with_a_base_plan(
     answer = call(partner, "POST", "/accounts/sub_new/plans", body, bad_request=True)
     assert answer.status_code == 201
     assert answer.json() == {"plan_bundle": BUNDLE[0]}  # Zoom's reply: an object
-    assert sb.plans("sub_new") == {}  # GET has no place for a bundle
+    # Zoom bills the bundle as the subscription: GET lists it as the base plan (an assumption,
+    # docs/sandbox.md), in the base entry's shape, hosts only as the body gave them.
+    listed = call(partner, "GET", "/accounts/sub_new/plans").json()
+    assert listed == sb.plans("sub_new")
+    assert listed == {
+        "plan_base": {
+            "type": BUNDLE[0]["type"],
+            "hosts": 10,
+            "status": "active",
+            "service_effective_date": f"{TODAY.isoformat()}T00:00:00Z",
+            "next_invoice_date": listed["plan_base"]["next_invoice_date"],
+        }
+    }
+    assert listed["plan_base"]["next_invoice_date"] > listed["plan_base"]["service_effective_date"]
     assert sb.held_plans("sub_new")["plan_bundle"][0]["status"] == "active"
+    again = {"contact": CONTACT, "plan_bundle": BUNDLE}
+    assert refusal(call(partner, "POST", "/accounts/sub_new/plans", again, bad_request=True)) == (
+        400,
+        200,
+        "One account only can have one active billing subscription.",
+    )
     cancel = call(partner, "PATCH", "/accounts/sub_new/plans/base/status", {"action": "cancel"})
     assert refusal(cancel)[:2] == (400, 2100)
-    resize = {"type": "business_monthly", "hosts": 20}
-    assert refusal(call(partner, "PUT", "/accounts/sub_new/plans/base", resize))[:2] == (400, 2100)
+    for plan_type in ("business_monthly", BUNDLE[0]["type"]):
+        resize = {"type": plan_type, "hosts": 20}
+        refused = refusal(call(partner, "PUT", "/accounts/sub_new/plans/base", resize))
+        assert refused[:2] == (400, 2100)
+    assert sb.plans("sub_new") == listed  # nothing changed
+
+
+def test_a_bundle_account_buys_add_ons_without_a_base_seat_ceiling(
+    sandbox: Factory, client_for: ClientFor
+) -> None:
+    """A bundle without hosts has no base seats to hold a webinar's hosts against."""
+    sb = sandbox(partner_seed(True))
+    partner = client_for(sb)
+    body = {"contact": CONTACT, "plan_bundle": [{"type": BUNDLE[0]["type"]}]}
+    answer = call(partner, "POST", "/accounts/sub_new/plans", body, bad_request=True)
+    assert answer.status_code == 201
+    assert "hosts" not in sb.plans("sub_new")["plan_base"]
+    webinar = {"type": "webinar500_monthly", "hosts": 30}
+    assert call(partner, "POST", "/accounts/sub_new/plans/addons", webinar).status_code == 201
+    assert sb.plans("sub_new")["plan_webinar"][0]["hosts"] == 30
 
 
 def test_the_master_block_of_a_seed_is_checked() -> None:

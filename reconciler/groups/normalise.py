@@ -213,9 +213,13 @@ _TOP_ROWS = {g.name: g for g in _READ_GROUPS if g.container is None}
 _NESTED_ROWS = {c: {g.name: g for g in _READ_GROUPS if g.container == c} for c in table.CONTAINERS}
 
 
-def _group_entries(plans: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """Every entry of the answer with its (dotted) group key."""
+def _walk(
+    plans: Mapping[str, Any],
+) -> tuple[list[tuple[str, Mapping[str, Any]]], dict[str, Any]]:
+    """Every entry of the answer with its (dotted) group key, and the keys no row knows (one
+    pass over the answer's own keys: the 2 s CPU budget for 10,000 accounts)."""
     found: list[tuple[str, Mapping[str, Any]]] = []
+    unknown: dict[str, Any] = {}
     for key, value in plans.items():
         row = _TOP_ROWS.get(key)
         if row is table.RECORDING:
@@ -228,24 +232,18 @@ def _group_entries(plans: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any
                 sub_row = nested.get(sub)
                 if sub_row is not None:
                     found.extend((sub_row.key, e) for e in _entries(inner, sub_row.key))
-    return found
-
-
-def _unknown_groups(plans: Mapping[str, Any]) -> dict[str, Any]:
-    unknown: dict[str, Any] = {}
-    for key, value in plans.items():
-        if key in table.TOP_LEVEL_KEYS or key in _UNDERSTOOD or is_read_only(key):
+                elif not is_read_only(sub) and not _is_unset(inner):
+                    unknown[f"{key}.{sub}"] = _strip_read_only(inner)
+        elif key in table.TOP_LEVEL_KEYS or key in _UNDERSTOOD or is_read_only(key):
             continue
-        if not _is_unset(value):
+        elif not _is_unset(value):
             unknown[key] = _strip_read_only(value)
-    for container, known in _NESTED_ROWS.items():
-        for sub, value in _container(plans, container).items():
-            if sub not in known and not is_read_only(sub) and not _is_unset(value):
-                unknown[f"{container}.{sub}"] = _strip_read_only(value)
-    return unknown
+    return found, unknown
 
 
 def _bundle(plans: Mapping[str, Any]) -> tuple[str, ...]:
+    if table.BUNDLE.key not in plans:
+        return ()
     codes: list[str] = []
     for entry in _entries(plans.get(table.BUNDLE.key), table.BUNDLE.key):
         code = entry.get("type")
@@ -267,7 +265,7 @@ def _asks_cancel(entry: Mapping[str, Any]) -> bool:
 
 def _scheduled_from(entry: Mapping[str, Any]) -> str | None:
     value = entry.get(SCHEDULE_KEY)
-    if _is_unset(value):
+    if value is None or _is_unset(value):
         return None
     return str(value)
 
@@ -301,7 +299,8 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     addons: dict[AddonKey, dict[str, Any]] = {}
     cancelled: set[AddonKey] = set()
     twins: dict[AddonKey, list[dict[str, Any]]] = {}
-    for group, entry in _group_entries(plans):
+    found, unknown = _walk(plans)
+    for group, entry in found:
         if _is_blank(entry):
             continue
         fields = _fields(entry, group)
@@ -325,10 +324,10 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     return NormalisedPlans(
         base=base,
         addons=addons,
-        cancelled=frozenset(cancelled - set(addons)),
-        unknown=_unknown_groups(plans),
+        cancelled=frozenset(cancelled - addons.keys()) if cancelled else frozenset(),
+        unknown=unknown,
         bundle=_bundle(plans),
         scheduled=scheduled,
         cancelled_base=cancelled_base,
-        cancel_notes={k: v for k, v in notes.items() if v and k not in addons},
+        cancel_notes={k: v for k, v in notes.items() if v and k not in addons} if notes else {},
     )

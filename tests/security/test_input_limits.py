@@ -1,8 +1,8 @@
 """Hostile desired-state files are refused quickly, with bounded memory, and without a traceback.
 
-Each runs `zoomplans validate` in a subprocess; os.wait4 gives that child's own peak RSS, so
-the bound is about this file alone. The bounds are generous (a few seconds, 200 MiB) so they
-catch an expansion or a whole-file read, not a slow machine.
+Each runs `zoomplans validate` in a subprocess whose own peak RSS (VmHWM) is sampled while it
+runs, so the bound is about this file alone. The bounds are generous (a few seconds, 200 MiB) so
+they catch an expansion or a whole-file read, not a slow machine.
 """
 
 from __future__ import annotations

@@ -75,16 +75,17 @@ def _subscription_options() -> dict[str, Any]:
     }
 
 
+def _document_keys() -> dict[str, Any]:
+    """The keys an account document and a template share (a template has no account_id)."""
+    return {
+        name: ref(name)
+        for name in ("name", "labels", "extends", "contact", "subscription_options", "plans")
+    }
+
+
 def _defs() -> dict[str, Any]:
     reasons = "; ".join(f"{code} {words}" for code, words in CANCEL_REASONS.items())
-    document_keys = {
-        "name": ref("name"),
-        "labels": ref("labels"),
-        "extends": ref("extends"),
-        "contact": ref("contact"),
-        "subscription_options": ref("subscription_options"),
-        "plans": ref("plans"),
-    }
+    document_keys = _document_keys()
     return {
         "template": {
             "description": "A partial document named by `extends:`: shared plans, labels, "
@@ -209,12 +210,7 @@ def build_schema() -> dict[str, Any]:
                 "minLength": 1,
                 "pattern": "^[A-Za-z0-9_-]+$",
             },
-            "name": ref("name"),
-            "labels": ref("labels"),
-            "extends": ref("extends"),
-            "contact": ref("contact"),
-            "subscription_options": ref("subscription_options"),
-            "plans": ref("plans"),
+            **_document_keys(),
         },
         "additionalProperties": False,
         "$defs": _defs(),

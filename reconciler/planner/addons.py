@@ -30,7 +30,6 @@ from reconciler.planner.bodies import (
     cancel_body,
     seat_body,
 )
-from reconciler.planner.calls import call_of
 from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem
 
 
@@ -214,12 +213,10 @@ def _add(draft: AccountDraft, want: NormalisedPlans, key: AddonKey) -> None:
         draft.block(*unseen(group, type_, "buy"), group=group)
         return
     when = want.scheduled.get(key)
-    method, path = call_of("add_addon", draft.account_id)
-    action = Action(
-        op="add_addon",
+    action = Action.for_call(
+        "add_addon",
+        draft.account_id,
         klass="addon_added",
-        method=method,
-        path=path,
         body=addon_body(group, fields, when),
         before=None,
         after=fields,
@@ -243,12 +240,10 @@ def _change_seats(
     if new == old:
         return
     when = want.scheduled.get(key)
-    method, path = call_of("update_addon", draft.account_id)
-    action = Action(
-        op="update_addon",
+    action = Action.for_call(
+        "update_addon",
+        draft.account_id,
         klass="seat_increase" if new > old else "seat_decrease",
-        method=method,
-        path=path,
         body=seat_body(type_, new, when),
         before={"hosts": old},
         after={"hosts": new},
@@ -293,12 +288,10 @@ def _cancel(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -
                 f"{group} {type_}: cancelling an add-on needs --allow-cancel "
                 "(the YAML marks it state: cancelled)",
             )
-        method, path = call_of("cancel_addon", draft.account_id)
-        action = Action(
-            op="cancel_addon",
+        action = Action.for_call(
+            "cancel_addon",
+            draft.account_id,
             klass="addon_cancelled",
-            method=method,
-            path=path,
             body=cancel_body(type_, want.cancel_notes.get(key)),
             before=have.addons[key],
             after=None,

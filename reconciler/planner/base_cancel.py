@@ -23,7 +23,6 @@ from reconciler.groups import table
 from reconciler.groups.normalise import AddonKey, NormalisedPlans
 from reconciler.planner.addons import BASE_CANCELLATION, CANCELLATIONS, AccountDraft
 from reconciler.planner.bodies import addon_order, cancel_body
-from reconciler.planner.calls import call_of
 from reconciler.planner.model import Action
 
 BASE = "plan_base"
@@ -53,12 +52,10 @@ def plan_base_cancel(draft: AccountDraft, want: NormalisedPlans, have: Normalise
     asked, live = want.cancelled_base, have.base
     if asked is None or live is None:
         return
-    method, path = call_of("cancel_base", draft.account_id)
-    action = Action(
-        op="cancel_base",
+    action = Action.for_call(
+        "cancel_base",
+        draft.account_id,
         klass="base_cancelled",
-        method=method,
-        path=path,
         body=cancel_body(None, want.cancel_notes.get((BASE, asked))),
         before=dict(live),
         after=None,

@@ -129,13 +129,11 @@ def _plan_base(
     klass, phase = (
         ("seat_increase", BASE_INCREASE) if new > old else ("seat_decrease", BASE_DECREASE)
     )
-    method, path = call_of("update_base", account_id)
     when = want.scheduled.get(("plan_base", old_type))
-    action = Action(
-        op="update_base",
+    action = Action.for_call(
+        "update_base",
+        account_id,
         klass=klass,
-        method=method,
-        path=path,
         body=seat_body(old_type, new, when),
         before={"hosts": old},
         after={"hosts": new},

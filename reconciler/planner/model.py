@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from reconciler.planner.calls import OPS
+from reconciler.planner.calls import OPS, call_of
 from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
 from reconciler.pricing.money import Cost, CostTotals
@@ -73,6 +73,15 @@ class Action:
     #: The fields this call changes (reconciler.planner.changes); None only in a plan file
     #: written before plans recorded them (format_version 1 keeps reading those).
     changes: tuple[FieldChange, ...] | None = None
+
+    @classmethod
+    def for_call(
+        cls, op: str, account_id: str, *, klass: str, body: dict[str, Any], **rest: Any
+    ) -> Action:
+        """The action of `op` on one account: its method and path come from the wire contract
+        (`calls.CALLS`), never spelled at the call site."""
+        method, path = call_of(op, account_id)
+        return cls(op=op, klass=klass, method=method, path=path, body=body, **rest)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -30,7 +30,6 @@ from reconciler.planner.addons import (
     unmanaged,
 )
 from reconciler.planner.bodies import DATE_FIELDS, addon_order, dates, subscribe_plans
-from reconciler.planner.calls import call_of
 from reconciler.planner.model import Action
 
 
@@ -164,12 +163,10 @@ def plan_subscribe(
     block = block or schedule_block(draft, "plan_base", f"{account_id} subscribe", when)
     plans = subscribe_plans(after)
     body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
-    method, path = call_of("subscribe", account_id)
-    action = Action(
-        op="subscribe",
+    action = Action.for_call(
+        "subscribe",
+        account_id,
         klass="subscribe",
-        method=method,
-        path=path,
         body=body,
         before=None,
         after=after,

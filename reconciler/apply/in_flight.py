@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reconciler.apply.intents import intent_call
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import Plan
 
@@ -163,19 +164,13 @@ def writes_in_flight(
         result = last.get(intent_id)
         if result in SETTLED_RESULTS:
             continue
-        body = entry.get("body")
         found.append(
             EarlierWrite(
                 intent_id=intent_id,
-                run_id=str(entry.get("run_id", "")),
                 sent_at=str(entry.get("ts", "")),
-                account_id=str(entry.get("account_id", "")),
-                op=str(entry.get("op", "")),
-                method=str(entry.get("method", "")),
-                path=str(entry.get("path", "")),
-                body=body if isinstance(body, dict) else {},
                 outcome="ok" if result == "ok" else "in_doubt",
                 read_at=tuple(reads.get(intent_id, ())),
+                **intent_call(entry),
             )
         )
     return found

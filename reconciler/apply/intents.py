@@ -29,6 +29,20 @@ class UnsettledIntent:
     last_result: str | None  # None: no outcome at all (the run died); else "ambiguous"...
 
 
+def intent_call(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The call an intent line records (run, account, op, method, path, body), as text fields
+    and a body dict whatever the line holds; both readers of unsettled intents build on it."""
+    body = entry.get("body")
+    return {
+        "run_id": str(entry.get("run_id", "")),
+        "account_id": str(entry.get("account_id", "")),
+        "op": str(entry.get("op", "")),
+        "method": str(entry.get("method", "")),
+        "path": str(entry.get("path", "")),
+        "body": body if isinstance(body, dict) else {},
+    }
+
+
 def unsettled(entries: Iterable[Mapping[str, Any]]) -> list[UnsettledIntent]:
     """Intents with no final outcome and no later resolution, in the order they were written."""
     intents: dict[str, Mapping[str, Any]] = {}
@@ -51,18 +65,12 @@ def unsettled(entries: Iterable[Mapping[str, Any]]) -> list[UnsettledIntent]:
         result = last_result.get(intent_id)
         if result in FINAL_RESULTS:
             continue
-        body = entry.get("body")
         pending.append(
             UnsettledIntent(
                 intent_id=intent_id,
-                run_id=str(entry.get("run_id", "")),
                 ts=str(entry.get("ts", "")),
-                account_id=str(entry.get("account_id", "")),
-                op=str(entry.get("op", "")),
-                method=str(entry.get("method", "")),
-                path=str(entry.get("path", "")),
-                body=body if isinstance(body, dict) else {},
                 last_result=result,
+                **intent_call(entry),
             )
         )
     return pending

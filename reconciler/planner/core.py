@@ -37,6 +37,7 @@ from reconciler.planner.addons import (
     usage_row,
 )
 from reconciler.planner.base_cancel import plan_base_cancel
+from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
@@ -140,7 +141,7 @@ def _plan_base(
         group="plan_base",
     )
     what = f"plan_base {old_type}"
-    block = schedule_block(draft, "plan_base", what, when)
+    block = schedule_block(draft, "plan_base", what, when) or base_range_block(old_type, old, new)
     if new < old:
         block = block or decrease_block(draft.options, what, old, new)
         if block is None:

@@ -61,6 +61,7 @@ from reconciler.apply.seams import (
     WriteOutcome,
 )
 from reconciler.planner.calls import call_of
+from reconciler.planner.live_diff import describe_changes
 from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
 log = logging.getLogger(__name__)
@@ -199,9 +200,12 @@ class Executor:
         if start:
             self.progress(f"{account_id}: resuming after {start} call(s) this plan already made")
         elif found != account.live_sha256:
+            # The plan's reading of the account (AccountPlan.live; absent from older plan
+            # files and from test doubles) against Zoom's answer now: which fields moved.
+            changed = describe_changes(getattr(account, "live", None), live)
             reason = (
                 f"live plans changed since the plan was made (live_sha256 "
-                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now)"
+                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now){changed}"
                 f"{self._earlier_progress(account_id)}; nothing sent; "
                 "run `zoomplans plan` again and review the new plan"
             )

@@ -22,6 +22,7 @@ from reconciler.groups.normalise import (
     AmbiguousEntries,
     NormalisedPlans,
     PlanShapeError,
+    canonical_sha256,
     normalise_plans,
 )
 from reconciler.planner.addons import (
@@ -44,7 +45,6 @@ from reconciler.planner.changes import with_changes
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
     live_fingerprint,
-    normalised_fingerprint,
 )
 from reconciler.planner.model import (
     DEFAULT_TTL,
@@ -245,7 +245,8 @@ def _plan_account(
         return _unplannable(desired, live, f"{exc.code}: {exc}", code=exc.code)
     except PlanShapeError as exc:
         return _unplannable(desired, live, f"Zoom's answer cannot be read: {exc}")
-    fingerprint = normalised_fingerprint(have)
+    canonical = have.to_canonical()
+    fingerprint = canonical_sha256(canonical)
     try:
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
@@ -282,6 +283,7 @@ def _plan_account(
         name=desired.name,
         usage_read=live.usage is not None,
         contact_from=contact_from(desired, actions),
+        live=canonical if actions else None,
     )
 
 

@@ -204,6 +204,9 @@ class AccountPlan:
     #: (field, `file:line`) of the billing contact a subscribe sends: shown to the reviewer.
     contact_from: tuple[tuple[str, str], ...] = ()
     error_code: str | None = None  # a stable code for an error status (`ambiguous_entries`)
+    #: The normalised live plans `live_sha256` hashes, kept for accounts with calls, so a stale
+    #: account's message can list the fields that changed since (planner/live_diff.py).
+    live: Mapping[str, Any] | None = field(default=None, hash=False)
 
     @property
     def awaiting_zoom(self) -> bool:
@@ -227,6 +230,8 @@ class AccountPlan:
         }
         if self.contact_from:
             data["contact_from"] = dict(self.contact_from)
+        if self.live is not None:
+            data["live"] = self.live
         return data
 
     @classmethod
@@ -246,6 +251,7 @@ class AccountPlan:
                 (str(name), str(where)) for name, where in (data.get("contact_from") or {}).items()
             ),
             error_code=data.get("error_code"),
+            live=data["live"] if isinstance(data.get("live"), Mapping) else None,
         )
 
 

@@ -136,6 +136,8 @@ def test_saved_plan_with_one_account_changed_since_is_stale_for_that_account(
     )
     assert result.exit_code == 1
     assert "sub_down: stale" in result.output
+    # Issue 20: the fields that moved, not only two hashes.
+    assert "now); changed: plan_base.hosts 30 -> 31; nothing sent" in result.output
     assert "zoomplans plan" in result.output
     assert "Apply: 3 applied, 1 stale, 0 failed, 0 blocked." in result.output
     assert not [w for w in sb.writes() if "sub_down" in w.path]

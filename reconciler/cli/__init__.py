@@ -13,6 +13,7 @@ import sys
 import click
 
 from reconciler.cli.apply import apply_command
+from reconciler.cli.completion import completion_command
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.imports import import_command
 from reconciler.cli.options import verbose_option
@@ -35,6 +36,7 @@ cli.add_command(plan_command)
 cli.add_command(apply_command)
 cli.add_command(import_command)
 cli.add_command(sandbox_command)
+cli.add_command(completion_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,6 +22,7 @@ import click
 
 from reconciler.apply.journal import JournalError
 from reconciler.cli.apply_modes import ApplyRequest, fresh_plan_run, saved_plan_run
+from reconciler.cli.epilogs import APPLY_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.guard_options import (
     check_budget,
@@ -134,7 +135,7 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     raise click.exceptions.Exit(EXIT_INTERRUPTED)
 
 
-@click.command("apply")
+@click.command("apply", epilog=APPLY_EPILOG)
 @verbose_option
 @selection_options
 @click.option(

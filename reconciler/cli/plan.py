@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 import click
 
+from reconciler.cli.epilogs import PLAN_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE
 from reconciler.cli.guard_options import (
     guard_rail_options,
@@ -104,7 +105,7 @@ def _fail(message: str) -> NoReturn:
     raise click.exceptions.Exit(EXIT_ERROR)
 
 
-@click.command("plan")
+@click.command("plan", epilog=PLAN_EPILOG)
 @verbose_option
 @selection_options
 @click.option(

@@ -17,6 +17,7 @@ from types import FrameType
 
 import click
 
+from reconciler.cli.epilogs import SANDBOX_EPILOG
 from reconciler.cli.options import verbose_option
 from reconciler.sandbox import (
     RateLimitSpecError,
@@ -62,7 +63,7 @@ def _request_log_to_stderr() -> None:
     logger.propagate = False
 
 
-@click.command("sandbox")
+@click.command("sandbox", epilog=SANDBOX_EPILOG)
 @verbose_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(

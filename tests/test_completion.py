@@ -3,6 +3,8 @@ script really completes commands and options when the shell calls zoomplans back
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -11,20 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
-ZOOMPLANS = [sys.executable, "-m", "reconciler"]
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ZOOMPLANS, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=60,
-    )
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """`zoomplans ARGS` through the CLI's entry point, in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,8 @@ def test_the_bash_script_completes_commands_and_options(tmp_path: Path) -> None:
         f"{script}\n"
         "COMP_WORDS=(zoomplans pl); COMP_CWORD=1; _zoomplans_completion zoomplans; "
         'echo "commands: ${COMPREPLY[*]}"\n'
-        "COMPREPLY=(); COMP_WORDS=(zoomplans plan --detailed); COMP_CWORD=2; _zoomplans_completion zoomplans; "
+        "COMPREPLY=(); COMP_WORDS=(zoomplans plan --detailed); COMP_CWORD=2; "
+        "_zoomplans_completion zoomplans; "
         'echo "options: ${COMPREPLY[*]}"\n'
     )
     done = subprocess.run(

@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-browser test-latest lock lint format record bench soak docs schema clean
+.PHONY: demo test test-browser test-latest lock lint format record bench soak docs schema dist actionlint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,16 @@ schema: $(STAMP_RUN)
 docs: $(STAMP_DOCS)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
+# A release: the sdist and the wheel in dist/ (version from the git tag, setuptools-scm; a
+# tree without tags builds 0.0.1.devN, one without git 0.0.0+unknown), their metadata checked
+# by twine, then the wheel installed into a fresh venv outside the repository runs --version,
+# validate, the sandbox, plan and apply (tests/dist, about a minute).
+dist: $(STAMP_DEV)
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python -m pytest -q -n 0 -m dist tests/dist
+
 clean:
-	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build site *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build dist site node_modules *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

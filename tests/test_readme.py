@@ -21,8 +21,9 @@ BENCH_FLAGS = {
     "--out",
     "--case",
 }
-# Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
-OTHER_TOOLS_FLAGS = {"--import-mode"}
+# Flags of other tools: pytest's, which docs/CONTRIBUTING.md names; pip's, git's and twine's,
+# which docs/install.md and docs/ci.md show.
+OTHER_TOOLS_FLAGS = {"--import-mode", "--require-hashes", "--no-deps", "--depth", "--branch"}
 
 
 def cli_options() -> dict[str, set[str]]:

@@ -8,6 +8,7 @@ usage errors exit 2, which CI would mistake for "changes present", so `main` map
 from __future__ import annotations
 
 import logging
+import platform
 import sys
 
 import click
@@ -26,7 +27,13 @@ log = logging.getLogger("reconciler.cli")
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @verbose_option
-@click.version_option(package_name="zoom-plan-reconciler", prog_name="zoomplans")
+@click.version_option(
+    package_name="zoom-plan-reconciler",
+    prog_name="zoomplans",
+    # The release (from the git tag it was built from) and the interpreter running it: the
+    # two facts a bug report needs first.
+    message=f"%(prog)s %(version)s (Python {platform.python_version()})",
+)
 def cli() -> None:
     """Reconcile the paid plans of Zoom sub-accounts with YAML files kept in git."""
 

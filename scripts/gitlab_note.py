@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 MARKER = "<!-- zoomplans-plan -->"
@@ -38,7 +39,8 @@ def note_body(code: str, plan: str, env: dict[str, str]) -> str:
 def main(argv: list[str]) -> int:
     env = dict(os.environ)
     plan_file = argv[1] if len(argv) > 1 else "plan.md"
-    plan = open(plan_file, encoding="utf-8").read() if os.path.exists(plan_file) else ""
+    found = Path(plan_file)
+    plan = found.read_text(encoding="utf-8") if found.exists() else ""
     body = note_body(env.get("PLAN_EXIT", ""), plan, env)
     api = (
         f"{env['CI_API_V4_URL']}/projects/{env['CI_PROJECT_ID']}"

@@ -107,33 +107,11 @@ def test_import_validate_and_plan_are_clean_for_every_held_host_breach(
     large = by_id["sub_large"]["blocked"][0]
     assert large["reason"] == "addon_hosts_above_base"
     assert "must stay below the base plan's hosts, which are 2" in large["message"]
-    for same in ("sub_legacy_big",):
-        assert by_id[same]["status"] == "in_sync"
+    assert by_id["sub_legacy_big"]["status"] == "in_sync"
 
     # The planned changes are accepted by the sandbox (as strict as Zoom) and converge.
-    apply = cli(
-        "apply",
-        "--auto-approve",
-        "--account",
-        "sub_webinar",
-        "--account",
-        "sub_biz_small",
-        "--account",
-        "sub_events",
-        env=sb.env(),
-        cwd=tmp_path,
-    )
+    changed = [w for a in ("sub_webinar", "sub_biz_small", "sub_events") for w in ("--account", a)]
+    apply = cli("apply", "--auto-approve", *changed, env=sb.env(), cwd=tmp_path)
     assert apply.returncode == 0, apply.stdout + apply.stderr
-    again = cli(
-        "plan",
-        "--detailed-exitcode",
-        "--account",
-        "sub_webinar",
-        "--account",
-        "sub_biz_small",
-        "--account",
-        "sub_events",
-        env=sb.env(),
-        cwd=tmp_path,
-    )
+    again = cli("plan", "--detailed-exitcode", *changed, env=sb.env(), cwd=tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr

@@ -6,8 +6,8 @@ PATCH, and the upcoming renewals) and Zoom's plan catalogue into this package
 (`plan_operations.json`, `billing_plans.tsv`), so that the build and the tests read Zoom's word
 from the package itself: a user's clone has no `../shared`. These loaders only read; the data they
 return is immutable (frozen dataclasses; schemas as read-only mappings and tuples, `thawed` gives
-a plain copy). Checking bodies against the schemas is `reconciler.zoom_2026.validation` (it needs jsonschema,
-which the sandbox, a reader of this package, does not load).
+a plain copy). Checking bodies against the schemas is `reconciler.zoom_2026.validation` (it needs
+jsonschema, which the sandbox, a reader of this package, does not load).
 """
 
 from __future__ import annotations

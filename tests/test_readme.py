@@ -21,9 +21,20 @@ BENCH_FLAGS = {
     "--out",
     "--case",
 }
-# Flags of other tools: pytest's, which docs/CONTRIBUTING.md names; pip's, git's and twine's,
-# which docs/install.md and docs/ci.md show.
-OTHER_TOOLS_FLAGS = {"--import-mode", "--require-hashes", "--no-deps", "--depth", "--branch"}
+# Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
+OTHER_TOOLS_FLAGS = {
+    "--import-mode",
+    # pip's and git's, which docs/install.md shows
+    "--require-hashes",
+    "--no-deps",
+    "--depth",
+    "--branch",
+    # schemathesis, as docs/sandbox.md quotes its run against Zoom's document
+    "--url",
+    "--include-path-regex",
+    "--checks",
+    "--max-examples",
+}
 
 
 def cli_options() -> dict[str, set[str]]:

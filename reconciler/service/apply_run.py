@@ -20,14 +20,14 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from reconciler.apply.journal import JournalError
+from reconciler.apply.preflight import PlannedAccount
+from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.replan import (
     DesiredFilesChanged,
     check_desired_files,
     replan_confirm,
     replan_converged,
 )
-from reconciler.apply.preflight import PlannedAccount
-from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import EXIT_TERMINATED, AccountState, ApplyReport
 from reconciler.apply.runner import plan_sha256 as canonical_plan_hash
 from reconciler.apply.runner import run_apply
@@ -51,8 +51,8 @@ from reconciler.service.saved_plan import (
     SavedPlan,
     differences,
     own_options,
-    read_saved_plan,
     proven_accounts,
+    read_saved_plan,
     refuse_edited_hash,
 )
 from reconciler.zoom.client import ZoomClient

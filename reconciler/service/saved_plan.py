@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from reconciler.apply.preflight import PlanRefused, check_actions
 from reconciler.apply.replan import CostsChanged, check_costs, comparable, difference
@@ -144,37 +145,27 @@ def refuse_expired(plan: Plan, path: Path, max_age: timedelta, now: datetime) ->
 def own_options(saved: SavedPlan, guards: Guards) -> PlanOptions:
     """Apply's own options for the file's selection: its opt-ins, limits and price list.
 
-    The file's limits and price list are only compared: a difference refuses the plan.
+    The file's limits are only compared. A limit flag given to apply is the operator's
+    acceptance of that threshold and wins. Otherwise apply's own value (zoomplans.yaml or
+    the default) holds, a stricter one in the file is kept (the plan was checked against it),
+    and a looser one in the file is refused: an edit, or a flag apply was not given.
     """
-    options = saved.plan.options
+    options, prices = saved.plan.options, guards.prices
+    if options.prices is not None and prices is None:
+        raise Refused(
+            f"{saved.path}: its costs come from {options.prices}, and apply has no price list "
+            "(--prices, or prices: in zoomplans.yaml), so the money guard rail cannot be checked"
+        )
     base = replace(
         PlanOptions(**{opt_in.option: opt_in in guards.opt_ins for opt_in in OptIn}),
         accounts=options.accounts,
         select=options.select,
     )
     try:
-        own = with_limits(
-            base, guards.limits.by_name(), guards.project, priced=guards.prices is not None
-        )
+        own = with_limits(base, guards.limits.by_name(), guards.project, priced=prices is not None)
     except MoneyLimitWithoutPrices as exc:
         raise Refused(f"{saved.path}: {exc}") from None
-    differ = [
-        f"{flag} is {getattr(options, name)} in the file and {getattr(own, name)} at apply"
-        for name, flag in FLAGS.items()
-        if getattr(options, name) != getattr(own, name)
-    ]
-    if differ:
-        raise Refused(
-            f"{saved.path}: the plan was checked against other limits than apply's "
-            f"({'; '.join(differ)}); give apply the limits the plan was reviewed with, or "
-            "plan again"
-        )
-    prices = guards.prices
-    if options.prices is not None and prices is None:
-        raise Refused(
-            f"{saved.path}: its costs come from {options.prices}, and apply has no price list "
-            "(--prices, or prices: in zoomplans.yaml), so the money guard rail cannot be checked"
-        )
+    own = _with_file_limits(saved, own, guards.limits.by_name())
     if prices is None:
         return own
     own = replace(own, prices=str(prices.source))
@@ -183,6 +174,36 @@ def own_options(saved: SavedPlan, guards: Guards) -> PlanOptions:
     except CostsChanged as exc:
         raise Refused(f"{saved.path}: {exc}") from None
     return own
+
+
+def _looser(limit: Any, than: Any) -> bool:
+    """``limit`` lets more through than ``than`` (None: no limit at all)."""
+    return than is not None and (limit is None or limit > than)
+
+
+def _with_file_limits(saved: SavedPlan, own: PlanOptions, given: dict[str, Any]) -> PlanOptions:
+    recorded, values = saved.plan.options, {}
+    sources = dict(own.limit_sources)
+    looser = []
+    for name, flag in FLAGS.items():
+        mine, theirs = getattr(own, name), getattr(recorded, name)
+        if given.get(name) is not None:
+            continue  # the operator's own flag: the explicit acceptance of its threshold
+        if _looser(theirs, mine):
+            shown = "no limit" if theirs is None else theirs
+            looser.append(f"{flag} is {shown} in the file and {mine} at apply")
+        elif _looser(mine, theirs):
+            values[name] = theirs
+            sources[name] = dict(recorded.limit_sources).get(name, "the plan file")
+    if looser:
+        raise Refused(
+            f"{saved.path}: the file's limits are looser than apply's ({'; '.join(looser)}): "
+            "the file was edited, or planned with a limit flag apply was not given; give apply "
+            "that flag to accept it, or plan again"
+        )
+    if not values:
+        return own
+    return replace(own, **values, limit_sources=tuple(sorted(sources.items())))
 
 
 def differences(saved: Plan, again: Plan) -> list[str]:

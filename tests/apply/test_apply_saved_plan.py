@@ -160,7 +160,7 @@ def test_apply_reads_its_own_project_file_and_refuses_limits_other_than_the_plan
     args = ["apply", ACCOUNTS, *OPT_INS, "--plan", str(plan), "--journal", str(journal)]
     other = CliRunner().invoke(cli, [*args, "--config", str(config)], env=sb.env())
     assert other.exit_code == 1, other.output
-    assert "the plan was checked against other limits than apply's" in other.output
+    assert "the file's limits are looser than apply's" in other.output
     assert "--max-seats-removed is 100 in the file and 0 at apply" in other.output
     assert sb.requests == []
     config.write_text("guard_rails:\n  daily_heavy_budget: 0\n")

@@ -268,6 +268,8 @@ def _iso(moment: datetime) -> str:
 
 def _duration(length: timedelta) -> str:
     seconds = int(length.total_seconds())
+    if seconds == 0:
+        return "0s"
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds % size == 0:
             return f"{seconds // size}{unit}"

@@ -10,12 +10,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reconciler.apply import ApplySettings, Executor
-from reconciler.apply.journal import read_journal
 from reconciler.apply.recent_reads import RecentRead, RecordingReader, reusable_read
 from reconciler.zoom.errors import NoSubscription
+from tests.apply.test_executor import run as run_accounts
 
-FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
 MORE = {"type": "business_monthly", "hosts": 25}
 
@@ -26,17 +24,9 @@ def recorded(live: Any, *, age_s: float = 0.0) -> RecentRead:
     )
 
 
-def run(kit, zoom, journal, reads, settings=FAST):
-    executor = Executor(
-        zoom,
-        journal,
-        history=read_journal(journal.path),
-        fingerprint=kit.fingerprint,
-        settings=settings,
-        reads=reads,
-    )
+def run(kit, zoom, journal, reads):
     plan = kit.account("sub_a", BASE, kit.action("sub_a", "update_base", MORE))
-    return asyncio.run(executor.run([plan]))
+    return run_accounts(kit, zoom, journal, [plan], reads=reads)
 
 
 def test_a_recent_read_is_the_compare_and_swap_read(kit, open_journal) -> None:

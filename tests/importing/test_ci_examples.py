@@ -499,10 +499,9 @@ def outputs(tmp_path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines)
 
 
-def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check_fails(
-    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
-) -> None:
-    sb = sandbox()
+def imported_with_one_change(sb: Any, cli: Callable[..., Any], tmp_path: Path) -> Path:
+    """The sandbox's accounts imported into a fresh workspace, then one seat increase made in
+    the files (acme-emea's base plan 20 -> 25 hosts); the workspace."""
     work = tmp_path / "work"
     work.mkdir()
     assert cli("import", env=sb.env(), cwd=work).returncode == 0
@@ -512,6 +511,14 @@ def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check
             "{type: business_monthly, hosts: 20}", "{type: business_monthly, hosts: 25}"
         )
     )
+    return work
+
+
+def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check_fails(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    work = imported_with_one_change(sb, cli, tmp_path)
     planned = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan"})
     assert planned.returncode == 0, planned.stdout + planned.stderr  # pending is a success
     out = outputs(tmp_path)
@@ -591,15 +598,7 @@ def test_the_action_applies_exactly_the_reviewed_plan_and_refuses_another_sha(
     plan file held to its reviewed plan_sha256 (as the example workflow's apply job does); a
     sha256 nobody reviewed sends nothing."""
     sb = sandbox()
-    work = tmp_path / "work"
-    work.mkdir()
-    assert cli("import", env=sb.env(), cwd=work).returncode == 0
-    acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
-    acme.write_text(
-        acme.read_text().replace(
-            "{type: business_monthly, hosts: 20}", "{type: business_monthly, hosts: 25}"
-        )
-    )
+    work = imported_with_one_change(sb, cli, tmp_path)
     journal = {"ZP_JOURNAL": "journal/journal.jsonl"}  # the action's default
     planned = ci_run(runner, {**sb.env(), **journal, "ZP_COMMAND": "plan"})
     assert planned.returncode == 0 and outputs(tmp_path)["exit-code"] == "2", planned.stderr

@@ -40,16 +40,12 @@ def plan_reads(sb: Any) -> Counter[str]:
     return reads
 
 
-def applied(report: Any, hooks: Recorder) -> None:
-    assert report.exit_code == 0, report.lines() + hooks.lines
-    assert report.count("applied") == len(ACCOUNTS), report.lines()
-
-
-def test_apply_reads_each_account_twice(sandbox, tmp_path: Path) -> None:
-    sb = sandbox(SEED)
+def apply(sb: Any, tmp_path: Path, saved: SavedPlanRequest | None = None) -> Counter[str]:
+    """Apply the seed's changes (without a question); GET /plans per account during it."""
     request = ApplyRequest(
         selection=SELECTION,
         guards=Guards(opt_ins=OPT_INS),
+        saved=saved,
         journal_path=tmp_path / "journal.jsonl",
         settings=FAST,
         auto_approve=True,
@@ -57,8 +53,14 @@ def test_apply_reads_each_account_twice(sandbox, tmp_path: Path) -> None:
     )
     hooks = Recorder()
     report = asyncio.run(apply_changes(request, hooks))
-    applied(report, hooks)
-    assert plan_reads(sb) == dict.fromkeys(ACCOUNTS, 2)
+    assert report.exit_code == 0, report.lines() + hooks.lines
+    assert report.count("applied") == len(ACCOUNTS), report.lines()
+    return plan_reads(sb)
+
+
+def test_apply_reads_each_account_twice(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED)
+    assert apply(sb, tmp_path) == dict.fromkeys(ACCOUNTS, 2)
 
 
 def test_apply_plan_reads_each_account_twice(sandbox, tmp_path: Path) -> None:
@@ -66,16 +68,6 @@ def test_apply_plan_reads_each_account_twice(sandbox, tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     data = save_plan(sb, path, *OPT_INS)
     sb.clear_requests()
-    request = ApplyRequest(
-        selection=SELECTION,
-        guards=Guards(opt_ins=OPT_INS),
-        saved=SavedPlanRequest(path=path, expect_sha256=data["plan_sha256"]),
-        journal_path=tmp_path / "journal.jsonl",
-        settings=FAST,
-        zoom=zoom(sb),
-    )
-    hooks = Recorder()
-    report = asyncio.run(apply_changes(request, hooks))
-    applied(report, hooks)
-    assert plan_reads(sb) == dict.fromkeys(ACCOUNTS, 2)
+    saved = SavedPlanRequest(path=path, expect_sha256=data["plan_sha256"])
+    assert apply(sb, tmp_path, saved) == dict.fromkeys(ACCOUNTS, 2)
     assert json.loads(path.read_text()) == data  # apply never writes the plan file

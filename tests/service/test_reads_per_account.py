@@ -40,18 +40,28 @@ def plan_reads(sb: Any) -> Counter[str]:
     return reads
 
 
-def apply(sb: Any, tmp_path: Path, saved: SavedPlanRequest | None = None) -> Counter[str]:
-    """Apply the seed's changes (without a question); GET /plans per account during it."""
+class Approver(Recorder):
+    """A person at the terminal who approves the plan."""
+
+    async def confirm(self) -> bool:
+        return True
+
+
+def apply(
+    sb: Any, tmp_path: Path, saved: SavedPlanRequest | None = None, *, asked: bool = False
+) -> Counter[str]:
+    """Apply the seed's changes (``asked``: after a person's yes); GET /plans per account."""
     request = ApplyRequest(
         selection=SELECTION,
         guards=Guards(opt_ins=OPT_INS),
         saved=saved,
         journal_path=tmp_path / "journal.jsonl",
         settings=FAST,
-        auto_approve=True,
+        auto_approve=not asked,
+        interactive=asked,
         zoom=zoom(sb),
     )
-    hooks = Recorder()
+    hooks = Approver() if asked else Recorder()
     report = asyncio.run(apply_changes(request, hooks))
     assert report.exit_code == 0, report.lines() + hooks.lines
     assert report.count("applied") == len(ACCOUNTS), report.lines()
@@ -61,6 +71,12 @@ def apply(sb: Any, tmp_path: Path, saved: SavedPlanRequest | None = None) -> Cou
 def test_apply_reads_each_account_twice(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
     assert apply(sb, tmp_path) == dict.fromkeys(ACCOUNTS, 2)
+
+
+def test_after_a_question_every_account_is_read_again(sandbox, tmp_path: Path) -> None:
+    # A person may take minutes to answer: the plan's reads are not the compare-and-swap's.
+    sb = sandbox(SEED)
+    assert apply(sb, tmp_path, asked=True) == dict.fromkeys(ACCOUNTS, 3)
 
 
 def test_apply_plan_reads_each_account_twice(sandbox, tmp_path: Path) -> None:

@@ -18,7 +18,11 @@ from reconciler.apply.journal import JournalError, read_journal
 from reconciler.apply.preflight import PlanRefused
 from reconciler.apply.replan import CostsChanged, check_costs
 from reconciler.apply.runner import check_saved_plan
-from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_apply_flags
+from reconciler.guards.thresholds import (
+    MoneyLimitWithoutPrices,
+    priced_currencies,
+    with_apply_flags,
+)
 from reconciler.planner.model import Plan, PlanFormatError
 from reconciler.pricing.prices import PricesError, load_prices
 
@@ -81,7 +85,9 @@ def load_saved_plan(
     """
     plan, plan_hash = read_plan_file(path)
     try:
-        plan = replace(plan, options=with_apply_flags(plan.options, limits))
+        plan = replace(
+            plan, options=with_apply_flags(plan.options, limits, priced_currencies(plan))
+        )
     except MoneyLimitWithoutPrices as exc:
         raise SavedPlanRefused(f"{path}: {exc}; nothing was sent") from None
     check_opt_ins(plan, path, allow_decrease, allow_cancel, allow_cancel_base)

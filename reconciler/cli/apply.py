@@ -14,7 +14,6 @@ import contextlib
 import sys
 import threading
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -26,6 +25,7 @@ from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.guard_options import (
     check_budget,
     guard_rail_options,
+    limits_usage_error,
     project_and_prices,
     threshold_flags,
     warn_unused_limits,
@@ -43,6 +43,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
+from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError
 from reconciler.guards.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
@@ -202,7 +203,8 @@ def apply_command(
     budget: int | None,
     prices_file: Path | None,
     config_file: Path | None,
-    max_monthly_increase: Decimal | None,
+    max_monthly_increase: tuple[MonthlyLimit, ...],
+    require_prices: bool,
     max_seats_removed: int | None,
     extends_root: str | None,
     **kwargs: Any,
@@ -221,7 +223,9 @@ def apply_command(
         selectors,
         allow_decrease,
         allow_cancel,
-        threshold_flags(max_accounts_changed, max_seats_removed, max_monthly_increase),
+        threshold_flags(
+            max_accounts_changed, max_seats_removed, max_monthly_increase, require_prices
+        ),
         allow_cancel_base=allow_cancel_base,
     )
     if plan_file is not None and selectors:
@@ -253,6 +257,8 @@ def apply_command(
             )  # fmt: skip
         except SavedPlanRefused as exc:
             _fail(str(exc))
+        except MonthlyLimitError as exc:
+            limits_usage_error(exc)
     try:
         rules = in_flight_rules(journal_window, resend_after, project)
     except JournalRuleError as exc:

@@ -117,6 +117,8 @@ async def fresh_plan_run(
     """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
     from reconciler.apply.replan import replan_converged
     from reconciler.apply.runner import plan_sha256
+    from reconciler.cli.guard_options import limits_usage_error
+    from reconciler.guards.money_limits import MonthlyLimitError
     from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_limits
     from reconciler.planner.model import PlanOptions
     from reconciler.planner.provenance import current_git_commit
@@ -138,10 +140,12 @@ async def fresh_plan_run(
             ),
             ask.limits,
             project,
-            priced=prices is not None,
+            prices=prices,
         )
     except MoneyLimitWithoutPrices as exc:
         _fail(f"{exc}; nothing was sent")
+    except MonthlyLimitError as exc:
+        limits_usage_error(exc)
     commit = current_git_commit(ask.paths[0])
     plan = await make_plan(selected, client, options, git_commit=commit, prices=prices)
     _render_preview(plan)

@@ -8,15 +8,15 @@ problem located, before anything is read from Zoom.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from reconciler.apply.journal import JournalError
-from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.options import stacked
+from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError, parse_flag
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
 from reconciler.planner.model import Plan
 from reconciler.pricing.prices import PriceList, PricesError, load_prices
@@ -24,22 +24,17 @@ from reconciler.pricing.prices import PriceList, PricesError, load_prices
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
+def _limits(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[MonthlyLimit, ...]:
     try:
-        amount = Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise click.BadParameter(
-            f"{value!r} is not an amount; write a number >= 0 with at most 2 decimals (e.g. 500)"
-        )
-    return amount.quantize(Decimal("0.01"))
+        return tuple(parse_flag(value) for value in values)
+    except MonthlyLimitError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def guard_rail_options(func: F) -> F:
-    """--prices, --config, --max-monthly-increase, --max-seats-removed."""
+    """--prices, --config, --max-monthly-increase, --require-prices, --max-seats-removed."""
     options = [
         click.option(
             "--prices",
@@ -57,11 +52,19 @@ def guard_rail_options(func: F) -> F:
         ),
         click.option(
             "--max-monthly-increase",
-            callback=_amount,
-            metavar="AMOUNT",
-            help="Refuse a plan whose gross increase (every call that costs more, added up; "
-            "savings not subtracted) is over AMOUNT per month in a currency. "
-            "Default 5000 when prices are known.",
+            callback=_limits,
+            multiple=True,
+            metavar="AMOUNTCUR",
+            help="Refuse a plan whose gross increase in a currency (every call that costs more, "
+            "added up; savings not subtracted) is over this per month, e.g. 500USD; repeat for "
+            "each currency. A bare amount only when the price list has one currency. Default "
+            "5000USD; a currency with no limit refuses any increase.",
+        ),
+        click.option(
+            "--require-prices",
+            is_flag=True,
+            help="Refuse a plan with a call of unknown cost (a type the price list does not "
+            "price): plan exits 1, apply sends nothing.",
         ),
         click.option(
             "--max-seats-removed",
@@ -77,14 +80,23 @@ def guard_rail_options(func: F) -> F:
 def threshold_flags(
     max_accounts_changed: int | None,
     max_seats_removed: int | None,
-    max_monthly_increase: Decimal | None,
+    max_monthly_increase: tuple[MonthlyLimit, ...],
+    require_prices: bool = False,
 ) -> dict[str, Any]:
     """The threshold flags by name, as reconciler.guards.thresholds reads them (None: not given)."""
     return {
         "max_accounts_changed": max_accounts_changed,
         "max_seats_removed": max_seats_removed,
         "max_monthly_increase": max_monthly_increase,
+        "require_prices": require_prices or None,
     }
+
+
+def limits_usage_error(exc: MonthlyLimitError) -> NoReturn:
+    """A money limit that cannot be used: a usage error (64) when it came from the command
+    line, else an error in zoomplans.yaml (1, located); nothing was read from Zoom."""
+    click.echo(f"zoomplans: error: {exc}; nothing was read from Zoom", err=True)
+    raise click.exceptions.Exit(EXIT_USAGE if exc.usage else EXIT_ERROR)
 
 
 def _stop(problems: list[Any], what: str) -> NoReturn:
@@ -128,8 +140,8 @@ def warn_unused_limits(project: ProjectConfig | None) -> None:
     money and seat limits that bind are the ones recorded in the plan, or the flags given."""
     if project is None:
         return
-    limits = ("max_monthly_increase", "max_accounts_changed", "max_seats_removed")
-    named = [name for name in limits if getattr(project, name) is not None]
+    limits = ("max_monthly_increase", "require_prices", "max_accounts_changed", "max_seats_removed")
+    named = [name for name in limits if getattr(project, name) not in (None, (), False)]
     if named:
         _say(
             f"zoomplans: warning: with --plan, the guard_rails limits in {project.source} "
@@ -184,3 +196,19 @@ def check_budget(
         _fail(f"{exc}; nothing was sent")
     except JournalError as exc:  # unreadable journal: the budget cannot be known
         _fail(f"{exc}; nothing was sent")
+
+
+def record_plan_reads(plan: Plan, journal_path: Path, master_account_id: str | None) -> None:
+    """Journal the Heavy usage reads a plan made, for apply's daily budget; a journal that
+    cannot take the line (another apply holds it, a read-only checkout) is only a warning:
+    the plan itself is still right."""
+    from reconciler.guards.budget import record_heavy_reads
+
+    try:
+        record_heavy_reads(plan, journal_path, master_account_id)
+    except JournalError as exc:
+        reads = sum(1 for account in plan.accounts if account.usage_read)
+        _say(
+            f"zoomplans: warning: {exc}; this plan's {reads} Heavy usage read(s) are not "
+            "counted against the daily Heavy budget"
+        )

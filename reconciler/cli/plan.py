@@ -15,7 +15,6 @@ import os
 import sys
 import tempfile
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,7 +23,9 @@ import click
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE
 from reconciler.cli.guard_options import (
     guard_rail_options,
+    limits_usage_error,
     project_and_prices,
+    record_plan_reads,
     threshold_flags,
 )
 from reconciler.cli.journal_options import (
@@ -40,6 +41,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
+from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError
 from reconciler.guards.project import extends_roots
 from reconciler.planner.model import Plan, PlanOptions
 from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
@@ -161,7 +163,8 @@ def plan_command(
     resend_after: str | None,
     prices_file: Path | None,
     config_file: Path | None,
-    max_monthly_increase: Decimal | None,
+    max_monthly_increase: tuple[MonthlyLimit, ...],
+    require_prices: bool,
     max_seats_removed: int | None,
     extends_root: str | None,
     **kwargs: Any,
@@ -204,12 +207,16 @@ def plan_command(
                 accounts=tuple(account_ids),
                 select=tuple(selectors),
             ),
-            threshold_flags(max_accounts_changed, max_seats_removed, max_monthly_increase),
+            threshold_flags(
+                max_accounts_changed, max_seats_removed, max_monthly_increase, require_prices
+            ),
             project,
-            priced=prices is not None,
+            prices=prices,
         )
     except MoneyLimitWithoutPrices as exc:
         _fail(str(exc))
+    except MonthlyLimitError as exc:
+        limits_usage_error(exc)
     try:
         plan = asyncio.run(
             _plan_with_zoom(
@@ -225,6 +232,7 @@ def plan_command(
         _fail(str(exc))
     except ZoomError as exc:
         _fail(str(exc))
+    record_plan_reads(plan, journal_path, config.account_id)  # Heavy calls: the daily budget
     # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new purchases.
     plan = marked_in_flight(
         plan, journal_path, config.account_id, rules, lambda line: click.echo(line, err=True)

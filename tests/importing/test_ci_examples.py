@@ -25,18 +25,19 @@ GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 GATE = "Fail on invalid files, errors or blocked items"
 
-# SPEC section 4 (pinned), plus --ttl, --rate-tier and --html (the report, issue 14).
+# SPEC section 4 (pinned), plus --ttl, --rate-tier and --html (the report, issue 14), and
+# --require-prices (SPEC section 4, added next).
 GLOBAL_FLAGS = {"-v", "--verbose"}
 PINNED_FLAGS = {
     "validate": {"--strict", "--format"},
     "plan": {
         "--format", "--out", "--detailed-exitcode", "--account", "--select", "--allow-decrease",
         "--allow-cancel", "--max-accounts-changed", "--ttl", "--rate-tier", "--journal",
-        "--html",
+        "--html", "--require-prices",
     },
     "apply": {
         "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
-        "--journal", "--max-accounts-changed", "--rate-tier",
+        "--journal", "--max-accounts-changed", "--rate-tier", "--require-prices",
     },
     "import": {"--out", "--account", "--force", "--rate-tier"},
     "sandbox": {"--host", "--port", "--seed", "--state"},
@@ -369,6 +370,9 @@ def test_workflow_command_lines_run_in_order_against_the_sandbox(
     work = tmp_path / "work"
     work.mkdir()
     assert cli("import", env=sb.env(), cwd=work).returncode == 0
+    # the repository's price list, which the workflow's --require-prices needs
+    shutil.copy(ROOT / "examples" / "prices.yaml", work / "prices.yaml")
+    (work / "zoomplans.yaml").write_text("prices: prices.yaml\n", encoding="utf-8")
     acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
     acme.write_text(
         acme.read_text().replace(

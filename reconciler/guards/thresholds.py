@@ -219,8 +219,8 @@ def _unknown_reasons(plan: Plan) -> list[str]:
     """Why each call of unknown cost has none, once per reason, with its account."""
     reasons: dict[str, list[str]] = {}
     for account in plan.by_status("changes"):
-        for action in account.actions:
-            if action.cost is not None and not action.cost.known and not action.in_flight:
+        for action in () if account.awaiting_zoom else account.actions:  # as sent_actions
+            if action.cost is not None and not action.cost.known:
                 reason = action.cost.reason or "no price"
                 reasons.setdefault(reason, []).append(account.account_id)
     return [f"{reason}: {', '.join(sorted(set(ids)))}" for reason, ids in sorted(reasons.items())]

@@ -8,6 +8,7 @@ required; NaN, infinite or absurd limits are errors where they were written.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,26 @@ def test_require_prices_needs_a_price_list(guard_world: Any, zp: Callable[..., A
     assert ran.code == 1
     assert "requiring prices (--require-prices) needs a price list" in ran.stderr
     assert guard_world.requests == []
+
+
+def test_every_format_shows_both_currencies_of_a_subscribe(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    import json
+
+    from reconciler.render.html_charts import cost_by_family
+
+    args = ["plan", ACCOUNTS, "--account", "g_new", "--prices", mixed_prices(tmp_path),
+            "--max-monthly-increase", "300USD", "--max-monthly-increase", "340EUR"]  # fmt: skip
+    data = json.loads(zp(guard_world, *args, "--format", "json").stdout)
+    (action,) = data["accounts"][0]["actions"]
+    assert action["cost"] == {"known": True, "by_currency": {"EUR": "340.00", "USD": "219.90"}}
+    assert data["summary"]["cost"]["gross_increase"] == {"EUR": "340.00", "USD": "219.90"}
+    assert data["options"]["max_monthly_increase"] == {"EUR": "340.00", "USD": "300.00"}
+    sums, unknown = cost_by_family(data)
+    assert unknown == 0 and set(sums.values()) == {Decimal("340.00"), Decimal("219.90")}
+    html = zp(guard_world, *args, "--format", "html")
+    assert html.code == 0, html.stderr
+    assert "+€340.00 and +$219.90</td>" in html.stdout
+    markdown = zp(guard_world, *args, "--format", "markdown")
+    assert "| `subscribe` | 1 | +€340.00/month, +$219.90/month |" in markdown.stdout

@@ -140,8 +140,13 @@ def warn_unused_limits(project: ProjectConfig | None) -> None:
     money and seat limits that bind are the ones recorded in the plan, or the flags given."""
     if project is None:
         return
-    limits = ("max_monthly_increase", "require_prices", "max_accounts_changed", "max_seats_removed")
-    named = [name for name in limits if getattr(project, name) not in (None, (), False)]
+    set_in_file = {
+        "max_monthly_increase": bool(project.max_monthly_increase),
+        "require_prices": project.require_prices,
+        "max_accounts_changed": project.max_accounts_changed is not None,
+        "max_seats_removed": project.max_seats_removed is not None,
+    }
+    named = [name for name, given in set_in_file.items() if given]
     if named:
         _say(
             f"zoomplans: warning: with --plan, the guard_rails limits in {project.source} "

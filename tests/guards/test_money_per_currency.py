@@ -202,6 +202,13 @@ def test_apply_of_a_saved_plan_with_require_prices_sends_nothing(
     assert "1 call(s) have no known cost" in refused.stderr
     assert "nothing was sent" in refused.stderr
     assert guard_world.writes() == []
+    (tmp_path / "zoomplans.yaml").write_text(
+        "guard_rails:\n  max_monthly_increase: {USD: 1}\n  require_prices: true\n",
+        encoding="utf-8",
+    )
+    warned = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out), "--require-prices")
+    assert warned.code == 1 and guard_world.writes() == []
+    assert "(max_monthly_increase, require_prices) are not used" in warned.stderr
 
 
 def test_require_prices_needs_a_price_list(guard_world: Any, zp: Callable[..., Any]) -> None:

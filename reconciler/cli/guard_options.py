@@ -7,18 +7,16 @@ problem located, before anything is read from Zoom.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
-from reconciler.apply.journal import JournalError
-from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
+from reconciler.cli.exit_codes import fail
 from reconciler.cli.options import stacked
 from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError, parse_flag
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
-from reconciler.planner.model import Plan
 from reconciler.pricing.prices import PriceList, PricesError, load_prices
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,36 +75,10 @@ def guard_rail_options(func: F) -> F:
     return stacked(options, func)
 
 
-def threshold_flags(
-    max_accounts_changed: int | None,
-    max_seats_removed: int | None,
-    max_monthly_increase: tuple[MonthlyLimit, ...],
-    require_prices: bool = False,
-) -> dict[str, Any]:
-    """The threshold flags by name, as reconciler.guards.thresholds reads them (None: not given)."""
-    return {
-        "max_accounts_changed": max_accounts_changed,
-        "max_seats_removed": max_seats_removed,
-        "max_monthly_increase": max_monthly_increase,
-        "require_prices": require_prices or None,
-    }
-
-
-def limits_usage_error(exc: MonthlyLimitError) -> NoReturn:
-    """A money limit that cannot be used: a usage error (64) when it came from the command
-    line, else an error in zoomplans.yaml (1, located); nothing was read from Zoom."""
-    click.echo(f"zoomplans: error: {exc}; nothing was read from Zoom", err=True)
-    raise click.exceptions.Exit(EXIT_USAGE if exc.usage else EXIT_ERROR)
-
-
 def _stop(problems: list[Any], what: str) -> NoReturn:
     for problem in problems:
         click.echo(str(problem), err=True)
-    click.echo(
-        f"zoomplans: error: {len(problems)} problem(s) in {what}; nothing was read from Zoom",
-        err=True,
-    )
-    raise click.exceptions.Exit(EXIT_ERROR)
+    fail(f"{len(problems)} problem(s) in {what}; nothing was read from Zoom")
 
 
 def project_and_prices(
@@ -122,10 +94,7 @@ def project_and_prices(
         return project, None
     if not path.is_file():
         where = "--prices" if prices_file else f"prices: in {project.source if project else ''}"
-        click.echo(
-            f"zoomplans: error: {where} names {path}, which is not a readable file", err=True
-        )
-        raise click.exceptions.Exit(EXIT_ERROR)
+        fail(f"{where} names {path}, which is not a readable file")
     try:
         prices = load_prices(path)
     except PricesError as exc:
@@ -133,87 +102,3 @@ def project_and_prices(
     for warning in prices.warnings:
         click.echo(str(warning), err=True)
     return project, prices
-
-
-def warn_unused_limits(project: ProjectConfig | None) -> None:
-    """With --plan the project file gives only the daily Heavy budget (and no prices): the
-    money and seat limits that bind are the ones recorded in the plan, or the flags given."""
-    if project is None:
-        return
-    set_in_file = {
-        "max_monthly_increase": bool(project.max_monthly_increase),
-        "require_prices": project.require_prices,
-        "max_accounts_changed": project.max_accounts_changed is not None,
-        "max_seats_removed": project.max_seats_removed is not None,
-    }
-    named = [name for name, given in set_in_file.items() if given]
-    if named:
-        _say(
-            f"zoomplans: warning: with --plan, the guard_rails limits in {project.source} "
-            f"({', '.join(named)}) are not used: the limits recorded in the plan file apply "
-            "(limit flags replace them); only its daily_heavy_budget is read"
-        )
-
-
-def _say(line: str) -> None:
-    click.echo(line, err=True)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
-    raise click.exceptions.Exit(EXIT_ERROR)
-
-
-def refuse_if_unsafe(plan: Plan, where: str) -> None:
-    """Every guard rail the plan is over, one line each; then nothing is sent."""
-    from reconciler.guards.thresholds import tripped_guard_rails, unpriced_warning
-
-    warning = unpriced_warning(plan)
-    if warning:
-        _say(f"zoomplans: warning: {warning}")
-    tripped = tripped_guard_rails(plan)
-    for item in tripped[:-1]:
-        _say(f"zoomplans: error: {where}{item}")
-    if tripped:
-        _fail(f"{where}{tripped[-1]}; nothing was sent")
-
-
-def check_budget(
-    plan: Plan,
-    only_accounts: Sequence[str],
-    journal_path: Path,
-    flag: int | None,
-    project: ProjectConfig | None,
-    rate_tier: str,
-) -> None:
-    """Refuse, sending nothing, a plan needing more Heavy calls than the day has left."""
-    from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
-
-    configured = project.daily_heavy_budget if project is not None else None
-    try:
-        check_daily_budget(
-            plan,
-            journal_path=journal_path,
-            budget=daily_budget(flag, configured, rate_tier),
-            only_accounts=only_accounts,
-        )
-    except HeavyBudgetExceeded as exc:
-        _fail(f"{exc}; nothing was sent")
-    except JournalError as exc:  # unreadable journal: the budget cannot be known
-        _fail(f"{exc}; nothing was sent")
-
-
-def record_plan_reads(plan: Plan, journal_path: Path, master_account_id: str | None) -> None:
-    """Journal the Heavy usage reads a plan made, for apply's daily budget; a journal that
-    cannot take the line (another apply holds it, a read-only checkout) is only a warning:
-    the plan itself is still right."""
-    from reconciler.guards.budget import record_heavy_reads
-
-    try:
-        record_heavy_reads(plan, journal_path, master_account_id)
-    except JournalError as exc:
-        reads = sum(1 for account in plan.accounts if account.usage_read)
-        _say(
-            f"zoomplans: warning: {exc}; this plan's {reads} Heavy usage read(s) are not "
-            "counted against the daily Heavy budget"
-        )

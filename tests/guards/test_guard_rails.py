@@ -17,7 +17,6 @@ from reconciler.guards.thresholds import (
     TooManySeatsRemoved,
     seats_removed,
     tripped_guard_rails,
-    with_apply_flags,
     with_limits,
 )
 from reconciler.planner.model import AccountPlan, Action, Plan, PlanOptions
@@ -288,22 +287,6 @@ def test_a_bare_limit_beside_several_currencies_names_the_form() -> None:
     twice = {**NONE, "max_monthly_increase": (parse_flag("1USD"), parse_flag("2USD"))}
     with pytest.raises(MonthlyLimitError, match="USD is given twice"):
         with_limits(PlanOptions(), twice, None, prices=price_list("USD"))
-
-
-def test_apply_flags_replace_only_their_own_recorded_limit() -> None:
-    recorded = PlanOptions(max_accounts_changed=3, max_seats_removed=10)
-    changed = with_apply_flags(recorded, {"max_seats_removed": 27, "max_accounts_changed": None})
-    assert (changed.max_accounts_changed, changed.max_seats_removed) == (3, 27)
-    assert dict(changed.limit_sources) == {"max_seats_removed": "flag"}
-    assert with_apply_flags(recorded, {"max_seats_removed": None}) is recorded
-    money = PlanOptions(
-        max_monthly_increase=(("JPY", Decimal(5000)), ("USD", Decimal(500))), prices="p.yaml"
-    )
-    yen = with_apply_flags(money, {"max_monthly_increase": (parse_flag("100000JPY"),)})
-    assert yen.max_monthly_increase == (("JPY", Decimal(100000)), ("USD", Decimal(500)))
-    assert dict(yen.limit_sources) == {"max_monthly_increase.JPY": "flag"}
-    strict = with_apply_flags(money, {"require_prices": True})
-    assert strict.require_prices and dict(strict.limit_sources) == {"require_prices": "flag"}
 
 
 def test_options_round_trip_through_json() -> None:

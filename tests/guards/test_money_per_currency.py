@@ -197,18 +197,18 @@ def test_apply_of_a_saved_plan_with_require_prices_sends_nothing(
     planned = zp(guard_world, "plan", ACCOUNTS, "--prices", PRICES, "--account", "g_up",
                  "--out", str(out))  # fmt: skip
     assert planned.code == 0, planned.stderr
-    refused = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out), "--require-prices")
+    saved = ["apply", ACCOUNTS, "--plan", str(out), "--prices", PRICES]
+    refused = zp(guard_world, *saved, "--require-prices")
     assert refused.code == 1
     assert "1 call(s) have no known cost" in refused.stderr
     assert "nothing was sent" in refused.stderr
     assert guard_world.writes() == []
     (tmp_path / "zoomplans.yaml").write_text(
-        "guard_rails:\n  max_monthly_increase: {USD: 1}\n  require_prices: true\n",
-        encoding="utf-8",
+        "guard_rails:\n  require_prices: true\n", encoding="utf-8"
     )
-    warned = zp(guard_world, "apply", ACCOUNTS, "--plan", str(out), "--require-prices")
-    assert warned.code == 1 and guard_world.writes() == []
-    assert "(max_monthly_increase, require_prices) are not used" in warned.stderr
+    from_file = zp(guard_world, *saved)
+    assert from_file.code == 1 and guard_world.writes() == []
+    assert "--require-prices is on (require_prices in zoomplans.yaml)" in from_file.stderr
 
 
 def test_require_prices_needs_a_price_list(guard_world: Any, zp: Callable[..., Any]) -> None:
@@ -239,3 +239,24 @@ def test_every_format_shows_both_currencies_of_a_subscribe(
     assert "+€340.00 and +$219.90</td>" in html.stdout
     markdown = zp(guard_world, *args, "--format", "markdown")
     assert "| `subscribe` | 1 | +€340.00/month, +$219.90/month |" in markdown.stdout
+
+
+def test_apply_of_a_saved_plan_holds_each_currency_to_its_own_limit(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The file's money limits are only compared, per currency: one apply was not given is
+    looser in the file (EUR had none at apply), so nothing is sent until apply gives it."""
+    prices, out = mixed_prices(tmp_path), tmp_path / "plan.json"
+    limits = ["--max-monthly-increase", "300USD", "--max-monthly-increase", "340EUR"]
+    planned = zp(guard_world, "plan", ACCOUNTS, "--account", "g_new", "--prices", prices,
+                 *limits, "--out", str(out))  # fmt: skip
+    assert planned.code == 0, planned.stderr
+    saved = ["apply", ACCOUNTS, "--plan", str(out), "--prices", prices]
+    looser = zp(guard_world, *saved, "--max-monthly-increase", "300USD")
+    assert looser.code == 1 and guard_world.writes() == []
+    assert "--max-monthly-increase is 340.00EUR in the file and no limit at apply" in looser.stderr
+    yen = zp(guard_world, *saved, *limits[:2], "--max-monthly-increase", "100000JPY")
+    assert yen.code == 1 and guard_world.writes() == []  # a yen limit accepts no euro
+    applied = zp(guard_world, *saved, *limits)
+    assert applied.code == 0, applied.stderr + applied.stdout
+    assert len(guard_world.writes()) == 1

@@ -40,11 +40,12 @@ PINNED_FLAGS = {
     "plan": {
         "--format", "--out", "--detailed-exitcode", "--account", "--select", "--allow-decrease",
         "--allow-cancel", "--max-accounts-changed", "--ttl", "--rate-tier", "--journal",
-        "--html",
+        "--html", "--require-prices",
     },
     "apply": {
         "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
         "--journal", "--max-accounts-changed", "--rate-tier", "--expect-sha256",
+        "--require-prices",
     },
     "import": {"--out", "--account", "--force", "--rate-tier"},
     "sandbox": {"--host", "--port", "--seed", "--state"},

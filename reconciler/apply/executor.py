@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from reconciler.apply.awaiting import (
@@ -58,8 +58,8 @@ from reconciler.apply.seams import (
     Fingerprint,
     PlanWriter,
     Progress,
-    WriteOutcome,
 )
+from reconciler.groups.operations import Op
 from reconciler.planner.calls import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
@@ -337,10 +337,9 @@ class Executor:
     ) -> CallResult | AmbiguousWriteError:
         """One send and its outcome line; an ambiguous failure is returned for reading back."""
         account_id, op = facts["account_id"], facts["op"]
-        send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
         record = self.journal.outcome
         try:
-            answer = await send(account_id, body)
+            answer = await self.client.write(Op(op), account_id, body)
         except AmbiguousWriteError as exc:
             await asyncio.to_thread(
                 record, intent_id, **facts, body=body, result="ambiguous",

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from reconciler.groups import table
+from reconciler.groups.operations import Body, Effect, Sides, spec_of
 from reconciler.planner.bodies import entry_of, subscribe_plans
 from reconciler.planner.calls import CALLS, call_of
 
@@ -91,7 +92,8 @@ def _body_problems(op: str, body: Any) -> list[str]:
         if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 0:
             problems.append(f"{where}hosts must be a whole number")
 
-    if op == "subscribe":
+    shape = spec_of(op).body
+    if shape is Body.SUBSCRIPTION:
         base = body.get("plan_base")
         if isinstance(base, Mapping) and isinstance(base.get("type"), str):
             need_hosts(base, "plan_base.", base=True)
@@ -100,7 +102,7 @@ def _body_problems(op: str, body: Any) -> list[str]:
         if not isinstance(body.get("contact"), Mapping):
             problems.append("contact is missing")
         return problems
-    if op == "cancel_base":
+    if shape is Body.BASE_CANCEL:
         if body.get("action") != "cancel":
             problems.append('action must be "cancel"')
         if "type" in body:
@@ -109,11 +111,11 @@ def _body_problems(op: str, body: Any) -> list[str]:
     entry = entry_of(body)
     if not isinstance(entry.get("type"), str) or not entry.get("type"):
         problems.append("type is missing")
-    if op in ("update_base", "update_addon"):
-        need_hosts(body, "", base=op == "update_base")
+    if shape in (Body.BASE_ENTRY, Body.ADDON_ENTRY):
+        need_hosts(body, "", base=shape is Body.BASE_ENTRY)
         if "increasing_hosts" in body:
             problems.append("increasing_hosts is never sent (it is not idempotent)")
-    if op == "cancel_addon" and body.get("action") != "cancel":
+    if shape is Body.ADDON_CANCEL and body.get("action") != "cancel":
         problems.append('action must be "cancel"')
     return problems
 
@@ -147,13 +149,14 @@ def _review_problems(action: Any) -> list[str]:
     body, after = action.body, getattr(action, "after", None)
     before = getattr(action, "before", None)
     shown: Mapping[str, Any] | None = after if isinstance(after, Mapping) else None
-    if action.op == "subscribe":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
         return _subscribe_review_problems(body, shown)
-    if action.op in ("cancel_addon", "cancel_base"):
+    if spec.effect is Effect.END:
         shown = before if isinstance(before, Mapping) else None
     if shown is None:
         return []
-    sent = entry_of(body) if action.op == "add_addon" else body
+    sent = entry_of(body) if spec.body is Body.NEW_ADDON else body
     return [
         f"body {key} {sent[key]!r} differs from the reviewed {shown[key]!r}"
         for key in ("type", "hosts")

@@ -15,6 +15,7 @@ from reconciler.apply.in_flight import InFlightRules
 from reconciler.apply.preflight import PlannedAccount
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
+from reconciler.groups.operations import Op
 
 Fingerprint = Callable[[LivePlansDict], str]
 Converged = Callable[[PlannedAccount, LivePlansDict], bool]
@@ -34,15 +35,22 @@ class WriteOutcome(Protocol):
 
 
 class PlanWriter(Protocol):
-    """The calls of ``reconciler.zoom.ZoomClient`` that apply makes (a fake has the same)."""
+    """The calls of ``reconciler.zoom.ZoomClient`` that apply makes (a test fake has the same).
+
+    The contract a writer keeps, which the executor relies on for never paying twice:
+
+    - ``get_plans`` returns the raw GET /accounts/{id}/plans answer (a dict), or raises a
+      ``ZoomError``; it changes nothing.
+    - ``write`` sends ``body`` unchanged as the op table's method and path for ``op`` on
+      ``account_id`` (``reconciler.groups.operations``), exactly once: it never retries a POST
+      or PATCH itself. It returns the answer's status and duration when Zoom accepted the call;
+      it raises ``AmbiguousWriteError`` when the call may or may not have happened (a timeout, a
+      reset, a 5xx), which the executor then reads back and never resends in the run, and any
+      other ``ZoomError`` when Zoom refused it (nothing happened).
+    """
 
     async def get_plans(self, account_id: str) -> dict[str, Any]: ...
-    async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
-    async def cancel_base(self, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
+    async def write(self, op: Op, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
 
 
 @dataclass(frozen=True)

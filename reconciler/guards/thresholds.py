@@ -15,6 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from reconciler.groups.operations import Effect, spec_of
 from reconciler.guards.project import ProjectConfig
 from reconciler.planner.model import Plan, PlanOptions
 from reconciler.pricing.money import format_money, to_cents
@@ -94,7 +95,7 @@ def seats_removed(plan: Plan) -> int:
             continue
         if action.klass == "seat_decrease" and isinstance(after, int):
             removed += before - after
-        elif action.op in ("cancel_addon", "cancel_base"):
+        elif spec_of(action.op).effect is Effect.END:
             removed += before
     return removed
 

@@ -120,11 +120,10 @@ class OpSpec:
     increase: Step
     decrease: Step
     #: What a reviewer reads: `+` adds, `~` changes, `-` cancels; the verb; a line's wording
-    #: (empty: the changed fields say it all); the summary line's phrase.
+    #: (empty: the changed fields say it all).
     sign: str
     verb: str
     wording: str
-    summary: str
     #: +1: the call costs the price of what `after` shows; -1: it saves the price of what
     #: `before` shows; 0: it costs the price of the seats' difference.
     cost_sign: int
@@ -158,7 +157,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         decrease=Step("subscribe", Phase.BASE_INCREASE),
         sign="+", verb="subscribe",
         wording="subscribe (one POST with the base plan and every add-on):",
-        summary="to subscribe", cost_sign=1, settled_by=Visibility.SUBSCRIPTION,
+        cost_sign=1, settled_by=Visibility.SUBSCRIPTION,
     ),
     OpSpec(
         op=Op.UPDATE_BASE, method="PUT", path="/accounts/{id}/plans/base",
@@ -168,7 +167,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         sides=Sides.ENTRY, body=Body.BASE_ENTRY,
         increase=Step("seat_increase", Phase.BASE_INCREASE),
         decrease=Step("seat_decrease", Phase.BASE_DECREASE),
-        sign="~", verb="change", wording="", summary="to change",
+        sign="~", verb="change", wording="",
         cost_sign=0, settled_by=Visibility.BASE_FIELDS,
     ),
     OpSpec(
@@ -179,7 +178,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         sides=Sides.ENTRY, body=Body.NEW_ADDON,
         increase=Step("addon_added", Phase.NEW_ADDONS),
         decrease=Step("addon_added", Phase.NEW_ADDONS),
-        sign="+", verb="add", wording="", summary="add-ons to add",
+        sign="+", verb="add", wording="",
         cost_sign=1, settled_by=Visibility.ADDON_FIELDS,
     ),
     OpSpec(
@@ -190,7 +189,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         sides=Sides.ENTRY, body=Body.ADDON_ENTRY,
         increase=Step("seat_increase", Phase.ADDON_INCREASES),
         decrease=Step("seat_decrease", Phase.ADDON_DECREASES),
-        sign="~", verb="change", wording="", summary="to change",
+        sign="~", verb="change", wording="",
         cost_sign=0, settled_by=Visibility.ADDON_FIELDS,
     ),
     OpSpec(
@@ -201,7 +200,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         sides=Sides.ENTRY, body=Body.ADDON_CANCEL,
         increase=Step("addon_cancelled", Phase.CANCELLATIONS),
         decrease=Step("addon_cancelled", Phase.CANCELLATIONS),
-        sign="-", verb="cancel", wording="cancel", summary="to cancel",
+        sign="-", verb="cancel", wording="cancel",
         cost_sign=-1, settled_by=Visibility.ADDON_GONE,
     ),
     OpSpec(
@@ -213,7 +212,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         increase=Step("base_cancelled", Phase.BASE_CANCELLATION),
         decrease=Step("base_cancelled", Phase.BASE_CANCELLATION),
         sign="-", verb="cancel", wording="cancel the base plan",
-        summary="base plan(s) to cancel", cost_sign=-1, settled_by=Visibility.BASE_GONE,
+        cost_sign=-1, settled_by=Visibility.BASE_GONE,
     ),
 )  # fmt: skip
 

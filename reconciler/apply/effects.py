@@ -73,6 +73,8 @@ def _shown_at_all(kind: Visibility, body: Mapping[str, Any], state: NormalisedPl
         return state.base is not None
     if kind is Visibility.BASE_GONE:
         return state.base is None
+    if kind is Visibility.BASE_FIELDS:
+        return state.base is not None and state.base["type"] == entry_type(body)
     if kind is Visibility.ADDON_FIELDS:
         return entry_type(body) in _by_type(state)
     if kind is Visibility.ADDON_GONE:

@@ -117,3 +117,47 @@ def test_relative_and_type_checking_imports_are_edges(tmp_path: Path) -> None:
     }
     found = imported_modules("reconciler.importing.run", source, known)
     assert found == {"reconciler.importing.check", "reconciler.importing.files", "reconciler.zoom"}
+
+
+def package_of(module: str) -> str:
+    """`reconciler.planner.core` -> `reconciler.planner`; a top-level module is its own."""
+    return ".".join(module.split(".")[:2])
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Package -> the other packages its modules import."""
+    packages: dict[str, set[str]] = {package_of(m): set() for m in graph}
+    for module, targets in graph.items():
+        source = package_of(module)
+        packages[source].update(package_of(t) for t in targets if package_of(t) != source)
+    return packages
+
+
+def package_cycle_edges(graph: dict[str, set[str]]) -> list[str]:
+    """For each package cycle, the module imports that make it (to say what to cut)."""
+    packages = package_graph(graph)
+    lines = []
+    for cycle in find_cycles(packages):
+        members = set(cycle)
+        lines += sorted(
+            f"{m} -> {t}"
+            for m, targets in graph.items()
+            for t in targets
+            if package_of(m) in members
+            and package_of(t) in members
+            and package_of(t) != package_of(m)
+        )
+    return lines
+
+
+def test_no_package_imports_a_package_that_imports_it_back() -> None:
+    """reconciler/X/ -> reconciler/Y/ -> reconciler/X/ is a cycle too: the layers hold for
+    packages, not only for modules (docs/ARCHITECTURE.md lists them in order)."""
+    graph = import_graph()
+    cycles = find_cycles(package_graph(graph))
+    assert cycles == [], (
+        "package cycles: "
+        + "; ".join(" <-> ".join(c) for c in cycles)
+        + "\n"
+        + "\n".join(package_cycle_edges(graph))
+    )

@@ -25,12 +25,12 @@ from reconciler.apply.in_flight import (
 )
 from reconciler.apply.intents import UnsettledIntent
 from reconciler.apply.journal import Journal
-from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
 from reconciler.apply.seams import Progress
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.calls import call_of
+from reconciler.planner.model import AccountPlan, Action
 
 
 def now_utc() -> datetime:
@@ -49,7 +49,7 @@ class RemainingCalls:
     account_id: str
     status: str
     live_sha256: str | None
-    actions: Sequence[PlannedAction]
+    actions: Sequence[Action]
     blocked: Sequence[Any] = field(default=())
 
 
@@ -123,7 +123,7 @@ async def check_in_flight(
 
 
 def awaiting_report(
-    account: PlannedAccount, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
+    account: AccountPlan, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
 ) -> AccountReport | None:
     """Awaiting Zoom when one of the account's writes is in flight (by the journal, or as the
     plan marks it): nothing is sent to the account; None when nothing it sends is in flight."""
@@ -150,7 +150,7 @@ def awaiting_report(
 async def record_shown(
     journal: Journal,
     account_id: str,
-    own: Sequence[tuple[str, PlannedAction]],
+    own: Sequence[tuple[str, Action]],
     live: LivePlansDict,
 ) -> None:
     """Journal that a read shows this run's unrepeatable writes: they are settled, so if one

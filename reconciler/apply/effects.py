@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
@@ -24,6 +23,7 @@ from reconciler.groups.normalise import (
 )
 from reconciler.groups.operations import Target, Visibility, is_op, spec_of
 from reconciler.planner.bodies import as_get_answer, entry_of, entry_type
+from reconciler.planner.model import AccountPlan, Action
 
 
 def _read(plans: Mapping[str, Any] | None) -> NormalisedPlans | None:
@@ -115,12 +115,12 @@ def verified(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -
     )
 
 
-def all_calls_visible(account: PlannedAccount, live: Mapping[str, Any] | None) -> bool:
+def all_calls_visible(account: AccountPlan, live: Mapping[str, Any] | None) -> bool:
     """Default convergence test: every call's change shows in the live plans.
 
     Only the last call touching a given plan counts (a later call may change the same entry).
     """
-    last: dict[str, PlannedAction] = {}
+    last: dict[str, Action] = {}
     for action in account.actions:
         base_call = is_op(action.op) and spec_of(action.op).target is not Target.ADDON
         target = "plan_base" if base_call else entry_type(action.body)

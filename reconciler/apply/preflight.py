@@ -11,44 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from reconciler.groups import table
 from reconciler.groups.operations import Body, Effect, Sides, spec_of
 from reconciler.planner.bodies import entry_of, subscribe_plans
 from reconciler.planner.calls import CALLS, call_of
+from reconciler.planner.model import AccountPlan
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
-
-
-class PlannedAction(Protocol):
-    """The parts of ``reconciler.planner.model.Action`` apply reads."""
-
-    @property
-    def op(self) -> str: ...
-    @property
-    def method(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def body(self) -> Mapping[str, Any]: ...
-
-
-class PlannedAccount(Protocol):
-    """The parts of ``reconciler.planner.model.AccountPlan`` apply reads."""
-
-    @property
-    def account_id(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def live_sha256(self) -> str | None: ...
-    @property
-    def actions(self) -> Sequence[PlannedAction]: ...
-    @property
-    def blocked(self) -> Sequence[Any]: ...
-    @property
-    def error(self) -> Any: ...
 
 
 class PlanRefused(Exception):
@@ -164,7 +135,7 @@ def _review_problems(action: Any) -> list[str]:
     ]
 
 
-def check_actions(accounts: Sequence[PlannedAccount]) -> None:
+def check_actions(accounts: Sequence[AccountPlan]) -> None:
     """Every action is a pinned op with the method, path and body shape of that op."""
     problems: list[str] = []
     seen: set[str] = set()
@@ -197,6 +168,6 @@ def check_actions(accounts: Sequence[PlannedAccount]) -> None:
         raise PlanTampered(problems)
 
 
-def accounts_changed(accounts: Sequence[PlannedAccount]) -> int:
+def accounts_changed(accounts: Sequence[AccountPlan]) -> int:
     """Accounts apply would write to: status ``changes`` with at least one action."""
     return sum(1 for a in accounts if a.status == "changes" and a.actions)

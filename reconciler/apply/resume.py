@@ -22,7 +22,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from reconciler.apply.preflight import PlannedAction
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
@@ -31,6 +30,7 @@ from reconciler.groups.normalise import (
 )
 from reconciler.groups.operations import Effect, Sides, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
+from reconciler.planner.model import Action
 
 #: Results after which a call is known to have happened.
 DONE_RESULTS = frozenset({"ok", "resolved_present"})
@@ -61,7 +61,7 @@ def calls_made(
     return [key for intent_id, key in intents.items() if intent_id in done]
 
 
-def made_prefix(actions: Sequence[PlannedAction], made: Sequence[tuple[str, str, str]]) -> int:
+def made_prefix(actions: Sequence[Action], made: Sequence[tuple[str, str, str]]) -> int:
     """How many leading actions were made; -1 when what was made is not a prefix of the plan."""
     remaining = list(made)
     count = 0
@@ -134,7 +134,7 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
 
 
 def resumable(
-    actions_made: Sequence[PlannedAction], live: Mapping[str, Any] | None, live_sha256: str | None
+    actions_made: Sequence[Action], live: Mapping[str, Any] | None, live_sha256: str | None
 ) -> bool:
     """The live plans are exactly the planned state plus ``actions_made`` (see module doc)."""
     if not actions_made or not live_sha256:

@@ -170,7 +170,7 @@ def check_budget(
     rate_tier: str,
 ) -> None:
     """Refuse, sending nothing, a plan needing more Heavy calls than the day has left."""
-    from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
+    from reconciler.apply.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
 
     configured = project.daily_heavy_budget if project is not None else None
     try:

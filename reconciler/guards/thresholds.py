@@ -5,7 +5,7 @@ removed, gross monthly cost increase) each raise a named exception carrying the 
 the limit, where the limit came from and the one flag that accepts it. A flag acknowledges only its
 own threshold: there is no global --force. `plan` exits 1 and `apply` sends nothing while any
 threshold trips. The daily Heavy-call budget is checked the same way before apply sends
-(`reconciler.guards.budget`).
+(`reconciler.apply.budget`).
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from reconciler.cli import cli
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.planner.core import build_plan
+from reconciler.planner.costs import price_plan
 from reconciler.planner.model import PlanOptions
-from reconciler.pricing.costs import price_plan
 from reconciler.pricing.prices import load_prices
 from reconciler.zoom.live import LivePlans
 

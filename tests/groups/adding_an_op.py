@@ -58,9 +58,9 @@ from reconciler.apply.effects import change_visible, write_shown  # noqa: E402
 from reconciler.apply.in_flight import UNREPEATABLE_OPS  # noqa: E402
 from reconciler.apply.preflight import check_actions  # noqa: E402
 from reconciler.planner.calls import CALLS, OPS, call_of  # noqa: E402
+from reconciler.planner.costs import action_cost  # noqa: E402
 from reconciler.planner.draft import AccountDraft  # noqa: E402
 from reconciler.planner.model import AccountPlan, Action, Plan, PlanOptions  # noqa: E402
-from reconciler.pricing.costs import action_cost  # noqa: E402
 from reconciler.pricing.prices import Price, PriceList  # noqa: E402
 from reconciler.render.html import render_html  # noqa: E402
 from reconciler.render.markdown import render_markdown  # noqa: E402

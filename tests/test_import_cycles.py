@@ -161,3 +161,33 @@ def test_no_package_imports_a_package_that_imports_it_back() -> None:
         + "\n"
         + "\n".join(package_cycle_edges(graph))
     )
+
+
+#: The package layers of docs/ARCHITECTURE.md, lowest first: a package imports only packages
+#: of lower layers (the sandbox is apart: it imports only Zoom's committed extract).
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("zoom_2026", "groups"),
+    ("zoom", "desired"),
+    ("pricing", "importing"),
+    ("planner",),
+    ("guards", "render"),
+    ("apply",),
+    ("sandbox",),
+    ("cli",),
+    ("__main__", "demo"),
+)
+
+
+def test_each_package_imports_only_lower_layers() -> None:
+    layer_of = {f"reconciler.{name}": n for n, names in enumerate(LAYERS) for name in names}
+    packages = package_graph(import_graph())
+    assert set(packages) - {"reconciler"} == set(layer_of), "LAYERS must list every package"
+    upward = [
+        f"{source} -> {target}"
+        for source, targets in packages.items()
+        if source in layer_of
+        for target in sorted(targets)
+        if layer_of[target] >= layer_of[source]
+    ]
+    assert upward == [], "imports of a package in the same or a higher layer: " + ", ".join(upward)
+    assert packages["reconciler.sandbox"] <= {"reconciler.zoom_2026"}

@@ -10,6 +10,7 @@ interpreter, not from the reader. A package's `__init__` importing its own modul
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,9 @@ def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
     return {m for m in found if m in known and m != name}
 
 
+@cache
 def import_graph() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (read once per process; never mutated)."""
     modules = all_modules()
     known = set(modules)
     return {name: imported_modules(name, path, known) for name, path in modules.items()}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,17 +39,6 @@ def now_utc() -> datetime:
 def iso(moment: datetime) -> str:
     """The journal's spelling of a moment (milliseconds, UTC, Z)."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class RemainingCalls:
-    """A resumed account as ``confirm`` sees it: only the calls still to send."""
-
-    account_id: str
-    status: str
-    live_sha256: str | None
-    actions: Sequence[Action]
-    blocked: Sequence[Any] = field(default=())
 
 
 def _as_intent(write: EarlierWrite) -> UnsettledIntent:

@@ -32,10 +32,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from reconciler.apply.awaiting import (
-    RemainingCalls,
     awaiting_report,
     check_in_flight,
     iso,
@@ -210,9 +210,7 @@ class Executor:
         if self.confirm is not None and start < planned:
             # A resumed account is planned again too: its remaining decreases must hold
             # against the seats in use now, not those the earlier run read.
-            checked = account if start == 0 else RemainingCalls(
-                account_id, account.status, account.live_sha256, account.actions[start:]
-            )  # fmt: skip
+            checked = account if start == 0 else replace(account, actions=account.actions[start:])
             refused = await self._confirm(checked, live)
             if refused is not None:
                 return refused

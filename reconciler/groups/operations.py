@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, IntEnum, StrEnum
+from typing import TypeGuard
 
 
 class Op(StrEnum):
@@ -231,6 +232,6 @@ def spec_of(op: str) -> OpSpec:
         raise UnknownOp(op) from None
 
 
-def is_op(name: object) -> bool:
+def is_op(name: object) -> TypeGuard[str]:
     """Is ``name`` one of the pinned op names?"""
     return isinstance(name, str) and name in BY_OP

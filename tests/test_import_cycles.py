@@ -176,6 +176,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("guards", "render"),
     ("apply",),
     ("sandbox",),
+    ("service",),
     ("cli",),
     ("__main__", "demo"),
 )

@@ -129,6 +129,9 @@ class OpSpec:
     #: `before` shows; 0: it costs the price of the seats' difference.
     cost_sign: int
     settled_by: Visibility
+    #: The flag every call of this op needs, whatever the plan's options say (a seat decrease
+    #: needs `--allow-decrease` by its class, not by its op); None: no opt-in.
+    opt_in: str | None
 
     def call(self, account_id: str) -> tuple[str, str]:
         """The method and path of this op on one account."""
@@ -158,7 +161,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         decrease=Step("subscribe", Phase.BASE_INCREASE),
         sign="+", verb="subscribe",
         wording="subscribe (one POST with the base plan and every add-on):",
-        cost_sign=1, settled_by=Visibility.SUBSCRIPTION,
+        cost_sign=1, settled_by=Visibility.SUBSCRIPTION, opt_in=None,
     ),
     OpSpec(
         op=Op.UPDATE_BASE, method="PUT", path="/accounts/{id}/plans/base",
@@ -169,7 +172,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         increase=Step("seat_increase", Phase.BASE_INCREASE),
         decrease=Step("seat_decrease", Phase.BASE_DECREASE),
         sign="~", verb="change", wording="",
-        cost_sign=0, settled_by=Visibility.BASE_FIELDS,
+        cost_sign=0, settled_by=Visibility.BASE_FIELDS, opt_in=None,
     ),
     OpSpec(
         op=Op.ADD_ADDON, method="POST", path="/accounts/{id}/plans/addons",
@@ -180,7 +183,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         increase=Step("addon_added", Phase.NEW_ADDONS),
         decrease=Step("addon_added", Phase.NEW_ADDONS),
         sign="+", verb="add", wording="",
-        cost_sign=1, settled_by=Visibility.ADDON_FIELDS,
+        cost_sign=1, settled_by=Visibility.ADDON_FIELDS, opt_in=None,
     ),
     OpSpec(
         op=Op.UPDATE_ADDON, method="PUT", path="/accounts/{id}/plans/addons",
@@ -191,7 +194,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         increase=Step("seat_increase", Phase.ADDON_INCREASES),
         decrease=Step("seat_decrease", Phase.ADDON_DECREASES),
         sign="~", verb="change", wording="",
-        cost_sign=0, settled_by=Visibility.ADDON_FIELDS,
+        cost_sign=0, settled_by=Visibility.ADDON_FIELDS, opt_in=None,
     ),
     OpSpec(
         op=Op.CANCEL_ADDON, method="PATCH", path="/accounts/{id}/plans/addons/status",
@@ -202,7 +205,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         increase=Step("addon_cancelled", Phase.CANCELLATIONS),
         decrease=Step("addon_cancelled", Phase.CANCELLATIONS),
         sign="-", verb="cancel", wording="cancel",
-        cost_sign=-1, settled_by=Visibility.ADDON_GONE,
+        cost_sign=-1, settled_by=Visibility.ADDON_GONE, opt_in="--allow-cancel",
     ),
     OpSpec(
         op=Op.CANCEL_BASE, method="PATCH", path="/accounts/{id}/plans/base/status",
@@ -213,7 +216,7 @@ OP_TABLE: tuple[OpSpec, ...] = (
         increase=Step("base_cancelled", Phase.BASE_CANCELLATION),
         decrease=Step("base_cancelled", Phase.BASE_CANCELLATION),
         sign="-", verb="cancel", wording="cancel the base plan",
-        cost_sign=-1, settled_by=Visibility.BASE_GONE,
+        cost_sign=-1, settled_by=Visibility.BASE_GONE, opt_in="--allow-cancel-base",
     ),
 )  # fmt: skip
 

@@ -36,7 +36,7 @@ NOTE = table.OpSpec(
     increase=table.Step("note_change", table.Phase.BASE_DECREASE),
     decrease=table.Step("note_change", table.Phase.BASE_DECREASE),
     sign="~", verb="change", wording="", cost_sign=0,
-    settled_by=table.Visibility.BASE_FIELDS,
+    settled_by=table.Visibility.BASE_FIELDS, opt_in=None,
 )  # fmt: skip
 table.Op = Op  # type: ignore[misc]
 table.Body = Body  # type: ignore[misc]

@@ -36,6 +36,8 @@ def test_every_op_fills_every_column() -> None:
     for spec in OP_TABLE:
         for column in dataclasses.fields(OpSpec):
             value = getattr(spec, column.name)
+            if column.name == "opt_in":
+                continue  # checked below: None where no opt-in is needed
             assert value is not None, (spec.op, column.name)
             if column.name == "wording":
                 continue  # checked below: empty where the changed fields say it all
@@ -49,6 +51,9 @@ def test_every_op_fills_every_column() -> None:
         # The text renderer prints the wording of a whole subscription and of a cancellation.
         needs_wording = spec.sides is Sides.SUBSCRIPTION or spec.effect is Effect.END
         assert bool(spec.wording) == needs_wording, spec.op
+        # Every cancellation needs its own flag; nothing else does by its op alone.
+        assert (spec.opt_in is not None) == (spec.effect is Effect.END), spec.op
+        assert spec.opt_in is None or spec.opt_in.startswith("--allow-cancel")
 
 
 def test_the_columns_agree_with_each_other() -> None:

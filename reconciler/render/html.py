@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from reconciler.groups.operations import Effect, Sides, is_op, spec_of
 from reconciler.planner.bodies import scheduled_date
 from reconciler.planner.model import Plan
 from reconciler.pricing.money import format_money
@@ -149,14 +150,16 @@ def _field_items(action: Mapping[str, Any]) -> list[str]:
             if isinstance(change, Mapping)
         ]
     before, after = action.get("before") or {}, action.get("after") or {}
-    if action.get("op") == "subscribe":
+    op = action.get("op")
+    spec = spec_of(op) if is_op(op) else None
+    if spec is not None and spec.sides is Sides.SUBSCRIPTION:
         entries = [("plan_base", after.get("plan_base") or {})]
         entries += [(str(a.get("group")), a) for a in after.get("addons") or []]
         return [f"{group}: {_fields(entry)}" for group, entry in entries]
-    if action.get("op") == "add_addon":
-        return [f"add {_fields(after)}"]
-    if action.get("op") in ("cancel_addon", "cancel_base"):
-        return [f"cancel {_fields(before)}"]
+    if spec is not None and spec.effect is Effect.START:
+        return [f"{spec.verb} {_fields(after)}"]
+    if spec is not None and spec.effect is Effect.END:
+        return [f"{spec.verb} {_fields(before)}"]
     names = sorted(set(before) | set(after))
     return [
         f"{name}: {_value(before.get(name))} -> {_value(after.get(name))}"

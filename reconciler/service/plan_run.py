@@ -84,8 +84,8 @@ def _record_usage_reads(plan: Plan, request: PlanRequest, say: Say) -> None:
     """Journal the Heavy usage reads this plan made, so apply's daily budget counts them; a
     journal that cannot take the line (an apply holds it, a read-only checkout) is a warning:
     the plan itself is still right."""
+    from reconciler.apply.budget import record_heavy_reads
     from reconciler.apply.journal import JournalError
-    from reconciler.guards.budget import record_heavy_reads
 
     try:
         record_heavy_reads(plan, request.journal_path, request.zoom.account_id)

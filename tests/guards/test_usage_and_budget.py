@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.guards.budget import (
+from reconciler.apply.budget import (
     HeavyBudgetExceeded,
     check_heavy_budget,
     daily_budget,

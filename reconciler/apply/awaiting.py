@@ -21,6 +21,7 @@ from reconciler.apply.in_flight import (
     UNREPEATABLE_OPS,
     EarlierWrite,
     InFlightRules,
+    Now,
     write_key,
 )
 from reconciler.apply.intents import UnsettledIntent
@@ -89,16 +90,17 @@ async def check_in_flight(
     live: LivePlansDict,
     rules: InFlightRules,
     say: Progress,
+    moment: Now,
 ) -> tuple[list[EarlierWrite], dict[tuple[str, str], str], dict[str, str]]:
     """Sort the earlier unrepeatable writes by what this read shows, journaling each.
 
-    Returns the writes still awaiting Zoom; the ones that may be sent again, by ``write_key``
-    (for ``retry_of``); and the ones settled by this read (intent id -> result).
+    Returns the writes still awaiting Zoom (overdue ones too: ``awaiting_report`` blocks
+    on those); the ones that may be sent again, by ``write_key`` (for ``retry_of``); and the
+    ones settled by this read (intent id -> result).
     """
     waiting: list[EarlierWrite] = []
     resend: dict[tuple[str, str], str] = {}
     settled: dict[str, str] = {}
-    moment = now_utc()
     for write in earlier:
         if write_shown(write.op, write.body, live):
             result, message = "resolved_present", "a read shows it: settled"
@@ -110,10 +112,15 @@ async def check_in_flight(
                 "not shown by Zoom: it may be sent again"
             )
             resend[write.key] = write.intent_id
+        elif write.overdue(moment, rules):
+            result = NOT_VISIBLE
+            message = "accepted, and not shown by Zoom within the window: a person decides"
+            waiting.append(write)
         else:
             result, message = NOT_VISIBLE, "not shown by Zoom yet: awaiting Zoom"
             waiting.append(write)
-        evidence = {"sent_at": write.sent_at, "read_at": [*write.read_at, iso(moment)]}
+        read = iso(moment.zoom or moment.local)
+        evidence = {"sent_at": write.sent_at, "read_at": [*write.read_at, read]}
         await asyncio.to_thread(
             journal.resolution, _as_intent(write), result=result, message=message, **evidence
         )
@@ -123,11 +130,22 @@ async def check_in_flight(
 
 
 def awaiting_report(
-    account: PlannedAccount, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
+    account: PlannedAccount,
+    waiting: Sequence[EarlierWrite],
+    rules: InFlightRules,
+    say: Progress,
+    moment: Now,
 ) -> AccountReport | None:
     """Awaiting Zoom when one of the account's writes is in flight (by the journal, or as the
-    plan marks it): nothing is sent to the account; None when nothing it sends is in flight."""
+    plan marks it): nothing is sent to the account; None when nothing it sends is in flight.
+    Blocked (exit 1) when one is overdue: accepted, unseen when the window ended; buying it
+    again could charge twice, so a person settles it first (``zoomplans journal resolve``)."""
     keys = {write_key(a.op, a.body) for a in account.actions}
+    overdue = [w for w in waiting if w.key in keys and w.overdue(moment, rules)]
+    if overdue:
+        say(f"{account.account_id}: blocked, a purchase accepted long ago still does not show")
+        reason = "; ".join(w.overdue_reason(rules) for w in overdue) + "; nothing sent"
+        return AccountReport(account.account_id, "blocked", reason, 0, len(account.actions))
     blocking = [w for w in waiting if w.key in keys]
     reasons = [w.describe(rules) for w in blocking]
     known = {w.intent_id for w in blocking}

@@ -44,7 +44,13 @@ from reconciler.apply.awaiting import (
     settle_earlier_puts,
 )
 from reconciler.apply.effects import all_calls_visible
-from reconciler.apply.in_flight import EarlierWrite, write_key, writes_in_flight
+from reconciler.apply.in_flight import (
+    UNREPEATABLE_OPS,
+    EarlierWrite,
+    Now,
+    write_key,
+    writes_in_flight,
+)
 from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
@@ -64,6 +70,21 @@ from reconciler.planner.calls import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
 log = logging.getLogger(__name__)
+
+
+def _meanwhile(own: Sequence[tuple[str, PlannedAction]]) -> str:
+    """What protects this run's accepted calls until Zoom shows them, said only where true."""
+    ops = {action.op for _intent, action in own}
+    purchases = ops & UNREPEATABLE_OPS
+    if not purchases:
+        return (
+            " (the journal holds these writes as accepted; plan and apply lay them over "
+            "Zoom's reads until Zoom shows them)"
+        )
+    return (
+        f" (the journal keeps the {', '.join(sorted(purchases))} call(s) from being sent "
+        "again meanwhile; seat changes are laid over Zoom's reads until Zoom shows them)"
+    )
 
 
 class Executor:
@@ -98,12 +119,17 @@ class Executor:
         #: The journal's purchases in flight, by account: read once per run, not per account.
         self._in_flight: dict[str, list[EarlierWrite]] = {}
         for write in writes_in_flight(
-            history.entries,
+            history.records,
             master_account_id=journal.context.master_account_id,
-            now=now_utc(),
+            now=self._now(),
             rules=self.settings.rules,
         ):
             self._in_flight.setdefault(write.account_id, []).append(write)
+
+    def _now(self) -> Now:
+        """This moment on this machine's clock and on Zoom's (its latest ``Date``)."""
+        zoom_time = getattr(self.client, "zoom_time", None)
+        return Now(now_utc(), None if zoom_time is None else zoom_time.now())
 
     def _note_run_wide(self, error: ZoomError) -> None:
         """After such an error, accounts not yet started get nothing: each call would only
@@ -182,14 +208,14 @@ class Executor:
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
         settled = await settle_earlier_puts(self.journal, pending, live, self.progress)
-        rules = self.settings.rules
+        rules, moment = self.settings.rules, self._now()
         waiting, resend, shown = await check_in_flight(
-            self.journal, earlier, live, rules, self.progress
+            self.journal, earlier, live, rules, self.progress, moment
         )
         settled.update(shown)
         if not account.actions:
             return AccountReport(account_id, "in_sync")
-        awaiting = awaiting_report(account, waiting, rules, self.progress)
+        awaiting = awaiting_report(account, waiting, rules, self.progress, moment)
         if awaiting is not None:
             return awaiting
         found = self.fingerprint(live)
@@ -249,8 +275,7 @@ class Executor:
             return AccountReport(account_id, "applied", earlier, made, planned)
         reason = (
             f"Zoom accepted every call but a read within {self.settings.verify_timeout_s:g} s "
-            "does not show all changes yet; run `zoomplans plan` later to confirm (the journal "
-            "keeps these purchases from being sent again meanwhile)"
+            f"does not show all changes yet; run `zoomplans plan` later to confirm{_meanwhile(own)}"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
 
@@ -287,11 +312,10 @@ class Executor:
     ) -> int:
         """How many of the account's calls an earlier run of this plan provably made (0: none,
         or the live plans are not exactly the planned state plus those calls)."""
-        entries = [
-            *self.history.entries,
-            *({"kind": "resolution", "intent_id": i, "result": r} for i, r in settled.items()),
-        ]
-        made = calls_made(entries, account.account_id, self.journal.context.plan_sha256)
+        shown = {i for i, result in settled.items() if result == "resolved_present"}
+        made = calls_made(
+            self.history.records, account.account_id, self.journal.context.plan_sha256, shown
+        )
         count = made_prefix(account.actions, made)
         if count > 0 and resumable(account.actions[:count], live, account.live_sha256):
             return count
@@ -299,7 +323,7 @@ class Executor:
 
     def _earlier_progress(self, account_id: str) -> str:
         """When an earlier run of this same plan already made calls here, say so."""
-        made = calls_made(self.history.entries, account_id, self.journal.context.plan_sha256)
+        made = calls_made(self.history.records, account_id, self.journal.context.plan_sha256)
         if not made:
             return ""
         return f", partly by an earlier run of this same plan ({len(made)} call(s) made)"

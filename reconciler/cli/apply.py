@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from reconciler.apply.journal import JournalError
+from reconciler.apply.journal import JournalDamaged, JournalError
 from reconciler.cli.apply_modes import ApplyRequest, fresh_plan_run, saved_plan_run
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.guard_options import (
@@ -300,6 +300,8 @@ def apply_command(
         report = asyncio.run(whole_run())
     except KeyboardInterrupt:
         _interrupted(journal_path, sending.is_set())
+    except JournalDamaged as exc:
+        _fail(f"{exc}; nothing was sent")
     except JournalError as exc:
         _fail(f"{exc}; no call is sent without a journal")
     except (LiveReadStopped, ZoomError) as exc:

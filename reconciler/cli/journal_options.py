@@ -21,7 +21,7 @@ from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
-    from reconciler.apply.in_flight import EarlierWrite, InFlightRules
+    from reconciler.apply.in_flight import EarlierWrite, InFlightRules, Now
     from reconciler.guards.project import ProjectConfig
     from reconciler.planner.model import Plan
 
@@ -97,17 +97,21 @@ def in_flight_rules(
 
 
 def earlier_writes(
-    journal_path: Path, master_account_id: str | None, now: datetime, rules: InFlightRules
+    journal_path: Path, master_account_id: str | None, now: Now, rules: InFlightRules
 ) -> list[EarlierWrite]:
     """The purchases in flight by the journal (none when there is no journal yet).
 
-    Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read.
+    Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read,
+    and ``JournalDamaged`` when a line cannot be trusted (a wrong line could hide a purchase).
     """
     from reconciler.apply.in_flight import writes_in_flight
+    from reconciler.apply.journal import JournalDamaged
 
-    history = read_journal(journal_path, since=now - rules.window)
+    history = read_journal(journal_path, since=now.local - rules.window, now=now.zoom or now.local)
+    if history.problems:
+        raise JournalDamaged(journal_path, history.problems)
     return writes_in_flight(
-        history.entries, master_account_id=master_account_id, now=now, rules=rules
+        history.records, master_account_id=master_account_id, now=now, rules=rules
     )
 
 
@@ -122,15 +126,16 @@ def marked_in_flight(
     master_account_id: str | None,
     rules: InFlightRules,
     say: Callable[[str], None],
+    zoom_now: Callable[[], datetime | None] | None = None,
 ) -> Plan:
     """The plan with the journal's purchases in flight marked (shown, never sent).
 
     A journal that exists but cannot be read stops the command: without it, a purchase in
     flight would be shown (and, by apply, sent) as a new one.
     """
-    from reconciler.apply.in_flight import mark_in_flight
+    from reconciler.apply.in_flight import Now, mark_in_flight
 
-    now = datetime.now(UTC)
+    now = Now(datetime.now(UTC), zoom_now() if zoom_now is not None else None)
     try:
         writes = earlier_writes(journal_path, master_account_id, now, rules)
     except JournalError as exc:

@@ -24,6 +24,7 @@ from reconciler.zoom.config import ZoomConfig
 from reconciler.zoom.errors import UnexpectedAnswer
 from reconciler.zoom.pacing import Pacer, RateLabel
 from reconciler.zoom.session import Answer, RetryPolicy, ZoomSession
+from reconciler.zoom.zoom_time import ZoomTime
 
 #: Zoom's maximum page size for GET /accounts.
 PAGE_SIZE = 300
@@ -98,6 +99,8 @@ class ZoomClient:
     ) -> None:
         config.require_safe_urls()
         config.require_credentials()
+        #: Zoom's clock, from every answer's ``Date`` (apply ages its journal lines on it).
+        self.zoom_time = ZoomTime(clock)
         _silence_httpx_request_log()
         self.config = config
         self._http = httpx.AsyncClient(
@@ -106,6 +109,7 @@ class ZoomClient:
             timeout=httpx.Timeout(config.timeout_s),
             headers={"Accept": "application/json", "User-Agent": "zoomplans"},
             follow_redirects=False,
+            event_hooks={"response": [self._note_date]},
         )
         retry = retry or RetryPolicy()
         self.pacer = Pacer(config.rate_tier, clock=clock)
@@ -114,6 +118,9 @@ class ZoomClient:
 
     def __repr__(self) -> str:
         return f"ZoomClient({self.config!r})"
+
+    async def _note_date(self, response: httpx.Response) -> None:
+        self.zoom_time.saw(response.headers.get("date"))
 
     async def __aenter__(self) -> ZoomClient:
         await self._http.__aenter__()

@@ -33,6 +33,7 @@ from reconciler.cli.guard_options import (
 from reconciler.cli.journal_options import (
     JournalRuleError,
     in_flight_rules,
+    journal_lock_option,
     journal_options,
     marked_in_flight,
 )
@@ -181,6 +182,7 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
 )
 @extends_root_option
 @journal_options
+@journal_lock_option
 @guard_rail_options
 @zoom_options
 def apply_command(
@@ -205,6 +207,7 @@ def apply_command(
     max_monthly_increase: Decimal | None,
     max_seats_removed: int | None,
     extends_root: str | None,
+    no_journal_lock: bool,
     **kwargs: Any,
 ) -> None:
     """Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan."""
@@ -273,7 +276,9 @@ def apply_command(
                 run = saved_plan_run(plan_file, saved, ask, desired, client)
             else:
                 run = await fresh_plan_run(ask, desired, client, (project, prices))
-                shown = marked_in_flight(run.plan, journal_path, config.account_id, rules, _say)
+                shown = marked_in_flight(
+                    run.plan, journal_path, config.account_id, rules, _say, client.zoom_time.now
+                )
                 run = replace(run, plan=shown)
             check_budget(
                 run.plan, run.only_accounts, journal_path, budget, project, config.rate_tier
@@ -294,6 +299,7 @@ def apply_command(
                 only_accounts=run.only_accounts,
                 confirm=run.confirm,
                 master_account_id=config.account_id,
+                journal_lock=not no_journal_lock,
             )
 
     try:

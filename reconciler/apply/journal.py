@@ -165,6 +165,7 @@ def iso(moment: datetime) -> str:
 
 
 def _local_now() -> datetime:
+    """This machine's clock (looked up at each write, so a test can set it wrong)."""
     return datetime.now(UTC)
 
 
@@ -178,7 +179,7 @@ class Journal:
         context: RunContext,
         *,
         zoom_now: ZoomNow | None = None,
-        local_now: Clock = _local_now,
+        local_now: Clock | None = None,
         require_lock: bool = True,
     ) -> None:
         self.store = store_for(target, require_lock=require_lock)
@@ -206,7 +207,7 @@ class Journal:
         zoom = self._zoom_now()
         line: dict[str, Any] = {
             "kind": kind,
-            "ts": iso(self._local_now()),
+            "ts": iso((self._local_now or _local_now)()),
             "run_id": self.context.run_id,
             "actor": self.context.actor,
             "git_commit": self.context.git_commit,
@@ -324,7 +325,7 @@ def read_journal(
         records.append(record)
         if written_at(record) > moment + FUTURE_TOLERANCE:
             problems.append(future_problem(record))
-    seen = {r.line_sha256 for r in records if isinstance(r, _Acknowledgement)}
+    seen = {r.acknowledged_sha256 for r in records if isinstance(r, _Acknowledgement)}
     return JournalContents(
         records=tuple(records),
         problems=tuple(p for p in problems if p.line_sha256 not in seen),

@@ -121,7 +121,8 @@ class Settlement(Record):
 class Acknowledgement(Record):
     """A person looked at a damaged line (by its text's hash) and let runs go on."""
 
-    line_sha256: str
+    #: The damaged line's ``line_sha256`` (the JSON key is ``line_sha256``).
+    acknowledged_sha256: str
     reason: str
 
 
@@ -229,7 +230,7 @@ def parse_line(location: str, text: str) -> Record:
         )  # fmt: skip
     if kind == "acknowledged":
         return Acknowledgement(
-            **common, line_sha256=get.text("line_sha256"), reason=get.text("reason")
+            **common, acknowledged_sha256=get.text("line_sha256"), reason=get.text("reason")
         )
     if kind == "run_start":
         return RunStart(**common, mode=str(data.get("mode") or ""))

@@ -25,8 +25,10 @@ VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
     max_leaves=6,
 )
-FIELDS = ["intent_id", "account_id", "op", "method", "path", "body", "result", "ts", "zoom_ts",
-          "master_account_id", "retry_of", "line_sha256", "reason", "resolved_by", "http_status"]  # fmt: skip
+FIELDS = [
+    "intent_id", "account_id", "op", "method", "path", "body", "result", "ts", "zoom_ts",
+    "master_account_id", "retry_of", "line_sha256", "reason", "resolved_by", "http_status",
+]  # fmt: skip
 
 
 @given(

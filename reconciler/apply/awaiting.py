@@ -171,10 +171,15 @@ async def record_shown(
     own: Sequence[tuple[str, PlannedAction]],
     live: LivePlansDict,
 ) -> None:
-    """Journal that a read shows this run's unrepeatable writes: they are settled, so if one
-    is absent later, someone removed it and a new purchase is planned as usual."""
+    """Journal that a read shows this run's writes: they are settled, so if a purchase is
+    absent later, someone removed it and a new one is planned as usual; and a PUT is no longer
+    laid over later reads (``reconciler.apply.own_writes``)."""
     for intent_id, action in own:
-        if action.op not in UNREPEATABLE_OPS or not write_shown(action.op, action.body, live):
+        if action.op in UNREPEATABLE_OPS:
+            shown = write_shown(action.op, action.body, live)
+        else:
+            shown = change_visible(action.op, action.body, live)
+        if not shown:
             continue
         method, path = call_of(action.op, account_id)
         item = UnsettledIntent(

@@ -52,6 +52,7 @@ from reconciler.apply.in_flight import (
     writes_in_flight,
 )
 from reconciler.apply.journal import Journal, JournalContents, JournalError
+from reconciler.apply.own_writes import OwnWrite, as_unsettled, laid_over, own_writes
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
@@ -125,6 +126,38 @@ class Executor:
             rules=self.settings.rules,
         ):
             self._in_flight.setdefault(write.account_id, []).append(write)
+        #: The journal's PUTs reads may not show yet, by account (``own_writes``); found at the
+        #: first account's read, once Zoom's clock is known.
+        self._own: dict[str, list[OwnWrite]] | None = None
+
+    def _own_writes(self, account_id: str) -> list[OwnWrite]:
+        if self._own is None:
+            self._own = own_writes(
+                self.history.records,
+                master_account_id=self.journal.context.master_account_id,
+                now=self._now(),
+                rules=self.settings.rules,
+            )
+        return self._own.get(account_id, [])
+
+    async def _read_own_writes(
+        self, account_id: str, live: LivePlansDict
+    ) -> tuple[LivePlansDict, set[str]]:
+        """Lay the journal's PUTs this read does not show over it; journal those it shows as
+        settled. Returns the read as planning sees it, and the intents it settled or laid over."""
+        writes = self._own_writes(account_id)
+        handled = set()
+        for write in writes:
+            if write.shown_by(live):
+                handled.add(write.intent.intent_id)
+                await asyncio.to_thread(
+                    self.journal.resolution, as_unsettled(write.intent),
+                    result="resolved_present", message="a read shows it: settled",
+                )  # fmt: skip
+        overlaid, held = laid_over(live, [w for w in writes if not w.shown_by(live)])
+        for write in held:
+            self.progress(write.describe(live))
+        return overlaid, handled | {w.intent.intent_id for w in held}
 
     def _now(self) -> Now:
         """This moment on this machine's clock and on Zoom's (its latest ``Date``)."""
@@ -207,6 +240,8 @@ class Executor:
             self._note_run_wide(exc)
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
+        seen, held = await self._read_own_writes(account_id, live)
+        pending = [item for item in pending if item.intent_id not in held]
         settled = await settle_earlier_puts(self.journal, pending, live, self.progress)
         rules, moment = self.settings.rules, self._now()
         waiting, resend, shown = await check_in_flight(
@@ -218,6 +253,7 @@ class Executor:
         awaiting = awaiting_report(account, waiting, rules, self.progress, moment)
         if awaiting is not None:
             return awaiting
+        live = seen  # from here on, the read with this journal's own writes laid over it
         found = self.fingerprint(live)
         start = 0
         if found != account.live_sha256:

@@ -80,6 +80,8 @@ async def run_apply(
     )
     zoom_time = getattr(client, "zoom_time", None)
     zoom_now = None if zoom_time is None else zoom_time.now
+    if zoom_now is not None and zoom_now() is None:
+        await client.zoom_now()  # type: ignore[attr-defined]  # ZoomClient: Zoom's clock first
     journal = Journal(journal_path, context, zoom_now=zoom_now, require_lock=journal_lock)
     with journal:
         # Locked first, then read: no other run can add an intent between the two.

@@ -36,6 +36,8 @@ from reconciler.cli.journal_options import (
     journal_lock_option,
     journal_options,
     marked_in_flight,
+    own_writes_reader,
+    say_own_writes,
 )
 from reconciler.cli.options import (
     extends_root_option,
@@ -275,7 +277,10 @@ def apply_command(
             if plan_file is not None and saved is not None:
                 run = saved_plan_run(plan_file, saved, ask, desired, client)
             else:
-                run = await fresh_plan_run(ask, desired, client, (project, prices))
+                await client.zoom_now()  # the journal's ages are on Zoom's clock
+                reader = own_writes_reader(client, journal_path, config.account_id, rules)
+                run = await fresh_plan_run(ask, desired, reader, (project, prices))
+                say_own_writes(reader, _say)
                 shown = marked_in_flight(
                     run.plan, journal_path, config.account_id, rules, _say, client.zoom_time.now
                 )

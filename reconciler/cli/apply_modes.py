@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays qu
     from reconciler.planner.model import Plan, PlanOptions
     from reconciler.pricing.prices import PriceList
     from reconciler.zoom import ZoomClient
+    from reconciler.zoom.live import PlanAndUsageReader
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
@@ -111,7 +112,7 @@ def saved_plan_run(
 async def fresh_plan_run(
     ask: ApplyRequest,
     desired: list[DesiredAccount],
-    client: ZoomClient,
+    client: PlanAndUsageReader,
     guard: tuple[ProjectConfig | None, PriceList | None],
 ) -> ApplyRun:
     """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""

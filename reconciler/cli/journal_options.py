@@ -22,6 +22,7 @@ from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.apply.in_flight import EarlierWrite, InFlightRules, Now
+    from reconciler.apply.own_writes import OwnWritesReader
     from reconciler.guards.project import ProjectConfig
     from reconciler.planner.model import Plan
 
@@ -124,6 +125,40 @@ def earlier_writes(
     return writes_in_flight(
         history.records, master_account_id=master_account_id, now=now, rules=rules
     )
+
+
+def own_writes_reader(
+    client: Any, journal_path: Path, master_account_id: str | None, rules: InFlightRules
+) -> OwnWritesReader:
+    """``client`` for planning, with the journal's PUTs that reads may not show yet laid over
+    its reads (``reconciler.apply.own_writes``). A journal that cannot be read, or has a line
+    that cannot be trusted, stops the command: nothing was sent."""
+    from reconciler.apply.in_flight import Now
+    from reconciler.apply.journal import JournalDamaged
+    from reconciler.apply.own_writes import OwnWritesReader
+
+    local = datetime.now(UTC)
+    zoom_time = getattr(client, "zoom_time", None)
+    zoom = None if zoom_time is None else zoom_time.now()
+    try:
+        history = read_journal(journal_path, since=local - rules.window, now=zoom or local)
+        if history.problems:
+            raise JournalDamaged(journal_path, history.problems)
+    except JournalError as exc:
+        _fail(f"{exc}; nothing was sent")
+    return OwnWritesReader(
+        client,
+        history.records,
+        master_account_id=master_account_id,
+        rules=rules,
+        now=lambda: Now(datetime.now(UTC), None if zoom_time is None else zoom_time.now()),
+    )
+
+
+def say_own_writes(reader: OwnWritesReader, say: Callable[[str], None]) -> None:
+    """Each account planned from a write Zoom's read does not show yet, in one sentence."""
+    for note in reader.notes:
+        say(f"zoomplans: {note}")
 
 
 def _fail(message: str) -> NoReturn:

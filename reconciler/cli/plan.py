@@ -17,7 +17,7 @@ import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -32,6 +32,8 @@ from reconciler.cli.journal_options import (
     in_flight_rules,
     journal_options,
     marked_in_flight,
+    own_writes_reader,
+    say_own_writes,
 )
 from reconciler.cli.options import (
     extends_root_option,
@@ -43,6 +45,9 @@ from reconciler.cli.options import (
 from reconciler.guards.project import extends_roots
 from reconciler.planner.model import Plan, PlanOptions
 from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
+
+if TYPE_CHECKING:
+    from reconciler.apply.in_flight import InFlightRules
 
 DEFAULT_PATHS = ("accounts/",)
 
@@ -90,13 +95,29 @@ def _render(plan: Plan, output_format: str) -> str:
 
 
 async def _plan_with_zoom(
-    config: Any, accounts: list[Any], options: PlanOptions, **kw: Any
+    config: Any,
+    accounts: list[Any],
+    options: PlanOptions,
+    journal: tuple[Path, InFlightRules],
+    **kw: Any,
 ) -> Plan:
+    """Plan from Zoom's reads, with the journal's seat changes they do not show yet laid over
+    them (read your own writes); each such account is named on stderr."""
     from reconciler.planner.workflow import make_plan
     from reconciler.zoom import ZoomClient
 
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
     async with ZoomClient(config) as client:
-        return await make_plan(accounts, client, options, **kw)
+        await client.zoom_now()  # the journal's ages and "future" lines are on Zoom's clock
+        reader = own_writes_reader(client, journal[0], config.account_id, journal[1])
+        plan = await make_plan(accounts, reader, options, **kw)
+        say_own_writes(reader, say)
+        # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new ones.
+        return marked_in_flight(
+            plan, journal[0], config.account_id, journal[1], say, client.zoom_time.now
+        )
 
 
 def _fail(message: str) -> NoReturn:
@@ -216,6 +237,7 @@ def plan_command(
                 config,
                 accounts,
                 options,
+                (journal_path, rules),
                 ttl=ttl,
                 git_commit=current_git_commit(paths[0]),
                 prices=prices,
@@ -225,10 +247,6 @@ def plan_command(
         _fail(str(exc))
     except ZoomError as exc:
         _fail(str(exc))
-    # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new purchases.
-    plan = marked_in_flight(
-        plan, journal_path, config.account_id, rules, lambda line: click.echo(line, err=True)
-    )
     if out_file is not None:
         try:
             write_plan_file(plan, out_file)

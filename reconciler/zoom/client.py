@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -121,6 +122,14 @@ class ZoomClient:
 
     async def _note_date(self, response: httpx.Response) -> None:
         self.zoom_time.saw(response.headers.get("date"))
+
+    async def zoom_now(self) -> datetime | None:
+        """Zoom's time now. Before Zoom's first answer, the access token is asked for first
+        (the call every run makes anyway) so its ``Date`` is known; None only without OAuth
+        (``ZOOM_ACCESS_TOKEN``) and before any answer."""
+        if self.zoom_time.now() is None:
+            await self.tokens.token()
+        return self.zoom_time.now()
 
     async def __aenter__(self) -> ZoomClient:
         await self._http.__aenter__()

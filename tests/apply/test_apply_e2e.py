@@ -357,7 +357,7 @@ def test_unsettled_calls_of_accounts_outside_the_run_are_pointed_out(
     assert "not in this run (they are checked when apply next touches them): sub_up" in (
         result.output
     )
-    assert not [x for x in lines if x["kind"] == "resolution"]
+    assert not [x for x in lines if x["kind"] == "resolution" and x["intent_id"] == "i1"]
 
 
 def test_a_journal_line_cut_short_stops_apply_before_anything_is_sent(

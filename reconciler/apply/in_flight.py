@@ -152,11 +152,20 @@ class EarlierWrite:
         return (
             f"{what} ({self.method} {self.path}, intent {self.intent_id}, run {self.run_id}) "
             f"was accepted by Zoom at {self.sent_text()}, and no read has shown it within the "
-            f"journal window ({rules.window}); it is not bought again automatically. Check the "
-            "sub-account's Billing > Plans and invoices in Zoom's web portal (and the master "
-            "account's billing history), then run `zoomplans journal resolve "
+            f"journal window ({span(rules.window)}); it is not bought again automatically. "
+            "Check the sub-account's Billing > Plans and invoices in Zoom's web portal (and "
+            "the master account's billing history), then run `zoomplans journal resolve "
             f"{self.intent_id} --applied|--not-applied --reason TEXT`"
         )
+
+
+def span(length: timedelta) -> str:
+    """A duration as the flags spell it: ``7d``, ``36h``, ``15m``, ``90s``."""
+    seconds = int(length.total_seconds())
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def parse_ts(text: str) -> datetime | None:

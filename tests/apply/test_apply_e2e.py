@@ -360,20 +360,6 @@ def test_unsettled_calls_of_accounts_outside_the_run_are_pointed_out(
     assert not [x for x in lines if x["kind"] == "resolution" and x["intent_id"] == "i1"]
 
 
-def test_a_journal_line_cut_short_stops_apply_before_anything_is_sent(
-    sandbox, tmp_path: Path
-) -> None:
-    sb = sandbox(SEED)
-    path = tmp_path / ".zoomplans" / "journal.jsonl"
-    path.parent.mkdir()
-    path.write_text(json.dumps(journal_line("intent", intent_id="i1")) + '\n{"kind": "outc')
-    result, _lines = in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
-    assert result.exit_code == 1, result.output
-    assert f"{path}:2: the line is cut short" in result.output
-    assert "Traceback" not in result.output
-    assert sb.writes() == []
-
-
 def test_with_nothing_to_send_an_unsettled_call_is_still_settled(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
     in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")

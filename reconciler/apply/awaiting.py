@@ -17,7 +17,6 @@ from typing import Any
 
 from reconciler.apply.effects import change_visible, write_shown
 from reconciler.apply.in_flight import (
-    NOT_VISIBLE,
     UNREPEATABLE_OPS,
     EarlierWrite,
     InFlightRules,
@@ -26,6 +25,7 @@ from reconciler.apply.in_flight import (
 )
 from reconciler.apply.intents import UnsettledIntent
 from reconciler.apply.journal import Journal
+from reconciler.apply.journal_records import Result
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
@@ -74,7 +74,7 @@ async def settle_earlier_puts(
             seen = write_shown(item.op, item.body, live)
         else:
             seen = change_visible(item.op, item.body, live)
-        result = "resolved_present" if seen else "resolved_absent"
+        result = Result.RESOLVED_PRESENT if seen else Result.RESOLVED_ABSENT
         message = f"run {item.run_id} left this call without a final outcome; the live plans " + (
             "show the change: it was applied" if seen else "do not show it: not applied"
         )
@@ -103,28 +103,28 @@ async def check_in_flight(
     settled: dict[str, str] = {}
     for write in earlier:
         if write_shown(write.op, write.body, live):
-            result, message = "resolved_present", "a read shows it: settled"
+            result, message = Result.RESOLVED_PRESENT, "a read shows it: settled"
             settled[write.intent_id] = result
         elif write.may_resend(moment, rules):
-            result = "resolved_absent"
+            result = Result.RESOLVED_ABSENT
             message = (
                 f"in doubt since {write.sent_at}, older than {rules.resend_after} and still "
                 "not shown by Zoom: it may be sent again"
             )
             resend[write.key] = write.intent_id
         elif write.overdue(moment, rules):
-            result = NOT_VISIBLE
+            result = Result.NOT_VISIBLE
             message = "accepted, and not shown by Zoom within the window: a person decides"
             waiting.append(write)
         else:
-            result, message = NOT_VISIBLE, "not shown by Zoom yet: awaiting Zoom"
+            result, message = Result.NOT_VISIBLE, "not shown by Zoom yet: awaiting Zoom"
             waiting.append(write)
         read = iso(moment.zoom or moment.local)
         evidence = {"sent_at": write.sent_at, "read_at": [*write.read_at, read]}
         await asyncio.to_thread(
             journal.resolution, _as_intent(write), result=result, message=message, **evidence
         )
-        if result != NOT_VISIBLE:
+        if result is not Result.NOT_VISIBLE:
             say(f"{write.account_id}: earlier {write.op} {result}")
     return waiting, resend, settled
 
@@ -187,6 +187,6 @@ async def record_shown(
             dict(action.body), "ok",
         )  # fmt: skip
         await asyncio.to_thread(
-            journal.resolution, item, result="resolved_present",
+            journal.resolution, item, result=Result.RESOLVED_PRESENT,
             message="a read after the calls shows it: settled",
         )  # fmt: skip

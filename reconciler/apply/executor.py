@@ -52,6 +52,7 @@ from reconciler.apply.in_flight import (
     writes_in_flight,
 )
 from reconciler.apply.journal import Journal, JournalContents, JournalError
+from reconciler.apply.journal_records import Result
 from reconciler.apply.own_writes import OwnWrite, as_unsettled, laid_over, own_writes
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
@@ -152,7 +153,7 @@ class Executor:
                 handled.add(write.intent.intent_id)
                 await asyncio.to_thread(
                     self.journal.resolution, as_unsettled(write.intent),
-                    result="resolved_present", message="a read shows it: settled",
+                    result=Result.RESOLVED_PRESENT, message="a read shows it: settled",
                 )  # fmt: skip
         overlaid, held = laid_over(live, [w for w in writes if not w.shown_by(live)])
         for write in held:
@@ -348,7 +349,7 @@ class Executor:
     ) -> int:
         """How many of the account's calls an earlier run of this plan provably made (0: none,
         or the live plans are not exactly the planned state plus those calls)."""
-        shown = {i for i, result in settled.items() if result == "resolved_present"}
+        shown = {i for i, result in settled.items() if result == Result.RESOLVED_PRESENT}
         made = calls_made(
             self.history.records, account.account_id, self.journal.context.plan_sha256, shown
         )
@@ -403,27 +404,27 @@ class Executor:
             answer = await send(account_id, body)
         except AmbiguousWriteError as exc:
             await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result="ambiguous",
+                record, intent_id, **facts, body=body, result=Result.AMBIGUOUS,
                 http_status=exc.status, zoom_code=exc.code, message=str(exc),
             )  # fmt: skip
             return exc
         except ZoomError as exc:
             self._note_run_wide(exc)
             await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result="failed",
+                record, intent_id, **facts, body=body, result=Result.FAILED,
                 http_status=exc.status, zoom_code=exc.code, message=str(exc),
             )  # fmt: skip
             self.progress(f"{account_id}: {op} failed: {exc}")
             return CallResult(False, f"{op} failed: {exc}")
         except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
             await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result="unknown",
+                record, intent_id, **facts, body=body, result=Result.UNKNOWN,
                 message=f"internal error: {type(exc).__name__}",
             )  # fmt: skip
             log.debug("internal error during %s on %s", op, account_id, exc_info=True)
             return CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
         await asyncio.to_thread(
-            record, intent_id, **facts, body=body, result="ok",
+            record, intent_id, **facts, body=body, result=Result.OK,
             http_status=answer.status, duration_ms=answer.duration_ms,
         )  # fmt: skip
         self.progress(f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)")

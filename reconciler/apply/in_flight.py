@@ -38,8 +38,6 @@ from reconciler.planner.model import Plan
 UNREPEATABLE_OPS = frozenset({"subscribe", "add_addon", "cancel_addon", "cancel_base"})
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_RESEND_AFTER = timedelta(minutes=15)
-#: A check that read the account and did not see the write (evidence, not a settlement).
-NOT_VISIBLE = "not_visible"
 
 
 @dataclass(frozen=True)

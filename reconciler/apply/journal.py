@@ -49,6 +49,7 @@ from reconciler.apply.journal_records import (
     JournalLineError,
     LineProblem,
     Record,
+    Result,
     parse_line,
     written_at,
 )
@@ -256,7 +257,7 @@ class Journal:
         method: str,
         path: str,
         body: Mapping[str, Any],
-        result: str,
+        result: Result,
         http_status: int | None = None,
         zoom_code: int | None = None,
         duration_ms: float | None = None,
@@ -279,7 +280,7 @@ class Journal:
         )
 
     def resolution(
-        self, intent: UnsettledIntent, *, result: str, message: str, **evidence: Any
+        self, intent: UnsettledIntent, *, result: Result, message: str, **evidence: Any
     ) -> None:
         """What a read showed about an intent (settled, or evidence that it is not shown yet)."""
         self.write(

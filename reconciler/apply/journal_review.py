@@ -105,7 +105,7 @@ def resolve(
                 intent.method, intent.path, intent.body,
                 None if found.last is None else str(found.last.result),
             ),
-            result=str(result), message=message, resolved_by=who, reason=reason.strip(),
+            result=result, message=message, resolved_by=who, reason=reason.strip(),
         )  # fmt: skip
     return message
 

@@ -190,3 +190,18 @@ async def record_shown(
             journal.resolution, item, result=Result.RESOLVED_PRESENT,
             message="a read after the calls shows it: settled",
         )  # fmt: skip
+
+
+def meanwhile(own: Sequence[tuple[str, PlannedAction]]) -> str:
+    """What protects this run's accepted calls until Zoom shows them, said only where true."""
+    ops = {action.op for _intent, action in own}
+    purchases = ops & UNREPEATABLE_OPS
+    if not purchases:
+        return (
+            " (the journal holds these writes as accepted; plan and apply lay them over "
+            "Zoom's reads until Zoom shows them)"
+        )
+    return (
+        f" (the journal keeps the {', '.join(sorted(purchases))} call(s) from being sent "
+        "again meanwhile; seat changes are laid over Zoom's reads until Zoom shows them)"
+    )

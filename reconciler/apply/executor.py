@@ -39,13 +39,13 @@ from reconciler.apply.awaiting import (
     awaiting_report,
     check_in_flight,
     iso,
+    meanwhile,
     now_utc,
     record_shown,
     settle_earlier_puts,
 )
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.in_flight import (
-    UNREPEATABLE_OPS,
     EarlierWrite,
     Now,
     write_key,
@@ -53,7 +53,7 @@ from reconciler.apply.in_flight import (
 )
 from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.journal_records import Result
-from reconciler.apply.own_writes import OwnWrite, as_unsettled, laid_over, own_writes
+from reconciler.apply.own_writes import OwnWrite, own_writes, settle_or_lay_over
 from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
@@ -72,21 +72,6 @@ from reconciler.planner.calls import call_of
 from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
 log = logging.getLogger(__name__)
-
-
-def _meanwhile(own: Sequence[tuple[str, PlannedAction]]) -> str:
-    """What protects this run's accepted calls until Zoom shows them, said only where true."""
-    ops = {action.op for _intent, action in own}
-    purchases = ops & UNREPEATABLE_OPS
-    if not purchases:
-        return (
-            " (the journal holds these writes as accepted; plan and apply lay them over "
-            "Zoom's reads until Zoom shows them)"
-        )
-    return (
-        f" (the journal keeps the {', '.join(sorted(purchases))} call(s) from being sent "
-        "again meanwhile; seat changes are laid over Zoom's reads until Zoom shows them)"
-    )
 
 
 class Executor:
@@ -140,25 +125,6 @@ class Executor:
                 rules=self.settings.rules,
             )
         return self._own.get(account_id, [])
-
-    async def _read_own_writes(
-        self, account_id: str, live: LivePlansDict
-    ) -> tuple[LivePlansDict, set[str]]:
-        """Lay the journal's PUTs this read does not show over it; journal those it shows as
-        settled. Returns the read as planning sees it, and the intents it settled or laid over."""
-        writes = self._own_writes(account_id)
-        handled = set()
-        for write in writes:
-            if write.shown_by(live):
-                handled.add(write.intent.intent_id)
-                await asyncio.to_thread(
-                    self.journal.resolution, as_unsettled(write.intent),
-                    result=Result.RESOLVED_PRESENT, message="a read shows it: settled",
-                )  # fmt: skip
-        overlaid, held = laid_over(live, [w for w in writes if not w.shown_by(live)])
-        for write in held:
-            self.progress(write.describe(live))
-        return overlaid, handled | {w.intent.intent_id for w in held}
 
     def _now(self) -> Now:
         """This moment on this machine's clock and on Zoom's (its latest ``Date``)."""
@@ -241,7 +207,9 @@ class Executor:
             self._note_run_wide(exc)
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
-        seen, held = await self._read_own_writes(account_id, live)
+        seen, held = await settle_or_lay_over(
+            self.journal, self._own_writes(account_id), live, self.progress
+        )
         pending = [item for item in pending if item.intent_id not in held]
         settled = await settle_earlier_puts(self.journal, pending, live, self.progress)
         rules, moment = self.settings.rules, self._now()
@@ -312,7 +280,7 @@ class Executor:
             return AccountReport(account_id, "applied", earlier, made, planned)
         reason = (
             f"Zoom accepted every call but a read within {self.settings.verify_timeout_s:g} s "
-            f"does not show all changes yet; run `zoomplans plan` later to confirm{_meanwhile(own)}"
+            f"does not show all changes yet; run `zoomplans plan` later to confirm{meanwhile(own)}"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
 

@@ -23,7 +23,14 @@ from reconciler.apply.journal_months import (
     refresh_index,
     rotate_if_new_month,
 )
-from reconciler.apply.journal_records import Intent, JournalLineError, Record, parse_line
+from reconciler.apply.journal_records import (
+    Intent,
+    JournalLineError,
+    Outcome,
+    Record,
+    Settlement,
+    parse_line,
+)
 from reconciler.apply.journal_store import JournalBusy, JournalError, JournalLockUnavailable
 from reconciler.apply.journal_walk import Fate, fates
 
@@ -49,7 +56,7 @@ def open_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [
         by_location[r.location]
         for r in records
-        if (r.intent_id if isinstance(r, Intent) else r.raw.get("intent_id")) in still
+        if isinstance(r, Intent | Outcome | Settlement) and r.intent_id in still
     ]
 
 

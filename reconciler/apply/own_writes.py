@@ -16,6 +16,7 @@ earlier ones did not, so their PUTs could be long settled and since changed by h
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,8 +25,10 @@ from typing import Any
 from reconciler.apply.effects import change_visible
 from reconciler.apply.in_flight import InFlightRules, Now
 from reconciler.apply.intents import UnsettledIntent
-from reconciler.apply.journal_records import Intent, Record
+from reconciler.apply.journal import Journal
+from reconciler.apply.journal_records import Intent, Record, Result
 from reconciler.apply.journal_walk import IN_FLIGHT, Fate, walk
+from reconciler.apply.seams import Progress
 from reconciler.planner.bodies import entry_of
 
 #: The writes that set a value, and so can be laid over a read.
@@ -138,6 +141,25 @@ def as_unsettled(intent: Intent) -> UnsettledIntent:
         intent.intent_id, intent.run_id, intent.ts.isoformat(), intent.account_id, intent.op,
         intent.method, intent.path, intent.body, None,
     )  # fmt: skip
+
+
+async def settle_or_lay_over(
+    journal: Journal, writes: Sequence[OwnWrite], live: Mapping[str, Any] | None, say: Progress
+) -> tuple[Mapping[str, Any] | None, set[str]]:
+    """Apply's first read of an account: journal the writes it shows as settled, lay the others
+    over it. Returns the read as planning sees it, and the intents it settled or laid over."""
+    handled = set()
+    for write in writes:
+        if write.shown_by(live):
+            handled.add(write.intent.intent_id)
+            await asyncio.to_thread(
+                journal.resolution, as_unsettled(write.intent),
+                result=Result.RESOLVED_PRESENT, message="a read shows it: settled",
+            )  # fmt: skip
+    overlaid, held = laid_over(live, [w for w in writes if not w.shown_by(live)])
+    for write in held:
+        say(write.describe(live))
+    return overlaid, handled | {w.intent.intent_id for w in held}
 
 
 class OwnWritesReader:

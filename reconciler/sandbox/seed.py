@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from reconciler.sandbox.billing import seeded_contact, seeded_renewal
 from reconciler.sandbox.catalogue import Catalogue, CatalogueError
 from reconciler.sandbox.errors import SeedError
 from reconciler.sandbox.layout import GroupShape, reading
@@ -37,6 +38,8 @@ ACCOUNT_KEYS = frozenset(
         "account_type",
         "zuora_missing",
         "loses_accepted_writes",
+        "billing",
+        "renewal",
     }
 )
 PLAN_STATUSES = frozenset({"active", "cancelled", "expired"})
@@ -82,6 +85,8 @@ class AccountSeed:
     #: Every write is checked and answered exactly as usual (2xx), but never shows in a read:
     #: a purchase Zoom accepted and then lost, which only a person can settle.
     loses_accepted_writes: bool = False
+    billing: dict[str, str] | None = None  # GET /billing's contact; None: none given
+    renewal: dict[str, Any] | None = None  # its row of the upcoming-renewals list, if any
 
 
 @dataclass(frozen=True)
@@ -324,6 +329,8 @@ def _parse_account(
         account_type=body.get("account_type") or "",
         zuora_missing=zuora_missing,
         loses_accepted_writes=loses,
+        billing=seeded_contact(body.get("billing"), lambda key: places.at(*path, "billing", key)),
+        renewal=seeded_renewal(body.get("renewal"), lambda key: places.at(*path, "renewal", key)),
     )
 
 

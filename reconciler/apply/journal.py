@@ -189,6 +189,10 @@ class Journal:
         self._zoom_now = zoom_now or (lambda: None)
         self._local_now = local_now
 
+    def zoom_now(self) -> datetime | None:
+        """Zoom's time now, as the lines record it (None before Zoom's first answer)."""
+        return self._zoom_now()
+
     def __enter__(self) -> Journal:
         self.open()
         return self

@@ -91,11 +91,13 @@ async def read_back(
         **evidence,
     )  # fmt: skip
     progress(f"{account_id}: {op} {answer}; {text}; awaiting Zoom")
-    after = iso(now_utc() + settings.rules.resend_after)
+    zoom = journal.zoom_now()
+    after = iso((zoom or now_utc()) + settings.rules.resend_after)
+    clock = " (Zoom's clock)" if zoom is not None else ""
     return CallResult(
         False,
         f"{op}: {answer}; {text}, so it is not sent again in this run; a run after "
-        f"{after} sends it again only if Zoom still does not show it",
+        f"{after}{clock} sends it again only if Zoom still does not show it",
         awaiting=True,
     )
 

@@ -28,7 +28,7 @@ from reconciler.zoom.billing import (
 )
 from reconciler.zoom.bodies import check_body
 from reconciler.zoom.config import ZoomConfig
-from reconciler.zoom.errors import UnexpectedAnswer
+from reconciler.zoom.errors import UnexpectedAnswer, ZoomError
 from reconciler.zoom.pacing import Pacer, RateLabel
 from reconciler.zoom.session import Answer, RetryPolicy, ZoomSession
 from reconciler.zoom.zoom_time import ZoomTime
@@ -135,10 +135,14 @@ class ZoomClient:
 
     async def zoom_now(self) -> datetime | None:
         """Zoom's time now. Before Zoom's first answer, the access token is asked for first
-        (the call every run makes anyway) so its ``Date`` is known; None only without OAuth
-        (``ZOOM_ACCESS_TOKEN``) and before any answer."""
+        (the call every run makes anyway) so its ``Date`` is known; None without OAuth
+        (``ZOOM_ACCESS_TOKEN``) before any answer, or when the token cannot be had (the first
+        real call then meets that refusal and reports it as it always does)."""
         if self.zoom_time.now() is None:
-            await self.tokens.token()
+            try:
+                await self.tokens.token()
+            except ZoomError:
+                return None
         return self.zoom_time.now()
 
     async def __aenter__(self) -> ZoomClient:

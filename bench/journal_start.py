@@ -103,10 +103,10 @@ def start_reads(path: Path) -> float:
     """The journal reads apply makes before its first call, in seconds."""
     rules = InFlightRules()
     began = time.perf_counter()
-    read_journal(path, since=NOW - timedelta(hours=24))  # the Heavy budget
-    read_journal(path, since=NOW)  # unsettled calls (the index)
+    read_journal(path, since=NOW - timedelta(hours=24), now=NOW)  # the Heavy budget
+    read_journal(path, since=NOW, now=NOW)  # unsettled calls (the index)
     for _ in range(2):  # purchases in flight: the preview, then the run
-        history = read_journal(path, since=NOW - rules.window)
+        history = read_journal(path, since=NOW - rules.window, now=NOW)
         writes_in_flight(history.records, master_account_id="MASTER1", now=NOW, rules=rules)
     return time.perf_counter() - began
 
@@ -125,7 +125,7 @@ def main() -> None:
         lines = sum(1 for _ in single.open("rb"))
         start = min(start_reads(path) for _ in range(3))
         began = time.perf_counter()
-        read_journal(single)
+        read_journal(single, now=NOW)
         whole = time.perf_counter() - began
     result = {
         "days": args.days,

@@ -50,6 +50,7 @@ from reconciler.apply.journal_records import (
     LineProblem,
     Record,
     Result,
+    line_hash,
     parse_line,
     written_at,
 )
@@ -329,7 +330,7 @@ def read_journal(
             continue
         records.append(record)
         if written_at(record) > moment + FUTURE_TOLERANCE:
-            problems.append(future_problem(record))
+            problems.append(future_problem(record, line_hash(text)))
     seen = {r.acknowledged_sha256 for r in records if isinstance(r, _Acknowledgement)}
     return JournalContents(
         records=tuple(records),
@@ -338,12 +339,12 @@ def read_journal(
     )
 
 
-def future_problem(record: Record) -> LineProblem:
+def future_problem(record: Record, text_sha256: str) -> LineProblem:
     """A line written "later than now": its age cannot be measured, so it counts as just sent."""
     clock = "Zoom's time" if record.zoom_ts is not None else "ts"
     return LineProblem(
         record.location,
         f"{clock} {iso(written_at(record))} lies in the future (the writer's clock was wrong): "
         "its age cannot be measured, so it counts as just sent",
-        record.line_sha256,
+        text_sha256,
     )

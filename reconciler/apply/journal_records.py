@@ -67,8 +67,6 @@ class Record:
     #: Zoom's time (its ``Date`` header) when the line was written; None on older lines.
     zoom_ts: datetime | None
     raw: Mapping[str, Any] = field(repr=False)
-    #: sha256 of the line's text: how an acknowledgement names a line wherever it moves.
-    line_sha256: str = field(default="", repr=False)
 
     @property
     def kind(self) -> str:
@@ -206,7 +204,6 @@ def parse_line(location: str, text: str) -> Record:
         "plan_sha256": str(data.get("plan_sha256") or ""),
         "master_account_id": get.optional_text("master_account_id"),
         "raw": data,
-        "line_sha256": line_hash(text),
     }
     if kind == "intent":
         body = data.get("body")

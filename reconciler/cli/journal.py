@@ -7,12 +7,17 @@ done (verify: every line can be trusted), 1 when not, 64 usage.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
-from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
+from reconciler.cli.epilogs import (
+    JOURNAL_ACKNOWLEDGE_EPILOG,
+    JOURNAL_LIST_EPILOG,
+    JOURNAL_RESOLVE_EPILOG,
+    JOURNAL_VERIFY_EPILOG,
+)
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, fail
 
 _JOURNAL = click.option(
     "--journal",
@@ -33,11 +38,6 @@ _REASON = click.option(
 )
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
-    raise click.exceptions.Exit(EXIT_ERROR)
-
-
 @click.group("journal")
 def journal_command() -> None:
     """Read the journal of apply's calls, and settle what apply will not decide alone.
@@ -52,7 +52,7 @@ def journal_command() -> None:
     """
 
 
-@journal_command.command("list")
+@journal_command.command("list", epilog=JOURNAL_LIST_EPILOG)
 @_JOURNAL
 @click.option(
     "--unsettled",
@@ -72,7 +72,7 @@ def list_command(journal_path: Path, unsettled: bool, account_id: str | None) ->
     try:
         contents = read_journal(journal_path)
     except JournalError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     rows = list_calls(contents, unsettled_only=unsettled, account_id=account_id)
     for row in rows:
         click.echo(row.text())
@@ -86,7 +86,7 @@ def list_command(journal_path: Path, unsettled: bool, account_id: str | None) ->
         )
 
 
-@journal_command.command("verify")
+@journal_command.command("verify", epilog=JOURNAL_VERIFY_EPILOG)
 @_JOURNAL
 def verify_command(journal_path: Path) -> None:
     """Check that every line parses and no time lies in the future; each bad line is printed as
@@ -98,7 +98,7 @@ def verify_command(journal_path: Path) -> None:
     try:
         good, problems = verify(FileJournalStore(journal_path))
     except JournalError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for problem in problems:
         click.echo(problem)
     verdict = "every line can be trusted" if not problems else f"{len(problems)} bad line(s)"
@@ -106,7 +106,7 @@ def verify_command(journal_path: Path) -> None:
     raise click.exceptions.Exit(EXIT_ERROR if problems else EXIT_OK)
 
 
-@journal_command.command("resolve")
+@journal_command.command("resolve", epilog=JOURNAL_RESOLVE_EPILOG)
 @click.argument("intent_id")
 @click.option(
     "--applied/--not-applied",
@@ -132,11 +132,11 @@ def resolve_command(
     try:
         message = resolve(store, intent_id, applied=applied, reason=reason)
     except (ReviewRefused, JournalError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"{intent_id}: {message}")
 
 
-@journal_command.command("acknowledge")
+@journal_command.command("acknowledge", epilog=JOURNAL_ACKNOWLEDGE_EPILOG)
 @click.argument("location", metavar="FILE:LINE")
 @_REASON
 @_JOURNAL
@@ -154,5 +154,5 @@ def acknowledge_command(
     try:
         message = acknowledge(store, location, reason=reason)
     except (ReviewRefused, JournalError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(message)

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
-from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
-    from reconciler.apply.in_flight import EarlierWrite, InFlightRules, Now
-    from reconciler.apply.own_writes import OwnWritesReader
+    from reconciler.apply.in_flight import InFlightRules
     from reconciler.guards.project import ProjectConfig
-    from reconciler.planner.model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,91 +103,3 @@ def in_flight_rules(
         if resend_after is None
         else journal_duration(resend_after, what="resend-after", zero_ok=True),
     )
-
-
-def earlier_writes(
-    journal_path: Path, master_account_id: str | None, now: Now, rules: InFlightRules
-) -> list[EarlierWrite]:
-    """The purchases in flight by the journal (none when there is no journal yet).
-
-    Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read,
-    and ``JournalDamaged`` when a line cannot be trusted (a wrong line could hide a purchase).
-    """
-    from reconciler.apply.in_flight import writes_in_flight
-    from reconciler.apply.journal import JournalDamaged
-
-    history = read_journal(journal_path, since=now.local - rules.window, now=now.zoom or now.local)
-    if history.problems:
-        raise JournalDamaged(journal_path, history.problems)
-    return writes_in_flight(
-        history.records, master_account_id=master_account_id, now=now, rules=rules
-    )
-
-
-def own_writes_reader(
-    client: Any, journal_path: Path, master_account_id: str | None, rules: InFlightRules
-) -> OwnWritesReader:
-    """``client`` for planning, with the journal's PUTs that reads may not show yet laid over
-    its reads (``reconciler.apply.own_writes``). A journal that cannot be read, or has a line
-    that cannot be trusted, stops the command: nothing was sent."""
-    from reconciler.apply.in_flight import Now
-    from reconciler.apply.journal import JournalDamaged
-    from reconciler.apply.own_writes import OwnWritesReader
-
-    local = datetime.now(UTC)
-    zoom_time = getattr(client, "zoom_time", None)
-    zoom = None if zoom_time is None else zoom_time.now()
-    try:
-        history = read_journal(journal_path, since=local - rules.window, now=zoom or local)
-        if history.problems:
-            raise JournalDamaged(journal_path, history.problems)
-    except JournalError as exc:
-        _fail(f"{exc}; nothing was sent")
-    return OwnWritesReader(
-        client,
-        history.records,
-        master_account_id=master_account_id,
-        rules=rules,
-        now=lambda: Now(datetime.now(UTC), None if zoom_time is None else zoom_time.now()),
-    )
-
-
-def say_own_writes(reader: OwnWritesReader, say: Callable[[str], None]) -> None:
-    """Each account planned from a write Zoom's read does not show yet, in one sentence."""
-    for note in reader.notes:
-        say(f"zoomplans: {note}")
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
-    raise click.exceptions.Exit(EXIT_ERROR)
-
-
-def marked_in_flight(
-    plan: Plan,
-    journal_path: Path,
-    master_account_id: str | None,
-    rules: InFlightRules,
-    say: Callable[[str], None],
-    zoom_now: Callable[[], datetime | None] | None = None,
-) -> Plan:
-    """The plan with the journal's purchases in flight marked (shown, never sent).
-
-    A journal that exists but cannot be read stops the command: without it, a purchase in
-    flight would be shown (and, by apply, sent) as a new one.
-    """
-    from reconciler.apply.in_flight import Now, mark_in_flight
-
-    now = Now(datetime.now(UTC), zoom_now() if zoom_now is not None else None)
-    try:
-        writes = earlier_writes(journal_path, master_account_id, now, rules)
-    except JournalError as exc:
-        _fail(f"{exc}; nothing was sent")
-    marked = mark_in_flight(plan, writes, now, rules)
-    count = len(marked.in_flight_actions())
-    if count:
-        say(
-            f"zoomplans: {count} call(s) of this plan are in flight by the journal "
-            f"({journal_path}): awaiting Zoom, not sent again"
-        )
-    return marked

@@ -1,0 +1,171 @@
+"""The steps `plan` and `apply` share before anything is sent: the desired files, the
+options, the plan made now, the journal's purchases in flight and the guard rails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from reconciler.apply.in_flight import InFlightRules, Now, mark_in_flight, writes_in_flight
+from reconciler.apply.journal import JournalContents, JournalDamaged, JournalError, read_journal
+from reconciler.apply.own_writes import OwnWritesReader
+from reconciler.desired import load_desired
+from reconciler.desired.model import DesiredAccount
+from reconciler.guards.project import extends_roots
+from reconciler.guards.thresholds import (
+    MoneyLimitWithoutPrices,
+    tripped_guard_rails,
+    unpriced_warning,
+    with_limits,
+)
+from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
+from reconciler.planner.provenance import current_git_commit
+from reconciler.planner.workflow import SelectionError, make_plan
+from reconciler.planner.workflow import select_accounts as select
+from reconciler.service.refusal import Refused
+from reconciler.service.requests import Guards, Selection
+from reconciler.zoom.live import PlanAndUsageReader
+
+Say = Callable[[str], None]
+
+
+def load_accounts(
+    selection: Selection, guards: Guards, say: Say, *, hint: str = ""
+) -> list[DesiredAccount]:
+    """Every account the files declare; any problem refuses the run before Zoom is called."""
+    roots = extends_roots(selection.extends_root, guards.project)
+    state = load_desired(list(selection.paths), extends_roots=roots)
+    for problem in state.problems:
+        say(str(problem))
+    if not state.ok:
+        raise Refused(
+            f"{len(state.errors)} problem(s) in the desired files at "
+            f"{' '.join(selection.paths)}{hint}; nothing was read from Zoom"
+        )
+    return list(state.accounts)
+
+
+def select_accounts(
+    accounts: list[DesiredAccount], ids: tuple[str, ...], selectors: tuple[str, ...]
+) -> list[DesiredAccount]:
+    """``--account``/``--select`` over the files' accounts; a bad selector is refused."""
+    try:
+        return select(accounts, ids, selectors)
+    except SelectionError as exc:
+        raise Refused(str(exc)) from None
+
+
+def fresh_options(selection: Selection, guards: Guards) -> PlanOptions:
+    """The opt-ins and selection given, with each limit from its flag, the project file or the
+    default."""
+    try:
+        return with_limits(
+            guards.plan_options(selection),
+            guards.limits.by_name(),
+            guards.project,
+            priced=guards.prices is not None,
+        )
+    except MoneyLimitWithoutPrices as exc:
+        raise Refused(str(exc)) from None
+
+
+async def plan_now(
+    accounts: list[DesiredAccount],
+    client: PlanAndUsageReader,
+    options: PlanOptions,
+    context: tuple[Selection, Guards],
+    ttl: timedelta = DEFAULT_TTL,
+) -> Plan:
+    """Read the live plans and plan the accounts, exactly as `zoomplans plan` does."""
+    selection, guards = context
+    commit = current_git_commit(selection.paths[0])
+    return await make_plan(
+        accounts, client, options, ttl=ttl, git_commit=commit, prices=guards.prices
+    )
+
+
+def _history(journal_path: Path, rules: InFlightRules, now: Now) -> JournalContents:
+    """The journal's window; a journal that cannot be read, or a line that cannot be trusted
+    (a wrong line could hide a purchase), refuses the run before anything is sent."""
+    try:
+        history = read_journal(
+            journal_path, since=now.local - rules.window, now=now.zoom or now.local
+        )
+    except JournalError as exc:
+        raise Refused(str(exc)) from None
+    if history.problems:
+        raise Refused(str(JournalDamaged(journal_path, history.problems)))
+    return history
+
+
+def _now(client: object) -> Now:
+    """This moment on this machine's clock and on Zoom's (the client's latest ``Date``)."""
+    zoom_time = getattr(client, "zoom_time", None)
+    return Now(datetime.now(UTC), None if zoom_time is None else zoom_time.now())
+
+
+async def own_writes_reader(
+    client: PlanAndUsageReader, journal_path: Path, master_account_id: str | None,
+    rules: InFlightRules,
+) -> OwnWritesReader:  # fmt: skip
+    """``client`` for planning, with the journal's PUTs that reads do not show yet laid over
+    its reads (``reconciler.apply.own_writes``). Zoom's time is asked first (the token's
+    answer), so the journal's ages and "future" lines are on Zoom's clock."""
+    zoom_now = getattr(client, "zoom_now", None)
+    if zoom_now is not None:
+        await zoom_now()
+    history = _history(journal_path, rules, _now(client))
+    return OwnWritesReader(
+        client, history.records, master_account_id=master_account_id, rules=rules,
+        now=lambda: _now(client),
+    )  # fmt: skip
+
+
+def say_own_writes(reader: OwnWritesReader, say: Say) -> None:
+    """Each account planned from a write Zoom's read does not show yet, in one sentence."""
+    for note in reader.notes:
+        say(f"zoomplans: {note}")
+
+
+def marked_in_flight(
+    plan: Plan,
+    journal_path: Path,
+    master_account_id: str | None,
+    rules: InFlightRules,
+    say: Say,
+    client: object = None,
+) -> Plan:
+    """The plan with the journal's purchases in flight marked (shown, never sent).
+
+    A journal that exists but cannot be read refuses the run: without it, a purchase in flight
+    would be shown (and, by apply, sent) as a new one.
+    """
+    now = _now(client)
+    history = _history(journal_path, rules, now)
+    writes = writes_in_flight(
+        history.records, master_account_id=master_account_id, now=now, rules=rules
+    )
+    marked = mark_in_flight(plan, writes, now, rules)
+    count = len(marked.in_flight_actions())
+    if count:
+        say(
+            f"zoomplans: {count} call(s) of this plan are in flight by the journal "
+            f"({journal_path}): awaiting Zoom, not sent again"
+        )
+    return marked
+
+
+def guard_rail_errors(plan: Plan, say: Say, where: str = "") -> list[str]:
+    """Every guard rail the plan is over, one sentence each (a warning for unpriced calls)."""
+    warning = unpriced_warning(plan)
+    if warning:
+        say(f"zoomplans: warning: {warning}")
+    return [f"{where}{item}" for item in tripped_guard_rails(plan)]
+
+
+def refuse_if_unsafe(plan: Plan, say: Say, where: str = "") -> None:
+    """Refuse the run when any guard rail trips; every one is named."""
+    tripped = guard_rail_errors(plan, say, where)
+    if tripped:
+        raise Refused(tripped[-1], details=tripped[:-1])

@@ -29,7 +29,7 @@ import click
 from reconciler.cli.epilogs import APPLY_EPILOG
 from reconciler.cli.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED
 from reconciler.cli.guard_options import guard_rail_options
-from reconciler.cli.journal_options import journal_options
+from reconciler.cli.journal_options import journal_lock_option, journal_options
 from reconciler.cli.options import (
     duration_option,
     extends_root_option,
@@ -191,6 +191,7 @@ def run_with_signals(request: ApplyRequest, control: RunControl) -> ApplyReport:
 )
 @extends_root_option
 @journal_options
+@journal_lock_option
 @guard_rail_options
 @zoom_options
 def apply_command(**options: Any) -> None:

@@ -85,6 +85,7 @@ def apply_request(options: dict[str, Any], *, interactive: bool) -> ApplyRequest
         if plan_file is None
         else SavedPlanRequest(path=plan_file, expect_sha256=expect, max_age=max_age),
         journal_path=options.pop("journal_path"),
+        journal_lock=not options.pop("no_journal_lock"),
         settings=settings,
         auto_approve=options.pop("auto_approve"),
         interactive=interactive,

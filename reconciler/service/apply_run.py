@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from reconciler.apply.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
-from reconciler.apply.journal import JournalError
+from reconciler.apply.journal import JournalDamaged, JournalError
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.replan import (
     DesiredFilesChanged,
@@ -40,8 +40,10 @@ from reconciler.service.planning import (
     fresh_options,
     load_accounts,
     marked_in_flight,
+    own_writes_reader,
     plan_now,
     refuse_if_unsafe,
+    say_own_writes,
     select_accounts,
 )
 from reconciler.service.refusal import EXIT_USAGE, Refused
@@ -148,7 +150,10 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
                 confirm=run.confirm,
                 master_account_id=request.zoom.account_id,
                 control=control,
+                journal_lock=request.journal_lock,
             )
+    except JournalDamaged as exc:
+        raise Refused(str(exc)) from None
     except JournalError as exc:
         raise Refused(f"{exc}; no call is sent without a journal") from None
     except (LiveReadStopped, ZoomError) as exc:
@@ -163,14 +168,12 @@ async def _fresh_run(
     selection, guards = request.selection, request.guards
     selected = select_accounts(desired, selection.account_ids, selection.selectors)
     options = fresh_options(selection, guards)
-    plan = await plan_now(selected, client, options, (selection, guards))
-    plan = marked_in_flight(
-        plan,
-        request.journal_path,
-        request.zoom.account_id,
-        request.settings.rules,
-        hooks.say,
-    )
+    journal = request.journal_path, request.zoom.account_id, request.settings.rules
+    # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
+    reader = await own_writes_reader(client, *journal)
+    plan = await plan_now(selected, reader, options, (selection, guards))
+    say_own_writes(reader, hooks.say)
+    plan = marked_in_flight(plan, *journal, hooks.say, client)
     hooks.show_plan(plan)
     refuse_if_unsafe(plan, hooks.say)
     converged = replan_converged(selected, options)

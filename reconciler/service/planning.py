@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reconciler.apply.in_flight import InFlightRules, mark_in_flight, writes_in_flight
-from reconciler.apply.journal import JournalError, read_journal
+from reconciler.apply.in_flight import InFlightRules, Now, mark_in_flight, writes_in_flight
+from reconciler.apply.journal import JournalContents, JournalDamaged, JournalError, read_journal
+from reconciler.apply.own_writes import OwnWritesReader
 from reconciler.desired import load_desired
 from reconciler.desired.model import DesiredAccount
 from reconciler.guards.money_limits import MonthlyLimitError
@@ -87,21 +88,66 @@ async def plan_now(
     )
 
 
+def _history(journal_path: Path, rules: InFlightRules, now: Now) -> JournalContents:
+    """The journal's window; a journal that cannot be read, or a line that cannot be trusted
+    (a wrong line could hide a purchase), refuses the run before anything is sent."""
+    try:
+        history = read_journal(
+            journal_path, since=now.local - rules.window, now=now.zoom or now.local
+        )
+    except JournalError as exc:
+        raise Refused(str(exc)) from None
+    if history.problems:
+        raise Refused(str(JournalDamaged(journal_path, history.problems)))
+    return history
+
+
+def _now(client: object) -> Now:
+    """This moment on this machine's clock and on Zoom's (the client's latest ``Date``)."""
+    zoom_time = getattr(client, "zoom_time", None)
+    return Now(datetime.now(UTC), None if zoom_time is None else zoom_time.now())
+
+
+async def own_writes_reader(
+    client: PlanAndUsageReader, journal_path: Path, master_account_id: str | None,
+    rules: InFlightRules,
+) -> OwnWritesReader:  # fmt: skip
+    """``client`` for planning, with the journal's PUTs that reads do not show yet laid over
+    its reads (``reconciler.apply.own_writes``). Zoom's time is asked first (the token's
+    answer), so the journal's ages and "future" lines are on Zoom's clock."""
+    zoom_now = getattr(client, "zoom_now", None)
+    if zoom_now is not None:
+        await zoom_now()
+    history = _history(journal_path, rules, _now(client))
+    return OwnWritesReader(
+        client, history.records, master_account_id=master_account_id, rules=rules,
+        now=lambda: _now(client),
+    )  # fmt: skip
+
+
+def say_own_writes(reader: OwnWritesReader, say: Say) -> None:
+    """Each account planned from a write Zoom's read does not show yet, in one sentence."""
+    for note in reader.notes:
+        say(f"zoomplans: {note}")
+
+
 def marked_in_flight(
-    plan: Plan, journal_path: Path, master_account_id: str | None, rules: InFlightRules, say: Say
+    plan: Plan,
+    journal_path: Path,
+    master_account_id: str | None,
+    rules: InFlightRules,
+    say: Say,
+    client: object = None,
 ) -> Plan:
     """The plan with the journal's purchases in flight marked (shown, never sent).
 
     A journal that exists but cannot be read refuses the run: without it, a purchase in flight
     would be shown (and, by apply, sent) as a new one.
     """
-    now = datetime.now(UTC)
-    try:
-        history = read_journal(journal_path, since=now - rules.window)
-    except JournalError as exc:
-        raise Refused(str(exc)) from None
+    now = _now(client)
+    history = _history(journal_path, rules, now)
     writes = writes_in_flight(
-        history.entries, master_account_id=master_account_id, now=now, rules=rules
+        history.records, master_account_id=master_account_id, now=now, rules=rules
     )
     marked = mark_in_flight(plan, writes, now, rules)
     count = len(marked.in_flight_actions())

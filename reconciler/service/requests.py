@@ -117,6 +117,8 @@ class ApplyRequest:
     guards: Guards = field(default_factory=Guards)
     saved: SavedPlanRequest | None = None
     journal_path: Path = DEFAULT_JOURNAL_PATH
+    #: False only with --no-journal-lock: apply where the journal cannot be locked.
+    journal_lock: bool = True
     #: Parallelism, timeouts and the journal's in-flight rules.
     settings: ApplySettings = field(default_factory=ApplySettings)
     auto_approve: bool = False

@@ -29,10 +29,12 @@ from reconciler.apply.journal import Journal
 from reconciler.apply.journal_records import Intent, Record, Result
 from reconciler.apply.journal_walk import IN_FLIGHT, Fate, walk
 from reconciler.apply.seams import Progress
+from reconciler.groups.operations import OP_TABLE, Effect, Target, spec_of
 from reconciler.planner.bodies import entry_of
 
-#: The writes that set a value, and so can be laid over a read.
-LAID_OVER_OPS = frozenset({"update_base", "update_addon"})
+#: The writes that set a value (the op table's SET effect: the PUTs), and so can be laid over a
+#: read; a purchase or a cancellation keeps the never-resend rule instead.
+LAID_OVER_OPS = frozenset(spec.op.value for spec in OP_TABLE if spec.effect is Effect.SET)
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def _find(live: Mapping[str, Any] | None, op: str, type_: str) -> dict[str, Any]
     any depth (a Phone calling plan sits inside ``plan_phone``)."""
     if not isinstance(live, Mapping):
         return None
-    if op == "update_base":
+    if spec_of(op).target is Target.BASE:
         base = live.get("plan_base")
         return base if isinstance(base, dict) and base.get("type") == type_ else None
     stack: list[Any] = [v for k, v in live.items() if k != "plan_base"]

@@ -43,7 +43,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
-from reconciler.guards.project import extends_roots
+from reconciler.guards.project import extends_roots, plan_types_allowed
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
     from reconciler.apply.report import ApplyReport
@@ -85,11 +85,13 @@ async def _confirmed() -> bool:
     return text.strip() == "yes"
 
 
-def _load_desired(paths: tuple[str, ...], saved: bool, roots: list[str]) -> list[DesiredAccount]:
+def _load_desired(
+    paths: tuple[str, ...], saved: bool, roots: list[str], allowed: tuple[str, ...]
+) -> list[DesiredAccount]:
     """Every account the files declare; any problem stops the command before Zoom is called."""
     from reconciler.desired import load_desired
 
-    state = load_desired(list(paths), extends_roots=roots)
+    state = load_desired(list(paths), extends_roots=roots, extra_plan_types=allowed)
     for problem in state.problems:
         _say(str(problem))
     if not state.ok:
@@ -257,7 +259,12 @@ def apply_command(
         rules = in_flight_rules(journal_window, resend_after, project)
     except JournalRuleError as exc:
         _fail(str(exc), EXIT_USAGE)
-    desired = _load_desired(ask.paths, saved is not None, extends_roots(extends_root, project))
+    desired = _load_desired(
+        ask.paths,
+        saved is not None,
+        extends_roots(extends_root, project),
+        plan_types_allowed(project),
+    )
     settings = ApplySettings(
         parallelism=parallelism,
         verify_timeout_s=verify_timeout,

@@ -117,6 +117,7 @@ async def fresh_plan_run(
     """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
     from reconciler.apply.replan import replan_converged
     from reconciler.apply.runner import plan_sha256
+    from reconciler.guards.project import plan_types_allowed
     from reconciler.guards.thresholds import MoneyLimitWithoutPrices, with_limits
     from reconciler.planner.model import PlanOptions
     from reconciler.planner.provenance import current_git_commit
@@ -135,6 +136,7 @@ async def fresh_plan_run(
                 allow_cancel_base=ask.allow_cancel_base,
                 accounts=ask.account_ids,
                 select=ask.selectors,
+                extra_plan_types=plan_types_allowed(project),
             ),
             ask.limits,
             project,

@@ -40,7 +40,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
-from reconciler.guards.project import extends_roots
+from reconciler.guards.project import extends_roots, plan_types_allowed
 from reconciler.planner.model import Plan, PlanOptions
 from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
 
@@ -186,7 +186,10 @@ def plan_command(
     except JournalRuleError as exc:
         click.echo(f"zoomplans: error: {exc}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE) from None
-    state = load_desired(list(paths), extends_roots=extends_roots(extends_root, project))
+    allowed = plan_types_allowed(project)
+    state = load_desired(
+        list(paths), extends_roots=extends_roots(extends_root, project), extra_plan_types=allowed
+    )
     for problem in state.problems:
         click.echo(str(problem), err=True)
     if not state.ok:
@@ -203,6 +206,7 @@ def plan_command(
                 allow_cancel_base=allow_cancel_base,
                 accounts=tuple(account_ids),
                 select=tuple(selectors),
+                extra_plan_types=allowed,
             ),
             threshold_flags(max_accounts_changed, max_seats_removed, max_monthly_increase),
             project,

@@ -28,6 +28,9 @@ class PlanOptions:
     #: (threshold name, where its value came from: a flag, zoomplans.yaml or built-in default)
     limit_sources: tuple[tuple[str, str], ...] = ()
     prices: str | None = None  # the price list the costs were computed from
+    #: Codes zoomplans.yaml allows beyond the catalogue (`extra_plan_types`): a seat change
+    #: naming a base type Zoom no longer sells is planned only when it is listed here.
+    extra_plan_types: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         increase = self.max_monthly_increase
@@ -42,6 +45,7 @@ class PlanOptions:
             "max_monthly_increase": None if increase is None else f"{increase:f}",
             "limit_sources": dict(self.limit_sources),
             "prices": self.prices,
+            "extra_plan_types": list(self.extra_plan_types),
         }
 
     @classmethod
@@ -58,4 +62,5 @@ class PlanOptions:
             max_monthly_increase=None if increase is None else Decimal(str(increase)),
             limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
             prices=data.get("prices"),
+            extra_plan_types=tuple(data.get("extra_plan_types") or ()),
         )

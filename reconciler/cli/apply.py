@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import threading
 from dataclasses import replace
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from reconciler.apply.clean_tree import DirtyTreeRefused, check_clean_tree
 from reconciler.apply.journal import JournalError
 from reconciler.cli.apply_modes import ApplyRequest, fresh_plan_run, saved_plan_run
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
@@ -43,11 +45,12 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
+from reconciler.cli.settings_shown import files_read, settings_of, tree_state
 from reconciler.guards.project import extends_roots, plan_types_allowed
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
     from reconciler.apply.report import ApplyReport
-    from reconciler.desired.model import DesiredAccount
+    from reconciler.desired.model import DesiredState
     from reconciler.planner.model import Plan
 
 DEFAULT_PATHS = ("accounts/",)
@@ -87,7 +90,7 @@ async def _confirmed() -> bool:
 
 def _load_desired(
     paths: tuple[str, ...], saved: bool, roots: list[str], allowed: tuple[str, ...]
-) -> list[DesiredAccount]:
+) -> DesiredState:
     """Every account the files declare; any problem stops the command before Zoom is called."""
     from reconciler.desired import load_desired
 
@@ -98,7 +101,7 @@ def _load_desired(
         hint = "; --plan checks the plan against the files it was made from" if saved else ""
         _fail(f"{len(state.errors)} problem(s) in the desired files at {' '.join(paths)}{hint}; "
               "nothing was sent to Zoom")  # fmt: skip
-    return list(state.accounts)
+    return state
 
 
 def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
@@ -181,6 +184,12 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
 )
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Under CI=true, apply even when a file read (desired file, template, price list, "
+    "zoomplans.yaml) differs from the git commit or is untracked (refused otherwise).",
+)
 @extends_root_option
 @journal_options
 @guard_rail_options
@@ -202,6 +211,7 @@ def apply_command(
     verify_timeout: float,
     settle_timeout: float,
     budget: int | None,
+    allow_dirty: bool,
     prices_file: Path | None,
     config_file: Path | None,
     max_monthly_increase: Decimal | None,
@@ -259,12 +269,19 @@ def apply_command(
         rules = in_flight_rules(journal_window, resend_after, project)
     except JournalRuleError as exc:
         _fail(str(exc), EXIT_USAGE)
-    desired = _load_desired(
+    state = _load_desired(
         ask.paths,
         saved is not None,
         extends_roots(extends_root, project),
         plan_types_allowed(project),
     )
+    desired = list(state.accounts)
+    git = tree_state(ask.paths, files_read(state, project, prices and prices.source))
+    try:
+        check_clean_tree(git, allow_dirty=allow_dirty, env=os.environ)
+    except DirtyTreeRefused as exc:
+        _fail(f"{exc}; nothing was sent")
+    header = (git, settings_of(click.get_current_context(), project))
     settings = ApplySettings(
         parallelism=parallelism,
         verify_timeout_s=verify_timeout,
@@ -279,7 +296,7 @@ def apply_command(
             if plan_file is not None and saved is not None:
                 run = saved_plan_run(plan_file, saved, ask, desired, client)
             else:
-                run = await fresh_plan_run(ask, desired, client, (project, prices))
+                run = await fresh_plan_run(ask, desired, client, (project, prices), header)
                 shown = marked_in_flight(run.plan, journal_path, config.account_id, rules, _say)
                 run = replace(run, plan=shown)
             check_budget(

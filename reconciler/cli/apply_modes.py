@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays qu
     from reconciler.apply.seams import Confirm, Converged
     from reconciler.desired.model import DesiredAccount
     from reconciler.guards.project import ProjectConfig
+    from reconciler.planner.header import GitState, Setting
     from reconciler.planner.model import Plan, PlanOptions
     from reconciler.pricing.prices import PriceList
     from reconciler.zoom import ZoomClient
@@ -113,8 +114,10 @@ async def fresh_plan_run(
     desired: list[DesiredAccount],
     client: ZoomClient,
     guard: tuple[ProjectConfig | None, PriceList | None],
+    header: tuple[GitState, tuple[Setting, ...]] | None = None,
 ) -> ApplyRun:
-    """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails."""
+    """Plan now, exactly as `zoomplans plan` would, print it, and apply the guard rails.
+    `header`: the git state and settings the plan header shows (planner/header.py)."""
     from reconciler.apply.replan import replan_converged
     from reconciler.apply.runner import plan_sha256
     from reconciler.guards.project import plan_types_allowed
@@ -144,8 +147,10 @@ async def fresh_plan_run(
         )
     except MoneyLimitWithoutPrices as exc:
         _fail(f"{exc}; nothing was sent")
-    commit = current_git_commit(ask.paths[0])
+    commit = header[0].commit if header else current_git_commit(ask.paths[0])
     plan = await make_plan(selected, client, options, git_commit=commit, prices=prices)
+    if header is not None:
+        plan = plan.with_provenance(*header)
     _render_preview(plan)
     refuse_if_unsafe(plan, "")
     return ApplyRun(plan, plan_sha256(plan), "fresh_plan", replan_converged(selected, options))

@@ -40,9 +40,10 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
+from reconciler.cli.settings_shown import files_read, settings_of, tree_state
 from reconciler.guards.project import extends_roots, plan_types_allowed
 from reconciler.planner.model import Plan, PlanOptions
-from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
+from reconciler.planner.provenance import DurationError, parse_duration
 
 DEFAULT_PATHS = ("accounts/",)
 
@@ -214,6 +215,7 @@ def plan_command(
         )
     except MoneyLimitWithoutPrices as exc:
         _fail(str(exc))
+    git = tree_state(paths, files_read(state, project, prices and prices.source))
     try:
         plan = asyncio.run(
             _plan_with_zoom(
@@ -221,7 +223,7 @@ def plan_command(
                 accounts,
                 options,
                 ttl=ttl,
-                git_commit=current_git_commit(paths[0]),
+                git_commit=git.commit,
                 prices=prices,
             )
         )
@@ -229,6 +231,7 @@ def plan_command(
         _fail(str(exc))
     except ZoomError as exc:
         _fail(str(exc))
+    plan = plan.with_provenance(git, settings_of(click.get_current_context(), project))
     # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new purchases.
     plan = marked_in_flight(
         plan, journal_path, config.account_id, rules, lambda line: click.echo(line, err=True)

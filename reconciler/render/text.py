@@ -190,6 +190,11 @@ def _paint(sign: str, text: str, colour: bool) -> str:
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     out: list[str] = []
+    # Provenance first: uncommitted changes and non-default settings (planner/header.py).
+    for line in plan.header_lines():
+        out.append(_paint("!", f"! {line[0].upper()}{line[1:]}", colour))
+    if out:
+        out.append("")
     accounts = shown_accounts(plan)
     if accounts:
         out.append("Calls in the order `zoomplans apply` sends them (blocked accounts get none):")

@@ -348,8 +348,8 @@ def _header_lines(plan_json: Mapping[str, Any]) -> str:
     parts = []
     if dirty and lines:
         parts.append(
-            '<p class="dirty" id="git-dirty"><strong>Made from uncommitted changes.</strong> '
-            f"{escape(lines.pop(0))}</p>"
+            '<p class="dirty" id="git-dirty"><strong>Made from uncommitted changes:</strong> '
+            f"{escape(lines.pop(0).partition(': ')[2])}</p>"
         )
     if lines:
         items = "".join(f"<li><code>{escape(line)}</code></li>" for line in lines)

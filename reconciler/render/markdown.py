@@ -96,10 +96,11 @@ def _provenance(plan: Plan) -> str:
     if not lines:
         return ""
     spans = ["`" + line.replace("`", "'") + "`" for line in lines]
+    head = ""
     if plan.git_dirty:
-        head = f"\n> [!WARNING]\n> **Made from uncommitted changes.** {spans.pop(0)}\n"
-    else:
-        head = ""
+        spans.pop(0)
+        files = "`" + lines[0].partition(": ")[2].replace("`", "'") + "`"
+        head = f"\n> [!WARNING]\n> **Made from uncommitted changes:** {files}\n"
     listed = "".join(f"- {span}\n" for span in spans)
     return head + (f"\nSettings that differ from the defaults:\n\n{listed}" if listed else "")
 

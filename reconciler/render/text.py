@@ -191,8 +191,11 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     out: list[str] = []
     # Provenance first: uncommitted changes and non-default settings (planner/header.py).
-    for line in plan.header_lines():
-        out.append(_paint("!", f"! {line[0].upper()}{line[1:]}", colour))
+    header = plan.header_lines()
+    if plan.git_dirty and header:
+        dirty = header.pop(0)
+        out.append(_paint("!", f"! {dirty[0].upper()}{dirty[1:]}", colour))
+    out.extend(f"  {line}" for line in header)
     if out:
         out.append("")
     accounts = shown_accounts(plan)

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from reconciler.planner.header import GitState, Setting, provenance_lines
 from reconciler.planner.provenance import git_state
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
+from tests.git_repo import git
 
 
 def test_staged_ignored_renamed_and_outside_files_all_count(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ In process against the sandbox over loopback HTTP, in a real temporary git repos
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import cli
+from tests.git_repo import git
 
 ACCOUNT = "account_id: sub_pro\nname: Globex Pro\nplans:\n  plan_base: {type: monthly, hosts: 5}\n"
 TYPO = ACCOUNT + "  plan_webinar:\n    - {type: webinar500_montly, hosts: 2}\n"
@@ -28,16 +28,6 @@ TYPO = ACCOUNT + "  plan_webinar:\n    - {type: webinar500_montly, hosts: 2}\n"
 
 def run(sb: Any, *args: str, env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(cli, list(args), env={**sb.env(), **(env or {})})
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
 
 
 @pytest.fixture

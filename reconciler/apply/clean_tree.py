@@ -27,9 +27,9 @@ def in_ci(env: Mapping[str, str]) -> bool:
     return env.get("CI", "").strip().lower() in _CI_VALUES
 
 
-def check_clean_tree(git: GitState, *, allow_dirty: bool, env: Mapping[str, str]) -> None:
+def check_clean_tree(git: GitState, *, allow_dirty: bool, ci: bool) -> None:
     """DirtyTreeRefused when in CI, the tree is dirty, and --allow-dirty was not given."""
-    if not git.dirty or allow_dirty or not in_ci(env):
+    if not git.dirty or allow_dirty or not ci:
         return
     raise DirtyTreeRefused(
         f"CI is set and this apply was {dirty_sentence(git.commit, git.changed_files)}; "

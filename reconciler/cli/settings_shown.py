@@ -1,5 +1,6 @@
 """The settings a plan header lists: every option given by a flag or the environment, and every
-key zoomplans.yaml sets that no flag overrides, each with where it came from.
+key zoomplans.yaml sets that no flag overrides, each with where it came from (the service puts
+them in the plan header: reconciler/service/planning.py).
 
 Read from click's own record of where each value came from (`Context.get_parameter_source`),
 so a new option is listed without being named here. Left out: the credentials (never shown),
@@ -9,19 +10,15 @@ the output (`--format`, `--out`, `--html`, `-v`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
 
-from reconciler.planner.header import GitState, Setting
-from reconciler.planner.provenance import git_state
+from reconciler.planner.header import Setting
 
 if TYPE_CHECKING:
-    from reconciler.desired.model import DesiredState
     from reconciler.guards.project import ProjectConfig
 
 #: Options never listed: secrets, the selection, output only.
@@ -106,19 +103,3 @@ def settings_of(ctx: click.Context, project: ProjectConfig | None) -> tuple[Sett
             value = getattr(project, key, None)
             settings.append(Setting(name=key, value=_shown(value), origin=origin))
     return tuple(settings)
-
-
-def files_read(state: DesiredState, project: ProjectConfig | None, prices: str | None) -> list[str]:
-    """Every file a plan was made from: account files, templates, price list, project file."""
-    files = [*state.files, *state.templates]
-    if prices:
-        files.append(prices)
-    if project is not None:
-        files.append(project.source)
-    return files
-
-
-def tree_state(paths: Iterable[str], files: list[str]) -> GitState:
-    """The git state of the files read, in the work tree holding the first PATH."""
-    first = next(iter(paths), ".")
-    return git_state(Path(first), files)

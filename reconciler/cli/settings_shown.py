@@ -62,6 +62,9 @@ class _Given:
 
 
 def _shown(value: object) -> str:
+    shown = getattr(value, "shown", None)  # a money limit: `500USD`
+    if callable(shown):
+        return str(shown())
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):

@@ -10,9 +10,11 @@ executor then compares the plan with *that* read and sends against it. It reads 
   slow proof): the window in which a change made elsewhere could go unseen stays bounded;
 - the journal (read under this run's lock, after the proof) has a line for the account written
   at or after the read: another run wrote to it, or left something to settle;
-- the journal holds a call in flight or unsettled for the account: a read taken now may show
-  what the earlier one did not yet (Zoom's reads trail its writes);
-- a person was asked to confirm after the read (the reads are then not recorded for reuse);
+- the journal holds a call in flight, unsettled, or a write Zoom does not show yet for the
+  account: a read taken now may show what the earlier one did not (Zoom's reads trail its
+  writes);
+- a person was asked to confirm after the read, or the run holds no journal lock
+  (``--no-journal-lock``): the reads are then not handed to the executor at all;
 - the account was not read (an error), or read outside this process.
 
 No other zoomplans run can write meanwhile: apply holds the journal's exclusive lock from
@@ -68,6 +70,10 @@ class RecordingReader:
 
     async def get_usage(self, account_id: str) -> dict[str, Any]:
         return await self._client.get_usage(account_id)
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else is the client's (Zoom's clock, for the journal's own writes)."""
+        return getattr(self._client, name)
 
     def _keep(self, account_id: str, live: LivePlansDict) -> None:
         self.reads[account_id] = RecentRead(live, time.monotonic(), datetime.now(UTC))

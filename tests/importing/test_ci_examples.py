@@ -512,6 +512,8 @@ def imported_with_one_change(sb: Any, cli: Callable[..., Any], tmp_path: Path) -
     work = tmp_path / "work"
     work.mkdir()
     assert cli("import", env=sb.env(), cwd=work).returncode == 0
+    # The demo seed's legacy base type, allowed by name as a team would (plan refuses it else).
+    (work / "zoomplans.yaml").write_text("extra_plan_types: [business_yearly_c50]\n")
     acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
     acme.write_text(
         acme.read_text().replace(

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reconciler.apply.journal_records import Result
 from reconciler.apply.recent_reads import RecentRead, RecordingReader, reusable_read
 from reconciler.zoom.errors import NoSubscription
 from tests.apply.test_executor import run as run_accounts
@@ -59,7 +60,11 @@ def test_an_old_read_is_read_again(kit, open_journal) -> None:
 def test_a_journal_line_after_the_read_means_read_again(kit, open_journal) -> None:
     earlier = open_journal(run_id="run0")
     read = recorded(BASE, age_s=0.5)
-    earlier.write("resolution", account_id="sub_a", op="update_base", result="resolved_present")
+    # Another run sent a call to sub_a after the read (refused: nothing is in flight).
+    call = {"account_id": "sub_a", "op": "update_base", "method": "PUT", "body": MORE}
+    call["path"] = "/accounts/sub_a/plans/base"
+    intent_id = earlier.intent(**call)
+    earlier.outcome(intent_id, **call, result=Result.FAILED, http_status=400, message="no")
     earlier.close()
     journal = open_journal(run_id="run1")
     zoom = kit.zoom({"sub_a": BASE})

@@ -8,19 +8,57 @@ journal lines, read-before-resend settlement and verification; ``effects`` says 
 change shows in the live plans; ``reading`` reads until it does; ``resume`` decides whether a
 saved plan that a crashed run applied in part may go on; ``runner`` is one whole run with its
 journal; ``report`` is the per-account result and the exit code.
+
+Importing the package imports none of them: each public name is imported from its module on
+first use (PEP 562), so reading the journal (`plan` does) does not load the executor.
 """
 
-from reconciler.apply.effects import all_calls_visible, change_visible, verified
-from reconciler.apply.executor import Executor
-from reconciler.apply.preflight import (
-    PlanExpired,
-    PlanRefused,
-    PlanTampered,
-    accounts_changed,
-    check_actions,
-)
-from reconciler.apply.report import AccountReport, ApplyReport
-from reconciler.apply.seams import ApplySettings, PlanWriter, WriteOutcome
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reconciler.apply.effects import all_calls_visible, change_visible, verified
+    from reconciler.apply.executor import Executor
+    from reconciler.apply.preflight import (
+        PlanExpired,
+        PlanRefused,
+        PlanTampered,
+        accounts_changed,
+        check_actions,
+    )
+    from reconciler.apply.report import AccountReport, ApplyReport
+    from reconciler.apply.seams import ApplySettings, PlanWriter, WriteOutcome
+
+#: Each public name and the module that defines it.
+_HOMES: dict[str, str] = {
+    "AccountReport": "reconciler.apply.report",
+    "ApplyReport": "reconciler.apply.report",
+    "ApplySettings": "reconciler.apply.seams",
+    "Executor": "reconciler.apply.executor",
+    "PlanExpired": "reconciler.apply.preflight",
+    "PlanRefused": "reconciler.apply.preflight",
+    "PlanTampered": "reconciler.apply.preflight",
+    "PlanWriter": "reconciler.apply.seams",
+    "WriteOutcome": "reconciler.apply.seams",
+    "accounts_changed": "reconciler.apply.preflight",
+    "all_calls_visible": "reconciler.apply.effects",
+    "change_visible": "reconciler.apply.effects",
+    "check_actions": "reconciler.apply.preflight",
+    "verified": "reconciler.apply.effects",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the defining module of ``name`` the first time someone asks for it."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AccountReport",

@@ -14,7 +14,6 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from reconciler.apply.journal import JournalError
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
@@ -170,6 +169,7 @@ def check_budget(
     rate_tier: str,
 ) -> None:
     """Refuse, sending nothing, a plan needing more Heavy calls than the day has left."""
+    from reconciler.apply.journal import JournalError
     from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
 
     configured = project.daily_heavy_budget if project is not None else None

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
 
@@ -26,6 +25,10 @@ if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.planner.model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: reconciler.apply.journal.DEFAULT_JOURNAL_PATH, spelt here so that `plan --help` does not
+#: import the apply package (tests/cli/test_lazy_commands.py keeps the two equal).
+DEFAULT_JOURNAL_FILE = ".zoomplans/journal.jsonl"
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -56,7 +59,7 @@ def journal_options(func: F) -> F:
             "--journal",
             "journal_path",
             type=click.Path(dir_okay=False, path_type=Path),
-            default=str(DEFAULT_JOURNAL_PATH),
+            default=DEFAULT_JOURNAL_FILE,
             show_default=True,
             help="Append-only record of every call apply makes (JSON lines). apply writes it and "
             "reads it to never send a purchase twice; plan reads it to show calls in flight.",
@@ -104,6 +107,7 @@ def earlier_writes(
     Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read.
     """
     from reconciler.apply.in_flight import writes_in_flight
+    from reconciler.apply.journal import read_journal
 
     history = read_journal(journal_path, since=now - rules.window)
     return writes_in_flight(
@@ -129,6 +133,7 @@ def marked_in_flight(
     flight would be shown (and, by apply, sent) as a new one.
     """
     from reconciler.apply.in_flight import mark_in_flight
+    from reconciler.apply.journal import JournalError
 
     now = datetime.now(UTC)
     try:

@@ -1,8 +1,8 @@
 """Every planned call lists exactly the fields it changes: `changes: [{path, before, after}]`.
 
 The oracle below reads the documented contract (reconciler.planner.changes) independently of
-the planner's comparison: flatten each side of a call into `path -> value`, and the fields whose values differ
-are exactly the call's changes, with their whole values on each side.
+the planner's comparison: flatten each side of a call into `path -> value`, and the fields whose
+values differ are exactly the call's changes, with their whole values on each side.
 """
 
 from __future__ import annotations

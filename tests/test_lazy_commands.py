@@ -94,3 +94,25 @@ def test_plan_s_journal_default_is_apply_s() -> None:
     from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 
     assert str(DEFAULT_JOURNAL_PATH) == DEFAULT_JOURNAL_FILE
+
+
+def test_version_is_the_installed_release_without_package_metadata() -> None:
+    """`--version` reads setuptools-scm's version file: the same release the metadata holds."""
+    import platform
+    from importlib.metadata import version
+
+    from reconciler.cli import release
+
+    assert release() == version("zoom-plan-reconciler")
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout == f"zoomplans {release()} (Python {platform.python_version()})\n"
+    code = "import sys\nfrom reconciler.cli import main\ntry:\n    main(['--version'])\n"
+    code += "except SystemExit:\n    pass\nprint('importlib.metadata' in sys.modules)\n"
+    quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert quiet.stdout.strip().endswith("False")

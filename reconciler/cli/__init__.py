@@ -62,16 +62,46 @@ COMMANDS: dict[str, LazyCommand] = {
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @verbose_option
-@click.version_option(
-    package_name="zoom-plan-reconciler",
-    prog_name="zoomplans",
-    # The release (from the git tag it was built from) and the interpreter running it: the
-    # two facts a bug report needs first (sys.version's first word is what
-    # platform.python_version() returns, without importing platform).
-    message=f"%(prog)s %(version)s (Python {sys.version.split()[0]})",
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="Show the version and exit.",
 )
 def cli() -> None:
     """Reconcile the paid plans of Zoom sub-accounts with YAML files kept in git."""
+
+
+def release() -> str:
+    """The installed release, from the git tag it was built from.
+
+    setuptools-scm writes it into `reconciler/_version.py` at build and install time; reading
+    that module costs nothing, where `importlib.metadata` is a third of `--version`'s start-up.
+    A tree used without installing (no such file) asks the package metadata instead.
+    """
+    try:
+        from reconciler._version import version
+    except ImportError:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed_version
+
+        try:
+            return installed_version("zoom-plan-reconciler")
+        except PackageNotFoundError:
+            return "0.0.0+unknown"
+    return str(version)
+
+
+def _show_version(ctx: click.Context, value: bool) -> None:
+    """`zoomplans --version`: the release and the interpreter running it, the two facts a bug
+    report needs first (sys.version's first word is platform.python_version(), without
+    importing platform)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"zoomplans {release()} (Python {sys.version.split()[0]})", color=ctx.color)
+    ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -169,15 +169,26 @@ def _read_entry(entry: Mapping[str, Any], where: str) -> tuple[dict[str, Any] | 
             rule = _field_rule(key)
         if rule == _SKIP:
             continue
+        kind = type(value)  # _is_unset, inlined: this loop runs for every field of every entry
         if rule == _MARKER:
-            if type(value) is str and value.strip().lower() in INACTIVE_STATUSES:
+            if kind is str and value.strip().lower() in INACTIVE_STATUSES:
                 inactive = True
             continue
-        kind = type(value)  # _is_unset, inlined: this loop runs for every field of every entry
         if kind is str:
             if not value.strip():
                 continue
-        elif kind is int or kind is float:
+            if rule == _KEEP:
+                blank = False
+                out[key] = value
+                continue
+        elif kind is int:
+            if value == 0:
+                continue
+            if rule != _COUNTRIES:  # an int is kept as it is, also where one is expected
+                blank = False
+                out[key] = value
+                continue
+        elif kind is float:
             if value == 0:
                 continue
         elif value is None or ((kind is list or kind is tuple) and not value):

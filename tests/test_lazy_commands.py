@@ -57,7 +57,7 @@ def test_importing_the_cli_loads_no_command() -> None:
     [
         (("--version",), (*SERVER_STACK, APPLY, "httpx", "jsonschema")),
         (("--help",), (*SERVER_STACK, APPLY, "httpx", "jsonschema")),
-        (("validate", "--help"), (*SERVER_STACK, APPLY, "httpx")),
+        (("validate", "--help"), (*SERVER_STACK, APPLY, "httpx", "jsonschema", "yaml")),
         (("plan", "--help"), (*SERVER_STACK, APPLY)),
     ],
 )

@@ -108,18 +108,17 @@ def is_read_only(key: str) -> bool:
 def countries(value: Any) -> list[str]:
     """A YAML list or Zoom's `"US,CA"` string as a sorted list without duplicates."""
     if isinstance(value, str):
-        return list(_countries_of_text(value))
+        return list(_countries_of(tuple(value.split(","))))
     if isinstance(value, (list, tuple, set, frozenset)):
-        parts = [str(p) for p in value]
-    else:
-        raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
-    return sorted({p.strip() for p in parts if p.strip()})
+        return list(_countries_of(tuple(str(p) for p in value)))
+    raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
 
 
 @lru_cache(maxsize=1024)
-def _countries_of_text(value: str) -> tuple[str, ...]:
-    """Zoom's comma string, read once per distinct string (answers repeat a handful)."""
-    return tuple(sorted({p.strip() for p in value.split(",") if p.strip()}))
+def _countries_of(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Sorted, stripped, without blanks and duplicates; read once per distinct spelling
+    (a plan's accounts repeat a handful)."""
+    return tuple(sorted({p.strip() for p in parts if p.strip()}))
 
 
 def _integer(value: Any) -> Any:

@@ -15,8 +15,9 @@ first use (PEP 562), so reading the journal (`plan` does) does not load the exec
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reconciler.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from reconciler.apply.effects import all_calls_visible, change_visible, verified
@@ -50,15 +51,7 @@ _HOMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the defining module of ``name`` the first time someone asks for it."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 __all__ = [
     "AccountReport",

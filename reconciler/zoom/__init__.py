@@ -10,8 +10,9 @@ Importing this package imports nothing else: each name is looked up in its modul
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reconciler.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from reconciler.zoom.bodies import InvalidRequestBody
@@ -87,15 +88,7 @@ _HOMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the defining module of ``name`` the first time someone asks for it."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 __all__ = [
     "AccountNotFound",

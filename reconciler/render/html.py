@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from reconciler.groups.operations import Effect, Sides, is_op, spec_of
 from reconciler.planner.bodies import scheduled_date
 from reconciler.planner.model import Plan
 from reconciler.pricing.money import format_money
@@ -149,14 +150,16 @@ def _field_items(action: Mapping[str, Any]) -> list[str]:
             if isinstance(change, Mapping)
         ]
     before, after = action.get("before") or {}, action.get("after") or {}
-    if action.get("op") == "subscribe":
+    op = action.get("op")
+    spec = spec_of(op) if is_op(op) else None
+    if spec is not None and spec.sides is Sides.SUBSCRIPTION:
         entries = [("plan_base", after.get("plan_base") or {})]
         entries += [(str(a.get("group")), a) for a in after.get("addons") or []]
         return [f"{group}: {_fields(entry)}" for group, entry in entries]
-    if action.get("op") == "add_addon":
-        return [f"add {_fields(after)}"]
-    if action.get("op") in ("cancel_addon", "cancel_base"):
-        return [f"cancel {_fields(before)}"]
+    if spec is not None and spec.effect is Effect.START:
+        return [f"{spec.verb} {_fields(after)}"]
+    if spec is not None and spec.effect is Effect.END:
+        return [f"{spec.verb} {_fields(before)}"]
     names = sorted(set(before) | set(after))
     return [
         f"{name}: {_value(before.get(name))} -> {_value(after.get(name))}"
@@ -175,9 +178,13 @@ def _cost_cell(cost: Mapping[str, Any] | None) -> str:
     if not cost.get("known"):
         reason = escape(str(cost.get("reason") or "no price"))
         return f'<td class="num" data-sort="0" title="{reason}">unknown</td>'
-    amount = Decimal(str(cost["monthly"]))
-    shown = escape(format_money(amount, str(cost["currency"])))
-    return f'<td class="num" data-sort="{escape(str(amount))}">{shown}</td>'
+    # One currency: `currency` and `monthly`; a call priced in several: `by_currency`, each shown
+    # (the sort key adds them up: only an order, never a figure shown).
+    amounts = cost.get("by_currency") or {cost["currency"]: cost["monthly"]}
+    parts = [(str(cur), Decimal(str(value))) for cur, value in sorted(amounts.items())]
+    shown = escape(" and ".join(format_money(value, cur) for cur, value in parts))
+    total = sum((value for _cur, value in parts), Decimal(0))
+    return f'<td class="num" data-sort="{escape(str(total))}">{shown}</td>'
 
 
 def _note(account: Mapping[str, Any], action: Mapping[str, Any] | None) -> str:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reconciler.groups.operations import Effect, Op, OpSpec, Sides, Target, spec_of
 from reconciler.planner.bodies import entry_type, scheduled_date
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan
-from reconciler.pricing.money import Cost, format_money, format_totals
+from reconciler.pricing.money import Cost, format_cost, format_totals
 from reconciler.render.contact import contact_lines
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
@@ -40,9 +41,7 @@ def cost_text(cost: Cost | None) -> str:
     """`(+$79.95/month)`, `(cost unknown: no price for X)`, or nothing without a price list."""
     if cost is None:
         return ""
-    if cost.known and cost.monthly is not None and cost.currency is not None:
-        return f"   ({format_money(cost.monthly, cost.currency)}/month)"
-    return f"   (cost unknown: {cost.reason})"
+    return f"   ({format_cost(cost)})"
 
 
 def action_lines(action: Action) -> list[tuple[str, str]]:
@@ -70,8 +69,8 @@ def _entry_line(head: str, changes: Iterable[FieldChange], side: str) -> str:
     return f"{head}: {detail}" if detail else head
 
 
-def _subscribe_lines(changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
-    lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
+def _subscribe_lines(spec: OpSpec, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
+    lines = [(spec.sign, spec.wording)]
     entries: dict[str, list[FieldChange]] = {}
     for change in changes:
         entries.setdefault(change.entry, []).append(change)
@@ -79,7 +78,7 @@ def _subscribe_lines(changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
         group = entry.partition("[")[0]
         type_ = next((c.after for c in fields if c.field == "type"), None)
         head = f"{group} {type_}" if type_ is not None else group
-        lines.append(("+", "  " + _entry_line(head, fields, "after")))
+        lines.append((spec.sign, "  " + _entry_line(head, fields, "after")))
     return lines
 
 
@@ -94,17 +93,18 @@ def _call_lines(action: Action) -> list[tuple[str, str]]:
 
 
 def _lines_of(action: Action, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
-    if action.op == "subscribe":
-        return _subscribe_lines(changes)
-    if action.op == "cancel_base":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
+        return _subscribe_lines(spec, changes)
+    if spec.effect is Effect.END and spec.target is Target.BASE:
         head = f"plan_base {(action.before or {}).get('type')}"
-        return [("-", f"{_entry_line(head, changes, 'before')} (cancel the base plan)")]
+        return [(spec.sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
     head = f"{action.group or 'plan'} {entry_type(action.body)}"
-    if action.op == "add_addon":
-        return [("+", _entry_line(head, changes, "after"))]
-    if action.op == "cancel_addon":
-        return [("-", f"{_entry_line(head, changes, 'before')} (cancel)")]
-    return [("~", f"{head}: {c.path} {_change_value(c)}") for c in changes]
+    if spec.effect is Effect.START:
+        return [(spec.sign, _entry_line(head, changes, "after"))]
+    if spec.effect is Effect.END:
+        return [(spec.sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
+    return [(spec.sign, f"{head}: {c.path} {_change_value(c)}") for c in changes]
 
 
 def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
@@ -148,7 +148,7 @@ def account_heading(account: AccountPlan) -> tuple[str, str]:
         return "!", f"{account.account_id}{name}{where}: blocked, nothing is sent to it"
     if account.status == "in_sync":
         return "=", f"{account.account_id}{name}{where}: in sync"
-    subscribing = any(a.op == "subscribe" for a in account.actions)
+    subscribing = any(spec_of(a.op).sides is Sides.SUBSCRIPTION for a in account.actions)
     return ("+" if subscribing else "~"), f"{account.account_id}{name}{where}"
 
 
@@ -157,10 +157,10 @@ def summary_line(plan: Plan) -> str:
     s = plan.summary()
     ops = s["actions"]
     line = (
-        f"Plan: {ops['subscribe']} to subscribe, "
-        f"{ops['update_base'] + ops['update_addon']} to change, "
-        f"{ops['add_addon']} add-ons to add, {ops['cancel_addon']} to cancel"
-        + (f", {ops['cancel_base']} base plan(s) to cancel" if ops.get("cancel_base") else "")
+        f"Plan: {ops[Op.SUBSCRIBE]} to subscribe, "
+        f"{ops[Op.UPDATE_BASE] + ops[Op.UPDATE_ADDON]} to change, "
+        f"{ops[Op.ADD_ADDON]} add-ons to add, {ops[Op.CANCEL_ADDON]} to cancel"
+        + (f", {ops[Op.CANCEL_BASE]} base plan(s) to cancel" if ops.get(Op.CANCEL_BASE) else "")
         + f"; {s['blocked']} blocked; "
     )
     if s["errors"]:

@@ -48,6 +48,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "sandbox_command",
         "Serve a fake Zoom master-account plan API for demos, tests and CI.",
     ),
+    "journal": LazyCommand(
+        "reconciler.cli.journal",
+        "journal_command",
+        "Read the journal of apply's calls, and settle what apply will not decide alone.",
+    ),
     "completion": LazyCommand(
         "reconciler.cli.completion",
         "completion_command",

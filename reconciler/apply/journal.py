@@ -32,8 +32,10 @@ import contextlib
 import getpass
 import json
 import os
+import socket
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,33 +46,20 @@ from typing import IO, Any
 from reconciler.apply.intents import UnsettledIntent, unsettled
 from reconciler.apply.journal_months import (
     month_files,
+    parse_lines,
     read_entries,
     refresh_index,
     rotate_if_new_month,
 )
+from reconciler.apply.journal_store import (
+    JournalBusy,
+    JournalError,
+    JournalTarget,
+    LockHolder,
+)
 
 DEFAULT_JOURNAL_PATH = Path(".zoomplans/journal.jsonl")
 _MARGIN = timedelta(minutes=5)
-
-
-class JournalError(Exception):
-    """The journal cannot be opened or written; apply must not send a call it cannot record."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"journal {path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
-class JournalBusy(JournalError):
-    """Another apply holds this journal: two runs at once could both send the same POST."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            path,
-            "another zoomplans apply is using it right now; wait for that run to finish "
-            "(two runs at once could both send the same charge)",
-        )
 
 
 @dataclass(frozen=True)
@@ -131,11 +120,16 @@ class Journal:
     the method returns, so an intent is on disk before its call is sent.
     """
 
-    def __init__(self, path: Path, context: RunContext) -> None:
+    def __init__(
+        self, path: JournalTarget, context: RunContext, *, lock_timeout_s: float = 0.0
+    ) -> None:
         self.path = path
         self.context = context
+        #: How long to wait for another apply on the same journal to finish (0: fail at once).
+        self.lock_timeout_s = lock_timeout_s
         self._lock = threading.Lock()
         self._file: IO[str] | None = None
+        self._store_open = False
 
     def __enter__(self) -> Journal:
         self.open()
@@ -149,7 +143,12 @@ class Journal:
 
         A run killed in the middle of a write leaves a last line without its newline; this
         run's lines then start on a fresh line, so the cut line stays the only damaged one.
+        A store (``reconciler.apply.journal_store``) takes its own apply lock instead.
         """
+        if not isinstance(self.path, Path):
+            self.path.open_for_run(self._holder(), self.lock_timeout_s)
+            self._store_open = True
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Owner-only when new: the journal holds billing contacts of subscribe bodies.
@@ -167,24 +166,42 @@ class Journal:
             self._file.write("\n")
             self._file.flush()
 
+    def _holder(self) -> LockHolder:
+        return LockHolder(
+            run_id=self.context.run_id,
+            actor=self.context.actor,
+            host=socket.gethostname(),
+            master_account_id=self.context.master_account_id,
+        )
+
     def _lock_for_this_run(self) -> None:
-        """Hold an exclusive advisory lock until close (the OS drops it if the process dies)."""
+        """Hold an exclusive advisory lock until close (the OS drops it if the process dies),
+        waiting up to ``lock_timeout_s`` for another run to finish."""
         if sys.platform == "win32" or self._file is None:
             return
         import fcntl
 
-        try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._file.close()
-            self._file = None
-            raise JournalBusy(self.path) from None
-        except OSError:
-            return  # a file system without locks (some network mounts): run unlocked
+        deadline = time.monotonic() + self.lock_timeout_s
+        while True:
+            try:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    continue
+                self._file.close()
+                self._file = None
+                raise JournalBusy(self.path) from None
+            except OSError:
+                return  # a file system without locks (some network mounts): run unlocked
 
     def close(self) -> None:
         """Bring the index of unsettled intents up to date (still locked), then close."""
         with self._lock:
+            if self._store_open and not isinstance(self.path, Path):
+                self._store_open = False
+                self.path.close()
             if self._file is not None:
                 # Only an aid to reading: if it cannot be written, the next start reads more.
                 with contextlib.suppress(OSError):
@@ -206,6 +223,11 @@ class Journal:
         line.update(fields)
         text = json.dumps(line, sort_keys=True, separators=(",", ":"), default=str) + "\n"
         with self._lock:
+            if not isinstance(self.path, Path):
+                if not self._store_open:
+                    raise JournalError(self.path, "not open")
+                self.path.append_line(text[:-1])
+                return line
             if self._file is None:
                 raise JournalError(self.path, "not open")
             try:
@@ -305,15 +327,18 @@ def _ends_with_newline(path: Path) -> bool:
         return True
 
 
-def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
+def read_journal(path: JournalTarget, since: datetime | None = None) -> JournalContents:
     """Read an earlier journal; a missing file is an empty journal.
 
     With ``since``, only what a start needs is read (``reconciler.apply.journal_months``): every
     unsettled intent, and the lines written from ``since`` on; without, every line of every
     month. A line cut short by a crash (or any line that is not a JSON object) is counted and
     skipped: an intent that was not completely written was not followed by its call, because
-    the call is only sent after the intent is fsynced.
+    the call is only sent after the intent is fsynced. A store is read whole.
     """
+    if not isinstance(path, Path):
+        raw = b"\n".join(text.encode() for _where, text in path.lines())
+        return _contents(*parse_lines(raw))
     if not path.exists() and not month_files(path):
         return JournalContents(entries=())
     try:
@@ -321,6 +346,10 @@ def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
         entries, unreadable = read_entries(path, None if since is None else since - _MARGIN)
     except OSError as exc:
         raise JournalError(path, f"cannot read: {exc.strerror}") from exc
+    return _contents(entries, unreadable)
+
+
+def _contents(entries: list[dict[str, Any]], unreadable: int) -> JournalContents:
     return JournalContents(
         entries=tuple(entries), unreadable_lines=unreadable, unsettled=tuple(unsettled(entries))
     )

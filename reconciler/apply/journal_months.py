@@ -24,7 +24,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,17 @@ def month_files(path: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
+def file_lines(path: Path) -> Iterator[tuple[str, str]]:
+    """Every line of the month files, then of FILE, in order, with its ``file:line``: the
+    whole audit trail (``zoomplans journal export``/``import``). Raises OSError."""
+    for _month, file in [*month_files(path), ("", path)]:
+        if not file.exists():
+            continue
+        for number, raw in enumerate(file.read_bytes().split(b"\n"), 1):
+            if raw.strip():
+                yield f"{file}:{number}", raw.decode("utf-8", errors="replace")
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -92,7 +103,7 @@ def _first_at_or_after(raw: bytes, since: bytes) -> int:
     return low
 
 
-def _parse(raw: bytes, start: int = 0) -> tuple[list[dict[str, Any]], int]:
+def parse_lines(raw: bytes, start: int = 0) -> tuple[list[dict[str, Any]], int]:
     entries: list[dict[str, Any]] = []
     unreadable = 0
     for line in raw[start:].splitlines():
@@ -136,10 +147,10 @@ def read_entries(path: Path, since: datetime | None) -> tuple[list[dict[str, Any
         entries: list[dict[str, Any]] = []
         unreadable = 0
         for _month, file in month_files(path):
-            more, bad = _parse(file.read_bytes())
+            more, bad = parse_lines(file.read_bytes())
             entries += more
             unreadable += bad
-        more, bad = _parse(raw)
+        more, bad = parse_lines(raw)
         return entries + more, unreadable + bad
     assert since is not None
     cutoff = _iso(since).encode()
@@ -150,11 +161,11 @@ def read_entries(path: Path, since: datetime | None) -> tuple[list[dict[str, Any
         if month < _iso(since)[:7]:
             continue
         data = file.read_bytes()
-        more, bad = _parse(data, _first_at_or_after(data, cutoff))
+        more, bad = parse_lines(data, _first_at_or_after(data, cutoff))
         entries += [e for e in more if _key(e) not in seen]
         unreadable += bad
     start = min(_first_at_or_after(raw, cutoff), index["covered"])
-    more, bad = _parse(raw, start)
+    more, bad = parse_lines(raw, start)
     entries += [e for e in more if _key(e) not in seen]
     return entries, unreadable + bad
 
@@ -182,7 +193,7 @@ def refresh_index(path: Path) -> None:
         everything, _ = read_entries(path, None)
         lines = open_intent_lines(everything)
     else:
-        tail, _ = _parse(raw, index["covered"])
+        tail, _ = parse_lines(raw, index["covered"])
         lines = open_intent_lines([*index["unsettled"], *tail])
     body = {"version": INDEX_VERSION, "covered": len(raw), "unsettled": lines}
     _write_atomic(index_path(path), json.dumps(body, separators=(",", ":")).encode())

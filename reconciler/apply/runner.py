@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import Executor
@@ -22,6 +21,7 @@ from reconciler.apply.journal import (
     RunContext,
     read_journal,
 )
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.preflight import (
     PlanExpired,
     PlannedAccount,
@@ -56,7 +56,7 @@ async def run_apply(
     plan: Plan,
     client: PlanWriter,
     *,
-    journal_path: Path,
+    journal_path: JournalTarget,
     plan_hash: str,
     mode: str,
     settings: ApplySettings | None = None,
@@ -76,7 +76,8 @@ async def run_apply(
     context = RunContext.for_this_process(
         plan_sha256=plan_hash, git_commit=plan.git_commit, master_account_id=master_account_id
     )
-    with Journal(journal_path, context) as journal:
+    lock_timeout_s = (settings or ApplySettings()).lock_timeout_s
+    with Journal(journal_path, context, lock_timeout_s=lock_timeout_s) as journal:
         # Locked first, then read: no other run can add an intent between the two.
         history = read_journal(journal_path, since=_history_since(plan, settings))
         if progress is not None:
@@ -158,7 +159,7 @@ def _iso(moment: datetime | str) -> str:
 def _point_out(
     history: JournalContents,
     chosen: Sequence[PlannedAccount],
-    journal_path: Path,
+    journal_path: JournalTarget,
     say: Progress,
 ) -> None:
     """Warn about damaged lines, and about unsettled calls this run will not look at."""

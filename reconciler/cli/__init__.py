@@ -15,6 +15,7 @@ import click
 from reconciler.cli.apply import apply_command
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.imports import import_command
+from reconciler.cli.journal import journal_group
 from reconciler.cli.options import verbose_option
 from reconciler.cli.plan import plan_command
 from reconciler.cli.sandbox import sandbox_command
@@ -34,6 +35,7 @@ cli.add_command(validate_command)
 cli.add_command(plan_command)
 cli.add_command(apply_command)
 cli.add_command(import_command)
+cli.add_command(journal_group)
 cli.add_command(sandbox_command)
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from reconciler.apply.journal import JournalError
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.cli.apply_modes import ApplyRequest, fresh_plan_run, saved_plan_run
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from reconciler.cli.guard_options import (
@@ -33,7 +34,9 @@ from reconciler.cli.guard_options import (
 from reconciler.cli.journal_options import (
     JournalRuleError,
     in_flight_rules,
+    journal_duration,
     journal_options,
+    journal_target,
     marked_in_flight,
 )
 from reconciler.cli.options import (
@@ -99,7 +102,7 @@ def _load_desired(paths: tuple[str, ...], saved: bool, roots: list[str]) -> list
     return list(state.accounts)
 
 
-def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
+def _must_ask(plan: Plan, journal_path: JournalTarget, auto_approve: bool) -> bool:
     """A fresh plan: exit 0 when there is nothing to do; else whether to ask before sending."""
     from reconciler.apply.saved import unsettled_in
 
@@ -120,7 +123,7 @@ def _must_ask(plan: Plan, journal_path: Path, auto_approve: bool) -> bool:
     return False
 
 
-def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
+def _interrupted(journal_path: JournalTarget, sending: bool) -> NoReturn:
     """Ctrl-C: before sending began (planning, the question), say nothing was sent; after,
     say which calls were in flight and how the next run settles them. Exit 130."""
     from reconciler.apply.saved import interruption_report
@@ -179,6 +182,15 @@ def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
     help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
 )
+@click.option(
+    "--lock-timeout",
+    metavar="DURATION",
+    default="0s",
+    show_default=True,
+    help="How long to wait for another apply holding the journal's lock (the database's "
+    "lock per master account, or the file's) before giving up; 0s fails at once, naming "
+    "the run that holds it.",
+)
 @extends_root_option
 @journal_options
 @guard_rail_options
@@ -193,9 +205,10 @@ def apply_command(
     max_accounts_changed: int | None,
     plan_file: Path | None,
     auto_approve: bool,
-    journal_path: Path,
+    journal_path: str | None,
     journal_window: str | None,
     resend_after: str | None,
+    lock_timeout: str,
     parallelism: int,
     verify_timeout: float,
     settle_timeout: float,
@@ -255,14 +268,17 @@ def apply_command(
             _fail(str(exc))
     try:
         rules = in_flight_rules(journal_window, resend_after, project)
+        waiting = journal_duration(lock_timeout, what="lock timeout", zero_ok=True)
     except JournalRuleError as exc:
         _fail(str(exc), EXIT_USAGE)
+    journal = journal_target(journal_path, project, _say)
     desired = _load_desired(ask.paths, saved is not None, extends_roots(extends_root, project))
     settings = ApplySettings(
         parallelism=parallelism,
         verify_timeout_s=verify_timeout,
         settle_timeout_s=settle_timeout,
         rules=rules,
+        lock_timeout_s=waiting.total_seconds(),
     )
 
     sending = threading.Event()  # set once the calls may start: Ctrl-C after it may cut one
@@ -273,19 +289,17 @@ def apply_command(
                 run = saved_plan_run(plan_file, saved, ask, desired, client)
             else:
                 run = await fresh_plan_run(ask, desired, client, (project, prices))
-                shown = marked_in_flight(run.plan, journal_path, config.account_id, rules, _say)
+                shown = marked_in_flight(run.plan, journal, config.account_id, rules, _say)
                 run = replace(run, plan=shown)
-            check_budget(
-                run.plan, run.only_accounts, journal_path, budget, project, config.rate_tier
-            )
-            ask_first = plan_file is None and _must_ask(run.plan, journal_path, auto_approve)
+            check_budget(run.plan, run.only_accounts, journal, budget, project, config.rate_tier)
+            ask_first = plan_file is None and _must_ask(run.plan, journal, auto_approve)
             if ask_first and not await _confirmed():
                 _fail("apply cancelled; nothing was sent")
             sending.set()
             return await run_apply(
                 run.plan,
                 client,
-                journal_path=journal_path,
+                journal_path=journal,
                 plan_hash=run.plan_hash,
                 mode=run.mode,
                 settings=settings,
@@ -299,7 +313,7 @@ def apply_command(
     try:
         report = asyncio.run(whole_run())
     except KeyboardInterrupt:
-        _interrupted(journal_path, sending.is_set())
+        _interrupted(journal, sending.is_set())
     except JournalError as exc:
         _fail(f"{exc}; no call is sent without a journal")
     except (LiveReadStopped, ZoomError) as exc:

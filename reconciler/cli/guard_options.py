@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from reconciler.apply.journal import JournalError
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
@@ -164,7 +165,7 @@ def refuse_if_unsafe(plan: Plan, where: str) -> None:
 def check_budget(
     plan: Plan,
     only_accounts: Sequence[str],
-    journal_path: Path,
+    journal_path: JournalTarget,
     flag: int | None,
     project: ProjectConfig | None,
     rate_tier: str,

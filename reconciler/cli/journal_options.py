@@ -8,6 +8,7 @@ with their `zoomplans.yaml` keys (`journal_window`, `resend_after`); a flag wins
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
-from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.apply.journal_store import JournalTarget
+from reconciler.apply.journal_url import carries_password, is_database_url
+from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
@@ -27,6 +30,7 @@ if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+JOURNAL_URL_VARIABLE = "ZOOMPLANS_JOURNAL_URL"
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -55,11 +59,12 @@ def journal_options(func: F) -> F:
         click.option(
             "--journal",
             "journal_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=str(DEFAULT_JOURNAL_PATH),
-            show_default=True,
-            help="Append-only record of every call apply makes (JSON lines). apply writes it and "
-            "reads it to never send a purchase twice; plan reads it to show calls in flight.",
+            metavar="FILE|URL",
+            help="Append-only record of every call apply makes: a JSON-lines file (default "
+            f"{DEFAULT_JOURNAL_PATH}) or a postgresql:// URL (one journal for every machine; "
+            f"password from PGPASSWORD). Default {JOURNAL_URL_VARIABLE}, else `journal` in "
+            "zoomplans.yaml. apply writes it and reads it to never send a purchase twice; plan "
+            "reads it to show calls in flight.",
         ),
         click.option(
             "--journal-window",
@@ -76,6 +81,35 @@ def journal_options(func: F) -> F:
         ),
     ]
     return stacked(options, func)
+
+
+def journal_target(
+    flag: str | None, project: ProjectConfig | None, say: Callable[[str], None]
+) -> JournalTarget:
+    """The journal `--journal`, the environment or zoomplans.yaml names (see the module's
+    docstring); a URL becomes a PostgreSQL store (nothing is connected yet)."""
+    if flag:
+        return _target(flag, "--journal")
+    from_env = os.environ.get(JOURNAL_URL_VARIABLE, "").strip()
+    if from_env:
+        if not is_database_url(from_env):
+            _fail(f"{JOURNAL_URL_VARIABLE} must be a postgresql:// URL", EXIT_USAGE)
+        return _target(from_env, JOURNAL_URL_VARIABLE)
+    if project is not None and project.journal:
+        target = _target(project.journal, project.source)
+        say(f"zoomplans: journal {target} (from {project.source})")
+        return target
+    return DEFAULT_JOURNAL_PATH
+
+
+def _target(text: str, origin: str) -> JournalTarget:
+    if not is_database_url(text):
+        return Path(text)
+    if origin.endswith((".yaml", ".yml")) and carries_password(text):
+        _fail(f"{origin}: journal: a URL there must not hold a password", EXIT_USAGE)
+    from reconciler.apply.journal_postgres import PostgresJournalStore
+
+    return PostgresJournalStore(text)
 
 
 def in_flight_rules(
@@ -97,7 +131,7 @@ def in_flight_rules(
 
 
 def earlier_writes(
-    journal_path: Path, master_account_id: str | None, now: datetime, rules: InFlightRules
+    journal_path: JournalTarget, master_account_id: str | None, now: datetime, rules: InFlightRules
 ) -> list[EarlierWrite]:
     """The purchases in flight by the journal (none when there is no journal yet).
 
@@ -111,14 +145,14 @@ def earlier_writes(
     )
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     click.echo(f"zoomplans: error: {message}", err=True)
-    raise click.exceptions.Exit(EXIT_ERROR)
+    raise click.exceptions.Exit(code)
 
 
 def marked_in_flight(
     plan: Plan,
-    journal_path: Path,
+    journal_path: JournalTarget,
     master_account_id: str | None,
     rules: InFlightRules,
     say: Callable[[str], None],

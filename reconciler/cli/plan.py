@@ -31,6 +31,7 @@ from reconciler.cli.journal_options import (
     JournalRuleError,
     in_flight_rules,
     journal_options,
+    journal_target,
     marked_in_flight,
 )
 from reconciler.cli.options import (
@@ -99,6 +100,10 @@ async def _plan_with_zoom(
         return await make_plan(accounts, client, options, **kw)
 
 
+def _note(line: str) -> None:
+    click.echo(line, err=True)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"zoomplans: error: {message}", err=True)
     raise click.exceptions.Exit(EXIT_ERROR)
@@ -156,7 +161,7 @@ def plan_command(
     html_file: Path | None,
     detailed_exitcode: bool,
     ttl: timedelta,
-    journal_path: Path,
+    journal_path: str | None,
     journal_window: str | None,
     resend_after: str | None,
     prices_file: Path | None,
@@ -186,6 +191,7 @@ def plan_command(
     except JournalRuleError as exc:
         click.echo(f"zoomplans: error: {exc}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE) from None
+    journal = journal_target(journal_path, project, _note)
     state = load_desired(list(paths), extends_roots=extends_roots(extends_root, project))
     for problem in state.problems:
         click.echo(str(problem), err=True)
@@ -226,9 +232,7 @@ def plan_command(
     except ZoomError as exc:
         _fail(str(exc))
     # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new purchases.
-    plan = marked_in_flight(
-        plan, journal_path, config.account_id, rules, lambda line: click.echo(line, err=True)
-    )
+    plan = marked_in_flight(plan, journal, config.account_id, rules, _note)
     if out_file is not None:
         try:
             write_plan_file(plan, out_file)

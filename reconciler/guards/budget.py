@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from reconciler.apply.journal import read_journal
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.planner.model import Plan
 
 #: Zoom's daily cap on Heavy calls per master account (Business and up, and Pro).
@@ -54,7 +54,7 @@ def daily_budget(flag: int | None, configured: int | None, rate_tier: str) -> in
 def check_daily_budget(
     plan: Plan,
     *,
-    journal_path: Path,
+    journal_path: JournalTarget,
     budget: int,
     only_accounts: Sequence[str] = (),
     now: datetime | None = None,

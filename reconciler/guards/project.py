@@ -16,6 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from reconciler.apply.journal_url import carries_password
 from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import read_file
@@ -45,6 +46,9 @@ class ProjectConfig:
     daily_heavy_budget: int | None = None
     journal_window: str | None = None  # how far back the journal's purchases count, e.g. 7d
     resend_after: str | None = None  # minimum age before a write in doubt is sent again
+    #: A postgresql:// URL without a password: the team's journal when neither --journal nor
+    #: ZOOMPLANS_JOURNAL_URL names one (a pull request can write this file: a default at most).
+    journal: str | None = None
 
 
 @cache
@@ -58,6 +62,11 @@ def _message(error: Any) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
+    if error.validator == "pattern" and path == "journal":
+        return (
+            f"journal: {excerpt(error.instance)} is not a postgresql:// URL (a file journal is "
+            "named with --journal only: a path here could be written by a pull request)"
+        )
     if error.validator == "pattern":  # journal_window, resend_after
         return (
             f"{path}: {error.instance!r} is not a duration; write a number with s, m, h or d "
@@ -88,6 +97,13 @@ def load_project(path: Path) -> ProjectConfig:
     for error in _validator().iter_errors(data):
         where = document.at(tuple(error.absolute_path))
         problems.append(Problem(where.file, where.line, where.column, "error", _message(error)))
+    journal = data.get("journal")
+    if journal and carries_password(journal):
+        where = document.at(("journal",))
+        problems.append(
+            Problem(where.file, where.line, where.column, "error", "journal: a URL here must "
+                    "not hold a password (this file is in git; use PGPASSWORD or a .pgpass)")
+        )  # fmt: skip
     if problems:
         raise ProjectError(sorted(problems))
     rails = data.get("guard_rails") or {}
@@ -102,6 +118,7 @@ def load_project(path: Path) -> ProjectConfig:
         daily_heavy_budget=rails.get("daily_heavy_budget"),
         journal_window=data.get("journal_window"),
         resend_after=data.get("resend_after"),
+        journal=journal,
     )
 
 

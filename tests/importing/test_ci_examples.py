@@ -19,6 +19,8 @@ import jsonschema
 import pytest
 import yaml
 
+from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
+
 ROOT = Path(__file__).parents[2]
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
@@ -36,7 +38,7 @@ PINNED_FLAGS = {
     },
     "apply": {
         "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
-        "--journal", "--max-accounts-changed", "--rate-tier",
+        "--journal", "--max-accounts-changed", "--rate-tier", "--lock-timeout",
     },
     "import": {"--out", "--account", "--force", "--rate-tier"},
     "sandbox": {"--host", "--port", "--seed", "--state"},
@@ -122,11 +124,13 @@ def test_the_examples_follow_githubs_and_gitlabs_schemas() -> None:
 
 
 def _journal_path(script: str) -> str:
-    """The folder of the --journal FILE of the one `zoomplans apply` in a script: the month
-    files and the index of calls in doubt live next to FILE, so the whole folder travels."""
+    """The folder of the file journal of the one `zoomplans apply` in a script (the default,
+    used while ZOOMPLANS_JOURNAL_URL is unset): the month files and the index of calls in doubt
+    live next to it, so the whole folder travels."""
     applies = [c for c in zoomplans_commands(script) if "apply" in c]
     assert len(applies) == 1, script
-    folder = str(Path(applies[0][applies[0].index("--journal") + 1]).parent)
+    assert "--journal" not in applies[0], "a --journal flag would win over the database journal"
+    folder = str(DEFAULT_JOURNAL_PATH.parent)
     assert folder not in ("", "."), "the journal needs a folder of its own to be carried whole"
     return folder + "/"
 
@@ -237,9 +241,8 @@ def test_examples_use_only_pinned_flags() -> None:
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
-INSTALL_FROM_GIT = (
-    'python -m pip install "zoom-plan-reconciler @ git+${ZOOMPLANS_REPO}@${ZOOMPLANS_REF}"'
-)
+REQUIREMENT = "zoom-plan-reconciler[postgres] @ git+${ZOOMPLANS_REPO}@${ZOOMPLANS_REF}"
+INSTALL_FROM_GIT = f'python -m pip install "{REQUIREMENT}"'
 
 
 def _install_scripts() -> list[str]:
@@ -394,7 +397,7 @@ def test_workflow_command_lines_run_in_order_against_the_sandbox(
     shutil.copy(work / "plan.json", work / "reviewed" / "plan.json")
     applied = runner(_step("apply", "Apply the reviewed plan"), sb.env())
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert (work / "journal" / "journal.jsonl").stat().st_size > 0
+    assert (work / ".zoomplans" / "journal.jsonl").stat().st_size > 0
     assert [(w.method, w.path) for w in sb.writes()] == [
         ("PUT", "/v2/accounts/sub_8Jk2Lm/plans/base")
     ]
@@ -536,13 +539,54 @@ def test_gitlab_plan_note_is_created_once_then_updated_in_place(
 
 def test_drift_checks_read_the_journal_without_saving_it() -> None:
     """A purchase Zoom does not show yet is awaiting Zoom, not drift: the nightly plan reads the
-    journal the last apply saved, and never writes one back."""
-    steps = load(GITHUB)["jobs"]["drift"]["steps"]
-    uses = [str(step.get("uses", "")) for step in steps]
-    assert any(u.startswith("actions/cache/restore@") for u in uses)
-    assert not any(u.startswith("actions/cache/save@") for u in uses)
-    plan = next(step["run"] for step in steps if "zoomplans plan" in step.get("run", ""))
-    assert "--journal journal/journal.jsonl" in plan
+    journal the last apply saved (the database's with a read-only role, else the cache's), and
+    never writes one back."""
+    for job in ("drift", "plan"):  # the pull request's plan reads it the same way
+        spec = load(GITHUB)["jobs"][job]
+        uses = [str(step.get("uses", "")) for step in spec["steps"]]
+        restore = spec["steps"][next(i for i, u in enumerate(uses) if "cache/restore@" in u)]
+        assert restore["with"]["path"] == ".zoomplans/"
+        assert not any(u.startswith("actions/cache/save@") for u in uses)
+        assert "READ_URL" in spec["env"]["ZOOMPLANS_JOURNAL_URL"]
+        assert "READ_PASSWORD" in spec["env"]["PGPASSWORD"]
+    for name in ("zoomplans:drift", "zoomplans:plan-merge-request"):
+        job = load(GITLAB)[name]
+        assert 'ZOOMPLANS_JOURNAL_URL="${ZOOMPLANS_JOURNAL_READ_URL:-}"' in job["script"][0]
     drift = load(GITLAB)["zoomplans:drift"]
-    assert drift["cache"]["policy"] == "pull" and "journal/" in drift["cache"]["paths"]
-    assert "--journal journal/journal.jsonl" in "\n".join(drift["script"])
+    assert drift["cache"]["policy"] == "pull" and ".zoomplans/" in drift["cache"]["paths"]
+
+
+def test_applies_take_the_database_journal_from_a_protected_secret() -> None:
+    workflow = load(GITHUB)
+    for job in ("apply", "apply-by-hand"):
+        env = workflow["jobs"][job]["env"]
+        assert env["ZOOMPLANS_JOURNAL_URL"] == "${{ secrets.ZOOMPLANS_JOURNAL_URL }}"
+        assert workflow["jobs"][job]["environment"] in ("zoom-journal", "zoom-production")
+    assert "ZOOMPLANS_JOURNAL_URL" not in workflow["env"]  # never given to pull requests
+    assert "PROTECTED" in GITLAB.read_text(encoding="utf-8")
+
+
+def test_the_apply_step_uses_the_database_journal_when_its_url_is_set(
+    sandbox: Any,
+    cli: Callable[..., Any],
+    runner: Callable[..., Any],
+    tmp_path: Path,
+    journal_db: str,
+) -> None:
+    sb = sandbox()
+    work = tmp_path / "work"
+    work.mkdir()
+    assert cli("import", env=sb.env(), cwd=work).returncode == 0
+    acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
+    acme.write_text(acme.read_text().replace("hosts: 20}", "hosts: 22}"))
+    planned = runner(_step("plan", "Plan"), {**sb.env(), "ZOOMPLANS_JOURNAL_URL": journal_db})
+    assert planned.returncode == 0, planned.stderr
+    (work / "reviewed").mkdir()
+    shutil.copy(work / "plan.json", work / "reviewed" / "plan.json")
+    env = {**sb.env(), "ZOOMPLANS_JOURNAL_URL": journal_db}
+    applied = runner(_step("apply", "Apply the reviewed plan"), env)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert not (work / ".zoomplans").exists()
+    export = cli("journal", "export", env=env, cwd=work)
+    kinds = [json.loads(line)["kind"] for line in export.stdout.splitlines()]
+    assert kinds[0] == "run_start" and kinds.count("intent") == 1

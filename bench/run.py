@@ -378,7 +378,7 @@ def apply_runs(
         say(f"apply: {args.accounts} seat changes, --parallelism {parallelism}, file journal ...")
         runs.append(apply_phase(args.accounts, lives, parallelism, work))
         say(f"  {runs[-1]}")
-    server = PostgresServer(tcp=True)
+    server = PostgresServer(tcp=True, durable=True)  # fsync on: as a real server commits
     try:
         url = server.url(server.new_database())
         say(f"apply: {args.accounts} seat changes, PostgreSQL journal on loopback ...")

@@ -8,8 +8,9 @@ own folder and socket); each test gets a database of its own (`new_database`).
 
 `initdb` refuses to run as root, so as root the server runs as the `postgres` user
 (`runuser -u postgres --`) in a folder it owns. It listens on a unix socket in that folder, and
-on a free loopback port when asked (the benchmark). `fsync=off`: the tests stop the server on
-purpose but never the machine, and every commit still waits for its WAL write.
+on a free loopback port when asked (the benchmark). `fsync=off` unless ``durable`` (the
+benchmark): the tests stop the server on purpose but never the machine, and every commit still
+waits for its WAL write.
 """
 
 from __future__ import annotations
@@ -59,13 +60,14 @@ def free_port() -> int:
 class PostgresServer:
     """initdb + pg_ctl start in a temporary folder; ``stop`` (or ``close``) ends it."""
 
-    def __init__(self, *, tcp: bool = False) -> None:
+    def __init__(self, *, tcp: bool = False, durable: bool = False) -> None:
         self.bin = _bin_dir()
         self.root = Path(tempfile.mkdtemp(prefix="zp-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root
         self.port = free_port() if tcp else 5432
         self.tcp = tcp
+        self.durable = durable
         self._as_root = os.geteuid() == 0
         self._databases = 0
         if self._as_root:
@@ -89,7 +91,9 @@ class PostgresServer:
     def start(self) -> None:
         listen = "127.0.0.1" if self.tcp else "''"
         options = (f"-k {self.socket_dir} -p {self.port} -c listen_addresses={listen} "
-                   "-c fsync=off -c full_page_writes=off -c max_connections=60")  # fmt: skip
+                   "-c max_connections=60")  # fmt: skip
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w",
                   "-t", "60", "-o", options, "start")  # fmt: skip
 

@@ -365,19 +365,25 @@ def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
-def test_workflow_command_lines_run_in_order_against_the_sandbox(
-    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
-) -> None:
-    sb = sandbox()
+def imported_work(sb: Any, cli: Callable[..., Any], tmp_path: Path, hosts: int) -> Path:
+    """A workspace of the sandbox's accounts, imported, with sub_8Jk2Lm's hosts 20 -> hosts."""
     work = tmp_path / "work"
     work.mkdir()
     assert cli("import", env=sb.env(), cwd=work).returncode == 0
     acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
     acme.write_text(
         acme.read_text().replace(
-            "{type: business_monthly, hosts: 20}", "{type: business_monthly, hosts: 25}"
+            "{type: business_monthly, hosts: 20}", f"{{type: business_monthly, hosts: {hosts}}}"
         )
     )
+    return work
+
+
+def test_workflow_command_lines_run_in_order_against_the_sandbox(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    work = imported_work(sb, cli, tmp_path, 25)
 
     # Pull request: validate, then plan (pending changes are success; exit code recorded).
     validated = runner(_step("plan", "Validate"), sb.env())
@@ -574,11 +580,7 @@ def test_the_apply_step_uses_the_database_journal_when_its_url_is_set(
     journal_db: str,
 ) -> None:
     sb = sandbox()
-    work = tmp_path / "work"
-    work.mkdir()
-    assert cli("import", env=sb.env(), cwd=work).returncode == 0
-    acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
-    acme.write_text(acme.read_text().replace("hosts: 20}", "hosts: 22}"))
+    work = imported_work(sb, cli, tmp_path, 22)
     planned = runner(_step("plan", "Plan"), {**sb.env(), "ZOOMPLANS_JOURNAL_URL": journal_db})
     assert planned.returncode == 0, planned.stderr
     (work / "reviewed").mkdir()

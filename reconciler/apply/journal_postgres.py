@@ -190,6 +190,7 @@ class PostgresJournalStore:
         import psycopg
 
         conn = self._conn or self._connect()
+        where = self.describe()
         try:
             exists = conn.execute("SELECT to_regclass('zoomplans_journal')").fetchone()
             if exists is None or exists[0] is None:
@@ -201,7 +202,7 @@ class PostgresJournalStore:
                     (last, _BATCH),
                 ).fetchall()
                 for row_id, line in rows:
-                    yield f"{self.describe()}#{row_id}", line
+                    yield f"{where}#{row_id}", line
                 if len(rows) < _BATCH:
                     return
                 last = rows[-1][0]

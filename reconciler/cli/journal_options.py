@@ -4,6 +4,10 @@ Both commands read the journal the same way (``reconciler.apply.in_flight``): `a
 sends a purchase the journal holds as awaiting Zoom, and `plan` shows it as in flight. So the
 window and the minimum age before a write in doubt may be sent again are spelt once, here,
 with their `zoomplans.yaml` keys (`journal_window`, `resend_after`); a flag wins over the key.
+
+Which journal (``journal_target``): `--journal` (a file, or a `postgresql://` URL), else
+`ZOOMPLANS_JOURNAL_URL`, else `journal:` in zoomplans.yaml (a URL only, without a password:
+a pull request can write that file), else the file `.zoomplans/journal.jsonl`.
 """
 
 from __future__ import annotations
@@ -11,22 +15,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
+from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.journal_url import carries_password, is_database_url
-from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
+from reconciler.cli.exit_codes import EXIT_USAGE, fail
 from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
-    from reconciler.apply.in_flight import EarlierWrite, InFlightRules
+    from reconciler.apply.in_flight import InFlightRules
     from reconciler.guards.project import ProjectConfig
-    from reconciler.planner.model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,7 +96,7 @@ def journal_target(
     from_env = os.environ.get(JOURNAL_URL_VARIABLE, "").strip()
     if from_env:
         if not is_database_url(from_env):
-            _fail(f"{JOURNAL_URL_VARIABLE} must be a postgresql:// URL", EXIT_USAGE)
+            fail(f"{JOURNAL_URL_VARIABLE} must be a postgresql:// URL", EXIT_USAGE)
         return _target(from_env, JOURNAL_URL_VARIABLE)
     if project is not None and project.journal:
         target = _target(project.journal, project.source)
@@ -106,7 +109,7 @@ def _target(text: str, origin: str) -> JournalTarget:
     if not is_database_url(text):
         return Path(text)
     if origin.endswith((".yaml", ".yml")) and carries_password(text):
-        _fail(f"{origin}: journal: a URL there must not hold a password", EXIT_USAGE)
+        fail(f"{origin}: journal: a URL there must not hold a password", EXIT_USAGE)
     from reconciler.apply.journal_postgres import PostgresJournalStore
 
     return PostgresJournalStore(text)
@@ -128,52 +131,3 @@ def in_flight_rules(
         if resend_after is None
         else journal_duration(resend_after, what="resend-after", zero_ok=True),
     )
-
-
-def earlier_writes(
-    journal_path: JournalTarget, master_account_id: str | None, now: datetime, rules: InFlightRules
-) -> list[EarlierWrite]:
-    """The purchases in flight by the journal (none when there is no journal yet).
-
-    Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read.
-    """
-    from reconciler.apply.in_flight import writes_in_flight
-
-    history = read_journal(journal_path, since=now - rules.window)
-    return writes_in_flight(
-        history.entries, master_account_id=master_account_id, now=now, rules=rules
-    )
-
-
-def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
-    raise click.exceptions.Exit(code)
-
-
-def marked_in_flight(
-    plan: Plan,
-    journal_path: JournalTarget,
-    master_account_id: str | None,
-    rules: InFlightRules,
-    say: Callable[[str], None],
-) -> Plan:
-    """The plan with the journal's purchases in flight marked (shown, never sent).
-
-    A journal that exists but cannot be read stops the command: without it, a purchase in
-    flight would be shown (and, by apply, sent) as a new one.
-    """
-    from reconciler.apply.in_flight import mark_in_flight
-
-    now = datetime.now(UTC)
-    try:
-        writes = earlier_writes(journal_path, master_account_id, now, rules)
-    except JournalError as exc:
-        _fail(f"{exc}; nothing was sent")
-    marked = mark_in_flight(plan, writes, now, rules)
-    count = len(marked.in_flight_actions())
-    if count:
-        say(
-            f"zoomplans: {count} call(s) of this plan are in flight by the journal "
-            f"({journal_path}): awaiting Zoom, not sent again"
-        )
-    return marked

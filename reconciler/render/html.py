@@ -273,6 +273,7 @@ def _figures(plan_json: Mapping[str, Any]) -> str:
 def _provenance(plan_json: Mapping[str, Any]) -> str:
     options = plan_json.get("options") or {}
     facts = [
+        ("plan_sha256", plan_json.get("plan_sha256")),
         ("desired_sha256", plan_json.get("desired_sha256")),
         ("git commit", plan_json.get("git_commit") or "(not in git)"),
         ("created", plan_json.get("created_at")),

@@ -96,6 +96,7 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         f"**{summary_line(plan)}**\n\n"
         + _tables(plan)
         + (f"\nMade from git commit `{plan.git_commit}`.\n" if plan.git_commit else "")
+        + f"\nplan_sha256 `{plan.plan_sha256}`\n"
         + "\n"
     )
     accounts = shown_accounts(plan)

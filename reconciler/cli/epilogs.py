@@ -50,3 +50,13 @@ COMPLETION_EPILOG = epilog(
     "zoomplans completion zsh > ~/.zfunc/_zoomplans",
     "zoomplans completion fish > ~/.config/fish/completions/zoomplans.fish",
 )
+JOURNAL_EXPORT_EPILOG = epilog(
+    "journal.md",
+    "zoomplans journal export --format jsonl --out audit.jsonl",
+    "zoomplans journal export --journal postgresql://zoomplans@db.example.com/zoomplans",
+)
+JOURNAL_IMPORT_EPILOG = epilog(
+    "journal.md",
+    "zoomplans journal import .zoomplans/journal.jsonl",
+    "zoomplans journal import .zoomplans/journal.jsonl --journal postgresql://zoomplans@db/zp",
+)

@@ -18,6 +18,7 @@ import click
 from reconciler.apply.journal import JournalError
 from reconciler.apply.journal_months import file_lines
 from reconciler.apply.journal_store import JournalTarget
+from reconciler.cli.epilogs import JOURNAL_EXPORT_EPILOG, JOURNAL_IMPORT_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.guard_options import project_and_prices
 from reconciler.cli.journal_options import journal_target
@@ -57,7 +58,7 @@ def journal_group() -> None:
     """Read the journal of calls made to Zoom, or move a file journal into a database."""
 
 
-@journal_group.command("export")
+@journal_group.command("export", epilog=JOURNAL_EXPORT_EPILOG)
 @click.option(
     "--format",
     "output_format",
@@ -94,7 +95,7 @@ def export_command(
     _say(f"zoomplans: exported {count} line(s) of the journal {target}")
 
 
-@journal_group.command("import")
+@journal_group.command("import", epilog=JOURNAL_IMPORT_EPILOG)
 @click.argument("file_journal", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 @_JOURNAL
 @_CONFIG

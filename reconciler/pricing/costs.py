@@ -6,7 +6,8 @@ sum of every plan it buys (a bundle by its code); a cancellation saves what the 
 base plan's cancellation what the base plan cost. Every plan is priced by its type code, the
 entry's inside a nested Phone, Contact Center or Node body. A yearly price counts as a
 twelfth per month. A call touching a type with no price is *unknown* (with the type named), never
-zero, and so is a subscription whose plans are priced in more than one currency.
+zero. A subscription whose plans are priced in several currencies costs an amount in each: the
+amounts are never added together, and never hidden as "unknown" from a per-currency limit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import AccountPlan, Action, Plan
-from reconciler.pricing.money import SEVERAL_CURRENCIES, Cost
+from reconciler.pricing.money import Cost
 from reconciler.pricing.prices import PriceList
 
 
@@ -51,12 +52,9 @@ def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) ->
             "give it a flat price",
             hostless,
         )
-    if len(totals) > 1:
-        return Cost.unknown(f"{SEVERAL_CURRENCIES} ({', '.join(sorted(totals))})")
     if not totals:
         return Cost.unknown("nothing to price")
-    (currency, amount), *_ = totals.items()
-    return Cost.of(currency, amount)
+    return Cost.in_currencies(totals)
 
 
 def action_cost(action: Action, prices: PriceList) -> Cost:

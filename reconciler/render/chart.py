@@ -78,18 +78,19 @@ def family_figures(plan: Plan) -> FamilyFigures:
         price = action.cost
         if price is None:
             continue
-        if not price.known or price.currency is None or price.monthly is None:
+        if not price.known:
             unknown += 1
             continue
-        if price.monthly == 0:
-            continue
         family = "subscribe" if action.op == "subscribe" else action.group or "plan_base"
-        up, down = cost.setdefault(price.currency, {}).get(family, (Decimal(0), Decimal(0)))
-        if price.monthly > 0:
-            up += price.monthly
-        else:
-            down -= price.monthly
-        cost[price.currency][family] = (up, down)
+        for currency, monthly in price.amounts:  # a subscribe may be priced in several
+            if monthly == 0:
+                continue
+            up, down = cost.setdefault(currency, {}).get(family, (Decimal(0), Decimal(0)))
+            if monthly > 0:
+                up += monthly
+            else:
+                down -= monthly
+            cost[currency][family] = (up, down)
     order = list(FAMILIES)
 
     def ordered(values: dict[str, int]) -> dict[str, int]:

@@ -175,9 +175,13 @@ def _cost_cell(cost: Mapping[str, Any] | None) -> str:
     if not cost.get("known"):
         reason = escape(str(cost.get("reason") or "no price"))
         return f'<td class="num" data-sort="0" title="{reason}">unknown</td>'
-    amount = Decimal(str(cost["monthly"]))
-    shown = escape(format_money(amount, str(cost["currency"])))
-    return f'<td class="num" data-sort="{escape(str(amount))}">{shown}</td>'
+    # One currency: `currency` and `monthly`; a call priced in several: `by_currency`, each shown
+    # (the sort key adds them up: only an order, never a figure shown).
+    amounts = cost.get("by_currency") or {cost["currency"]: cost["monthly"]}
+    parts = [(str(cur), Decimal(str(value))) for cur, value in sorted(amounts.items())]
+    shown = escape(" and ".join(format_money(value, cur) for cur, value in parts))
+    total = sum((value for _cur, value in parts), Decimal(0))
+    return f'<td class="num" data-sort="{escape(str(total))}">{shown}</td>'
 
 
 def _note(account: Mapping[str, Any], action: Mapping[str, Any] | None) -> str:

@@ -52,8 +52,11 @@ def cost_by_family(plan_json: Mapping[str, Any]) -> tuple[dict[tuple[str, str], 
         if not cost.get("known"):
             unknown += 1
             continue
-        key = (family_of(action), str(cost["currency"]))
-        sums[key] = sums.get(key, Decimal(0)) + Decimal(str(cost["monthly"]))
+        # One currency: `currency` and `monthly`; a call priced in several: `by_currency`.
+        amounts = cost.get("by_currency") or {cost["currency"]: cost["monthly"]}
+        for currency, monthly in amounts.items():
+            key = (family_of(action), str(currency))
+            sums[key] = sums.get(key, Decimal(0)) + Decimal(str(monthly))
     return dict(sorted(sums.items())), unknown
 
 

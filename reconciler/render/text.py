@@ -15,7 +15,7 @@ from typing import Any
 from reconciler.planner.bodies import entry_type, scheduled_date
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan
-from reconciler.pricing.money import Cost, format_money, format_totals
+from reconciler.pricing.money import Cost, format_cost, format_totals
 from reconciler.render.contact import contact_lines
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
@@ -40,9 +40,7 @@ def cost_text(cost: Cost | None) -> str:
     """`(+$79.95/month)`, `(cost unknown: no price for X)`, or nothing without a price list."""
     if cost is None:
         return ""
-    if cost.known and cost.monthly is not None and cost.currency is not None:
-        return f"   ({format_money(cost.monthly, cost.currency)}/month)"
-    return f"   (cost unknown: {cost.reason})"
+    return f"   ({format_cost(cost)})"
 
 
 def action_lines(action: Action) -> list[tuple[str, str]]:

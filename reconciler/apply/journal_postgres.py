@@ -121,8 +121,9 @@ class PostgresJournalStore:
             raise self._error("connect to the database (unreachable, or refused us)", exc) from None
         return conn
 
-    def open_for_run(self, holder: LockHolder, lock_timeout_s: float) -> None:
-        """Connect, create the tables if missing, take the master account's apply lock."""
+    def acquire_lock(self, holder: LockHolder, timeout_s: float = 0.0) -> None:
+        """Connect, create the tables if missing, take the master account's apply lock
+        (waiting up to ``timeout_s``, then JournalBusy naming the run that holds it)."""
         import psycopg
 
         conn = self._connect()
@@ -130,7 +131,7 @@ class PostgresJournalStore:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, _SCHEMA_LOCK))
                 conn.execute(_SCHEMA)
-            self._take_lock(conn, holder, lock_timeout_s)
+            self._take_lock(conn, holder, timeout_s)
         except psycopg.Error as exc:
             conn.close()
             raise self._error("prepare the journal tables", exc) from None
@@ -173,6 +174,7 @@ class PostgresJournalStore:
         return f"run {row[0]} by {row[1]} on host {row[2]}, started {started}"
 
     def append_line(self, text: str) -> None:
+        """One row, committed before returning (the line without its newline)."""
         if self._conn is None or self._holder is None:
             raise JournalError(self, "not open")
         import psycopg
@@ -180,13 +182,15 @@ class PostgresJournalStore:
         try:
             self._conn.execute(
                 "INSERT INTO zoomplans_journal (master_account_id, line) VALUES (%s, %s)",
-                (self._holder.master_account_id, text),
+                (self._holder.master_account_id, text.removesuffix("\n")),
             )
         except psycopg.Error as exc:
             raise self._error("write (nothing more is sent)", exc) from None
 
-    def lines(self) -> Iterator[tuple[str, str]]:
-        """Every line, oldest first, in batches (a large journal is never held twice)."""
+    def lines(self, since: datetime | None = None) -> Iterator[tuple[str, str]]:
+        """Every line, oldest first, in batches (a large journal is never held twice); each
+        row is a complete line. ``since`` is not used: every line is read."""
+        del since
         import psycopg
 
         conn = self._conn or self._connect()
@@ -202,7 +206,7 @@ class PostgresJournalStore:
                     (last, _BATCH),
                 ).fetchall()
                 for row_id, line in rows:
-                    yield f"{where}#{row_id}", line
+                    yield f"{where}#{row_id}", f"{line}\n"
                 if len(rows) < _BATCH:
                     return
                 last = rows[-1][0]
@@ -212,7 +216,8 @@ class PostgresJournalStore:
             if conn is not self._conn:
                 conn.close()
 
-    def close(self) -> None:
+    def release_lock(self) -> None:
+        """Release the apply lock and close the connection (also after a failure)."""
         conn, holder = self._conn, self._holder
         self._conn = self._holder = None
         if conn is None or holder is None or conn.closed:

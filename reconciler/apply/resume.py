@@ -3,8 +3,8 @@
 Re-running ``apply --plan FILE`` after a crash must send only the calls still missing. The
 compare-and-swap cannot simply compare with the plan's ``live_sha256`` any more: the calls the
 first run made changed the account. So for an account where the journal proves that a *prefix*
-of this very plan's calls was made (same plan hash, same op, path and body, final result ``ok``
-or ``resolved_present``), the check becomes:
+of this very plan's calls was made (same plan hash, same op, path and body; the journal walker's
+MADE fate: accepted, or shown by a read), the check becomes:
 
 1. every call of that prefix shows in the live plans exactly as the plan says (``after``);
 2. undoing exactly those calls on the normalised live plans (using the plan's ``before``)
@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from reconciler.apply.preflight import PlannedAction
+from reconciler.apply.journal_records import Record
+from reconciler.apply.journal_walk import MADE, Fate, walk
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
     canonical_sha256,
     normalise_plans,
 )
+from reconciler.groups.operations import Effect, Sides, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
-
-#: Results after which a call is known to have happened.
-DONE_RESULTS = frozenset({"ok", "resolved_present"})
+from reconciler.planner.model import Action
 
 
 def _call_key(op: str, path: str, body: Any) -> tuple[str, str, str]:
@@ -40,27 +40,23 @@ def _call_key(op: str, path: str, body: Any) -> tuple[str, str, str]:
 
 
 def calls_made(
-    entries: Iterable[Mapping[str, Any]], account_id: str, plan_sha256: str
+    records: Iterable[Record],
+    account_id: str,
+    plan_sha256: str,
+    shown_now: Collection[str] = (),
 ) -> list[tuple[str, str, str]]:
-    """Calls of this plan to this account that a run made, in the order they were sent."""
-    intents: dict[str, tuple[str, str, str]] = {}
-    done: set[str] = set()
-    for entry in entries:
-        intent_id = entry.get("intent_id")
-        if not isinstance(intent_id, str):
-            continue
-        kind = entry.get("kind")
-        if kind == "intent":
-            if entry.get("account_id") == account_id and entry.get("plan_sha256") == plan_sha256:
-                body = entry.get("body")
-                intents[intent_id] = _call_key(str(entry.get("op")), str(entry.get("path")), body)
-        elif kind in ("outcome", "resolution") and entry.get("result") in DONE_RESULTS:
-            # A resolution may come from a later run of any plan: it settles the intent.
-            done.add(intent_id)
-    return [key for intent_id, key in intents.items() if intent_id in done]
+    """Calls of this plan to this account that a run made, in the order they were sent: the
+    journal's MADE fate (accepted, or shown by a read of any later run), or an intent this
+    run's first read has just shown (``shown_now``, not journaled by the time we ask)."""
+    wanted = {*MADE, Fate.IN_DOUBT} if shown_now else MADE
+    return [
+        _call_key(item.intent.op, item.intent.path, dict(item.intent.body))
+        for item in walk(records, wanted, account_id=account_id, plan_sha256=plan_sha256)
+        if item.fate in MADE or item.intent_id in shown_now
+    ]
 
 
-def made_prefix(actions: Sequence[PlannedAction], made: Sequence[tuple[str, str, str]]) -> int:
+def made_prefix(actions: Sequence[Action], made: Sequence[tuple[str, str, str]]) -> int:
     """How many leading actions were made; -1 when what was made is not a prefix of the plan."""
     remaining = list(made)
     count = 0
@@ -79,28 +75,31 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
     addons = copy.deepcopy(state.addons)
     before, after = getattr(action, "before", None), getattr(action, "after", None)
     group, kind = getattr(action, "group", None), entry_type(action.body)
-    if action.op == "cancel_base":
+    if not is_op(action.op):
+        return None
+    spec = spec_of(action.op)
+    if spec.target is Target.BASE and spec.effect is Effect.END:
         if base is not None or not isinstance(before, Mapping):
             return None
         base = dict(before)
-    elif action.op == "update_base":
+    elif spec.target is Target.BASE and spec.effect is Effect.SET:
         if base is None or not isinstance(before, Mapping) or not isinstance(after, Mapping):
             return None
         if base.get("hosts") != after.get("hosts"):
             return None
         base["hosts"] = before.get("hosts")
-    elif action.op in ("update_addon", "add_addon", "cancel_addon"):
+    elif spec.target is Target.ADDON:
         if not isinstance(group, str) or not isinstance(kind, str):
             return None
         key = (group, kind)
         current = addons.get(key)
-        if action.op == "update_addon":
+        if spec.effect is Effect.SET:
             if current is None or not isinstance(before, Mapping):
                 return None
             if not isinstance(after, Mapping) or current.get("hosts") != after.get("hosts"):
                 return None
             current["hosts"] = before.get("hosts")
-        elif action.op == "add_addon":
+        elif spec.effect is Effect.START:
             wanted = after if isinstance(after, Mapping) else {}
             if current is None or any(current.get(k) != v for k, v in wanted.items()):
                 return None
@@ -109,7 +108,7 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
             if current is not None or not isinstance(before, Mapping):
                 return None
             addons[key] = dict(before)
-    elif action.op == "subscribe":
+    elif spec.sides is Sides.SUBSCRIPTION:
         if base is None or not isinstance(after, Mapping):
             return None
         wanted_base = after.get("plan_base")
@@ -130,7 +129,7 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
 
 
 def resumable(
-    actions_made: Sequence[PlannedAction], live: Mapping[str, Any] | None, live_sha256: str | None
+    actions_made: Sequence[Action], live: Mapping[str, Any] | None, live_sha256: str | None
 ) -> bool:
     """The live plans are exactly the planned state plus ``actions_made`` (see module doc)."""
     if not actions_made or not live_sha256:

@@ -17,23 +17,18 @@ from reconciler.apply.executor import Executor
 from reconciler.apply.journal import (
     Journal,
     JournalContents,
+    JournalDamaged,
     JournalError,
     RunContext,
     read_journal,
 )
 from reconciler.apply.journal_store import JournalTarget
-from reconciler.apply.preflight import (
-    PlanExpired,
-    PlannedAccount,
-    accounts_changed,
-    check_actions,
-)
+from reconciler.apply.preflight import PlanExpired, accounts_changed, check_actions
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.seams import ApplySettings, Confirm, Converged, PlanWriter, Progress
-from reconciler.apply.stop import RunControl
 from reconciler.groups.normalise import canonical_sha256
 from reconciler.planner.fingerprints import live_fingerprint
-from reconciler.planner.model import Plan
+from reconciler.planner.model import AccountPlan, Plan
 
 
 def plan_sha256(plan: Plan) -> str:
@@ -66,7 +61,7 @@ async def run_apply(
     only_accounts: Sequence[str] = (),
     confirm: Confirm | None = None,
     master_account_id: str | None = None,
-    control: RunControl | None = None,
+    journal_lock: bool = True,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
@@ -78,10 +73,26 @@ async def run_apply(
     context = RunContext.for_this_process(
         plan_sha256=plan_hash, git_commit=plan.git_commit, master_account_id=master_account_id
     )
-    lock_timeout_s = (settings or ApplySettings()).lock_timeout_s
-    with Journal(journal_path, context, lock_timeout_s=lock_timeout_s) as journal:
+    zoom_time = getattr(client, "zoom_time", None)
+    zoom_now = None if zoom_time is None else zoom_time.now
+    if zoom_now is not None and zoom_now() is None:
+        await client.zoom_now()  # type: ignore[attr-defined]  # ZoomClient: Zoom's clock first
+    journal = Journal(
+        journal_path,
+        context,
+        zoom_now=zoom_now,
+        require_lock=journal_lock,
+        lock_timeout_s=(settings or ApplySettings()).lock_timeout_s,
+    )
+    with journal:
         # Locked first, then read: no other run can add an intent between the two.
-        history = read_journal(journal_path, since=_history_since(plan, settings))
+        history = read_journal(
+            journal.store,
+            since=_history_since(plan, settings),
+            now=(zoom_now and zoom_now()) or datetime.now(UTC),
+        )
+        if history.problems:  # nothing is sent on a journal that cannot be trusted
+            raise JournalDamaged(journal.store.describe(), history.problems)
         if progress is not None:
             progress(f"Journal: {journal_path} (run {context.run_id})")
         _point_out(history, chosen, journal_path, progress or (lambda _line: None))
@@ -90,6 +101,7 @@ async def run_apply(
             mode=mode,
             plan_created_at=_iso(plan.created_at),
             plan_expires_at=_iso(plan.expires_at),
+            git_dirty=plan.git_dirty,  # made from uncommitted changes (None: not in git)
             options=plan.options.to_json(),
             accounts=len(chosen),
             accounts_changed=accounts_changed(chosen),
@@ -107,7 +119,6 @@ async def run_apply(
             settings=settings,
             progress=progress,
             confirm=confirm,
-            control=control,
         )
         done = await executor.run(chosen)
         skipped = [
@@ -119,7 +130,6 @@ async def run_apply(
             accounts=tuple(done.accounts) + tuple(skipped),
             journal_error=done.journal_error,
             stopped_by=done.stopped_by,
-            stop_requested=None if control is None else control.stop_reason,
         )
         if report.journal_error is not None:
             return report  # the journal failed already: the report is all there is
@@ -145,7 +155,7 @@ def _history_since(plan: Plan, settings: ApplySettings | None) -> datetime:
     return min(datetime.now(UTC) - max(window, timedelta(days=1)), created)
 
 
-def _reads_usage(account: PlannedAccount, *, saved: bool) -> bool:
+def _reads_usage(account: AccountPlan, *, saved: bool) -> bool:
     """Whether this run reads GET /plans/usage for the account: a fresh plan read it to plan;
     a saved plan's re-plan reads it again where a decrease is about to be sent."""
     if not getattr(account, "usage_read", False):
@@ -162,13 +172,11 @@ def _iso(moment: datetime | str) -> str:
 
 def _point_out(
     history: JournalContents,
-    chosen: Sequence[PlannedAccount],
+    chosen: Sequence[AccountPlan],
     journal_path: JournalTarget,
     say: Progress,
 ) -> None:
-    """Warn about damaged lines, and about unsettled calls this run will not look at."""
-    if history.unreadable_lines:
-        say(f"journal {journal_path}: {history.unreadable_lines} unreadable line(s) skipped")
+    """Point out unsettled calls this run will not look at."""
     in_run = {a.account_id for a in chosen}
     elsewhere = sorted({i.account_id for i in history.unsettled} - in_run)
     if elsewhere:

@@ -17,7 +17,7 @@ from reconciler.cli.apply import apply_command
 from reconciler.cli.completion import completion_command
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.imports import import_command
-from reconciler.cli.journal import journal_group
+from reconciler.cli.journal import journal_command
 from reconciler.cli.options import verbose_option
 from reconciler.cli.plan import plan_command
 from reconciler.cli.sandbox import sandbox_command
@@ -43,8 +43,8 @@ cli.add_command(validate_command)
 cli.add_command(plan_command)
 cli.add_command(apply_command)
 cli.add_command(import_command)
-cli.add_command(journal_group)
 cli.add_command(sandbox_command)
+cli.add_command(journal_command)
 cli.add_command(completion_command)
 
 

@@ -115,6 +115,17 @@ def _target(text: str, origin: str) -> JournalTarget:
     return PostgresJournalStore(text)
 
 
+def journal_lock_option(func: F) -> F:
+    """--no-journal-lock (apply only: plan never writes the journal)."""
+    return click.option(
+        "--no-journal-lock",
+        is_flag=True,
+        help="Apply even where the journal cannot be locked (a file system without flock, "
+        "some network mounts). Without it apply refuses there, because two runs at once could "
+        "both send the same charge; give it only when no other apply can run meanwhile.",
+    )(func)
+
+
 def in_flight_rules(
     window: str | None, resend_after: str | None, project: ProjectConfig | None
 ) -> InFlightRules:

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from jsonschema import Draft202012Validator
 
-from reconciler.apply.journal_url import carries_password
 from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.guards.money_limits import MonthlyLimit, checked_amount
+from reconciler.guards.project_bounds import bound_problems, key_origins
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
 
 PROJECT_FILE = "zoomplans.yaml"
@@ -54,6 +55,32 @@ class ProjectConfig:
     #: A postgresql:// URL without a password: the team's journal when neither --journal nor
     #: ZOOMPLANS_JOURNAL_URL names one (a pull request can write this file: a default at most).
     journal: str | None = None
+    #: Plan codes desired files may use although the catalogue does not list them.
+    extra_plan_types: tuple[str, ...] = ()
+    #: (setting name, `file:line`) of every key the file sets: the plan header lists them.
+    origins: tuple[tuple[str, str], ...] = ()
+
+
+#: Each setting zoomplans.yaml may hold, by the name the plan header shows, and its key path.
+SETTING_KEYS: dict[str, tuple[str, ...]] = {
+    **{key: (key,) for key in ("prices", "extends_root", "journal_window", "resend_after")},
+    "extra_plan_types": ("extra_plan_types",),
+    **{
+        key: ("guard_rails", key)
+        for key in (
+            "max_monthly_increase",
+            "require_prices",
+            "max_accounts_changed",
+            "max_seats_removed",
+            "daily_heavy_budget",
+        )
+    },
+}
+
+
+def plan_types_allowed(project: ProjectConfig | None) -> tuple[str, ...]:
+    """The codes zoomplans.yaml allows beyond the catalogue (none without a project file)."""
+    return project.extra_plan_types if project is not None else ()
 
 
 @cache
@@ -115,6 +142,17 @@ def _money_limits(document: Document, value: Any) -> tuple[list[MonthlyLimit], l
     return limits, problems
 
 
+def _url_has_password(url: str) -> bool:
+    """A `journal:` URL holding a password (in its user part or a `password=` key); the same
+    rule as ``reconciler.apply.journal_url.carries_password``, which this layer cannot import."""
+    try:
+        parts = urlsplit(url)
+        in_query = any(key == "password" for key, _value in parse_qsl(parts.query))
+        return bool(parts.password) or in_query
+    except ValueError:
+        return True  # unreadable: refuse rather than guess
+
+
 def load_project(path: Path) -> ProjectConfig:
     """Read and check one project file; ProjectError with located problems otherwise."""
     shown = str(path)
@@ -132,6 +170,8 @@ def load_project(path: Path) -> ProjectConfig:
     for error in _validator().iter_errors(data):
         where = document.at(tuple(error.absolute_path))
         problems.append(Problem(where.file, where.line, where.column, "error", _message(error)))
+    if not problems:  # the bounds read values the schema has checked
+        problems.extend(bound_problems(document, path))
     rails = data.get("guard_rails") if isinstance(data, Mapping) else None
     rails = rails if isinstance(rails, Mapping) else {}
     increase = rails.get("max_monthly_increase")
@@ -140,7 +180,7 @@ def load_project(path: Path) -> ProjectConfig:
         money, more = _money_limits(document, increase)  # the schema lets every such value by
         problems += more
     journal = data.get("journal")
-    if journal and carries_password(journal):
+    if isinstance(journal, str) and _url_has_password(journal):
         where = document.at(("journal",))
         problems.append(
             Problem(where.file, where.line, where.column, "error", "journal: a URL here must "
@@ -160,6 +200,8 @@ def load_project(path: Path) -> ProjectConfig:
         journal_window=data.get("journal_window"),
         resend_after=data.get("resend_after"),
         journal=journal,
+        extra_plan_types=tuple(data.get("extra_plan_types") or ()),
+        origins=key_origins(document, SETTING_KEYS),
     )
 
 

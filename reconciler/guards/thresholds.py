@@ -6,7 +6,7 @@ measured value, the limit, where the limit came from and the one flag that accep
 --require-prices a call of unknown cost is refused too. A flag acknowledges only its own
 threshold (and a money limit only its own currency): there is no global --force. `plan` exits 1
 and `apply` sends nothing while any threshold trips. The daily Heavy-call budget is checked the
-same way before apply sends (`reconciler.guards.budget`).
+same way before apply sends (`reconciler.apply.budget`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from reconciler.groups.operations import Effect, spec_of
 from reconciler.guards.money_limits import (
     DEFAULT_CURRENCY,
     FLAG,
@@ -141,7 +142,7 @@ def seats_removed(plan: Plan) -> int:
             continue
         if action.klass == "seat_decrease" and isinstance(after, int):
             removed += before - after
-        elif action.op in ("cancel_addon", "cancel_base"):
+        elif spec_of(action.op).effect is Effect.END:
             removed += before
     return removed
 

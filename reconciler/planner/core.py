@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from reconciler.desired import catalogue
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups import table
 from reconciler.groups.normalise import (
@@ -25,10 +26,8 @@ from reconciler.groups.normalise import (
     canonical_sha256,
     normalise_plans,
 )
+from reconciler.groups.operations import Op
 from reconciler.planner.addons import (
-    BASE_DECREASE,
-    BASE_INCREASE,
-    AccountDraft,
     below_usage,
     decrease_block,
     describe_fields,
@@ -42,6 +41,7 @@ from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
+from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
     live_fingerprint,
@@ -104,10 +104,10 @@ def _plan_base(
                 message=f"plan_base: type {old_type} -> {new_type} cannot be made through Zoom's "
                 "API (PUT /plans/base must keep the current type); change it with Zoom, "
                 "then update the YAML",
-                op="update_base",
+                op=Op.UPDATE_BASE.value,
                 body=body,
                 klass=None,
-                path=call_of("update_base", account_id)[1],
+                path=call_of(Op.UPDATE_BASE, account_id)[1],
                 group="plan_base",
             )
         )
@@ -127,26 +127,43 @@ def _plan_base(
     new, old = seat_count(want.base), seat_count(have.base)
     if new == old:
         return
-    klass, phase = (
-        ("seat_increase", BASE_INCREASE) if new > old else ("seat_decrease", BASE_DECREASE)
-    )
     when = want.scheduled.get(("plan_base", old_type))
     action = Action.for_call(
-        "update_base",
+        Op.UPDATE_BASE,
         account_id,
-        klass=klass,
+        increase=new > old,
         body=seat_body(old_type, new, when),
         before={"hosts": old},
         after={"hosts": new},
         group="plan_base",
     )
     what = f"plan_base {old_type}"
-    block = schedule_block(draft, "plan_base", what, when) or base_range_block(old_type, old, new)
+    block = (
+        schedule_block(draft, "plan_base", what, when)
+        or _unsold_base(draft, old_type)
+        or base_range_block(old_type, old, new)
+    )
     if new < old:
         block = block or decrease_block(draft.options, what, old, new)
         if block is None:
             block = below_usage(what, new, usage_row(live.usage, "plan_base", old_type))
-    draft.call(phase, action, block)
+    draft.call(action, block)
+
+
+def _unsold_base(draft: AccountDraft, base_type: str) -> tuple[str, str] | None:
+    """Zoom answers GET with base types it no longer sells (`business_yearly_c50`) and refuses
+    a PUT naming one (400, code 2100, "Invalid Base Plan Type"): blocked, unless zoomplans.yaml
+    allows the code by name (Zoom still takes it for some accounts)."""
+    if catalogue.is_known(base_type) or base_type in draft.options.extra_plan_types:
+        return None
+    return (
+        "base_type_not_sold",
+        f"plan_base {base_type}: Zoom no longer sells this base plan type and refuses a seat "
+        'change naming it (HTTP 400, code 2100, "Invalid Base Plan Type"); move the account to '
+        "a current base type with Zoom (no API call changes the type), then update the YAML; "
+        f"if Zoom still accepts {base_type} for this account, list it under extra_plan_types "
+        "in zoomplans.yaml",
+    )
 
 
 def _plan_bundle(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:

@@ -18,14 +18,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reconciler.groups.normalise import ADDON_GROUPS
+from reconciler.groups.operations import OP_TABLE, Sides, spec_of
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import Action, Plan
 from reconciler.pricing.money import format_money
 
 #: Plan group -> the short family name a chart labels it with, in the order charts list them.
+#: A subscribe buys several families in one call with one price: charted under its verb.
+SUBSCRIPTION_FAMILY = next(s.verb for s in OP_TABLE if s.sides is Sides.SUBSCRIPTION)
+
 FAMILIES: dict[str, str] = {
     "plan_base": "base",
-    "subscribe": "subscribe",
+    SUBSCRIPTION_FAMILY: SUBSCRIPTION_FAMILY,
     **{
         group: group.rsplit(".", 1)[-1].removeprefix("plan_").replace("_", " ")
         for group in ADDON_GROUPS
@@ -57,7 +61,8 @@ def _seat_changes(action: Action) -> list[tuple[str, int]]:
     for change in changes_of(action):
         if change.field != "hosts":
             continue
-        group = change.entry.partition("[")[0] if action.op == "subscribe" else action.group
+        whole = spec_of(action.op).sides is Sides.SUBSCRIPTION
+        group = change.entry.partition("[")[0] if whole else action.group
         before = change.before if isinstance(change.before, int) else 0
         after = change.after if isinstance(change.after, int) else 0
         if after != before:
@@ -81,7 +86,8 @@ def family_figures(plan: Plan) -> FamilyFigures:
         if not price.known:
             unknown += 1
             continue
-        family = "subscribe" if action.op == "subscribe" else action.group or "plan_base"
+        whole = spec_of(action.op).sides is Sides.SUBSCRIPTION
+        family = SUBSCRIPTION_FAMILY if whole else action.group or "plan_base"
         for currency, monthly in price.amounts:  # a subscribe may be priced in several
             if monthly == 0:
                 continue

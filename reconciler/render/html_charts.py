@@ -15,6 +15,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from reconciler.groups.operations import Effect, Sides, Target, is_op, spec_of
 from reconciler.pricing.money import format_money
 
 #: The family of a subscribe call's cost: one POST buys every group at once, priced as one.
@@ -27,9 +28,11 @@ _VALUE_WIDTH = 130
 
 def family_of(action: Mapping[str, Any]) -> str:
     """The plan family a call is charted under (its Zoom plan group)."""
-    if action.get("op") == "subscribe":
+    op = action.get("op")
+    spec = spec_of(op) if is_op(op) else None
+    if spec is not None and spec.sides is Sides.SUBSCRIPTION:
         return SUBSCRIPTION_FAMILY
-    if action.get("op") == "update_base":
+    if spec is not None and spec.target is Target.BASE and spec.effect is Effect.SET:
         return "plan_base"
     return str(action.get("group") or "plan_base")
 
@@ -79,7 +82,8 @@ def seats_by_family(plan_json: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
 
     for action in sent_actions(plan_json):
         before, after = action.get("before"), action.get("after")
-        if action.get("op") == "subscribe":
+        op = action.get("op")
+        if is_op(op) and spec_of(op).sides is Sides.SUBSCRIPTION:
             after = after or {}
             count("plan_base", _hosts(after.get("plan_base")))
             for addon in after.get("addons") or []:

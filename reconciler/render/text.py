@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reconciler.groups.operations import Effect, Op, OpSpec, Sides, Target, spec_of
 from reconciler.planner.bodies import entry_type, scheduled_date
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan
@@ -68,8 +69,8 @@ def _entry_line(head: str, changes: Iterable[FieldChange], side: str) -> str:
     return f"{head}: {detail}" if detail else head
 
 
-def _subscribe_lines(changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
-    lines = [("+", "subscribe (one POST with the base plan and every add-on):")]
+def _subscribe_lines(spec: OpSpec, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
+    lines = [(spec.sign, spec.wording)]
     entries: dict[str, list[FieldChange]] = {}
     for change in changes:
         entries.setdefault(change.entry, []).append(change)
@@ -77,7 +78,7 @@ def _subscribe_lines(changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
         group = entry.partition("[")[0]
         type_ = next((c.after for c in fields if c.field == "type"), None)
         head = f"{group} {type_}" if type_ is not None else group
-        lines.append(("+", "  " + _entry_line(head, fields, "after")))
+        lines.append((spec.sign, "  " + _entry_line(head, fields, "after")))
     return lines
 
 
@@ -92,17 +93,18 @@ def _call_lines(action: Action) -> list[tuple[str, str]]:
 
 
 def _lines_of(action: Action, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
-    if action.op == "subscribe":
-        return _subscribe_lines(changes)
-    if action.op == "cancel_base":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
+        return _subscribe_lines(spec, changes)
+    if spec.effect is Effect.END and spec.target is Target.BASE:
         head = f"plan_base {(action.before or {}).get('type')}"
-        return [("-", f"{_entry_line(head, changes, 'before')} (cancel the base plan)")]
+        return [(spec.sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
     head = f"{action.group or 'plan'} {entry_type(action.body)}"
-    if action.op == "add_addon":
-        return [("+", _entry_line(head, changes, "after"))]
-    if action.op == "cancel_addon":
-        return [("-", f"{_entry_line(head, changes, 'before')} (cancel)")]
-    return [("~", f"{head}: {c.path} {_change_value(c)}") for c in changes]
+    if spec.effect is Effect.START:
+        return [(spec.sign, _entry_line(head, changes, "after"))]
+    if spec.effect is Effect.END:
+        return [(spec.sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
+    return [(spec.sign, f"{head}: {c.path} {_change_value(c)}") for c in changes]
 
 
 def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
@@ -146,7 +148,7 @@ def account_heading(account: AccountPlan) -> tuple[str, str]:
         return "!", f"{account.account_id}{name}{where}: blocked, nothing is sent to it"
     if account.status == "in_sync":
         return "=", f"{account.account_id}{name}{where}: in sync"
-    subscribing = any(a.op == "subscribe" for a in account.actions)
+    subscribing = any(spec_of(a.op).sides is Sides.SUBSCRIPTION for a in account.actions)
     return ("+" if subscribing else "~"), f"{account.account_id}{name}{where}"
 
 
@@ -155,10 +157,10 @@ def summary_line(plan: Plan) -> str:
     s = plan.summary()
     ops = s["actions"]
     line = (
-        f"Plan: {ops['subscribe']} to subscribe, "
-        f"{ops['update_base'] + ops['update_addon']} to change, "
-        f"{ops['add_addon']} add-ons to add, {ops['cancel_addon']} to cancel"
-        + (f", {ops['cancel_base']} base plan(s) to cancel" if ops.get("cancel_base") else "")
+        f"Plan: {ops[Op.SUBSCRIBE]} to subscribe, "
+        f"{ops[Op.UPDATE_BASE] + ops[Op.UPDATE_ADDON]} to change, "
+        f"{ops[Op.ADD_ADDON]} add-ons to add, {ops[Op.CANCEL_ADDON]} to cancel"
+        + (f", {ops[Op.CANCEL_BASE]} base plan(s) to cancel" if ops.get(Op.CANCEL_BASE) else "")
         + f"; {s['blocked']} blocked; "
     )
     if s["errors"]:
@@ -188,6 +190,14 @@ def _paint(sign: str, text: str, colour: bool) -> str:
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     out: list[str] = []
+    # Provenance first: uncommitted changes and non-default settings (planner/header.py).
+    header = plan.header_lines()
+    if plan.git_dirty and header:
+        dirty = header.pop(0)
+        out.append(_paint("!", f"! {dirty[0].upper()}{dirty[1:]}", colour))
+    out.extend(f"  {line}" for line in header)
+    if out:
+        out.append("")
     accounts = shown_accounts(plan)
     if accounts:
         out.append("Calls in the order `zoomplans apply` sends them (blocked accounts get none):")

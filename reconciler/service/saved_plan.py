@@ -28,7 +28,9 @@ from typing import Any
 from reconciler.apply.preflight import PlanRefused, check_actions
 from reconciler.apply.replan import CostsChanged, check_costs, comparable, difference
 from reconciler.apply.saved import PlanFileError, read_plan_file
+from reconciler.groups.operations import is_op, spec_of
 from reconciler.guards.money_limits import MonthlyLimitError
+from reconciler.guards.project import plan_types_allowed
 from reconciler.guards.thresholds import (
     FLAG_SOURCE,
     FLAGS,
@@ -45,8 +47,12 @@ from reconciler.service.requests import Guards, OptIn, OptIns, SavedPlanRequest,
 MOVED_SINCE = frozenset({"below_usage", "usage_unknown"})
 #: A created_at this far in the future is a clock apart, not an edit.
 CLOCK_SKEW = timedelta(minutes=5)
-#: The opt-in a call needs whatever the file's options say.
-_OPT_IN_OF_CALL = {"cancel_addon": OptIn.ALLOW_CANCEL, "cancel_base": OptIn.ALLOW_CANCEL_BASE}
+
+
+def _opt_in_of_call(op: str) -> OptIn | None:
+    """The opt-in a call needs whatever the file's options say (the op table's column)."""
+    flag = spec_of(op).opt_in if is_op(op) else None
+    return OptIn(flag) if flag else None
 
 
 @dataclass(frozen=True)
@@ -103,10 +109,10 @@ def refuse_opt_ins(plan: Plan, path: Path, given: OptIns) -> None:
     calls, so the flag would silently do nothing)."""
     used = set(opt_ins_of(plan.options))
     used |= {
-        _OPT_IN_OF_CALL[action.op]
+        needed
         for account in plan.accounts
         for action in account.actions
-        if action.op in _OPT_IN_OF_CALL
+        if (needed := _opt_in_of_call(action.op)) is not None
     }
     missing, extra = sorted(used - given), sorted(given - used)
     reasons = []
@@ -167,6 +173,7 @@ def own_options(saved: SavedPlan, guards: Guards) -> PlanOptions:
         PlanOptions(**{opt_in.option: opt_in in guards.opt_ins for opt_in in OptIn}),
         accounts=options.accounts,
         select=options.select,
+        extra_plan_types=plan_types_allowed(guards.project),
     )
     try:
         own = with_limits(base, guards.limits.by_name(), guards.project, prices=prices)

@@ -12,12 +12,14 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from reconciler.groups.operations import Op, spec_of
 from reconciler.zoom.auth import TokenSource
 from reconciler.zoom.billing import (
     RENEWAL_INTERVAL_DAYS,
@@ -27,9 +29,10 @@ from reconciler.zoom.billing import (
 )
 from reconciler.zoom.bodies import check_body
 from reconciler.zoom.config import ZoomConfig
-from reconciler.zoom.errors import UnexpectedAnswer
+from reconciler.zoom.errors import UnexpectedAnswer, ZoomError
 from reconciler.zoom.pacing import Pacer, RateLabel
 from reconciler.zoom.session import Answer, RetryPolicy, ZoomSession
+from reconciler.zoom.zoom_time import ZoomTime
 
 #: Zoom's maximum page size for GET /accounts.
 PAGE_SIZE = 300
@@ -108,6 +111,8 @@ class ZoomClient:
     ) -> None:
         config.require_safe_urls()
         config.require_credentials()
+        #: Zoom's clock, from every answer's ``Date`` (apply ages its journal lines on it).
+        self.zoom_time = ZoomTime(clock)
         _silence_httpx_request_log()
         self.config = config
         self._http = httpx.AsyncClient(
@@ -116,6 +121,7 @@ class ZoomClient:
             timeout=httpx.Timeout(config.timeout_s),
             headers={"Accept": "application/json", "User-Agent": "zoomplans"},
             follow_redirects=False,
+            event_hooks={"response": [self._note_date]},
         )
         retry = retry or RetryPolicy()
         self.pacer = Pacer(config.rate_tier, clock=clock)
@@ -124,6 +130,21 @@ class ZoomClient:
 
     def __repr__(self) -> str:
         return f"ZoomClient({self.config!r})"
+
+    async def _note_date(self, response: httpx.Response) -> None:
+        self.zoom_time.saw(response.headers.get("date"))
+
+    async def zoom_now(self) -> datetime | None:
+        """Zoom's time now. Before Zoom's first answer, the access token is asked for first
+        (the call every run makes anyway) so its ``Date`` is known; None without OAuth
+        (``ZOOM_ACCESS_TOKEN``) before any answer, or when the token cannot be had (the first
+        real call then meets that refusal and reports it as it always does)."""
+        if self.zoom_time.now() is None:
+            try:
+                await self.tokens.token()
+            except ZoomError:
+                return None
+        return self.zoom_time.now()
 
     async def __aenter__(self) -> ZoomClient:
         await self._http.__aenter__()
@@ -214,33 +235,38 @@ class ZoomClient:
 
     # Writes: each sends its body exactly as given -------------------------------------------
 
+    async def write(self, op: Op, account_id: str, body: Mapping[str, Any]) -> WriteResult:
+        """Send one write: its method and path are the op table's (`groups.operations`)."""
+        spec = spec_of(op)
+        path = spec.path.format(id=quote(account_id, safe=""))
+        check_body(spec.op, spec.method, path, body)
+        answer = await self._session.call(spec.method, path, RateLabel.HEAVY, body=dict(body))
+        data = answer.data if isinstance(answer.data, dict) else None
+        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=data)
+
     async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """POST /accounts/{id}/plans: first paid plan (contact, plan_base, add-on groups)."""
-        return await self._write("subscribe", "POST", _account_path(account_id), body)
+        return await self.write(Op.SUBSCRIBE, account_id, body)
 
     async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PUT /accounts/{id}/plans/base: ``{type, hosts}`` with absolute hosts."""
-        return await self._write("update_base", "PUT", _account_path(account_id, "/base"), body)
+        return await self.write(Op.UPDATE_BASE, account_id, body)
 
     async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """POST /accounts/{id}/plans/addons: one new add-on."""
-        return await self._write("add_addon", "POST", _account_path(account_id, "/addons"), body)
+        return await self.write(Op.ADD_ADDON, account_id, body)
 
     async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PUT /accounts/{id}/plans/addons: ``{type, hosts}`` with absolute hosts."""
-        return await self._write("update_addon", "PUT", _account_path(account_id, "/addons"), body)
+        return await self.write(Op.UPDATE_ADDON, account_id, body)
 
     async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/plans/addons/status: ``{action: "cancel", type}``."""
-        return await self._write(
-            "cancel_addon", "PATCH", _account_path(account_id, "/addons/status"), body
-        )
+        return await self.write(Op.CANCEL_ADDON, account_id, body)
 
     async def cancel_base(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/plans/base/status: ``{action: "cancel", reason, comment}``."""
-        return await self._write(
-            "cancel_base", "PATCH", _account_path(account_id, "/base/status"), body
-        )
+        return await self.write(Op.CANCEL_BASE, account_id, body)
 
     async def update_billing(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/billing: only the contact fields that change."""
@@ -248,12 +274,6 @@ class ZoomClient:
         check_contact_body(body, path)
         answer = await self._session.call("PATCH", path, RateLabel.HEAVY, body=dict(body))
         return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=None)
-
-    async def _write(self, op: str, method: str, path: str, body: Mapping[str, Any]) -> WriteResult:
-        check_body(op, method, path, body)
-        answer = await self._session.call(method, path, RateLabel.HEAVY, body=dict(body))
-        data = answer.data if isinstance(answer.data, dict) else None
-        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=data)
 
     @staticmethod
     def _object(answer: Answer, method: str, path: str) -> dict[str, Any]:

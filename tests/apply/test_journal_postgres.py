@@ -48,7 +48,7 @@ def test_each_line_is_committed_before_write_returns_and_read_back_exactly(
     assert json.loads(lines[0][1])["body"]["note"] == "é\u0000"
     assert lines[0][1] == json.dumps(
         json.loads(lines[0][1]), sort_keys=True, separators=(",", ":")
-    )  # the text the file journal would write, kept exactly
+    ) + "\n"  # the text the file journal would write, kept exactly
     history = read_journal(store)
     assert [e["kind"] for e in history.entries] == ["intent", "outcome"]
     assert history.unsettled == ()

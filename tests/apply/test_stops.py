@@ -7,7 +7,6 @@ import asyncio
 from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
-from reconciler.apply.awaiting import RemainingCalls
 from reconciler.apply.journal import Journal, JournalError, RunContext, read_journal
 from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import AccountPlan, Action
@@ -43,8 +42,9 @@ def _raise_base(kit, account_id: str) -> Any:
 
 def test_a_journal_that_fails_mid_run_stops_new_calls_and_keeps_the_report(kit, tmp_path) -> None:
     zoom = kit.zoom({a: BASE for a in ("sub_a", "sub_b", "sub_c")})
-    # sub_a: intent, outcome, shown; sub_b: its intent cannot be written.
-    journal = DiskFillsUp(tmp_path / "j.jsonl", _context(), lines=2)
+    # sub_a: intent, outcome, shown (a read shows its PUT: settled); sub_b: its intent
+    # cannot be written.
+    journal = DiskFillsUp(tmp_path / "j.jsonl", _context(), lines=3)
     journal.open()
     try:
         executor = Executor(
@@ -152,8 +152,8 @@ def test_a_resumed_account_is_planned_again_with_seats_in_use_read_now(kit, tmp_
     finally:
         journal.close()
     (shown,) = asked
-    assert isinstance(shown, RemainingCalls)
-    assert [a.op for a in shown.actions] == ["update_addon"]
+    assert isinstance(shown, AccountPlan) and shown.account_id == "sub_a"
+    assert [a.op for a in shown.actions] == ["update_addon"]  # only the calls still to send
     assert zoom.writes == []
     assert report.accounts[0].state == "blocked"
     assert "below the 4 seats in use now" in report.accounts[0].reason

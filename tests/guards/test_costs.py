@@ -150,9 +150,9 @@ def test_a_subscription_priced_in_several_currencies_counts_in_each(tmp_path: Pa
         unpriced_warning,
     )
     from reconciler.planner.calls import call_of
+    from reconciler.planner.costs import price_plan
     from reconciler.planner.model import AccountPlan, Action, PlanOptions
     from reconciler.planner.model import Plan as PlanModel
-    from reconciler.pricing.costs import price_plan
     from reconciler.pricing.money import Cost, CostTotals, format_totals
     from reconciler.pricing.prices import load_prices
     from reconciler.render.markdown import render_markdown

@@ -17,6 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from reconciler.groups.operations import Sides, Target, spec_of
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import AccountPlan, Action, Plan
 from reconciler.pricing.money import Cost
@@ -59,20 +60,20 @@ def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) ->
 
 def action_cost(action: Action, prices: PriceList) -> Cost:
     """The monthly cost change of one call."""
-    if action.op == "subscribe":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
         after = action.after or {}
         entries = [
             *([after["plan_base"]] if after.get("plan_base") is not None else []),
             *({"type": code} for code in after.get("bundle") or ()),
             *(after.get("addons") or []),
         ]
-        return _sum(prices, [(entry, 1) for entry in entries])
-    if action.op == "add_addon":
-        return _sum(prices, [({**(action.after or {}), "type": entry_type(action.body)}, 1)])
-    if action.op == "cancel_addon":
-        return _sum(prices, [({**(action.before or {}), "type": entry_type(action.body)}, -1)])
-    if action.op == "cancel_base":
-        return _sum(prices, [(action.before or {}, -1)])
+        return _sum(prices, [(entry, spec.cost_sign) for entry in entries])
+    if spec.cost_sign:
+        side = dict((action.after if spec.cost_sign > 0 else action.before) or {})
+        if spec.target is Target.ADDON:
+            side["type"] = entry_type(action.body)
+        return _sum(prices, [(side, spec.cost_sign)])
     plan_type = entry_type(action.body)
     price = prices.get(plan_type)
     if price is None:

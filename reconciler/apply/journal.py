@@ -51,6 +51,7 @@ from reconciler.apply.journal_records import (
     LineProblem,
     Record,
     Result,
+    line_hash,
     parse_line,
     written_at,
 )
@@ -194,6 +195,10 @@ class Journal:
         self._zoom_now = zoom_now or (lambda: None)
         self._local_now = local_now
 
+    def zoom_now(self) -> datetime | None:
+        """Zoom's time now, as the lines record it (None before Zoom's first answer)."""
+        return self._zoom_now()
+
     def __enter__(self) -> Journal:
         self.open()
         return self
@@ -336,7 +341,7 @@ def read_journal(
             continue
         records.append(record)
         if written_at(record) > moment + FUTURE_TOLERANCE:
-            problems.append(future_problem(record))
+            problems.append(future_problem(record, line_hash(text)))
     seen = {r.acknowledged_sha256 for r in records if isinstance(r, _Acknowledgement)}
     return JournalContents(
         records=tuple(records),
@@ -345,12 +350,12 @@ def read_journal(
     )
 
 
-def future_problem(record: Record) -> LineProblem:
+def future_problem(record: Record, text_sha256: str) -> LineProblem:
     """A line written "later than now": its age cannot be measured, so it counts as just sent."""
     clock = "Zoom's time" if record.zoom_ts is not None else "ts"
     return LineProblem(
         record.location,
         f"{clock} {iso(written_at(record))} lies in the future (the writer's clock was wrong): "
         "its age cannot be measured, so it counts as just sent",
-        record.line_sha256,
+        text_sha256,
     )

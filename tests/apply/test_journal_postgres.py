@@ -46,9 +46,10 @@ def test_each_line_is_committed_before_write_returns_and_read_back_exactly(
     lines = list(store.lines())
     assert [where for where, _text in lines] == [f"{store.describe()}#1", f"{store.describe()}#2"]
     assert json.loads(lines[0][1])["body"]["note"] == "é\u0000"
-    assert lines[0][1] == json.dumps(
-        json.loads(lines[0][1]), sort_keys=True, separators=(",", ":")
-    ) + "\n"  # the text the file journal would write, kept exactly
+    assert (
+        lines[0][1]
+        == json.dumps(json.loads(lines[0][1]), sort_keys=True, separators=(",", ":")) + "\n"
+    )  # the text the file journal would write, kept exactly
     history = read_journal(store)
     assert [e["kind"] for e in history.entries] == ["intent", "outcome"]
     assert history.unsettled == ()

@@ -88,3 +88,30 @@ def test_a_contact_equal_but_for_undeclared_or_read_only_fields_sends_nothing(
     assert made.exit_code == 0, made.output
     assert "? contact: unmanaged, employee_count is 51 in Zoom, 60 in the file" in made.output
     assert "update_contact" not in made.output and "1 in sync" in made.output
+
+
+def test_a_saved_plan_with_a_contact_change_is_proved_and_applied(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    """`apply --plan`: the saved update_contact is planned again (the contact read again) and
+    holds, so it is sent; nothing else is."""
+    sb = sandbox(CONTACT / "seed.yaml")
+    saved, journal = tmp_path / "plan.json", tmp_path / "journal.jsonl"
+    run(sb, "plan", FILES, "--out", str(saved))
+    applied = run(sb, "apply", FILES, "--plan", str(saved), "--journal", str(journal), *FAST)
+    assert "sub_bill: applied (1/1 calls)" in applied.output, applied.output
+    assert [r.body for r in patches(sb)] == [{"email": "ap@acme.example", "city": "Manchester"}]
+
+
+def test_a_contact_body_edited_after_review_is_refused(sandbox: Any, tmp_path: Path) -> None:
+    sb = sandbox(CONTACT / "seed.yaml")
+    saved = tmp_path / "plan.json"
+    run(sb, "plan", FILES, "--out", str(saved))
+    data = json.loads(saved.read_text())
+    (account,) = [a for a in data["accounts"] if a["account_id"] == "sub_bill"]
+    account["actions"][0]["body"]["email"] = "someone-else@evil.example"
+    saved.write_text(json.dumps(data))
+    refused = run(sb, "apply", FILES, "--plan", str(saved), "--journal", str(tmp_path / "j"))
+    assert refused.exit_code == 1, refused.output
+    assert "differs from the reviewed 'ap@acme.example'" in refused.output
+    assert not patches(sb)

@@ -122,6 +122,8 @@ def all_calls_visible(account: AccountPlan, live: Mapping[str, Any] | None) -> b
     """
     last: dict[str, Action] = {}
     for action in account.actions:
+        if is_op(action.op) and spec_of(action.op).settled_by is Visibility.CONTACT_FIELDS:
+            continue  # not in GET /plans: apply reads GET /billing for it (`contact_check`)
         base_call = is_op(action.op) and spec_of(action.op).target is not Target.ADDON
         target = "plan_base" if base_call else entry_type(action.body)
         last[str(target)] = action

@@ -48,6 +48,7 @@ from reconciler.apply.awaiting import (
     record_shown,
     settle_earlier_puts,
 )
+from reconciler.apply.contact_check import contact_settled
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.in_flight import (
     EarlierWrite,
@@ -296,6 +297,10 @@ class Executor:
         )
         if done:
             await record_shown(self.journal, account_id, own, latest)
+            done = await contact_settled(
+                self.client, self.journal, account_id, own,
+                deadline=time.monotonic() + verify_s, first_pause_s=self.settings.first_pause_s,
+            )  # fmt: skip
         earlier = f"resumed: {start} call(s) made by an earlier run of this plan" if start else ""
         if done:
             return AccountReport(account_id, "applied", earlier, made, planned)

@@ -62,6 +62,8 @@ from reconciler.apply.journal_store import (
     JournalStore,
     LockHolder,
 )
+from reconciler.groups.operations import Body, is_op, spec_of
+from reconciler.zoom.contact_fields import masked_contact
 
 __all__ = [
     "DEFAULT_JOURNAL_PATH", "Journal", "JournalBusy", "JournalContents", "JournalDamaged",
@@ -234,6 +236,10 @@ class Journal:
         if zoom is not None:
             line["zoom_ts"] = iso(zoom)
         line.update(fields)
+        body, op = line.get("body"), line.get("op")
+        if isinstance(body, Mapping) and is_op(op) and spec_of(op).body is Body.CONTACT:
+            # A journal is read by more people than the billing team: phone and address masked.
+            line["body"] = masked_contact(body)
         text = json.dumps(line, sort_keys=True, separators=(",", ":"), default=str) + "\n"
         self.store.append_line(text)
         return line

@@ -33,8 +33,13 @@ from reconciler.groups.operations import OP_TABLE, Effect, Target, spec_of
 from reconciler.planner.bodies import entry_of
 
 #: The writes that set a value (the op table's SET effect: the PUTs), and so can be laid over a
-#: read; a purchase or a cancellation keeps the never-resend rule instead.
-LAID_OVER_OPS = frozenset(spec.op.value for spec in OP_TABLE if spec.effect is Effect.SET)
+#: read of the plans; a purchase or a cancellation keeps the never-resend rule instead. The
+#: billing contact is not in GET /plans: apply settles it from GET /billing (`contact_check`).
+LAID_OVER_OPS = frozenset(
+    spec.op.value
+    for spec in OP_TABLE
+    if spec.effect is Effect.SET and spec.target is not Target.CONTACT
+)
 
 
 @dataclass(frozen=True)

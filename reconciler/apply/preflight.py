@@ -18,6 +18,7 @@ from reconciler.groups.operations import Body, Effect, Sides, spec_of
 from reconciler.planner.bodies import entry_of, subscribe_plans
 from reconciler.planner.calls import CALLS, call_of
 from reconciler.planner.model import AccountPlan
+from reconciler.zoom.contact_fields import MASKED_CONTACT_FIELDS, contact_body_problems
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
@@ -73,6 +74,8 @@ def _body_problems(op: str, body: Any) -> list[str]:
         if not isinstance(body.get("contact"), Mapping):
             problems.append("contact is missing")
         return problems
+    if shape is Body.CONTACT:
+        return contact_body_problems(body)
     if shape is Body.BASE_CANCEL:
         if body.get("action") != "cancel":
             problems.append('action must be "cancel"')
@@ -123,6 +126,8 @@ def _review_problems(action: Any) -> list[str]:
     spec = spec_of(action.op)
     if spec.sides is Sides.SUBSCRIPTION:
         return _subscribe_review_problems(body, shown)
+    if spec.sides is Sides.CONTACT:
+        return _contact_review_problems(body, shown)
     if spec.effect is Effect.END:
         shown = before if isinstance(before, Mapping) else None
     if shown is None:
@@ -132,6 +137,19 @@ def _review_problems(action: Any) -> list[str]:
         f"body {key} {sent[key]!r} differs from the reviewed {shown[key]!r}"
         for key in ("type", "hosts")
         if key in shown and key in sent and shown[key] != sent[key]
+    ]
+
+
+def _contact_review_problems(body: Mapping[str, Any], after: Mapping[str, Any] | None) -> list[str]:
+    """The contact fields sent are those reviewed, and each one shown in full is the value sent
+    (a masked one was shown as its placeholder: only its presence can be checked)."""
+    shown = dict(after or {})
+    if set(body) != set(shown):
+        return [f"body fields {sorted(body)} differ from the reviewed {sorted(shown)}"]
+    return [
+        f"body {key} {body[key]!r} differs from the reviewed {shown[key]!r}"
+        for key in body
+        if key not in MASKED_CONTACT_FIELDS and body[key] != shown[key]
     ]
 
 

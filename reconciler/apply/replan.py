@@ -32,12 +32,15 @@ from reconciler.planner.core import needs_usage, plan_account
 from reconciler.planner.costs import price_plan
 from reconciler.planner.fingerprints import desired_fingerprint
 from reconciler.planner.model import AccountPlan, Plan, PlanOptions
+from reconciler.planner.workflow import compares_contact
 from reconciler.pricing.prices import PriceList
+from reconciler.zoom.contact_reads import ContactReader, read_contact
 from reconciler.zoom.live import LivePlans
 
 
-class UsageReader(Protocol):
-    """The read a re-plan may need (``reconciler.zoom.ZoomClient.get_usage``)."""
+class UsageReader(ContactReader, Protocol):
+    """The reads a re-plan may need (``reconciler.zoom.ZoomClient.get_usage``, and
+    ``get_billing`` where the file declares a contact)."""
 
     async def get_usage(self, account_id: str) -> dict[str, Any]: ...
 
@@ -140,7 +143,11 @@ def replan_confirm(
         usage = None
         if needs_usage(wanted, plans, options):
             usage = await client.get_usage(account.account_id)
-        again = plan_account(wanted, LivePlans(account.account_id, plans, usage), options)
+        contact = None
+        if compares_contact(wanted, plans):  # the billing contact, read as `plan` read it
+            contact = await read_contact(client, account.account_id)
+        live_now = LivePlans(account.account_id, plans, usage)
+        again = plan_account(wanted, live_now, options, contact=contact)
         recorded = any(getattr(a, "changes", None) is not None for a in account.actions)
         saved = comparable(account.actions, changes=recorded)
         implied = comparable(again.actions, changes=recorded)

@@ -90,9 +90,12 @@ class PlanWriter(Protocol):
       it raises ``AmbiguousWriteError`` when the call may or may not have happened (a timeout, a
       reset, a 5xx), which the executor then reads back and never resends in the run, and any
       other ``ZoomError`` when Zoom refused it (nothing happened).
+    - ``get_billing`` returns the raw GET /accounts/{id}/billing answer; it is called only to
+      verify an ``update_contact`` call (a plan without one never reads it).
     """
 
     async def get_plans(self, account_id: str) -> dict[str, Any]: ...
+    async def get_billing(self, account_id: str) -> dict[str, Any]: ...
     async def write(self, op: Op, account_id: str, body: Mapping[str, Any]) -> WriteOutcome: ...
 
 

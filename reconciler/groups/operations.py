@@ -30,12 +30,14 @@ class Op(StrEnum):
     UPDATE_ADDON = "update_addon"
     CANCEL_ADDON = "cancel_addon"
     CANCEL_BASE = "cancel_base"
+    UPDATE_CONTACT = "update_contact"
 
 
 class Target(Enum):
     """What one call acts on."""
 
-    ACCOUNT = "account"  # the account's subscription as a whole (or, later, its billing contact)
+    ACCOUNT = "account"  # the account's subscription as a whole
+    CONTACT = "contact"  # the account's billing contact (GET/PATCH /accounts/{id}/billing)
     BASE = "base"  # the base plan
     ADDON = "add-on"  # one add-on entry, named by its type in the body
 
@@ -53,6 +55,7 @@ class Sides(Enum):
 
     ENTRY = "entry"  # one entry's fields
     SUBSCRIPTION = "subscription"  # the whole subscription: plan_base, bundle, addons, options
+    CONTACT = "contact"  # the billing contact's differing fields (masked where not shown)
 
 
 class Visibility(Enum):
@@ -64,6 +67,7 @@ class Visibility(Enum):
     ADDON_FIELDS = "addon_fields"  # the body's add-on type is active with the body's fields
     ADDON_GONE = "addon_gone"  # the body's add-on type is no longer active
     BASE_GONE = "base_gone"  # no active base plan is left
+    CONTACT_FIELDS = "contact_fields"  # GET /billing shows the body's fields (never GET /plans)
 
 
 class Body(Enum):
@@ -75,6 +79,7 @@ class Body(Enum):
     ADDON_ENTRY = "addon_entry"  # {type, hosts} absolute
     ADDON_CANCEL = "addon_cancel"  # {action: "cancel", type, reason?, comment?}
     BASE_CANCEL = "base_cancel"  # {action: "cancel", reason?, comment?}, never a type
+    CONTACT = "contact"  # the differing billing-contact fields, strings only
 
 
 class Phase(IntEnum):
@@ -88,6 +93,7 @@ class Phase(IntEnum):
     CANCELLATIONS = 4
     BASE_DECREASE = 5
     BASE_CANCELLATION = 6
+    CONTACT = 7  # who receives the invoices: after every plan call (not money)
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,17 @@ OP_TABLE: tuple[OpSpec, ...] = (
         decrease=Step("base_cancelled", Phase.BASE_CANCELLATION),
         sign="-", verb="cancel", wording="cancel the base plan",
         cost_sign=-1, settled_by=Visibility.BASE_GONE, opt_in="--allow-cancel-base",
+    ),
+    OpSpec(
+        op=Op.UPDATE_CONTACT, method="PATCH", path="/accounts/{id}/billing",
+        zoom_title="Update billing information",
+        granular_scope="billing:update:billing_information:master", classic_scopes=_CLASSIC,
+        repeatable=True, target=Target.CONTACT, effect=Effect.SET,
+        sides=Sides.CONTACT, body=Body.CONTACT,
+        increase=Step("contact_change", Phase.CONTACT),
+        decrease=Step("contact_change", Phase.CONTACT),
+        sign="~", verb="change", wording="",
+        cost_sign=0, settled_by=Visibility.CONTACT_FIELDS, opt_in=None,
     ),
 )  # fmt: skip
 

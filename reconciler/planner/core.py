@@ -41,6 +41,7 @@ from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
+from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
@@ -57,6 +58,7 @@ from reconciler.planner.model import (
 )
 from reconciler.planner.seats import block_above_base
 from reconciler.planner.subscribe import contact_from, plan_subscribe
+from reconciler.zoom.contact_reads import ContactRead
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount
 from reconciler.zoom.live import LivePlans
 
@@ -226,11 +228,17 @@ def _error_plan(desired: DesiredAccount, live: LivePlans) -> AccountPlan:
 
 
 def plan_account(
-    desired: DesiredAccount, live: LivePlans, options: PlanOptions, *, today: date | None = None
+    desired: DesiredAccount,
+    live: LivePlans,
+    options: PlanOptions,
+    *,
+    today: date | None = None,
+    contact: ContactRead | None = None,
 ) -> AccountPlan:
-    """Plan one account. Apply calls it again after writing: converged means no actions."""
+    """Plan one account. Apply calls it again after writing: converged means no actions.
+    ``contact``: its billing contact as read (None: the contact is not compared)."""
     day = today or datetime.now(UTC).date()
-    return with_changes([_plan_account(desired, live, options, day)])[0]
+    return with_changes([_plan_account(desired, live, options, day, contact)])[0]
 
 
 def _unplannable(
@@ -249,8 +257,31 @@ def _unplannable(
     )
 
 
+def _plan_plans(
+    draft: AccountDraft,
+    desired: DesiredAccount,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    live: LivePlans,
+) -> None:
+    """The plan calls of an account whose plans differ from its file."""
+    if have.subscribed:
+        _plan_base(draft, want, have, live)
+        _plan_bundle(draft, want, have)
+        plan_addons(draft, want, have, live.usage)
+        plan_base_cancel(draft, want, have)
+    else:
+        plan_subscribe(draft, desired, want, have, live.usage)
+    block_above_base(draft, have)
+    _plan_unknown_groups(draft, have)
+
+
 def _plan_account(
-    desired: DesiredAccount, live: LivePlans, options: PlanOptions, today: date
+    desired: DesiredAccount,
+    live: LivePlans,
+    options: PlanOptions,
+    today: date,
+    contact: ContactRead | None = None,
 ) -> AccountPlan:
     """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
@@ -268,7 +299,8 @@ def _plan_account(
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
         return _unplannable(desired, live, f"the desired plans cannot be read: {exc}")
-    if _cheaply_equal(want, have):
+    plans_equal = _cheaply_equal(want, have)
+    if plans_equal and contact is None:
         return AccountPlan(
             account_id=desired.account_id,
             source=source,
@@ -277,15 +309,10 @@ def _plan_account(
             name=desired.name,
         )
     draft = AccountDraft(desired.account_id, options, today)
+    if not plans_equal:
+        _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
-        _plan_base(draft, want, have, live)
-        _plan_bundle(draft, want, have)
-        plan_addons(draft, want, have, live.usage)
-        plan_base_cancel(draft, want, have)
-    else:
-        plan_subscribe(draft, desired, want, have, live.usage)
-    block_above_base(draft, have)
-    _plan_unknown_groups(draft, have)
+        plan_contact(draft, desired.contact, contact)
     actions, blocked = draft.actions(), draft.blocked_items()
     status = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
@@ -341,8 +368,10 @@ def build_plan(
     now: datetime | None = None,
     ttl: timedelta = DEFAULT_TTL,
     git_commit: str | None = None,
+    contacts: Mapping[str, ContactRead] | None = None,
 ) -> Plan:
-    """Plan every account (accounts are independent) into one Plan, in account_id order."""
+    """Plan every account (accounts are independent) into one Plan, in account_id order.
+    ``contacts``: the billing contacts read (`planner.contact`), by account id."""
     selected = sorted(desired_accounts, key=lambda a: a.account_id)
     created = now or datetime.now(UTC)
     accounts = []
@@ -360,7 +389,9 @@ def build_plan(
                 )
             )
             continue
-        accounts.append(_plan_account(desired, live, options, created.astimezone(UTC).date()))
+        day = created.astimezone(UTC).date()
+        contact = (contacts or {}).get(desired.account_id)
+        accounts.append(_plan_account(desired, live, options, day, contact))
     return Plan(
         created_at=created,
         expires_at=created + ttl,

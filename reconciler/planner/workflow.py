@@ -6,15 +6,19 @@ plan exactly the way `plan` does before it writes anything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from reconciler.desired.model import DesiredAccount
+from reconciler.groups.normalise import PlanShapeError, normalise_plans
 from reconciler.planner.core import build_plan, needs_usage
 from reconciler.planner.costs import price_plan
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.pricing.prices import PriceList
-from reconciler.zoom.live import PlanAndUsageReader, read_live
+from reconciler.zoom.contact_reads import ContactRead, ContactReader, read_contacts
+from reconciler.zoom.errors import AuthError, DailyLimitReached
+from reconciler.zoom.live import LivePlans, LiveReadStopped, PlanAndUsageReader, read_live
 
 
 class SelectionError(ValueError):
@@ -61,7 +65,7 @@ def select_accounts(
 
 async def make_plan(
     desired_accounts: Sequence[DesiredAccount],
-    client: PlanAndUsageReader,
+    client: PlanningReader,
     options: PlanOptions,
     *,
     now: datetime | None = None,
@@ -82,5 +86,49 @@ async def make_plan(
         want_usage=lambda account_id, plans: needs_usage(by_id[account_id], plans, options),
         progress=progress,
     )
-    plan = build_plan(desired_accounts, lives, options, now=now, ttl=ttl, git_commit=git_commit)
+    contacts = await _read_contacts(client, [by_id[i] for i in sorted(by_id)], lives)
+    plan = build_plan(
+        desired_accounts,
+        lives,
+        options,
+        now=now,
+        ttl=ttl,
+        git_commit=git_commit,
+        contacts=contacts,
+    )
     return price_plan(plan, prices)
+
+
+class PlanningReader(PlanAndUsageReader, ContactReader, Protocol):
+    """What planning reads: plans, usage where a decrease is checked, and billing contacts."""
+
+
+def compares_contact(desired: DesiredAccount, raw_plans: Mapping[str, Any] | None) -> bool:
+    """Is this account's billing contact read and compared? Only when its file declares one
+    and it is subscribed (an unsubscribed account sends its contact with the subscribe)."""
+    if not desired.contact or raw_plans is None:
+        return False
+    try:
+        return normalise_plans(raw_plans).subscribed
+    except PlanShapeError:
+        return False
+
+
+async def _read_contacts(
+    client: ContactReader, desired: Sequence[DesiredAccount], lives: Mapping[str, LivePlans]
+) -> dict[str, ContactRead]:
+    """GET /billing for every account `compares_contact` names; a run-wide refusal (credentials,
+    scope, daily limit) stops the run as a plans read would."""
+    wanted = [
+        account.account_id
+        for account in desired
+        if account.account_id in lives
+        and lives[account.account_id].error is None
+        and compares_contact(account, lives[account.account_id].plans)
+    ]
+    if not wanted:
+        return {}
+    try:
+        return await read_contacts(client, wanted)
+    except (AuthError, DailyLimitReached) as exc:
+        raise LiveReadStopped(exc, len(lives), len(lives)) from None

@@ -96,6 +96,8 @@ def _lines_of(action: Action, changes: tuple[FieldChange, ...]) -> list[tuple[st
     spec = spec_of(action.op)
     if spec.sides is Sides.SUBSCRIPTION:
         return _subscribe_lines(spec, changes)
+    if spec.sides is Sides.CONTACT:  # masked where not shown (`zoom.contact_fields`)
+        return [(spec.sign, f"billing contact: {c.path} {_change_value(c)}") for c in changes]
     if spec.effect is Effect.END and spec.target is Target.BASE:
         head = f"plan_base {(action.before or {}).get('type')}"
         return [(spec.sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
@@ -161,6 +163,11 @@ def summary_line(plan: Plan) -> str:
         f"{ops[Op.UPDATE_BASE] + ops[Op.UPDATE_ADDON]} to change, "
         f"{ops[Op.ADD_ADDON]} add-ons to add, {ops[Op.CANCEL_ADDON]} to cancel"
         + (f", {ops[Op.CANCEL_BASE]} base plan(s) to cancel" if ops.get(Op.CANCEL_BASE) else "")
+        + (
+            f", {ops[Op.UPDATE_CONTACT]} billing contact(s) to update"
+            if ops.get(Op.UPDATE_CONTACT)
+            else ""
+        )
         + f"; {s['blocked']} blocked; "
     )
     if s["errors"]:

@@ -14,22 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reconciler.zoom.bodies import InvalidRequestBody
+from reconciler.zoom.contact_fields import CONTACT_PATCH_FIELDS as CONTACT_PATCH_FIELDS
 from reconciler.zoom.errors import UnexpectedAnswer
 
-#: The fields PATCH /billing takes (Zoom's request schema); GET also answers `employee_count`.
-CONTACT_PATCH_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone_number",
-    "address",
-    "apt",
-    "city",
-    "state",
-    "zip",
-    "country",
-)
 #: Zoom's intervals for the renewals list; a plan reads the widest once per run.
 RENEWAL_INTERVAL_DAYS = 90
 #: Zoom's largest page of the renewals list.
@@ -37,35 +24,6 @@ RENEWALS_PAGE_SIZE = 50
 #: Zoom's billing cycles, as the renewals list names them.
 BILLING_CYCLES = ("Monthly", "Quarterly", "Annual", "Two years", "Three years")
 _RENEWALS = "/accounts/billing/renewals"
-
-
-def contact_body_problems(body: Any) -> list[str]:
-    """Every way a PATCH /billing body breaks the contract: known fields only, strings, and at
-    least one field (an empty PATCH changes nothing and still costs a Heavy call)."""
-    if not isinstance(body, Mapping):
-        return ["the body must be a JSON object"]
-    problems = [
-        f"body.{key} is not a field of Zoom's billing contact"
-        for key in body
-        if key not in CONTACT_PATCH_FIELDS
-    ]
-    problems += [
-        f"body.{key} must be a string"
-        for key, value in body.items()
-        if key in CONTACT_PATCH_FIELDS and not isinstance(value, str)
-    ]
-    if not body:
-        problems.append("the body names no field to change")
-    return problems
-
-
-def check_contact_body(body: Any, path: str) -> None:
-    """Raise InvalidRequestBody (nothing sent) for a PATCH /billing body breaking the contract."""
-    problems = contact_body_problems(body)
-    if problems:
-        raise InvalidRequestBody(
-            f"refused to send update_contact: {'; '.join(problems)}", method="PATCH", path=path
-        )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from reconciler.groups import table
 from reconciler.groups.operations import Body, is_op, spec_of
+from reconciler.zoom.contact_fields import contact_body_problems
 from reconciler.zoom.errors import ZoomError
 
 
@@ -116,6 +117,7 @@ _BODY_CHECKS: dict[Body, Callable[[Mapping[str, Any]], list[str]]] = {
     Body.ADDON_ENTRY: lambda body: _plan_problems(body, "body", hosts_required=True),
     Body.ADDON_CANCEL: _cancel_addon_problems,
     Body.BASE_CANCEL: _cancel_base_problems,
+    Body.CONTACT: contact_body_problems,
 }
 
 

@@ -25,7 +25,6 @@ from reconciler.zoom.billing import (
     RENEWAL_INTERVAL_DAYS,
     RENEWALS_PAGE_SIZE,
     AccountRenewal,
-    check_contact_body,
 )
 from reconciler.zoom.bodies import check_body
 from reconciler.zoom.config import ZoomConfig
@@ -269,11 +268,8 @@ class ZoomClient:
         return await self.write(Op.CANCEL_BASE, account_id, body)
 
     async def update_billing(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
-        """PATCH /accounts/{id}/billing: only the contact fields that change."""
-        path = _billing_path(account_id)
-        check_contact_body(body, path)
-        answer = await self._session.call("PATCH", path, RateLabel.HEAVY, body=dict(body))
-        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=None)
+        """PATCH /accounts/{id}/billing: only the contact fields that change (`update_contact`)."""
+        return await self.write(Op.UPDATE_CONTACT, account_id, body)
 
     @staticmethod
     def _object(answer: Answer, method: str, path: str) -> dict[str, Any]:

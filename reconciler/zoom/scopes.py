@@ -89,15 +89,12 @@ WRITE_SCOPES: tuple[CallScope, ...] = tuple(
 )  # fmt: skip
 
 BILLING_SCOPES: tuple[CallScope, ...] = (
-    # Zoom's billing operations beside the plans; no command makes these calls yet (issue 23).
+    # Zoom's billing operations beside the plans (PATCH /billing is the op table's
+    # update_contact, above). The contact is read only for accounts whose file declares one.
     CallScope(
         "get_billing", "Get billing information", "GET", "/accounts/{id}/billing",
         (CLASSIC_BILLING,), "billing:read:billing_information:master",
-        "billing:read:billing_information:admin", (),
-    ),
-    CallScope(
-        "update_billing", "Update billing information", "PATCH", "/accounts/{id}/billing",
-        (CLASSIC_BILLING,), "billing:update:billing_information:master", None, (),
+        "billing:read:billing_information:admin", ("plan", "apply"),
     ),
     CallScope(
         "list_renewals", "List subaccounts' upcoming renewal plans", "GET", RENEWALS_PATH,

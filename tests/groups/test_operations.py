@@ -28,6 +28,7 @@ def test_the_table_has_one_row_per_pinned_op_in_spec_order() -> None:
     assert [spec.op for spec in OP_TABLE] == list(Op)
     assert [str(op) for op in Op] == [
         "subscribe", "update_base", "add_addon", "update_addon", "cancel_addon", "cancel_base",
+        "update_contact",
     ]  # fmt: skip
     assert set(BY_OP) == set(Op)
 
@@ -58,8 +59,10 @@ def test_every_op_fills_every_column() -> None:
 
 def test_the_columns_agree_with_each_other() -> None:
     for spec in OP_TABLE:
-        # A PUT sets absolute values and may be repeated; a POST or PATCH buys or cancels again.
-        assert spec.repeatable == (spec.method == "PUT"), spec.op
+        # A PUT sets absolute values and may be repeated; a POST or PATCH buys or cancels again,
+        # except the billing contact's PATCH, which sets the fields it names (no money moves).
+        settable = spec.method == "PUT" or spec.target is Target.CONTACT
+        assert spec.repeatable == settable, spec.op
         assert spec.sign == {Effect.START: "+", Effect.SET: "~", Effect.END: "-"}[spec.effect]
         assert spec.cost_sign == {Effect.START: 1, Effect.SET: 0, Effect.END: -1}[spec.effect]
         if spec.effect is not Effect.SET:  # only a seat change has two directions
@@ -81,7 +84,10 @@ def test_the_order_inside_an_account_is_spec_section_6() -> None:
         base.decrease.phase,
     ]
     assert order == sorted(order) and len(set(order)) == len(order)
-    assert spec_of(Op.CANCEL_BASE).increase.phase == max(Phase)
+    plan_phases = [phase for phase in Phase if phase is not Phase.CONTACT]
+    assert spec_of(Op.CANCEL_BASE).increase.phase == max(plan_phases)
+    # Who receives the invoices changes after every plan call (it is not money).
+    assert spec_of(Op.UPDATE_CONTACT).increase.phase == Phase.CONTACT == max(Phase)
     assert spec_of(Op.SUBSCRIBE).increase.phase == min(Phase)
 
 
@@ -95,7 +101,12 @@ def test_targets_and_sides() -> None:
 def test_lookups() -> None:
     assert spec_of("cancel_base") is spec_of(Op.CANCEL_BASE)
     assert spec_of(Op.ADD_ADDON).call("sub_1") == ("POST", "/accounts/sub_1/plans/addons")
-    assert is_op("update_addon") and not is_op("update_contact") and not is_op(None)
+    assert (
+        is_op("update_addon")
+        and is_op("update_contact")
+        and not is_op("update_note")
+        and not is_op(None)
+    )
     try:
         spec_of("delete_account")
     except UnknownOp as exc:

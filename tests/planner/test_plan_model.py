@@ -134,6 +134,7 @@ def test_plan_json_has_the_pinned_fields_and_validates(make_desired: Any, contac
             "update_addon": 1,
             "cancel_addon": 1,
             "cancel_base": 0,
+            "update_contact": 0,
         },
         "heavy_calls": 6,  # five writes and the usage read that allowed the zoom rooms decrease
         "cost": None,  # no price list: no money shown at all

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from reconciler.zoom import SelfPayAccount, ZoomError
-from reconciler.zoom.billing import AccountRenewal, contact_body_problems
+from reconciler.zoom.billing import AccountRenewal
 from reconciler.zoom.bodies import InvalidRequestBody
+from reconciler.zoom.contact_fields import contact_body_problems
 from reconciler.zoom.errors import UnexpectedAnswer
 from reconciler.zoom_2026.validation import answer_problems, request_problems
 

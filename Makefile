@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-browser test-latest lock lint ci-lint format record bench soak docs schema dist clean
+.PHONY: demo test test-browser test-latest lock lint typecheck ci-lint format record bench soak docs schema dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ demo: $(STAMP_RUN)
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check reconciler tests bench requirements scripts
 	$(BIN)/ruff format --check reconciler tests bench requirements scripts
+
+# mypy --strict over reconciler/ ([tool.mypy] in pyproject.toml); the few `# type: ignore[code]`
+# say why beside them.
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy
 
 format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix reconciler tests bench requirements scripts

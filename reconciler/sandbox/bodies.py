@@ -121,7 +121,7 @@ def check(schema: Mapping[str, Any], value: Any, where: str = "") -> list[FieldP
 
 def merged(schema: Mapping[str, Any]) -> dict[str, Any]:
     """An `allOf` of objects as one object schema (POST /plans: contact, then the plans)."""
-    plain = thawed(schema)
+    plain: dict[str, Any] = thawed(schema)
     if "allOf" not in plain:
         return plain
     result: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
@@ -148,7 +148,7 @@ def _addon_branches() -> dict[str | None, dict[str, Any]]:
     return branches
 
 
-def _with_country_fields(schema: dict[str, Any]) -> dict[str, Any]:
+def _with_country_fields(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": {**schema["properties"], **COUNTRY_FIELDS}}
 
 

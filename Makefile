@@ -45,6 +45,7 @@ test-latest:
 	$(LATEST)/python requirements/newer_than_lock.py $(LOCK_DEV)
 	$(LATEST)/ruff check reconciler tests bench requirements scripts
 	$(LATEST)/ruff format --check reconciler tests bench requirements scripts
+	$(LATEST)/mypy
 	$(LATEST)/python -m pytest -q -n 3
 
 # Re-resolve the locks to today's newest releases within pyproject.toml's ranges.
@@ -57,7 +58,7 @@ lock: $(BIN)/python
 demo: $(STAMP_RUN)
 	$(BIN)/python -m reconciler.demo
 
-lint: $(STAMP_DEV)
+lint: $(STAMP_DEV) typecheck
 	$(BIN)/ruff check reconciler tests bench requirements scripts
 	$(BIN)/ruff format --check reconciler tests bench requirements scripts
 

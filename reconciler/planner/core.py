@@ -48,6 +48,7 @@ from reconciler.planner.fingerprints import (
 from reconciler.planner.model import (
     DEFAULT_TTL,
     AccountPlan,
+    AccountStatus,
     Action,
     BlockedItem,
     Plan,
@@ -266,7 +267,7 @@ def _plan_account(
     block_above_base(draft, have)
     _plan_unknown_groups(draft, have)
     actions, blocked = draft.actions(), draft.blocked_items()
-    status = "blocked" if blocked else "changes" if actions else "in_sync"
+    status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
         source=source,

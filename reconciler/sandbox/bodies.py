@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from reconciler.sandbox.errors import FieldProblem, ZoomApiError, validation_failed
 from reconciler.sandbox.layout import reading
@@ -65,7 +65,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def is_integer(value: object) -> bool:
+def is_integer(value: object) -> TypeGuard[int]:
     """JSON integers only: `true` is not 1, and `25.0` or `"25"` are not host counts."""
     return isinstance(value, int) and not isinstance(value, bool)
 

@@ -130,5 +130,5 @@ dist: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -n 0 -m dist tests/dist
 
 clean:
-	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build dist site node_modules *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build dist site node_modules *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

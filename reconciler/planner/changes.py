@@ -16,13 +16,13 @@ subscription options.
 A new entry (subscribe, add_addon) lists every field with before null, `type` included; a
 cancellation lists every field of the live entry with after null.
 
-Each call's fields are compared one by one on the normalised entries the planner already holds
-(no serialising, no generic diff engine: the entries are a handful of JSON values), and a call
-that only creates or only removes entries needs no comparison (every field of them changes).
-`_differs` gives DeepDiff's verdict on such values, which this module used before: a different
-type is a change (`5` and `5.0`, `1` and `True`), lists compare in order, and a dictionary's
-`__private` keys are ignored; `tests/planner/test_field_changes.py` checks the result against an
-independent oracle.
+Each call's entries are compared on the normalised entries the planner already holds (no
+serialising). Most pairs need no diff engine at all: a call that only creates or only removes
+entries changes every field of them, and an entry equal on both sides changes nothing. Only the
+entries that differ go through DeepDiff (the product's diff engine, SPEC section 6), which names
+the fields that changed: a different type is a change (`5` and `5.0`, `1` and `True`) and lists
+compare in order; `tests/planner/test_field_changes.py` checks the result against an
+independent oracle. DeepDiff costs about 0.3 ms a pair, which is why equal pairs never reach it.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
+
+from deepdiff import DeepDiff
 
 from reconciler.groups.operations import Sides, spec_of
 from reconciler.planner.model import AccountPlan, Action, FieldChange
@@ -79,21 +81,9 @@ def _changes_of(
     return found
 
 
-def _differs(old: Any, new: Any) -> bool:
-    """Whether two field values differ, as DeepDiff's default comparison says for JSON values."""
-    if old is new:
-        return False
-    kind = type(old)
-    if kind is not type(new):
-        return True
-    if kind is dict:
-        keys = {k for k in old if not (isinstance(k, str) and k.startswith("__"))}
-        if keys != {k for k in new if not (isinstance(k, str) and k.startswith("__"))}:
-            return True
-        return any(_differs(old[k], new[k]) for k in keys)
-    if kind is list or kind is tuple:
-        return len(old) != len(new) or any(_differs(a, b) for a, b in zip(old, new, strict=True))
-    return bool(old != new)
+def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
+    """The fields of one entry that DeepDiff finds changed, added or removed."""
+    return {str(key) for key in DeepDiff(dict(old), dict(new)).affected_root_keys}
 
 
 def _touched(before: _Entries, after: _Entries) -> set[tuple[str, str]]:
@@ -107,9 +97,9 @@ def _touched(before: _Entries, after: _Entries) -> set[tuple[str, str]]:
         return touched
     for entry in before.keys() | after.keys():
         old, new = before.get(entry, {}), after.get(entry, {})
-        for name in old.keys() | new.keys():
-            if name not in old or name not in new or _differs(old[name], new[name]):
-                touched.add((entry, name))
+        if old == new and all(type(old[n]) is type(new[n]) for n in old):
+            continue  # an equal pair: no diff engine needed
+        touched.update((entry, name) for name in _changed_fields(old, new))
     return touched
 
 

@@ -13,7 +13,7 @@ the calling plan inside a ``plan_phone`` body, not ``plan_phone``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from reconciler.groups.normalise import (
     NormalisedPlans,
@@ -64,7 +64,7 @@ def _shown_by_fields(kind: Visibility, body: Mapping[str, Any], state: Normalise
         return present is not None and _fields_match(entry, present)
     if kind is Visibility.ADDON_GONE:
         return str(entry.get("type")) not in _by_type(state)
-    return False
+    assert_never(kind)  # every kind is answered above; mypy checks a new one is too
 
 
 def _shown_at_all(kind: Visibility, body: Mapping[str, Any], state: NormalisedPlans) -> bool:
@@ -79,7 +79,7 @@ def _shown_at_all(kind: Visibility, body: Mapping[str, Any], state: NormalisedPl
         return entry_type(body) in _by_type(state)
     if kind is Visibility.ADDON_GONE:
         return entry_type(body) not in _by_type(state)
-    return False
+    assert_never(kind)  # every kind is answered above; mypy checks a new one is too
 
 
 def change_visible(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -> bool:

@@ -59,10 +59,10 @@ from reconciler.apply.in_flight import (
 from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.journal_records import Result
 from reconciler.apply.own_writes import OwnWrite, own_writes, settle_or_lay_over
-from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
+from reconciler.apply.read_back import AmbiguousWrite, CallFacts, CallResult, read_back
 from reconciler.apply.reading import LivePlansDict, read_until
 from reconciler.apply.recent_reads import RecentRead, read_before_writing
-from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
+from reconciler.apply.report import AccountReport, AccountState, ApplyReport, blocked_reason
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.apply.seams import (
     ApplySettings,
@@ -283,7 +283,7 @@ class Executor:
             if not result.ok:
                 rest = planned - start - made - 1
                 later = f"; {rest} later call(s) not sent" if rest else ""
-                state = "awaiting_zoom" if result.awaiting else "failed"
+                state: AccountState = "awaiting_zoom" if result.awaiting else "failed"
                 return AccountReport(account_id, state, result.reason + later, made, planned)
             made += 1
             if not result.settled:
@@ -365,7 +365,7 @@ class Executor:
         """Send one call once. An ambiguous failure is read back, never resent in this run."""
         op, body = action.op, dict(action.body)
         method, path = call_of(op, account_id)
-        facts = {"account_id": account_id, "op": op, "method": method, "path": path}
+        facts: CallFacts = {"account_id": account_id, "op": op, "method": method, "path": path}
         stop = self._not_started()
         if stop is not None:
             return CallResult(False, f"{op} {stop.replace('not attempted', 'not sent')}"), ""
@@ -388,7 +388,7 @@ class Executor:
         return result, intent_id
 
     async def _send(
-        self, intent_id: str, facts: dict[str, str], body: dict[str, Any]
+        self, intent_id: str, facts: CallFacts, body: dict[str, Any]
     ) -> CallResult | AmbiguousWriteError:
         """One send and its outcome line; an ambiguous failure is returned for reading back."""
         account_id, op = facts["account_id"], facts["op"]

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 
 class Result(StrEnum):
@@ -147,7 +147,7 @@ def parse_time(value: object) -> datetime | None:
 class _Fields:
     """Typed access to one line's fields; the first wrong field raises with its name."""
 
-    def __init__(self, data: Mapping[str, Any], fail: Any) -> None:
+    def __init__(self, data: Mapping[str, Any], fail: Callable[[str], NoReturn]) -> None:
         self.data, self.fail = data, fail
 
     def text(self, key: str) -> str:
@@ -163,7 +163,7 @@ class _Fields:
         return value
 
     def result(self) -> Result:
-        value = self.data.get("result")
+        value: Any = self.data.get("result")
         try:
             return Result(value)
         except ValueError:
@@ -175,15 +175,17 @@ def parse_line(location: str, text: str) -> Record:
     """One raw line -> its record; :class:`JournalLineError` naming ``location`` when the line
     is cut, not a JSON object, or a field a reader relies on is missing or of the wrong type."""
 
-    def fail(problem: str) -> None:
+    def fail(problem: str) -> NoReturn:
         raise JournalLineError(LineProblem(location, problem, line_hash(text)))
 
     if not text.endswith("\n"):
         fail("the line is cut short (no newline at its end): a write was interrupted")
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         fail(f"not JSON ({exc.msg}, column {exc.colno})")
+    except ValueError as exc:  # json's other refusals (an integer past the digit limit)
+        fail(f"not JSON ({exc})")
     if not isinstance(data, dict):
         fail("not a JSON object")
     get = _Fields(data, fail)

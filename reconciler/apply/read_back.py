@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from reconciler.apply.awaiting import iso, now_utc
 from reconciler.apply.effects import change_visible, write_shown
@@ -38,12 +38,21 @@ class CallResult:
     settled: bool = False  # a read already showed it (and the journal says so)
 
 
+class CallFacts(TypedDict):
+    """Which call a journal line is about: spread as keywords into its intent and outcome."""
+
+    account_id: str
+    op: str
+    method: str
+    path: str
+
+
 @dataclass(frozen=True)
 class AmbiguousWrite:
     """One sent write whose answer does not say whether Zoom applied it."""
 
     intent_id: str
-    facts: dict[str, str]  # account_id, op, method, path
+    facts: CallFacts
     body: dict[str, Any]
     error: AmbiguousWriteError
     sent_at: str

@@ -26,6 +26,7 @@ from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
 from reconciler.importing import ImportReport, ImportRequest, ImportStopped, import_accounts
 from reconciler.importing.check import check_written, unlisted_codes
+from reconciler.importing.run import FileResult, NoteKind
 from reconciler.zoom import ZoomClient, ZoomConfig, ZoomError
 
 _LABELS = {
@@ -35,7 +36,13 @@ _LABELS = {
     "skipped": "exists, skipped",
     "failed": "FAILED",
 }
-_NOTE_LABELS = {"self_pay": "self-pay", "missing": "missing", "unreadable": "unreadable"}
+_NOTE_LABELS: dict[NoteKind, str] = {
+    "self_pay": "self-pay",
+    "missing": "missing",
+    "unreadable": "unreadable",
+}
+# The summary's file counts, in this order, each labelled by its own name.
+_COUNTED: tuple[FileResult, ...] = ("written", "overwritten", "unchanged", "skipped", "failed")
 
 
 class _Progress:
@@ -128,16 +135,7 @@ def _print_report(report: ImportReport) -> None:
             named = f" ({note.name})" if note.name else ""
             click.echo(f"  {_NOTE_LABELS[note.kind]:<11} {note.account_id}{named}: {note.message}")
     click.echo("")
-    counts = ", ".join(
-        f"{report.count(result)} {label}"
-        for result, label in (
-            ("written", "written"),
-            ("overwritten", "overwritten"),
-            ("unchanged", "unchanged"),
-            ("skipped", "skipped"),
-            ("failed", "failed"),
-        )
-    )
+    counts = ", ".join(f"{report.count(result)} {result}" for result in _COUNTED)
     notes = ", ".join(f"{len(report.notes(kind))} {label}" for kind, label in _NOTE_LABELS.items())
     total = len(report.files) + len(report.not_imported)
     click.echo(f"Import: {total} accounts; files: {counts}; not imported: {notes}.")

@@ -90,8 +90,9 @@ class LazyGroup(click.Group):
     def __init__(
         self, *args: object, registry: Mapping[str, LazyCommand], **kwargs: object
     ) -> None:
+        # click.Group's own parameters, passed through as click.group() gave them.
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.commands: MutableMapping[str, click.Command] = LazyCommands(registry)  # type: ignore[assignment]
+        self.commands: MutableMapping[str, click.Command] = LazyCommands(registry)
 
     def _short_help(self, name: str, limit: int) -> str | None:
         """The command's one line, from the registry when it is not loaded; None when hidden."""

@@ -128,7 +128,10 @@ def plan_command(**options: Any) -> None:
 
     options = dict(options)
     request = plan_request(options)
-    say = lambda line: click.echo(line, err=True)  # noqa: E731
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
     try:
         result = asyncio.run(make_plan_for(request, say))
     except PlanRefused as exc:

@@ -91,8 +91,8 @@ def _catalogue() -> _Catalogue:
             groups[row.code] = claimed
         else:
             unclaimed[row.code] = row.section
-    for code, group in LEGACY_CODES.items():
-        groups.setdefault(code, (group,))
+    for code, legacy_group in LEGACY_CODES.items():
+        groups.setdefault(code, (legacy_group,))
     prefixes = tuple(p for g in table.GROUPS for p in g.prefixes)
     families: dict[str, tuple[str, ...]] = {}
     for group in table.GROUPS:
@@ -101,9 +101,9 @@ def _catalogue() -> _Catalogue:
     # A family's unlisted code goes where its listed codes go: `zo_edu_sch_cmp_plus_*` is sold
     # as a base plan and in its own group, although only the latter names the prefix.
     for code, placed in groups.items():
-        prefix = _longest_prefix(code, prefixes)
-        if prefix is not None:
-            families[prefix] = tuple(dict.fromkeys((*families[prefix], *placed)))
+        family = _longest_prefix(code, prefixes)
+        if family is not None:
+            families[family] = tuple(dict.fromkeys((*families[family], *placed)))
     return _Catalogue(groups, sections, unclaimed, families)
 
 

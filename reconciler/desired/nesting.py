@@ -37,9 +37,10 @@ class _BoundedLoader(yaml.SafeLoader):
             if step and self._depth > MAX_DEPTH:
                 raise NestingTooDeep(
                     problem=TOO_DEEP,
-                    problem_mark=self.peek_event().start_mark,
+                    # types-PyYAML leaves Parser.peek_event unannotated.
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
-            return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+            return Composer.compose_node(self, parent, index)
         finally:
             self._depth -= step
 
@@ -54,7 +55,8 @@ def compose_documents(text: str) -> Iterator[Node]:
         loader = _BoundedLoader(text)
         try:
             while loader.check_node():
-                yield loader.get_node()
+                if (node := loader.get_node()) is not None:  # always, after check_node
+                    yield node
         finally:
             loader.dispose()
         return
@@ -62,7 +64,8 @@ def compose_documents(text: str) -> Iterator[Node]:
     fast = yaml.CSafeLoader(text)
     try:
         while fast.check_node():
-            yield fast.get_node()
+            if (node := fast.get_node()) is not None:  # always, after check_node
+                yield node
     finally:
         fast.dispose()
 
@@ -113,7 +116,9 @@ def _check_depth(text: str) -> None:
                 if depth > MAX_DEPTH:
                     raise NestingTooDeep(
                         problem=TOO_DEEP,
-                        problem_mark=event.start_mark,
+                        # libyaml's own Mark class: the same name, line and column as
+                        # yaml.error.Mark, which is all the stubs accept.
+                        problem_mark=event.start_mark,  # type: ignore[arg-type]
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
@@ -55,7 +55,8 @@ def _is_whole_number(_checker: object, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-_StrictValidator = validators.extend(
+# types-jsonschema leaves `extend` unannotated.
+_StrictValidator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
 )
@@ -164,8 +165,10 @@ def _explain(
     here = at(path)
     keyword = error.validator
     value = error.instance
+    # The schema object whose keyword failed: ours are all objects, never `true`/`false`.
+    schema = cast(Mapping[str, Any], error.schema)
     if keyword == "additionalProperties" and isinstance(value, Mapping):
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         for key in value:
             if key not in allowed:
                 yield key_at((*path, key)), _unknown_key(key, path, allowed, template)
@@ -187,7 +190,7 @@ def _explain(
         else:
             yield here, f"{name} is missing the required key '{missing}'"
     elif keyword == "type":
-        expected = error.validator_value
+        expected: Any = error.validator_value  # the keyword's value in the schema
         names = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(n, n) for n in names)
         if not path:
@@ -203,7 +206,7 @@ def _explain(
             )
             yield here, f"{name} must be {words}, not {describe(value)}{quote}"
     elif keyword in ("minimum", "maximum"):
-        yield here, _range_message(path, name, error.schema, value)
+        yield here, _range_message(path, name, schema, value)
     elif keyword == "dependentRequired":
         yield here, _dependent_message(name, value)
     elif keyword == "enum":

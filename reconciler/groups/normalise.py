@@ -31,12 +31,10 @@ from typing import Any
 from reconciler.groups import table
 from reconciler.groups.canonical import canonical_json as canonical_json
 from reconciler.groups.canonical import canonical_sha256 as canonical_sha256
-from reconciler.groups.normalised import (
-    AddonKey,
-    AmbiguousEntries,
-    NormalisedPlans,
-    PlanShapeError,
-)
+from reconciler.groups.normalised import AddonKey as AddonKey
+from reconciler.groups.normalised import AmbiguousEntries as AmbiguousEntries
+from reconciler.groups.normalised import NormalisedPlans as NormalisedPlans
+from reconciler.groups.normalised import PlanShapeError as PlanShapeError
 from reconciler.groups.table import Shape
 
 INACTIVE_STATUSES = frozenset({"cancelled", "canceled", "expired"})
@@ -91,7 +89,8 @@ def _is_unset(value: Any) -> bool:
     if kind is str:
         return not value.strip()
     if kind is int or kind is float:
-        return value == 0
+        zero: bool = value == 0  # an int or a float here, so a bool
+        return zero
     if value is None:
         return True
     if kind is list or kind is tuple:
@@ -232,7 +231,8 @@ def _entries(value: Any, where: str) -> list[Mapping[str, Any]]:
     if kind is dict:  # the common shapes first, without an abc check
         return [value]
     if kind is list and all(type(v) is dict for v in value):
-        return value
+        entries: list[Mapping[str, Any]] = value  # a list of dicts, checked just above
+        return entries
     if _is_unset(value):
         return []
     if isinstance(value, Mapping):

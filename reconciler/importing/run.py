@@ -49,10 +49,14 @@ DEFAULT_CONCURRENCY = 16
 
 
 class SubAccountLike(Protocol):
-    """What import needs from one entry of the sub-account listing."""
+    """What import needs from one entry of the sub-account listing (read-only: the client's
+    SubAccount is a frozen dataclass)."""
 
-    id: str
-    account_name: str | None
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def account_name(self) -> str | None: ...
 
 
 class PlansReader(Protocol):

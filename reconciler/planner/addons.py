@@ -34,7 +34,7 @@ from reconciler.planner.draft import AccountDraft
 from reconciler.planner.model import Action, PlanOptions, UnmanagedItem
 
 
-def describe_fields(fields: dict[str, Any] | None) -> str:
+def describe_fields(fields: Mapping[str, Any] | None) -> str:
     """`hosts 3, tollfree_countries CA,US` for messages: short and in a stable order."""
     if not fields:
         return ""

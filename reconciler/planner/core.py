@@ -50,6 +50,7 @@ from reconciler.planner.fingerprints import (
 from reconciler.planner.model import (
     DEFAULT_TTL,
     AccountPlan,
+    AccountStatus,
     Action,
     BlockedItem,
     Plan,
@@ -314,7 +315,7 @@ def _plan_account(
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
     actions, blocked = draft.actions(), draft.blocked_items()
-    status = "blocked" if blocked else "changes" if actions else "in_sync"
+    status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
         source=source,

@@ -69,7 +69,7 @@ def current_git_commit(where: Path | str | None = None) -> str | None:
     return commit if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
-def _git(args: list[str], cwd: Path) -> str | None:
+def _git(args: list[str], cwd: Path | str) -> str | None:
     """One git command's stdout; None when git is missing, fails, or takes too long."""
     try:
         done = subprocess.run(

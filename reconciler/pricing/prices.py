@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 
@@ -86,7 +86,9 @@ def _validator() -> Draft202012Validator:
 def _message(error: ValidationError) -> str:
     path = "/".join(str(p) for p in error.absolute_path) or "(top)"
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        schema = cast(Mapping[str, Any], error.schema)  # an object schema: it has properties
+        given: Any = error.instance  # the price entry's mapping, as read
+        extra = sorted(set(given) - set(schema.get("properties", {})))
         return f"{path}: unknown key {', '.join(extra)} (allowed: per_host, flat, period, currency)"
     if error.validator == "oneOf" and isinstance(error.instance, Mapping):
         return f"{path}: give exactly one of per_host (price of one seat) or flat (whole plan)"

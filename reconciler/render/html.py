@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -300,7 +300,7 @@ def _provenance(plan_json: Mapping[str, Any]) -> str:
     return f'<p class="provenance">{shown}</p>'
 
 
-def _small_table(table_id: str, heads: Iterable[str], rows: list[Iterable[Any]]) -> str:
+def _small_table(table_id: str, heads: Iterable[str], rows: Sequence[Iterable[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in heads)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(_value(cell))}</td>" for cell in row) + "</tr>"
@@ -333,7 +333,7 @@ def _problem_sections(accounts: list[Mapping[str, Any]]) -> str:
     ]
     parts = ['<h2 id="blocked-heading">Blocked: reported, never sent</h2>']
     if blocked:
-        heads = ("Account", "Name", "Reason", "Call", "Why")
+        heads: tuple[str, ...] = ("Account", "Name", "Reason", "Call", "Why")
         parts.append(_small_table("blocked", heads, blocked))
     else:
         parts.append('<p class="note" id="blocked">Nothing is blocked.</p>')

@@ -122,8 +122,8 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
         for n, (sign, text) in enumerate(action_lines(action)):
             lines.append((sign, text + (note if n == 0 else suffix)))
         lines.extend(contact_lines(action, account.contact_from))
-    for item in account.unmanaged:
-        lines.append(("?", f"{item.named}: unmanaged, {item.detail}"))
+    for unmanaged in account.unmanaged:
+        lines.append(("?", f"{unmanaged.named}: unmanaged, {unmanaged.detail}"))
     return lines
 
 

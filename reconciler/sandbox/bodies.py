@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from reconciler.sandbox.errors import FieldProblem, ZoomApiError, validation_failed
 from reconciler.sandbox.layout import reading
@@ -65,7 +65,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def is_integer(value: object) -> bool:
+def is_integer(value: object) -> TypeGuard[int]:
     """JSON integers only: `true` is not 1, and `25.0` or `"25"` are not host counts."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -121,7 +121,7 @@ def check(schema: Mapping[str, Any], value: Any, where: str = "") -> list[FieldP
 
 def merged(schema: Mapping[str, Any]) -> dict[str, Any]:
     """An `allOf` of objects as one object schema (POST /plans: contact, then the plans)."""
-    plain = thawed(schema)
+    plain: dict[str, Any] = thawed(schema)
     if "allOf" not in plain:
         return plain
     result: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
@@ -148,7 +148,7 @@ def _addon_branches() -> dict[str | None, dict[str, Any]]:
     return branches
 
 
-def _with_country_fields(schema: dict[str, Any]) -> dict[str, Any]:
+def _with_country_fields(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": {**schema["properties"], **COUNTRY_FIELDS}}
 
 

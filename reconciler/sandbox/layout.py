@@ -147,7 +147,7 @@ def _request_part(
     request: Mapping[str, Any], path: tuple[str, ...], aliases: Mapping[str, str]
 ) -> Mapping[str, Any] | None:
     """The POST /plans request schema of a group (its part of a container for nested ones)."""
-    props = request["properties"]
+    props: Mapping[str, Any] = request["properties"]
     if len(path) == 1:
         return props.get(path[0])
     container = props.get(path[0]) or {}

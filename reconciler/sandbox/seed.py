@@ -379,7 +379,8 @@ def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> di
             _check_group(group.shape, value, places, here)
     if "plan_base" not in plans and any(k != "plan_base" for k in plans):
         raise SeedError(places.at(*path), "add-on plans need a 'plan_base'")
-    return json.loads(json.dumps(dict(plans), default=str))
+    as_json: dict[str, Any] = json.loads(json.dumps(dict(plans), default=str))
+    return as_json
 
 
 def _check_group(

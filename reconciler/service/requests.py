@@ -7,7 +7,7 @@ here, not a new parameter in four functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -46,6 +46,16 @@ OptIns = frozenset[OptIn]
 def opt_ins_of(options: PlanOptions) -> OptIns:
     """The opt-ins a plan's options record."""
     return frozenset(opt_in for opt_in in OptIn if getattr(options, opt_in.option))
+
+
+def opt_in_options(opt_ins: OptIns) -> PlanOptions:
+    """Plan options recording ``opt_ins`` and nothing else (:func:`opt_ins_of` reads them
+    back; a test holds the two to every OptIn). Field by field, so the types are checked."""
+    return PlanOptions(
+        allow_decrease=OptIn.ALLOW_DECREASE in opt_ins,
+        allow_cancel=OptIn.ALLOW_CANCEL in opt_ins,
+        allow_cancel_base=OptIn.ALLOW_CANCEL_BASE in opt_ins,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,8 +103,8 @@ class Guards:
 
     def plan_options(self, selection: Selection) -> PlanOptions:
         """The options before limits: opt-ins and selection (``with_limits`` adds the rest)."""
-        return PlanOptions(
-            **{opt_in.option: opt_in in self.opt_ins for opt_in in OptIn},
+        return replace(
+            opt_in_options(self.opt_ins),
             accounts=selection.account_ids,
             select=selection.selectors,
             extra_plan_types=plan_types_allowed(self.project),

@@ -40,7 +40,14 @@ from reconciler.guards.thresholds import (
 )
 from reconciler.planner.model import AccountPlan, Plan, PlanOptions
 from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
-from reconciler.service.requests import Guards, OptIn, OptIns, SavedPlanRequest, opt_ins_of
+from reconciler.service.requests import (
+    Guards,
+    OptIn,
+    OptIns,
+    SavedPlanRequest,
+    opt_in_options,
+    opt_ins_of,
+)
 
 #: Blocked now where the file planned calls, for a reason only Zoom's seat counts can give:
 #: not an edit (the same files and plans), so the executor reports the account as blocked.
@@ -170,7 +177,7 @@ def own_options(saved: SavedPlan, guards: Guards) -> PlanOptions:
             "(--prices, or prices: in zoomplans.yaml), so the money guard rail cannot be checked"
         )
     base = replace(
-        PlanOptions(**{opt_in.option: opt_in in guards.opt_ins for opt_in in OptIn}),
+        opt_in_options(guards.opt_ins),
         accounts=options.accounts,
         select=options.select,
         extra_plan_types=plan_types_allowed(guards.project),
@@ -198,9 +205,10 @@ def _looser(limit: Any, than: Any) -> bool:
 
 
 def _with_file_limits(saved: SavedPlan, own: PlanOptions, given: dict[str, Any]) -> PlanOptions:
-    recorded, values = saved.plan.options, {}
+    recorded = saved.plan.options
+    values: dict[str, Any] = {}
     sources = dict(own.limit_sources)
-    looser = []
+    looser: list[str] = []
     for name, flag in FLAGS.items():
         mine, theirs = getattr(own, name), getattr(recorded, name)
         if name == MONEY:

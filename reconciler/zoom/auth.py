@@ -31,7 +31,7 @@ TOKEN_FETCH_ATTEMPTS = 4
 
 def token_backoff(attempt: int) -> float:
     """Seconds before the next token request after failed attempt ``attempt`` (0.25, 0.5, 1)."""
-    return 0.25 * 2 ** (attempt - 1)
+    return 0.25 * 2.0 ** (attempt - 1)
 
 
 @dataclass(frozen=True)

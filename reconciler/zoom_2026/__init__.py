@@ -140,7 +140,8 @@ def _read_text(name: str) -> str:
 
 @cache
 def _document() -> Mapping[str, Any]:
-    return frozen(json.loads(_read_text(OPERATIONS_FILE)))
+    document: Mapping[str, Any] = frozen(json.loads(_read_text(OPERATIONS_FILE)))
+    return document
 
 
 def _operation_of(raw: Mapping[str, Any]) -> PlanOperation:

@@ -65,3 +65,14 @@ def test_an_unknown_result_is_named() -> None:
         assert 'j:4: result "maybe" is not one of ok, failed' in str(exc)
     else:
         raise AssertionError("an unknown result must be a problem")
+
+
+def test_a_number_past_pythons_digit_limit_is_a_located_problem() -> None:
+    # json raises a plain ValueError here, not a JSONDecodeError with a column.
+    text = '{"kind": "outcome", "http_status": ' + "9" * 5000 + "}\n"
+    try:
+        parse_line("j:5", text)
+    except JournalLineError as exc:
+        assert str(exc).startswith("j:5: not JSON (")
+    else:
+        raise AssertionError("an unreadable number must be a problem")

@@ -64,6 +64,8 @@ def _shown_by_fields(kind: Visibility, body: Mapping[str, Any], state: Normalise
         return present is not None and _fields_match(entry, present)
     if kind is Visibility.ADDON_GONE:
         return str(entry.get("type")) not in _by_type(state)
+    if kind is Visibility.CONTACT_FIELDS:
+        return False  # GET /plans never shows the contact: apply/contact_check.py reads it
     assert_never(kind)  # every kind is answered above; mypy checks a new one is too
 
 
@@ -79,6 +81,8 @@ def _shown_at_all(kind: Visibility, body: Mapping[str, Any], state: NormalisedPl
         return entry_type(body) in _by_type(state)
     if kind is Visibility.ADDON_GONE:
         return entry_type(body) not in _by_type(state)
+    if kind is Visibility.CONTACT_FIELDS:
+        return False  # GET /plans never shows the contact: apply/contact_check.py reads it
     assert_never(kind)  # every kind is answered above; mypy checks a new one is too
 
 

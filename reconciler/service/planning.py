@@ -23,7 +23,7 @@ from reconciler.guards.thresholds import (
 from reconciler.planner.header import GitState, Setting
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.planner.provenance import current_git_commit, git_state
-from reconciler.planner.workflow import SelectionError, make_plan
+from reconciler.planner.workflow import PlanningReader, SelectionError, make_plan
 from reconciler.planner.workflow import select_accounts as select
 from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
 from reconciler.service.requests import Guards, Selection
@@ -81,7 +81,7 @@ def fresh_options(selection: Selection, guards: Guards) -> PlanOptions:
 
 async def plan_now(
     accounts: list[DesiredAccount],
-    client: PlanAndUsageReader,
+    client: PlanningReader,
     options: PlanOptions,
     context: tuple[Selection, Guards],
     ttl: timedelta = DEFAULT_TTL,

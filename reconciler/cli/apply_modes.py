@@ -7,6 +7,7 @@ guard rails are applied before anything is sent; `apply.py` then confirms, runs 
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from dataclasses import dataclass
@@ -33,10 +34,12 @@ def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 
 def _render_preview(plan: Plan) -> None:
-    from reconciler.render.text import render_text
+    from reconciler.render.text import TextRenderer
 
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render_text(plan, colour=colour), nl=False)
+    out = io.StringIO()
+    TextRenderer(colour=colour).render(plan, out)
+    click.echo(out.getvalue(), nl=False)
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,9 @@ def test_every_format_agrees(plans: dict[str, Plan], name: str) -> None:
     assert len(html.families) == sum(max(1, len(a.actions)) for a in plan.accounts)
     charted = {label for chart in html.charts.values() for label in chart}
     for action in calls:
-        if id(action) in sent and action.cost is not None and action.cost.known:
-            if action.cost.monthly:
-                assert title(family_of(action)) in charted
+        cost = action.cost
+        if id(action) in sent and cost is not None and cost.known and cost.monthly:
+            assert title(family_of(action)) in charted
 
 
 def test_json_is_the_plan_files_form(plans: dict[str, Plan]) -> None:

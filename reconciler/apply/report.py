@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reconciler.escaping.terminal import inert
+
 AccountState = Literal[
     "applied",
     "applied_not_visible",
@@ -107,8 +109,10 @@ class ApplyReport:
         return f"Apply: {', '.join(parts)}."
 
     def lines(self) -> list[str]:
-        """The per-account lines, then the summary line: plain text that reads well in CI logs."""
-        return [item.line() for item in self.accounts] + [self.summary_line()]
+        """The per-account lines, then the summary line: plain text that reads well in CI logs.
+        Each line is made inert (a name or a Zoom message cannot add a line or drive the
+        terminal)."""
+        return [inert(item.line()) for item in self.accounts] + [self.summary_line()]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -43,6 +43,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
+from reconciler.escaping.terminal import inert
 from reconciler.guards.project import extends_roots
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
@@ -55,12 +56,12 @@ EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
+    click.echo(f"zoomplans: error: {inert(message)}", err=True)
     raise click.exceptions.Exit(code)
 
 
 def _say(line: str) -> None:
-    click.echo(line, err=True)
+    click.echo(inert(line), err=True)
 
 
 async def _confirmed() -> bool:

@@ -18,6 +18,7 @@ import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.guard_options import refuse_if_unsafe
+from reconciler.escaping.terminal import inert
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
     from reconciler.apply.seams import Confirm, Converged
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays qu
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
+    click.echo(f"zoomplans: error: {inert(message)}", err=True)
     raise click.exceptions.Exit(code)
 
 

@@ -23,6 +23,7 @@ import click
 
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
+from reconciler.escaping.terminal import inert
 from reconciler.importing import ImportReport, ImportRequest, ImportStopped, import_accounts
 from reconciler.importing.check import check_written
 from reconciler.zoom import ZoomClient, ZoomConfig, ZoomError
@@ -106,26 +107,28 @@ def _print_report(report: ImportReport) -> None:
     for outcome in report.files:
         label = _LABELS[outcome.result]
         detail = f" ({outcome.detail})" if outcome.detail else ""
-        click.echo(f"{label:<16} {_shown(outcome.path)}{detail}")
+        click.echo(inert(f"{label:<16} {_shown(outcome.path)}{detail}"))
     _print_schema(report)
     if report.unsubscribed:
         click.echo("")
         click.echo("No active paid plan (file written without plans):")
         for account_id in report.unsubscribed:
-            click.echo(f"  {account_id}")
+            click.echo(inert(f"  {account_id}"))
     if report.left_out:
         click.echo("")
         click.echo(
             "Left out of the files (zoomplans cannot manage it; plan lists it as unmanaged):"
         )
         for account_id, item in report.left_out:
-            click.echo(f"  {account_id}: {item}")
+            click.echo(inert(f"  {account_id}: {item}"))
     if report.not_imported:
         click.echo("")
         click.echo("Not imported:")
         for note in report.not_imported:
             named = f" ({note.name})" if note.name else ""
-            click.echo(f"  {_NOTE_LABELS[note.kind]:<11} {note.account_id}{named}: {note.message}")
+            click.echo(
+                inert(f"  {_NOTE_LABELS[note.kind]:<11} {note.account_id}{named}: {note.message}")
+            )
     click.echo("")
     counts = ", ".join(
         f"{report.count(result)} {label}"

@@ -40,6 +40,7 @@ from reconciler.cli.options import (
     zoom_config_from,
     zoom_options,
 )
+from reconciler.escaping.terminal import inert
 from reconciler.guards.project import extends_roots
 from reconciler.planner.model import Plan, PlanOptions
 from reconciler.planner.provenance import DurationError, current_git_commit, parse_duration
@@ -94,7 +95,7 @@ async def _plan_with_zoom(
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
+    click.echo(f"zoomplans: error: {inert(message)}", err=True)
     raise click.exceptions.Exit(EXIT_ERROR)
 
 
@@ -239,9 +240,9 @@ def plan_command(
     code = EXIT_OK
     warning = unpriced_warning(plan)
     if warning:
-        click.echo(f"zoomplans: warning: {warning}", err=True)
+        click.echo(f"zoomplans: warning: {inert(warning)}", err=True)
     for tripped in tripped_guard_rails(plan):
-        click.echo(f"zoomplans: error: {tripped}", err=True)
+        click.echo(f"zoomplans: error: {inert(tripped)}", err=True)
         code = EXIT_ERROR
     if plan.failed:
         s = plan.summary()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +51,16 @@ def world_plan_json(world: str) -> dict[str, Any]:
     server.start()
     here = Path.cwd()
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            os.chdir(folder)  # no zoomplans.yaml of the repository is read
-            args = ["plan", str(accounts), "--allow-decrease", "--allow-cancel"]
-            args += ["--format", "json"]
-            if prices is not None:
-                args += ["--prices", os.path.relpath(prices, folder)]
-                args += ["--max-monthly-increase", "1000000"]
-            env = {**server.env(), "NO_COLOR": "1"}
-            made = CliRunner().invoke(cli, args, env=env)
+        # From the repository's root (which has no zoomplans.yaml), with relative paths: the
+        # plan's sources and price list read the same on every checkout.
+        os.chdir(ROOT)
+        args = ["plan", str(accounts.relative_to(ROOT)), "--allow-decrease", "--allow-cancel"]
+        args += ["--format", "json"]
+        if prices is not None:
+            args += ["--prices", str(prices.relative_to(ROOT))]
+            args += ["--max-monthly-increase", "1000000"]
+        env = {**server.env(), "NO_COLOR": "1"}
+        made = CliRunner().invoke(cli, args, env=env)
     finally:
         os.chdir(here)
         server.stop()

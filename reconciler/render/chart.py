@@ -89,7 +89,7 @@ def seat_table(figures: FamilyFigures) -> str:
     for family, movement in figures.seats.items():
         rows.append(
             f"| {in_cell(title(family))} | {_seats(movement.up)} | {_seats(movement.down)} "
-            f"| {int(movement.net):+,} | {bar(movement, largest)} |"
+            f"| {_seats(movement.net) if movement.net else 0} | {bar(movement, largest)} |"
         )
     return "\n".join(rows) + "\n"
 

@@ -175,9 +175,25 @@ def test_validate_warns_on_control_characters_in_a_name(tmp_path: Path) -> None:
         "plans:\n  plan_base: {type: business_monthly, hosts: 12}\n",
         encoding="utf-8",
     )
-    result: Any = CliRunner().invoke(cli, ["validate", str(folder)])
+    result: Any = CliRunner().invoke(cli, ["-v", "validate", str(folder)])
     out = result.stdout + (result.stderr if result.stderr_bytes else "")
     assert not RAW_CONTROL.search(out)
     assert re.search(r"acme\.yaml:2:7: warning: name holds control characters \(Acme\\x1b\[1A", out)
     assert re.search(r"acme\.yaml:3:\d+: warning: labels\.team holds control characters", out)
     assert result.exit_code == 0, out  # a warning: the account still validates
+
+
+def test_apply_report_lines_are_inert() -> None:
+    """apply's closing report quotes Zoom's messages and blocked reasons, one line each."""
+    from reconciler.apply.report import AccountReport, ApplyReport
+
+    report = ApplyReport(
+        accounts=[
+            AccountReport("sub_1", "failed", reason=HOSTILE),
+            AccountReport("sub_2", "blocked"),
+        ]
+    )
+    lines = report.lines()
+    assert len(lines) == 3 and not any(RAW_CONTROL.search(line) or "\n" in line for line in lines)
+    assert inert(HOSTILE) in lines[0]
+    assert summary_lines("\n".join(lines)) == []  # the forged `Plan:` stays inside its line

@@ -219,16 +219,9 @@ def _acting_text_problems(layered: Layered, document: Document) -> list[Problem]
         if isinstance(value, str) and has_acting(value):
             at = _locator(layered, document)(path)
             what = ".".join(str(step) for step in path)
-            problems.append(
-                Problem(
-                    at.file,
-                    at.line,
-                    at.column,
-                    "warning",
-                    f"{what} holds control characters ({inert(value)[:60]}); every output shows "
-                    "them escaped like this, remove them",
-                )
-            )
+            said = f"{what} holds control characters ({inert(value)[:60]}); every output shows "
+            said += "them escaped like this, remove them"
+            problems.append(Problem(at.file, at.line, at.column, "warning", said))
     return problems
 
 

@@ -88,14 +88,19 @@ def _tables(plan: Plan) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _provenance(plan: Plan) -> str:
+    """Where the plan came from, under the tables (facts about the plan as a whole, such as
+    its hash or the settings it was made with, belong here; each value through in_cell)."""
+    if not plan.git_commit:
+        return ""
+    return f"\nMade from git commit `{in_cell(plan.git_commit)}`.\n"
+
+
 def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     """The comment; never longer than `limit` characters, saying what it left out."""
     head = (
         "### zoomplans plan\n\n"
-        f"**{in_html(summary_line(plan))}**\n\n"
-        + _tables(plan)
-        + (f"\nMade from git commit `{in_cell(plan.git_commit)}`.\n" if plan.git_commit else "")
-        + "\n"
+        f"**{in_html(summary_line(plan))}**\n\n" + _tables(plan) + _provenance(plan) + "\n"
     )
     accounts = shown_accounts(plan)
     sections = [_section(account) for account in accounts]

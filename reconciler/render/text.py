@@ -116,13 +116,18 @@ def _paint(sign: str, text: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS.get(sign, '0')}m{text}\x1b[0m"
 
 
+def header_lines(plan: Plan, accounts: list[AccountPlan]) -> list[str]:
+    """What comes before the accounts: what the plan is and how to read it (facts about the
+    plan as a whole, such as its hash or the settings it was made with, belong here)."""
+    if not accounts:
+        return []
+    return ["Calls in the order `zoomplans apply` sends them (blocked accounts get none):", ""]
+
+
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
-    out: list[str] = []
     accounts = shown_accounts(plan)
-    if accounts:
-        out.append("Calls in the order `zoomplans apply` sends them (blocked accounts get none):")
-        out.append("")
+    out = header_lines(plan, accounts)
     for account in accounts:
         sign, heading = account_heading(account)
         out.append(_paint(sign, f"{sign} {heading}", colour))

@@ -386,7 +386,7 @@ def test_workflow_command_lines_run_in_order_against_the_sandbox(
     assert "sub_8Jk2Lm" in (work / "plan.md").read_text()
     report = (work / "plan.html").read_text(encoding="utf-8")  # the artifact reviewers open
     assert report.startswith("<!DOCTYPE html>") and "<td>sub_8Jk2Lm</td>" in report
-    assert "<li>hosts: 20 -&gt; 25</li>" in report
+    assert "<li>plan_base business_monthly: hosts 20 -&gt; 25</li>" in report
     assert sb.writes() == []
 
     # Push to main: the reviewed artifact is downloaded to reviewed/ and applied exactly.

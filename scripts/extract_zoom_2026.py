@@ -12,7 +12,9 @@ instead (a user's clone has no shared folder):
 - `reconciler/zoom_2026/plan_operations.json`: the eight plan operations (method, path,
   operationId, success status, documented error statuses, codes and messages, classic and
   granular scopes, rate-limit label, request and response schemas with `$ref`s resolved and
-  descriptions dropped), headed by the source files' names and sha256;
+  descriptions dropped), headed by the source files' names and sha256, and beside them
+  (`billing_operations`) the three billing operations a reconciler of what sub-accounts pay
+  for also reads or writes: the billing contact (GET and PATCH) and the upcoming renewals;
 - `reconciler/zoom_2026/billing_plans.tsv`: Zoom's catalogue rows as they are.
 
 Nothing else in the project reads FOLDER; this script is the one door from Zoom's documents in.
@@ -48,6 +50,25 @@ PLAN_OPERATIONS: tuple[tuple[str, str], ...] = (
     ("PATCH", "/accounts/{accountId}/plans/addons/status"),
     ("PATCH", "/accounts/{accountId}/plans/base/status"),
 )
+
+#: The billing operations beside the plans: the sub-account's billing contact (read and
+#: written as desired state) and the list of upcoming renewals (read once per plan).
+BILLING_OPERATIONS: tuple[tuple[str, str], ...] = (
+    ("GET", "/accounts/{accountId}/billing"),
+    ("PATCH", "/accounts/{accountId}/billing"),
+    ("GET", "/accounts/billing/renewals"),
+)
+
+#: Zoom's document writes `"type": "Date"` for the renewal dates, which is no JSON Schema type:
+#: the extract spells it as JSON Schema does (a string in date format), so validators read it.
+ZOOM_TYPE_SPELLINGS: dict[str, dict[str, str]] = {"Date": {"type": "string", "format": "date"}}
+
+#: Fields an answer carries that its schema forgets, with the document's own evidence: the
+#: renewals list pages (its `next_page_token` query parameter says "a next page token returns
+#: whenever the set of available results exceeds the current page size"), like GET /accounts.
+ANSWER_GAPS: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET", "/accounts/billing/renewals"): {"next_page_token": {"type": "string"}},
+}
 
 #: Schema keywords kept; prose (`description`, `summary`) is dropped.
 SCHEMA_KEYWORDS = frozenset(
@@ -114,6 +135,8 @@ def trimmed_schema(schema: Any) -> Any:
             kept[key] = {name: trimmed_schema(sub) for name, sub in value.items()}
         elif key in ("items", "oneOf", "anyOf", "allOf", "additionalProperties"):
             kept[key] = trimmed_schema(value)
+        elif key == "type" and isinstance(value, str) and value in ZOOM_TYPE_SPELLINGS:
+            kept.update(ZOOM_TYPE_SPELLINGS[value])
         else:
             kept[key] = value
     return kept
@@ -163,6 +186,15 @@ def json_schema_of(body: dict[str, Any] | None, document: dict[str, Any]) -> Any
     return trimmed_schema(resolve(media["schema"], document))
 
 
+def query_parameters(spec: dict[str, Any]) -> dict[str, Any]:
+    """The query parameters an operation documents, each with its schema (paging, interval)."""
+    return {
+        str(param["name"]): trimmed_schema(param.get("schema") or {})
+        for param in spec.get("parameters") or []
+        if param.get("in") == "query"
+    }
+
+
 def extract_operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     try:
         spec = document["paths"][path][method.lower()]
@@ -180,6 +212,16 @@ def extract_operation(document: dict[str, Any], method: str, path: str) -> dict[
         )
     granular = extensions.get("x-granular-scopes") or spec.get("x-granular-scopes") or []
     label = _RATE_LABEL.search(str(spec.get("description", "")))
+    answers = {
+        str(status): json_schema_of(responses[str(status)], document)
+        for status in sorted(int(s) for s in responses)
+    }
+    gaps = ANSWER_GAPS.get((method, path))
+    if gaps:
+        success = answers[str(successes[0])]
+        if success is None:
+            raise ExtractError(f"{method} {path}: no answer schema to add {sorted(gaps)} to")
+        success["properties"] = {**success["properties"], **gaps}
     return {
         "method": method,
         "path": path,
@@ -189,11 +231,9 @@ def extract_operation(document: dict[str, Any], method: str, path: str) -> dict[
         "errors": documented_errors(responses),
         "scopes": {"classic": list(classic), "granular": list(granular)},
         "rate_limit_label": label.group(1).upper() if label else None,
+        "query": query_parameters(spec),
         "request_body": json_schema_of(spec.get("requestBody"), document),
-        "responses": {
-            str(status): json_schema_of(responses[str(status)], document)
-            for status in sorted(int(s) for s in responses)
-        },
+        "responses": answers,
     }
 
 
@@ -241,6 +281,7 @@ def extract(folder: Path, out: Path = OUT) -> dict[Path, str]:
             },
         ],
         "operations": [extract_operation(document, m, p) for m, p in PLAN_OPERATIONS],
+        "billing_operations": [extract_operation(document, m, p) for m, p in BILLING_OPERATIONS],
     }
     return {
         out / "plan_operations.json": json.dumps(extracted, indent=2, sort_keys=True) + "\n",

@@ -22,7 +22,14 @@ BENCH_FLAGS = {
     "--case",
 }
 # Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
-OTHER_TOOLS_FLAGS = {"--import-mode"}
+OTHER_TOOLS_FLAGS = {
+    "--import-mode",
+    # schemathesis, as docs/sandbox.md quotes its run against Zoom's document
+    "--url",
+    "--include-path-regex",
+    "--checks",
+    "--max-examples",
+}
 
 
 def cli_options() -> dict[str, set[str]]:

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from reconciler.sandbox import routes
+from reconciler.sandbox.billing import RenewalPages
 from reconciler.sandbox.bodies import is_integer, not_a_json_object, parse_json_object
 from reconciler.sandbox.errors import (
     FieldProblem,
@@ -108,6 +109,7 @@ class SandboxApp:
         self.options = options
         self._rng = rng
         self._page_tokens: dict[str, tuple[int, float]] = {}
+        self.renewal_pages = RenewalPages(time.monotonic)
         self.in_flight = 0  # requests being answered now (only the server's loop changes it)
         self.max_in_flight = 0  # the most ever answered at once: proof that latency overlaps
 
@@ -238,6 +240,10 @@ class SandboxApp:
             return Answer(200, self.world.visible_plans(account_id))
         if endpoint == routes.GET_USAGE:
             return Answer(200, self.world.usage(account_id))
+        if endpoint == routes.GET_BILLING:
+            return Answer(200, self.world.billing_contact(account_id))
+        if endpoint == routes.LIST_RENEWALS:
+            return Answer(200, self.renewal_pages.answer(query, self.world.renewal_rows))
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise not_a_json_object()  # Zoom takes JSON only (its multipart samples are wrong)
         body = parse_json_object(raw)
@@ -255,6 +261,8 @@ class SandboxApp:
             self.world.cancel_addon(account_id, body)
         elif endpoint == routes.CANCEL_BASE:
             self.world.cancel_base(account_id, body)
+        elif endpoint == routes.UPDATE_BILLING:
+            self.world.update_billing(account_id, body)
         return Answer(success)
 
     def _list_accounts(self, query: str) -> dict[str, Any]:

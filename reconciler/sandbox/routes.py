@@ -17,6 +17,10 @@ UPDATE_ADDON = "update_addon"
 CANCEL_ADDON = "cancel_addon"
 CANCEL_BASE = "cancel_base"
 GET_USAGE = "get_usage"
+GET_BILLING = "get_billing"
+UPDATE_BILLING = "update_billing"
+LIST_RENEWALS = "list_renewals"
+RENEWALS_PATH = "/accounts/billing/renewals"
 
 # (suffix after /accounts/{id}, method) -> endpoint
 _ACCOUNT_ROUTES: dict[tuple[str, str], str] = {
@@ -28,6 +32,8 @@ _ACCOUNT_ROUTES: dict[tuple[str, str], str] = {
     ("/plans/addons/status", "PATCH"): CANCEL_ADDON,
     ("/plans/base/status", "PATCH"): CANCEL_BASE,
     ("/plans/usage", "GET"): GET_USAGE,
+    ("/billing", "GET"): GET_BILLING,
+    ("/billing", "PATCH"): UPDATE_BILLING,
 }
 _ACCOUNT_SUFFIXES = frozenset(suffix for suffix, _ in _ACCOUNT_ROUTES)
 _LABELS = {"MEDIUM": MEDIUM, "HEAVY": HEAVY}
@@ -54,6 +60,10 @@ def match(method: str, api_path: str) -> Route:
         if method == "GET":
             return Route(LIST_ACCOUNTS, MEDIUM)
         return Route(None, None)  # POST /accounts creates sub-accounts: not part of this fake
+    if path == RENEWALS_PATH:  # not an account id: one list over every sub-account
+        if method != "GET":
+            return Route(None, None)
+        return Route(LIST_RENEWALS, _LABELS[str(operation("GET", path).rate_limit_label)])
     if not path.startswith("/accounts/"):
         return NOT_FOUND
     rest = path[len("/accounts/") :]

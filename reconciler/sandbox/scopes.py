@@ -58,6 +58,16 @@ ENDPOINT_SCOPES: dict[str, EndpointScopes] = {
     routes.CANCEL_ADDON: EndpointScopes(_BILLING, "billing:update:cancel_additional_plans:master"),
     routes.UPDATE_BASE: EndpointScopes(_BILLING, "billing:update:plan:master"),
     routes.CANCEL_BASE: EndpointScopes(_BILLING, "billing:update:cancel_plan:master"),
+    routes.GET_BILLING: EndpointScopes(
+        _BILLING,
+        "billing:read:billing_information:master",
+        "billing:read:billing_information:admin",
+    ),
+    routes.UPDATE_BILLING: EndpointScopes(_BILLING, "billing:update:billing_information:master"),
+    routes.LIST_RENEWALS: EndpointScopes(
+        frozenset({"billing:master", "account:master"}),
+        "billing:read:list_upcoming_renewal_accounts:master",
+    ),
 }
 
 

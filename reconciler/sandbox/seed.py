@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from reconciler.sandbox.billing import seeded_contact, seeded_renewal
 from reconciler.sandbox.catalogue import Catalogue, CatalogueError
 from reconciler.sandbox.errors import SeedError
 from reconciler.sandbox.layout import GroupShape, reading
@@ -36,6 +37,8 @@ ACCOUNT_KEYS = frozenset(
         "created_at",
         "account_type",
         "zuora_missing",
+        "billing",
+        "renewal",
     }
 )
 PLAN_STATUSES = frozenset({"active", "cancelled", "expired"})
@@ -78,6 +81,8 @@ class AccountSeed:
     created_at: str = "2024-01-01T00:00:00Z"
     account_type: str = ""  # shown by GET /accounts; empty = derived from the base plan
     zuora_missing: bool = False  # PUT /plans/addons answers 404 / 3200 (no Zuora subscription)
+    billing: dict[str, str] | None = None  # GET /billing's contact; None: none given
+    renewal: dict[str, Any] | None = None  # its row of the upcoming-renewals list, if any
 
 
 @dataclass(frozen=True)
@@ -316,6 +321,8 @@ def _parse_account(
         created_at=body.get("created_at") or "2024-01-01T00:00:00Z",
         account_type=body.get("account_type") or "",
         zuora_missing=zuora_missing,
+        billing=seeded_contact(body.get("billing"), lambda key: places.at(*path, "billing", key)),
+        renewal=seeded_renewal(body.get("renewal"), lambda key: places.at(*path, "renewal", key)),
     )
 
 

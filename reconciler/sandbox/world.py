@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from reconciler.sandbox import bodies, operations
+from reconciler.sandbox import billing, bodies, operations
 from reconciler.sandbox import plan_object as po
 from reconciler.sandbox.catalogue import Catalogue
 from reconciler.sandbox.errors import (
@@ -39,10 +39,12 @@ class _Account:
 
     __slots__ = (
         "account_type",
+        "contacts",
         "created_at",
         "id",
         "name",
         "owner_email",
+        "renewal",
         "self_pay",
         "usage",
         "versions",
@@ -61,6 +63,9 @@ class _Account:
         # (written_at on the world's clock, plans or None for "no subscription"), oldest first;
         # the seed was written "forever ago", so it is visible at once whatever the lag.
         self.versions: list[tuple[float, Plans | None]] = [(-math.inf, plans)]
+        # The billing contact trails its writes the same way (None: none given yet).
+        self.contacts: list[tuple[float, dict[str, str] | None]] = [(-math.inf, seed.billing)]
+        self.renewal = seed.renewal
 
     @property
     def newest(self) -> Plans | None:
@@ -170,6 +175,67 @@ class World:
             assert plans is not None
             return usage_answer(plans, account.usage)
 
+    # ----- the billing contact and renewals ----------------------------------------------
+
+    def billing_contact(self, account_id: str) -> dict[str, str]:
+        """GET /billing: the contact as it was `read_lag_s` seconds ago."""
+        with self._lock:
+            account = self._billing_account(account_id)
+            horizon = self._clock() - self._lag_s
+            contact = next(c for at, c in reversed(account.contacts) if at <= horizon)
+            if contact is None:
+                if not _subscribed(self._visible(account)):
+                    return billing.empty_contact()
+                contact = billing.made_up_contact(account.id, account.owner_email)
+            return {**billing.empty_contact(), **contact}
+
+    def update_billing(self, account_id: str, body: dict[str, Any]) -> None:
+        """PATCH /billing: any subset of the contact's fields, once the account subscribed."""
+        with self._lock:
+            account = self._billing_account(account_id)
+            if not _subscribed(account.newest):
+                raise ZoomApiError(400, 200, "Please subscribe a plan for this sub account first.")
+            refusal = billing.update_refusal(body)
+            current = account.contacts[-1][1] or billing.made_up_contact(
+                account.id, account.owner_email
+            )
+            contact = {**current, **{str(k): str(v) for k, v in body.items()}}
+            refusal = refusal or billing.place_refusal(contact)
+            if refusal is not None:
+                raise refusal
+            self._store_contact(account, contact)
+            self._changed()
+
+    def renewal_rows(self, interval_days: int) -> list[dict[str, Any]]:
+        """The renewals list: accounts renewing from today to `interval_days` ahead."""
+        today = self._today()
+        with self._lock:
+            rows = []
+            for account in self._accounts.values():
+                renewal = account.renewal
+                if renewal is None or account.self_pay:
+                    continue
+                days = (date.fromisoformat(renewal["next_renewal_date"]) - today).days
+                if 0 <= days <= interval_days:
+                    rows.append(
+                        billing.renewal_row(account.id, account.name, account.owner_email, renewal)
+                    )
+            return rows
+
+    def _billing_account(self, account_id: str) -> _Account:
+        account = self._accounts.get(account_id)
+        if account is None:
+            raise account_missing(account_id)
+        if account.self_pay:
+            raise billing.self_pay_contact()
+        return account
+
+    def _store_contact(self, account: _Account, contact: dict[str, str]) -> None:
+        account.contacts.append((self._clock(), contact))
+        horizon = self._clock() - self._lag_s
+        while len(account.contacts) > 1 and account.contacts[1][0] <= horizon:
+            del account.contacts[0]  # versions no read can show any more
+
     def export(self) -> dict[str, dict[str, Any]]:
         """Every account in seed shape (newest plans), for the state file; a deep copy."""
         with self._lock:
@@ -191,6 +257,8 @@ class World:
                 "zuora_missing": account.zuora_missing,
                 "usage": account.usage,
                 "plans": account.newest,
+                "billing": account.contacts[-1][1],
+                "renewal": account.renewal,
             }
             for account in self._accounts.values()
         }
@@ -230,6 +298,8 @@ class World:
                     400, 200, "One account only can have one active billing subscription."
                 )
             plans, answer = operations.subscribe(copy.deepcopy(account.newest or {}), body, ctx)
+            # The subscribe's contact is who receives the invoices from now on.
+            self._store_contact(account, {k: str(v) for k, v in body["contact"].items()})
             self._store(account, plans)
             return answer
 

@@ -19,6 +19,12 @@ from urllib.parse import quote
 import httpx
 
 from reconciler.zoom.auth import TokenSource
+from reconciler.zoom.billing import (
+    RENEWAL_INTERVAL_DAYS,
+    RENEWALS_PAGE_SIZE,
+    AccountRenewal,
+    check_contact_body,
+)
 from reconciler.zoom.bodies import check_body
 from reconciler.zoom.config import ZoomConfig
 from reconciler.zoom.errors import UnexpectedAnswer
@@ -75,6 +81,10 @@ class WriteResult:
 def _account_path(account_id: str, tail: str = "") -> str:
     # Quote the id so a strange id can never change the path it addresses.
     return f"/accounts/{quote(account_id, safe='')}/plans{tail}"
+
+
+def _billing_path(account_id: str) -> str:
+    return f"/accounts/{quote(account_id, safe='')}/billing"
 
 
 def _silence_httpx_request_log() -> None:
@@ -171,6 +181,37 @@ class ZoomClient:
         answer = await self._session.call("GET", path, RateLabel.HEAVY)
         return self._object(answer, "GET", path)
 
+    async def get_billing(self, account_id: str) -> dict[str, Any]:
+        """The raw GET /accounts/{id}/billing answer: the sub-account's billing contact."""
+        path = _billing_path(account_id)
+        answer = await self._session.call("GET", path, RateLabel.MEDIUM)
+        return self._object(answer, "GET", path)
+
+    async def list_renewals(
+        self, interval_days: int = RENEWAL_INTERVAL_DAYS
+    ) -> list[AccountRenewal]:
+        """Every sub-account renewing within `interval_days` (30, 60 or 90), all pages of
+        GET /accounts/billing/renewals (one Medium call per 50 accounts)."""
+        path = "/accounts/billing/renewals"
+        renewals: list[AccountRenewal] = []
+        token = ""
+        for _ in range(MAX_PAGES):
+            params: dict[str, str | int] = {
+                "interval": interval_days,
+                "page_size": RENEWALS_PAGE_SIZE,
+            }
+            if token:
+                params["next_page_token"] = token
+            answer = await self._session.call("GET", path, RateLabel.MEDIUM, params=params)
+            page = self._object(answer, "GET", path)
+            renewals.extend(AccountRenewal.page_from_json(page))
+            token = str(page.get("next_page_token") or "")
+            if not token:
+                return renewals
+        raise UnexpectedAnswer(
+            f"GET {path} kept paging after {MAX_PAGES} pages", method="GET", path=path
+        )
+
     # Writes: each sends its body exactly as given -------------------------------------------
 
     async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
@@ -200,6 +241,13 @@ class ZoomClient:
         return await self._write(
             "cancel_base", "PATCH", _account_path(account_id, "/base/status"), body
         )
+
+    async def update_billing(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
+        """PATCH /accounts/{id}/billing: only the contact fields that change."""
+        path = _billing_path(account_id)
+        check_contact_body(body, path)
+        answer = await self._session.call("PATCH", path, RateLabel.HEAVY, body=dict(body))
+        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=None)
 
     async def _write(self, op: str, method: str, path: str, body: Mapping[str, Any]) -> WriteResult:
         check_body(op, method, path, body)

@@ -25,6 +25,9 @@ CLASSIC_BILLING = "billing:master"
 #: The account id that names the master account itself, not a sub-account.
 OWN_ACCOUNT = "me"
 
+#: Zoom's list of upcoming renewals: under /accounts, but over every sub-account at once.
+RENEWALS_PATH = "/accounts/billing/renewals"
+
 #: The zoomplans commands, in the order the manual introduces them.
 COMMANDS = ("validate", "plan", "apply", "import")
 
@@ -97,6 +100,21 @@ CALL_SCOPES: tuple[CallScope, ...] = (
         "cancel_base", "Cancel a base plan", "PATCH", "/accounts/{id}/plans/base/status",
         (CLASSIC_BILLING,), "billing:update:cancel_plan:master", None, ("apply",),
     ),
+    # Zoom's billing operations beside the plans; no command makes these calls yet (issue 23).
+    CallScope(
+        "get_billing", "Get billing information", "GET", "/accounts/{id}/billing",
+        (CLASSIC_BILLING,), "billing:read:billing_information:master",
+        "billing:read:billing_information:admin", (),
+    ),
+    CallScope(
+        "update_billing", "Update billing information", "PATCH", "/accounts/{id}/billing",
+        (CLASSIC_BILLING,), "billing:update:billing_information:master", None, (),
+    ),
+    CallScope(
+        "list_renewals", "List subaccounts' upcoming renewal plans", "GET", RENEWALS_PATH,
+        (CLASSIC_BILLING, "account:master"),
+        "billing:read:list_upcoming_renewal_accounts:master", None, (),
+    ),
 )  # fmt: skip
 
 _ACCOUNT_PATH = re.compile(r"^/accounts/([^/?]+)(/[^?]*)?$")
@@ -105,6 +123,8 @@ _ACCOUNT_PATH = re.compile(r"^/accounts/([^/?]+)(/[^?]*)?$")
 def _template(path: str) -> str:
     """``/accounts/sub_1/plans/base`` -> ``/accounts/{id}/plans/base`` (query dropped)."""
     bare = path.split("?", 1)[0].rstrip("/") or "/"
+    if bare.endswith(RENEWALS_PATH):  # one list over every sub-account, not an account's path
+        return RENEWALS_PATH
     match = _ACCOUNT_PATH.match(bare)
     if match is None:
         return bare
@@ -113,7 +133,10 @@ def _template(path: str) -> str:
 
 def account_in(path: str) -> str | None:
     """The account id a path names (``me`` included), or None for ``/accounts`` itself."""
-    match = _ACCOUNT_PATH.match(path.split("?", 1)[0])
+    bare = path.split("?", 1)[0]
+    if bare.rstrip("/").endswith(RENEWALS_PATH):
+        return None
+    match = _ACCOUNT_PATH.match(bare)
     return match.group(1) if match else None
 
 
@@ -137,6 +160,8 @@ def scopes_of_command(command: str) -> tuple[str, ...]:
 def commands_phrase(row: CallScope) -> str:
     """``zoomplans plan, apply and import need``: who needs the scope, for the error line."""
     names = list(row.commands)
+    if not names:
+        return "zoomplans needs"
     if len(names) == 1:
         return f"zoomplans {names[0]} needs"
     return f"zoomplans {', '.join(names[:-1])} and {names[-1]} need"

@@ -1,12 +1,13 @@
 """Zoom's 2026 Billing master API as the project's committed extract holds it.
 
 `scripts/extract_zoom_2026.py` copies the eight plan operations of Zoom's own OpenAPI document
-(2026-02-07 snapshot) and Zoom's plan catalogue into this package (`plan_operations.json`,
-`billing_plans.tsv`), so that the build and the tests read Zoom's word from the package itself:
-a user's clone has no `../shared`. These loaders only read; the data they return is immutable
-(frozen dataclasses; schemas as read-only mappings and tuples, `thawed` gives a plain copy).
-Checking bodies against the schemas is `reconciler.zoom_2026.validation` (it needs jsonschema,
-which the sandbox, a reader of this package, does not load).
+(2026-02-07 snapshot), the three billing operations beside them (the billing contact, GET and
+PATCH, and the upcoming renewals) and Zoom's plan catalogue into this package
+(`plan_operations.json`, `billing_plans.tsv`), so that the build and the tests read Zoom's word
+from the package itself: a user's clone has no `../shared`. These loaders only read; the data they
+return is immutable (frozen dataclasses; schemas as read-only mappings and tuples, `thawed` gives
+a plain copy). Checking bodies against the schemas is `reconciler.zoom_2026.validation` (it needs
+jsonschema, which the sandbox, a reader of this package, does not load).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -31,6 +32,7 @@ __all__ = [
     "ExtractSource",
     "PlanOperation",
     "UnknownOperation",
+    "billing_operations",
     "catalogue_rows",
     "extract_sources",
     "operation",
@@ -40,10 +42,10 @@ __all__ = [
 
 
 class UnknownOperation(LookupError):
-    """A method and path that are not one of Zoom's eight plan operations."""
+    """A method and path that are not one of the operations the extract holds."""
 
     def __init__(self, method: str, path: str) -> None:
-        super().__init__(f"{method} {path} is not one of Zoom's plan operations")
+        super().__init__(f"{method} {path} is not one of Zoom's plan or billing operations")
         self.method = method
         self.path = path
 
@@ -59,10 +61,11 @@ class DocumentedError:
 
 @dataclass(frozen=True)
 class PlanOperation:
-    """One of the eight plan operations as Zoom's 2026 document describes it.
+    """One of the operations (eight plan, three billing) as Zoom's 2026 document describes it.
 
     `path` is Zoom's template (`/accounts/{accountId}/plans/addons`); schemas are read-only
-    (`thawed` turns one into plain dicts and lists); `None` means Zoom documents no body.
+    (`thawed` turns one into plain dicts and lists); `None` means Zoom documents no body;
+    `query_schemas` are the documented query parameters (paging, interval) by name.
     """
 
     method: str
@@ -77,6 +80,9 @@ class PlanOperation:
     rate_limit_label: str | None
     request_schema: Mapping[str, Any] | None
     response_schemas: Mapping[int, Mapping[str, Any] | None]
+    query_schemas: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def documented_codes(self, status: int) -> frozenset[int]:
         """The Zoom codes this operation documents for an HTTP status."""
@@ -158,6 +164,7 @@ def _operation_of(raw: Mapping[str, Any]) -> PlanOperation:
         response_schemas=MappingProxyType(
             {int(status): schema for status, schema in raw["responses"].items()}
         ),
+        query_schemas=raw.get("query") or MappingProxyType({}),
     )
 
 
@@ -167,10 +174,16 @@ def plan_operations() -> tuple[PlanOperation, ...]:
     return tuple(_operation_of(raw) for raw in _document()["operations"])
 
 
+@cache
+def billing_operations() -> tuple[PlanOperation, ...]:
+    """Zoom's billing contact (GET, PATCH) and upcoming renewals (GET), in the extract's order."""
+    return tuple(_operation_of(raw) for raw in _document()["billing_operations"])
+
+
 def operation(method: str, path: str) -> PlanOperation:
-    """The plan operation a request names; `path` may be Zoom's template or a real path
-    (`/accounts/abc/plans/addons`, optionally under `/v2`). UnknownOperation otherwise."""
-    for candidate in plan_operations():
+    """The plan or billing operation a request names; `path` may be Zoom's template or a real
+    path (`/accounts/abc/plans/addons`, optionally under `/v2`). UnknownOperation otherwise."""
+    for candidate in (*plan_operations(), *billing_operations()):
         if candidate.matches(method, path):
             return candidate
     raise UnknownOperation(method.upper(), path)

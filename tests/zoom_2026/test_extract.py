@@ -162,7 +162,7 @@ def test_operation_accepts_zoom_s_template_or_a_real_path(path: str) -> None:
     [("DELETE", "/accounts/a/plans"), ("GET", "/accounts//plans"), ("GET", "/accounts/a/plan")],
 )
 def test_an_unknown_operation_is_named_in_the_error(method: str, path: str) -> None:
-    with pytest.raises(UnknownOperation, match="is not one of Zoom's plan operations"):
+    with pytest.raises(UnknownOperation, match="is not one of Zoom's plan or billing operations"):
         operation(method, path)
 
 

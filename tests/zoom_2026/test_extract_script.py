@@ -60,15 +60,28 @@ def an_operation(success: str, *, body: bool = False) -> dict[str, Any]:
 
 def write_sources(folder: Path, rows: str = ROWS) -> None:
     paths: dict[str, dict[str, Any]] = {}
-    for method, path in script.PLAN_OPERATIONS:
+    for method, path in (*script.PLAN_OPERATIONS, *script.BILLING_OPERATIONS):
         success = "201" if method == "POST" else "200"
         paths.setdefault(path, {})[method.lower()] = an_operation(success, body=method != "GET")
+    renewals = paths["/accounts/billing/renewals"]["get"]
+    renewals["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Renewals"}}
+    }
     document = {
         "openapi": "3.0.0",
         "info": {"title": "Billing", "version": "2"},
         "paths": paths,
         "components": {
             "schemas": {
+                "Renewals": {
+                    "type": "object",
+                    "properties": {
+                        "results": {
+                            "type": "array",
+                            "items": {"properties": {"next_renewal_date": {"type": "Date"}}},
+                        }
+                    },
+                },
                 "Addon": {
                     "type": "object",
                     "description": "An add-on.",
@@ -77,7 +90,7 @@ def write_sources(folder: Path, rows: str = ROWS) -> None:
                         "type": {"type": "string", "description": "Code.", "example": "zwb"},
                         "hosts": {"type": "integer", "minimum": 1, "x-internal": True},
                     },
-                }
+                },
             }
         },
     }
@@ -125,6 +138,21 @@ def test_the_script_resolves_refs_drops_prose_and_reads_codes_scopes_and_labels(
         "sha256": script.sha256_of(tmp_path / script.CATALOGUE_FILE),
     }
     assert files[tmp_path / "out" / "billing_plans.tsv"] == HEADER + ROWS
+
+
+def test_the_billing_operations_are_extracted_with_zoom_s_gaps_mended(tmp_path: Path) -> None:
+    """Zoom's `"type": "Date"` is spelled as JSON Schema does, and the renewals answer keeps
+    the `next_page_token` its own query parameter promises."""
+    write_sources(tmp_path)
+    files = script.extract(tmp_path, tmp_path / "out")
+    extracted = json.loads(files[tmp_path / "out" / "plan_operations.json"])
+    assert [(op["method"], op["path"]) for op in extracted["billing_operations"]] == list(
+        script.BILLING_OPERATIONS
+    )
+    renewals = extracted["billing_operations"][2]["responses"]["200"]
+    assert renewals["properties"]["next_page_token"] == {"type": "string"}
+    date = renewals["properties"]["results"]["items"]["properties"]["next_renewal_date"]
+    assert date == {"type": "string", "format": "date"}
 
 
 def test_the_script_writes_the_same_bytes_every_time(tmp_path: Path) -> None:

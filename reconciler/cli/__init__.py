@@ -19,6 +19,7 @@ from reconciler.cli.options import verbose_option
 from reconciler.cli.plan import plan_command
 from reconciler.cli.sandbox import sandbox_command
 from reconciler.cli.validate import validate_command
+from reconciler.escaping.terminal import inert
 
 log = logging.getLogger("reconciler.cli")
 
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a clear line, never a traceback
-        click.echo(f"zoomplans: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(inert(f"zoomplans: internal error: {type(exc).__name__}: {exc}"), err=True)
         if log.isEnabledFor(logging.INFO):
             # Only with -v: the traceback is for the bug report, not for every user.
             log.info("traceback of the internal error", exc_info=exc)

@@ -17,6 +17,7 @@ import click
 from reconciler.apply.journal import JournalError
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
+from reconciler.escaping.terminal import inert
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
 from reconciler.planner.model import Plan
 from reconciler.pricing.prices import PriceList, PricesError, load_prices
@@ -111,7 +112,7 @@ def project_and_prices(
     if not path.is_file():
         where = "--prices" if prices_file else f"prices: in {project.source if project else ''}"
         click.echo(
-            f"zoomplans: error: {where} names {path}, which is not a readable file", err=True
+            inert(f"zoomplans: error: {where} names {path}, which is not a readable file"), err=True
         )
         raise click.exceptions.Exit(EXIT_ERROR)
     try:
@@ -143,7 +144,7 @@ def _say(line: str) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
+    click.echo(f"zoomplans: error: {inert(message)}", err=True)
     raise click.exceptions.Exit(EXIT_ERROR)
 
 

@@ -146,7 +146,7 @@ def _print_report(report: ImportReport) -> None:
     if report.count("written") + report.count("overwritten") == 0:
         click.echo("No file changed.")
     if report.stopped:
-        click.echo(f"zoomplans import: reads stopped early: {report.stopped}", err=True)
+        click.echo(inert(f"zoomplans import: reads stopped early: {report.stopped}"), err=True)
 
 
 @click.command("import")
@@ -191,7 +191,7 @@ def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **k
         )
         report = asyncio.run(_run(config, request, _Progress(sys.stderr)))
     except (ZoomError, ImportStopped) as exc:
-        click.echo(f"zoomplans import: {exc}", err=True)
+        click.echo(inert(f"zoomplans import: {exc}"), err=True)
         ctx.exit(EXIT_ERROR)
     _print_report(report)
     problems = check_written(report.written_paths)

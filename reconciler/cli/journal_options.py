@@ -19,6 +19,7 @@ import click
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
 from reconciler.cli.exit_codes import EXIT_ERROR
 from reconciler.cli.options import stacked
+from reconciler.escaping.terminal import inert
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.apply.in_flight import EarlierWrite, InFlightRules
@@ -112,7 +113,7 @@ def earlier_writes(
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {message}", err=True)
+    click.echo(f"zoomplans: error: {inert(message)}", err=True)
     raise click.exceptions.Exit(EXIT_ERROR)
 
 

@@ -179,7 +179,7 @@ def plan_command(
     try:
         rules = in_flight_rules(journal_window, resend_after, project)
     except JournalRuleError as exc:
-        click.echo(f"zoomplans: error: {exc}", err=True)
+        click.echo(f"zoomplans: error: {inert(exc)}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE) from None
     state = load_desired(list(paths), extends_roots=extends_roots(extends_root, project))
     for problem in state.problems:

@@ -15,6 +15,7 @@ import click
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
 from reconciler.desired import DesiredState, load_desired
+from reconciler.escaping.terminal import inert
 from reconciler.guards.project import ProjectError, extends_roots, find_project
 
 DEFAULT_PATH = "accounts/"
@@ -89,5 +90,5 @@ def validate_command(
     else:
         for problem in state.problems:
             click.echo(str(problem))
-        click.echo(summary_line(chosen, state, len(state.files)))
+        click.echo(inert(summary_line(chosen, state, len(state.files))))
     raise click.exceptions.Exit(EXIT_OK if state.ok else EXIT_ERROR)

@@ -21,7 +21,7 @@ from reconciler.planner.model import Action, Plan
 from reconciler.pricing.money import Cost
 
 #: The family of a subscribe call's cost (one price for every group the POST buys).
-SUBSCRIPTION = "subscribe"
+SUBSCRIPTION = "new_subscriptions"
 SUBSCRIPTION_TITLE = "New subscriptions"
 BASE = GROUPS[0].key
 

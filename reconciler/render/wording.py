@@ -135,6 +135,7 @@ def _lines_of(action: Action, changes: tuple[FieldChange, ...]) -> list[tuple[st
 
 def call_lines(action: Action) -> list[tuple[str, str]]:
     """(sign, text) lines for one call: what it buys, changes or cancels, and from when."""
+    words(action.op)  # an op without wording is refused before anything else reads it
     lines = _lines_of(action, changes_of(action))
     when = scheduled_date(action.body)
     if lines and when:

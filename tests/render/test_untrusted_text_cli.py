@@ -17,6 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli import cli
 from tests.render.parsed import summary_lines
 
 ACME = r"""account_id: sub_8Jk2Lm
@@ -39,15 +43,16 @@ def _files(tmp_path: Path) -> Path:
     return tmp_path / "accounts"
 
 
-def test_plan_in_every_format_keeps_the_name_inert(sandbox: Any, tmp_path: Path) -> None:
+def test_plan_in_every_format_keeps_the_name_inert(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     accounts = _files(tmp_path)
     sb = sandbox()
+    monkeypatch.chdir(tmp_path)
     for output_format in ("text", "markdown", "html"):
-        done = subprocess.run(
-            [sys.executable, "-m", "reconciler", "plan", str(accounts), "--format", output_format],
-            capture_output=True, text=True, env=_env(sb), cwd=tmp_path, timeout=60, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        args = ["plan", str(accounts), "--format", output_format]
+        done = CliRunner().invoke(cli, args, env=_env(sb))
+        assert done.exit_code == 0, done.output
         assert not RAW_CONTROL.search(done.stdout.replace("\n", "")), output_format
         assert not re.search(r"^#+ injected", done.stdout, re.M)
         if output_format == "text":

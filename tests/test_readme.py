@@ -24,6 +24,11 @@ BENCH_FLAGS = {
 # Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
 OTHER_TOOLS_FLAGS = {
     "--import-mode",
+    # pip's and git's, which docs/install.md shows
+    "--require-hashes",
+    "--no-deps",
+    "--depth",
+    "--branch",
     # schemathesis, as docs/sandbox.md quotes its run against Zoom's document
     "--url",
     "--include-path-regex",

@@ -24,6 +24,8 @@ The contract this module keeps, per account:
 5. After the calls, the account is read until it has converged (bounded), then reported.
 6. When the journal cannot be written, no new call is started; accounts already sending finish
    their current call and stop, and the report so far is returned (``journal_error``).
+7. When a stop is asked for (``RunControl``: SIGTERM), the same: no new call starts, the calls
+   in flight finish and are journaled, nobody waits for changes to show, the report is returned.
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ from reconciler.apply.seams import (
     Progress,
     WriteOutcome,
 )
+from reconciler.apply.stop import RunControl
 from reconciler.planner.calls import call_of
+from reconciler.planner.live_diff import describe_changes
 from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
 log = logging.getLogger(__name__)
@@ -80,9 +84,11 @@ class Executor:
         settings: ApplySettings | None = None,
         progress: Progress | None = None,
         confirm: Confirm | None = None,
+        control: RunControl | None = None,
     ) -> None:
         self.client = client
         self.confirm = confirm
+        self.control = control or RunControl()
         self.journal = journal
         self.history = history
         self.fingerprint = fingerprint
@@ -153,6 +159,8 @@ class Executor:
             return f"not attempted: the journal cannot be written ({self.journal_error.reason})"
         if self.stopped_by is not None:
             return f"not attempted: the run stopped after {self.stopped_by}"
+        if self.control.stopping:
+            return f"not attempted: the run was asked to stop ({self.control.stop_reason})"
         return None
 
     async def apply_account(self, account: PlannedAccount) -> AccountReport:
@@ -199,9 +207,12 @@ class Executor:
         if start:
             self.progress(f"{account_id}: resuming after {start} call(s) this plan already made")
         elif found != account.live_sha256:
+            # The plan's reading of the account (AccountPlan.live; absent from older plan
+            # files and from test doubles) against Zoom's answer now: which fields moved.
+            changed = describe_changes(getattr(account, "live", None), live)
             reason = (
                 f"live plans changed since the plan was made (live_sha256 "
-                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now)"
+                f"{str(account.live_sha256)[:12]} in the plan, {found[:12]} now){changed}"
                 f"{self._earlier_progress(account_id)}; nothing sent; "
                 "run `zoomplans plan` again and review the new plan"
             )
@@ -237,10 +248,12 @@ class Executor:
             made += 1
             if not result.settled:
                 own.append((intent_id, action))
+        # Asked to stop: the calls are made and journaled; a later plan shows the changes.
+        verify_s = 0.0 if self.control.stopping else self.settings.verify_timeout_s
         done, latest = await self._read_until(
             account_id,
             lambda now: self._converged(account, now),
-            deadline=time.monotonic() + self.settings.verify_timeout_s,
+            deadline=time.monotonic() + verify_s,
         )
         if done:
             await record_shown(self.journal, account_id, own, latest)

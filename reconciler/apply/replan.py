@@ -98,7 +98,7 @@ def check_costs(plan: Plan, prices: PriceList) -> None:
         raise CostsChanged(str(plan.options.prices), differ)
 
 
-def _comparable(actions: Sequence[Any], *, changes: bool = True) -> list[str]:
+def comparable(actions: Sequence[Any], *, changes: bool = True) -> list[str]:
     """Each action as canonical JSON without what planning does not decide: its cost (priced
     after planning) and in_flight (from the journal, not the files).
 
@@ -113,7 +113,7 @@ def _comparable(actions: Sequence[Any], *, changes: bool = True) -> list[str]:
     return shown
 
 
-def _difference(saved: list[str], again: list[str]) -> str:
+def difference(saved: list[str], again: list[str]) -> str:
     for number, (old, new) in enumerate(zip(saved, again, strict=False), start=1):
         if old != new:
             return f"action {number} in the file is {old}; the files and Zoom imply {new}"
@@ -144,8 +144,8 @@ def replan_confirm(
             usage = await client.get_usage(account.account_id)
         again = plan_account(wanted, LivePlans(account.account_id, plans, usage), options)
         recorded = any(getattr(a, "changes", None) is not None for a in account.actions)
-        saved = _comparable(account.actions, changes=recorded)
-        implied = _comparable(again.actions, changes=recorded)
+        saved = comparable(account.actions, changes=recorded)
+        implied = comparable(again.actions, changes=recorded)
         if again.status == "blocked" and account.status != "blocked":
             # Same files, same plans: only what plan_account reads besides them (seats in use)
             # can have moved. Not an edit, but the reviewed calls no longer hold either.
@@ -158,7 +158,7 @@ def replan_confirm(
             detail = (
                 f"re-planned status is {again.status}, the file says {account.status}"
                 if saved == implied
-                else _difference(saved, implied)
+                else difference(saved, implied)
             )
             return "mismatch", (
                 f"the saved actions are not what the desired files and Zoom imply ({detail}); "

@@ -37,6 +37,10 @@ STATE_WORDS: dict[str, str] = {
 #: help; exit 1 would invite the very re-run that could charge twice (README "Never charging
 #: twice").
 FAILING_STATES = frozenset({"stale", "mismatch", "blocked", "failed"})
+#: The words every refusal before the first call ends with (one spelling, from the report).
+NOTHING_SENT = "nothing was sent"
+#: Exit status of a run stopped by SIGTERM (128 + 15, as a shell reports it).
+EXIT_TERMINATED = 143
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,29 @@ class ApplyReport:
     #: The refusal that stopped the whole run (credentials, a missing scope, the daily limit,
     #: a master with bulk licences): no call was started after it.
     stopped_by: str | None = None
+    #: A stop asked for from outside (``SIGTERM``): no call was started after it, the calls in
+    #: flight finished and were journaled. The run exits 143.
+    stop_requested: str | None = None
+    #: Why the run was refused before its first call (the sentence, without "nothing was sent").
+    refusal: str | None = None
+    #: The exit code of that refusal: 1, or 64 for a usage error.
+    refusal_exit_code: int = 1
+    #: Errors printed before the refusal's own line (every guard rail tripped, say).
+    refusal_details: tuple[str, ...] = ()
+    #: Nothing to send and nothing to settle: said on stdout, exit 0.
+    nothing_to_do: bool = False
+    #: The plan_sha256 of the plan applied (the file's, for ``--plan``).
+    plan_sha256: str | None = None
+
+    @classmethod
+    def refused(cls, reason: str, exit_code: int = 1, details: Sequence[str] = ()) -> ApplyReport:
+        """A run refused before anything was sent."""
+        return cls(
+            accounts=(),
+            refusal=reason,
+            refusal_exit_code=exit_code,
+            refusal_details=tuple(details),
+        )
 
     def count(self, state: AccountState) -> int:
         return sum(1 for item in self.accounts if item.state == state)
@@ -84,7 +111,12 @@ class ApplyReport:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything asked for was applied, in sync or awaiting Zoom; else 1."""
+        """0 when everything asked for was applied, in sync or awaiting Zoom; 143 when stopped
+        by SIGTERM; the refusal's code when refused; else 1."""
+        if self.refusal is not None:
+            return self.refusal_exit_code
+        if self.stop_requested is not None:
+            return EXIT_TERMINATED
         if self.journal_error is not None or self.stopped_by is not None:
             return 1
         return 1 if any(item.state in FAILING_STATES for item in self.accounts) else 0
@@ -112,7 +144,42 @@ class ApplyReport:
         """The per-account lines, then the summary line: plain text that reads well in CI logs.
         Each line is made inert (a name or a Zoom message cannot add a line or drive the
         terminal)."""
-        return [inert(item.line()) for item in self.accounts] + [self.summary_line()]
+        if self.refusal is not None:
+            return []
+        if self.nothing_to_do:
+            return [f"No changes. Zoom already matches the YAML; {NOTHING_SENT}."]
+        return [*(inert(item.line()) for item in self.accounts), self.summary_line()]
+
+    def error_lines(self) -> list[str]:
+        """What went wrong for the run as a whole, one ``zoomplans: error:`` line each (stderr);
+        each made inert (a refusal or a journal error may quote a file's value or Zoom's)."""
+        return [inert(line) for line in self._error_lines()]
+
+    def _error_lines(self) -> list[str]:
+        if self.refusal is not None:
+            return [
+                *(f"zoomplans: error: {detail}" for detail in self.refusal_details),
+                f"zoomplans: error: {self.refusal}; {NOTHING_SENT}",
+            ]
+        lines = []
+        if self.stopped_by is not None:
+            lines.append(
+                f"zoomplans: error: the run stopped: {self.stopped_by}; {self.calls_made} "
+                "call(s) were made before it (listed above), and none was started after it"
+            )
+        if self.journal_error is not None:
+            lines.append(
+                f"zoomplans: error: {self.journal_error}; no call was started after that, and "
+                f"{self.calls_made} call(s) were made before it (listed above); the next run "
+                "reads every account with a call in flight before sending anything"
+            )
+        if self.stop_requested is not None:
+            lines.append(
+                f"zoomplans: stopped by {self.stop_requested}: no call was started after it; "
+                f"{self.calls_made} call(s) were made (listed above), each journaled with its "
+                "outcome or as in doubt; the next apply settles those in doubt first"
+            )
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,6 +188,7 @@ class ApplyReport:
             "calls_made": self.calls_made,
             "exit_code": self.exit_code,
             "stopped_by": self.stopped_by,
+            "stop_requested": self.stop_requested,
         }
 
 

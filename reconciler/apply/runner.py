@@ -30,6 +30,7 @@ from reconciler.apply.preflight import (
 )
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.seams import ApplySettings, Confirm, Converged, PlanWriter, Progress
+from reconciler.apply.stop import RunControl
 from reconciler.groups.normalise import canonical_sha256
 from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import Plan
@@ -65,6 +66,7 @@ async def run_apply(
     only_accounts: Sequence[str] = (),
     confirm: Confirm | None = None,
     master_account_id: str | None = None,
+    control: RunControl | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
@@ -104,6 +106,7 @@ async def run_apply(
             settings=settings,
             progress=progress,
             confirm=confirm,
+            control=control,
         )
         done = await executor.run(chosen)
         skipped = [
@@ -115,6 +118,7 @@ async def run_apply(
             accounts=tuple(done.accounts) + tuple(skipped),
             journal_error=done.journal_error,
             stopped_by=done.stopped_by,
+            stop_requested=None if control is None else control.stop_reason,
         )
         if report.journal_error is not None:
             return report  # the journal failed already: the report is all there is

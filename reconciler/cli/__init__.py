@@ -8,11 +8,13 @@ usage errors exit 2, which CI would mistake for "changes present", so `main` map
 from __future__ import annotations
 
 import logging
+import platform
 import sys
 
 import click
 
 from reconciler.cli.apply import apply_command
+from reconciler.cli.completion import completion_command
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.imports import import_command
 from reconciler.cli.options import verbose_option
@@ -26,7 +28,13 @@ log = logging.getLogger("reconciler.cli")
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @verbose_option
-@click.version_option(package_name="zoom-plan-reconciler", prog_name="zoomplans")
+@click.version_option(
+    package_name="zoom-plan-reconciler",
+    prog_name="zoomplans",
+    # The release (from the git tag it was built from) and the interpreter running it: the
+    # two facts a bug report needs first.
+    message=f"%(prog)s %(version)s (Python {platform.python_version()})",
+)
 def cli() -> None:
     """Reconcile the paid plans of Zoom sub-accounts with YAML files kept in git."""
 
@@ -36,6 +44,7 @@ cli.add_command(plan_command)
 cli.add_command(apply_command)
 cli.add_command(import_command)
 cli.add_command(sandbox_command)
+cli.add_command(completion_command)
 
 
 def main(argv: list[str] | None = None) -> None:

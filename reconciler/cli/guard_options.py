@@ -7,19 +7,16 @@ problem located, before anything is read from Zoom.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
-from reconciler.apply.journal import JournalError
-from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.cli.exit_codes import fail
 from reconciler.cli.options import stacked
-from reconciler.escaping.terminal import inert
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
-from reconciler.planner.model import Plan
 from reconciler.pricing.prices import PriceList, PricesError, load_prices
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,27 +72,10 @@ def guard_rail_options(func: F) -> F:
     return stacked(options, func)
 
 
-def threshold_flags(
-    max_accounts_changed: int | None,
-    max_seats_removed: int | None,
-    max_monthly_increase: Decimal | None,
-) -> dict[str, Any]:
-    """The threshold flags by name, as reconciler.guards.thresholds reads them (None: not given)."""
-    return {
-        "max_accounts_changed": max_accounts_changed,
-        "max_seats_removed": max_seats_removed,
-        "max_monthly_increase": max_monthly_increase,
-    }
-
-
 def _stop(problems: list[Any], what: str) -> NoReturn:
     for problem in problems:
         click.echo(str(problem), err=True)
-    click.echo(
-        f"zoomplans: error: {len(problems)} problem(s) in {what}; nothing was read from Zoom",
-        err=True,
-    )
-    raise click.exceptions.Exit(EXIT_ERROR)
+    fail(f"{len(problems)} problem(s) in {what}; nothing was read from Zoom")
 
 
 def project_and_prices(
@@ -111,10 +91,7 @@ def project_and_prices(
         return project, None
     if not path.is_file():
         where = "--prices" if prices_file else f"prices: in {project.source if project else ''}"
-        click.echo(
-            inert(f"zoomplans: error: {where} names {path}, which is not a readable file"), err=True
-        )
-        raise click.exceptions.Exit(EXIT_ERROR)
+        fail(f"{where} names {path}, which is not a readable file")
     try:
         prices = load_prices(path)
     except PricesError as exc:
@@ -122,66 +99,3 @@ def project_and_prices(
     for warning in prices.warnings:
         click.echo(str(warning), err=True)
     return project, prices
-
-
-def warn_unused_limits(project: ProjectConfig | None) -> None:
-    """With --plan the project file gives only the daily Heavy budget (and no prices): the
-    money and seat limits that bind are the ones recorded in the plan, or the flags given."""
-    if project is None:
-        return
-    limits = ("max_monthly_increase", "max_accounts_changed", "max_seats_removed")
-    named = [name for name in limits if getattr(project, name) is not None]
-    if named:
-        _say(
-            f"zoomplans: warning: with --plan, the guard_rails limits in {project.source} "
-            f"({', '.join(named)}) are not used: the limits recorded in the plan file apply "
-            "(limit flags replace them); only its daily_heavy_budget is read"
-        )
-
-
-def _say(line: str) -> None:
-    click.echo(line, err=True)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {inert(message)}", err=True)
-    raise click.exceptions.Exit(EXIT_ERROR)
-
-
-def refuse_if_unsafe(plan: Plan, where: str) -> None:
-    """Every guard rail the plan is over, one line each; then nothing is sent."""
-    from reconciler.guards.thresholds import tripped_guard_rails, unpriced_warning
-
-    warning = unpriced_warning(plan)
-    if warning:
-        _say(f"zoomplans: warning: {warning}")
-    tripped = tripped_guard_rails(plan)
-    for item in tripped[:-1]:
-        _say(f"zoomplans: error: {where}{item}")
-    if tripped:
-        _fail(f"{where}{tripped[-1]}; nothing was sent")
-
-
-def check_budget(
-    plan: Plan,
-    only_accounts: Sequence[str],
-    journal_path: Path,
-    flag: int | None,
-    project: ProjectConfig | None,
-    rate_tier: str,
-) -> None:
-    """Refuse, sending nothing, a plan needing more Heavy calls than the day has left."""
-    from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
-
-    configured = project.daily_heavy_budget if project is not None else None
-    try:
-        check_daily_budget(
-            plan,
-            journal_path=journal_path,
-            budget=daily_budget(flag, configured, rate_tier),
-            only_accounts=only_accounts,
-        )
-    except HeavyBudgetExceeded as exc:
-        _fail(f"{exc}; nothing was sent")
-    except JournalError as exc:  # unreadable journal: the budget cannot be known
-        _fail(f"{exc}; nothing was sent")

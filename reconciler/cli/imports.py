@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 import click
 
+from reconciler.cli.epilogs import IMPORT_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
 from reconciler.escaping.terminal import inert
@@ -149,7 +150,7 @@ def _print_report(report: ImportReport) -> None:
         click.echo(inert(f"zoomplans import: reads stopped early: {report.stopped}"), err=True)
 
 
-@click.command("import")
+@click.command("import", epilog=IMPORT_EPILOG)
 @verbose_option
 @click.option(
     "--out",

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reconciler.apply.journal import DEFAULT_JOURNAL_PATH, JournalError, read_journal
-from reconciler.cli.exit_codes import EXIT_ERROR
+from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 from reconciler.cli.options import stacked
-from reconciler.escaping.terminal import inert
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
-    from reconciler.apply.in_flight import EarlierWrite, InFlightRules
+    from reconciler.apply.in_flight import InFlightRules
     from reconciler.guards.project import ProjectConfig
-    from reconciler.planner.model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,52 +92,3 @@ def in_flight_rules(
         if resend_after is None
         else journal_duration(resend_after, what="resend-after", zero_ok=True),
     )
-
-
-def earlier_writes(
-    journal_path: Path, master_account_id: str | None, now: datetime, rules: InFlightRules
-) -> list[EarlierWrite]:
-    """The purchases in flight by the journal (none when there is no journal yet).
-
-    Raises ``reconciler.apply.journal.JournalError`` when the file exists but cannot be read.
-    """
-    from reconciler.apply.in_flight import writes_in_flight
-
-    history = read_journal(journal_path, since=now - rules.window)
-    return writes_in_flight(
-        history.entries, master_account_id=master_account_id, now=now, rules=rules
-    )
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"zoomplans: error: {inert(message)}", err=True)
-    raise click.exceptions.Exit(EXIT_ERROR)
-
-
-def marked_in_flight(
-    plan: Plan,
-    journal_path: Path,
-    master_account_id: str | None,
-    rules: InFlightRules,
-    say: Callable[[str], None],
-) -> Plan:
-    """The plan with the journal's purchases in flight marked (shown, never sent).
-
-    A journal that exists but cannot be read stops the command: without it, a purchase in
-    flight would be shown (and, by apply, sent) as a new one.
-    """
-    from reconciler.apply.in_flight import mark_in_flight
-
-    now = datetime.now(UTC)
-    try:
-        writes = earlier_writes(journal_path, master_account_id, now, rules)
-    except JournalError as exc:
-        _fail(f"{exc}; nothing was sent")
-    marked = mark_in_flight(plan, writes, now, rules)
-    count = len(marked.in_flight_actions())
-    if count:
-        say(
-            f"zoomplans: {count} call(s) of this plan are in flight by the journal "
-            f"({journal_path}): awaiting Zoom, not sent again"
-        )
-    return marked

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import click
@@ -196,3 +197,19 @@ def extends_root_option(func: F) -> F:
         help="Also let `extends` read templates under DIR (default: only inside the git work "
         "tree holding the files, or the current directory outside git).",
     )(func)
+
+
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
+    from reconciler.planner.provenance import DurationError, parse_duration
+
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def duration_option(name: str, *, default: str, help: str) -> Callable[[F], F]:
+    """A ``--name DURATION`` option (30m, 24h, 7d; at most 365d) parsed to a timedelta."""
+    return click.option(
+        name, default=default, show_default=True, metavar="DURATION", callback=_duration, help=help
+    )

@@ -14,9 +14,11 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import click
 
+from reconciler.cli.epilogs import SANDBOX_EPILOG
 from reconciler.cli.options import verbose_option
 from reconciler.sandbox import (
     RateLimitSpecError,
@@ -62,7 +64,7 @@ def _request_log_to_stderr() -> None:
     logger.propagate = False
 
 
-@click.command("sandbox")
+@click.command("sandbox", epilog=SANDBOX_EPILOG)
 @verbose_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -167,29 +169,14 @@ def _request_log_to_stderr() -> None:
     is_flag=True,
     help="Allow a --host that is not loopback (the sandbox has no real security).",
 )
-def sandbox_command(
-    host: str,
-    port: int,
-    seed_file: Path | None,
-    state_file: Path | None,
-    latency_ms: float,
-    fault_rate: float,
-    rate_limit: dict[str, int] | None,
-    daily_limit: int,
-    write_error_rate: float,
-    read_lag_s: float,
-    visibility_delay_ms: float,
-    headerless_429_rate: float,
-    token_ttl: int,
-    revoke_every_s: float,
-    rng_seed: int | None,
-    allow_remote: bool,
-) -> None:
+def sandbox_command(**options: Any) -> None:
     """Serve a fake Zoom master-account plan API for demos, tests and CI.
 
     Prints ZOOM_API_BASE_URL=... and ZOOM_OAUTH_TOKEN_URL=... on stdout once it is ready.
     """
-    if not _is_loopback(host) and not allow_remote:
+    host, seed_file, state_file = options["host"], options["seed_file"], options["state_file"]
+    read_lag_s, visibility_delay_ms = options["read_lag_s"], options["visibility_delay_ms"]
+    if not _is_loopback(host) and not options["allow_remote"]:
         raise click.UsageError(
             f"--host {host} is not a loopback address; the sandbox accepts demo credentials "
             "from anyone who can reach it. Add --allow-remote if you really mean it."
@@ -206,20 +193,20 @@ def sandbox_command(
     try:
         server = SandboxServer(
             seed_file,
-            latency_ms=latency_ms,
-            fault_rate=fault_rate,
-            rate_limits=rate_limit,
+            latency_ms=options["latency_ms"],
+            fault_rate=options["fault_rate"],
+            rate_limits=options["rate_limit"],
             state_file=state_file,
             read_lag_s=read_lag_s,
             visibility_delay_ms=visibility_delay_ms,
-            write_error_rate=write_error_rate,
-            daily_limits={"heavy": daily_limit},
-            seed_rng=rng_seed,
-            headerless_429_rate=headerless_429_rate,
-            token_ttl_s=token_ttl,
-            revoke_every_s=revoke_every_s,
+            write_error_rate=options["write_error_rate"],
+            daily_limits={"heavy": options["daily_limit"]},
+            seed_rng=options["rng_seed"],
+            headerless_429_rate=options["headerless_429_rate"],
+            token_ttl_s=options["token_ttl"],
+            revoke_every_s=options["revoke_every_s"],
             host=host,
-            port=port,
+            port=options["port"],
         )
         server.start()
     except SandboxError as exc:

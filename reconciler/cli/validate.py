@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.epilogs import VALIDATE_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
 from reconciler.desired import DesiredState, load_desired
@@ -40,7 +41,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-@click.command("validate")
+@click.command("validate", epilog=VALIDATE_EPILOG)
 @click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=str))
 @click.option(
     "--strict",

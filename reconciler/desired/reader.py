@@ -305,11 +305,7 @@ class _Builder:
         if tag == _INT:
             value = self._constructor.construct_yaml_int(node)
             if plain and not _PLAIN_DECIMAL.fullmatch(text):
-                self._error(
-                    node,
-                    f"{excerpt(text)} is read as the number {_short(value)} by YAML 1.1 (octal, "
-                    f"sexagesimal or hex); write {_short(value)} or quote it",
-                )
+                self._error(node, _number_trap(text, value))
             return value
         if tag == _FLOAT:
             return self._constructor.construct_yaml_float(node)
@@ -322,6 +318,38 @@ class _Builder:
             return text
         self._error(node, f"YAML tag {tag} is not allowed here")
         return text
+
+
+def _number_trap(text: str, value: int) -> str:
+    """What YAML 1.1 made of a plain integer that is not a plain decimal, and what to write.
+
+    The user almost always meant the decimal digits they typed (`hosts: 015` is fifteen
+    hosts), so the advice is those digits, not the number YAML 1.1 read; quoting would make
+    it text, which a count refuses.
+    """
+    sign = "-" if text.startswith("-") else ""
+    body = text.lstrip("+-")
+    digits = body.replace("_", "")
+    read = _short(value)
+    if body[:2].lower() == "0x":
+        return f"YAML 1.1 reads {excerpt(text)} as hexadecimal, the number {read}; write {read}"
+    if body[:2].lower() == "0b":
+        return f"YAML 1.1 reads {excerpt(text)} as binary, the number {read}; write {read}"
+    if ":" in body:
+        return (
+            f"YAML 1.1 reads {excerpt(text)} as base 60 (sexagesimal, like a clock), the number "
+            f"{read}; write {read}, or quote it if you mean the text: '{text}'"
+        )
+    if len(digits) > 1 and digits.startswith("0"):
+        meant = _short(int(sign + (digits.lstrip("0") or "0")))
+        return (
+            f"YAML 1.1 reads {excerpt(text)} as octal (leading zero), the number {read}; "
+            f"write {meant} if you mean {meant} (quoted, '{text}' is text, not a number)"
+        )
+    return (
+        f"YAML 1.1 reads {excerpt(text)} as the number {read} (it drops underscores between "
+        f"digits; YAML 1.2 reads text); write {read}"
+    )
 
 
 def _short(number: int) -> str:

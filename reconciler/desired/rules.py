@@ -24,6 +24,14 @@ from reconciler.desired.schema import where
 from reconciler.groups import table
 from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 
+#: The second half of a host-rule warning. validate reads no Zoom answer, so it cannot tell a
+#: state Zoom already holds (written by `import`: Zoom shows it, the file must be able to say it)
+#: from a change Zoom would refuse; plan can, and blocks only calls that make the breach worse.
+HELD_STATE = (
+    "Zoom refuses a change into this state, so keep it only where Zoom shows it already: "
+    "plan is then in sync and zoomplans will not make it worse"
+)
+
 #: How alike (difflib ratio) an unknown code must be to a listed one to be called a typo of it.
 TYPO_CUTOFF = 0.9
 
@@ -107,7 +115,8 @@ def _whole_hosts(entry: dict[str, Any] | None) -> int | None:
 
 
 def _check_ceilings(account: Layered, report: Reporter) -> None:
-    """Add-on hosts Zoom refuses against the base plan's hosts, at the add-on's `hosts`.
+    """Add-on hosts Zoom refuses against the base plan's hosts, at the add-on's `hosts`: a
+    warning (HELD_STATE), as Zoom may hold it already; the planner blocks making it worse.
 
     Checked on the layered account, so a template's base plan counts; a file that leaves
     the base plan's hosts out is checked by the planner against Zoom's live seats instead.
@@ -128,7 +137,8 @@ def _check_ceilings(account: Layered, report: Reporter) -> None:
             report(
                 (*item.path, "hosts"),
                 f"{item.group} {item.plan_type}: hosts {hosts} {ceiling_rule(item.group)} the "
-                f"base plan's hosts ({base_hosts}, at {base_at}); Zoom refuses it",
+                f"base plan's hosts ({base_hosts}, at {base_at}); {HELD_STATE}",
+                "warning",
             )
 
 
@@ -153,5 +163,6 @@ def _check_base_hosts(item: PlanEntry, report: Reporter) -> None:
         report(
             (*item.path, "hosts"),
             f"{family.name} base plans ({item.plan_type}) take {family.min_hosts} to "
-            f"{family.max_hosts} hosts, not {hosts}",
+            f"{family.max_hosts} hosts, not {hosts}; {HELD_STATE}",
+            "warning",
         )

@@ -22,6 +22,7 @@ from reconciler.groups.normalise import (
     AmbiguousEntries,
     NormalisedPlans,
     PlanShapeError,
+    canonical_sha256,
     normalise_plans,
 )
 from reconciler.planner.addons import (
@@ -37,13 +38,13 @@ from reconciler.planner.addons import (
     usage_row,
 )
 from reconciler.planner.base_cancel import plan_base_cancel
+from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
     live_fingerprint,
-    normalised_fingerprint,
 )
 from reconciler.planner.model import (
     DEFAULT_TTL,
@@ -140,7 +141,7 @@ def _plan_base(
         group="plan_base",
     )
     what = f"plan_base {old_type}"
-    block = schedule_block(draft, "plan_base", what, when)
+    block = schedule_block(draft, "plan_base", what, when) or base_range_block(old_type, old, new)
     if new < old:
         block = block or decrease_block(draft.options, what, old, new)
         if block is None:
@@ -244,7 +245,8 @@ def _plan_account(
         return _unplannable(desired, live, f"{exc.code}: {exc}", code=exc.code)
     except PlanShapeError as exc:
         return _unplannable(desired, live, f"Zoom's answer cannot be read: {exc}")
-    fingerprint = normalised_fingerprint(have)
+    canonical = have.to_canonical()
+    fingerprint = canonical_sha256(canonical)
     try:
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
@@ -281,6 +283,7 @@ def _plan_account(
         name=desired.name,
         usage_read=live.usage is not None,
         contact_from=contact_from(desired, actions),
+        live=canonical if actions else None,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from reconciler.groups.canonical import canonical_sha256
 from reconciler.planner.calls import OPS, call_of
 from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
@@ -204,6 +205,9 @@ class AccountPlan:
     #: (field, `file:line`) of the billing contact a subscribe sends: shown to the reviewer.
     contact_from: tuple[tuple[str, str], ...] = ()
     error_code: str | None = None  # a stable code for an error status (`ambiguous_entries`)
+    #: The normalised live plans `live_sha256` hashes, kept for accounts with calls, so a stale
+    #: account's message can list the fields that changed since (planner/live_diff.py).
+    live: Mapping[str, Any] | None = field(default=None, hash=False)
 
     @property
     def awaiting_zoom(self) -> bool:
@@ -227,6 +231,8 @@ class AccountPlan:
         }
         if self.contact_from:
             data["contact_from"] = dict(self.contact_from)
+        if self.live is not None:
+            data["live"] = self.live
         return data
 
     @classmethod
@@ -246,6 +252,7 @@ class AccountPlan:
                 (str(name), str(where)) for name, where in (data.get("contact_from") or {}).items()
             ),
             error_code=data.get("error_code"),
+            live=data["live"] if isinstance(data.get("live"), Mapping) else None,
         )
 
 
@@ -316,6 +323,18 @@ class Plan:
             return None
         return CostTotals.of(a.cost for a in self.sent_actions())
 
+    @property
+    def plan_sha256(self) -> str:
+        """sha256 of the canonical calls (account, op, method, path, body, in plan order) and
+        the options: what a reviewer approves. Every format shows it, apply prints it and
+        ``apply --expect-sha256`` holds apply to it, so an edited call or opt-in shows."""
+        calls = [
+            [account.account_id, action.op, action.method, action.path, action.body]
+            for account in self.accounts
+            for action in account.actions
+        ]
+        return canonical_sha256({"calls": calls, "options": self.options.to_json()})
+
     def is_expired(self, now: datetime | None = None) -> bool:
         """Past `expires_at`: apply --plan refuses it (the live plans may have moved since)."""
         return (now or datetime.now(UTC)) >= self.expires_at
@@ -328,6 +347,7 @@ class Plan:
             "ttl_seconds": int((self.expires_at - self.created_at).total_seconds()),
             "git_commit": self.git_commit,
             "desired_sha256": self.desired_sha256,
+            "plan_sha256": self.plan_sha256,
             "options": self.options.to_json(),
             "accounts": [a.to_json() for a in self.accounts],
             "summary": self.summary(),

@@ -27,8 +27,10 @@ from reconciler.planner.addons import (
     describe_fields,
     plan_addons,
     schedule_block,
+    seat_count,
     unmanaged,
 )
+from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import DATE_FIELDS, addon_order, dates, subscribe_plans
 from reconciler.planner.model import Action
 
@@ -161,6 +163,8 @@ def plan_subscribe(
             "refuses the two together (a bundle brings its own base plan): keep one of them",
         )
     block = block or schedule_block(draft, "plan_base", f"{account_id} subscribe", when)
+    if block is None and want.base is not None and "hosts" in want.base:
+        block = base_range_block(want.base["type"], None, seat_count(want.base))
     plans = subscribe_plans(after)
     body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
     action = Action.for_call(

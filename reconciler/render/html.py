@@ -231,6 +231,7 @@ def _header_facts(plan: Plan) -> list[tuple[str, Any]]:
     fact is one (label, value); a label's `code` element gets the label as its id."""
     options = plan.options
     return [
+        ("plan_sha256", plan.plan_sha256),
         ("desired_sha256", plan.desired_sha256),
         ("git commit", plan.git_commit or "(not in git)"),
         ("created", _iso(plan.created_at)),

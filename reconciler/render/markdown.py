@@ -91,9 +91,8 @@ def _tables(plan: Plan) -> str:
 def _provenance(plan: Plan) -> str:
     """Where the plan came from, under the tables (facts about the plan as a whole, such as
     its hash or the settings it was made with, belong here; each value through in_cell)."""
-    if not plan.git_commit:
-        return ""
-    return f"\nMade from git commit `{in_cell(plan.git_commit)}`.\n"
+    made = f"\nMade from git commit `{in_cell(plan.git_commit)}`.\n" if plan.git_commit else ""
+    return made + f"\nplan_sha256 `{in_cell(plan.plan_sha256)}`\n"
 
 
 def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:

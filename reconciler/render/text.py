@@ -133,6 +133,9 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         out.append(_paint(sign, f"{sign} {heading}", colour))
         out.extend(_paint(s, f"    {s} {t}", colour) for s, t in account_lines(account))
         out.append("")
+    out.append(
+        inert(f"plan_sha256 {plan.plan_sha256} (apply --plan --expect-sha256 holds apply to it)")
+    )
     out.append(inert(summary_line(plan)))
     return "\n".join(out) + "\n"
 

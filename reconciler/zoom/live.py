@@ -40,12 +40,26 @@ class PlanAndUsageReader(PlanReader, Protocol):
 
 
 class LiveReadStopped(Exception):
-    """A run-wide failure (credentials or scope refused, daily limit, bulk licences): reading
-    the others is pointless."""
+    """A run-wide failure (credentials or scope refused, daily limit, bulk licences, Zoom never
+    reached): reading the others is pointless.
 
-    def __init__(self, cause: ZoomError, done: int, total: int) -> None:
+    `read` counts the accounts whose plans were read; the ones that failed before the stop do
+    not count, so a run against an address nothing answers says it read none (issue 20: it
+    said "after 10 of 29 accounts" though none was read).
+    """
+
+    def __init__(self, cause: ZoomError, read: int, total: int) -> None:
         self.cause = cause
-        super().__init__(f"stopped reading live plans after {done} of {total} accounts: {cause}")
+        if read:
+            text = f"stopped reading live plans after reading {read} of {total} accounts: {cause}"
+        else:
+            text = f"read no account's live plans (of {total}): {cause}"
+            if isinstance(cause, NetworkError):
+                text += (
+                    "; nothing answered at that address: check ZOOM_API_BASE_URL (or the "
+                    "sandbox's address, if you meant it) and the network"
+                )
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,7 @@ async def read_live(
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         if isinstance(error, ZoomError):
-            raise LiveReadStopped(error, len(results), len(ids)) from None
+            read = sum(1 for live in results.values() if live.error is None)
+            raise LiveReadStopped(error, read, len(ids)) from None
         raise
     return {account_id: results[account_id] for account_id in ids}

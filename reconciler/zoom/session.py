@@ -192,7 +192,7 @@ class ZoomSession:
                 log.info(
                     "%s %s -> %s %.0f ms attempt %d", method, path, type(exc).__name__, ms, attempt
                 )
-                reason = self._network_reason(exc)
+                reason = self._network_reason(exc, self._address())
                 if not idempotent and not isinstance(exc, NOT_SENT):
                     raise AmbiguousWriteError(reason, body=body, cause=exc, **facts) from exc
                 if attempt >= self._retry.max_attempts:
@@ -352,10 +352,17 @@ class ZoomSession:
             )
         return asked + self._retry.rng.uniform(0, 0.1)
 
+    def _address(self) -> str:
+        """`https://api.zoom.us` of the base URL: where a refused connection went (never any
+        user or password part of the URL, and no path or query)."""
+        url = self._http.base_url
+        port = f":{url.port}" if url.port is not None else ""
+        return f"{url.scheme}://{url.host}{port}"
+
     @staticmethod
-    def _network_reason(exc: httpx.HTTPError) -> str:
+    def _network_reason(exc: httpx.HTTPError, address: str) -> str:
         if isinstance(exc, NOT_SENT):
-            return f"could not connect to Zoom ({type(exc).__name__})"
+            return f"could not connect to Zoom at {address} ({type(exc).__name__})"
         if isinstance(exc, httpx.TimeoutException):
             return f"no answer from Zoom in time ({type(exc).__name__})"
         if isinstance(exc, httpx.DecodingError):

@@ -104,7 +104,7 @@ def resume_after_kill(sandbox, tmp_path: Path, kill_at_intent: int, saved: bool 
         plan_file = tmp_path / "plan.json"
         made = in_process(sb, tmp_path, "plan", *how[:-1], "--out", str(plan_file))
         assert made.exit_code == 0, made.output
-        how = (ACCOUNTS, "--plan", str(plan_file))
+        how = (ACCOUNTS, *OPT_INS, "--plan", str(plan_file))
     killed = start_and_signal(sb, tmp_path, kill_at_intent, how, signal.SIGKILL)
     assert killed.returncode == -signal.SIGKILL
     before = settled_writes(sb)  # the call that was in flight has landed (or not) by then
@@ -172,6 +172,61 @@ def test_ctrl_c_names_the_calls_in_flight_and_exits_130(sandbox, tmp_path: Path)
     assert again.exit_code == 0, again.output
     assert set(carried_out(sb).values()) == {1}
     assert any(x["kind"] == "resolution" for x in journal(tmp_path)[len(lines) :])
+
+
+def test_sigterm_lets_the_call_in_flight_finish_prints_the_report_and_exits_143(
+    sandbox, tmp_path: Path
+) -> None:
+    """What a cancelled CI job sends: no new call, the one in flight finishes and is journaled,
+    the summary is printed, exit 143; the next run sends the rest, nothing twice."""
+    sb = sandbox(SEED, latency_ms=150)
+    how = (ACCOUNTS, *OPT_INS, "--auto-approve")
+    stopped = start_and_signal(sb, tmp_path, 2, how, signal.SIGTERM)
+    assert stopped.returncode == 143, stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    assert "zoomplans: SIGTERM: no new call is started" in stopped.stderr
+    assert "zoomplans: stopped by SIGTERM: no call was started after it" in stopped.stderr
+    assert "Apply: " in stopped.stdout  # the report is printed
+    lines = journal(tmp_path)
+    intents = [x["intent_id"] for x in lines if x["kind"] == "intent"]
+    settled = {x["intent_id"] for x in lines if x["kind"] in ("outcome", "resolution")}
+    assert 2 <= len(intents) < EXPECTED_CALLS  # the run stopped early...
+    assert set(intents) <= settled  # ...and every call it sent has its outcome journaled
+    assert lines[-1]["kind"] == "run_end" and lines[-1]["exit_code"] == 143
+    before = carried_out(sb)
+    assert sum(before.values()) == len(intents)
+    again = in_process(sb, tmp_path, "apply", *how)
+    assert again.exit_code == 0, again.output
+    after = carried_out(sb)
+    assert sum(after.values()) == EXPECTED_CALLS and set(after.values()) == {1}
+
+
+def test_a_second_sigterm_exits_at_once(sandbox, tmp_path: Path) -> None:
+    sb = sandbox(SEED, latency_ms=400)
+    journal_path = tmp_path / ".zoomplans" / "journal.jsonl"
+    args = command("apply", ACCOUNTS, *OPT_INS, "--auto-approve", "--parallelism", "1")
+    process = subprocess.Popen(
+        args, cwd=tmp_path, env=env_for(sb), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+            journal_path.exists() and '"kind":"intent"' in journal_path.read_text()
+        ):
+            time.sleep(0.005)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    assert process.returncode == 143, err
+    assert "SIGTERM again: exiting now; the journal holds every call sent" in err
+    intents = [x for x in journal(tmp_path) if x["kind"] == "intent"]
+    assert intents  # the intent was journaled before the call; the next run settles it
 
 
 @pytest.mark.slow

@@ -132,10 +132,12 @@ def test_saved_plan_with_one_account_changed_since_is_stale_for_that_account(
     plan_to_file(sb, tmp_path)
     sb.set_plans("sub_down", {"plan_base": {"type": "business_monthly", "hosts": 31}})
     result, lines = in_process(
-        sb, tmp_path, "apply", ACCOUNTS, "--plan", str(tmp_path / "plan.json")
+        sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--plan", str(tmp_path / "plan.json")
     )
     assert result.exit_code == 1
     assert "sub_down: stale" in result.output
+    # Issue 20: the fields that moved, not only two hashes.
+    assert "now); changed: plan_base.hosts 30 -> 31; nothing sent" in result.output
     assert "zoomplans plan" in result.output
     assert "Apply: 3 applied, 1 stale, 0 failed, 0 blocked." in result.output
     assert not [w for w in sb.writes() if "sub_down" in w.path]
@@ -149,12 +151,16 @@ def test_saved_plan_with_one_account_changed_since_is_stale_for_that_account(
     assert len(plan_hash) == 1
 
 
-def test_a_saved_plan_applies_its_recorded_opt_ins_without_repeating_them(
-    sandbox, tmp_path: Path
-) -> None:
+def test_a_saved_plan_needs_its_opt_ins_given_again_at_apply(sandbox, tmp_path: Path) -> None:
     sb = sandbox(SEED)
     plan_to_file(sb, tmp_path)
-    done = zoomplans(sb, tmp_path, "apply", ACCOUNTS, "--plan", "plan.json")
+    sb.clear_requests()
+    refused = zoomplans(sb, tmp_path, "apply", ACCOUNTS, "--plan", "plan.json")
+    assert refused.returncode == 1
+    assert "apply was not given --allow-cancel and --allow-decrease" in refused.stderr
+    assert refused.stderr.rstrip().endswith("nothing was sent")
+    assert sb.requests == []
+    done = zoomplans(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--plan", "plan.json")
     assert done.returncode == 0, done.stderr
     assert sum(successful_writes(sb).values()) == EXPECTED_CALLS
     assert_converged(sb, tmp_path)
@@ -170,7 +176,7 @@ def test_an_expired_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Pa
     (tmp_path / "plan.json").write_text(json.dumps(data))
     sb.clear_requests()
     result, lines = in_process(
-        sb, tmp_path, "apply", ACCOUNTS, "--plan", str(tmp_path / "plan.json")
+        sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--plan", str(tmp_path / "plan.json")
     )
     assert result.exit_code == 1
     assert "expired at" in result.output
@@ -187,7 +193,8 @@ def test_a_tampered_plan_is_refused_and_nothing_is_written(sandbox, tmp_path: Pa
     account["actions"][0]["path"] = "/accounts/sub_up/plans/base"
     (tmp_path / "plan.json").write_text(json.dumps(data))
     sb.clear_requests()
-    result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, "--plan", str(tmp_path / "plan.json"))
+    plan = str(tmp_path / "plan.json")
+    result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--plan", plan)
     assert result.exit_code == 1
     assert "expected PUT /accounts/sub_down/plans/base" in result.output
     assert sb.requests == []
@@ -262,6 +269,7 @@ def test_a_saved_plan_can_be_applied_to_some_accounts_only(sandbox, tmp_path: Pa
         tmp_path,
         "apply",
         ACCOUNTS,
+        *OPT_INS,
         "--plan",
         str(tmp_path / "plan.json"),
         "--account",
@@ -283,7 +291,9 @@ def test_a_saved_plan_with_select_is_a_usage_error(sandbox, tmp_path: Path) -> N
     result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, "--plan", plan, "--select", "a=b")
     assert result.exit_code == 64
     assert "the plan file's recorded selection decides what is applied" in result.output
-    result, _ = in_process(sb, tmp_path, "apply", ACCOUNTS, "--plan", plan, "--account", "sub_x")
+    result, _ = in_process(
+        sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--plan", plan, "--account", "sub_x"
+    )
     assert result.exit_code == 1
     assert "does not hold: sub_x" in result.output
     assert sb.requests == []

@@ -32,7 +32,15 @@ def make_plan(sb: Any, tmp_path: Path, accounts: str = ACCOUNTS) -> Path:
 
 def apply_plan(sb: Any, tmp_path: Path, plan: Path, *paths: str) -> Any:
     journal = tmp_path / "journal.jsonl"
-    args = ["apply", *(paths or (ACCOUNTS,)), "--plan", str(plan), "--journal", str(journal)]
+    args = [
+        "apply",
+        *(paths or (ACCOUNTS,)),
+        *OPT_INS,
+        "--plan",
+        str(plan),
+        "--journal",
+        str(journal),
+    ]
     return CliRunner().invoke(cli, args, env=sb.env())
 
 
@@ -58,14 +66,14 @@ def test_an_edited_update_addon_with_matching_after_is_refused_and_not_sent(
         action["body"]["hosts"] = action["after"]["hosts"] = 50
 
     edit(plan, "sub_up", more_seats)
+    sb.clear_requests()
     done = apply_plan(sb, tmp_path, plan)
     assert done.exit_code == 1
-    assert "sub_up: refused, the saved actions do not match the files (0/4 calls)" in done.output
+    assert "the saved plan is not what the desired files and Zoom imply" in done.output
+    assert "sub_up: action " in done.output
     assert '"hosts":50' in done.output and '"hosts":5' in done.output
-    assert "the plan file was edited or made from other files; nothing sent" in done.output
-    assert writes_to(sb, "sub_up") == []
-    assert "sub_down: applied (1/1 calls)" in done.output  # the other accounts proceed
-    assert "1 mismatch" in done.output
+    assert done.output.rstrip().endswith("nothing was sent")
+    assert sb.writes() == []  # the whole plan is refused: no other account is applied either
 
 
 def test_a_group_added_to_a_subscribe_body_is_refused(sandbox, tmp_path: Path) -> None:
@@ -140,25 +148,27 @@ def test_seats_taken_since_the_plan_block_its_decrease_with_the_reason(
     assert writes_to(sb, "sub_down") == []
 
 
-def test_config_with_plan_gives_only_the_daily_budget_and_warns_its_limits_are_unused(
+def test_apply_reads_its_own_project_file_and_refuses_limits_other_than_the_plans(
     sandbox, tmp_path: Path
 ) -> None:
     sb = sandbox(SEED)
     plan = make_plan(sb, tmp_path)
     config = tmp_path / "zoomplans.yaml"
-    config.write_text("guard_rails:\n  max_seats_removed: 0\n  daily_heavy_budget: 0\n")
+    config.write_text("guard_rails:\n  max_seats_removed: 0\n")
     sb.clear_requests()
     journal = tmp_path / "journal.jsonl"
-    args = ["apply", ACCOUNTS, "--plan", str(plan), "--journal", str(journal)]
+    args = ["apply", ACCOUNTS, *OPT_INS, "--plan", str(plan), "--journal", str(journal)]
+    other = CliRunner().invoke(cli, [*args, "--config", str(config)], env=sb.env())
+    assert other.exit_code == 1, other.output
+    assert "the file's limits are looser than apply's" in other.output
+    assert "--max-seats-removed is 100 in the file and 0 at apply" in other.output
+    assert sb.requests == []
+    config.write_text("guard_rails:\n  daily_heavy_budget: 0\n")
     over = CliRunner().invoke(cli, [*args, "--config", str(config)], env=sb.env())
-    assert over.exit_code == 1, over.output
-    assert f"with --plan, the guard_rails limits in {config} (max_seats_removed) are not used" in (
-        over.output
-    )
+    assert over.exit_code == 1
     assert "daily Heavy budget of 0" in over.output  # the budget from the file is read
     assert sb.writes() == []
-    config.write_text("guard_rails:\n  max_seats_removed: 0\n")
+    config.write_text("guard_rails:\n  max_seats_removed: 100\n")
     done = CliRunner().invoke(cli, [*args, "--config", str(config)], env=sb.env())
-    assert done.exit_code == 0, done.output  # the plan's recorded limits apply, not the file's
-    assert "(max_seats_removed) are not used" in done.output
+    assert done.exit_code == 0, done.output  # the same limits as the plan's: applied
     assert "sub_down: applied" in done.output

@@ -66,6 +66,34 @@ def test_yaml_11_traps_in_value_positions_are_errors_with_a_quoting_hint(
     assert "quote it" in message or "write" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            b"hosts: 015\n",
+            "YAML 1.1 reads '015' as octal (leading zero), the number 13; write 15 if you mean "
+            "15 (quoted, '015' is text, not a number)",
+        ),
+        (
+            b"hosts: 1_5\n",
+            "YAML 1.1 reads '1_5' as the number 15 (it drops underscores between digits; "
+            "YAML 1.2 reads text); write 15",
+        ),
+        (b"hosts: 0x1f\n", "YAML 1.1 reads '0x1f' as hexadecimal, the number 31; write 31"),
+        (
+            b"hosts: 1:30\n",
+            "YAML 1.1 reads '1:30' as base 60 (sexagesimal, like a clock), the number 90; "
+            "write 90, or quote it if you mean the text: '1:30'",
+        ),
+    ],
+)
+def test_each_yaml_11_number_trap_says_what_it_was_read_as_and_what_to_write(
+    text: bytes, message: str
+) -> None:
+    """Issue 20: `015` was answered with "write 13" although the user meant fifteen."""
+    assert [m for _line, _column, _severity, m in messages(text)] == [message]
+
+
 def test_quoted_look_alikes_and_plain_decimals_are_fine() -> None:
     result = read_bytes(b"country: 'NO'\nzip: \"012\"\nhosts: 12\nok: true\nd: '2026-01-31'\n", "f")
     assert result.problems == []

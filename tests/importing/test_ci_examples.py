@@ -1,5 +1,8 @@
-"""The CI examples users copy: valid YAML, only pinned flags, and the GitHub workflow's exact
-command lines run in order against the sandbox (PR plan, apply of that plan, nightly drift)."""
+"""The CI files users copy: the GitHub Action (action.yml) with the step script it shares with
+the GitLab component (scripts/ci_run.sh), the example workflow that uses the action, the GitLab
+example and component: valid, only pinned flags, timeouts, installs from the hash-checked lock,
+the apply that applies only the reviewed plan_sha256, and the step script run against the
+sandbox (pull-request plan, blocked and invalid files, nightly drift)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,8 +26,12 @@ import yaml
 ROOT = Path(__file__).parents[2]
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
+ACTION = ROOT / "action.yml"
+COMPONENT = ROOT / "templates" / "zoomplans.yml"
+CI_RUN = ROOT / "scripts" / "ci_run.sh"
+NOTE = ROOT / "scripts" / "gitlab_note.py"
+THE_ACTION = "zoomplans/zoomplans@"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
-GATE = "Fail on invalid files, errors or blocked items"
 
 # SPEC section 4 (pinned), plus --ttl, --rate-tier and --html (the report, issue 14).
 GLOBAL_FLAGS = {"-v", "--verbose"}
@@ -36,7 +44,7 @@ PINNED_FLAGS = {
     },
     "apply": {
         "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
-        "--journal", "--max-accounts-changed", "--rate-tier",
+        "--journal", "--max-accounts-changed", "--rate-tier", "--expect-sha256",
     },
     "import": {"--out", "--account", "--force", "--rate-tier"},
     "sandbox": {"--host", "--port", "--seed", "--state"},
@@ -71,8 +79,19 @@ def github_steps() -> list[tuple[str, dict[str, Any]]]:
     return [(job, step) for job, spec in workflow["jobs"].items() for step in spec["steps"]]
 
 
+def action_steps() -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = load(ACTION)["runs"]["steps"]
+    return steps
+
+
+def action_uses(job: str) -> list[dict[str, Any]]:
+    """The steps of a job of the example workflow that run the zoomplans action."""
+    return [s for j, s in github_steps() if j == job and s.get("uses", "").startswith(THE_ACTION)]
+
+
 def all_commands() -> list[list[str]]:
     scripts = [step.get("run", "") for _job, step in github_steps()]
+    scripts.append(CI_RUN.read_text(encoding="utf-8"))
     gitlab = load(GITLAB)
     for job in gitlab.values():
         if isinstance(job, dict):
@@ -83,11 +102,15 @@ def all_commands() -> list[list[str]]:
 def test_workflow_is_valid_yaml_with_the_three_triggers() -> None:
     workflow = load(GITHUB)
     triggers = workflow.get("on", workflow.get(True))
-    assert {"pull_request", "push", "schedule"} <= set(triggers)
+    assert {"pull_request", "push", "schedule", "workflow_dispatch"} <= set(triggers)
     assert triggers["push"]["branches"] == ["main"]
     jobs = workflow["jobs"]
-    assert jobs["apply"]["concurrency"] == {"group": "zoomplans-apply", "cancel-in-progress": False}
-    assert jobs["apply-by-hand"]["concurrency"]["group"] == "zoomplans-apply"
+    for job in ("apply", "apply-approved"):
+        assert jobs[job]["concurrency"] == {
+            "group": "zoomplans-apply",
+            "cancel-in-progress": False,
+        }
+    assert jobs["apply-approved"]["environment"].startswith("zoom-production")
     for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"):
         assert workflow["env"][name] == f"${{{{ secrets.{name} }}}}"
 
@@ -121,6 +144,112 @@ def test_the_examples_follow_githubs_and_gitlabs_schemas() -> None:
     assert schema_errors(GITLAB, "gitlab-ci.json", gitlab) != []
 
 
+def test_every_job_has_a_time_limit() -> None:
+    """A job without one may run for 360 minutes (GitHub's default) or an hour (GitLab's)."""
+    for name, job in load(GITHUB)["jobs"].items():
+        assert 0 < job["timeout-minutes"] <= 60, name
+    assert load(GITLAB)["default"]["timeout"] == "30m"
+    _header, component = list(yaml.safe_load_all(COMPONENT.read_text(encoding="utf-8")))
+    assert component[".zoomplans"]["timeout"] == "$[[ inputs.timeout ]]"
+    jobs = [k for k in component if not k.startswith(".")]
+    assert jobs and all(component[k]["extends"] == ".zoomplans" for k in jobs)
+
+
+def test_the_workflow_runs_zoomplans_only_through_the_pinned_action() -> None:
+    uses = [s for _j, s in github_steps() if s.get("uses", "").startswith(THE_ACTION)]
+    assert len(uses) == 5  # PR plan, main plan, apply, approved apply, drift
+    assert {s["uses"] for s in uses} == {"zoomplans/zoomplans@v0.3.0"}
+    assert load(GITHUB)["env"]["ZOOMPLANS_REF"] == "v0.3.0"  # newest-releases: the same release
+    inputs = set(load(ACTION)["inputs"])
+    for step in uses:
+        assert set(step["with"]) <= inputs, step["with"]
+    runs = [s.get("run", "") for j, s in github_steps() if j != "newest-releases"]
+    assert not [r for r in runs if "zoomplans " in r and "pip install" in r]
+
+
+def test_the_action_installs_its_own_release_from_the_hash_checked_lock(tmp_path: Path) -> None:
+    """The install step, run with stand-ins for `python` and `git` that record their calls."""
+    install = next(s for s in action_steps() if s.get("name", "").startswith("Install"))
+    assert "${{" not in install["run"]
+    calls = _stub_tools(tmp_path)
+    env = {"GITHUB_ACTION_PATH": "/actions/zoomplans", "ZP_ACTION_REF": "v0.3.0"}
+    code, output = _bash(install["run"], tmp_path, {**env, "ZP_VERSION": ""})
+    assert code == 0, output
+    assert calls() == [
+        "python -m pip install --quiet --disable-pip-version-check --require-hashes -r "
+        "/actions/zoomplans/requirements/runtime.lock",
+        "python -m pip install --quiet --disable-pip-version-check --no-deps /actions/zoomplans",
+        "zoomplans --version",
+        "SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER=0.3.0",
+    ]
+    # Another release: fetched at that ref (a tag or a commit), then installed the same way.
+    env = {**env, "ZP_VERSION": SHA, "ZP_ACTION_REPO": "zoomplans/zoomplans"}
+    code, output = _bash(install["run"], tmp_path, {**env, "GITHUB_SERVER_URL": "https://x"})
+    assert code == 0, output
+    recorded = calls()
+    fetch = f"git -C {tmp_path}/zoomplans-src fetch --quiet --depth 1"
+    assert f"{fetch} https://x/zoomplans/zoomplans {SHA}" in recorded
+    assert any(c.endswith(f"--no-deps {tmp_path}/zoomplans-src") for c in recorded)
+
+
+def test_gitlab_installs_the_pinned_release_from_its_lock(tmp_path: Path) -> None:
+    script = "\n".join(load(GITLAB)["default"]["before_script"])
+    calls = _stub_tools(tmp_path)
+    code, output = _bash(script, tmp_path, {"ZOOMPLANS_REPO": "https://github.com/OWNER/z"})
+    assert code == 1 and "Set ZOOMPLANS_REPO and ZOOMPLANS_REF" in output and calls() == []
+    env = {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans", "ZOOMPLANS_REF": "v0.3.0"}
+    code, output = _bash(script.replace("/tmp/zoomplans-src", str(tmp_path / "src")), tmp_path, env)
+    assert code == 0, output
+    recorded = calls()
+    assert recorded[1].endswith("fetch --quiet --depth 1 https://github.com/acme/zoomplans v0.3.0")
+    assert f"--require-hashes -r {tmp_path}/src/requirements/runtime.lock" in recorded[3]
+    assert recorded[4].endswith(f"--no-deps {tmp_path}/src")
+    assert "SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER=0.3.0" in recorded
+    component = COMPONENT.read_text(encoding="utf-8")
+    assert "--require-hashes -r /tmp/zoomplans-src/requirements/runtime.lock" in component
+
+
+def _stub_tools(tmp_path: Path) -> Callable[[], list[str]]:
+    """`python`, `git` and `zoomplans` stand-ins on PATH that append their command line (and
+    the pretend-version variable when set) to a file; returns its reader (which empties it)."""
+    shim = tmp_path / "bin"
+    shim.mkdir(exist_ok=True)
+    log = tmp_path / "calls"
+    for tool in ("python", "git", "zoomplans"):
+        (shim / tool).write_text(
+            f'#!/bin/sh\necho "{tool} $*" >> "{log}"\n'
+            'v="${SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER:-}"\n'
+            f'[ "{tool}" = zoomplans ] && [ -n "$v" ] && '
+            f'echo "SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER=$v" >> "{log}"\n'
+            "exit 0\n"
+        )
+        (shim / tool).chmod(0o755)
+
+    def read() -> list[str]:
+        lines = log.read_text().splitlines() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return lines
+
+    return read
+
+
+def _bash(script: str, tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        env={
+            "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            "RUNNER_TEMP": str(tmp_path),
+            **env,
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
 def _journal_path(script: str) -> str:
     """The folder of the --journal FILE of the one `zoomplans apply` in a script: the month
     files and the index of calls in doubt live next to FILE, so the whole folder travels."""
@@ -131,7 +260,7 @@ def _journal_path(script: str) -> str:
     return folder + "/"
 
 
-@pytest.mark.parametrize("job", ["apply", "apply-by-hand"])
+@pytest.mark.parametrize("job", ["apply", "apply-approved"])
 def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(job: str) -> None:
     """A new runner has no journal: without the one the previous apply wrote, a re-run would
     not know what was bought a minute ago and Zoom's lagging reads would not show it."""
@@ -140,9 +269,13 @@ def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(j
     uses = [str(step.get("uses", "")) for step in steps]
     restore = next(i for i, u in enumerate(uses) if u.startswith("actions/cache/restore@"))
     save = next(i for i, u in enumerate(uses) if u.startswith("actions/cache/save@"))
-    applying = [i for i, step in enumerate(steps) if "zoomplans apply" in step.get("run", "")]
+    applying = [
+        i
+        for i, step in enumerate(steps)
+        if uses[i].startswith(THE_ACTION) and step["with"].get("command") == "apply"
+    ]
     assert applying and restore < min(applying) and max(applying) < save
-    journal = _journal_path(steps[applying[0]]["run"])
+    journal = str(Path(steps[applying[0]]["with"]["journal"]).parent) + "/"
     restored, saved = steps[restore], steps[save]
     assert "if" not in restored  # always restored, whatever the reviewed-plan lookup found
     assert str(saved["if"]).startswith("always()")  # saved when apply failed or was cancelled
@@ -156,7 +289,6 @@ def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(j
     assert any(
         journal in str(s["with"]["path"]) and str(s["if"]).startswith("always()") for s in uploads
     )
-    assert spec["concurrency"] == {"group": "zoomplans-apply", "cancel-in-progress": False}
 
 
 def test_gitlab_apply_caches_the_journal_even_on_failure_and_runs_alone() -> None:
@@ -172,46 +304,100 @@ def test_gitlab_apply_caches_the_journal_even_on_failure_and_runs_alone() -> Non
 
 
 def test_every_action_is_pinned_to_a_version() -> None:
-    for _job, step in github_steps():
+    for step in [s for _job, s in github_steps()] + action_steps():
         if "uses" in step:
             _action, _, version = step["uses"].partition("@")
             assert version.startswith("v") and version.count(".") == 2, step["uses"]
 
 
 def test_pr_comment_is_found_again_by_its_hidden_marker() -> None:
-    scripts = [
-        s["with"]["script"] for _j, s in github_steps() if "github-script" in s.get("uses", "")
-    ]
-    comment = next(s for s in scripts if "createComment" in s)
-    assert "<!-- zoomplans-plan -->" in comment
-    assert "updateComment" in comment
+    comment = next(s for s in action_steps() if "github-script" in s.get("uses", ""))
+    script = comment["with"]["script"]
+    assert "<!-- zoomplans-plan -->" in script
+    assert "updateComment" in script and "createComment" in script
+    assert "pull_request" in comment["if"] and "inputs.comment == 'true'" in comment["if"]
+    assert "ZP_SHA256" in script  # the comment shows the plan_sha256 the merge will apply
 
 
-def test_the_html_report_is_uploaded_before_the_comment_that_links_it() -> None:
-    steps = [step for job, step in github_steps() if job == "plan"]
-    names = [step.get("name") for step in steps]
-    upload = steps[names.index("Upload the HTML report for reviewers")]
-    comment = steps[
-        names.index("Post the plan on the pull request (one comment, updated in place)")
-    ]
-    assert names.index(upload["name"]) < names.index(comment["name"])
-    assert upload["uses"].startswith("actions/upload-artifact@")
-    assert upload["with"]["path"] == "plan.html"
-    assert upload["with"]["name"] == "zoomplans-report"  # not the artifact apply downloads
-    assert str(upload["if"]).startswith("always()") and "plan.html" in upload["if"]
-    link = comment["env"]["REPORT_URL"]
-    assert f"steps.{upload['id']}.outputs.artifact-url" in link
-    assert "github.server_url" in link and "actions/runs/" in link and "github.run_id" in link
-    assert "process.env.REPORT_URL" in comment["with"]["script"]
-    assert "HTML report" in comment["with"]["script"]
+def test_the_plan_job_uploads_the_plan_and_report_the_apply_job_downloads() -> None:
+    (plan,) = action_uses("plan")
+    assert plan["with"]["command"] == "plan" and plan["with"]["formats"] == "html"
+    upload = next(
+        s for j, s in github_steps() if j == "plan" and "upload-artifact" in s.get("uses", "")
+    )
+    assert upload["with"]["name"] == "zoomplans-plan"
+    assert "zoomplans-out/plan.json" in upload["with"]["path"]
+    assert "zoomplans-out/plan.html" in upload["with"]["path"]
+    download = next(
+        s for j, s in github_steps() if j == "apply" and "download-artifact" in s.get("uses", "")
+    )
+    assert download["with"]["name"] == "zoomplans-plan" and download["with"]["path"] == "reviewed"
 
 
-def test_gitlab_keeps_the_html_report_and_links_it_from_the_note() -> None:
-    job = load(GITLAB)["zoomplans:plan-merge-request"]
-    assert "plan.html" in job["artifacts"]["paths"] and job["artifacts"]["when"] == "always"
-    script = "\n".join(job["script"])
-    assert "--html plan.html" in script
-    assert "artifacts/file/plan.html" in script
+def test_opt_ins_come_from_protected_labels_never_from_a_file_the_pull_request_wrote() -> None:
+    steps = {s.get("name"): s for j, s in github_steps() if j == "plan"}
+    labels = steps["Opt-ins from the pull request's labels"]
+    assert "github.event.pull_request.labels" in labels["env"]["LABELS"]
+    env = {"LABELS": "bug zoomplans:allow-cancel zoomplans:allow-everything"}
+    output = Path(tempfile.mkdtemp()) / "out"
+    code, text = _bash(labels["run"], output.parent, {**env, "GITHUB_OUTPUT": str(output)})
+    assert code == 0, text
+    assert output.read_text() == "opt-ins=allow-cancel\n"
+    reviewed = next(s for j, s in github_steps() if j == "apply" and s.get("id") == "reviewed")
+    assert "pr.labels" in reviewed["with"]["script"]
+    for job in ("apply", "apply-approved"):
+        for step in action_uses(job):
+            assert step["with"].get("opt-ins", "") in (
+                "${{ steps.reviewed.outputs.opt_ins }}",
+                "${{ needs.apply.outputs.opt_ins }}",
+            )
+    compare = next(s for j, s in github_steps() if j == "apply" and s.get("id") == "decide")
+    assert "options" not in compare["run"]  # only the reviewed plan's hash is read
+
+
+def _decide(tmp_path: Path, reviewed: str | None, main: str, code: str) -> dict[str, str]:
+    """Run the apply job's comparison step; its outputs and summary."""
+    step = next(s for j, s in github_steps() if j == "apply" and s.get("id") == "decide")
+    work = tmp_path / f"decide-{reviewed}-{main}-{code}"
+    (work / "reviewed").mkdir(parents=True)
+    if reviewed is not None:
+        plan = {"plan_sha256": reviewed, "options": {"allow_cancel_base": True}}
+        (work / "reviewed" / "plan.json").write_text(json.dumps(plan))
+    env = {
+        "MAIN_SHA256": main,
+        "MAIN_EXIT": code,
+        "GITHUB_OUTPUT": str(work / "out"),
+        "GITHUB_STEP_SUMMARY": str(work / "summary"),
+    }
+    result, text = _bash(step["run"], work, env)
+    assert result == 0, text
+    outputs = dict(line.split("=", 1) for line in (work / "out").read_text().splitlines())
+    summary = (work / "summary").read_text() if (work / "summary").exists() else ""
+    return {**outputs, "summary": summary}
+
+
+def test_main_is_applied_only_when_its_plan_is_the_reviewed_one(tmp_path: Path) -> None:
+    same = _decide(tmp_path, "a" * 64, "a" * 64, "2")
+    assert same["apply"] == "true" and same["needs-approval"] == "false"
+    # Another merge landed first, Zoom drifted or an apply was dropped: not applied, approval.
+    other = _decide(tmp_path, "a" * 64, "b" * 64, "2")
+    assert "apply" not in other and other["needs-approval"] == "true"
+    assert "Not applied: this plan is not the one reviewed" in other["summary"]
+    assert f"main: `{'b' * 64}`" in other["summary"]
+    # A direct push or a run by hand: nothing was reviewed.
+    assert _decide(tmp_path, None, "b" * 64, "2")["needs-approval"] == "true"
+    assert _decide(tmp_path, None, "", "0")["needs-approval"] == "false"
+    steps = {s.get("name"): s for j, s in github_steps() if j == "apply"}
+    apply = steps["Apply exactly the reviewed plan"]
+    assert apply["if"] == "steps.decide.outputs.apply == 'true'"
+    assert apply["with"]["expect-sha256"] == "${{ steps.decide.outputs.reviewed }}"
+    assert apply["with"]["plan-file"] == "zoomplans-out/plan.json"  # the plan made on main
+    approved = load(GITHUB)["jobs"]["apply-approved"]
+    assert approved["if"] == "needs.apply.outputs.needs-approval == 'true'"
+    (step,) = action_uses("apply-approved")
+    assert step["with"]["expect-sha256"] == "${{ needs.apply.outputs.plan_sha256 }}"
+    checkout = load(GITHUB)["jobs"]["apply"]["steps"][0]
+    assert checkout["with"]["ref"] == "main"  # the newest main: a queued run plans it all
 
 
 def test_gitlab_file_and_pre_commit_hooks_are_valid() -> None:
@@ -237,16 +423,6 @@ def test_examples_use_only_pinned_flags() -> None:
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
-INSTALL_FROM_GIT = (
-    'python -m pip install "zoom-plan-reconciler @ git+${ZOOMPLANS_REPO}@${ZOOMPLANS_REF}"'
-)
-
-
-def _install_scripts() -> list[str]:
-    """The GitHub install step of every job, and GitLab's before_script as one script."""
-    github = [s["run"] for _j, s in github_steps() if s.get("name") == "Install zoomplans"]
-    gitlab = "\n".join(load(GITLAB)["default"]["before_script"])
-    return [*github, gitlab]
 
 
 def _run_install(script: str, tmp_path: Path, env: dict[str, str]) -> tuple[int, str, list[str]]:
@@ -269,53 +445,6 @@ def _run_install(script: str, tmp_path: Path, env: dict[str, str]) -> tuple[int,
     return result.returncode, result.stdout + result.stderr, args
 
 
-def test_every_job_installs_zoomplans_from_its_repository_at_a_pinned_ref() -> None:
-    """zoom-plan-reconciler is not on PyPI: a `==0.1.0` install could never work."""
-    scripts = _install_scripts()
-    assert len(scripts) == 5  # plan, apply, apply-by-hand, drift; GitLab's before_script
-    for script in scripts:
-        assert INSTALL_FROM_GIT in script.replace(" --quiet", ""), script
-        assert "==" not in script
-    for variables in (load(GITHUB)["env"], load(GITLAB)["variables"]):
-        assert variables["ZOOMPLANS_REPO"] == "https://github.com/OWNER/zoomplans"
-        assert variables["ZOOMPLANS_REF"] == "PIN-A-COMMIT-SHA"
-    for path in (GITHUB, GITLAB):
-        text = path.read_text(encoding="utf-8")
-        assert "ZOOMPLANS_VERSION" not in text and "commit SHA" in text
-
-
-@pytest.mark.parametrize("index", range(5))
-def test_install_refuses_until_repository_and_commit_are_set(index: int, tmp_path: Path) -> None:
-    script = _install_scripts()[index]
-    placeholders = {"ZOOMPLANS_REPO": "https://github.com/OWNER/zoomplans", "ZOOMPLANS_REF": SHA}
-    code, output, args = _run_install(script, tmp_path, placeholders)
-    assert (code, args) == (1, [])
-    assert "Set ZOOMPLANS_REPO and ZOOMPLANS_REF" in output
-    code, output, args = _run_install(
-        script, tmp_path, {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans"}
-    )
-    assert (code, args) == (1, []), "an unset ref must not install a moving branch"
-    owner_like = {
-        "ZOOMPLANS_REPO": "https://github.com/OWNERSHIP-co/zoomplans",
-        "ZOOMPLANS_REF": SHA,
-    }
-    code, output, args = _run_install(script, tmp_path, owner_like)
-    assert code == 0 and args, "only the OWNER placeholder itself is refused"
-
-
-@pytest.mark.parametrize("index", range(5))
-def test_install_line_is_a_valid_pinned_requirement(index: int, tmp_path: Path) -> None:
-    from packaging.requirements import Requirement
-
-    env = {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans", "ZOOMPLANS_REF": SHA}
-    code, output, args = _run_install(_install_scripts()[index], tmp_path, env)
-    assert code == 0, output
-    assert args[:3] == ["-m", "pip", "install"]
-    requirement = Requirement(args[-1])
-    assert requirement.name == "zoom-plan-reconciler"
-    assert requirement.url == f"git+https://github.com/acme/zoomplans@{SHA}"
-
-
 def test_pre_commit_docs_pin_rev_to_a_commit_of_the_zoomplans_repository() -> None:
     hooks = HOOKS.read_text(encoding="utf-8")
     guide = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
@@ -325,13 +454,6 @@ def test_pre_commit_docs_pin_rev_to_a_commit_of_the_zoomplans_repository() -> No
         assert f"rev: {SHA}" in text
 
 
-def _step(job: str, name: str) -> str:
-    step = next(s for j, s in github_steps() if j == job and s.get("name") == name)
-    script: str = step["run"]
-    assert "${{" not in script  # runnable exactly as written
-    return script
-
-
 @pytest.fixture
 def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run one step's script the way GitHub does (bash -eo pipefail) in a fake workspace."""
@@ -339,6 +461,7 @@ def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     assert shutil.which("zoomplans", path=venv_bin), "zoomplans is not installed in the venv"
 
     def run(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        (tmp_path / "work").mkdir(exist_ok=True)
         output, summary = tmp_path / "github_output", tmp_path / "step_summary"
         output.write_text("")
         base = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
@@ -362,7 +485,20 @@ def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
-def test_workflow_command_lines_run_in_order_against_the_sandbox(
+def ci_run(runner: Callable[..., Any], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The action's main step: scripts/ci_run.sh with the variables action.yml sets."""
+    step = next(s for s in action_steps() if s.get("id") == "run")
+    assert step["run"] == 'bash "$GITHUB_ACTION_PATH/scripts/ci_run.sh"'
+    defaults = {"ZP_PATHS": "accounts/", "ZP_OUT": "zoomplans-out", "ZP_FORMATS": "html"}
+    return runner(f"bash {CI_RUN}", {**defaults, **env})  # type: ignore[no-any-return]
+
+
+def outputs(tmp_path: Path) -> dict[str, str]:
+    lines = (tmp_path / "github_output").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check_fails(
     sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
 ) -> None:
     sb = sandbox()
@@ -375,50 +511,31 @@ def test_workflow_command_lines_run_in_order_against_the_sandbox(
             "{type: business_monthly, hosts: 20}", "{type: business_monthly, hosts: 25}"
         )
     )
-
-    # Pull request: validate, then plan (pending changes are success; exit code recorded).
-    validated = runner(_step("plan", "Validate"), sb.env())
-    assert validated.returncode == 0
-    assert (tmp_path / "github_output").read_text() == "exitcode=0\n"
-    planned = runner(_step("plan", "Plan"), sb.env())
-    assert planned.returncode == 0, planned.stderr
-    assert (tmp_path / "github_output").read_text() == "exitcode=2\n"
-    assert "sub_8Jk2Lm" in (work / "plan.md").read_text()
-    report = (work / "plan.html").read_text(encoding="utf-8")  # the artifact reviewers open
+    planned = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan"})
+    assert planned.returncode == 0, planned.stdout + planned.stderr  # pending is a success
+    out = outputs(tmp_path)
+    assert out["exit-code"] == "2"
+    assert out["files"].split() == [
+        f"zoomplans-out/{f}"
+        for f in ("plan.html", "plan.json", "plan.md", "validate.exit", "validate.txt")
+    ]
+    assert "sub_8Jk2Lm" in (work / "zoomplans-out" / "plan.md").read_text()
+    report = (work / "zoomplans-out" / "plan.html").read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>") and "<td>sub_8Jk2Lm</td>" in report
     assert "<li>plan_base business_monthly: hosts 20 -&gt; 25</li>" in report
+    summary = (tmp_path / "step_summary").read_text()
+    assert summary.startswith("### zoomplans plan: exit 2") and "sub_8Jk2Lm" in summary
     assert sb.writes() == []
 
-    # Push to main: the reviewed artifact is downloaded to reviewed/ and applied exactly.
-    (work / "reviewed").mkdir()
-    shutil.copy(work / "plan.json", work / "reviewed" / "plan.json")
-    applied = runner(_step("apply", "Apply the reviewed plan"), sb.env())
-    assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert (work / "journal" / "journal.jsonl").stat().st_size > 0
-    assert [(w.method, w.path) for w in sb.writes()] == [
-        ("PUT", "/v2/accounts/sub_8Jk2Lm/plans/base")
-    ]
-    assert sb.plans("sub_8Jk2Lm")["plan_base"]["hosts"] == 25
-
-    # Nightly: in sync now, so the drift check passes ...
-    nightly = runner(_step("drift", "Drift check"), sb.env())
-    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
-    assert (tmp_path / "step_summary").read_text().strip()
-
-    # ... and fails with 2 once someone lowers seats in Zoom behind the files' back.
-    drifted = dict(sb.plans("sub_pro"))
-    drifted["plan_base"] = {**drifted["plan_base"], "hosts": 3}
-    sb.set_plans("sub_pro", drifted)
-    assert runner(_step("drift", "Drift check"), sb.env()).returncode == 2
-
-    # The by-hand job re-plans and applies; the next drift check is clean again.
-    by_hand = runner(_step("apply-by-hand", "Plan and apply that plan"), sb.env())
-    assert by_hand.returncode == 0, by_hand.stdout + by_hand.stderr
-    assert sb.plans("sub_pro")["plan_base"]["hosts"] == 5
-    assert runner(_step("drift", "Drift check"), sb.env()).returncode == 0
+    # Nightly: the same files and the changed Zoom differ, so the drift step fails the job.
+    drift = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan", "ZP_FORMATS": ""})
+    assert drift.returncode == 0 and outputs(tmp_path)["exit-code"] == "2"
+    gate = next(s for j, s in github_steps() if j == "drift" and s.get("name") == "Fail on drift")
+    assert gate["if"] == "steps.drift.outputs.exit-code == '2'"
+    assert runner(gate["run"], {}).returncode == 1
 
 
-def test_a_blocked_plan_records_exit_1_and_fails_the_check(
+def test_a_blocked_plan_is_exit_1_after_every_file_is_written(
     sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
 ) -> None:
     sb = sandbox()
@@ -426,19 +543,20 @@ def test_a_blocked_plan_records_exit_1_and_fails_the_check(
     work.mkdir()
     assert cli("import", "--account", "sub_pro", env=sb.env(), cwd=work).returncode == 0
     pro = work / "accounts" / "globex-pro--sub_pro.yaml"
-    pro.write_text(pro.read_text().replace("hosts: 5", "hosts: 2"))  # a decrease: blocked
-
-    planned = runner(_step("plan", "Plan"), sb.env())
-    assert planned.returncode == 0  # the comment is posted before the check fails
-    assert (tmp_path / "github_output").read_text() == "exitcode=1\n"
-    gate_env = {**sb.env(), "VALIDATE_EXIT": "0", "PLAN_EXIT": "1"}
-    gate = runner(_step("plan", GATE), gate_env)
-    assert gate.returncode == 1
-    assert "errors or blocked items" in gate.stdout
+    pro.write_text(pro.read_text().replace("hosts: 5", "hosts: 4"))  # a decrease: blocked
+    planned = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan"})
+    assert planned.returncode == 1  # the comment step runs after it (`if: always()`)
+    assert outputs(tmp_path)["exit-code"] == "1"
+    assert "seat" in (work / "zoomplans-out" / "plan.md").read_text()
+    # The opt-in the labels grant unblocks it; an unknown opt-in is a usage error.
+    allowed = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan", "ZP_OPT_INS": "allow-decrease"})
+    assert allowed.returncode == 0 and outputs(tmp_path)["exit-code"] == "2"
+    bad = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan", "ZP_OPT_INS": "allow-all"})
+    assert bad.returncode == 64 and "unknown opt-in 'allow-all'" in bad.stderr
     assert sb.writes() == []
 
 
-def test_invalid_files_are_reported_by_validate_and_fail_the_check(
+def test_invalid_files_are_reported_by_validate_and_fail_the_step(
     runner: Callable[..., Any], tmp_path: Path
 ) -> None:
     accounts = tmp_path / "work" / "accounts"
@@ -446,13 +564,24 @@ def test_invalid_files_are_reported_by_validate_and_fail_the_check(
     (accounts / "typo.yaml").write_text(
         "account_id: sub_1\nplans:\n  plan_base: {type: monthly, hostz: 3}\n"
     )
-    validated = runner(_step("plan", "Validate"), {})
-    assert validated.returncode == 0  # recorded, so the comment can show the problems
-    assert (tmp_path / "github_output").read_text() == "exitcode=1\n"
-    assert "typo.yaml:3:" in (tmp_path / "work" / "validate.txt").read_text()
-    gate = runner(_step("plan", GATE), {"VALIDATE_EXIT": "1", "PLAN_EXIT": ""})
-    assert gate.returncode == 1
-    assert "zoomplans validate found problems" in gate.stdout
+    validated = ci_run(runner, {"ZP_COMMAND": "plan"})
+    assert validated.returncode == 1
+    assert outputs(tmp_path)["exit-code"] == "1"
+    out = tmp_path / "work" / "zoomplans-out"
+    assert (out / "validate.exit").read_text() == "1\n"  # the comment shows validate's problems
+    assert "typo.yaml:3:" in (out / "validate.txt").read_text()
+    assert not (out / "plan.json").exists()
+
+
+def test_apply_needs_the_plan_file_and_the_reviewed_sha(
+    runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    no_file = ci_run(runner, {"ZP_COMMAND": "apply", "ZP_EXPECT_SHA256": "a" * 64})
+    assert no_file.returncode == 64 and "apply needs the plan file" in no_file.stderr
+    no_sha = ci_run(runner, {"ZP_COMMAND": "apply", "ZP_PLAN_FILE": "plan.json"})
+    assert no_sha.returncode == 64 and "apply needs the reviewed plan_sha256" in no_sha.stderr
+    script = CI_RUN.read_text(encoding="utf-8")
+    assert '--expect-sha256 "$ZP_EXPECT_SHA256" --auto-approve' in script
 
 
 class _NotesHandler(http.server.BaseHTTPRequestHandler):
@@ -507,6 +636,11 @@ def test_gitlab_plan_note_is_created_once_then_updated_in_place(
 ) -> None:
     script = load(GITLAB)["zoomplans:plan-merge-request"]["script"]
     poster = next(s for s in script if "ZOOMPLANS_GITLAB_TOKEN" in s)
+    poster = poster.replace(
+        "python3 /tmp/zoomplans-src/scripts/", f"{sys.executable} {ROOT}/scripts/"
+    )
+    component = COMPONENT.read_text(encoding="utf-8")
+    assert "python3 /tmp/zoomplans-src/scripts/gitlab_note.py zoomplans-out/plan.md" in component
     work = tmp_path / "work"
     work.mkdir()
     gitlab = _FakeGitLab()
@@ -534,6 +668,27 @@ def test_gitlab_plan_note_is_created_once_then_updated_in_place(
     assert gitlab.calls == ["GET", "GET", "POST", "GET", "PUT"]
 
 
+def test_gitlab_keeps_the_html_report_and_links_it_from_the_note() -> None:
+    job = load(GITLAB)["zoomplans:plan-merge-request"]
+    assert "plan.html" in job["artifacts"]["paths"] and job["artifacts"]["when"] == "always"
+    assert "--html plan.html" in "\n".join(job["script"])
+    assert "artifacts/file/plan.html" in NOTE.read_text(encoding="utf-8")
+
+
+def test_gitlab_applies_only_the_plan_its_plan_job_made() -> None:
+    gitlab = load(GITLAB)
+    plan = gitlab["zoomplans:plan-default-branch"]
+    assert plan["artifacts"]["reports"]["dotenv"] == "plan.env"
+    assert any("ZOOMPLANS_PLAN_SHA256=" in line for line in plan["script"])
+    apply = "\n".join(gitlab["zoomplans:apply"]["script"])
+    assert '--expect-sha256 "$ZOOMPLANS_PLAN_SHA256"' in apply
+    _header, component = list(yaml.safe_load_all(COMPONENT.read_text(encoding="utf-8")))
+    dotenv = component["zoomplans:plan-default-branch"]["artifacts"]["reports"]["dotenv"]
+    assert dotenv == "zoomplans-out/outputs.env"
+    assert 'ZP_EXPECT_SHA256="$ZOOMPLANS_PLAN_SHA256"' in component["zoomplans:apply"]["script"][0]
+    assert component["zoomplans:apply"]["resource_group"] == "zoomplans-apply"
+
+
 def test_drift_checks_read_the_journal_without_saving_it() -> None:
     """A purchase Zoom does not show yet is awaiting Zoom, not drift: the nightly plan reads the
     journal the last apply saved, and never writes one back."""
@@ -541,8 +696,8 @@ def test_drift_checks_read_the_journal_without_saving_it() -> None:
     uses = [str(step.get("uses", "")) for step in steps]
     assert any(u.startswith("actions/cache/restore@") for u in uses)
     assert not any(u.startswith("actions/cache/save@") for u in uses)
-    plan = next(step["run"] for step in steps if "zoomplans plan" in step.get("run", ""))
-    assert "--journal journal/journal.jsonl" in plan
+    (plan,) = action_uses("drift")
+    assert plan["with"]["journal"] == "journal/journal.jsonl"
     drift = load(GITLAB)["zoomplans:drift"]
     assert drift["cache"]["policy"] == "pull" and "journal/" in drift["cache"]["paths"]
     assert "--journal journal/journal.jsonl" in "\n".join(drift["script"])

@@ -18,7 +18,6 @@ from reconciler.apply.effects import change_visible, verified, write_shown
 from reconciler.apply.in_flight import write_key
 from reconciler.apply.preflight import PlanTampered, check_actions
 from reconciler.apply.resume import resumable
-from reconciler.apply.saved import OptInNotRecorded, check_opt_ins
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.guards.thresholds import TooManySeatsRemoved, seats_removed, tripped_guard_rails
 from reconciler.planner.core import build_plan, plan_account
@@ -29,6 +28,9 @@ from reconciler.pricing.prices import Price, PriceList
 from reconciler.render.html import render_html
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
+from reconciler.service.refusal import Refused
+from reconciler.service.requests import OptIn, opt_ins_of
+from reconciler.service.saved_plan import refuse_opt_ins
 from reconciler.zoom.live import LivePlans
 from reconciler.zoom_2026.validation import request_problems
 
@@ -182,16 +184,19 @@ def test_every_view_shows_it() -> None:
     assert "<li>plan_base business_monthly: hosts 20 (cancel the base plan)</li>" in html
 
 
-def test_the_opt_in_is_recorded_in_the_plan_file_and_apply_plan_asks_for_no_other() -> None:
+def test_the_opt_in_is_recorded_in_the_plan_file_and_apply_plan_needs_it_given_again() -> None:
     plan = whole_plan({"plan_base": CANCEL}, {"plan_base": BASE})
     again = Plan.from_json(plan.to_json())
     assert again.options.allow_cancel_base is True
     assert again.accounts[0].actions[0].op == "cancel_base"
     check_actions(again.accounts)  # a plan as written passes apply's preflight
+    where = Path("plan.json")
+    with pytest.raises(Refused, match="apply was not given --allow-cancel-base"):
+        refuse_opt_ins(again, where, opt_ins_of(again.options) - {OptIn.ALLOW_CANCEL_BASE})
+    refuse_opt_ins(again, where, opt_ins_of(again.options))  # the same flags: accepted
     without = whole_plan({"plan_base": CANCEL}, {"plan_base": BASE}, PlanOptions())
-    with pytest.raises(OptInNotRecorded, match="planned without --allow-cancel-base"):
-        check_opt_ins(without, Path("plan.json"), False, False, True)
-    check_opt_ins(plan, Path("plan.json"), False, True, True)  # repeating it is harmless
+    with pytest.raises(Refused, match="planned without --allow-cancel-base"):
+        refuse_opt_ins(without, where, frozenset({OptIn.ALLOW_CANCEL_BASE}))
 
 
 def test_a_tampered_cancel_base_body_is_refused_before_anything_is_sent() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from typing import Any
 
 import pytest
@@ -111,8 +112,28 @@ async def test_run_wide_errors_stop_the_run(fake_zoom: Any, error: Exception) ->
     )
     with pytest.raises(LiveReadStopped) as caught:
         await read_live(zoom, [f"sub_{i}" for i in range(50)], in_flight=4, progress=False)
-    assert "stopped reading live plans after" in str(caught.value)
+    assert re.match(
+        r"(stopped reading live plans after reading [1-9]\d* of 50 accounts"
+        r"|read no account's live plans \(of 50\)): ",
+        str(caught.value),
+    )
     assert str(error) in str(caught.value)
+
+
+async def test_a_stop_after_some_reads_counts_only_the_accounts_read(fake_zoom: Any) -> None:
+    """Issue 20: accounts that failed before the stop were counted as read."""
+    refused = AuthError(
+        "Zoom refused the access token", status=401, code=124, method="GET", path="/x"
+    )
+    zoom = fake_zoom(
+        {f"sub_{i}": {"plan_base": BASE20} for i in range(6)}, errors={"sub_3": refused}
+    )
+    with pytest.raises(LiveReadStopped) as caught:
+        await read_live(zoom, [f"sub_{i}" for i in range(6)], in_flight=1, progress=False)
+    assert str(caught.value) == (
+        "stopped reading live plans after reading 3 of 6 accounts: GET /x: Zoom refused the "
+        "access token (HTTP 401, Zoom code 124)"
+    )
 
 
 async def test_usage_is_read_only_where_wanted(fake_zoom: Any) -> None:

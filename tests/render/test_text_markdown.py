@@ -108,7 +108,10 @@ def test_summary_line_of_an_empty_plan(make_desired: Any) -> None:
         == "Plan: 0 to subscribe, 0 to change, 0 add-ons to add, 0 to cancel; 0 blocked; 0 in sync."
         " Heavy calls to apply: 0."
     )
-    assert render_text(plan).splitlines() == [summary_line(plan)]
+    assert render_text(plan).splitlines() == [
+        f"plan_sha256 {plan.plan_sha256} (apply --plan --expect-sha256 holds apply to it)",
+        summary_line(plan),
+    ]
 
 
 def test_markdown_has_table_and_sections(make_desired: Any, contact: Any) -> None:

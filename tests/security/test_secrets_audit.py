@@ -60,7 +60,7 @@ def test_no_command_writes_the_secret_or_a_token(sandbox, tmp_path: Path, zoompl
         ),
         "apply": zoomplans(
             "-v", "apply", "--plan", str(plan_file), str(accounts), "--journal", str(journal),
-            env=env, cwd=tmp_path,
+            "--allow-decrease", "--allow-cancel", env=env, cwd=tmp_path,
         ),
         "import": zoomplans("-v", "import", "--out", str(imported), env=env, cwd=tmp_path),
     }  # fmt: skip

@@ -147,7 +147,7 @@ def test_apply_converges_under_faults_and_kills(
         made = finished(cli(["plan", "accounts.yaml", *OPT_INS, "--out", "plan.json"], env, log))
         assert made in (0, 1) and (tmp_path / "plan.json").exists(), log.read_text()[-4000:]
         apply_args = ["-v", "apply", "--plan", "plan.json", "accounts.yaml", "--journal"]
-        apply_args += [str(journal), *TIMEOUTS]
+        apply_args += [str(journal), *OPT_INS, *TIMEOUTS]
 
     kills: list[float] = []
     for _ in range(KILLS):

@@ -1,0 +1,52 @@
+"""The end of each command's `--help`: two or three examples and the link to its manual page.
+
+One place for the manual's address (MANUAL), so a fork or mirror changes one line. Click
+re-wraps an epilog's paragraphs; a paragraph that starts with a `\\b` line is kept as written,
+which is what keeps each example on its own line.
+"""
+
+from __future__ import annotations
+
+#: Where the manual's pages are read online (docs/ in the repository).
+MANUAL = "https://github.com/zoomplans/zoomplans/blob/main/docs/"
+
+
+def epilog(page: str, *examples: str) -> str:
+    """`Examples:` with one command per line, then `Manual: <MANUAL><page>`."""
+    lines = "\n".join(f"  {example}" for example in examples)
+    return f"\b\nExamples:\n{lines}\n\n\b\nManual: {MANUAL}{page}"
+
+
+VALIDATE_EPILOG = epilog(
+    "validate.md",
+    "zoomplans validate accounts/",
+    "zoomplans validate accounts/ --strict --format json",
+)
+PLAN_EPILOG = epilog(
+    "plan.md",
+    "zoomplans plan accounts/",
+    "zoomplans plan accounts/ --out plan.json --format markdown --detailed-exitcode",
+    "zoomplans plan --account sub_8Jk2Lm --allow-decrease",
+)
+APPLY_EPILOG = epilog(
+    "apply.md",
+    "zoomplans apply --plan plan.json --auto-approve",
+    "zoomplans apply accounts/ --account sub_8Jk2Lm",
+    "zoomplans apply --plan plan.json --journal journal/journal.jsonl",
+)
+IMPORT_EPILOG = epilog(
+    "import.md",
+    "zoomplans import --out accounts",
+    "zoomplans import --account sub_8Jk2Lm --force",
+)
+SANDBOX_EPILOG = epilog(
+    "sandbox.md",
+    "zoomplans sandbox --port 0 --seed examples/sandbox-seed.yaml",
+    "zoomplans sandbox --port 0 --read-lag 20 --write-error-rate 0.5 --rng-seed 7",
+)
+COMPLETION_EPILOG = epilog(
+    "completion.md",
+    'eval "$(zoomplans completion bash)"',
+    "zoomplans completion zsh > ~/.zfunc/_zoomplans",
+    "zoomplans completion fish > ~/.config/fish/completions/zoomplans.fish",
+)

@@ -1,0 +1,271 @@
+"""`apply` as a library call: an :class:`ApplyRequest` in, an :class:`ApplyReport` out.
+
+Every decision of a run is made here, in this order, and any refusal before the first call
+comes back as a report that says so (``ApplyReport.refused``: "nothing was sent" is the
+report's words, never the caller's):
+
+1. options that contradict each other (``--plan`` with ``--select``: usage, 64);
+2. a question nobody can answer (no terminal, no ``--auto-approve``, no ``--plan``);
+3. the saved plan file on its own (``reconciler.service.saved_plan``);
+4. the desired files; then, with one Zoom client, the plan made now or the saved plan proved
+   against it; the guard rails; the daily Heavy budget; the question;
+5. the calls (``reconciler.apply.runner``), stopping cleanly when ``RunControl`` asks.
+
+The caller shows the plan, asks the question and prints progress through :class:`ApplyHooks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from reconciler.apply.journal import JournalError
+from reconciler.apply.preflight import PlannedAccount
+from reconciler.apply.reading import LivePlansDict
+from reconciler.apply.replan import (
+    DesiredFilesChanged,
+    check_desired_files,
+    replan_confirm,
+    replan_converged,
+)
+from reconciler.apply.report import EXIT_TERMINATED, AccountState, ApplyReport
+from reconciler.apply.runner import plan_sha256 as canonical_plan_hash
+from reconciler.apply.runner import run_apply
+from reconciler.apply.saved import unsettled_in
+from reconciler.apply.seams import Confirm, Converged
+from reconciler.apply.stop import RunControl
+from reconciler.desired.model import DesiredAccount
+from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
+from reconciler.planner.model import Plan
+from reconciler.service.planning import (
+    fresh_options,
+    load_accounts,
+    marked_in_flight,
+    plan_now,
+    refuse_if_unsafe,
+    select_accounts,
+)
+from reconciler.service.refusal import EXIT_USAGE, Refused
+from reconciler.service.requests import ApplyRequest
+from reconciler.service.saved_plan import (
+    SavedPlan,
+    differences,
+    own_options,
+    proven_accounts,
+    read_saved_plan,
+    refuse_edited_hash,
+)
+from reconciler.zoom.client import ZoomClient
+from reconciler.zoom.errors import ZoomError
+from reconciler.zoom.live import LiveReadStopped
+
+
+class ApplyHooks(Protocol):
+    """What a run asks of its caller. ``say`` prints progress and warnings (stderr in the
+    CLI); ``show_plan`` shows the plan before anything is asked or sent; ``confirm`` asks the
+    question and returns True only for an approval. None of them may send anything."""
+
+    def say(self, line: str) -> None: ...
+    def show_plan(self, plan: Plan) -> None: ...
+    async def confirm(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What both modes hand to the executor: the plan, its hash, how to confirm and verify."""
+
+    plan: Plan
+    journal_hash: str
+    mode: str
+    converged: Converged
+    only_accounts: tuple[str, ...] = ()
+    confirm: Confirm | None = None
+    shown_sha256: str = ""
+
+
+async def apply_changes(
+    request: ApplyRequest, hooks: ApplyHooks, control: RunControl | None = None
+) -> ApplyReport:
+    """Apply what ``request`` asks; every refusal before the first call is a report too."""
+    control = control or RunControl()
+    try:
+        return await _apply(request, hooks, control)
+    except Refused as exc:
+        return ApplyReport.refused(str(exc), exc.exit_code, exc.details)
+
+
+def check_request(request: ApplyRequest) -> None:
+    """Refuse what cannot be asked together, and a question nobody can answer."""
+    if request.saved is not None and request.selection.selectors:
+        raise Refused(
+            "with --plan, the plan file's recorded selection decides what is applied: give no "
+            "--select (use --account to apply some of its accounts)",
+            exit_code=EXIT_USAGE,
+        )
+    if request.saved is None and not request.auto_approve and not request.interactive:
+        raise Refused(
+            "apply asks for confirmation, but stdin is not a terminal. Review with "
+            "`zoomplans plan` and re-run with --auto-approve, or apply a reviewed plan file "
+            "with --plan"
+        )
+
+
+async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) -> ApplyReport:
+    check_request(request)
+    guards, selection = request.guards, request.selection
+    saved = None
+    if request.saved is not None:
+        saved = read_saved_plan(request.saved, guards.opt_ins, selection.account_ids)
+    hint = "; --plan checks the plan against the files it was made from" if saved else ""
+    desired = load_accounts(selection, guards, hooks.say, hint=hint)
+    try:
+        async with ZoomClient(request.zoom) as client:  # one client, one token
+            if saved is not None:
+                run = await _saved_run(saved, request, desired, client, hooks)
+            else:
+                run = await _fresh_run(request, desired, client, hooks)
+            hooks.say(f"plan_sha256 {run.shown_sha256}")
+            _check_budget(run, request)
+            if saved is None and not run.plan.pending and _nothing_to_settle(run.plan, request):
+                return ApplyReport(accounts=(), nothing_to_do=True, plan_sha256=run.shown_sha256)
+            if _must_ask(run.plan, request, hooks) and not await hooks.confirm():
+                raise Refused("apply cancelled")
+            if control.stop_reason is not None:
+                raise Refused(
+                    f"stopped by {control.stop_reason} before any call was sent",
+                    exit_code=EXIT_TERMINATED,
+                )
+            control.sending = True
+            report = await run_apply(
+                run.plan,
+                client,
+                journal_path=request.journal_path,
+                plan_hash=run.journal_hash,
+                mode=run.mode,
+                settings=request.settings,
+                converged=run.converged,
+                progress=hooks.say,
+                only_accounts=run.only_accounts,
+                confirm=run.confirm,
+                master_account_id=request.zoom.account_id,
+                control=control,
+            )
+    except JournalError as exc:
+        raise Refused(f"{exc}; no call is sent without a journal") from None
+    except (LiveReadStopped, ZoomError) as exc:
+        raise Refused(str(exc)) from None
+    return replace(report, plan_sha256=run.shown_sha256)
+
+
+async def _fresh_run(
+    request: ApplyRequest, desired: list[DesiredAccount], client: ZoomClient, hooks: ApplyHooks
+) -> _Run:
+    """Plan now, exactly as `zoomplans plan` would, show it, and apply the guard rails."""
+    selection, guards = request.selection, request.guards
+    selected = select_accounts(desired, selection.account_ids, selection.selectors)
+    options = fresh_options(selection, guards)
+    plan = await plan_now(selected, client, options, (selection, guards))
+    plan = marked_in_flight(
+        plan,
+        request.journal_path,
+        request.zoom.account_id,
+        request.settings.rules,
+        hooks.say,
+    )
+    hooks.show_plan(plan)
+    refuse_if_unsafe(plan, hooks.say)
+    converged = replan_converged(selected, options)
+    return _Run(
+        plan, canonical_plan_hash(plan), "fresh_plan", converged, (), None, plan.plan_sha256
+    )
+
+
+async def _saved_run(
+    saved: SavedPlan,
+    request: ApplyRequest,
+    desired: list[DesiredAccount],
+    client: ZoomClient,
+    hooks: ApplyHooks,
+) -> _Run:
+    """Prove the saved plan with apply's own flags, limits and prices; show it; guard it."""
+    plan, path = saved.plan, saved.path
+    own = own_options(saved, request.guards)
+    selected = select_accounts(desired, plan.options.accounts, plan.options.select)
+    try:
+        check_desired_files(plan, selected, request.selection.paths)
+    except DesiredFilesChanged as exc:
+        raise Refused(f"{path}: {exc}") from None
+    again = await plan_now(selected, client, own, (request.selection, request.guards))
+    found = differences(plan, again)
+    if found:
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        raise Refused(
+            f"{path}: the saved plan is not what the desired files and Zoom imply with "
+            f"apply's own flags and limits: {'; '.join(found[:5])}{more}; the file was edited "
+            "or made with other flags; plan again and review the new plan"
+        )
+    refuse_edited_hash(saved)
+    hooks.show_plan(plan)
+    checked = replace(plan, options=own)
+    refuse_if_unsafe(checked, hooks.say, f"{path}: ")
+    return _Run(
+        checked,
+        saved.file_sha256,
+        "saved_plan",
+        replan_converged(selected, own),
+        request.selection.account_ids,
+        _confirm_unproven(replan_confirm(selected, own, client), proven_accounts(plan, again)),
+        plan.plan_sha256,
+    )
+
+
+def _confirm_unproven(confirm: Confirm, proven: dict[str, int]) -> Confirm:
+    """The executor's re-plan at each account's compare-and-swap, skipped for an account the
+    whole-plan proof above already planned again from the same live plans (the executor only
+    gets here with the live plans the file names): its seats in use were read for that proof
+    a moment ago, and a second read would be a second Heavy call. A resumed account (fewer
+    calls left) is planned again there as before."""
+
+    async def checked(
+        account: PlannedAccount, live: LivePlansDict
+    ) -> tuple[AccountState, str] | None:
+        if proven.get(account.account_id) == len(account.actions):
+            return None
+        return await confirm(account, live)
+
+    return checked
+
+
+def _check_budget(run: _Run, request: ApplyRequest) -> None:
+    """Refuse a plan needing more Heavy calls than the day has left."""
+    guards = request.guards
+    configured = guards.project.daily_heavy_budget if guards.project is not None else None
+    budget = daily_budget(guards.daily_heavy_budget, configured, request.zoom.rate_tier)
+    try:
+        check_daily_budget(
+            run.plan,
+            journal_path=request.journal_path,
+            budget=budget,
+            only_accounts=run.only_accounts,
+        )
+    except HeavyBudgetExceeded as exc:
+        raise Refused(str(exc)) from None
+
+
+def _nothing_to_settle(plan: Plan, request: ApplyRequest) -> bool:
+    """A fresh plan with nothing to send: True when no earlier run left a call to settle (and
+    nothing is in flight, blocked or unread, which the run reports)."""
+    if plan.in_flight_actions() or plan.failed:
+        return False
+    return not unsettled_in(plan, request.journal_path)
+
+
+def _must_ask(plan: Plan, request: ApplyRequest, hooks: ApplyHooks) -> bool:
+    """Only a fresh plan with calls to send is asked about (a saved plan was reviewed)."""
+    if request.saved is not None:
+        return False
+    if plan.pending:
+        return not request.auto_approve
+    if plan.failed and not plan.in_flight_actions():
+        hooks.say("zoomplans: nothing to send; some accounts are blocked or could not be read")
+    return False

@@ -1,0 +1,74 @@
+"""`plan` as a library call: a :class:`PlanRequest` in, a :class:`PlanResult` out.
+
+The command writes and prints the plan; what makes it fail (bad files, a selector, a guard
+rail, a blocked or unread account) and which exit code that gives is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reconciler.planner.model import Plan
+from reconciler.service.planning import (
+    Say,
+    fresh_options,
+    guard_rail_errors,
+    load_accounts,
+    marked_in_flight,
+    plan_now,
+    select_accounts,
+)
+from reconciler.service.requests import PlanRequest
+from reconciler.zoom.client import ZoomClient
+from reconciler.zoom.errors import ZoomError
+from reconciler.zoom.live import LiveReadStopped
+
+EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
+
+
+class PlanRefused(Exception):
+    """No plan could be made (bad files, selector, limits, Zoom stopped the reads)."""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The plan, and what makes `plan` exit 1: guard rails tripped, accounts blocked or
+    unread (``failed``: the sentence that counts them)."""
+
+    plan: Plan
+    errors: tuple[str, ...]
+    failed: str | None = None
+
+    def exit_code(self, *, detailed: bool) -> int:
+        """0, 1 on any error, or 2 with --detailed-exitcode when calls are pending."""
+        if self.errors or self.failed:
+            return EXIT_ERROR
+        return EXIT_PENDING if detailed and self.plan.pending else EXIT_OK
+
+
+async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
+    """Load, select, read Zoom and plan; mark the journal's purchases in flight; judge."""
+    from reconciler.service.refusal import Refused
+
+    try:
+        accounts = load_accounts(request.selection, request.guards, say)
+        selection = request.selection
+        chosen = select_accounts(accounts, selection.account_ids, selection.selectors)
+        options = fresh_options(selection, request.guards)
+        async with ZoomClient(request.zoom) as client:
+            plan = await plan_now(
+                chosen, client, options, (selection, request.guards), ttl=request.ttl
+            )
+        # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new ones.
+        plan = marked_in_flight(
+            plan, request.journal_path, request.zoom.account_id, request.settings.rules, say
+        )
+    except Refused as exc:
+        raise PlanRefused(str(exc)) from None
+    except (LiveReadStopped, ZoomError) as exc:
+        raise PlanRefused(str(exc)) from None
+    failed = None
+    if plan.failed:
+        s = plan.summary()
+        failed = f"{s['blocked']} account(s) blocked, {s['errors']} could not be planned"
+    return PlanResult(plan, tuple(guard_rail_errors(plan, say)), failed)

@@ -1,0 +1,133 @@
+"""What `plan` and `apply` are asked to do, as frozen values the command line builds once.
+
+The opt-ins travel as one set of :class:`OptIn` (never as loose booleans appended to
+signatures) and the limits as typed :class:`Limits`, so a new opt-in or limit is one member
+here, not a new parameter in four functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
+from reconciler.apply.seams import ApplySettings
+from reconciler.guards.project import ProjectConfig
+from reconciler.planner.model import DEFAULT_TTL, PlanOptions
+from reconciler.pricing.prices import PriceList
+from reconciler.zoom.config import ZoomConfig
+
+#: How old a saved plan apply accepts, counted from its created_at (``--max-plan-age``).
+DEFAULT_MAX_PLAN_AGE = timedelta(hours=24)
+
+
+class OptIn(StrEnum):
+    """An opt-in to a kind of call that removes something; the value is its flag."""
+
+    ALLOW_DECREASE = "--allow-decrease"
+    ALLOW_CANCEL = "--allow-cancel"
+    ALLOW_CANCEL_BASE = "--allow-cancel-base"
+
+    @property
+    def option(self) -> str:
+        """Its field in ``PlanOptions`` (``allow_cancel``)."""
+        return self.value.removeprefix("--").replace("-", "_")
+
+
+OptIns = frozenset[OptIn]
+
+
+def opt_ins_of(options: PlanOptions) -> OptIns:
+    """The opt-ins a plan's options record."""
+    return frozenset(opt_in for opt_in in OptIn if getattr(options, opt_in.option))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limits:
+    """The guard-rail limits given on the command line (None: not given, so zoomplans.yaml's
+    value or the built-in default applies)."""
+
+    max_accounts_changed: int | None = None
+    max_seats_removed: int | None = None
+    max_monthly_increase: Decimal | None = None
+
+    def by_name(self) -> dict[str, Any]:
+        """As ``reconciler.guards.thresholds.with_limits`` reads them."""
+        return {
+            "max_accounts_changed": self.max_accounts_changed,
+            "max_seats_removed": self.max_seats_removed,
+            "max_monthly_increase": self.max_monthly_increase,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Selection:
+    """Which desired files, and which of their accounts (``--account``, ``--select``)."""
+
+    paths: tuple[str, ...] = ("accounts/",)
+    account_ids: tuple[str, ...] = ()
+    selectors: tuple[str, ...] = ()
+    extends_root: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Guards:
+    """The opt-ins, the limits, and the project file and price list they are read with."""
+
+    opt_ins: OptIns = frozenset()
+    limits: Limits = field(default_factory=Limits)
+    project: ProjectConfig | None = None
+    prices: PriceList | None = None
+    #: --daily-heavy-budget (None: zoomplans.yaml's, else Zoom's cap for the rate tier).
+    daily_heavy_budget: int | None = None
+
+    def plan_options(self, selection: Selection) -> PlanOptions:
+        """The options before limits: opt-ins and selection (``with_limits`` adds the rest)."""
+        return PlanOptions(
+            **{opt_in.option: opt_in in self.opt_ins for opt_in in OptIn},
+            accounts=selection.account_ids,
+            select=selection.selectors,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedPlanRequest:
+    """``apply --plan FILE``: the file, and what apply holds it to."""
+
+    path: Path
+    #: ``--expect-sha256``: the plan_sha256 the reviewer approved.
+    expect_sha256: str | None = None
+    #: ``--max-plan-age``: created_at + this is the latest moment the plan may be applied.
+    max_age: timedelta = DEFAULT_MAX_PLAN_AGE
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyRequest:
+    """Everything one `zoomplans apply` run was asked for."""
+
+    selection: Selection = field(default_factory=Selection)
+    guards: Guards = field(default_factory=Guards)
+    saved: SavedPlanRequest | None = None
+    journal_path: Path = DEFAULT_JOURNAL_PATH
+    #: Parallelism, timeouts and the journal's in-flight rules.
+    settings: ApplySettings = field(default_factory=ApplySettings)
+    auto_approve: bool = False
+    #: Whether a person can answer the confirmation (stdin is a terminal).
+    interactive: bool = False
+    zoom: ZoomConfig = field(default_factory=ZoomConfig)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanRequest:
+    """Everything one `zoomplans plan` run was asked for (what to print is the command's)."""
+
+    selection: Selection = field(default_factory=Selection)
+    guards: Guards = field(default_factory=Guards)
+    ttl: timedelta = DEFAULT_TTL
+    journal_path: Path = DEFAULT_JOURNAL_PATH
+    settings: ApplySettings = field(default_factory=ApplySettings)
+    zoom: ZoomConfig = field(default_factory=ZoomConfig)

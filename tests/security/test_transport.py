@@ -176,9 +176,7 @@ def test_apply_of_a_saved_plan_stops_at_once_when_the_token_endpoint_fails(
     )
     assert done.returncode == 1
     assert failing_token_endpoint.token_requests == TOKEN_FETCH_ATTEMPTS
-    assert "stopped reading live plans after 0 of 4 accounts: cannot get an access token" in (
-        done.stderr
-    )
+    assert "read no account's live plans (of 4): cannot get an access token" in done.stderr
     assert done.stderr.rstrip().endswith("nothing was sent")
     assert sb.writes() == []
     assert "Traceback" not in done.stderr

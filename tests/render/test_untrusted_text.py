@@ -8,6 +8,7 @@ HTML blocks, the report by an HTML parser.
 
 from __future__ import annotations
 
+import logging
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -175,7 +176,13 @@ def test_validate_warns_on_control_characters_in_a_name(tmp_path: Path) -> None:
         "plans:\n  plan_base: {type: business_monthly, hosts: 12}\n",
         encoding="utf-8",
     )
-    result: Any = CliRunner().invoke(cli, ["-v", "validate", str(folder)])
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:  # -v configures the root logger: put it back for the tests after this one
+        result: Any = CliRunner().invoke(cli, ["-v", "validate", str(folder)])
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
     out = result.stdout + (result.stderr if result.stderr_bytes else "")
     assert not RAW_CONTROL.search(out)
     assert re.search(r"acme\.yaml:2:7: warning: name holds control characters \(Acme\\x1b\[1A", out)

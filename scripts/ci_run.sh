@@ -8,6 +8,7 @@
 #   ZP_JOURNAL        --journal FILE ("" = zoomplans' default)
 #   ZP_OPT_INS        allow-decrease allow-cancel allow-cancel-base (any subset)
 #   ZP_FORMATS        html (plan.html) or "" (plan.json and plan.md are always written)
+#   ZP_REQUIRE_PRICES true (default): --require-prices on plan and apply; false: not
 #   ZP_PLAN_FILE      apply: the plan file
 #   ZP_EXPECT_SHA256  apply: the plan_sha256 that was reviewed
 #   ZP_OUT            output folder (default zoomplans-out)
@@ -32,6 +33,11 @@ for opt in ${ZP_OPT_INS:-}; do
     *) refuse "unknown opt-in '$opt' (allow-decrease, allow-cancel, allow-cancel-base)" ;;
   esac
 done
+case "${ZP_REQUIRE_PRICES:-true}" in
+  true) opt_ins+=(--require-prices) ;;
+  false) ;;
+  *) refuse "require-prices must be true or false, not '${ZP_REQUIRE_PRICES}'" ;;
+esac
 reports=()
 for format in ${ZP_FORMATS//,/ }; do
   case "$format" in

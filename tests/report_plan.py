@@ -13,8 +13,8 @@ from typing import Any
 
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.planner.core import build_plan
+from reconciler.planner.costs import price_plan
 from reconciler.planner.model import Plan, PlanOptions
-from reconciler.pricing.costs import price_plan
 from reconciler.pricing.prices import load_prices
 from reconciler.zoom.errors import ServerError
 from reconciler.zoom.live import LivePlans

@@ -10,6 +10,7 @@ interpreter, not from the reader. A package's `__init__` importing its own modul
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,9 @@ def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
     return {m for m in found if m in known and m != name}
 
 
+@cache
 def import_graph() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (read once per process; never mutated)."""
     modules = all_modules()
     known = set(modules)
     return {name: imported_modules(name, path, known) for name, path in modules.items()}
@@ -117,3 +120,78 @@ def test_relative_and_type_checking_imports_are_edges(tmp_path: Path) -> None:
     }
     found = imported_modules("reconciler.importing.run", source, known)
     assert found == {"reconciler.importing.check", "reconciler.importing.files", "reconciler.zoom"}
+
+
+def package_of(module: str) -> str:
+    """`reconciler.planner.core` -> `reconciler.planner`; a top-level module is its own."""
+    return ".".join(module.split(".")[:2])
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Package -> the other packages its modules import."""
+    packages: dict[str, set[str]] = {package_of(m): set() for m in graph}
+    for module, targets in graph.items():
+        source = package_of(module)
+        packages[source].update(package_of(t) for t in targets if package_of(t) != source)
+    return packages
+
+
+def package_cycle_edges(graph: dict[str, set[str]]) -> list[str]:
+    """For each package cycle, the module imports that make it (to say what to cut)."""
+    packages = package_graph(graph)
+    lines = []
+    for cycle in find_cycles(packages):
+        members = set(cycle)
+        lines += sorted(
+            f"{m} -> {t}"
+            for m, targets in graph.items()
+            for t in targets
+            if package_of(m) in members
+            and package_of(t) in members
+            and package_of(t) != package_of(m)
+        )
+    return lines
+
+
+def test_no_package_imports_a_package_that_imports_it_back() -> None:
+    """reconciler/X/ -> reconciler/Y/ -> reconciler/X/ is a cycle too: the layers hold for
+    packages, not only for modules (docs/ARCHITECTURE.md lists them in order)."""
+    graph = import_graph()
+    cycles = find_cycles(package_graph(graph))
+    assert cycles == [], (
+        "package cycles: "
+        + "; ".join(" <-> ".join(c) for c in cycles)
+        + "\n"
+        + "\n".join(package_cycle_edges(graph))
+    )
+
+
+#: The package layers of docs/ARCHITECTURE.md, lowest first: a package imports only packages
+#: of lower layers (the sandbox is apart: it imports only Zoom's committed extract).
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("zoom_2026", "groups", "escaping"),
+    ("zoom", "desired"),
+    ("pricing", "importing"),
+    ("planner",),
+    ("guards", "render"),
+    ("apply",),
+    ("sandbox",),
+    ("service",),
+    ("cli",),
+    ("__main__", "demo"),
+)
+
+
+def test_each_package_imports_only_lower_layers() -> None:
+    layer_of = {f"reconciler.{name}": n for n, names in enumerate(LAYERS) for name in names}
+    packages = package_graph(import_graph())
+    assert set(packages) - {"reconciler"} == set(layer_of), "LAYERS must list every package"
+    upward = [
+        f"{source} -> {target}"
+        for source, targets in packages.items()
+        if source in layer_of
+        for target in sorted(targets)
+        if layer_of[target] >= layer_of[source]
+    ]
+    assert upward == [], "imports of a package in the same or a higher layer: " + ", ".join(upward)
+    assert packages["reconciler.sandbox"] <= {"reconciler.zoom_2026"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,12 +24,12 @@ from reconciler.apply.in_flight import (
 )
 from reconciler.apply.intents import UnsettledIntent
 from reconciler.apply.journal import Journal
-from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
 from reconciler.apply.seams import Progress
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.calls import call_of
+from reconciler.planner.model import AccountPlan, Action
 
 
 def now_utc() -> datetime:
@@ -40,17 +39,6 @@ def now_utc() -> datetime:
 def iso(moment: datetime) -> str:
     """The journal's spelling of a moment (milliseconds, UTC, Z)."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class RemainingCalls:
-    """A resumed account as ``confirm`` sees it: only the calls still to send."""
-
-    account_id: str
-    status: str
-    live_sha256: str | None
-    actions: Sequence[PlannedAction]
-    blocked: Sequence[Any] = field(default=())
 
 
 def _as_intent(write: EarlierWrite) -> UnsettledIntent:
@@ -123,7 +111,7 @@ async def check_in_flight(
 
 
 def awaiting_report(
-    account: PlannedAccount, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
+    account: AccountPlan, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
 ) -> AccountReport | None:
     """Awaiting Zoom when one of the account's writes is in flight (by the journal, or as the
     plan marks it): nothing is sent to the account; None when nothing it sends is in flight."""
@@ -150,7 +138,7 @@ def awaiting_report(
 async def record_shown(
     journal: Journal,
     account_id: str,
-    own: Sequence[tuple[str, PlannedAction]],
+    own: Sequence[tuple[str, Action]],
     live: LivePlansDict,
 ) -> None:
     """Journal that a read shows this run's unrepeatable writes: they are settled, so if one

@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
     entry_fields,
     normalise_plans,
 )
+from reconciler.groups.operations import Target, Visibility, is_op, spec_of
 from reconciler.planner.bodies import as_get_answer, entry_of, entry_type
+from reconciler.planner.model import AccountPlan, Action
 
 
 def _read(plans: Mapping[str, Any] | None) -> NormalisedPlans | None:
@@ -48,6 +49,39 @@ def _fields_match(wanted: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
     return all(live[key] == value for key, value in sent.items() if key in live)
 
 
+def _shown_by_fields(kind: Visibility, body: Mapping[str, Any], state: NormalisedPlans) -> bool:
+    """The check of one kind (the op table's `settled_by`), comparing the fields sent."""
+    if kind is Visibility.SUBSCRIPTION:
+        return state.base is not None
+    if kind is Visibility.BASE_GONE:
+        return state.base is None
+    entry = entry_of(body)
+    if kind is Visibility.BASE_FIELDS:
+        base = state.base
+        return base is not None and base["type"] == entry.get("type") and _fields_match(entry, base)
+    if kind is Visibility.ADDON_FIELDS:
+        present = _by_type(state).get(str(entry.get("type")))
+        return present is not None and _fields_match(entry, present)
+    if kind is Visibility.ADDON_GONE:
+        return str(entry.get("type")) not in _by_type(state)
+    return False
+
+
+def _shown_at_all(kind: Visibility, body: Mapping[str, Any], state: NormalisedPlans) -> bool:
+    """The lenient check of one kind: presence, not seat counts."""
+    if kind is Visibility.SUBSCRIPTION:
+        return state.base is not None
+    if kind is Visibility.BASE_GONE:
+        return state.base is None
+    if kind is Visibility.BASE_FIELDS:
+        return state.base is not None and state.base["type"] == entry_type(body)
+    if kind is Visibility.ADDON_FIELDS:
+        return entry_type(body) in _by_type(state)
+    if kind is Visibility.ADDON_GONE:
+        return entry_type(body) not in _by_type(state)
+    return False
+
+
 def change_visible(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -> bool:
     """The call ``op`` with ``body`` has visibly happened in ``live`` (a raw GET /plans answer).
 
@@ -56,27 +90,14 @@ def change_visible(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | N
     settled as soon as any base exists. ``verified`` below is the strict check after the calls.
     """
     state = _read(live)
-    if state is None:
+    if state is None or not is_op(op):
         return False
-    if op == "subscribe":
-        return state.base is not None
-    entry = entry_of(body)
-    if op == "update_base":
-        base = state.base
-        return base is not None and base["type"] == entry.get("type") and _fields_match(entry, base)
-    if op in ("add_addon", "update_addon"):
-        present = _by_type(state).get(str(entry.get("type")))
-        return present is not None and _fields_match(entry, present)
-    if op == "cancel_addon":
-        return str(entry.get("type")) not in _by_type(state)
-    if op == "cancel_base":
-        return state.base is None
-    return False
+    return _shown_by_fields(spec_of(op).settled_by, body, state)
 
 
 def verified(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -> bool:
     """Strict form of :func:`change_visible`: a subscribe must show its base and every add-on."""
-    if op != "subscribe":
+    if not is_op(op) or spec_of(op).settled_by is not Visibility.SUBSCRIPTION:
         return change_visible(op, body, live)
     state = _read(live)
     wanted = _read(as_get_answer(body))
@@ -94,14 +115,14 @@ def verified(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -
     )
 
 
-def all_calls_visible(account: PlannedAccount, live: Mapping[str, Any] | None) -> bool:
+def all_calls_visible(account: AccountPlan, live: Mapping[str, Any] | None) -> bool:
     """Default convergence test: every call's change shows in the live plans.
 
     Only the last call touching a given plan counts (a later call may change the same entry).
     """
-    last: dict[str, PlannedAction] = {}
+    last: dict[str, Action] = {}
     for action in account.actions:
-        base_call = action.op in ("subscribe", "update_base", "cancel_base")
+        base_call = is_op(action.op) and spec_of(action.op).target is not Target.ADDON
         target = "plan_base" if base_call else entry_type(action.body)
         last[str(target)] = action
     return all(verified(a.op, a.body, live) for a in last.values())
@@ -110,16 +131,9 @@ def all_calls_visible(account: PlannedAccount, live: Mapping[str, Any] | None) -
 def write_shown(op: str, body: Mapping[str, Any], live: Mapping[str, Any] | None) -> bool:
     """Does a read show that this write happened? Deliberately lenient (presence, not seat
     counts): a charge that shows at all must not be bought again. A subscribe shows as any
-    active base; an add-on as its type being active; a cancellation as its type being gone."""
+    active base; an add-on as its type being active; a cancellation as its type being gone.
+    Only a write that cannot be repeated (the op table's `repeatable`) is a charge to look for."""
     state = _read(live)
-    if state is None:
+    if state is None or not is_op(op) or spec_of(op).repeatable:
         return False
-    if op == "subscribe":
-        return state.base is not None
-    if op == "add_addon":
-        return entry_type(body) in _by_type(state)
-    if op == "cancel_addon":
-        return entry_type(body) not in _by_type(state)
-    if op == "cancel_base":
-        return state.base is None
-    return False
+    return _shown_at_all(spec_of(op).settled_by, body, state)

@@ -33,11 +33,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from reconciler.apply.awaiting import (
-    RemainingCalls,
     awaiting_report,
     check_in_flight,
     iso,
@@ -48,7 +48,6 @@ from reconciler.apply.awaiting import (
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.in_flight import EarlierWrite, write_key, writes_in_flight
 from reconciler.apply.journal import Journal, JournalContents, JournalError
-from reconciler.apply.preflight import PlannedAccount, PlannedAction
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
@@ -60,11 +59,12 @@ from reconciler.apply.seams import (
     Fingerprint,
     PlanWriter,
     Progress,
-    WriteOutcome,
 )
 from reconciler.apply.stop import RunControl
+from reconciler.groups.operations import Op
 from reconciler.planner.calls import call_of
 from reconciler.planner.live_diff import describe_changes
+from reconciler.planner.model import AccountPlan, Action
 from reconciler.zoom.errors import AmbiguousWriteError, ZoomError, stops_the_run
 
 log = logging.getLogger(__name__)
@@ -118,11 +118,11 @@ class Executor:
             self.stopped_by = error
             self.progress(f"stopping: {error}; accounts not started yet get nothing")
 
-    async def run(self, accounts: Sequence[PlannedAccount]) -> ApplyReport:
+    async def run(self, accounts: Sequence[AccountPlan]) -> ApplyReport:
         """Apply every account (at most ``parallelism`` at once); reports in plan order."""
         gate = asyncio.Semaphore(max(1, self.settings.parallelism))
 
-        async def one(account: PlannedAccount) -> AccountReport:
+        async def one(account: AccountPlan) -> AccountReport:
             async with gate:
                 try:
                     return await self.apply_account(account)
@@ -141,7 +141,7 @@ class Executor:
         stopped = None if self.stopped_by is None else str(self.stopped_by)
         return ApplyReport(accounts=tuple(reports), journal_error=error, stopped_by=stopped)
 
-    def _journal_broke(self, account: PlannedAccount, error: JournalError) -> AccountReport:
+    def _journal_broke(self, account: AccountPlan, error: JournalError) -> AccountReport:
         """The journal failed while this account was worked on: no new call starts anywhere."""
         if self.journal_error is None:
             self.journal_error = error
@@ -163,7 +163,7 @@ class Executor:
             return f"not attempted: the run was asked to stop ({self.control.stop_reason})"
         return None
 
-    async def apply_account(self, account: PlannedAccount) -> AccountReport:
+    async def apply_account(self, account: AccountPlan) -> AccountReport:
         account_id = account.account_id
         planned = len(account.actions)
         if account.status == "blocked":
@@ -221,22 +221,20 @@ class Executor:
         if self.confirm is not None and start < planned:
             # A resumed account is planned again too: its remaining decreases must hold
             # against the seats in use now, not those the earlier run read.
-            checked = account if start == 0 else RemainingCalls(
-                account_id, account.status, account.live_sha256, account.actions[start:]
-            )  # fmt: skip
+            checked = account if start == 0 else replace(account, actions=account.actions[start:])
             refused = await self._confirm(checked, live)
             if refused is not None:
                 return refused
         return await self._send_calls(account, start, resend)
 
     async def _send_calls(
-        self, account: PlannedAccount, start: int, resend: Mapping[tuple[str, str], str]
+        self, account: AccountPlan, start: int, resend: Mapping[tuple[str, str], str]
     ) -> AccountReport:
         """The account's calls from ``start``, in order; then read until converged."""
         account_id = account.account_id
         planned = len(account.actions)
         made = 0
-        own: list[tuple[str, PlannedAction]] = []
+        own: list[tuple[str, Action]] = []
         for action in account.actions[start:]:
             retry_of = resend.get(write_key(action.op, action.body))
             result, intent_id = await self._perform(account_id, action, retry_of)
@@ -267,7 +265,7 @@ class Executor:
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
 
-    async def _confirm(self, account: PlannedAccount, live: LivePlansDict) -> AccountReport | None:
+    async def _confirm(self, account: AccountPlan, live: LivePlansDict) -> AccountReport | None:
         """Re-plan the account (saved plans): a mismatch refuses it, nothing is sent."""
         assert self.confirm is not None
         planned = len(account.actions)
@@ -286,7 +284,7 @@ class Executor:
         self.progress(f"{account.account_id}: planned again, the saved actions do not hold")
         return AccountReport(account.account_id, state, reason, 0, planned)
 
-    def _converged(self, account: PlannedAccount, live: LivePlansDict) -> bool:
+    def _converged(self, account: AccountPlan, live: LivePlansDict) -> bool:
         """The convergence test; an answer it cannot read counts as "not yet", never a crash
         (the calls were made by then, and the report must say so)."""
         try:
@@ -296,7 +294,7 @@ class Executor:
             return False
 
     def _resume_point(
-        self, account: PlannedAccount, live: LivePlansDict, settled: Mapping[str, str]
+        self, account: AccountPlan, live: LivePlansDict, settled: Mapping[str, str]
     ) -> int:
         """How many of the account's calls an earlier run of this plan provably made (0: none,
         or the live plans are not exactly the planned state plus those calls)."""
@@ -318,7 +316,7 @@ class Executor:
         return f", partly by an earlier run of this same plan ({len(made)} call(s) made)"
 
     async def _perform(
-        self, account_id: str, action: PlannedAction, retry_of: str | None
+        self, account_id: str, action: Action, retry_of: str | None
     ) -> tuple[CallResult, str]:
         """Send one call once. An ambiguous failure is read back, never resent in this run."""
         op, body = action.op, dict(action.body)
@@ -350,10 +348,9 @@ class Executor:
     ) -> CallResult | AmbiguousWriteError:
         """One send and its outcome line; an ambiguous failure is returned for reading back."""
         account_id, op = facts["account_id"], facts["op"]
-        send: Callable[[str, Mapping[str, Any]], Awaitable[WriteOutcome]] = getattr(self.client, op)
         record = self.journal.outcome
         try:
-            answer = await send(account_id, body)
+            answer = await self.client.write(Op(op), account_id, body)
         except AmbiguousWriteError as exc:
             await asyncio.to_thread(
                 record, intent_id, **facts, body=body, result="ambiguous",

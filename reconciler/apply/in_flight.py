@@ -23,11 +23,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reconciler.apply.intents import intent_call
+from reconciler.groups.operations import OP_TABLE, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import Plan
 
 #: Writes that charge (or end a charge) again when repeated; PUTs set a value and are safe.
-UNREPEATABLE_OPS = frozenset({"subscribe", "add_addon", "cancel_addon", "cancel_base"})
+UNREPEATABLE_OPS = frozenset(spec.op.value for spec in OP_TABLE if not spec.repeatable)
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_RESEND_AFTER = timedelta(minutes=15)
 #: Results after which an intent is no longer in flight: shown by a read, refused by Zoom, or
@@ -47,9 +48,10 @@ class InFlightRules:
 
 def write_key(op: str, body: Mapping[str, Any]) -> tuple[str, str]:
     """What makes two writes "the same purchase": op and plan type (the entry's, inside a
-    nested Phone, Contact Center or Node body). An account has one subscription whatever its
-    base type, so every subscribe (and every base cancellation) of an account is the same one."""
-    if op in ("subscribe", "cancel_base"):
+    nested Phone, Contact Center or Node body). An op whose target is not an add-on (the op
+    table's column) is one per account whatever its base type: every subscribe (and every base
+    cancellation) of an account is the same one."""
+    if is_op(op) and spec_of(op).target is not Target.ADDON:
         return op, ""
     return op, entry_type(body)
 

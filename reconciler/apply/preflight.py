@@ -11,43 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from reconciler.groups import table
+from reconciler.groups.operations import Body, Effect, Sides, spec_of
 from reconciler.planner.bodies import entry_of, subscribe_plans
 from reconciler.planner.calls import CALLS, call_of
+from reconciler.planner.model import AccountPlan
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
-
-
-class PlannedAction(Protocol):
-    """The parts of ``reconciler.planner.model.Action`` apply reads."""
-
-    @property
-    def op(self) -> str: ...
-    @property
-    def method(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def body(self) -> Mapping[str, Any]: ...
-
-
-class PlannedAccount(Protocol):
-    """The parts of ``reconciler.planner.model.AccountPlan`` apply reads."""
-
-    @property
-    def account_id(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def live_sha256(self) -> str | None: ...
-    @property
-    def actions(self) -> Sequence[PlannedAction]: ...
-    @property
-    def blocked(self) -> Sequence[Any]: ...
-    @property
-    def error(self) -> Any: ...
 
 
 class PlanRefused(Exception):
@@ -91,7 +63,8 @@ def _body_problems(op: str, body: Any) -> list[str]:
         if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 0:
             problems.append(f"{where}hosts must be a whole number")
 
-    if op == "subscribe":
+    shape = spec_of(op).body
+    if shape is Body.SUBSCRIPTION:
         base = body.get("plan_base")
         if isinstance(base, Mapping) and isinstance(base.get("type"), str):
             need_hosts(base, "plan_base.", base=True)
@@ -100,7 +73,7 @@ def _body_problems(op: str, body: Any) -> list[str]:
         if not isinstance(body.get("contact"), Mapping):
             problems.append("contact is missing")
         return problems
-    if op == "cancel_base":
+    if shape is Body.BASE_CANCEL:
         if body.get("action") != "cancel":
             problems.append('action must be "cancel"')
         if "type" in body:
@@ -109,11 +82,11 @@ def _body_problems(op: str, body: Any) -> list[str]:
     entry = entry_of(body)
     if not isinstance(entry.get("type"), str) or not entry.get("type"):
         problems.append("type is missing")
-    if op in ("update_base", "update_addon"):
-        need_hosts(body, "", base=op == "update_base")
+    if shape in (Body.BASE_ENTRY, Body.ADDON_ENTRY):
+        need_hosts(body, "", base=shape is Body.BASE_ENTRY)
         if "increasing_hosts" in body:
             problems.append("increasing_hosts is never sent (it is not idempotent)")
-    if op == "cancel_addon" and body.get("action") != "cancel":
+    if shape is Body.ADDON_CANCEL and body.get("action") != "cancel":
         problems.append('action must be "cancel"')
     return problems
 
@@ -147,13 +120,14 @@ def _review_problems(action: Any) -> list[str]:
     body, after = action.body, getattr(action, "after", None)
     before = getattr(action, "before", None)
     shown: Mapping[str, Any] | None = after if isinstance(after, Mapping) else None
-    if action.op == "subscribe":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
         return _subscribe_review_problems(body, shown)
-    if action.op in ("cancel_addon", "cancel_base"):
+    if spec.effect is Effect.END:
         shown = before if isinstance(before, Mapping) else None
     if shown is None:
         return []
-    sent = entry_of(body) if action.op == "add_addon" else body
+    sent = entry_of(body) if spec.body is Body.NEW_ADDON else body
     return [
         f"body {key} {sent[key]!r} differs from the reviewed {shown[key]!r}"
         for key in ("type", "hosts")
@@ -161,7 +135,7 @@ def _review_problems(action: Any) -> list[str]:
     ]
 
 
-def check_actions(accounts: Sequence[PlannedAccount]) -> None:
+def check_actions(accounts: Sequence[AccountPlan]) -> None:
     """Every action is a pinned op with the method, path and body shape of that op."""
     problems: list[str] = []
     seen: set[str] = set()
@@ -194,6 +168,6 @@ def check_actions(accounts: Sequence[PlannedAccount]) -> None:
         raise PlanTampered(problems)
 
 
-def accounts_changed(accounts: Sequence[PlannedAccount]) -> int:
+def accounts_changed(accounts: Sequence[AccountPlan]) -> int:
     """Accounts apply would write to: status ``changes`` with at least one action."""
     return sum(1 for a in accounts if a.status == "changes" and a.actions)

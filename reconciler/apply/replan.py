@@ -23,15 +23,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from reconciler.apply.effects import all_calls_visible
-from reconciler.apply.preflight import PlannedAccount, PlanRefused
+from reconciler.apply.preflight import PlanRefused
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
 from reconciler.apply.seams import Confirm, Converged
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.core import needs_usage, plan_account
+from reconciler.planner.costs import price_plan
 from reconciler.planner.fingerprints import desired_fingerprint
-from reconciler.planner.model import Plan, PlanOptions
-from reconciler.pricing.costs import price_plan
+from reconciler.planner.model import AccountPlan, Plan, PlanOptions
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.live import LivePlans
 
@@ -132,9 +132,7 @@ def replan_confirm(
     """
     by_id = {account.account_id: account for account in desired}
 
-    async def confirm(
-        account: PlannedAccount, live: LivePlansDict
-    ) -> tuple[AccountState, str] | None:
+    async def confirm(account: AccountPlan, live: LivePlansDict) -> tuple[AccountState, str] | None:
         wanted = by_id.get(account.account_id)
         if wanted is None:
             return "mismatch", "the desired files do not declare this account; nothing sent"
@@ -174,7 +172,7 @@ def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) ->
     """Converged when planning the account again against a fresh read leaves it in sync."""
     by_id: Mapping[str, DesiredAccount] = {account.account_id: account for account in desired}
 
-    def converged(account: PlannedAccount, live: LivePlansDict) -> bool:
+    def converged(account: AccountPlan, live: LivePlansDict) -> bool:
         wanted = by_id.get(account.account_id)
         if wanted is None:
             return all_calls_visible(account, live)

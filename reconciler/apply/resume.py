@@ -22,14 +22,15 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from reconciler.apply.preflight import PlannedAction
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
     canonical_sha256,
     normalise_plans,
 )
+from reconciler.groups.operations import Effect, Sides, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
+from reconciler.planner.model import Action
 
 #: Results after which a call is known to have happened.
 DONE_RESULTS = frozenset({"ok", "resolved_present"})
@@ -60,7 +61,7 @@ def calls_made(
     return [key for intent_id, key in intents.items() if intent_id in done]
 
 
-def made_prefix(actions: Sequence[PlannedAction], made: Sequence[tuple[str, str, str]]) -> int:
+def made_prefix(actions: Sequence[Action], made: Sequence[tuple[str, str, str]]) -> int:
     """How many leading actions were made; -1 when what was made is not a prefix of the plan."""
     remaining = list(made)
     count = 0
@@ -79,28 +80,31 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
     addons = copy.deepcopy(state.addons)
     before, after = getattr(action, "before", None), getattr(action, "after", None)
     group, kind = getattr(action, "group", None), entry_type(action.body)
-    if action.op == "cancel_base":
+    if not is_op(action.op):
+        return None
+    spec = spec_of(action.op)
+    if spec.target is Target.BASE and spec.effect is Effect.END:
         if base is not None or not isinstance(before, Mapping):
             return None
         base = dict(before)
-    elif action.op == "update_base":
+    elif spec.target is Target.BASE and spec.effect is Effect.SET:
         if base is None or not isinstance(before, Mapping) or not isinstance(after, Mapping):
             return None
         if base.get("hosts") != after.get("hosts"):
             return None
         base["hosts"] = before.get("hosts")
-    elif action.op in ("update_addon", "add_addon", "cancel_addon"):
+    elif spec.target is Target.ADDON:
         if not isinstance(group, str) or not isinstance(kind, str):
             return None
         key = (group, kind)
         current = addons.get(key)
-        if action.op == "update_addon":
+        if spec.effect is Effect.SET:
             if current is None or not isinstance(before, Mapping):
                 return None
             if not isinstance(after, Mapping) or current.get("hosts") != after.get("hosts"):
                 return None
             current["hosts"] = before.get("hosts")
-        elif action.op == "add_addon":
+        elif spec.effect is Effect.START:
             wanted = after if isinstance(after, Mapping) else {}
             if current is None or any(current.get(k) != v for k, v in wanted.items()):
                 return None
@@ -109,7 +113,7 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
             if current is not None or not isinstance(before, Mapping):
                 return None
             addons[key] = dict(before)
-    elif action.op == "subscribe":
+    elif spec.sides is Sides.SUBSCRIPTION:
         if base is None or not isinstance(after, Mapping):
             return None
         wanted_base = after.get("plan_base")
@@ -130,7 +134,7 @@ def _undo(state: NormalisedPlans, action: Any) -> NormalisedPlans | None:
 
 
 def resumable(
-    actions_made: Sequence[PlannedAction], live: Mapping[str, Any] | None, live_sha256: str | None
+    actions_made: Sequence[Action], live: Mapping[str, Any] | None, live_sha256: str | None
 ) -> bool:
     """The live plans are exactly the planned state plus ``actions_made`` (see module doc)."""
     if not actions_made or not live_sha256:

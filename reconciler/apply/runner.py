@@ -22,18 +22,13 @@ from reconciler.apply.journal import (
     RunContext,
     read_journal,
 )
-from reconciler.apply.preflight import (
-    PlanExpired,
-    PlannedAccount,
-    accounts_changed,
-    check_actions,
-)
+from reconciler.apply.preflight import PlanExpired, accounts_changed, check_actions
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.seams import ApplySettings, Confirm, Converged, PlanWriter, Progress
 from reconciler.apply.stop import RunControl
 from reconciler.groups.normalise import canonical_sha256
 from reconciler.planner.fingerprints import live_fingerprint
-from reconciler.planner.model import Plan
+from reconciler.planner.model import AccountPlan, Plan
 
 
 def plan_sha256(plan: Plan) -> str:
@@ -144,7 +139,7 @@ def _history_since(plan: Plan, settings: ApplySettings | None) -> datetime:
     return min(datetime.now(UTC) - max(window, timedelta(days=1)), created)
 
 
-def _reads_usage(account: PlannedAccount, *, saved: bool) -> bool:
+def _reads_usage(account: AccountPlan, *, saved: bool) -> bool:
     """Whether this run reads GET /plans/usage for the account: a fresh plan read it to plan;
     a saved plan's re-plan reads it again where a decrease is about to be sent."""
     if not getattr(account, "usage_read", False):
@@ -161,7 +156,7 @@ def _iso(moment: datetime | str) -> str:
 
 def _point_out(
     history: JournalContents,
-    chosen: Sequence[PlannedAccount],
+    chosen: Sequence[AccountPlan],
     journal_path: Path,
     say: Progress,
 ) -> None:

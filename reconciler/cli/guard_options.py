@@ -8,7 +8,6 @@ problem located, before anything is read from Zoom.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -16,28 +15,24 @@ import click
 
 from reconciler.cli.exit_codes import fail
 from reconciler.cli.options import stacked
+from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError, parse_flag
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
 from reconciler.pricing.prices import PriceList, PricesError, load_prices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
+def _limits(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[MonthlyLimit, ...]:
     try:
-        amount = Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise click.BadParameter(
-            f"{value!r} is not an amount; write a number >= 0 with at most 2 decimals (e.g. 500)"
-        )
-    return amount.quantize(Decimal("0.01"))
+        return tuple(parse_flag(value) for value in values)
+    except MonthlyLimitError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def guard_rail_options(func: F) -> F:
-    """--prices, --config, --max-monthly-increase, --max-seats-removed."""
+    """--prices, --config, --max-monthly-increase, --require-prices, --max-seats-removed."""
     options = [
         click.option(
             "--prices",
@@ -55,11 +50,19 @@ def guard_rail_options(func: F) -> F:
         ),
         click.option(
             "--max-monthly-increase",
-            callback=_amount,
-            metavar="AMOUNT",
-            help="Refuse a plan whose gross increase (every call that costs more, added up; "
-            "savings not subtracted) is over AMOUNT per month in a currency. "
-            "Default 5000 when prices are known.",
+            callback=_limits,
+            multiple=True,
+            metavar="AMOUNTCUR",
+            help="Refuse a plan whose gross increase in a currency (every call that costs more, "
+            "added up; savings not subtracted) is over this per month, e.g. 500USD; repeat for "
+            "each currency. A bare amount only when the price list has one currency. Default "
+            "5000USD; a currency with no limit refuses any increase.",
+        ),
+        click.option(
+            "--require-prices",
+            is_flag=True,
+            help="Refuse a plan with a call of unknown cost (a type the price list does not "
+            "price): plan exits 1, apply sends nothing.",
         ),
         click.option(
             "--max-seats-removed",

@@ -127,7 +127,7 @@ def plan_command(**options: Any) -> None:
     try:
         result = asyncio.run(make_plan_for(request, say))
     except PlanRefused as exc:
-        fail(str(exc))
+        fail(str(exc), exc.exit_code)
     _write(result.plan, options["out_file"], options["html_file"])
     click.echo(_render(result.plan, options["output_format"]), nl=False)
     for error in result.errors:

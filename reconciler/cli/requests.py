@@ -39,7 +39,8 @@ def _guards(options: dict[str, Any], budget: int | None = None) -> Guards:
         limits=Limits(
             max_accounts_changed=options.pop("max_accounts_changed"),
             max_seats_removed=options.pop("max_seats_removed"),
-            max_monthly_increase=options.pop("max_monthly_increase"),
+            max_monthly_increase=tuple(options.pop("max_monthly_increase")),
+            require_prices=options.pop("require_prices"),
         ),
         project=project,
         prices=prices,

@@ -8,8 +8,8 @@ A flag on the command line always wins over the value here. Problems are located
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ from jsonschema import Draft202012Validator
 
 from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
-from reconciler.desired.reader import read_file
+from reconciler.desired.reader import Document, read_file
+from reconciler.guards.money_limits import MonthlyLimit, checked_amount
+from reconciler.pricing.currencies import UnknownCurrency, is_currency
 
 PROJECT_FILE = "zoomplans.yaml"
 SCHEMA_FILE = "project.schema.json"
@@ -39,7 +41,10 @@ class ProjectConfig:
     source: str
     prices: Path | None = None
     extends_root: Path | None = None
-    max_monthly_increase: Decimal | None = None
+    #: One per currency (`{USD: 500}`), or one bare amount (currency None); each names its
+    #: `file:line:column`. Empty: not set.
+    max_monthly_increase: tuple[MonthlyLimit, ...] = ()
+    require_prices: bool = False
     max_accounts_changed: int | None = None
     max_seats_removed: int | None = None
     daily_heavy_budget: int | None = None
@@ -65,10 +70,40 @@ def _message(error: Any) -> str:
         )
     if error.validator == "oneOf":
         return f"{path}: {excerpt(error.instance)} is not an amount; write a number >= 0, e.g. 500"
+    if path == "guard_rails/require_prices":
+        return f"{path}: must be true or false, got {excerpt(error.instance)}"
+    if path == "guard_rails/max_monthly_increase":
+        return (
+            f"{path}: {excerpt(error.instance)} is not a limit; write an amount per currency, "
+            "e.g. {USD: 500, EUR: 450}"
+        )
     if error.validator in ("minimum", "type") and path.startswith("guard_rails/"):
         return f"{path}: must be a whole number >= 0 (or empty), got {excerpt(error.instance)}"
     top = not error.absolute_path
     return f"{path}: {bounded_schema_message(error.message, error.instance, top=top)}"
+
+
+def _money_limits(document: Document, value: Any) -> tuple[list[MonthlyLimit], list[Problem]]:
+    """`guard_rails.max_monthly_increase`: an amount per currency, or one bare amount; every
+    value that is not a finite amount with its currency's decimals is a located problem."""
+    key = ("guard_rails", "max_monthly_increase")
+    entries = value.items() if isinstance(value, Mapping) else [(None, value)]
+    limits: list[MonthlyLimit] = []
+    problems: list[Problem] = []
+    for currency, amount in entries:
+        path = key if currency is None else (*key, currency)
+        where = document.at(path)
+        shown = "/".join(map(str, path))
+        try:
+            if currency is not None and not is_currency(currency):
+                raise UnknownCurrency(str(currency))
+            exact = checked_amount(amount, currency)
+        except ValueError as exc:
+            message = f"{shown}: {exc}; write an amount per currency, e.g. {{USD: 500, EUR: 450}}"
+            problems.append(Problem(where.file, where.line, where.column, "error", message))
+            continue
+        limits.append(MonthlyLimit(exact, currency, f"{where.file}:{where.line}:{where.column}"))
+    return limits, problems
 
 
 def load_project(path: Path) -> ProjectConfig:
@@ -88,15 +123,21 @@ def load_project(path: Path) -> ProjectConfig:
     for error in _validator().iter_errors(data):
         where = document.at(tuple(error.absolute_path))
         problems.append(Problem(where.file, where.line, where.column, "error", _message(error)))
+    rails = data.get("guard_rails") if isinstance(data, Mapping) else None
+    rails = rails if isinstance(rails, Mapping) else {}
+    increase = rails.get("max_monthly_increase")
+    money: list[MonthlyLimit] = []
+    if isinstance(increase, Mapping | int | float | str) and not isinstance(increase, bool):
+        money, more = _money_limits(document, increase)  # the schema lets every such value by
+        problems += more
     if problems:
         raise ProjectError(sorted(problems))
-    rails = data.get("guard_rails") or {}
-    increase = rails.get("max_monthly_increase")
     return ProjectConfig(
         source=shown,
         prices=(path.parent / data["prices"]) if data.get("prices") else None,
         extends_root=(path.parent / data["extends_root"]) if data.get("extends_root") else None,
-        max_monthly_increase=None if increase is None else Decimal(str(increase)),
+        max_monthly_increase=tuple(money),
+        require_prices=bool(rails.get("require_prices")),
         max_accounts_changed=rails.get("max_accounts_changed"),
         max_seats_removed=rails.get("max_seats_removed"),
         daily_heavy_budget=rails.get("daily_heavy_budget"),

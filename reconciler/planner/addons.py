@@ -11,7 +11,6 @@ date that is not in the future, or a group whose body has no dates, is blocked w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,6 +21,7 @@ from reconciler.groups.normalise import (
     AddonKey,
     NormalisedPlans,
 )
+from reconciler.groups.operations import Op
 from reconciler.groups.table import Call, UsageShape
 from reconciler.planner.bodies import (
     addon_body,
@@ -30,7 +30,8 @@ from reconciler.planner.bodies import (
     cancel_body,
     seat_body,
 )
-from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem
+from reconciler.planner.draft import AccountDraft
+from reconciler.planner.model import Action, PlanOptions, UnmanagedItem
 
 
 def describe_fields(fields: dict[str, Any] | None) -> str:
@@ -45,51 +46,6 @@ def describe_fields(fields: dict[str, Any] | None) -> str:
         shown = ",".join(value) if isinstance(value, list) else value
         parts.append(f"{name} {shown}")
     return ", ".join(parts)
-
-
-# Phases of SPEC section 6, in sending order; the base plan's cancellation comes last of all
-# (Zoom refuses it while any add-on is active).
-BASE_INCREASE, NEW_ADDONS, ADDON_INCREASES, ADDON_DECREASES, CANCELLATIONS, BASE_DECREASE = range(6)
-BASE_CANCELLATION = 6
-
-
-@dataclass
-class AccountDraft:
-    """The calls and findings of one account while it is being planned."""
-
-    account_id: str
-    options: PlanOptions
-    #: The plan's day (UTC): a scheduled change must take effect after it.
-    today: date
-    phases: dict[int, list[Action | BlockedItem]] = field(default_factory=dict)
-    blocked: list[BlockedItem] = field(default_factory=list)
-    unmanaged: list[UnmanagedItem] = field(default_factory=list)
-
-    def call(self, phase: int, action: Action, block: tuple[str, str] | None = None) -> None:
-        """Plan `action`, or record it as blocked with (reason_code, message)."""
-        if block is None:
-            self.phases.setdefault(phase, []).append(action)
-            return
-        item = BlockedItem(
-            reason_code=block[0],
-            message=block[1],
-            op=action.op,
-            body=action.body,
-            klass=action.klass,
-            path=action.path,
-        )
-        self.phases.setdefault(phase, []).append(item)
-
-    def block(self, reason_code: str, message: str, group: str | None = None) -> None:
-        self.blocked.append(BlockedItem(reason_code=reason_code, message=message, group=group))
-
-    def actions(self) -> tuple[Action, ...]:
-        ordered = [i for p in sorted(self.phases) for i in self.phases[p]]
-        return tuple(i for i in ordered if isinstance(i, Action))
-
-    def blocked_items(self) -> tuple[BlockedItem, ...]:
-        ordered = [i for p in sorted(self.phases) for i in self.phases[p]]
-        return tuple(i for i in ordered if isinstance(i, BlockedItem)) + tuple(self.blocked)
 
 
 def unmanaged(key: AddonKey, fields: Mapping[str, Any] | None) -> UnmanagedItem:
@@ -214,15 +170,14 @@ def _add(draft: AccountDraft, want: NormalisedPlans, key: AddonKey) -> None:
         return
     when = want.scheduled.get(key)
     action = Action.for_call(
-        "add_addon",
+        Op.ADD_ADDON,
         draft.account_id,
-        klass="addon_added",
         body=addon_body(group, fields, when),
         before=None,
         after=fields,
         group=group,
     )
-    draft.call(NEW_ADDONS, action, schedule_block(draft, group, f"{group} {type_}", when))
+    draft.call(action, schedule_block(draft, group, f"{group} {type_}", when))
 
 
 def _change_seats(
@@ -241,9 +196,9 @@ def _change_seats(
         return
     when = want.scheduled.get(key)
     action = Action.for_call(
-        "update_addon",
+        Op.UPDATE_ADDON,
         draft.account_id,
-        klass="seat_increase" if new > old else "seat_decrease",
+        increase=new > old,
         body=seat_body(type_, new, when),
         before={"hosts": old},
         after={"hosts": new},
@@ -252,12 +207,12 @@ def _change_seats(
     what = f"{group} {type_}"
     block = schedule_block(draft, group, what, when)
     if new > old:
-        draft.call(ADDON_INCREASES, action, block)
+        draft.call(action, block)
         return
     block = block or decrease_block(draft.options, what, old, new)
     if block is None:
         block = below_usage(what, new, usage_row(usage, group, type_))
-    draft.call(ADDON_DECREASES, action, block)
+    draft.call(action, block)
 
 
 def _cancel(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:
@@ -289,15 +244,14 @@ def _cancel(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -
                 "(the YAML marks it state: cancelled)",
             )
         action = Action.for_call(
-            "cancel_addon",
+            Op.CANCEL_ADDON,
             draft.account_id,
-            klass="addon_cancelled",
             body=cancel_body(type_, want.cancel_notes.get(key)),
             before=have.addons[key],
             after=None,
             group=group,
         )
-        draft.call(CANCELLATIONS, action, block)
+        draft.call(action, block)
 
 
 def _cancelled_along(key: AddonKey, want: NormalisedPlans, have: NormalisedPlans) -> list[AddonKey]:

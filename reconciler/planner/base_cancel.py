@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from reconciler.groups import table
 from reconciler.groups.normalise import AddonKey, NormalisedPlans
-from reconciler.planner.addons import BASE_CANCELLATION, CANCELLATIONS, AccountDraft
+from reconciler.groups.operations import Op, Phase, Target, spec_of
 from reconciler.planner.bodies import addon_order, cancel_body
+from reconciler.planner.draft import AccountDraft
 from reconciler.planner.model import Action
 
 BASE = "plan_base"
@@ -32,8 +33,8 @@ def _cancelled_by_plan(draft: AccountDraft) -> set[AddonKey]:
     """The add-ons this plan cancels with a call that is sent (not blocked)."""
     return {
         (str(item.group), str(item.body.get("type")))
-        for item in draft.phases.get(CANCELLATIONS, [])
-        if isinstance(item, Action) and item.op == "cancel_addon"
+        for item in draft.phases.get(Phase.CANCELLATIONS, [])
+        if isinstance(item, Action) and spec_of(item.op).target is Target.ADDON
     }
 
 
@@ -53,9 +54,8 @@ def plan_base_cancel(draft: AccountDraft, want: NormalisedPlans, have: Normalise
     if asked is None or live is None:
         return
     action = Action.for_call(
-        "cancel_base",
+        Op.CANCEL_BASE,
         draft.account_id,
-        klass="base_cancelled",
         body=cancel_body(None, want.cancel_notes.get((BASE, asked))),
         before=dict(live),
         after=None,
@@ -89,4 +89,4 @@ def plan_base_cancel(draft: AccountDraft, want: NormalisedPlans, have: Normalise
             f"and these would still be active: {', '.join(left)}; mark them state: cancelled "
             "(with --allow-cancel) or keep the base plan",
         )
-    draft.call(BASE_CANCELLATION, action, block)
+    draft.call(action, block)

@@ -29,6 +29,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from reconciler.groups.operations import Sides, spec_of
 from reconciler.planner.model import AccountPlan, Action, FieldChange
 
 #: One action's side, flattened: entry name ("" for a one-entry call) -> its fields.
@@ -39,7 +40,7 @@ def _entries(op: str, side: Mapping[str, Any] | None) -> _Entries:
     """A call's `before` or `after` as entry -> fields (see the module docstring's paths)."""
     if side is None:
         return {}
-    if op != "subscribe":
+    if spec_of(op).sides is not Sides.SUBSCRIPTION:
         return {"": dict(side)}
     entries: _Entries = {}
     base = side.get("plan_base")

@@ -25,10 +25,8 @@ from reconciler.groups.normalise import (
     canonical_sha256,
     normalise_plans,
 )
+from reconciler.groups.operations import Op
 from reconciler.planner.addons import (
-    BASE_DECREASE,
-    BASE_INCREASE,
-    AccountDraft,
     below_usage,
     decrease_block,
     describe_fields,
@@ -42,6 +40,7 @@ from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import with_changes
+from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
     live_fingerprint,
@@ -104,10 +103,10 @@ def _plan_base(
                 message=f"plan_base: type {old_type} -> {new_type} cannot be made through Zoom's "
                 "API (PUT /plans/base must keep the current type); change it with Zoom, "
                 "then update the YAML",
-                op="update_base",
+                op=Op.UPDATE_BASE.value,
                 body=body,
                 klass=None,
-                path=call_of("update_base", account_id)[1],
+                path=call_of(Op.UPDATE_BASE, account_id)[1],
                 group="plan_base",
             )
         )
@@ -127,14 +126,11 @@ def _plan_base(
     new, old = seat_count(want.base), seat_count(have.base)
     if new == old:
         return
-    klass, phase = (
-        ("seat_increase", BASE_INCREASE) if new > old else ("seat_decrease", BASE_DECREASE)
-    )
     when = want.scheduled.get(("plan_base", old_type))
     action = Action.for_call(
-        "update_base",
+        Op.UPDATE_BASE,
         account_id,
-        klass=klass,
+        increase=new > old,
         body=seat_body(old_type, new, when),
         before={"hosts": old},
         after={"hosts": new},
@@ -146,7 +142,7 @@ def _plan_base(
         block = block or decrease_block(draft.options, what, old, new)
         if block is None:
             block = below_usage(what, new, usage_row(live.usage, "plan_base", old_type))
-    draft.call(phase, action, block)
+    draft.call(action, block)
 
 
 def _plan_bundle(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:

@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from reconciler.groups.canonical import canonical_sha256
-from reconciler.planner.calls import OPS, call_of
+from reconciler.groups.operations import Op, spec_of
+from reconciler.planner.calls import OPS
 from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
 from reconciler.pricing.money import Cost, CostTotals
@@ -77,12 +78,14 @@ class Action:
 
     @classmethod
     def for_call(
-        cls, op: str, account_id: str, *, klass: str, body: dict[str, Any], **rest: Any
+        cls, op: Op, account_id: str, *, increase: bool = True, body: dict[str, Any], **rest: Any
     ) -> Action:
-        """The action of `op` on one account: its method and path come from the wire contract
-        (`calls.CALLS`), never spelled at the call site."""
-        method, path = call_of(op, account_id)
-        return cls(op=op, klass=klass, method=method, path=path, body=body, **rest)
+        """The action of `op` on one account: its method, path and change class (by whether it
+        raises seats or lowers them) come from the op table, never spelled at the call site."""
+        spec = spec_of(op)
+        method, path = spec.call(account_id)
+        klass = spec.step(increase=increase).klass
+        return cls(op=spec.op.value, klass=klass, method=method, path=path, body=body, **rest)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -24,13 +24,18 @@ class PlanOptions:
     accounts: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     max_seats_removed: int | None = None
-    max_monthly_increase: Decimal | None = None
-    #: (threshold name, where its value came from: a flag, zoomplans.yaml or built-in default)
+    #: (currency, ceiling on the gross monthly increase), sorted; a currency not listed has
+    #: none, so any increase in it is refused (`reconciler.guards.thresholds`).
+    max_monthly_increase: tuple[tuple[str, Decimal], ...] = ()
+    #: --require-prices: a call with no known price is refused, not just warned about.
+    require_prices: bool = False
+    #: (threshold name, where its value came from: a flag, zoomplans.yaml or built-in default);
+    #: money limits are named per currency, `max_monthly_increase.USD`.
     limit_sources: tuple[tuple[str, str], ...] = ()
     prices: str | None = None  # the price list the costs were computed from
 
     def to_json(self) -> dict[str, Any]:
-        increase = self.max_monthly_increase
+        increase = {currency: f"{amount:f}" for currency, amount in self.max_monthly_increase}
         return {
             "allow_decrease": self.allow_decrease,
             "allow_cancel": self.allow_cancel,
@@ -39,14 +44,15 @@ class PlanOptions:
             "accounts": list(self.accounts),
             "select": list(self.select),
             "max_seats_removed": self.max_seats_removed,
-            "max_monthly_increase": None if increase is None else f"{increase:f}",
+            "max_monthly_increase": increase or None,
+            "require_prices": self.require_prices,
             "limit_sources": dict(self.limit_sources),
             "prices": self.prices,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PlanOptions:
-        increase = data.get("max_monthly_increase")
+        increase = data.get("max_monthly_increase") or {}
         return cls(
             allow_decrease=bool(data.get("allow_decrease", False)),
             allow_cancel=bool(data.get("allow_cancel", False)),
@@ -55,7 +61,10 @@ class PlanOptions:
             accounts=tuple(data.get("accounts", ())),
             select=tuple(data.get("select", ())),
             max_seats_removed=data.get("max_seats_removed"),
-            max_monthly_increase=None if increase is None else Decimal(str(increase)),
+            max_monthly_increase=tuple(
+                sorted((str(cur), Decimal(str(amount))) for cur, amount in increase.items())
+            ),
+            require_prices=bool(data.get("require_prices", False)),
             limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
             prices=data.get("prices"),
         )

@@ -18,8 +18,10 @@ from typing import Any
 from reconciler.groups import table
 from reconciler.groups.host_ceilings import CEILING_GROUPS, ceiling_broken, ceiling_rule
 from reconciler.groups.normalise import NormalisedPlans
-from reconciler.planner.addons import AccountDraft, seat_count
+from reconciler.groups.operations import Effect, Sides, Target, spec_of
+from reconciler.planner.addons import seat_count
 from reconciler.planner.bodies import entry_type
+from reconciler.planner.draft import AccountDraft
 from reconciler.planner.model import Action, BlockedItem
 
 REASON = "addon_hosts_above_base"
@@ -72,7 +74,8 @@ def _listing(over: list[tuple[tuple[str, str], int]]) -> str:
 def _check(action: Action, seats: _Seats) -> str | None:
     """Why `action` would break the rule at its step (a sentence), or None; updates `seats`."""
     body = action.body
-    if action.op == "subscribe":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
         base = body.get("plan_base")
         if not isinstance(base, Mapping):
             return None  # a bundle: Zoom chooses its base plan and checks its own seats
@@ -90,7 +93,7 @@ def _check(action: Action, seats: _Seats) -> str | None:
         seats.base = hosts
         return None
     group = action.group or ""
-    if action.op == "update_base":
+    if spec.target is Target.BASE and spec.effect is Effect.SET:
         new = seat_count(body)
         over = seats.over(new) if seats.base is not None and new < seats.base else []
         if over:
@@ -105,7 +108,7 @@ def _check(action: Action, seats: _Seats) -> str | None:
     if group not in CEILING_GROUPS:
         return None
     key = (group, entry_type(body))
-    if action.op == "cancel_addon":
+    if spec.effect is Effect.END:
         seats.addons.pop(key, None)
         return None
     hosts = seat_count(body)

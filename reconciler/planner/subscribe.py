@@ -21,9 +21,8 @@ from typing import Any
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups import table
 from reconciler.groups.normalise import ONE_PER_ACCOUNT, AddonKey, NormalisedPlans
+from reconciler.groups.operations import Body, Op, spec_of
 from reconciler.planner.addons import (
-    BASE_INCREASE,
-    AccountDraft,
     describe_fields,
     plan_addons,
     schedule_block,
@@ -32,6 +31,7 @@ from reconciler.planner.addons import (
 )
 from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import DATE_FIELDS, addon_order, dates, subscribe_plans
+from reconciler.planner.draft import AccountDraft
 from reconciler.planner.model import Action
 
 
@@ -168,14 +168,13 @@ def plan_subscribe(
     plans = subscribe_plans(after)
     body = plans if block is not None else {"contact": dict(desired.contact or {}), **plans}
     action = Action.for_call(
-        "subscribe",
+        Op.SUBSCRIBE,
         account_id,
-        klass="subscribe",
         body=body,
         before=None,
         after=after,
     )
-    draft.call(BASE_INCREASE, action, block)
+    draft.call(action, block)
     # What stays listed after the subscribe is planned like any subscribed account's add-ons.
     rest = {k: v for k, v in want.addons.items() if k not in new}
     plan_addons(draft, replace(want, addons=rest), have, usage)
@@ -200,5 +199,5 @@ def _incomplete_contact(desired: DesiredAccount) -> str:
 def contact_from(desired: DesiredAccount, actions: Iterable[Action]) -> tuple[tuple[str, str], ...]:
     """Where each field of the contact a subscribe sends was written, for the reviewer."""
     origin = desired.contact_origin
-    sends = any(a.op == "subscribe" and "contact" in a.body for a in actions)
+    sends = any(spec_of(a.op).body is Body.SUBSCRIPTION and "contact" in a.body for a in actions)
     return origin.fields if sends and origin is not None else ()

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.core import build_plan, needs_usage
+from reconciler.planner.costs import price_plan
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
-from reconciler.pricing.costs import price_plan
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.live import PlanAndUsageReader, read_live
 

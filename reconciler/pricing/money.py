@@ -2,8 +2,11 @@
 
 Floats lose cents (0.1 + 0.2), so every amount is a `decimal.Decimal`, written to JSON as a
 string. A price that is missing is *unknown*, never zero: a reviewer must not read "+$0.00" for
-a webinar add-on nobody priced. Each action's monthly figure is rounded to the cent once (half
-up, as invoices are); totals are the sums of those figures, so a reviewer can add them up.
+a webinar add-on nobody priced. One call may cost in several currencies (a subscription whose
+plans are priced in USD and EUR): it then carries one amount per currency, each counted in its
+own currency, never added together and never turned into "unknown". Each amount is rounded to
+its currency's minor unit once (cents, whole yen; half up, as invoices are); totals are the
+sums of those figures, so a reviewer can add them up.
 """
 
 from __future__ import annotations
@@ -13,10 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-CENT = Decimal("0.01")
-# The reason of a cost that is unknown because its plans are priced in more than one currency
-# (a subscription): the price list has every price, so "add a price" would be wrong advice.
-SEVERAL_CURRENCIES = "priced in several currencies"
+from reconciler.pricing.currencies import MINOR_UNITS
+
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 
 
@@ -24,41 +25,61 @@ class CostFormatError(ValueError):
     """A `cost` object in a plan file that is neither a known amount nor an unknown one."""
 
 
-def to_cents(amount: Decimal) -> Decimal:
-    """Round to the cent, half up (how an invoice rounds)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+def to_minor_unit(amount: Decimal, currency: str) -> Decimal:
+    """Round to `currency`'s minor unit (cents; whole yen), half up; two decimals for a code
+    ISO 4217 does not list (only an edited plan file can hold one)."""
+    return amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2)), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
 class Cost:
-    """The recurring monthly cost change of one call: known (currency, monthly) or unknown."""
+    """The recurring monthly cost change of one call: known (an amount per currency it is
+    priced in, usually one) or unknown (with the reason and the plan types with no price)."""
 
-    currency: str | None = None
-    monthly: Decimal | None = None
+    amounts: tuple[tuple[str, Decimal], ...] = ()  # (currency, monthly), sorted by currency
     reason: str | None = None
     missing: tuple[str, ...] = ()  # plan types with no price, when unknown for that reason
 
     @property
     def known(self) -> bool:
-        return self.monthly is not None and self.currency is not None
+        return self.reason is None and bool(self.amounts)
 
     @property
-    def several_currencies(self) -> bool:
-        """Unknown only because the plans it buys are priced in different currencies."""
-        return not self.known and (self.reason or "").startswith(SEVERAL_CURRENCIES)
+    def currency(self) -> str | None:
+        """The one currency of a known cost priced in one; None otherwise."""
+        return self.amounts[0][0] if self.known and len(self.amounts) == 1 else None
+
+    @property
+    def monthly(self) -> Decimal | None:
+        """The amount of a known cost priced in one currency; None otherwise."""
+        return self.amounts[0][1] if self.known and len(self.amounts) == 1 else None
 
     @classmethod
     def of(cls, currency: str, monthly: Decimal) -> Cost:
-        return cls(currency=currency, monthly=to_cents(monthly))
+        return cls.in_currencies({currency: monthly})
+
+    @classmethod
+    def in_currencies(cls, amounts: Mapping[str, Decimal]) -> Cost:
+        """A known cost of one amount per currency (each rounded to its minor unit)."""
+        rounded = ((cur, to_minor_unit(amount, cur)) for cur, amount in amounts.items())
+        return cls(amounts=tuple(sorted(rounded)))
 
     @classmethod
     def unknown(cls, reason: str, missing: Iterable[str] = ()) -> Cost:
         return cls(reason=reason, missing=tuple(sorted(set(missing))))
 
     def to_json(self) -> dict[str, Any]:
-        if self.known:
-            return {"known": True, "currency": self.currency, "monthly": str(self.monthly)}
-        return {"known": False, "reason": self.reason or "no price", "missing": list(self.missing)}
+        """One currency: `{known, currency, monthly}`; several: `{known, by_currency}`."""
+        if not self.known:
+            return {
+                "known": False,
+                "reason": self.reason or "no price",
+                "missing": list(self.missing),
+            }
+        if len(self.amounts) == 1:
+            (currency, monthly), *_ = self.amounts
+            return {"known": True, "currency": currency, "monthly": str(monthly)}
+        return {"known": True, "by_currency": {cur: str(amount) for cur, amount in self.amounts}}
 
     @classmethod
     def from_json(cls, data: Any) -> Cost | None:
@@ -70,9 +91,16 @@ class Cost:
             missing = data.get("missing") or ()
             return cls.unknown(str(data.get("reason") or "no price"), map(str, missing))
         try:
-            return cls(currency=str(data["currency"]), monthly=Decimal(str(data["monthly"])))
+            listed = data.get("by_currency")
+            if isinstance(listed, Mapping) and listed:
+                amounts = {str(cur): Decimal(str(value)) for cur, value in listed.items()}
+            else:
+                amounts = {str(data["currency"]): Decimal(str(data["monthly"]))}
         except (KeyError, InvalidOperation) as exc:
             raise CostFormatError(f"cost {dict(data)!r} is not a known amount ({exc})") from None
+        if not all(amount.is_finite() for amount in amounts.values()):
+            raise CostFormatError(f"cost {dict(data)!r} is not a finite amount")
+        return cls(amounts=tuple(sorted(amounts.items())))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,44 +108,36 @@ class CostTotals:
     """Per-currency sums of known action costs, and how many actions had no price.
 
     `monthly` is the net change (savings subtracted); `increases` is the gross increase, the
-    sum of every call that costs more, so that new seats cannot hide behind cancellations.
+    sum of every call that costs more, so that new seats cannot hide behind cancellations. A
+    call priced in several currencies adds each of its amounts to its own currency.
     """
 
     monthly: tuple[tuple[str, Decimal], ...] = ()
     unknown: int = 0
     unknown_types: tuple[str, ...] = ()
-    several_currencies: int = 0  # of the unknown calls, those priced in several currencies
     increases: tuple[tuple[str, Decimal], ...] = ()  # gross: positive costs only, per currency
-
-    @property
-    def unpriced(self) -> int:
-        """Unknown calls for want of a price (or a host count): not a currency mix."""
-        return self.unknown - self.several_currencies
 
     @classmethod
     def of(cls, costs: Iterable[Cost | None]) -> CostTotals:
         sums: dict[str, Decimal] = {}
         gross: dict[str, Decimal] = {}
-        unknown = several = 0
+        unknown = 0
         unknown_types: list[str] = []
         for cost in costs:
             if cost is None:
                 continue
-            if cost.known:
-                assert cost.currency is not None and cost.monthly is not None
-                sums[cost.currency] = sums.get(cost.currency, Decimal(0)) + cost.monthly
-                if cost.monthly > 0:
-                    gross[cost.currency] = gross.get(cost.currency, Decimal(0)) + cost.monthly
-            else:
+            if not cost.known:
                 unknown += 1
-                several += cost.several_currencies
                 unknown_types.extend(cost.missing)
-        types = tuple(sorted(set(unknown_types)))
+                continue
+            for currency, monthly in cost.amounts:
+                sums[currency] = sums.get(currency, Decimal(0)) + monthly
+                if monthly > 0:
+                    gross[currency] = gross.get(currency, Decimal(0)) + monthly
         return cls(
             monthly=tuple(sorted(sums.items())),
             unknown=unknown,
-            unknown_types=types,
-            several_currencies=several,
+            unknown_types=tuple(sorted(set(unknown_types))),
             increases=tuple(sorted(gross.items())),
         )
 
@@ -139,27 +159,32 @@ class CostTotals:
 
 
 def format_money(amount: Decimal, currency: str, *, signed: bool = True) -> str:
-    """`+$1,240.00`, `-€15.99`, `+CHF 12.00`: sign first, grouped thousands, two decimals."""
+    """`+$1,240.00`, `-€15.99`, `+¥5,000`, `+CHF 12.00`: sign first, grouped thousands, the
+    currency's own decimals (two for a code ISO 4217 does not list)."""
     sign = "-" if amount < 0 else "+"
-    digits = f"{abs(to_cents(amount)):,.2f}"
+    decimals = MINOR_UNITS.get(currency, 2)
+    digits = f"{abs(to_minor_unit(amount, currency)):,.{decimals}f}"
     symbol = _SYMBOLS.get(currency)
     body = f"{symbol}{digits}" if symbol else f"{currency} {digits}"
     return f"{sign}{body}" if signed else body
 
 
+def format_cost(cost: Cost) -> str:
+    """`+$79.95/month`, `+$100.00/month and +€50.00/month`, or `cost unknown: <reason>`."""
+    if not cost.known:
+        return f"cost unknown: {cost.reason}"
+    return " and ".join(f"{format_money(amount, cur)}/month" for cur, amount in cost.amounts)
+
+
 def format_totals(totals: CostTotals) -> str:
     """`+$1,240.00/month` (several currencies joined by ", "); notes calls with no price."""
     parts = [f"{format_money(amount, cur)}/month" for cur, amount in totals.monthly]
-    notes = []
-    if totals.unpriced:
-        notes.append(f"{totals.unpriced} call(s) with no price")
-    if totals.several_currencies:
-        notes.append(f"{totals.several_currencies} call(s) priced in several currencies")
-    if not parts and notes:
-        return f"unknown ({'; '.join(notes)})"
+    note = f"{totals.unknown} call(s) with no price" if totals.unknown else ""
+    if not parts and note:
+        return f"unknown ({note})"
     if not parts:
         return "no change"
     text = ", ".join(parts)
-    if notes:
-        text += f" (+ {'; '.join(notes)}: cost unknown)"
+    if note:
+        text += f" (+ {note}: cost unknown)"
     return text

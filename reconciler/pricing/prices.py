@@ -24,6 +24,7 @@ from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
+from reconciler.pricing.currencies import UnknownCurrency, is_currency
 
 SCHEMA_FILE = "prices.schema.json"
 Period = Literal["month", "year"]
@@ -70,6 +71,11 @@ class PriceList:
 
     def get(self, plan_type: str | None) -> Price | None:
         return self.prices.get(plan_type) if plan_type else None
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        """Every currency some price is in (what a bare money limit must be told apart from)."""
+        return frozenset(price.currency for price in self.prices.values())
 
 
 @cache
@@ -142,6 +148,15 @@ def _unknown_type_warning(document: Document, plan_type: Any) -> list[Problem]:
     ]
 
 
+def _currency_problem(document: Document, path: tuple[str | int, ...], code: Any) -> list[Problem]:
+    """A currency the schema's pattern lets through (three capitals) but ISO 4217 does not list:
+    a limit or a total in it could never be compared with anything."""
+    if is_currency(code):
+        return []
+    where = "/".join(map(str, path))
+    return [_problem(document, path, f"{where}: {UnknownCurrency(str(code))}")]
+
+
 def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
     """One read document -> (PriceList, its warnings), or (None, every located problem)."""
     data = document.data
@@ -149,6 +164,8 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
     problems = [_problem(document, tuple(e.absolute_path), _message(e)) for e in errors]
     broken = {tuple(e.absolute_path)[:2] for e in errors}
     default_currency = data.get("currency") if isinstance(data, Mapping) else None
+    if ("currency",) not in broken and default_currency is not None:
+        problems += _currency_problem(document, ("currency",), default_currency)
     entries = data.get("prices") if isinstance(data, Mapping) else None
     prices: dict[str, Price] = {}
     warnings: list[Problem] = []
@@ -171,6 +188,8 @@ def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
         currency = entry.get("currency", default_currency)
         if "currency" not in entry and ("currency",) in broken:
             continue  # the top-level currency is reported; the amount above was still checked
+        if "currency" in entry:
+            problems += _currency_problem(document, ("prices", plan_type, "currency"), currency)
         if currency is None:
             problems.append(
                 _problem(

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.escaping.terminal import clipped
+from reconciler.groups.operations import Sides, spec_of
 from reconciler.planner.model import Action
 
 #: Fields not shown in full, and the words used for them.
@@ -51,7 +52,8 @@ def _from(where: Mapping[str, str], one_file: bool, *names: str) -> str:
 
 def contact_lines(action: Action, contact_from: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """(sign, text) lines previewing the contact of a subscribe call; none for other calls."""
-    contact = action.body.get("contact") if action.op == "subscribe" else None
+    subscribing = spec_of(action.op).sides is Sides.SUBSCRIPTION
+    contact = action.body.get("contact") if subscribing else None
     if not isinstance(contact, Mapping):
         return []
     where = dict(contact_from)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from reconciler.groups.operations import Sides, spec_of
 from reconciler.groups.table import GROUPS, group, order_of
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import Action, Plan
@@ -28,9 +29,14 @@ BASE = GROUPS[0].key
 
 def family_of(action: Action) -> str:
     """The family a call's cost counts under: its plan group, or SUBSCRIPTION for a subscribe."""
-    if action.op == "subscribe":
+    if _subscribes(action):
         return SUBSCRIPTION
     return action.group or BASE
+
+
+def _subscribes(action: Action) -> bool:
+    """A subscribe's sides hold the whole subscription (several families)."""
+    return spec_of(action.op).sides is Sides.SUBSCRIPTION
 
 
 def title(family: str) -> str:
@@ -54,7 +60,7 @@ def seat_changes(action: Action) -> list[tuple[str, int]]:
     for change in changes_of(action):
         if change.field != "hosts":
             continue
-        where = change.entry.partition("[")[0] if action.op == "subscribe" else family_of(action)
+        where = change.entry.partition("[")[0] if _subscribes(action) else family_of(action)
         before = change.before if isinstance(change.before, int) else 0
         after = change.after if isinstance(change.after, int) else 0
         if after != before:
@@ -66,9 +72,9 @@ def priced(cost: Cost | None) -> tuple[tuple[str, Decimal], ...] | None:
     """(currency, monthly amount) of a known cost, () without a price list, None if unknown."""
     if cost is None:
         return ()
-    if not cost.known or cost.currency is None or cost.monthly is None:
+    if not cost.known:
         return None
-    return ((cost.currency, cost.monthly),)
+    return cost.amounts
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _cost_cell(cost: Cost | None) -> str:
         return (
             f'<td class="num" data-sort="0" title="{text(cost.reason or "no price")}">unknown</td>'
         )
-    shown = ", ".join(format_money(amount, currency) for currency, amount in amounts)
+    shown = " and ".join(format_money(amount, currency) for currency, amount in amounts)
     sort = sum((amount for _, amount in amounts), Decimal(0))
     return f'<td class="num" data-sort="{text(sort)}">{text(shown)}</td>'
 

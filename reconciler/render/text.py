@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from reconciler.escaping.terminal import inert
+from reconciler.groups.operations import Sides
 from reconciler.planner.model import AccountPlan, Action, Plan
-from reconciler.pricing.money import Cost, format_money, format_totals
+from reconciler.pricing.money import Cost, format_cost, format_totals
 from reconciler.render.contact import contact_lines
-from reconciler.render.wording import call_lines, tallies
+from reconciler.render.wording import call_lines, tallies, words
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
 
@@ -28,9 +29,7 @@ def cost_text(cost: Cost | None) -> str:
     """`(+$79.95/month)`, `(cost unknown: no price for X)`, or nothing without a price list."""
     if cost is None:
         return ""
-    if cost.known and cost.monthly is not None and cost.currency is not None:
-        return f"   ({format_money(cost.monthly, cost.currency)}/month)"
-    return f"   (cost unknown: {cost.reason})"
+    return f"   ({format_cost(cost)})"
 
 
 def action_lines(action: Action) -> list[tuple[str, str]]:
@@ -82,7 +81,7 @@ def account_heading(account: AccountPlan) -> tuple[str, str]:
         return "!", f"{account.account_id}{name}{where}: blocked, nothing is sent to it"
     if account.status == "in_sync":
         return "=", f"{account.account_id}{name}{where}: in sync"
-    subscribing = any(a.op == "subscribe" for a in account.actions)
+    subscribing = any(words(a.op).sides is Sides.SUBSCRIPTION for a in account.actions)
     return ("+" if subscribing else "~"), f"{account.account_id}{name}{where}"
 
 

@@ -1,7 +1,8 @@
 """What a reviewer reads for each call, written once for text, Markdown and HTML.
 
-Each op has a sign (`+` adds, `~` changes, `-` cancels), the phrase the summary line counts it
-under, and lines that say what it does: a new or cancelled entry on one line
+Each op's row of the op table (reconciler.groups.operations) gives its sign (`+` adds, `~`
+changes, `-` cancels), its verb and wording; from those this module writes the phrase the
+summary line counts it under, and lines that say what it does: a new or cancelled entry on one line
 (`plan_webinar webinar500_monthly: hosts 3`), a changed field on a line of its own
 (`plan_base business_monthly: hosts 20 -> 25`), a subscribe as one line per entry it buys, a
 scheduled change with `(from DATE)`. An op this table does not know is an error
@@ -17,6 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.groups.operations import (
+    OP_TABLE,
+    Effect,
+    OpSpec,
+    Sides,
+    Target,
+    UnknownOp,
+    spec_of,
+)
 from reconciler.planner.bodies import entry_type, scheduled_date
 from reconciler.planner.changes import changes_of
 from reconciler.planner.model import Action, FieldChange
@@ -26,46 +36,44 @@ class UnknownOpError(ValueError):
     """A call whose op this version has no wording for: refused, not shown as something else."""
 
 
-@dataclass(frozen=True)
-class OpWords:
-    """How one op reads: its sign and the phrase the summary line counts it under."""
-
-    sign: str
-    tally: str
-    #: Said in the summary line even when no call of the op is planned.
-    always_counted: bool = True
-
-
-OP_WORDS: dict[str, OpWords] = {
-    "subscribe": OpWords("+", "to subscribe"),
-    "update_base": OpWords("~", "to change"),
-    "update_addon": OpWords("~", "to change"),
-    "add_addon": OpWords("+", "add-ons to add"),
-    "cancel_addon": OpWords("-", "to cancel"),
-    "cancel_base": OpWords("-", "base plan(s) to cancel", always_counted=False),
-}
-
-
-def words(op: str) -> OpWords:
-    """The wording of `op`; UnknownOpError for an op this version does not know."""
+def words(op: str) -> OpSpec:
+    """The op table's row of `op`; UnknownOpError for an op this version does not know."""
     try:
-        return OP_WORDS[op]
-    except KeyError:
+        return spec_of(op)
+    except UnknownOp:
         raise UnknownOpError(
             f"no wording for the call {op!r}: this zoomplans does not know it"
         ) from None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The phrase the summary line counts an op under, and whether it is said at zero."""
+
+    phrase: str
+    always: bool = True
+
+
+def tally_of(spec: OpSpec) -> Tally:
+    """`to subscribe`, `to change`, `add-ons to add`, `to cancel`, `base plan(s) to cancel`."""
+    if spec.effect is Effect.START and spec.target is Target.ADDON:
+        return Tally(f"add-ons to {spec.verb}")
+    if spec.effect is Effect.END and spec.target is Target.BASE:
+        return Tally(f"base plan(s) to {spec.verb}", always=False)
+    return Tally(f"to {spec.verb}")
 
 
 def tallies(counts: dict[str, int]) -> list[str]:
     """`1 to subscribe`, `3 to change`, ...: op counts summed by phrase, in the table's order."""
     summed: dict[str, int] = {}
     shown: dict[str, bool] = {}
-    for op, spoken in OP_WORDS.items():
-        summed[spoken.tally] = summed.get(spoken.tally, 0) + counts.get(op, 0)
-        shown[spoken.tally] = shown.get(spoken.tally, False) or spoken.always_counted
+    for spec in OP_TABLE:
+        tally = tally_of(spec)
+        summed[tally.phrase] = summed.get(tally.phrase, 0) + counts.get(spec.op, 0)
+        shown[tally.phrase] = shown.get(tally.phrase, False) or tally.always
     for op in counts:
         words(op)  # a count of an unknown op is an error, not a number left out
-    return [f"{n} {tally}" for tally, n in summed.items() if shown[tally] or n]
+    return [f"{n} {phrase}" for phrase, n in summed.items() if shown[phrase] or n]
 
 
 def value_text(value: Any) -> str:
@@ -103,8 +111,9 @@ def _entry_line(head: str, changes: Iterable[FieldChange], side: str) -> str:
     return f"{head}: {detail}" if detail else head
 
 
-def _subscribe_lines(sign: str, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
-    lines = [(sign, "subscribe (one POST with the base plan and every add-on):")]
+def _subscribe_lines(spec: OpSpec, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
+    sign = spec.sign
+    lines = [(sign, spec.wording)]
     entries: dict[str, list[FieldChange]] = {}
     for change in changes:
         entries.setdefault(change.entry, []).append(change)
@@ -117,20 +126,19 @@ def _subscribe_lines(sign: str, changes: tuple[FieldChange, ...]) -> list[tuple[
 
 
 def _lines_of(action: Action, changes: tuple[FieldChange, ...]) -> list[tuple[str, str]]:
-    sign = words(action.op).sign
-    if action.op == "subscribe":
-        return _subscribe_lines(sign, changes)
-    if action.op == "cancel_base":
+    spec = words(action.op)
+    sign = spec.sign
+    if spec.sides is Sides.SUBSCRIPTION:
+        return _subscribe_lines(spec, changes)
+    if spec.effect is Effect.END and spec.target is Target.BASE:
         head = f"plan_base {(action.before or {}).get('type')}"
-        return [(sign, f"{_entry_line(head, changes, 'before')} (cancel the base plan)")]
+        return [(sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
     head = f"{action.group or 'plan_base'} {entry_type(action.body)}"
-    if action.op == "add_addon":
+    if spec.effect is Effect.START:
         return [(sign, _entry_line(head, changes, "after"))]
-    if action.op == "cancel_addon":
-        return [(sign, f"{_entry_line(head, changes, 'before')} (cancel)")]
-    if action.op in ("update_base", "update_addon"):
-        return [(sign, f"{head}: {c.path} {_change_value(c)}") for c in changes]
-    raise UnknownOpError(f"no wording for the call {action.op!r}")  # a row without lines
+    if spec.effect is Effect.END:
+        return [(sign, f"{_entry_line(head, changes, 'before')} ({spec.wording})")]
+    return [(sign, f"{head}: {c.path} {_change_value(c)}") for c in changes]
 
 
 def call_lines(action: Action) -> list[tuple[str, str]]:

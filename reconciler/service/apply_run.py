@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from reconciler.apply.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
 from reconciler.apply.journal import JournalError
-from reconciler.apply.preflight import PlannedAccount
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.replan import (
     DesiredFilesChanged,
@@ -35,8 +35,7 @@ from reconciler.apply.saved import unsettled_in
 from reconciler.apply.seams import Confirm, Converged
 from reconciler.apply.stop import RunControl
 from reconciler.desired.model import DesiredAccount
-from reconciler.guards.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
-from reconciler.planner.model import Plan
+from reconciler.planner.model import AccountPlan, Plan
 from reconciler.service.planning import (
     fresh_options,
     load_accounts,
@@ -226,9 +225,7 @@ def _confirm_unproven(confirm: Confirm, proven: dict[str, int]) -> Confirm:
     a moment ago, and a second read would be a second Heavy call. A resumed account (fewer
     calls left) is planned again there as before."""
 
-    async def checked(
-        account: PlannedAccount, live: LivePlansDict
-    ) -> tuple[AccountState, str] | None:
+    async def checked(account: AccountPlan, live: LivePlansDict) -> tuple[AccountState, str] | None:
         if proven.get(account.account_id) == len(account.actions):
             return None
         return await confirm(account, live)

@@ -27,7 +27,12 @@ EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 
 
 class PlanRefused(Exception):
-    """No plan could be made (bad files, selector, limits, Zoom stopped the reads)."""
+    """No plan could be made (bad files, selector, limits, Zoom stopped the reads);
+    ``exit_code`` 1, or 64 for a usage error (a money limit flag that cannot be used)."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,9 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
         plan = marked_in_flight(
             plan, request.journal_path, request.zoom.account_id, request.settings.rules, say
         )
+        _record_usage_reads(plan, request, say)
     except Refused as exc:
-        raise PlanRefused(str(exc)) from None
+        raise PlanRefused(str(exc), exc.exit_code) from None
     except (LiveReadStopped, ZoomError) as exc:
         raise PlanRefused(str(exc)) from None
     failed = None
@@ -72,3 +78,20 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
         s = plan.summary()
         failed = f"{s['blocked']} account(s) blocked, {s['errors']} could not be planned"
     return PlanResult(plan, tuple(guard_rail_errors(plan, say)), failed)
+
+
+def _record_usage_reads(plan: Plan, request: PlanRequest, say: Say) -> None:
+    """Journal the Heavy usage reads this plan made, so apply's daily budget counts them; a
+    journal that cannot take the line (an apply holds it, a read-only checkout) is a warning:
+    the plan itself is still right."""
+    from reconciler.apply.budget import record_heavy_reads
+    from reconciler.apply.journal import JournalError
+
+    try:
+        record_heavy_reads(plan, request.journal_path, request.zoom.account_id)
+    except JournalError as exc:
+        reads = sum(1 for account in plan.accounts if account.usage_read)
+        say(
+            f"zoomplans: warning: {exc}; this plan's {reads} Heavy usage read(s) are not "
+            "counted against the daily Heavy budget"
+        )

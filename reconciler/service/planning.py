@@ -11,6 +11,7 @@ from reconciler.apply.in_flight import InFlightRules, mark_in_flight, writes_in_
 from reconciler.apply.journal import JournalError, read_journal
 from reconciler.desired import load_desired
 from reconciler.desired.model import DesiredAccount
+from reconciler.guards.money_limits import MonthlyLimitError
 from reconciler.guards.project import extends_roots
 from reconciler.guards.thresholds import (
     MoneyLimitWithoutPrices,
@@ -22,7 +23,7 @@ from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.planner.provenance import current_git_commit
 from reconciler.planner.workflow import SelectionError, make_plan
 from reconciler.planner.workflow import select_accounts as select
-from reconciler.service.refusal import Refused
+from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
 from reconciler.service.requests import Guards, Selection
 from reconciler.zoom.live import PlanAndUsageReader
 
@@ -63,10 +64,12 @@ def fresh_options(selection: Selection, guards: Guards) -> PlanOptions:
             guards.plan_options(selection),
             guards.limits.by_name(),
             guards.project,
-            priced=guards.prices is not None,
+            prices=guards.prices,
         )
     except MoneyLimitWithoutPrices as exc:
         raise Refused(str(exc)) from None
+    except MonthlyLimitError as exc:  # a usage error on the command line, located in the file
+        raise Refused(str(exc), exit_code=EXIT_USAGE if exc.usage else EXIT_REFUSED) from None
 
 
 async def plan_now(

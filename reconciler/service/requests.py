@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 from reconciler.apply.seams import ApplySettings
+from reconciler.guards.money_limits import MonthlyLimit
 from reconciler.guards.project import ProjectConfig
 from reconciler.planner.model import DEFAULT_TTL, PlanOptions
 from reconciler.pricing.prices import PriceList
@@ -53,14 +53,18 @@ class Limits:
 
     max_accounts_changed: int | None = None
     max_seats_removed: int | None = None
-    max_monthly_increase: Decimal | None = None
+    #: One per currency (``500USD``), or a bare amount for the price list's one currency.
+    max_monthly_increase: tuple[MonthlyLimit, ...] = ()
+    #: ``--require-prices``: a call of unknown cost refuses the plan.
+    require_prices: bool = False
 
     def by_name(self) -> dict[str, Any]:
-        """As ``reconciler.guards.thresholds.with_limits`` reads them."""
+        """As ``reconciler.guards.thresholds.with_limits`` reads them (None: not given)."""
         return {
             "max_accounts_changed": self.max_accounts_changed,
             "max_seats_removed": self.max_seats_removed,
             "max_monthly_increase": self.max_monthly_increase,
+            "require_prices": self.require_prices or None,
         }
 
 

@@ -28,9 +28,17 @@ from typing import Any
 from reconciler.apply.preflight import PlanRefused, check_actions
 from reconciler.apply.replan import CostsChanged, check_costs, comparable, difference
 from reconciler.apply.saved import PlanFileError, read_plan_file
-from reconciler.guards.thresholds import FLAGS, MoneyLimitWithoutPrices, with_limits
+from reconciler.groups.operations import is_op, spec_of
+from reconciler.guards.money_limits import MonthlyLimitError
+from reconciler.guards.thresholds import (
+    FLAG_SOURCE,
+    FLAGS,
+    MONEY,
+    MoneyLimitWithoutPrices,
+    with_limits,
+)
 from reconciler.planner.model import AccountPlan, Plan, PlanOptions
-from reconciler.service.refusal import Refused
+from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
 from reconciler.service.requests import Guards, OptIn, OptIns, SavedPlanRequest, opt_ins_of
 
 #: Blocked now where the file planned calls, for a reason only Zoom's seat counts can give:
@@ -38,8 +46,12 @@ from reconciler.service.requests import Guards, OptIn, OptIns, SavedPlanRequest,
 MOVED_SINCE = frozenset({"below_usage", "usage_unknown"})
 #: A created_at this far in the future is a clock apart, not an edit.
 CLOCK_SKEW = timedelta(minutes=5)
-#: The opt-in a call needs whatever the file's options say.
-_OPT_IN_OF_CALL = {"cancel_addon": OptIn.ALLOW_CANCEL, "cancel_base": OptIn.ALLOW_CANCEL_BASE}
+
+
+def _opt_in_of_call(op: str) -> OptIn | None:
+    """The opt-in a call needs whatever the file's options say (the op table's column)."""
+    flag = spec_of(op).opt_in if is_op(op) else None
+    return OptIn(flag) if flag else None
 
 
 @dataclass(frozen=True)
@@ -96,10 +108,10 @@ def refuse_opt_ins(plan: Plan, path: Path, given: OptIns) -> None:
     calls, so the flag would silently do nothing)."""
     used = set(opt_ins_of(plan.options))
     used |= {
-        _OPT_IN_OF_CALL[action.op]
+        needed
         for account in plan.accounts
         for action in account.actions
-        if action.op in _OPT_IN_OF_CALL
+        if (needed := _opt_in_of_call(action.op)) is not None
     }
     missing, extra = sorted(used - given), sorted(given - used)
     reasons = []
@@ -162,9 +174,11 @@ def own_options(saved: SavedPlan, guards: Guards) -> PlanOptions:
         select=options.select,
     )
     try:
-        own = with_limits(base, guards.limits.by_name(), guards.project, priced=prices is not None)
+        own = with_limits(base, guards.limits.by_name(), guards.project, prices=prices)
     except MoneyLimitWithoutPrices as exc:
         raise Refused(f"{saved.path}: {exc}") from None
+    except MonthlyLimitError as exc:
+        raise Refused(str(exc), exit_code=EXIT_USAGE if exc.usage else EXIT_REFUSED) from None
     own = _with_file_limits(saved, own, guards.limits.by_name())
     if prices is None:
         return own
@@ -187,6 +201,14 @@ def _with_file_limits(saved: SavedPlan, own: PlanOptions, given: dict[str, Any])
     looser = []
     for name, flag in FLAGS.items():
         mine, theirs = getattr(own, name), getattr(recorded, name)
+        if name == MONEY:
+            if recorded.prices is not None:  # compared per currency
+                values |= _money_with_file(recorded, own, sources, looser)
+            continue
+        if name == "require_prices":  # either asks for prices: they are required
+            if theirs and not mine:
+                values[name], sources[name] = True, "the plan file"
+            continue
         if given.get(name) is not None:
             continue  # the operator's own flag: the explicit acceptance of its threshold
         if _looser(theirs, mine):
@@ -204,6 +226,37 @@ def _with_file_limits(saved: SavedPlan, own: PlanOptions, given: dict[str, Any])
     if not values:
         return own
     return replace(own, **values, limit_sources=tuple(sorted(sources.items())))
+
+
+def _money_with_file(
+    recorded: PlanOptions, own: PlanOptions, sources: dict[str, str], looser: list[str]
+) -> dict[str, Any]:
+    """Money limits compared per currency, as the other limits are. A currency without a
+    limit refuses any increase in it, so "no limit" is the strictest here: a currency limited
+    in the file but not at apply is looser in the file (refused: a flag apply was not given);
+    one limited at apply but not in the file is kept without a limit (the plan was checked so).
+    """
+    mine, theirs = dict(own.max_monthly_increase), dict(recorded.max_monthly_increase)
+    merged, changed = dict(mine), False
+    for currency in sorted(set(mine) | set(theirs)):
+        key = f"{MONEY}.{currency}"
+        if sources.get(key) == FLAG_SOURCE:
+            continue  # the operator's own flag for this currency accepts it
+        at_apply, in_file = mine.get(currency), theirs.get(currency)
+        if in_file is not None and (at_apply is None or in_file > at_apply):
+            shown = "no limit" if at_apply is None else f"{at_apply:f}{currency}"
+            looser.append(
+                f"{FLAGS[MONEY]} is {in_file:f}{currency} in the file and {shown} at apply"
+            )
+        elif at_apply is not None and (in_file is None or at_apply > in_file):
+            changed = True
+            if in_file is None:
+                del merged[currency]
+                sources.pop(key, None)
+            else:
+                merged[currency] = in_file
+                sources[key] = dict(recorded.limit_sources).get(key, "the plan file")
+    return {MONEY: tuple(sorted(merged.items()))} if changed else {}
 
 
 def differences(saved: Plan, again: Plan) -> list[str]:

@@ -11,10 +11,11 @@ It raises before anything is sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler.groups import table
+from reconciler.groups.operations import Body, is_op, spec_of
 from reconciler.zoom.errors import ZoomError
 
 
@@ -74,33 +75,48 @@ def body_problems(op: str, body: Any) -> list[str]:
         json.dumps(body, allow_nan=False)
     except (TypeError, ValueError) as exc:
         return [f"the body is not plain JSON ({exc})"]
-    if op == "update_base":
-        return _base_problems(body, "body")
-    if op == "update_addon":
-        return _plan_problems(body, "body", hosts_required=True)
-    if op == "add_addon":
-        return _plan_problems(body, "body", hosts_required=False) + _nested_problems(body)
-    if op == "cancel_base":
-        problems = [] if body.get("action") == "cancel" else ['body.action must be "cancel"']
-        if "type" in body:
-            problems.append("body.type is never sent to cancel a base plan")
-        return problems
-    if op == "cancel_addon":
-        problems = []
-        if body.get("action") != "cancel":
-            problems.append('body.action must be "cancel"')
-        if not isinstance(body.get("type"), str) or not body.get("type"):
-            problems.append("body.type must name the add-on to cancel")
-        return problems
-    if op == "subscribe":
-        problems = []
-        if not isinstance(body.get("contact"), Mapping):
-            problems.append("body.contact (the billing contact) is required to subscribe")
-        if "plan_base" in body or not body.get("plan_bundle"):  # a bundle brings its own base
-            base = body.get("plan_base")
-            problems += _base_problems(base, "body.plan_base")
-        return problems
-    return [f"unknown write {op!r}"]
+    if not is_op(op):
+        return [f"unknown write {op!r}"]
+    return _BODY_CHECKS[spec_of(op).body](body)
+
+
+def _cancel_base_problems(body: Mapping[str, Any]) -> list[str]:
+    problems = [] if body.get("action") == "cancel" else ['body.action must be "cancel"']
+    if "type" in body:
+        problems.append("body.type is never sent to cancel a base plan")
+    return problems
+
+
+def _cancel_addon_problems(body: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if body.get("action") != "cancel":
+        problems.append('body.action must be "cancel"')
+    if not isinstance(body.get("type"), str) or not body.get("type"):
+        problems.append("body.type must name the add-on to cancel")
+    return problems
+
+
+def _subscribe_problems(body: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if not isinstance(body.get("contact"), Mapping):
+        problems.append("body.contact (the billing contact) is required to subscribe")
+    if "plan_base" in body or not body.get("plan_bundle"):  # a bundle brings its own base
+        base = body.get("plan_base")
+        problems += _base_problems(base, "body.plan_base")
+    return problems
+
+
+#: The check of each body shape of the op table (a new op's shape adds its check here).
+_BODY_CHECKS: dict[Body, Callable[[Mapping[str, Any]], list[str]]] = {
+    Body.SUBSCRIPTION: _subscribe_problems,
+    Body.BASE_ENTRY: lambda body: _base_problems(body, "body"),
+    Body.NEW_ADDON: lambda body: (
+        _plan_problems(body, "body", hosts_required=False) + _nested_problems(body)
+    ),
+    Body.ADDON_ENTRY: lambda body: _plan_problems(body, "body", hosts_required=True),
+    Body.ADDON_CANCEL: _cancel_addon_problems,
+    Body.BASE_CANCEL: _cancel_base_problems,
+}
 
 
 def check_body(op: str, method: str, path: str, body: Any) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import httpx
 
+from reconciler.groups.operations import Op, spec_of
 from reconciler.zoom.auth import TokenSource
 from reconciler.zoom.billing import (
     RENEWAL_INTERVAL_DAYS,
@@ -214,33 +215,38 @@ class ZoomClient:
 
     # Writes: each sends its body exactly as given -------------------------------------------
 
+    async def write(self, op: Op, account_id: str, body: Mapping[str, Any]) -> WriteResult:
+        """Send one write: its method and path are the op table's (`groups.operations`)."""
+        spec = spec_of(op)
+        path = spec.path.format(id=quote(account_id, safe=""))
+        check_body(spec.op, spec.method, path, body)
+        answer = await self._session.call(spec.method, path, RateLabel.HEAVY, body=dict(body))
+        data = answer.data if isinstance(answer.data, dict) else None
+        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=data)
+
     async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """POST /accounts/{id}/plans: first paid plan (contact, plan_base, add-on groups)."""
-        return await self._write("subscribe", "POST", _account_path(account_id), body)
+        return await self.write(Op.SUBSCRIBE, account_id, body)
 
     async def update_base(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PUT /accounts/{id}/plans/base: ``{type, hosts}`` with absolute hosts."""
-        return await self._write("update_base", "PUT", _account_path(account_id, "/base"), body)
+        return await self.write(Op.UPDATE_BASE, account_id, body)
 
     async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """POST /accounts/{id}/plans/addons: one new add-on."""
-        return await self._write("add_addon", "POST", _account_path(account_id, "/addons"), body)
+        return await self.write(Op.ADD_ADDON, account_id, body)
 
     async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PUT /accounts/{id}/plans/addons: ``{type, hosts}`` with absolute hosts."""
-        return await self._write("update_addon", "PUT", _account_path(account_id, "/addons"), body)
+        return await self.write(Op.UPDATE_ADDON, account_id, body)
 
     async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/plans/addons/status: ``{action: "cancel", type}``."""
-        return await self._write(
-            "cancel_addon", "PATCH", _account_path(account_id, "/addons/status"), body
-        )
+        return await self.write(Op.CANCEL_ADDON, account_id, body)
 
     async def cancel_base(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/plans/base/status: ``{action: "cancel", reason, comment}``."""
-        return await self._write(
-            "cancel_base", "PATCH", _account_path(account_id, "/base/status"), body
-        )
+        return await self.write(Op.CANCEL_BASE, account_id, body)
 
     async def update_billing(self, account_id: str, body: Mapping[str, Any]) -> WriteResult:
         """PATCH /accounts/{id}/billing: only the contact fields that change."""
@@ -248,12 +254,6 @@ class ZoomClient:
         check_contact_body(body, path)
         answer = await self._session.call("PATCH", path, RateLabel.HEAVY, body=dict(body))
         return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=None)
-
-    async def _write(self, op: str, method: str, path: str, body: Mapping[str, Any]) -> WriteResult:
-        check_body(op, method, path, body)
-        answer = await self._session.call(method, path, RateLabel.HEAVY, body=dict(body))
-        data = answer.data if isinstance(answer.data, dict) else None
-        return WriteResult(status=answer.status, duration_ms=answer.duration_ms, data=data)
 
     @staticmethod
     def _object(answer: Answer, method: str, path: str) -> dict[str, Any]:

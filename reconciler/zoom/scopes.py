@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reconciler.groups.operations import OP_TABLE
+
 #: The classic scope every plan operation still accepts (apps created before granular scopes).
 CLASSIC_BILLING = "billing:master"
 #: The account id that names the master account itself, not a sub-account.
@@ -59,7 +61,8 @@ class CallScope:
         return method.upper() == self.method and _template(path) == self.path
 
 
-CALL_SCOPES: tuple[CallScope, ...] = (
+#: The reads; then the writes (in the op table's order) and Zoom's billing operations.
+READ_SCOPES: tuple[CallScope, ...] = (
     CallScope(
         "list_sub_accounts", "List sub accounts", "GET", "/accounts",
         ("account:master",), "account:read:list_sub_accounts:master", None, ("import",),
@@ -74,32 +77,18 @@ CALL_SCOPES: tuple[CallScope, ...] = (
         (CLASSIC_BILLING, "account:master"), "billing:read:plan_usage:master",
         "billing:read:plan_usage:admin", ("plan", "apply"),
     ),
+)  # fmt: skip
+
+#: The writes: method, path, Zoom's title and scopes are columns of the op table.
+WRITE_SCOPES: tuple[CallScope, ...] = tuple(
     CallScope(
-        "subscribe", "Subscribe account to a plan", "POST", "/accounts/{id}/plans",
-        (CLASSIC_BILLING,), "billing:write:subscribe_plan:master", None, ("apply",),
-    ),
-    CallScope(
-        "add_addon", "Subscribe subaccount to an additional plan", "POST",
-        "/accounts/{id}/plans/addons", (CLASSIC_BILLING,),
-        "billing:write:subscribe_additional_plans:master", None, ("apply",),
-    ),
-    CallScope(
-        "update_addon", "Update an account's additional plan", "PUT",
-        "/accounts/{id}/plans/addons", (CLASSIC_BILLING,),
-        "billing:update:additional_plans:master", None, ("apply",),
-    ),
-    CallScope(
-        "cancel_addon", "Cancel additional plans", "PATCH", "/accounts/{id}/plans/addons/status",
-        (CLASSIC_BILLING,), "billing:update:cancel_additional_plans:master", None, ("apply",),
-    ),
-    CallScope(
-        "update_base", "Update a base plan", "PUT", "/accounts/{id}/plans/base",
-        (CLASSIC_BILLING,), "billing:update:plan:master", None, ("apply",),
-    ),
-    CallScope(
-        "cancel_base", "Cancel a base plan", "PATCH", "/accounts/{id}/plans/base/status",
-        (CLASSIC_BILLING,), "billing:update:cancel_plan:master", None, ("apply",),
-    ),
+        spec.op.value, spec.zoom_title, spec.method, spec.path, spec.classic_scopes,
+        spec.granular_scope, None, ("apply",),
+    )
+    for spec in OP_TABLE
+)  # fmt: skip
+
+BILLING_SCOPES: tuple[CallScope, ...] = (
     # Zoom's billing operations beside the plans; no command makes these calls yet (issue 23).
     CallScope(
         "get_billing", "Get billing information", "GET", "/accounts/{id}/billing",
@@ -116,6 +105,8 @@ CALL_SCOPES: tuple[CallScope, ...] = (
         "billing:read:list_upcoming_renewal_accounts:master", None, (),
     ),
 )  # fmt: skip
+
+CALL_SCOPES: tuple[CallScope, ...] = READ_SCOPES + WRITE_SCOPES + BILLING_SCOPES
 
 _ACCOUNT_PATH = re.compile(r"^/accounts/([^/?]+)(/[^?]*)?$")
 

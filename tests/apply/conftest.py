@@ -19,16 +19,12 @@ from typing import Any
 import pytest
 
 from reconciler.apply.journal import Journal, RunContext
+from reconciler.groups.operations import OP_TABLE
 from reconciler.planner.model import AccountPlan, Action
 from reconciler.zoom.errors import AmbiguousWriteError, NetworkError, ZoomError
 
-PATHS = {
-    "subscribe": ("POST", "/accounts/{id}/plans"),
-    "update_base": ("PUT", "/accounts/{id}/plans/base"),
-    "add_addon": ("POST", "/accounts/{id}/plans/addons"),
-    "update_addon": ("PUT", "/accounts/{id}/plans/addons"),
-    "cancel_addon": ("PATCH", "/accounts/{id}/plans/addons/status"),
-}
+#: op -> (method, path template), read from the op table (cancel_base included).
+PATHS = {spec.op.value: (spec.method, spec.path) for spec in OP_TABLE}
 
 
 @dataclass(frozen=True)
@@ -102,11 +98,12 @@ class FakeZoom:
             return copy.deepcopy(self.snapshot[account_id])
         return copy.deepcopy(self.plans[account_id])
 
-    async def _write(self, op: str, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
+    async def write(self, op: str, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
+        """The one write call of apply's `PlanWriter` seam."""
         if self.journal_path is not None:
             lines = self.journal_path.read_text().splitlines()
             self.journal_last_line_at_write.append(json.loads(lines[-1]))
-        self.writes.append((op, account_id, copy.deepcopy(dict(body))))
+        self.writes.append((str(op), account_id, copy.deepcopy(dict(body))))
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         try:
@@ -158,6 +155,8 @@ class FakeZoom:
                 live["plan_recording_status"] = "cancelled"
             else:
                 self._find(live, body["type"])["status"] = "cancelled"
+        elif op == "cancel_base":
+            live["plan_base"]["status"] = "cancelled"
 
     @staticmethod
     def _find(live: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -166,21 +165,6 @@ class FakeZoom:
             if entry["type"] == kind:
                 return entry
         raise AssertionError(f"no {kind}")
-
-    async def subscribe(self, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
-        return await self._write("subscribe", account_id, body)
-
-    async def update_base(self, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
-        return await self._write("update_base", account_id, body)
-
-    async def add_addon(self, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
-        return await self._write("add_addon", account_id, body)
-
-    async def update_addon(self, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
-        return await self._write("update_addon", account_id, body)
-
-    async def cancel_addon(self, account_id: str, body: Mapping[str, Any]) -> FakeWrite:
-        return await self._write("cancel_addon", account_id, body)
 
 
 def journal_lines(path: Path) -> list[dict[str, Any]]:

@@ -474,13 +474,14 @@ def test_after_the_daily_limit_accounts_already_running_send_no_next_call(
         journal = open_journal(name=f"{type(stop).__name__}.jsonl")
         zoom = kit.zoom({"sub_a": BASE, "sub_b": BASE})
         zoom.reject[("sub_a", "add_addon")] = stop
-        plain_update = zoom.update_base
+        plain_write = zoom.write
 
-        async def slow_update(account_id: str, body: dict, plain=plain_update) -> Any:
-            await asyncio.sleep(0.05)  # still in flight when sub_a meets the refusal
-            return await plain(account_id, body)
+        async def slow_update(op: str, account_id: str, body: dict, plain=plain_write) -> Any:
+            if op == "update_base":
+                await asyncio.sleep(0.05)  # still in flight when sub_a meets the refusal
+            return await plain(op, account_id, body)
 
-        zoom.update_base = slow_update
+        zoom.write = slow_update
         more = [
             kit.action("sub_b", "update_base", {"type": "business_monthly", "hosts": n})
             for n in (25, 30, 35)

@@ -17,8 +17,8 @@ from reconciler.apply.in_flight import write_key
 from reconciler.apply.preflight import PlanTampered, check_actions
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.planner.core import plan_account
+from reconciler.planner.costs import action_cost
 from reconciler.planner.model import Action, PlanOptions
-from reconciler.pricing.costs import action_cost
 from reconciler.pricing.prices import Price, PriceList
 from reconciler.zoom.bodies import body_problems
 from reconciler.zoom.live import LivePlans

@@ -7,7 +7,6 @@ import asyncio
 from typing import Any
 
 from reconciler.apply import ApplySettings, Executor
-from reconciler.apply.awaiting import RemainingCalls
 from reconciler.apply.journal import Journal, JournalError, RunContext, read_journal
 from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import AccountPlan, Action
@@ -152,8 +151,8 @@ def test_a_resumed_account_is_planned_again_with_seats_in_use_read_now(kit, tmp_
     finally:
         journal.close()
     (shown,) = asked
-    assert isinstance(shown, RemainingCalls)
-    assert [a.op for a in shown.actions] == ["update_addon"]
+    assert isinstance(shown, AccountPlan) and shown.account_id == "sub_a"
+    assert [a.op for a in shown.actions] == ["update_addon"]  # only the calls still to send
     assert zoom.writes == []
     assert report.accounts[0].state == "blocked"
     assert "below the 4 seats in use now" in report.accounts[0].reason

@@ -54,7 +54,8 @@ def expected_figures(plan: dict[str, Any]) -> tuple[Figures, Figures]:
 def test_charts_match_the_plan(guard_world: Any, zp: Callable[..., Any]) -> None:
     args = [
         "plan", str(FIXTURES / "accounts"), "--prices", str(FIXTURES / "prices.yaml"),
-        "--allow-decrease", "--max-monthly-increase", "100000",
+        "--allow-decrease", "--max-monthly-increase", "100000USD",
+        "--max-monthly-increase", "100000EUR",
         "--account", "g_up", "--account", "g_down", "--account", "g_new",
     ]  # fmt: skip
     data = zp(guard_world, *args, "--format", "json")

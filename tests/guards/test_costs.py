@@ -63,7 +63,7 @@ def test_every_cost_and_the_total_recompute_from_the_price_list(
         guard_world,
         "plan", ACCOUNTS, "--prices", str(PRICES), "--format", "json", "--allow-decrease",
         "--account", "g_up", "--account", "g_down", "--account", "g_new",
-        "--max-monthly-increase", "100000",
+        "--max-monthly-increase", "100000USD", "--max-monthly-increase", "100000EUR",
     )  # fmt: skip
     assert ran.code == 0, ran.stderr
     data = json.loads(ran.stdout)
@@ -138,17 +138,22 @@ def test_a_saved_plan_keeps_its_costs(
     assert plan.to_json()["summary"] == json.loads(out.read_text())["summary"]
 
 
-def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
-    tmp_path: Path,
-) -> None:
+def test_a_subscription_priced_in_several_currencies_counts_in_each(tmp_path: Path) -> None:
+    """A subscribe buying a USD plan and a EUR plan costs an amount in each currency: never
+    "unknown", never added together, and each amount is measured by its own currency's limit."""
     from datetime import UTC, datetime, timedelta
 
-    from reconciler.guards.thresholds import unpriced_warning
+    from reconciler.guards.thresholds import (
+        MonthlyIncreaseOverLimit,
+        MonthlyIncreaseWithoutLimit,
+        tripped_guard_rails,
+        unpriced_warning,
+    )
     from reconciler.planner.calls import call_of
+    from reconciler.planner.costs import price_plan
     from reconciler.planner.model import AccountPlan, Action, PlanOptions
     from reconciler.planner.model import Plan as PlanModel
-    from reconciler.pricing.costs import price_plan
-    from reconciler.pricing.money import CostTotals, format_totals
+    from reconciler.pricing.money import Cost, CostTotals, format_totals
     from reconciler.pricing.prices import load_prices
     from reconciler.render.markdown import render_markdown
     from reconciler.render.text import render_text
@@ -183,7 +188,7 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
             expires_at=now + timedelta(hours=1),
             git_commit=None,
             desired_sha256="d" * 64,
-            options=PlanOptions(max_monthly_increase=Decimal(100)),
+            options=PlanOptions(max_monthly_increase=(("USD", Decimal(100)),)),
             accounts=(
                 AccountPlan(
                     account_id="sub_new",
@@ -197,29 +202,22 @@ def test_a_subscription_priced_in_several_currencies_is_not_called_unpriced(
         load_prices(prices_file),
     )
     cost = plan.accounts[0].actions[0].cost
-    assert cost is not None and cost.several_currencies and cost.missing == ()
+    both = (("EUR", Decimal("41.58")), ("USD", Decimal("219.90")))
+    assert cost is not None and cost.known and cost.amounts == both
+    assert cost.to_json() == {"known": True, "by_currency": {"EUR": "41.58", "USD": "219.90"}}
+    assert Cost.from_json(cost.to_json()) == cost
     totals = plan.cost_totals()
-    assert (
-        totals == CostTotals(monthly=(), unknown=1, unknown_types=(), several_currencies=1)
-        and totals.unpriced == 0
-    )
-    summary = "unknown (1 call(s) priced in several currencies)"
-    assert format_totals(totals) == summary
-    assert f"Cost: {summary}." in render_text(plan)
-    assert summary in render_markdown(plan)
-    assert "with no price" not in render_text(plan) + render_markdown(plan)
-    warning = unpriced_warning(plan) or ""
-    assert "1 subscription(s) buy plans priced in several currencies" in warning
-    assert "price the plans one subscription buys in one currency" in warning
-    assert "add their prices" not in warning
-    # mixed with a call that truly has no price, both are named, each with its own advice
-    mixed = CostTotals(
-        monthly=(("USD", Decimal(5)),),
-        unknown=2,
-        unknown_types=("large500_monthly",),
-        several_currencies=1,
-    )
-    assert format_totals(mixed) == (
-        "+$5.00/month (+ 1 call(s) with no price; 1 call(s) priced in several currencies: "
-        "cost unknown)"
-    )
+    assert totals == CostTotals(monthly=both, increases=both)
+    assert format_totals(totals) == "+€41.58/month, +$219.90/month"
+    assert "(+€41.58/month and +$219.90/month)" in render_text(plan)
+    assert "+€41.58/month, +$219.90/month" in render_markdown(plan)
+    assert unpriced_warning(plan) is None
+    # the USD part is over the USD limit; EUR has no limit of its own: both refused
+    tripped = tripped_guard_rails(plan)
+    assert [(type(t), t.measured) for t in tripped] == [
+        (MonthlyIncreaseWithoutLimit, Decimal("41.58")),
+        (MonthlyIncreaseOverLimit, Decimal("219.90")),
+    ]
+    assert "re-run with --max-monthly-increase 219.90USD to accept" in str(tripped[1])
+    assert "EUR has no --max-monthly-increase limit of its own" in str(tripped[0])
+    assert "re-run with --max-monthly-increase 41.58EUR to accept" in str(tripped[0])

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError, parse_flag
 from reconciler.guards.project import ProjectConfig
 from reconciler.guards.thresholds import (
     DEFAULT_MAX_MONTHLY_INCREASE,
@@ -16,11 +17,11 @@ from reconciler.guards.thresholds import (
     TooManySeatsRemoved,
     seats_removed,
     tripped_guard_rails,
-    with_apply_flags,
     with_limits,
 )
 from reconciler.planner.model import AccountPlan, Action, Plan, PlanOptions
 from reconciler.pricing.money import Cost
+from reconciler.pricing.prices import Price, PriceList
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 P = "/accounts/a/plans"
@@ -105,11 +106,11 @@ def test_every_tripped_threshold_is_reported_with_its_own_flag() -> None:
         ),
         max_accounts_changed=1,
         max_seats_removed=10,
-        max_monthly_increase=Decimal("500"),
+        max_monthly_increase=(("EUR", Decimal("500")),),
         prices="prices.yaml",
         limit_sources=(
             ("max_seats_removed", "zoomplans.yaml"),
-            ("max_monthly_increase", "default"),
+            ("max_monthly_increase.EUR", "default"),
         ),
     )
     tripped = tripped_guard_rails(plan)
@@ -126,8 +127,8 @@ def test_every_tripped_threshold_is_reported_with_its_own_flag() -> None:
     assert "(max_seats_removed in zoomplans.yaml)" in text[1]
     assert text[2] == (
         "the plan's gross increase is +€900.00/month in EUR (every increase added up, savings "
-        "not subtracted; net +€900.00/month), more than --max-monthly-increase 500.00 "
-        "(built-in default); re-run with --max-monthly-increase 900.00 to accept"
+        "not subtracted; net +€900.00/month), more than --max-monthly-increase 500EUR "
+        "(built-in default); re-run with --max-monthly-increase 900.00EUR to accept"
     )
 
 
@@ -137,7 +138,7 @@ def test_a_plan_that_only_saves_never_trips_the_money_limit() -> None:
         AccountPlan(
             account_id="a", source=None, status="changes", live_sha256=None, actions=(cheaper,)
         ),
-        max_monthly_increase=Decimal("0"),
+        max_monthly_increase=(("USD", Decimal("0")),),
         prices="prices.yaml",
     )
     assert tripped_guard_rails(plan) == []
@@ -189,7 +190,7 @@ def test_the_money_limit_measures_the_gross_increase_per_currency() -> None:
             live_sha256=None,
             actions=(added("EUR", "90000"),),
         ),  # never sent
-        max_monthly_increase=Decimal("5000"),
+        max_monthly_increase=(("EUR", Decimal("5000")), ("USD", Decimal("5000"))),
         prices="prices.yaml",
     )
     totals = plan.cost_totals()
@@ -203,54 +204,113 @@ def test_the_money_limit_measures_the_gross_increase_per_currency() -> None:
     assert str(tripped[0]) == (
         "the plan's gross increase is +$9,000.00/month in USD (every increase added up, "
         "savings not subtracted; net +$4,000.00/month), more than --max-monthly-increase "
-        "5000.00 (set on the command line); re-run with --max-monthly-increase 9000.00 to accept"
+        "5000USD (set on the command line); re-run with --max-monthly-increase 9000.00USD to "
+        "accept"
     )
-    net_only = plan_of(*plan.accounts[:2], max_monthly_increase=Decimal("9000"), prices="p")
+    nine = (("USD", Decimal("9000")),)
+    net_only = plan_of(*plan.accounts[:2], max_monthly_increase=nine, prices="p")
     assert tripped_guard_rails(net_only) == []  # at the limit is not over it
+
+
+def price_list(*currencies: str) -> PriceList:
+    """A price list pricing one plan type in each of `currencies`."""
+    return PriceList(
+        {f"t{cur}": Price(f"t{cur}", Decimal(1), True, "month", cur) for cur in currencies},
+        "prices.yaml",
+    )
+
+
+NONE = {"max_accounts_changed": None, "max_seats_removed": None, "max_monthly_increase": ()}
 
 
 def test_limits_come_from_the_flag_then_the_project_then_the_default() -> None:
     project = ProjectConfig("zoomplans.yaml", max_seats_removed=5, max_accounts_changed=9)
-    none = {"max_accounts_changed": None, "max_seats_removed": None, "max_monthly_increase": None}
-    options = with_limits(PlanOptions(), none, project, priced=True)
+    options = with_limits(PlanOptions(), NONE, project, prices=price_list("USD"))
     assert (options.max_accounts_changed, options.max_seats_removed) == (9, 5)
-    assert options.max_monthly_increase == DEFAULT_MAX_MONTHLY_INCREASE
+    assert options.max_monthly_increase == (("USD", DEFAULT_MAX_MONTHLY_INCREASE),)
     assert dict(options.limit_sources) == {
         "max_accounts_changed": "zoomplans.yaml",
         "max_seats_removed": "zoomplans.yaml",
-        "max_monthly_increase": "default",
+        "max_monthly_increase.USD": "default",
     }
-    flagged = with_limits(PlanOptions(), {**none, "max_seats_removed": 50}, project, priced=False)
-    assert flagged.max_seats_removed == 50 and flagged.max_monthly_increase is None
+    flagged = with_limits(PlanOptions(), {**NONE, "max_seats_removed": 50}, project, prices=None)
+    assert flagged.max_seats_removed == 50 and flagged.max_monthly_increase == ()
     assert dict(flagged.limit_sources)["max_seats_removed"] == "flag"
-    bare = with_limits(PlanOptions(), none, None, priced=False)
+    bare = with_limits(PlanOptions(), NONE, None, prices=None)
     assert (bare.max_accounts_changed, bare.max_seats_removed) == (None, DEFAULT_MAX_SEATS_REMOVED)
 
 
-def test_apply_flags_replace_only_their_own_recorded_limit() -> None:
-    recorded = PlanOptions(max_accounts_changed=3, max_seats_removed=10)
-    changed = with_apply_flags(recorded, {"max_seats_removed": 27, "max_accounts_changed": None})
-    assert (changed.max_accounts_changed, changed.max_seats_removed) == (3, 27)
-    assert dict(changed.limit_sources) == {"max_seats_removed": "flag"}
-    assert with_apply_flags(recorded, {"max_seats_removed": None}) is recorded
+def test_money_limits_are_layered_per_currency() -> None:
+    """The flag wins for its own currency only; the file's other currencies stay; the built-in
+    default is for USD alone, so a JPY price list has no limit until one is given."""
+    project = ProjectConfig(
+        "zoomplans.yaml",
+        max_monthly_increase=(
+            MonthlyLimit(Decimal("500.00"), "USD", "zoomplans.yaml:3:30"),
+            MonthlyLimit(Decimal("450.00"), "EUR", "zoomplans.yaml:3:40"),
+        ),
+    )
+    flags = {**NONE, "max_monthly_increase": (parse_flag("100000JPY"), parse_flag("600EUR"))}
+    options = with_limits(PlanOptions(), flags, project, prices=price_list("USD", "EUR", "JPY"))
+    assert options.max_monthly_increase == (
+        ("EUR", Decimal("600.00")),
+        ("JPY", Decimal("100000")),
+        ("USD", Decimal("500.00")),
+    )
+    assert dict(options.limit_sources) == {
+        "max_monthly_increase.EUR": "flag",
+        "max_monthly_increase.JPY": "flag",
+        "max_monthly_increase.USD": "zoomplans.yaml:3:30",
+        "max_seats_removed": "default",
+    }
+    yen = with_limits(PlanOptions(), NONE, None, prices=price_list("JPY"))
+    assert yen.max_monthly_increase == ()
+    bare = {**NONE, "max_monthly_increase": (parse_flag("5000"),)}
+    one = with_limits(PlanOptions(), bare, None, prices=price_list("JPY"))
+    assert one.max_monthly_increase == (("JPY", Decimal("5000")),)
+
+
+def test_a_bare_limit_beside_several_currencies_names_the_form() -> None:
+    bare = {**NONE, "max_monthly_increase": (parse_flag("500"),)}
+    with pytest.raises(MonthlyLimitError) as caught:
+        with_limits(PlanOptions(), bare, None, prices=price_list("USD", "EUR"))
+    assert caught.value.usage
+    assert "has no currency, and the price list prices in EUR, USD" in str(caught.value)
+    assert "--max-monthly-increase 500USD" in str(caught.value)
+    in_file = ProjectConfig(
+        "zoomplans.yaml", max_monthly_increase=(MonthlyLimit(Decimal(5), None, "z.yaml:4:25"),)
+    )
+    with pytest.raises(MonthlyLimitError) as located:
+        with_limits(PlanOptions(), NONE, in_file, prices=price_list("USD", "EUR"))
+    assert not located.value.usage
+    assert str(located.value).startswith("z.yaml:4:25: max_monthly_increase 5 has no currency")
+    twice = {**NONE, "max_monthly_increase": (parse_flag("1USD"), parse_flag("2USD"))}
+    with pytest.raises(MonthlyLimitError, match="USD is given twice"):
+        with_limits(PlanOptions(), twice, None, prices=price_list("USD"))
 
 
 def test_options_round_trip_through_json() -> None:
     options = PlanOptions(
         max_seats_removed=7,
-        max_monthly_increase=Decimal("12.50"),
+        max_monthly_increase=(("JPY", Decimal("12000")), ("USD", Decimal("12.50"))),
+        require_prices=True,
         limit_sources=(("max_seats_removed", "flag"),),
         prices="p.yaml",
     )
+    assert options.to_json()["max_monthly_increase"] == {"JPY": "12000", "USD": "12.50"}
     assert PlanOptions.from_json(options.to_json()) == options
 
 
-def test_a_money_limit_needs_prices() -> None:
+def test_a_money_limit_or_required_prices_need_a_price_list() -> None:
     from reconciler.guards.thresholds import MoneyLimitWithoutPrices
 
-    none = {"max_accounts_changed": None, "max_seats_removed": None}
     with pytest.raises(MoneyLimitWithoutPrices, match=r"\(--max-monthly-increase\)"):
-        with_limits(PlanOptions(), {**none, "max_monthly_increase": Decimal(1)}, None, priced=False)
-    project = ProjectConfig("zoomplans.yaml", max_monthly_increase=Decimal(5))
-    with pytest.raises(MoneyLimitWithoutPrices, match=r"max_monthly_increase in zoomplans\.yaml"):
-        with_limits(PlanOptions(), none, project, priced=False)
+        limit = {**NONE, "max_monthly_increase": (parse_flag("1USD"),)}
+        with_limits(PlanOptions(), limit, None, prices=None)
+    project = ProjectConfig(
+        "zoomplans.yaml", max_monthly_increase=(MonthlyLimit(Decimal(5), "USD", "z.yaml:3:3"),)
+    )
+    with pytest.raises(MoneyLimitWithoutPrices, match=r"max_monthly_increase in z\.yaml:3:3"):
+        with_limits(PlanOptions(), NONE, project, prices=None)
+    with pytest.raises(MoneyLimitWithoutPrices, match=r"requiring prices \(--require-prices\)"):
+        with_limits(PlanOptions(), {**NONE, "require_prices": True}, None, prices=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +32,17 @@ def test_the_example_price_list_reads_exactly() -> None:
     assert yearly is not None and yearly.monthly(12) == Decimal("219.90")
     flat = prices.get("cmr_monthly_commitment_40")
     assert flat is not None and not flat.per_host and flat.monthly(None) == Decimal("40.00")
-    assert prices.get("phone_calling_usca_monthly_unlimited") is None
+    # the CI examples run with --require-prices: every type the example files name is priced
+    named = re.findall(r"type: ([a-z0-9_]+)", read_examples("accounts", "templates"))
+    assert named and [t for t in sorted(set(named)) if prices.get(t) is None] == []
+
+
+def read_examples(*folders: str) -> str:
+    return "".join(
+        path.read_text(encoding="utf-8")
+        for folder in folders
+        for path in sorted((ROOT / "examples" / folder).glob("*.yaml"))
+    )
 
 
 def test_an_entry_currency_overrides_the_default(tmp_path: Path) -> None:
@@ -122,7 +133,10 @@ def test_plan_with_a_broken_price_list_exits_1_with_located_errors(
 def test_the_example_project_file(tmp_path: Path) -> None:
     project = load_project(ROOT / "examples" / "zoomplans.yaml")
     assert project.prices == ROOT / "examples" / "prices.yaml"
-    assert project.max_monthly_increase == Decimal("2000")
+    ((limit),) = project.max_monthly_increase
+    assert (limit.currency, limit.amount) == ("USD", Decimal("2000.00"))
+    assert limit.source.endswith("examples/zoomplans.yaml:8:31")
+    assert project.require_prices
     assert (project.max_accounts_changed, project.max_seats_removed) == (25, 50)
     assert project.daily_heavy_budget == 60_000
     assert find_project(None, tmp_path) is None

@@ -30,17 +30,17 @@ CASES = {
     ),
     "--max-monthly-increase": (
         ("g_up", "g_new"),
-        "500",
-        "779.80",
+        "500USD",
+        "779.80USD",
         "the plan's gross increase is +$779.80/month in USD (every increase added up, savings "
-        "not subtracted; net +$779.80/month), more than --max-monthly-increase 500.00",
+        "not subtracted; net +$779.80/month), more than --max-monthly-increase 500.00USD",
     ),
 }
 #: Generous values of every flag, to show that the others never acknowledge a threshold.
 GENEROUS = {
     "--max-seats-removed": "1000",
     "--max-accounts-changed": "1000",
-    "--max-monthly-increase": "1000000",
+    "--max-monthly-increase": "1000000USD",
 }
 
 
@@ -137,14 +137,14 @@ def test_a_saved_plan_is_checked_again_by_apply(
 def test_a_money_limit_without_prices_is_refused(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
-    ran = zp(guard_world, "plan", ACCOUNTS, "--max-monthly-increase", "100")
+    ran = zp(guard_world, "plan", ACCOUNTS, "--max-monthly-increase", "100USD")
     assert ran.code == 1
     assert "a monthly-increase limit (--max-monthly-increase) needs a price list" in ran.stderr
     assert guard_world.requests == []  # refused before anything was read
     out = tmp_path / "plan.json"
     assert zp(guard_world, "plan", ACCOUNTS, "--account", "g_up", "--out", str(out)).code == 0
     applied = zp(
-        guard_world, "apply", ACCOUNTS, "--plan", str(out), "--max-monthly-increase", "100"
+        guard_world, "apply", ACCOUNTS, "--plan", str(out), "--max-monthly-increase", "100USD"
     )
     assert applied.code == 1
     assert "a monthly-increase limit (--max-monthly-increase) needs a price list" in applied.stderr
@@ -212,17 +212,17 @@ def test_a_saved_plan_whose_price_list_is_gone_is_refused(
 HIDING = ("g_up", "g_new", "g_down")
 HIDDEN = (
     "the plan's gross increase is +$779.80/month in USD (every increase added up, savings not "
-    "subtracted; net -$358.33/month), more than --max-monthly-increase 500.00"
+    "subtracted; net -$358.33/month), more than --max-monthly-increase 500.00USD"
 )
 
 
 def test_savings_do_not_hide_an_increase_from_plan(
     guard_world: Any, zp: Callable[..., Any]
 ) -> None:
-    ran = zp(guard_world, *base_args("plan", HIDING), "--max-monthly-increase", "500")
+    ran = zp(guard_world, *base_args("plan", HIDING), "--max-monthly-increase", "500USD")
     assert ran.code == 1
     assert HIDDEN in ran.stderr
-    assert "re-run with --max-monthly-increase 779.80 to accept" in ran.stderr
+    assert "re-run with --max-monthly-increase 779.80USD to accept" in ran.stderr
     assert "Cost: -$358.33/month" in ran.stdout  # the summary still shows the net
     assert guard_world.writes() == []
 
@@ -230,7 +230,7 @@ def test_savings_do_not_hide_an_increase_from_plan(
 def test_savings_do_not_hide_an_increase_from_apply(
     guard_world: Any, zp: Callable[..., Any]
 ) -> None:
-    ran = zp(guard_world, *base_args("apply", HIDING), "--max-monthly-increase", "500")
+    ran = zp(guard_world, *base_args("apply", HIDING), "--max-monthly-increase", "500USD")
     assert ran.code == 1
     assert HIDDEN in ran.stderr and "nothing was sent" in ran.stderr
     assert guard_world.writes() == []
@@ -240,24 +240,25 @@ def test_savings_do_not_hide_an_increase_from_the_project_limit(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
     (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {PRICES}\nguard_rails:\n  max_monthly_increase: 500\n", encoding="utf-8"
+        f"prices: {PRICES}\nguard_rails:\n  max_monthly_increase: {{USD: 500}}\n",
+        encoding="utf-8",
     )
     args = ["plan", ACCOUNTS, "--allow-decrease"] + [x for a in HIDING for x in ("--account", a)]
     ran = zp(guard_world, *args)
     assert ran.code == 1
-    assert HIDDEN + " (max_monthly_increase in zoomplans.yaml)" in ran.stderr
-    assert zp(guard_world, *args, "--max-monthly-increase", "779.80").code == 0
+    assert HIDDEN + " (max_monthly_increase in zoomplans.yaml:3:31)" in ran.stderr
+    assert zp(guard_world, *args, "--max-monthly-increase", "779.80USD").code == 0
 
 
 def test_savings_do_not_hide_an_increase_from_apply_of_a_saved_plan(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
     out = tmp_path / "plan.json"
-    planned = zp(guard_world, *base_args("plan", HIDING), "--max-monthly-increase", "500",
+    planned = zp(guard_world, *base_args("plan", HIDING), "--max-monthly-increase", "500USD",
                  "--out", str(out))  # fmt: skip
     assert planned.code == 1  # the file is still written, for review
     recorded = json.loads(out.read_text())
-    assert recorded["options"]["max_monthly_increase"] == "500.00"
+    assert recorded["options"]["max_monthly_increase"] == {"USD": "500.00"}
     assert recorded["summary"]["cost"]["monthly"] == {"USD": "-358.33"}
     assert recorded["summary"]["cost"]["gross_increase"] == {"USD": "779.80"}
     refused = zp(

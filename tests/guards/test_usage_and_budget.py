@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.guards.budget import (
+from reconciler.apply.budget import (
     HeavyBudgetExceeded,
     check_heavy_budget,
     daily_budget,
@@ -165,3 +165,52 @@ def test_heavy_calls_needed_counts_only_the_chosen_accounts() -> None:
     assert heavy_calls_needed(plan) == 3 + 2  # blocked accounts send nothing but read usage
     assert heavy_calls_needed(plan, ["b"]) == 1
     assert plan.heavy_calls() == 5
+
+
+def test_the_usage_reads_of_plan_count_against_the_budget(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Each plan of g_down's decrease reads GET /plans/usage (a Heavy call): journaled, so the
+    apply after two such plans has two fewer Heavy calls left."""
+    journal = tmp_path / "journal.jsonl"
+    plan = ["plan", ACCOUNTS, "--account", "g_down", "--allow-decrease", "--journal", str(journal)]
+    for _ in range(2):
+        assert zp(guard_world, *plan).code == 0
+    entries = [json.loads(x) for x in journal.read_text().splitlines()]
+    assert [(e["kind"], e["command"], e["usage_reads"]) for e in entries] == [
+        ("heavy_reads", "plan", 1),
+        ("heavy_reads", "plan", 1),
+    ]
+    assert heavy_calls_used(entries, datetime.now(UTC)) == 2
+    usage_reads = [r for r in guard_world.requests if r.path.endswith("/plans/usage")]
+    assert len(usage_reads) == 2  # what Zoom counted, the journal counted
+    args = ["apply", ACCOUNTS, "--account", "g_down", "--allow-decrease", "--auto-approve"]
+    refused = zp(guard_world, *args, "--daily-heavy-budget", "4")
+    assert refused.code == 1
+    assert "needs 3 Heavy calls, but only 2 of the daily Heavy budget of 4" in refused.stderr
+    assert "(2 used in the last 24 hours, per the journal)" in refused.stderr
+    assert guard_world.writes() == []
+
+
+def test_a_plan_without_usage_reads_writes_no_journal(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    journal = tmp_path / "journal.jsonl"
+    ran = zp(guard_world, "plan", ACCOUNTS, "--account", "g_up", "--journal", str(journal))
+    assert ran.code == 0, ran.stderr
+    assert not journal.exists()
+
+
+def test_a_busy_journal_only_warns_that_the_reads_are_not_counted(
+    guard_world: Any, zp: Callable[..., Any], tmp_path: Path
+) -> None:
+    from reconciler.apply.journal import Journal, RunContext
+
+    journal = tmp_path / "journal.jsonl"
+    context = RunContext.for_this_process(plan_sha256="0" * 64, git_commit=None)
+    with Journal(journal, context):  # another run holds it
+        ran = zp(guard_world, "plan", ACCOUNTS, "--account", "g_down", "--allow-decrease",
+                 "--journal", str(journal))  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    assert "another zoomplans apply is using it right now" in ran.stderr
+    assert "this plan's 1 Heavy usage read(s) are not counted" in ran.stderr

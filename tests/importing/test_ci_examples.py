@@ -40,11 +40,12 @@ PINNED_FLAGS = {
     "plan": {
         "--format", "--out", "--detailed-exitcode", "--account", "--select", "--allow-decrease",
         "--allow-cancel", "--max-accounts-changed", "--ttl", "--rate-tier", "--journal",
-        "--html",
+        "--html", "--require-prices",
     },
     "apply": {
         "--plan", "--auto-approve", "--allow-decrease", "--allow-cancel", "--account", "--select",
         "--journal", "--max-accounts-changed", "--rate-tier", "--expect-sha256",
+        "--require-prices",
     },
     "import": {"--out", "--account", "--force", "--rate-tier"},
     "sandbox": {"--host", "--port", "--seed", "--state"},
@@ -489,7 +490,13 @@ def ci_run(runner: Callable[..., Any], env: dict[str, str]) -> subprocess.Comple
     """The action's main step: scripts/ci_run.sh with the variables action.yml sets."""
     step = next(s for s in action_steps() if s.get("id") == "run")
     assert step["run"] == 'bash "$GITHUB_ACTION_PATH/scripts/ci_run.sh"'
-    defaults = {"ZP_PATHS": "accounts/", "ZP_OUT": "zoomplans-out", "ZP_FORMATS": "html"}
+    # The sandbox's world has no price list; require-prices (the action's default) has a test.
+    defaults = {
+        "ZP_PATHS": "accounts/",
+        "ZP_OUT": "zoomplans-out",
+        "ZP_FORMATS": "html",
+        "ZP_REQUIRE_PRICES": "false",
+    }
     return runner(f"bash {CI_RUN}", {**defaults, **env})  # type: ignore[no-any-return]
 
 
@@ -553,6 +560,24 @@ def test_a_blocked_plan_is_exit_1_after_every_file_is_written(
     assert allowed.returncode == 0 and outputs(tmp_path)["exit-code"] == "2"
     bad = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan", "ZP_OPT_INS": "allow-all"})
     assert bad.returncode == 64 and "unknown opt-in 'allow-all'" in bad.stderr
+    assert sb.writes() == []
+
+
+def test_the_action_requires_prices_by_default(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    step = next(s for s in action_steps() if s.get("id") == "run")
+    assert step["env"]["ZP_REQUIRE_PRICES"] == "${{ inputs.require-prices }}"
+    sb = sandbox()
+    work = tmp_path / "work"
+    work.mkdir()
+    assert cli("import", "--account", "sub_pro", env=sb.env(), cwd=work).returncode == 0
+    pro = work / "accounts" / "globex-pro--sub_pro.yaml"
+    pro.write_text(pro.read_text().replace("hosts: 5", "hosts: 6"))  # no price list here
+    unpriced = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan", "ZP_REQUIRE_PRICES": "true"})
+    assert unpriced.returncode == 1 and outputs(tmp_path)["exit-code"] == "1"
+    bad = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan", "ZP_REQUIRE_PRICES": "yes"})
+    assert bad.returncode == 64 and "require-prices must be true or false" in bad.stderr
     assert sb.writes() == []
 
 

@@ -21,9 +21,9 @@ from reconciler.apply.resume import resumable
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.guards.thresholds import TooManySeatsRemoved, seats_removed, tripped_guard_rails
 from reconciler.planner.core import build_plan, plan_account
+from reconciler.planner.costs import price_plan
 from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import Plan, PlanOptions
-from reconciler.pricing.costs import price_plan
 from reconciler.pricing.prices import Price, PriceList
 from reconciler.render.html import render_html
 from reconciler.render.markdown import render_markdown

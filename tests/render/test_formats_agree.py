@@ -17,8 +17,8 @@ import pytest
 from reconciler.desired.model import DesiredAccount, SourceMark
 from reconciler.planner.calls import OPS
 from reconciler.planner.core import build_plan
+from reconciler.planner.costs import price_plan
 from reconciler.planner.model import Plan, PlanOptions
-from reconciler.pricing.costs import price_plan
 from reconciler.pricing.money import format_money
 from reconciler.pricing.prices import load_prices
 from reconciler.render.families import family_figures, family_of, title

@@ -10,13 +10,12 @@ from reconciler.planner.calls import OPS
 from reconciler.planner.model import Action
 from reconciler.render.formats import FORMATS, renderer_for
 from reconciler.render.renderer import Renderer
-from reconciler.render.wording import OP_WORDS, UnknownOpError, call_lines, tallies, words
+from reconciler.render.wording import UnknownOpError, call_lines, tallies, words
 from tests.report_plan import report_plan
 
 
 def test_every_op_has_its_wording() -> None:
-    assert set(OP_WORDS) == set(OPS)
-    assert {words(op).sign for op in OPS} <= {"+", "~", "-"}
+    assert {words(op).sign for op in OPS} == {"+", "~", "-"}
 
 
 def test_an_op_without_wording_is_an_error_not_a_field_change() -> None:

@@ -58,7 +58,7 @@ def world_plan_json(world: str) -> dict[str, Any]:
         args += ["--format", "json"]
         if prices is not None:
             args += ["--prices", str(prices.relative_to(ROOT))]
-            args += ["--max-monthly-increase", "1000000"]
+            args += ["--max-monthly-increase", "1000000USD", "--max-monthly-increase", "1000000EUR"]
         env = {**server.env(), "NO_COLOR": "1"}
         made = CliRunner().invoke(cli, args, env=env)
     finally:

@@ -4,7 +4,10 @@ Zoom caps Heavy calls (every plan write, and GET /plans/usage) per master accoun
 60,000 on Business and up, 30,000 on Pro, shared by every app on the account. A run that hits
 the cap half-way leaves accounts half-changed until tomorrow, so apply first counts what the
 plan needs against what the journal shows was used in the last 24 hours, and refuses the whole
-run when it would not fit.
+run when it would not fit. The journal is where the day's use is recorded: apply's intents (one
+per write) and usage reads (in its `run_start` line), and `plan`'s usage reads, which plan
+journals as a `heavy_reads` line of their own (`record_heavy_reads`): a plan is read-only on
+Zoom, but each GET /plans/usage it makes spends the same budget.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reconciler.apply.journal import read_journal
+from reconciler.apply.journal import Journal, RunContext, read_journal
+from reconciler.groups.canonical import canonical_sha256
 from reconciler.planner.model import Plan
 
 #: Zoom's daily cap on Heavy calls per master account (Business and up, and Pro).
 DAILY_HEAVY_LIMIT = {"business": 60_000, "pro": 30_000}
+#: The journal line `plan` writes for the GET /plans/usage reads it made.
+HEAVY_READS = "heavy_reads"
 
 
 class HeavyBudgetExceeded(Exception):
@@ -84,7 +90,7 @@ def heavy_calls_used(entries: Iterable[Mapping[str, Any]], now: datetime) -> int
             continue
         if entry.get("kind") == "intent":
             used += 1
-        elif entry.get("kind") == "run_start":
+        elif entry.get("kind") in ("run_start", HEAVY_READS):
             reads = entry.get("usage_reads")
             used += reads if isinstance(reads, int) and not isinstance(reads, bool) else 0
     return used
@@ -94,3 +100,19 @@ def check_heavy_budget(needed: int, budget: int, used: int) -> None:
     """Raise HeavyBudgetExceeded when `needed` is more than `budget - used`."""
     if needed > budget - used:
         raise HeavyBudgetExceeded(needed, budget, used)
+
+
+def record_heavy_reads(plan: Plan, journal_path: Path, master_account_id: str | None) -> int:
+    """Journal the usage reads `plan` made (one `heavy_reads` line), so apply's budget check
+    counts them; returns how many (nothing is written for none). JournalError if it cannot."""
+    reads = sum(1 for account in plan.accounts if account.usage_read)
+    if not reads:
+        return 0
+    context = RunContext.for_this_process(
+        plan_sha256=canonical_sha256(plan.to_json()),
+        git_commit=plan.git_commit,
+        master_account_id=master_account_id,
+    )
+    with Journal(journal_path, context) as journal:
+        journal.write(HEAVY_READS, command="plan", usage_reads=reads)
+    return reads

@@ -6,7 +6,8 @@ sum of every plan it buys (a bundle by its code); a cancellation saves what the 
 base plan's cancellation what the base plan cost. Every plan is priced by its type code, the
 entry's inside a nested Phone, Contact Center or Node body. A yearly price counts as a
 twelfth per month. A call touching a type with no price is *unknown* (with the type named), never
-zero, and so is a subscription whose plans are priced in more than one currency.
+zero. A subscription whose plans are priced in several currencies costs an amount in each: the
+amounts are never added together, and never hidden as "unknown" from a per-currency limit.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from reconciler.groups.operations import Sides, Target, spec_of
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import AccountPlan, Action, Plan
-from reconciler.pricing.money import SEVERAL_CURRENCIES, Cost
+from reconciler.pricing.money import Cost
 from reconciler.pricing.prices import PriceList
 
 
@@ -51,30 +53,27 @@ def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) ->
             "give it a flat price",
             hostless,
         )
-    if len(totals) > 1:
-        return Cost.unknown(f"{SEVERAL_CURRENCIES} ({', '.join(sorted(totals))})")
     if not totals:
         return Cost.unknown("nothing to price")
-    (currency, amount), *_ = totals.items()
-    return Cost.of(currency, amount)
+    return Cost.in_currencies(totals)
 
 
 def action_cost(action: Action, prices: PriceList) -> Cost:
     """The monthly cost change of one call."""
-    if action.op == "subscribe":
+    spec = spec_of(action.op)
+    if spec.sides is Sides.SUBSCRIPTION:
         after = action.after or {}
         entries = [
             *([after["plan_base"]] if after.get("plan_base") is not None else []),
             *({"type": code} for code in after.get("bundle") or ()),
             *(after.get("addons") or []),
         ]
-        return _sum(prices, [(entry, 1) for entry in entries])
-    if action.op == "add_addon":
-        return _sum(prices, [({**(action.after or {}), "type": entry_type(action.body)}, 1)])
-    if action.op == "cancel_addon":
-        return _sum(prices, [({**(action.before or {}), "type": entry_type(action.body)}, -1)])
-    if action.op == "cancel_base":
-        return _sum(prices, [(action.before or {}, -1)])
+        return _sum(prices, [(entry, spec.cost_sign) for entry in entries])
+    if spec.cost_sign:
+        side = dict((action.after if spec.cost_sign > 0 else action.before) or {})
+        if spec.target is Target.ADDON:
+            side["type"] = entry_type(action.body)
+        return _sum(prices, [(side, spec.cost_sign)])
     plan_type = entry_type(action.body)
     price = prices.get(plan_type)
     if price is None:

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reconciler.apply.in_flight import InFlightRules, writes_in_flight
 from reconciler.apply.journal import read_journal
+from reconciler.apply.journal_file import open_lines
 from reconciler.apply.journal_months import month_path, refresh_index
 
 NOW = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
@@ -94,7 +95,7 @@ def build(folder: Path, days: int, accounts: int) -> tuple[Path, Path]:
             whole.write(text)
             target = path if month == _iso(NOW)[:7] else month_path(path, month)
             target.write_text(text)
-    refresh_index(path)
+    refresh_index(path, open_lines)
     return path, single
 
 
@@ -102,11 +103,11 @@ def start_reads(path: Path) -> float:
     """The journal reads apply makes before its first call, in seconds."""
     rules = InFlightRules()
     began = time.perf_counter()
-    read_journal(path, since=NOW - timedelta(hours=24))  # the Heavy budget
-    read_journal(path, since=NOW)  # unsettled calls (the index)
+    read_journal(path, since=NOW - timedelta(hours=24), now=NOW)  # the Heavy budget
+    read_journal(path, since=NOW, now=NOW)  # unsettled calls (the index)
     for _ in range(2):  # purchases in flight: the preview, then the run
-        history = read_journal(path, since=NOW - rules.window)
-        writes_in_flight(history.entries, master_account_id="MASTER1", now=NOW, rules=rules)
+        history = read_journal(path, since=NOW - rules.window, now=NOW)
+        writes_in_flight(history.records, master_account_id="MASTER1", now=NOW, rules=rules)
     return time.perf_counter() - began
 
 
@@ -124,7 +125,7 @@ def main() -> None:
         lines = sum(1 for _ in single.open("rb"))
         start = min(start_reads(path) for _ in range(3))
         began = time.perf_counter()
-        read_journal(single)
+        read_journal(single, now=NOW)
         whole = time.perf_counter() - began
     result = {
         "days": args.days,

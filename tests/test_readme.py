@@ -42,6 +42,10 @@ def cli_options() -> dict[str, set[str]]:
     options = {"": {o for p in cli.params for o in p.opts if o.startswith("--")} - {"--version"}}
     for name, command in cli.commands.items():
         options[name] = {o for p in command.params for o in p.opts if o.startswith("--")}
+        for sub, inner in getattr(command, "commands", {}).items():  # a group: `journal list`
+            options[f"{name} {sub}"] = {
+                o for p in inner.params for o in [*p.opts, *p.secondary_opts] if o.startswith("--")
+            }
     return options
 
 

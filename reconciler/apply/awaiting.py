@@ -16,14 +16,15 @@ from typing import Any
 
 from reconciler.apply.effects import change_visible, write_shown
 from reconciler.apply.in_flight import (
-    NOT_VISIBLE,
     UNREPEATABLE_OPS,
     EarlierWrite,
     InFlightRules,
+    Now,
     write_key,
 )
 from reconciler.apply.intents import UnsettledIntent
 from reconciler.apply.journal import Journal
+from reconciler.apply.journal_records import Result
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountReport
 from reconciler.apply.seams import Progress
@@ -61,7 +62,7 @@ async def settle_earlier_puts(
             seen = write_shown(item.op, item.body, live)
         else:
             seen = change_visible(item.op, item.body, live)
-        result = "resolved_present" if seen else "resolved_absent"
+        result = Result.RESOLVED_PRESENT if seen else Result.RESOLVED_ABSENT
         message = f"run {item.run_id} left this call without a final outcome; the live plans " + (
             "show the change: it was applied" if seen else "do not show it: not applied"
         )
@@ -77,45 +78,62 @@ async def check_in_flight(
     live: LivePlansDict,
     rules: InFlightRules,
     say: Progress,
+    moment: Now,
 ) -> tuple[list[EarlierWrite], dict[tuple[str, str], str], dict[str, str]]:
     """Sort the earlier unrepeatable writes by what this read shows, journaling each.
 
-    Returns the writes still awaiting Zoom; the ones that may be sent again, by ``write_key``
-    (for ``retry_of``); and the ones settled by this read (intent id -> result).
+    Returns the writes still awaiting Zoom (overdue ones too: ``awaiting_report`` blocks
+    on those); the ones that may be sent again, by ``write_key`` (for ``retry_of``); and the
+    ones settled by this read (intent id -> result).
     """
     waiting: list[EarlierWrite] = []
     resend: dict[tuple[str, str], str] = {}
     settled: dict[str, str] = {}
-    moment = now_utc()
     for write in earlier:
         if write_shown(write.op, write.body, live):
-            result, message = "resolved_present", "a read shows it: settled"
+            result, message = Result.RESOLVED_PRESENT, "a read shows it: settled"
             settled[write.intent_id] = result
         elif write.may_resend(moment, rules):
-            result = "resolved_absent"
+            result = Result.RESOLVED_ABSENT
             message = (
                 f"in doubt since {write.sent_at}, older than {rules.resend_after} and still "
                 "not shown by Zoom: it may be sent again"
             )
             resend[write.key] = write.intent_id
-        else:
-            result, message = NOT_VISIBLE, "not shown by Zoom yet: awaiting Zoom"
+        elif write.overdue(moment, rules):
+            result = Result.NOT_VISIBLE
+            message = "accepted, and not shown by Zoom within the window: a person decides"
             waiting.append(write)
-        evidence = {"sent_at": write.sent_at, "read_at": [*write.read_at, iso(moment)]}
+        else:
+            result, message = Result.NOT_VISIBLE, "not shown by Zoom yet: awaiting Zoom"
+            waiting.append(write)
+        read = iso(moment.zoom or moment.local)
+        evidence = {"sent_at": write.sent_at, "read_at": [*write.read_at, read]}
         await asyncio.to_thread(
             journal.resolution, _as_intent(write), result=result, message=message, **evidence
         )
-        if result != NOT_VISIBLE:
+        if result is not Result.NOT_VISIBLE:
             say(f"{write.account_id}: earlier {write.op} {result}")
     return waiting, resend, settled
 
 
 def awaiting_report(
-    account: AccountPlan, waiting: Sequence[EarlierWrite], rules: InFlightRules, say: Progress
+    account: AccountPlan,
+    waiting: Sequence[EarlierWrite],
+    rules: InFlightRules,
+    say: Progress,
+    moment: Now,
 ) -> AccountReport | None:
     """Awaiting Zoom when one of the account's writes is in flight (by the journal, or as the
-    plan marks it): nothing is sent to the account; None when nothing it sends is in flight."""
+    plan marks it): nothing is sent to the account; None when nothing it sends is in flight.
+    Blocked (exit 1) when one is overdue: accepted, unseen when the window ended; buying it
+    again could charge twice, so a person settles it first (``zoomplans journal resolve``)."""
     keys = {write_key(a.op, a.body) for a in account.actions}
+    overdue = [w for w in waiting if w.key in keys and w.overdue(moment, rules)]
+    if overdue:
+        say(f"{account.account_id}: blocked, a purchase accepted long ago still does not show")
+        reason = "; ".join(w.overdue_reason(rules) for w in overdue) + "; nothing sent"
+        return AccountReport(account.account_id, "blocked", reason, 0, len(account.actions))
     blocking = [w for w in waiting if w.key in keys]
     reasons = [w.describe(rules) for w in blocking]
     known = {w.intent_id for w in blocking}
@@ -141,10 +159,15 @@ async def record_shown(
     own: Sequence[tuple[str, Action]],
     live: LivePlansDict,
 ) -> None:
-    """Journal that a read shows this run's unrepeatable writes: they are settled, so if one
-    is absent later, someone removed it and a new purchase is planned as usual."""
+    """Journal that a read shows this run's writes: they are settled, so if a purchase is
+    absent later, someone removed it and a new one is planned as usual; and a PUT is no longer
+    laid over later reads (``reconciler.apply.own_writes``)."""
     for intent_id, action in own:
-        if action.op not in UNREPEATABLE_OPS or not write_shown(action.op, action.body, live):
+        if action.op in UNREPEATABLE_OPS:
+            shown = write_shown(action.op, action.body, live)
+        else:
+            shown = change_visible(action.op, action.body, live)
+        if not shown:
             continue
         method, path = call_of(action.op, account_id)
         item = UnsettledIntent(
@@ -152,6 +175,21 @@ async def record_shown(
             dict(action.body), "ok",
         )  # fmt: skip
         await asyncio.to_thread(
-            journal.resolution, item, result="resolved_present",
+            journal.resolution, item, result=Result.RESOLVED_PRESENT,
             message="a read after the calls shows it: settled",
         )  # fmt: skip
+
+
+def meanwhile(own: Sequence[tuple[str, Action]]) -> str:
+    """What protects this run's accepted calls until Zoom shows them, said only where true."""
+    ops = {action.op for _intent, action in own}
+    purchases = ops & UNREPEATABLE_OPS
+    if not purchases:
+        return (
+            " (the journal holds these writes as accepted; plan and apply lay them over "
+            "Zoom's reads until Zoom shows them)"
+        )
+    return (
+        f" (the journal keeps the {', '.join(sorted(purchases))} call(s) from being sent "
+        "again meanwhile; seat changes are laid over Zoom's reads until Zoom shows them)"
+    )

@@ -41,13 +41,21 @@ from reconciler.apply.awaiting import (
     awaiting_report,
     check_in_flight,
     iso,
+    meanwhile,
     now_utc,
     record_shown,
     settle_earlier_puts,
 )
 from reconciler.apply.effects import all_calls_visible
-from reconciler.apply.in_flight import EarlierWrite, write_key, writes_in_flight
+from reconciler.apply.in_flight import (
+    EarlierWrite,
+    Now,
+    write_key,
+    writes_in_flight,
+)
 from reconciler.apply.journal import Journal, JournalContents, JournalError
+from reconciler.apply.journal_records import Result
+from reconciler.apply.own_writes import OwnWrite, own_writes, settle_or_lay_over
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
 from reconciler.apply.reading import LivePlansDict, read_plans, read_until
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
@@ -104,12 +112,30 @@ class Executor:
         #: The journal's purchases in flight, by account: read once per run, not per account.
         self._in_flight: dict[str, list[EarlierWrite]] = {}
         for write in writes_in_flight(
-            history.entries,
+            history.records,
             master_account_id=journal.context.master_account_id,
-            now=now_utc(),
+            now=self._now(),
             rules=self.settings.rules,
         ):
             self._in_flight.setdefault(write.account_id, []).append(write)
+        #: The journal's PUTs reads may not show yet, by account (``own_writes``); found at the
+        #: first account's read, once Zoom's clock is known.
+        self._own: dict[str, list[OwnWrite]] | None = None
+
+    def _own_writes(self, account_id: str) -> list[OwnWrite]:
+        if self._own is None:
+            self._own = own_writes(
+                self.history.records,
+                master_account_id=self.journal.context.master_account_id,
+                now=self._now(),
+                rules=self.settings.rules,
+            )
+        return self._own.get(account_id, [])
+
+    def _now(self) -> Now:
+        """This moment on this machine's clock and on Zoom's (its latest ``Date``)."""
+        zoom_time = getattr(self.client, "zoom_time", None)
+        return Now(now_utc(), None if zoom_time is None else zoom_time.now())
 
     def _note_run_wide(self, error: ZoomError) -> None:
         """After such an error, accounts not yet started get nothing: each call would only
@@ -189,17 +215,22 @@ class Executor:
             self._note_run_wide(exc)
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"
             return AccountReport(account_id, "failed", reason, 0, planned)
+        seen, held = await settle_or_lay_over(
+            self.journal, self._own_writes(account_id), live, self.progress
+        )
+        pending = [item for item in pending if item.intent_id not in held]
         settled = await settle_earlier_puts(self.journal, pending, live, self.progress)
-        rules = self.settings.rules
+        rules, moment = self.settings.rules, self._now()
         waiting, resend, shown = await check_in_flight(
-            self.journal, earlier, live, rules, self.progress
+            self.journal, earlier, live, rules, self.progress, moment
         )
         settled.update(shown)
         if not account.actions:
             return AccountReport(account_id, "in_sync")
-        awaiting = awaiting_report(account, waiting, rules, self.progress)
+        awaiting = awaiting_report(account, waiting, rules, self.progress, moment)
         if awaiting is not None:
             return awaiting
+        live = seen  # from here on, the read with this journal's own writes laid over it
         found = self.fingerprint(live)
         start = 0
         if found != account.live_sha256:
@@ -260,8 +291,7 @@ class Executor:
             return AccountReport(account_id, "applied", earlier, made, planned)
         reason = (
             f"Zoom accepted every call but a read within {self.settings.verify_timeout_s:g} s "
-            "does not show all changes yet; run `zoomplans plan` later to confirm (the journal "
-            "keeps these purchases from being sent again meanwhile)"
+            f"does not show all changes yet; run `zoomplans plan` later to confirm{meanwhile(own)}"
         )
         return AccountReport(account_id, "applied_not_visible", reason, made, planned)
 
@@ -298,11 +328,10 @@ class Executor:
     ) -> int:
         """How many of the account's calls an earlier run of this plan provably made (0: none,
         or the live plans are not exactly the planned state plus those calls)."""
-        entries = [
-            *self.history.entries,
-            *({"kind": "resolution", "intent_id": i, "result": r} for i, r in settled.items()),
-        ]
-        made = calls_made(entries, account.account_id, self.journal.context.plan_sha256)
+        shown = {i for i, result in settled.items() if result == Result.RESOLVED_PRESENT}
+        made = calls_made(
+            self.history.records, account.account_id, self.journal.context.plan_sha256, shown
+        )
         count = made_prefix(account.actions, made)
         if count > 0 and resumable(account.actions[:count], live, account.live_sha256):
             return count
@@ -310,7 +339,7 @@ class Executor:
 
     def _earlier_progress(self, account_id: str) -> str:
         """When an earlier run of this same plan already made calls here, say so."""
-        made = calls_made(self.history.entries, account_id, self.journal.context.plan_sha256)
+        made = calls_made(self.history.records, account_id, self.journal.context.plan_sha256)
         if not made:
             return ""
         return f", partly by an earlier run of this same plan ({len(made)} call(s) made)"
@@ -353,27 +382,27 @@ class Executor:
             answer = await self.client.write(Op(op), account_id, body)
         except AmbiguousWriteError as exc:
             await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result="ambiguous",
+                record, intent_id, **facts, body=body, result=Result.AMBIGUOUS,
                 http_status=exc.status, zoom_code=exc.code, message=str(exc),
             )  # fmt: skip
             return exc
         except ZoomError as exc:
             self._note_run_wide(exc)
             await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result="failed",
+                record, intent_id, **facts, body=body, result=Result.FAILED,
                 http_status=exc.status, zoom_code=exc.code, message=str(exc),
             )  # fmt: skip
             self.progress(f"{account_id}: {op} failed: {exc}")
             return CallResult(False, f"{op} failed: {exc}")
         except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
             await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result="unknown",
+                record, intent_id, **facts, body=body, result=Result.UNKNOWN,
                 message=f"internal error: {type(exc).__name__}",
             )  # fmt: skip
             log.debug("internal error during %s on %s", op, account_id, exc_info=True)
             return CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
         await asyncio.to_thread(
-            record, intent_id, **facts, body=body, result="ok",
+            record, intent_id, **facts, body=body, result=Result.OK,
             http_status=answer.status, duration_ms=answer.duration_ms,
         )  # fmt: skip
         self.progress(f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)")

@@ -13,6 +13,13 @@ absent later, someone removed it, and a new purchase is planned as usual. A writ
 (no answer, a 5xx) may be sent again by a later run only once it is older than the minimum age
 (``resend_after``) and the account still does not show it; that decision is journaled
 (``resolved_absent``, with the time sent and the times read) before the new intent.
+
+Ages are measured on Zoom's clock: each journal line records Zoom's time (``zoom_ts``, from the
+``Date`` header of its latest answer) beside this machine's, so a machine whose clock is wrong
+cannot make a write look old enough to resend. Lines of earlier versions, without Zoom's time,
+are aged on the local clocks as before. A purchase Zoom accepted that no read has shown when
+the window ends is *overdue*: it is never bought again automatically; the account is blocked
+until a person settles it (``zoomplans journal resolve``).
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reconciler.apply.intents import intent_call
+from reconciler.apply.journal_records import Intent, Record, parse_time
+from reconciler.apply.journal_walk import IN_FLIGHT, Fate, walk
 from reconciler.groups.operations import OP_TABLE, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import Plan
@@ -31,11 +39,6 @@ from reconciler.planner.model import Plan
 UNREPEATABLE_OPS = frozenset(spec.op.value for spec in OP_TABLE if not spec.repeatable)
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_RESEND_AFTER = timedelta(minutes=15)
-#: Results after which an intent is no longer in flight: shown by a read, refused by Zoom, or
-#: decided absent (by a later run, after the minimum age; or by a version before this rule).
-SETTLED_RESULTS = frozenset({"resolved_present", "failed", "resolved_absent"})
-#: A check that read the account and did not see the write (evidence, not a settlement).
-NOT_VISIBLE = "not_visible"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,18 @@ class InFlightRules:
 
     window: timedelta = DEFAULT_WINDOW
     resend_after: timedelta = DEFAULT_RESEND_AFTER
+
+
+@dataclass(frozen=True)
+class Now:
+    """This moment on both clocks: this machine's, and Zoom's (None before its first answer)."""
+
+    local: datetime
+    zoom: datetime | None = None
+
+    @classmethod
+    def local_only(cls, moment: datetime | None = None) -> Now:
+        return cls(moment or datetime.now(UTC))
 
 
 def write_key(op: str, body: Mapping[str, Any]) -> tuple[str, str]:
@@ -70,6 +85,10 @@ class EarlierWrite:
     body: Mapping[str, Any]
     outcome: str  # "ok": Zoom accepted it; "in_doubt": no answer, a 5xx, or no outcome line
     read_at: tuple[str, ...] = field(default=())  # reads since that did not show it
+    #: When it was sent by Zoom's clock (the answer's ``Date``, else the last answer before
+    #: it); None on lines of versions that did not record it.
+    sent_zoom: datetime | None = None
+    location: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -84,15 +103,30 @@ class EarlierWrite:
             "outcome": self.outcome,
         }
 
-    def age(self, now: datetime) -> timedelta | None:
+    def age(self, now: Now | datetime) -> timedelta | None:
+        """Zoom's time since it was sent when both are known, else the local clocks' (lines of
+        earlier versions); never negative: a line "from the future" counts as just sent."""
+        moment = now if isinstance(now, Now) else Now(now)
+        if self.sent_zoom is not None and moment.zoom is not None:
+            return max(moment.zoom - self.sent_zoom, timedelta(0))
         sent = parse_ts(self.sent_at)
-        return None if sent is None else now - sent
+        return None if sent is None else max(moment.local - sent, timedelta(0))
 
-    def may_resend(self, now: datetime, rules: InFlightRules) -> bool:
+    def may_resend(self, now: Now | datetime, rules: InFlightRules) -> bool:
         """Only a write in doubt, and only once it is older than the minimum age: a few
         seconds (or minutes) of absence in GET never prove that Zoom did not carry it out."""
         age = self.age(now)
         return self.outcome == "in_doubt" and age is not None and age >= rules.resend_after
+
+    def overdue(self, now: Now | datetime, rules: InFlightRules) -> bool:
+        """Accepted by Zoom, and the window ended without a read showing it: a person decides."""
+        age = self.age(now)
+        return self.outcome == "ok" and age is not None and age >= rules.window
+
+    def sent_text(self) -> str:
+        if self.sent_zoom is None:
+            return self.sent_at
+        return f"{_iso(self.sent_zoom)} by Zoom's clock"
 
     def describe(self, rules: InFlightRules) -> str:
         """One clause for reports: what was sent, when, by which run, and what happens next."""
@@ -100,25 +134,43 @@ class EarlierWrite:
         run = self.run_id[:12]
         if self.outcome == "ok":
             return (
-                f"{what} was accepted by Zoom at {self.sent_at} (run {run}) and does not show "
-                "in Zoom's reads yet; not sent again"
+                f"{what} was accepted by Zoom at {self.sent_text()} (run {run}) and does not "
+                "show in Zoom's reads yet; not sent again"
             )
-        sent = parse_ts(self.sent_at)
-        after = "" if sent is None else f" after {_iso(sent + rules.resend_after)}"
+        sent = self.sent_zoom or parse_ts(self.sent_at)
+        clock = " (Zoom's clock)" if self.sent_zoom is not None else ""
+        after = "" if sent is None else f" after {_iso(sent + rules.resend_after)}{clock}"
         return (
-            f"{what} sent at {self.sent_at} (run {run}) got no clear answer and does not show "
-            f"yet; not sent again (a run{after} sends it again only if Zoom still does not "
-            "show it)"
+            f"{what} sent at {self.sent_text()} (run {run}) got no clear answer and does not "
+            f"show yet; not sent again (a run{after} sends it again only if Zoom still does "
+            "not show it)"
         )
+
+    def overdue_reason(self, rules: InFlightRules) -> str:
+        """Why the account is blocked, and what a person checks and runs."""
+        what = f"{self.op} {entry_type(self.body)}".rstrip()
+        return (
+            f"{what} ({self.method} {self.path}, intent {self.intent_id}, run {self.run_id}) "
+            f"was accepted by Zoom at {self.sent_text()}, and no read has shown it within the "
+            f"journal window ({span(rules.window)}); it is not bought again automatically. "
+            "Check the sub-account's Billing > Plans and invoices in Zoom's web portal (and "
+            "the master account's billing history), then run `zoomplans journal resolve "
+            f"{self.intent_id} --applied|--not-applied --reason TEXT`"
+        )
+
+
+def span(length: timedelta) -> str:
+    """A duration as the flags spell it: ``7d``, ``36h``, ``15m``, ``90s``."""
+    seconds = int(length.total_seconds())
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def parse_ts(text: str) -> datetime | None:
     """A journal timestamp; None when it cannot be read (then the line counts as recent)."""
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return parse_time(text)
 
 
 def _iso(moment: datetime) -> str:
@@ -127,73 +179,50 @@ def _iso(moment: datetime) -> str:
 
 
 def writes_in_flight(
-    entries: Iterable[Mapping[str, Any]],
+    records: Iterable[Record],
     *,
     master_account_id: str | None,
-    now: datetime,
+    now: Now | datetime,
     rules: InFlightRules,
     account_id: str | None = None,
 ) -> list[EarlierWrite]:
-    """Unrepeatable writes sent within the window that are neither settled nor refused.
+    """Unrepeatable writes neither settled nor refused: in doubt and sent within the window,
+    or accepted by Zoom at any age (past the window they are *overdue*, never resent).
 
     Lines of another master account are ignored; lines without a master account (journals of
     earlier versions) count as this master's, the safe side.
     """
-    oldest = now - rules.window
-    intents: dict[str, Mapping[str, Any]] = {}
-    last: dict[str, str | None] = {}
-    reads: dict[str, list[str]] = {}
-    for entry in entries:
-        intent_id = entry.get("intent_id")
-        if not isinstance(intent_id, str):
-            continue
-        kind = entry.get("kind")
-        if kind == "intent":
-            if not _relevant(entry, master_account_id, account_id, oldest):
-                continue
-            intents[intent_id] = entry
-            last.setdefault(intent_id, None)
-        elif kind in ("outcome", "resolution"):
-            result = entry.get("result")
-            text = result if isinstance(result, str) else "unknown"
-            if text == NOT_VISIBLE:
-                reads.setdefault(intent_id, []).append(str(entry.get("ts", "")))
-                continue
-            if last.get(intent_id) != "ok" or text in SETTLED_RESULTS:
-                last[intent_id] = text  # an "ok" stays "ok" until a read shows it
+    moment = now if isinstance(now, Now) else Now(now)
+
+    def mine(intent: Intent) -> bool:
+        recorded = intent.master_account_id
+        return recorded is None or master_account_id is None or recorded == master_account_id
+
     found = []
-    for intent_id, entry in intents.items():
-        result = last.get(intent_id)
-        if result in SETTLED_RESULTS:
-            continue
-        found.append(
-            EarlierWrite(
-                intent_id=intent_id,
-                sent_at=str(entry.get("ts", "")),
-                outcome="ok" if result == "ok" else "in_doubt",
-                read_at=tuple(reads.get(intent_id, ())),
-                **intent_call(entry),
-            )
+    for item in walk(records, IN_FLIGHT, account_id=account_id, ops=UNREPEATABLE_OPS, keep=mine):
+        intent, answer = item.intent, item.answer
+        write = EarlierWrite(
+            intent_id=intent.intent_id,
+            run_id=intent.run_id,
+            sent_at=_iso(intent.ts),
+            account_id=intent.account_id,
+            op=intent.op,
+            method=intent.method,
+            path=intent.path,
+            body=intent.body,
+            outcome="ok" if item.fate is Fate.ACCEPTED else "in_doubt",
+            read_at=tuple(_iso(x) for x in item.read_at),
+            sent_zoom=(answer.zoom_ts if answer is not None else None) or intent.zoom_ts,
+            location=intent.location,
         )
+        age = write.age(moment)
+        if write.outcome == "ok" or age is None or age < rules.window:
+            found.append(write)
     return found
 
 
-def _relevant(
-    entry: Mapping[str, Any], master: str | None, account_id: str | None, oldest: datetime
-) -> bool:
-    if entry.get("op") not in UNREPEATABLE_OPS:
-        return False
-    if account_id is not None and entry.get("account_id") != account_id:
-        return False
-    recorded = entry.get("master_account_id")
-    if recorded is not None and master is not None and recorded != master:
-        return False
-    sent = parse_ts(str(entry.get("ts", "")))
-    return sent is None or sent >= oldest
-
-
 def mark_in_flight(
-    plan: Plan, writes: Sequence[EarlierWrite], now: datetime, rules: InFlightRules
+    plan: Plan, writes: Sequence[EarlierWrite], now: Now | datetime, rules: InFlightRules
 ) -> Plan:
     """The plan with each action whose write is awaiting Zoom marked ``in_flight``.
 

@@ -10,67 +10,93 @@ Line kinds (one JSON object per line, keys sorted):
 - ``run_start`` / ``run_end``: the run's mode, plan hash and final summary.
 - ``intent``: about to send ``method path body`` for ``op`` on ``account_id``.
 - ``outcome``: what happened to an intent (``result`` is ``ok``, ``failed``, ``ambiguous``...).
-- ``resolution``: what a read later showed about an intent: ``resolved_present`` (the change is
-  there: settled), ``not_visible`` (evidence: read at ``ts``, not shown yet), ``unknown`` (an
-  ambiguous write this run read back with patience and still did not see) or ``resolved_absent``
-  (in doubt, older than the minimum age and still not shown: a later run may send it again; the
-  line holds ``sent_at`` and ``read_at``). See ``reconciler.apply.in_flight``.
+- ``acknowledged``: a person looked at a damaged line (``zoomplans journal acknowledge``).
+- ``resolution``: what a read (or a person: ``resolved_by``, ``reason``) later said about an
+  intent: ``resolved_present`` (the change is there: settled), ``not_visible`` (evidence: read
+  at ``ts``, not shown yet), ``unknown`` (an ambiguous write this run read back with patience
+  and still did not see) or ``resolved_absent`` (in doubt, older than the minimum age and still
+  not shown, or a person says it did not happen: a later run may send it again; the line holds
+  ``sent_at`` and ``read_at``). See ``reconciler.apply.in_flight``.
 
-The path names this month's file; earlier months live in files of their own next to it, with
-an index of the unsettled intents, so a start reads only what it needs
-(``reconciler.apply.journal_months``).
+Where lines are kept is a :class:`reconciler.apply.journal_store.JournalStore` (the file store,
+``journal_file``, is the default: this month's file, month files and an index); lines are
+parsed in one place (``journal_records``) and read back by one rule (``journal_walk``).
 
-Every line carries ``ts``, ``run_id``, ``actor``, ``git_commit``, ``plan_sha256`` and
-``master_account_id`` (the Zoom master account the run works on; null when not known). Secrets are
-never written: the journal only ever receives plan bodies (which hold no credentials) and error
-lines built by the client, which are made from Zoom's answer and the request path only.
+Every line carries ``ts`` (this machine's clock), ``zoom_ts`` (Zoom's clock, from the ``Date``
+header of its latest answer; absent before the first answer and on older lines), ``run_id``,
+``actor``, ``git_commit``, ``plan_sha256`` and ``master_account_id`` (the Zoom master account the
+run works on; null when not known). Secrets are never written: the journal only ever receives
+plan bodies (which hold no credentials) and error lines built by the client, which are made from
+Zoom's answer and the request path only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import json
 import os
-import sys
-import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from reconciler.apply.intents import UnsettledIntent, unsettled
-from reconciler.apply.journal_months import (
-    month_files,
-    read_entries,
-    refresh_index,
-    rotate_if_new_month,
+from reconciler.apply.journal_file import FileJournalStore
+from reconciler.apply.journal_records import Acknowledgement as _Acknowledgement
+from reconciler.apply.journal_records import (
+    JournalLineError,
+    LineProblem,
+    Record,
+    Result,
+    line_hash,
+    parse_line,
+    written_at,
 )
+from reconciler.apply.journal_store import (
+    JournalBusy,
+    JournalError,
+    JournalLockUnavailable,
+    JournalStore,
+)
+
+__all__ = [
+    "DEFAULT_JOURNAL_PATH", "Journal", "JournalBusy", "JournalContents", "JournalDamaged",
+    "JournalError", "JournalLockUnavailable", "RunContext", "read_journal",
+]  # fmt: skip
 
 DEFAULT_JOURNAL_PATH = Path(".zoomplans/journal.jsonl")
 _MARGIN = timedelta(minutes=5)
+#: A line more than this far ahead of now (Zoom's time when known) is "in the future": its
+#: writer's clock was wrong, so its age cannot be trusted (the ``Date`` header has whole
+#: seconds, and a run's estimate of Zoom's time drifts by a few more).
+FUTURE_TOLERANCE = timedelta(minutes=2)
+#: Reads a clock: this machine's, or Zoom's (None before Zoom's first answer).
+Clock = Callable[[], datetime]
+ZoomNow = Callable[[], datetime | None]
 
 
-class JournalError(Exception):
-    """The journal cannot be opened or written; apply must not send a call it cannot record."""
+class JournalDamaged(JournalError):
+    """Lines a run cannot trust: nothing is sent until a person has looked at each one."""
 
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"journal {path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
-class JournalBusy(JournalError):
-    """Another apply holds this journal: two runs at once could both send the same POST."""
-
-    def __init__(self, path: Path) -> None:
+    def __init__(self, where: object, problems: tuple[LineProblem, ...]) -> None:
+        listed = "; ".join(str(p) for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         super().__init__(
-            path,
-            "another zoomplans apply is using it right now; wait for that run to finish "
-            "(two runs at once could both send the same charge)",
+            where,
+            f"{len(problems)} line(s) cannot be trusted: {listed}{more}. "
+            "`zoomplans journal verify` lists them; settle an intent with `zoomplans journal "
+            "resolve`, or record that you looked at a line with `zoomplans journal acknowledge`",
         )
+        self.problems = problems
+
+
+def store_for(target: Path | JournalStore, *, require_lock: bool = True) -> JournalStore:
+    """A path is the file store; a store is itself."""
+    if isinstance(target, Path):
+        return FileJournalStore(target, require_lock=require_lock)
+    return target
 
 
 @dataclass(frozen=True)
@@ -90,14 +116,18 @@ class RunContext:
         cls, *, plan_sha256: str, git_commit: str | None, master_account_id: str | None = None
     ) -> RunContext:
         """A fresh run id; the actor is CI's user (GITHUB_ACTOR) or the login name (USER)."""
-        actor = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or _login_name()
         return cls(
             run_id=uuid.uuid4().hex,
-            actor=actor,
+            actor=actor_name(),
             git_commit=git_commit,
             plan_sha256=plan_sha256,
             master_account_id=master_account_id,
         )
+
+
+def actor_name() -> str:
+    """CI's user (GITHUB_ACTOR), else USER, else the login name."""
+    return os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or _login_name()
 
 
 def _login_name() -> str:
@@ -112,30 +142,57 @@ def _login_name() -> str:
 class JournalContents:
     """What an earlier journal says, read once at the start of a run."""
 
-    entries: tuple[Mapping[str, Any], ...]
-    unreadable_lines: int = 0
+    records: tuple[Record, ...]
+    #: Lines that cannot be trusted (cut, not JSON, a wrong field, a time in the future),
+    #: less those a person acknowledged.
+    problems: tuple[LineProblem, ...] = field(default=())
     unsettled: tuple[UnsettledIntent, ...] = field(default=())
+
+    @property
+    def entries(self) -> tuple[Mapping[str, Any], ...]:
+        """The lines as plain JSON objects (for readers that count, like the Heavy budget)."""
+        return tuple(record.raw for record in self.records)
+
+    @property
+    def unreadable_lines(self) -> int:
+        return len(self.problems)
 
     def unsettled_for(self, account_id: str) -> list[UnsettledIntent]:
         return [item for item in self.unsettled if item.account_id == account_id]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def iso(moment: datetime) -> str:
+    """The journal's spelling of a moment (milliseconds, UTC, Z)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _local_now() -> datetime:
+    """This machine's clock (looked up at each write, so a test can set it wrong)."""
+    return datetime.now(UTC)
 
 
 class Journal:
-    """Appends lines durably; safe to share between the tasks and threads of one process.
+    """Appends lines durably through its store; safe to share between the tasks and threads
+    of one process (the store writes each line with one call under a lock, durably)."""
 
-    Each line is written with one ``write`` call under a lock, then flushed and fsynced before
-    the method returns, so an intent is on disk before its call is sent.
-    """
-
-    def __init__(self, path: Path, context: RunContext) -> None:
-        self.path = path
+    def __init__(
+        self,
+        target: Path | JournalStore,
+        context: RunContext,
+        *,
+        zoom_now: ZoomNow | None = None,
+        local_now: Clock | None = None,
+        require_lock: bool = True,
+    ) -> None:
+        self.store = store_for(target, require_lock=require_lock)
+        self.path = target if isinstance(target, Path) else self.store.describe()
         self.context = context
-        self._lock = threading.Lock()
-        self._file: IO[str] | None = None
+        self._zoom_now = zoom_now or (lambda: None)
+        self._local_now = local_now
+
+    def zoom_now(self) -> datetime | None:
+        """Zoom's time now, as the lines record it (None before Zoom's first answer)."""
+        return self._zoom_now()
 
     def __enter__(self) -> Journal:
         self.open()
@@ -145,75 +202,29 @@ class Journal:
         self.close()
 
     def open(self) -> None:
-        """Create the folder and open for appending (never truncates an earlier run's lines).
-
-        A run killed in the middle of a write leaves a last line without its newline; this
-        run's lines then start on a fresh line, so the cut line stays the only damaged one.
-        """
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Owner-only when new: the journal holds billing contacts of subscribe bodies.
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            self._file = os.fdopen(fd, "a", encoding="utf-8")
-        except OSError as exc:
-            raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
-        self._lock_for_this_run()
-        try:  # a new month: the earlier lines move to their month file (journal_months)
-            rotate_if_new_month(self.path, self._file.fileno(), datetime.now(UTC))
-        except OSError as exc:
-            self.close()
-            raise JournalError(self.path, f"cannot move last month's lines: {exc}") from exc
-        if not _ends_with_newline(self.path):
-            self._file.write("\n")
-            self._file.flush()
-
-    def _lock_for_this_run(self) -> None:
-        """Hold an exclusive advisory lock until close (the OS drops it if the process dies)."""
-        if sys.platform == "win32" or self._file is None:
-            return
-        import fcntl
-
-        try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._file.close()
-            self._file = None
-            raise JournalBusy(self.path) from None
-        except OSError:
-            return  # a file system without locks (some network mounts): run unlocked
+        """Take the store's apply lock (JournalBusy, JournalLockUnavailable, JournalError)."""
+        self.store.acquire_lock(self.context.master_account_id)
 
     def close(self) -> None:
-        """Bring the index of unsettled intents up to date (still locked), then close."""
-        with self._lock:
-            if self._file is not None:
-                # Only an aid to reading: if it cannot be written, the next start reads more.
-                with contextlib.suppress(OSError):
-                    refresh_index(self.path)
-                self._file.close()
-                self._file = None
+        self.store.release_lock()
 
     def write(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Append one line of ``kind`` with the run context; returns the line as written."""
+        zoom = self._zoom_now()
         line: dict[str, Any] = {
             "kind": kind,
-            "ts": _now(),
+            "ts": iso((self._local_now or _local_now)()),
             "run_id": self.context.run_id,
             "actor": self.context.actor,
             "git_commit": self.context.git_commit,
             "plan_sha256": self.context.plan_sha256,
             "master_account_id": self.context.master_account_id,
         }
+        if zoom is not None:
+            line["zoom_ts"] = iso(zoom)
         line.update(fields)
         text = json.dumps(line, sort_keys=True, separators=(",", ":"), default=str) + "\n"
-        with self._lock:
-            if self._file is None:
-                raise JournalError(self.path, "not open")
-            try:
-                self._file.write(text)
-                self._file.flush()
-                os.fsync(self._file.fileno())
-            except OSError as exc:
-                raise JournalError(self.path, f"cannot write: {exc.strerror}") from exc
+        self.store.append_line(text)
         return line
 
     def intent(
@@ -251,7 +262,7 @@ class Journal:
         method: str,
         path: str,
         body: Mapping[str, Any],
-        result: str,
+        result: Result,
         http_status: int | None = None,
         zoom_code: int | None = None,
         duration_ms: float | None = None,
@@ -274,7 +285,7 @@ class Journal:
         )
 
     def resolution(
-        self, intent: UnsettledIntent, *, result: str, message: str, **evidence: Any
+        self, intent: UnsettledIntent, *, result: Result, message: str, **evidence: Any
     ) -> None:
         """What a read showed about an intent (settled, or evidence that it is not shown yet)."""
         self.write(
@@ -292,35 +303,48 @@ class Journal:
         )
 
 
-def _ends_with_newline(path: Path) -> bool:
-    """True for an empty file too: only a cut last line needs a newline before new lines."""
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() == 0:
-                return True
-            handle.seek(-1, os.SEEK_END)
-            return handle.read(1) == b"\n"
-    except OSError:
-        return True
-
-
-def read_journal(path: Path, since: datetime | None = None) -> JournalContents:
+def read_journal(
+    target: Path | JournalStore,
+    since: datetime | None = None,
+    *,
+    now: datetime | None = None,
+) -> JournalContents:
     """Read an earlier journal; a missing file is an empty journal.
 
-    With ``since``, only what a start needs is read (``reconciler.apply.journal_months``): every
-    unsettled intent, and the lines written from ``since`` on; without, every line of every
-    month. A line cut short by a crash (or any line that is not a JSON object) is counted and
-    skipped: an intent that was not completely written was not followed by its call, because
-    the call is only sent after the intent is fsynced.
+    With ``since``, only what a start needs is read: every open intent, and the lines written
+    from ``since`` on; without, every line. Each line is parsed (``journal_records``); a line
+    that cannot be, or whose time lies more than ``FUTURE_TOLERANCE`` after ``now`` (Zoom's
+    time when the caller knows it; else this machine's), is a problem, unless a person
+    acknowledged it. JournalError when the store cannot be read.
     """
-    if not path.exists() and not month_files(path):
-        return JournalContents(entries=())
-    try:
-        # Lines appended by parallel accounts may be a moment out of order: read a margin.
-        entries, unreadable = read_entries(path, None if since is None else since - _MARGIN)
-    except OSError as exc:
-        raise JournalError(path, f"cannot read: {exc.strerror}") from exc
+    store = store_for(target)
+    moment = now or datetime.now(UTC)
+    records: list[Record] = []
+    problems: list[LineProblem] = []
+    # Lines appended by parallel accounts may be a moment out of order: read a margin.
+    for location, text in store.lines(None if since is None else since - _MARGIN):
+        try:
+            record = parse_line(location, text)
+        except JournalLineError as exc:
+            problems.append(exc.problem)
+            continue
+        records.append(record)
+        if written_at(record) > moment + FUTURE_TOLERANCE:
+            problems.append(future_problem(record, line_hash(text)))
+    seen = {r.acknowledged_sha256 for r in records if isinstance(r, _Acknowledgement)}
     return JournalContents(
-        entries=tuple(entries), unreadable_lines=unreadable, unsettled=tuple(unsettled(entries))
+        records=tuple(records),
+        problems=tuple(p for p in problems if p.line_sha256 not in seen),
+        unsettled=tuple(unsettled(records)),
+    )
+
+
+def future_problem(record: Record, text_sha256: str) -> LineProblem:
+    """A line written "later than now": its age cannot be measured, so it counts as just sent."""
+    clock = "Zoom's time" if record.zoom_ts is not None else "ts"
+    return LineProblem(
+        record.location,
+        f"{clock} {iso(written_at(record))} lies in the future (the writer's clock was wrong): "
+        "its age cannot be measured, so it counts as just sent",
+        text_sha256,
     )

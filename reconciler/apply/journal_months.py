@@ -8,8 +8,9 @@ thousand accounts is about a million lines and many seconds. So:
   The first run in a new month moves the earlier lines to their own file next to it, named by
   their month (``journal-2026-11.jsonl``), and starts FILE afresh.
 - ``FILE``'s stem plus ``.index.json`` (``journal.index.json``) holds the lines of every
-  intent still unsettled (no final outcome: in doubt, or a run died) and how many bytes of FILE
-  it has looked at. Each run brings it up to date when it closes the journal.
+  intent still open (no final outcome: in doubt, or a run died; or a purchase Zoom accepted
+  that no read has shown yet), each with its ``file:line``, and how many bytes of FILE it has
+  looked at. Each run brings it up to date when it closes the journal.
 - A start reads the index, the lines of FILE and of the month files from the start of the
   window on (found by bisecting on ``ts``: lines are appended in time order), and whatever FILE
   holds past the index (a run killed before it could update the index). Without a readable
@@ -24,16 +25,16 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler.apply.intents import open_intent_lines
-
+#: Which of these lines belong to intents still open (kept in the index); the journal's rule.
+OpenLines = Callable[[list[tuple[str, str]]], list[tuple[str, str]]]
 _TS = re.compile(rb'"ts":"([^"]*)"')
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: lines kept as text with their file:line
 
 
 def index_path(path: Path) -> Path:
@@ -92,22 +93,21 @@ def _first_at_or_after(raw: bytes, since: bytes) -> int:
     return low
 
 
-def _parse(raw: bytes, start: int = 0) -> tuple[list[dict[str, Any]], int]:
-    entries: list[dict[str, Any]] = []
-    unreadable = 0
-    for line in raw[start:].splitlines():
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            unreadable += 1
-            continue
-        if isinstance(item, dict):
-            entries.append(item)
-        else:
-            unreadable += 1
-    return entries, unreadable
+def _lines(raw: bytes, where: Path, start: int = 0) -> list[tuple[str, str]]:
+    """The lines of ``raw`` from ``start`` as ``(file:line, text)``; a complete line keeps its
+    newline, a cut last one has none (the parser names it); empty lines are skipped."""
+    number = raw.count(b"\n", 0, start)
+    found = []
+    at = start
+    while at < len(raw):
+        end = raw.find(b"\n", at)
+        stop = len(raw) if end < 0 else end + 1
+        number += 1
+        chunk = raw[at:stop]
+        if chunk.strip():
+            found.append((f"{where}:{number}", chunk.decode("utf-8", "surrogateescape")))
+        at = stop
+    return found
 
 
 def read_index(path: Path) -> dict[str, Any] | None:
@@ -118,45 +118,40 @@ def read_index(path: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
         return None
-    if not isinstance(data.get("covered"), int) or not isinstance(data.get("unsettled"), list):
+    if not isinstance(data.get("covered"), int) or not isinstance(data.get("open"), list):
+        return None
+    if not all(
+        isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x)
+        for x in data["open"]
+    ):
         return None
     return data
 
 
-def _key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (entry.get("kind"), entry.get("intent_id"), entry.get("ts"), entry.get("run_id"))
-
-
-def read_entries(path: Path, since: datetime | None) -> tuple[list[dict[str, Any]], int]:
+def read_lines(path: Path, since: datetime | None) -> list[tuple[str, str]]:
     """The journal's lines a start needs (all of them when ``since`` is None), oldest first,
-    and how many lines could not be read. Raises OSError when a file cannot be read."""
+    as ``(file:line, text)``. Raises OSError when a file cannot be read."""
     index = read_index(path) if since is not None else None
     raw = path.read_bytes() if path.exists() else b""
     if index is None or index["covered"] > len(raw):
-        entries: list[dict[str, Any]] = []
-        unreadable = 0
+        found: list[tuple[str, str]] = []
         for _month, file in month_files(path):
-            more, bad = _parse(file.read_bytes())
-            entries += more
-            unreadable += bad
-        more, bad = _parse(raw)
-        return entries + more, unreadable + bad
+            found += _lines(file.read_bytes(), file)
+        return found + _lines(raw, path)
     assert since is not None
     cutoff = _iso(since).encode()
-    carried = [e for e in index["unsettled"] if isinstance(e, dict)]
-    seen = {_key(e) for e in carried}
-    entries, unreadable = list(carried), 0
+    carried = [(str(x[0]), str(x[1])) for x in index["open"]]
+    seen = {location for location, _text in carried}
+    found = list(carried)
     for month, file in month_files(path):
         if month < _iso(since)[:7]:
             continue
         data = file.read_bytes()
-        more, bad = _parse(data, _first_at_or_after(data, cutoff))
-        entries += [e for e in more if _key(e) not in seen]
-        unreadable += bad
+        more = _lines(data, file, _first_at_or_after(data, cutoff))
+        found += [x for x in more if x[0] not in seen]
     start = min(_first_at_or_after(raw, cutoff), index["covered"])
-    more, bad = _parse(raw, start)
-    entries += [e for e in more if _key(e) not in seen]
-    return entries, unreadable + bad
+    found += [x for x in _lines(raw, path, start) if x[0] not in seen]
+    return found
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -173,22 +168,25 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def refresh_index(path: Path) -> None:
+def _write_index(path: Path, covered: int, lines: list[tuple[str, str]]) -> None:
+    body = {"version": INDEX_VERSION, "covered": covered, "open": [list(x) for x in lines]}
+    _write_atomic(index_path(path), json.dumps(body, separators=(",", ":")).encode())
+
+
+def refresh_index(path: Path, still_open: OpenLines) -> None:
     """Bring the index up to date with FILE (called with the journal locked): only the lines
     past what the index has covered are read, so the cost is this run's lines."""
     index = read_index(path)
     raw = path.read_bytes() if path.exists() else b""
     if index is None or index["covered"] > len(raw):
-        everything, _ = read_entries(path, None)
-        lines = open_intent_lines(everything)
+        lines = still_open(read_lines(path, None))
     else:
-        tail, _ = _parse(raw, index["covered"])
-        lines = open_intent_lines([*index["unsettled"], *tail])
-    body = {"version": INDEX_VERSION, "covered": len(raw), "unsettled": lines}
-    _write_atomic(index_path(path), json.dumps(body, separators=(",", ":")).encode())
+        carried = [(str(x[0]), str(x[1])) for x in index["open"]]
+        lines = still_open(carried + _lines(raw, path, index["covered"]))
+    _write_index(path, len(raw), lines)
 
 
-def rotate_if_new_month(path: Path, fd: int, now: datetime) -> bool:
+def rotate_if_new_month(path: Path, fd: int, now: datetime, still_open: OpenLines) -> bool:
     """Move FILE's lines to their month file when they are of an earlier month (called with
     the journal locked, ``fd`` open on FILE). True when it did.
 
@@ -204,7 +202,7 @@ def rotate_if_new_month(path: Path, fd: int, now: datetime) -> bool:
     month = first_ts.decode(errors="replace")[:7]
     if not _MONTH.match(month) or month >= _iso(now)[:7]:
         return False
-    refresh_index(path)
+    refresh_index(path, still_open)
     target = month_path(path, month)
     if not (target.exists() and target.read_bytes() == raw):
         number = 2
@@ -215,7 +213,10 @@ def rotate_if_new_month(path: Path, fd: int, now: datetime) -> bool:
     os.ftruncate(fd, 0)
     os.fsync(fd)
     index = read_index(path)
-    unsettled = index["unsettled"] if index is not None else []
-    body = {"version": INDEX_VERSION, "covered": 0, "unsettled": unsettled}
-    _write_atomic(index_path(path), json.dumps(body, separators=(",", ":")).encode())
+    moved = f"{path}:"  # the carried lines of FILE now live in the month file, same numbers
+    carried = [
+        (f"{target}:{where[len(moved) :]}" if where.startswith(moved) else where, text)
+        for where, text in ((str(x[0]), str(x[1])) for x in (index or {"open": []})["open"])
+    ]
+    _write_index(path, 0, carried)
     return True

@@ -17,6 +17,7 @@ from reconciler.apply.effects import change_visible, write_shown
 from reconciler.apply.in_flight import UNREPEATABLE_OPS
 from reconciler.apply.intents import UnsettledIntent
 from reconciler.apply.journal import Journal
+from reconciler.apply.journal_records import Result
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.seams import ApplySettings, Progress
 from reconciler.zoom.errors import AmbiguousWriteError
@@ -72,13 +73,13 @@ async def read_back(
     seen, _ = await read_until_shown(account_id, shown)
     item = UnsettledIntent(
         intent_id, journal.context.run_id, sent, **facts, body=body,
-        last_result="ambiguous",
+        last_result=Result.AMBIGUOUS,
     )  # fmt: skip
     evidence = {"sent_at": sent, "read_at": read_at}
     if seen:
         text = "the change is visible: applied"
         await asyncio.to_thread(
-            journal.resolution, item, result="resolved_present",
+            journal.resolution, item, result=Result.RESOLVED_PRESENT,
             message=f"{answer}; {text}", **evidence,
         )  # fmt: skip
         progress(f"{account_id}: {op} {answer}; {text}")
@@ -86,15 +87,17 @@ async def read_back(
     waited = settings.settle_timeout_s
     text = f"reading back for {waited:g} s did not show it ({len(read_at)} read(s))"
     await asyncio.to_thread(
-        journal.resolution, item, result="unknown", message=f"{answer}; {text}",
+        journal.resolution, item, result=Result.UNKNOWN, message=f"{answer}; {text}",
         **evidence,
     )  # fmt: skip
     progress(f"{account_id}: {op} {answer}; {text}; awaiting Zoom")
-    after = iso(now_utc() + settings.rules.resend_after)
+    zoom = journal.zoom_now()
+    after = iso((zoom or now_utc()) + settings.rules.resend_after)
+    clock = " (Zoom's clock)" if zoom is not None else ""
     return CallResult(
         False,
         f"{op}: {answer}; {text}, so it is not sent again in this run; a run after "
-        f"{after} sends it again only if Zoom still does not show it",
+        f"{after}{clock} sends it again only if Zoom still does not show it",
         awaiting=True,
     )
 

@@ -3,8 +3,8 @@
 Re-running ``apply --plan FILE`` after a crash must send only the calls still missing. The
 compare-and-swap cannot simply compare with the plan's ``live_sha256`` any more: the calls the
 first run made changed the account. So for an account where the journal proves that a *prefix*
-of this very plan's calls was made (same plan hash, same op, path and body, final result ``ok``
-or ``resolved_present``), the check becomes:
+of this very plan's calls was made (same plan hash, same op, path and body; the journal walker's
+MADE fate: accepted, or shown by a read), the check becomes:
 
 1. every call of that prefix shows in the live plans exactly as the plan says (``after``);
 2. undoing exactly those calls on the normalised live plans (using the plan's ``before``)
@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from reconciler.apply.journal_records import Record
+from reconciler.apply.journal_walk import MADE, Fate, walk
 from reconciler.groups.normalise import (
     NormalisedPlans,
     PlanShapeError,
@@ -32,33 +34,26 @@ from reconciler.groups.operations import Effect, Sides, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
 from reconciler.planner.model import Action
 
-#: Results after which a call is known to have happened.
-DONE_RESULTS = frozenset({"ok", "resolved_present"})
-
 
 def _call_key(op: str, path: str, body: Any) -> tuple[str, str, str]:
     return op, path, json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def calls_made(
-    entries: Iterable[Mapping[str, Any]], account_id: str, plan_sha256: str
+    records: Iterable[Record],
+    account_id: str,
+    plan_sha256: str,
+    shown_now: Collection[str] = (),
 ) -> list[tuple[str, str, str]]:
-    """Calls of this plan to this account that a run made, in the order they were sent."""
-    intents: dict[str, tuple[str, str, str]] = {}
-    done: set[str] = set()
-    for entry in entries:
-        intent_id = entry.get("intent_id")
-        if not isinstance(intent_id, str):
-            continue
-        kind = entry.get("kind")
-        if kind == "intent":
-            if entry.get("account_id") == account_id and entry.get("plan_sha256") == plan_sha256:
-                body = entry.get("body")
-                intents[intent_id] = _call_key(str(entry.get("op")), str(entry.get("path")), body)
-        elif kind in ("outcome", "resolution") and entry.get("result") in DONE_RESULTS:
-            # A resolution may come from a later run of any plan: it settles the intent.
-            done.add(intent_id)
-    return [key for intent_id, key in intents.items() if intent_id in done]
+    """Calls of this plan to this account that a run made, in the order they were sent: the
+    journal's MADE fate (accepted, or shown by a read of any later run), or an intent this
+    run's first read has just shown (``shown_now``, not journaled by the time we ask)."""
+    wanted = {*MADE, Fate.IN_DOUBT} if shown_now else MADE
+    return [
+        _call_key(item.intent.op, item.intent.path, dict(item.intent.body))
+        for item in walk(records, wanted, account_id=account_id, plan_sha256=plan_sha256)
+        if item.fate in MADE or item.intent_id in shown_now
+    ]
 
 
 def made_prefix(actions: Sequence[Action], made: Sequence[tuple[str, str, str]]) -> int:

@@ -18,6 +18,7 @@ from reconciler.apply.executor import Executor
 from reconciler.apply.journal import (
     Journal,
     JournalContents,
+    JournalDamaged,
     JournalError,
     RunContext,
     read_journal,
@@ -62,6 +63,7 @@ async def run_apply(
     confirm: Confirm | None = None,
     master_account_id: str | None = None,
     control: RunControl | None = None,
+    journal_lock: bool = True,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
@@ -73,9 +75,20 @@ async def run_apply(
     context = RunContext.for_this_process(
         plan_sha256=plan_hash, git_commit=plan.git_commit, master_account_id=master_account_id
     )
-    with Journal(journal_path, context) as journal:
+    zoom_time = getattr(client, "zoom_time", None)
+    zoom_now = None if zoom_time is None else zoom_time.now
+    if zoom_now is not None and zoom_now() is None:
+        await client.zoom_now()  # type: ignore[attr-defined]  # ZoomClient: Zoom's clock first
+    journal = Journal(journal_path, context, zoom_now=zoom_now, require_lock=journal_lock)
+    with journal:
         # Locked first, then read: no other run can add an intent between the two.
-        history = read_journal(journal_path, since=_history_since(plan, settings))
+        history = read_journal(
+            journal.store,
+            since=_history_since(plan, settings),
+            now=(zoom_now and zoom_now()) or datetime.now(UTC),
+        )
+        if history.problems:  # nothing is sent on a journal that cannot be trusted
+            raise JournalDamaged(journal.store.describe(), history.problems)
         if progress is not None:
             progress(f"Journal: {journal_path} (run {context.run_id})")
         _point_out(history, chosen, journal_path, progress or (lambda _line: None))
@@ -84,6 +97,7 @@ async def run_apply(
             mode=mode,
             plan_created_at=_iso(plan.created_at),
             plan_expires_at=_iso(plan.expires_at),
+            git_dirty=plan.git_dirty,  # made from uncommitted changes (None: not in git)
             options=plan.options.to_json(),
             accounts=len(chosen),
             accounts_changed=accounts_changed(chosen),
@@ -160,9 +174,7 @@ def _point_out(
     journal_path: Path,
     say: Progress,
 ) -> None:
-    """Warn about damaged lines, and about unsettled calls this run will not look at."""
-    if history.unreadable_lines:
-        say(f"journal {journal_path}: {history.unreadable_lines} unreadable line(s) skipped")
+    """Point out unsettled calls this run will not look at."""
     in_run = {a.account_id for a in chosen}
     elsewhere = sorted({i.account_id for i in history.unsettled} - in_run)
     if elsewhere:

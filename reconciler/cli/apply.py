@@ -30,7 +30,7 @@ import click
 from reconciler.cli.epilogs import APPLY_EPILOG
 from reconciler.cli.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED
 from reconciler.cli.guard_options import guard_rail_options
-from reconciler.cli.journal_options import journal_options
+from reconciler.cli.journal_options import journal_lock_option, journal_options
 from reconciler.cli.options import (
     duration_option,
     extends_root_option,
@@ -193,8 +193,15 @@ def run_with_signals(request: ApplyRequest, control: RunControl) -> ApplyReport:
     help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
 )
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Under CI=true, apply even when a file read (desired file, template, price list, "
+    "zoomplans.yaml) differs from the git commit or is untracked (refused otherwise).",
+)
 @extends_root_option
 @journal_options
+@journal_lock_option
 @guard_rail_options
 @zoom_options
 def apply_command(**options: Any) -> None:

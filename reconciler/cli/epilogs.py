@@ -50,3 +50,23 @@ COMPLETION_EPILOG = epilog(
     "zoomplans completion zsh > ~/.zfunc/_zoomplans",
     "zoomplans completion fish > ~/.config/fish/completions/zoomplans.fish",
 )
+JOURNAL_LIST_EPILOG = epilog(
+    "journal.md",
+    "zoomplans journal list --unsettled",
+    "zoomplans journal list --account sub_8Jk2Lm --journal .zoomplans/journal.jsonl",
+)
+JOURNAL_VERIFY_EPILOG = epilog(
+    "journal.md",
+    "zoomplans journal verify",
+    "zoomplans journal verify --journal .zoomplans/journal.jsonl",
+)
+JOURNAL_RESOLVE_EPILOG = epilog(
+    "journal.md",
+    'zoomplans journal resolve 5b1e0c7a --not-applied --reason "not on the invoice"',
+    'zoomplans journal resolve 5b1e0c7a --applied --reason "shown in the web portal"',
+)
+JOURNAL_ACKNOWLEDGE_EPILOG = epilog(
+    "journal.md",
+    'zoomplans journal acknowledge .zoomplans/journal.jsonl:17 --reason "runner lost power"',
+    "zoomplans journal acknowledge .zoomplans/journal.jsonl:17 --reason checked --no-journal-lock",
+)

@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.apply.in_flight import InFlightRules
     from reconciler.guards.project import ProjectConfig
+
+#: reconciler.apply.journal.DEFAULT_JOURNAL_PATH, spelt here so that `plan --help` does not
+#: import the apply package (tests/test_lazy_commands.py keeps the two equal).
+DEFAULT_JOURNAL_FILE = ".zoomplans/journal.jsonl"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +57,7 @@ def journal_options(func: F) -> F:
             "--journal",
             "journal_path",
             type=click.Path(dir_okay=False, path_type=Path),
-            default=str(DEFAULT_JOURNAL_PATH),
+            default=DEFAULT_JOURNAL_FILE,
             show_default=True,
             help="Append-only record of every call apply makes (JSON lines). apply writes it and "
             "reads it to never send a purchase twice; plan reads it to show calls in flight.",
@@ -74,6 +77,17 @@ def journal_options(func: F) -> F:
         ),
     ]
     return stacked(options, func)
+
+
+def journal_lock_option(func: F) -> F:
+    """--no-journal-lock (apply only: plan never writes the journal)."""
+    return click.option(
+        "--no-journal-lock",
+        is_flag=True,
+        help="Apply even where the journal cannot be locked (a file system without flock, "
+        "some network mounts). Without it apply refuses there, because two runs at once could "
+        "both send the same charge; give it only when no other apply can run meanwhile.",
+    )(func)
 
 
 def in_flight_rules(

@@ -134,6 +134,17 @@ def _request_log_to_stderr() -> None:
     "the true state (Zoom's eventual consistency).",
 )
 @click.option(
+    "--clock-offset",
+    "clock_offset_s",
+    type=click.FloatRange(-10 * 365 * 86_400, 10 * 365 * 86_400),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Shift the Date header of every answer by this many seconds (negative: earlier), "
+    "to play a run long after the last one (Zoom's clock, which apply ages its journal on). "
+    "Example: --clock-offset 691200 (8 days).",
+)
+@click.option(
     "--visibility-delay-ms",
     type=click.FloatRange(0, 600_000),
     default=0,
@@ -205,6 +216,7 @@ def sandbox_command(**options: Any) -> None:
             headerless_429_rate=options["headerless_429_rate"],
             token_ttl_s=options["token_ttl"],
             revoke_every_s=options["revoke_every_s"],
+            clock_offset_s=options["clock_offset_s"],
             host=host,
             port=options["port"],
         )
@@ -239,6 +251,9 @@ def _print_hints(server: SandboxServer, seed_file: Path, state_file: Path | None
     click.echo(f"sandbox: serving {accounts} sub-accounts from {where}", err=True)
     if server.read_lag_s:
         click.echo(f"sandbox: GET answers trail writes by {server.read_lag_s:g} s", err=True)
+    if server.app.options.clock_offset_s:
+        offset = server.app.options.clock_offset_s
+        click.echo(f"sandbox: the Date of every answer is shifted by {offset:g} s", err=True)
     click.echo("sandbox: credentials for the client (from the seed):", err=True)
     click.echo(f"  ZOOM_ACCOUNT_ID={env['ZOOM_ACCOUNT_ID']}", err=True)
     click.echo(f"  ZOOM_CLIENT_ID={env['ZOOM_CLIENT_ID']}", err=True)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler.cli.epilogs import VALIDATE_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
-from reconciler.desired import DesiredState, load_desired
 from reconciler.escaping.terminal import inert
-from reconciler.guards.project import ProjectError, extends_roots, find_project
+
+if TYPE_CHECKING:  # imported when the command runs, so `validate --help` stays quick
+    from reconciler.desired import DesiredState
 
 DEFAULT_PATH = "accounts/"
 
@@ -46,7 +48,8 @@ def _plural(count: int, word: str) -> str:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Treat warnings (unknown plan types, YAML 1.1 look-alikes) as errors.",
+    help="Treat warnings (YAML 1.1 look-alikes, an incomplete contact, an add-on whose "
+    "prerequisite the file does not list) as errors.",
 )
 @click.option(
     "--format",
@@ -60,7 +63,8 @@ def _plural(count: int, word: str) -> str:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Project file whose extends_root is used (default: ./zoomplans.yaml when present).",
+    help="Project file whose extends_root and extra_plan_types are used (default: "
+    "./zoomplans.yaml when present).",
 )
 @extends_root_option
 @verbose_option
@@ -76,6 +80,14 @@ def validate_command(
     Folders are searched for *.yaml and *.yml. Exit 0 when valid (warnings allowed unless
     --strict), 1 when not.
     """
+    from reconciler.desired import load_desired
+    from reconciler.guards.project import (
+        ProjectError,
+        extends_roots,
+        find_project,
+        plan_types_allowed,
+    )
+
     chosen = paths or (DEFAULT_PATH,)
     try:
         project = find_project(config_file)
@@ -85,7 +97,12 @@ def validate_command(
         click.echo("zoomplans: error: the project file cannot be used", err=True)
         raise click.exceptions.Exit(EXIT_ERROR) from None
     roots = extends_roots(extends_root, project)
-    state = load_desired(list(chosen), strict=strict, extends_roots=roots)
+    state = load_desired(
+        list(chosen),
+        strict=strict,
+        extends_roots=roots,
+        extra_plan_types=plan_types_allowed(project),
+    )
     if output_format == "json":
         click.echo(json.dumps([p.to_json() for p in state.problems], indent=2))
     else:

@@ -37,6 +37,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .figure{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:96px}
 .figure b{display:block;font-size:20px}.figure span{color:#57606a;font-size:12px}
 .provenance{color:#57606a;font-size:12px}.provenance code{color:#1d1d1f}
+.dirty{color:#b3261e;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:24px}.chart{margin:0}
 .chart figcaption{font-weight:600;margin-bottom:4px}.chart svg{font-size:12px}
 .note{color:#57606a;font-size:12px}
@@ -299,6 +300,21 @@ def _problem_sections(accounts: tuple[AccountPlan, ...]) -> str:
     return "".join(parts)
 
 
+def _settings(plan: Plan) -> str:
+    """Uncommitted changes, prominently, then the non-default settings (planner/header.py)."""
+    lines = plan.header_lines()
+    parts = []
+    if plan.git_dirty and lines:
+        parts.append(
+            '<p class="dirty" id="git-dirty"><strong>Made from uncommitted changes:</strong> '
+            f"{text(lines.pop(0).partition(': ')[2])}</p>"
+        )
+    if lines:
+        items = "".join(f"<li><code>{text(line)}</code></li>" for line in lines)
+        parts.append(f'<ul class="provenance" id="settings">{items}</ul>')
+    return "".join(parts)
+
+
 def render_html(plan: Plan) -> str:
     """The whole plan as one HTML file that needs nothing but a browser."""
     figures = family_figures(plan)
@@ -311,6 +327,7 @@ def render_html(plan: Plan) -> str:
         f"<style>{_STYLE}</style></head><body>"
         "<h1>zoomplans plan</h1>"
         + _header(plan)
+        + _settings(plan)
         + _figures(plan)
         + '<h2>Where the money and seats go</h2><div class="charts">'
         + cost_chart(figures, priced_plan=plan.options.prices is not None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from reconciler.escaping.markdown import fence_for, in_cell, in_html
+from reconciler.escaping.terminal import inert
 from reconciler.planner.model import AccountPlan, Plan
 from reconciler.pricing.money import CostTotals, format_totals
 from reconciler.render.chart import markdown_charts
@@ -92,7 +93,23 @@ def _provenance(plan: Plan) -> str:
     """Where the plan came from, under the tables (facts about the plan as a whole, such as
     its hash or the settings it was made with, belong here; each value through in_cell)."""
     made = f"\nMade from git commit `{in_cell(plan.git_commit)}`.\n" if plan.git_commit else ""
-    return made + f"\nplan_sha256 `{in_cell(plan.plan_sha256)}`\n"
+    return made + f"\nplan_sha256 `{in_cell(plan.plan_sha256)}`\n" + _settings(plan)
+
+
+def _settings(plan: Plan) -> str:
+    """Uncommitted changes as a warning callout, then the non-default settings, each as an
+    inline code span (made inert, no backtick) so nothing a value holds is read as Markdown."""
+    lines = [inert(line) for line in plan.header_lines()]
+    if not lines:
+        return ""
+    spans = ["`" + line.replace("`", "'") + "`" for line in lines]
+    head = ""
+    if plan.git_dirty:
+        spans.pop(0)
+        files = "`" + lines[0].partition(": ")[2].replace("`", "'") + "`"
+        head = f"\n> [!WARNING]\n> **Made from uncommitted changes:** {files}\n"
+    listed = "".join(f"- {span}\n" for span in spans)
+    return head + (f"\nSettings that differ from the defaults:\n\n{listed}" if listed else "")
 
 
 def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:

@@ -115,6 +115,20 @@ def _paint(sign: str, text: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS.get(sign, '0')}m{text}\x1b[0m"
 
 
+def _provenance_lines(plan: Plan, colour: bool) -> list[str]:
+    """Uncommitted changes first, then the non-default settings (planner/header.py); each line
+    made inert (a setting's value comes from zoomplans.yaml)."""
+    out: list[str] = []
+    header = plan.header_lines()
+    if plan.git_dirty and header:
+        dirty = header.pop(0)
+        out.append(_paint("!", f"! {dirty[0].upper()}{dirty[1:]}", colour))
+    out.extend(inert(f"  {line}") for line in header)
+    if out:
+        out.append("")
+    return out
+
+
 def header_lines(plan: Plan, accounts: list[AccountPlan]) -> list[str]:
     """What comes before the accounts: what the plan is and how to read it (facts about the
     plan as a whole, such as its hash or the settings it was made with, belong here)."""
@@ -126,7 +140,7 @@ def header_lines(plan: Plan, accounts: list[AccountPlan]) -> list[str]:
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     accounts = shown_accounts(plan)
-    out = header_lines(plan, accounts)
+    out = [*_provenance_lines(plan, colour), *header_lines(plan, accounts)]
     for account in accounts:
         sign, heading = account_heading(account)
         out.append(_paint(sign, f"{sign} {heading}", colour))

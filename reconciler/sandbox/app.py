@@ -18,6 +18,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -83,6 +84,9 @@ class AppOptions:
 
     latency_ms: float = 0.0
     headerless_429_rate: float = 0.0
+    #: Seconds added to the ``Date`` header of every answer: Zoom's clock as a client with a
+    #: wrong clock (or a run long after the last) sees it.
+    clock_offset_s: float = 0.0
 
 
 class SandboxApp:
@@ -136,7 +140,7 @@ class SandboxApp:
         logged_body: Any = None
         label: str | None = None
         if path.startswith("/_sandbox/"):
-            await _send(send, self._sandbox_extra(method, path, query))
+            await _send(send, self._sandbox_extra(method, path, query), self.options.clock_offset_s)
             return
         if too_big:
             answer = Answer(413, {"code": 413, "message": "Request body too large."})
@@ -174,7 +178,7 @@ class SandboxApp:
             "dropped" if answer.drop else answer.status,
             f" code {answer.zoom_code}" if answer.zoom_code is not None else "",
         )
-        await _send(send, answer)
+        await _send(send, answer, self.options.clock_offset_s)
 
     async def _delay(self) -> None:
         if self.options.latency_ms > 0:
@@ -372,7 +376,13 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
     return b"".join(chunks), size > MAX_BODY_BYTES
 
 
-async def _send(send: Send, answer: Answer) -> None:
+def _date_header(offset_s: float) -> tuple[bytes, bytes]:
+    """Every answer carries Zoom's time, as a real server's does (RFC 9110 ``Date``)."""
+    moment = time.time() + offset_s
+    return b"date", formatdate(moment, usegmt=True).encode("latin-1")
+
+
+async def _send(send: Send, answer: Answer, clock_offset_s: float = 0.0) -> None:
     if isinstance(answer.body, str):
         payload = answer.body.encode("utf-8")
         content_type = "text/html; charset=utf-8"
@@ -382,6 +392,7 @@ async def _send(send: Send, answer: Answer) -> None:
     else:
         payload, content_type = b"", ""
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
+    headers.append(_date_header(clock_offset_s))
     if content_type:
         headers.append((b"content-type", content_type.encode("latin-1")))
     if answer.drop:

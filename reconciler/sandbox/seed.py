@@ -37,6 +37,7 @@ ACCOUNT_KEYS = frozenset(
         "created_at",
         "account_type",
         "zuora_missing",
+        "loses_accepted_writes",
         "billing",
         "renewal",
     }
@@ -81,6 +82,9 @@ class AccountSeed:
     created_at: str = "2024-01-01T00:00:00Z"
     account_type: str = ""  # shown by GET /accounts; empty = derived from the base plan
     zuora_missing: bool = False  # PUT /plans/addons answers 404 / 3200 (no Zuora subscription)
+    #: Every write is checked and answered exactly as usual (2xx), but never shows in a read:
+    #: a purchase Zoom accepted and then lost, which only a person can settle.
+    loses_accepted_writes: bool = False
     billing: dict[str, str] | None = None  # GET /billing's contact; None: none given
     renewal: dict[str, Any] | None = None  # its row of the upcoming-renewals list, if any
 
@@ -305,7 +309,10 @@ def _parse_account(
         raise SeedError(places.at(*path, "usage"), "'usage' must be a mapping")
     self_pay = body.get("self_pay", False)
     zuora_missing = body.get("zuora_missing", False)
-    for key, flag in (("self_pay", self_pay), ("zuora_missing", zuora_missing)):
+    loses = body.get("loses_accepted_writes", False)
+    flags = (("self_pay", self_pay), ("zuora_missing", zuora_missing),
+             ("loses_accepted_writes", loses))  # fmt: skip
+    for key, flag in flags:
         if not isinstance(flag, bool):
             raise SeedError(places.at(*path, key), f"'{key}' must be true or false")
     for key in ("name", "owner_email", "created_at", "account_type"):
@@ -321,6 +328,7 @@ def _parse_account(
         created_at=body.get("created_at") or "2024-01-01T00:00:00Z",
         account_type=body.get("account_type") or "",
         zuora_missing=zuora_missing,
+        loses_accepted_writes=loses,
         billing=seeded_contact(body.get("billing"), lambda key: places.at(*path, "billing", key)),
         renewal=seeded_renewal(body.get("renewal"), lambda key: places.at(*path, "renewal", key)),
     )

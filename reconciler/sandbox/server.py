@@ -99,6 +99,7 @@ class SandboxServer:
         drop_rate: float = 0.0,
         revoke_every_s: float = 0.0,
         write_error_rate: float = 0.0,
+        clock_offset_s: float = 0.0,
     ) -> None:
         loaded: Seed = load_seed(seed)
         self._credentials = loaded.credentials
@@ -136,7 +137,11 @@ class SandboxServer:
             self._limiter,
             self.faults,
             self._log,
-            AppOptions(latency_ms=latency_ms, headerless_429_rate=headerless_429_rate),
+            AppOptions(
+                latency_ms=latency_ms,
+                headerless_429_rate=headerless_429_rate,
+                clock_offset_s=clock_offset_s,
+            ),
             rng,
             master=loaded.master,
         )
@@ -182,6 +187,7 @@ class SandboxServer:
             lifespan="off",
             timeout_keep_alive=30,
             backlog=2048,
+            date_header=False,  # the app sends its own Date (Zoom's clock, --clock-offset)
         )
         server = _QuickStopServer(config)
         self._server = server

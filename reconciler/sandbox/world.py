@@ -42,6 +42,7 @@ class _Account:
         "contacts",
         "created_at",
         "id",
+        "loses_writes",
         "name",
         "owner_email",
         "renewal",
@@ -59,6 +60,7 @@ class _Account:
         self.created_at = seed.created_at
         self.account_type = seed.account_type
         self.zuora_missing = seed.zuora_missing
+        self.loses_writes = seed.loses_accepted_writes
         self.usage = copy.deepcopy(seed.usage)
         # (written_at on the world's clock, plans or None for "no subscription"), oldest first;
         # the seed was written "forever ago", so it is visible at once whatever the lag.
@@ -231,6 +233,8 @@ class World:
         return account
 
     def _store_contact(self, account: _Account, contact: dict[str, str]) -> None:
+        if account.loses_writes:  # answered as accepted, kept nowhere (seed: never shows)
+            return
         account.contacts.append((self._clock(), contact))
         horizon = self._clock() - self._lag_s
         while len(account.contacts) > 1 and account.contacts[1][0] <= horizon:
@@ -255,6 +259,7 @@ class World:
                 "created_at": account.created_at,
                 "account_type": account.account_type,
                 "zuora_missing": account.zuora_missing,
+                "loses_accepted_writes": account.loses_writes,
                 "usage": account.usage,
                 "plans": account.newest,
                 "billing": account.contacts[-1][1],
@@ -391,6 +396,8 @@ class World:
         return copy.deepcopy(account.newest)  # type: ignore[arg-type]
 
     def _store(self, account: _Account, plans: Plans) -> None:
+        if account.loses_writes:  # answered as accepted, kept nowhere (seed: never shows)
+            return
         account.versions.append((self._clock(), plans))
         if self._lag_s == 0:
             del account.versions[:-1]  # zero lag: GET always shows the newest, as before

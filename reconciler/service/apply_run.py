@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from reconciler.apply.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
-from reconciler.apply.journal import JournalError
+from reconciler.apply.clean_tree import DirtyTreeRefused, check_clean_tree
+from reconciler.apply.journal import JournalDamaged, JournalError
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.replan import (
     DesiredFilesChanged,
@@ -35,13 +36,16 @@ from reconciler.apply.saved import unsettled_in
 from reconciler.apply.seams import Confirm, Converged
 from reconciler.apply.stop import RunControl
 from reconciler.desired.model import DesiredAccount
+from reconciler.planner.header import GitState
 from reconciler.planner.model import AccountPlan, Plan
 from reconciler.service.planning import (
     fresh_options,
     load_accounts,
     marked_in_flight,
+    own_writes_reader,
     plan_now,
     refuse_if_unsafe,
+    say_own_writes,
     select_accounts,
 )
 from reconciler.service.refusal import EXIT_USAGE, Refused
@@ -93,6 +97,14 @@ async def apply_changes(
         return ApplyReport.refused(str(exc), exc.exit_code, exc.details)
 
 
+def refuse_dirty_tree(git: GitState, request: ApplyRequest) -> None:
+    """Apply under CI=true runs only committed files (apply/clean_tree.py)."""
+    try:
+        check_clean_tree(git, allow_dirty=request.allow_dirty, ci=request.in_ci)
+    except DirtyTreeRefused as exc:
+        raise Refused(str(exc)) from None
+
+
 def check_request(request: ApplyRequest) -> None:
     """Refuse what cannot be asked together, and a question nobody can answer."""
     if request.saved is not None and request.selection.selectors:
@@ -116,13 +128,14 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
     if request.saved is not None:
         saved = read_saved_plan(request.saved, guards.opt_ins, selection.account_ids)
     hint = "; --plan checks the plan against the files it was made from" if saved else ""
-    desired = load_accounts(selection, guards, hooks.say, hint=hint)
+    desired, git = load_accounts(selection, guards, hooks.say, hint=hint)
+    refuse_dirty_tree(git, request)
     try:
         async with ZoomClient(request.zoom) as client:  # one client, one token
             if saved is not None:
                 run = await _saved_run(saved, request, desired, client, hooks)
             else:
-                run = await _fresh_run(request, desired, client, hooks)
+                run = await _fresh_run(request, desired, client, hooks, git)
             hooks.say(f"plan_sha256 {run.shown_sha256}")
             _check_budget(run, request)
             if saved is None and not run.plan.pending and _nothing_to_settle(run.plan, request):
@@ -148,7 +161,10 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
                 confirm=run.confirm,
                 master_account_id=request.zoom.account_id,
                 control=control,
+                journal_lock=request.journal_lock,
             )
+    except JournalDamaged as exc:
+        raise Refused(str(exc)) from None
     except JournalError as exc:
         raise Refused(f"{exc}; no call is sent without a journal") from None
     except (LiveReadStopped, ZoomError) as exc:
@@ -157,20 +173,23 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
 
 
 async def _fresh_run(
-    request: ApplyRequest, desired: list[DesiredAccount], client: ZoomClient, hooks: ApplyHooks
+    request: ApplyRequest,
+    desired: list[DesiredAccount],
+    client: ZoomClient,
+    hooks: ApplyHooks,
+    git: GitState,
 ) -> _Run:
     """Plan now, exactly as `zoomplans plan` would, show it, and apply the guard rails."""
     selection, guards = request.selection, request.guards
     selected = select_accounts(desired, selection.account_ids, selection.selectors)
     options = fresh_options(selection, guards)
-    plan = await plan_now(selected, client, options, (selection, guards))
-    plan = marked_in_flight(
-        plan,
-        request.journal_path,
-        request.zoom.account_id,
-        request.settings.rules,
-        hooks.say,
-    )
+    journal = request.journal_path, request.zoom.account_id, request.settings.rules
+    # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
+    reader = await own_writes_reader(client, *journal)
+    header = (git, request.shown_settings)
+    plan = await plan_now(selected, reader, options, (selection, guards), header=header)
+    say_own_writes(reader, hooks.say)
+    plan = marked_in_flight(plan, *journal, hooks.say, client)
     hooks.show_plan(plan)
     refuse_if_unsafe(plan, hooks.say)
     converged = replan_converged(selected, options)

@@ -15,7 +15,9 @@ from reconciler.service.planning import (
     guard_rail_errors,
     load_accounts,
     marked_in_flight,
+    own_writes_reader,
     plan_now,
+    say_own_writes,
     select_accounts,
 )
 from reconciler.service.requests import PlanRequest
@@ -56,18 +58,25 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
     from reconciler.service.refusal import Refused
 
     try:
-        accounts = load_accounts(request.selection, request.guards, say)
+        accounts, git = load_accounts(request.selection, request.guards, say)
         selection = request.selection
         chosen = select_accounts(accounts, selection.account_ids, selection.selectors)
         options = fresh_options(selection, request.guards)
+        journal = request.journal_path, request.zoom.account_id, request.settings.rules
         async with ZoomClient(request.zoom) as client:
+            # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
+            reader = await own_writes_reader(client, *journal)
             plan = await plan_now(
-                chosen, client, options, (selection, request.guards), ttl=request.ttl
+                chosen,
+                reader,
+                options,
+                (selection, request.guards),
+                ttl=request.ttl,
+                header=(git, request.shown_settings),
             )
-        # Purchases the journal holds as awaiting Zoom: shown as in flight, not as new ones.
-        plan = marked_in_flight(
-            plan, request.journal_path, request.zoom.account_id, request.settings.rules, say
-        )
+            say_own_writes(reader, say)
+            # Purchases the journal holds as awaiting Zoom: shown as in flight, not new ones.
+            plan = marked_in_flight(plan, *journal, say, client)
         _record_usage_reads(plan, request, say)
     except Refused as exc:
         raise PlanRefused(str(exc), exc.exit_code) from None

@@ -7,20 +7,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reconciler.apply.in_flight import InFlightRules, mark_in_flight, writes_in_flight
-from reconciler.apply.journal import JournalError, read_journal
+from reconciler.apply.in_flight import InFlightRules, Now, mark_in_flight, writes_in_flight
+from reconciler.apply.journal import JournalContents, JournalDamaged, JournalError, read_journal
+from reconciler.apply.own_writes import OwnWritesReader
 from reconciler.desired import load_desired
 from reconciler.desired.model import DesiredAccount
 from reconciler.guards.money_limits import MonthlyLimitError
-from reconciler.guards.project import extends_roots
+from reconciler.guards.project import extends_roots, plan_types_allowed
 from reconciler.guards.thresholds import (
     MoneyLimitWithoutPrices,
     tripped_guard_rails,
     unpriced_warning,
     with_limits,
 )
+from reconciler.planner.header import GitState, Setting
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
-from reconciler.planner.provenance import current_git_commit
+from reconciler.planner.provenance import current_git_commit, git_state
 from reconciler.planner.workflow import SelectionError, make_plan
 from reconciler.planner.workflow import select_accounts as select
 from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
@@ -32,10 +34,12 @@ Say = Callable[[str], None]
 
 def load_accounts(
     selection: Selection, guards: Guards, say: Say, *, hint: str = ""
-) -> list[DesiredAccount]:
-    """Every account the files declare; any problem refuses the run before Zoom is called."""
+) -> tuple[list[DesiredAccount], GitState]:
+    """Every account the files declare, and the git state of every file read (desired files,
+    templates, price list, project file); any problem refuses the run before Zoom is called."""
     roots = extends_roots(selection.extends_root, guards.project)
-    state = load_desired(list(selection.paths), extends_roots=roots)
+    allowed = plan_types_allowed(guards.project)
+    state = load_desired(list(selection.paths), extends_roots=roots, extra_plan_types=allowed)
     for problem in state.problems:
         say(str(problem))
     if not state.ok:
@@ -43,7 +47,10 @@ def load_accounts(
             f"{len(state.errors)} problem(s) in the desired files at "
             f"{' '.join(selection.paths)}{hint}; nothing was read from Zoom"
         )
-    return list(state.accounts)
+    read = [*state.files, *state.templates]
+    read += [guards.prices.source] if guards.prices is not None else []
+    read += [guards.project.source] if guards.project is not None else []
+    return list(state.accounts), git_state(selection.paths[0], read)
 
 
 def select_accounts(
@@ -78,30 +85,78 @@ async def plan_now(
     options: PlanOptions,
     context: tuple[Selection, Guards],
     ttl: timedelta = DEFAULT_TTL,
+    header: tuple[GitState, tuple[Setting, ...]] | None = None,
 ) -> Plan:
-    """Read the live plans and plan the accounts, exactly as `zoomplans plan` does."""
+    """Read the live plans and plan the accounts, exactly as `zoomplans plan` does; `header`:
+    the git state and settings the plan header shows (planner/header.py)."""
     selection, guards = context
-    commit = current_git_commit(selection.paths[0])
-    return await make_plan(
+    commit = header[0].commit if header else current_git_commit(selection.paths[0])
+    plan = await make_plan(
         accounts, client, options, ttl=ttl, git_commit=commit, prices=guards.prices
     )
+    return plan if header is None else plan.with_provenance(*header)
+
+
+def _history(journal_path: Path, rules: InFlightRules, now: Now) -> JournalContents:
+    """The journal's window; a journal that cannot be read, or a line that cannot be trusted
+    (a wrong line could hide a purchase), refuses the run before anything is sent."""
+    try:
+        history = read_journal(
+            journal_path, since=now.local - rules.window, now=now.zoom or now.local
+        )
+    except JournalError as exc:
+        raise Refused(str(exc)) from None
+    if history.problems:
+        raise Refused(str(JournalDamaged(journal_path, history.problems)))
+    return history
+
+
+def _now(client: object) -> Now:
+    """This moment on this machine's clock and on Zoom's (the client's latest ``Date``)."""
+    zoom_time = getattr(client, "zoom_time", None)
+    return Now(datetime.now(UTC), None if zoom_time is None else zoom_time.now())
+
+
+async def own_writes_reader(
+    client: PlanAndUsageReader, journal_path: Path, master_account_id: str | None,
+    rules: InFlightRules,
+) -> OwnWritesReader:  # fmt: skip
+    """``client`` for planning, with the journal's PUTs that reads do not show yet laid over
+    its reads (``reconciler.apply.own_writes``). Zoom's time is asked first (the token's
+    answer), so the journal's ages and "future" lines are on Zoom's clock."""
+    zoom_now = getattr(client, "zoom_now", None)
+    if zoom_now is not None:
+        await zoom_now()
+    history = _history(journal_path, rules, _now(client))
+    return OwnWritesReader(
+        client, history.records, master_account_id=master_account_id, rules=rules,
+        now=lambda: _now(client),
+    )  # fmt: skip
+
+
+def say_own_writes(reader: OwnWritesReader, say: Say) -> None:
+    """Each account planned from a write Zoom's read does not show yet, in one sentence."""
+    for note in reader.notes:
+        say(f"zoomplans: {note}")
 
 
 def marked_in_flight(
-    plan: Plan, journal_path: Path, master_account_id: str | None, rules: InFlightRules, say: Say
+    plan: Plan,
+    journal_path: Path,
+    master_account_id: str | None,
+    rules: InFlightRules,
+    say: Say,
+    client: object = None,
 ) -> Plan:
     """The plan with the journal's purchases in flight marked (shown, never sent).
 
     A journal that exists but cannot be read refuses the run: without it, a purchase in flight
     would be shown (and, by apply, sent) as a new one.
     """
-    now = datetime.now(UTC)
-    try:
-        history = read_journal(journal_path, since=now - rules.window)
-    except JournalError as exc:
-        raise Refused(str(exc)) from None
+    now = _now(client)
+    history = _history(journal_path, rules, now)
     writes = writes_in_flight(
-        history.entries, master_account_id=master_account_id, now=now, rules=rules
+        history.records, master_account_id=master_account_id, now=now, rules=rules
     )
     marked = mark_in_flight(plan, writes, now, rules)
     count = len(marked.in_flight_actions())

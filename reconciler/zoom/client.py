@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -28,9 +29,10 @@ from reconciler.zoom.billing import (
 )
 from reconciler.zoom.bodies import check_body
 from reconciler.zoom.config import ZoomConfig
-from reconciler.zoom.errors import UnexpectedAnswer
+from reconciler.zoom.errors import UnexpectedAnswer, ZoomError
 from reconciler.zoom.pacing import Pacer, RateLabel
 from reconciler.zoom.session import Answer, RetryPolicy, ZoomSession
+from reconciler.zoom.zoom_time import ZoomTime
 
 #: Zoom's maximum page size for GET /accounts.
 PAGE_SIZE = 300
@@ -109,6 +111,8 @@ class ZoomClient:
     ) -> None:
         config.require_safe_urls()
         config.require_credentials()
+        #: Zoom's clock, from every answer's ``Date`` (apply ages its journal lines on it).
+        self.zoom_time = ZoomTime(clock)
         _silence_httpx_request_log()
         self.config = config
         self._http = httpx.AsyncClient(
@@ -117,6 +121,7 @@ class ZoomClient:
             timeout=httpx.Timeout(config.timeout_s),
             headers={"Accept": "application/json", "User-Agent": "zoomplans"},
             follow_redirects=False,
+            event_hooks={"response": [self._note_date]},
         )
         retry = retry or RetryPolicy()
         self.pacer = Pacer(config.rate_tier, clock=clock)
@@ -125,6 +130,21 @@ class ZoomClient:
 
     def __repr__(self) -> str:
         return f"ZoomClient({self.config!r})"
+
+    async def _note_date(self, response: httpx.Response) -> None:
+        self.zoom_time.saw(response.headers.get("date"))
+
+    async def zoom_now(self) -> datetime | None:
+        """Zoom's time now. Before Zoom's first answer, the access token is asked for first
+        (the call every run makes anyway) so its ``Date`` is known; None without OAuth
+        (``ZOOM_ACCESS_TOKEN``) before any answer, or when the token cannot be had (the first
+        real call then meets that refusal and reports it as it always does)."""
+        if self.zoom_time.now() is None:
+            try:
+                await self.tokens.token()
+            except ZoomError:
+                return None
+        return self.zoom_time.now()
 
     async def __aenter__(self) -> ZoomClient:
         await self._http.__aenter__()

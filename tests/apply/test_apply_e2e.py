@@ -14,6 +14,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from reconciler.cli import cli
+from tests.apply.journal_lines import line as journal_line
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed.yaml"
@@ -357,17 +358,16 @@ def test_unsettled_calls_of_accounts_outside_the_run_are_pointed_out(
     sb = sandbox(SEED)
     path = tmp_path / ".zoomplans" / "journal.jsonl"
     path.parent.mkdir()
-    orphan = {"kind": "intent", "intent_id": "i1", "account_id": "sub_up", "op": "add_addon"}
-    path.write_text(json.dumps(orphan) + "\n" + '{"kind": "outc')
+    orphan = journal_line("intent", intent_id="i1", account_id="sub_up")
+    path.write_text(json.dumps(orphan) + "\n")
     result, lines = in_process(
         sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--account", "sub_down", "--auto-approve"
     )
     assert result.exit_code == 0, result.output
-    assert "1 unreadable line(s) skipped" in result.output
     assert "not in this run (they are checked when apply next touches them): sub_up" in (
         result.output
     )
-    assert not [x for x in lines if x["kind"] == "resolution"]
+    assert not [x for x in lines if x["kind"] == "resolution" and x["intent_id"] == "i1"]
 
 
 def test_with_nothing_to_send_an_unsettled_call_is_still_settled(sandbox, tmp_path: Path) -> None:
@@ -375,7 +375,7 @@ def test_with_nothing_to_send_an_unsettled_call_is_still_settled(sandbox, tmp_pa
     in_process(sb, tmp_path, "apply", ACCOUNTS, *OPT_INS, "--auto-approve")
     path = tmp_path / ".zoomplans" / "journal.jsonl"
     orphan = {
-        "kind": "intent",
+        **journal_line("intent"),
         "intent_id": "crashed-1",
         "run_id": "crashed",
         "account_id": "sub_down",

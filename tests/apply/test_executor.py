@@ -54,8 +54,11 @@ def test_calls_of_one_account_go_in_plan_order_each_after_its_intent(kit, open_j
         ("outcome", "add_addon", "ok"),
         ("intent", "update_addon", None),
         ("outcome", "update_addon", "ok"),
-        # The verification read shows the add-on: the purchase is settled in the journal.
+        # The verification read shows every call: each is settled in the journal (a PUT is
+        # then no longer laid over later reads: reconciler.apply.own_writes).
+        ("resolution", "update_base", "resolved_present"),
         ("resolution", "add_addon", "resolved_present"),
+        ("resolution", "update_addon", "resolved_present"),
     ]
     assert report.accounts[0].state == "applied"
     assert report.accounts[0].calls_made == 3
@@ -265,7 +268,8 @@ def test_an_earlier_crash_whose_change_is_visible_is_settled_before_writing(
     assert [op for op, _, _ in zoom.writes] == ["update_base"]
     resolution = [x for x in kit.lines(journal.path) if x["kind"] == "resolution"]
     assert [(x["result"], x["run_id"], x["intent_run_id"]) for x in resolution] == [
-        ("resolved_present", "next", "crashed")
+        ("resolved_present", "next", "crashed"),
+        ("resolved_present", "next", "next"),  # its own PUT, shown by the verification read
     ]
     assert report.accounts[0].state == "applied"
     assert read_journal(journal.path).unsettled == ()

@@ -13,6 +13,9 @@ from reconciler.apply import ApplySettings, Executor
 from reconciler.apply.in_flight import InFlightRules, writes_in_flight
 from reconciler.apply.journal import Journal, RunContext, read_journal
 from reconciler.planner.model import Action
+from tests.apply.journal_lines import line as journal_line
+from tests.apply.journal_lines import records
+from tests.apply.journal_lines import text as journal_text
 
 FAST = ApplySettings(settle_timeout_s=0.01, verify_timeout_s=0.05, first_pause_s=0.001)
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
@@ -142,7 +145,7 @@ def test_purchases_outside_the_window_refusals_and_other_masters_do_not_hold_bac
     kit, tmp_path: Path
 ) -> None:
     cases = {
-        "old": {"ago": timedelta(days=8)},
+        "old-in-doubt": {"ago": timedelta(days=8), "result": "ambiguous"},
         "refused": {"result": "failed"},
         "other-master": {"master": "MASTER2"},
     }
@@ -176,7 +179,7 @@ def test_a_shown_purchase_is_settled_and_bought_again_once_someone_removed_it(
         kit.action("sub_a", "update_base", {"type": "business_monthly", "hosts": 30}),
     )
     assert apply(kit, zoom, path, [plan]).accounts[0].state == "applied"
-    settled = [x for x in kit.lines(path) if x["kind"] == "resolution"]
+    settled = [x for x in kit.lines(path) if x["kind"] == "resolution" and x["op"] == "add_addon"]
     assert [(x["intent_id"], x["result"]) for x in settled] == [(intent_id, "resolved_present")]
     # Someone removes it; the desired files still want it: a new purchase, sent as usual.
     zoom = kit.zoom({"sub_a": BASE})
@@ -225,9 +228,8 @@ def test_writes_in_flight_reads_the_journal_s_story() -> None:
     rules = InFlightRules()
 
     def line(kind: str, intent: str, minutes: int, **more: Any) -> dict[str, Any]:
-        return {"kind": kind, "intent_id": intent, "ts": _iso(now - timedelta(minutes=minutes)),
-                "account_id": "sub_a", "op": "add_addon", "body": WEBINAR, "run_id": "r",
-                **more}  # fmt: skip
+        return journal_line(kind, intent_id=intent, ts=_iso(now - timedelta(minutes=minutes)),
+                            body=WEBINAR, run_id="r", **more)  # fmt: skip
 
     entries = [
         line("intent", "accepted", 50),
@@ -239,9 +241,9 @@ def test_writes_in_flight_reads_the_journal_s_story() -> None:
         line("intent", "lost", 10),
         line("outcome", "lost", 10, result="ambiguous"),
         line("resolution", "lost", 10, result="unknown"),
-        {**line("intent", "a-put", 5), "op": "update_base"},  # a PUT is safe to repeat
+        {**line("intent", "a-put", 5), "op": "update_base", "method": "PUT"},  # safe to repeat
     ]
-    found = writes_in_flight(entries, master_account_id=MASTER, now=now, rules=rules)
+    found = writes_in_flight(records(entries), master_account_id=MASTER, now=now, rules=rules)
     assert [(w.intent_id, w.outcome, len(w.read_at)) for w in found] == [
         ("accepted", "ok", 1),
         ("lost", "in_doubt", 0),
@@ -295,3 +297,59 @@ def test_the_window_and_the_minimum_age_come_from_flags_then_zoomplans_yaml(
         f"{project_file}:1:17: error: journal_window: 'a week' is not a duration; write a number "
         "with s, m, h or d" in wrong.output
     )
+
+
+def test_an_accepted_purchase_unseen_when_the_window_ends_is_never_bought_again(
+    kit, tmp_path: Path
+) -> None:
+    """Issue 18 item 3: past the window, an accepted purchase Zoom never showed blocks the
+    account (exit 1 by the report), naming the intent and what to check; nothing is sent."""
+    path = tmp_path / "journal.jsonl"
+    intent_id = earlier_call(path, result="ok", ago=timedelta(days=8))
+    zoom = kit.zoom({"sub_a": BASE})
+    report = apply(kit, zoom, path, [add_webinar(kit)])
+    assert zoom.writes == []
+    (account,) = report.accounts
+    assert account.state == "blocked"
+    assert report.exit_code == 1
+    assert f"intent {intent_id}" in account.reason
+    assert "no read has shown it within the journal window" in account.reason
+    assert f"zoomplans journal resolve {intent_id} --applied|--not-applied" in account.reason
+
+
+def test_ages_are_measured_on_zoom_s_clock_not_the_writers(kit, tmp_path: Path) -> None:
+    """Issue 18 item 2: a run whose clock was 16 minutes behind wrote a purchase in doubt 3 s
+    ago by Zoom's clock; its local ts looks 16 minutes old. Not resent: Zoom's time decides."""
+    from reconciler.zoom.zoom_time import ZoomTime
+
+    path = tmp_path / "journal.jsonl"
+    zoom_now = datetime.now(UTC)
+    sent = zoom_now - timedelta(seconds=3)
+    behind = sent - timedelta(minutes=16)
+    common = {"run_id": "slow-clock", "master_account_id": MASTER, "intent_id": "slow",
+              "body": WEBINAR}  # fmt: skip
+    path.write_text(
+        journal_text([
+            journal_line("intent", ts=_iso(behind), zoom_ts=_iso(sent), **common),
+            journal_line("outcome", ts=_iso(behind), zoom_ts=_iso(sent), result="ambiguous",
+                         **common),
+        ])
+    )  # fmt: skip
+    zoom = kit.zoom({"sub_a": BASE})
+    zoom.zoom_time = ZoomTime()
+    zoom.zoom_time.saw(zoom_now.strftime("%a, %d %b %Y %H:%M:%S GMT"))
+    report = apply(kit, zoom, path, [add_webinar(kit)])
+    assert zoom.writes == []
+    assert report.accounts[0].state == "awaiting_zoom"
+    assert "by Zoom's clock" in report.accounts[0].reason
+    # The same lines without Zoom's time (an earlier version's): aged on the local clocks.
+    old = tmp_path / "old.jsonl"
+    old.write_text(
+        journal_text([
+            journal_line("intent", ts=_iso(behind), **common),
+            journal_line("outcome", ts=_iso(behind), result="ambiguous", **common),
+        ])
+    )  # fmt: skip
+    zoom = kit.zoom({"sub_a": BASE})
+    assert apply(kit, zoom, old, [add_webinar(kit)]).accounts[0].state == "applied"
+    assert [op for op, _, _ in zoom.writes] == ["add_addon", "update_base"]

@@ -17,6 +17,7 @@ from reconciler.apply.journal import (
     RunContext,
     read_journal,
 )
+from tests.apply.journal_lines import line as journal_line
 
 CALL = {
     "account_id": "sub_a",
@@ -144,12 +145,14 @@ def test_failed_and_resolved_absent_are_final(open_journal) -> None:
     assert read_journal(journal.path).unsettled == ()
 
 
-def test_a_line_cut_short_by_a_crash_is_skipped_and_counted(tmp_path: Path) -> None:
+def test_a_line_cut_short_by_a_crash_is_a_located_problem(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
-    good = {"kind": "intent", "intent_id": "i1", "account_id": "a", "op": "add_addon"}
+    good = journal_line("intent", intent_id="i1")
     path.write_text(json.dumps(good) + "\n" + '{"kind": "intent", "intent_id": "i2", "acc')
     contents = read_journal(path)
-    assert contents.unreadable_lines == 1
+    assert [str(p) for p in contents.problems] == [
+        f"{path}:2: the line is cut short (no newline at its end): a write was interrupted"
+    ]
     assert [item.intent_id for item in contents.unsettled] == ["i1"]
 
 
@@ -159,21 +162,22 @@ def test_a_missing_journal_is_empty(tmp_path: Path) -> None:
     assert contents.unsettled == ()
 
 
-def test_junk_lines_do_not_break_recovery(tmp_path: Path) -> None:
+def test_junk_lines_are_problems_named_by_file_and_line_never_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
     path.write_bytes(b'\xff\xfe junk\n[1, 2]\n{"kind": "outcome", "intent_id": 5}\n\n')
     contents = read_journal(path)
-    assert contents.unreadable_lines == 2
-    assert unsettled(contents.entries) == []
+    assert [p.location for p in contents.problems] == [f"{path}:{n}" for n in (1, 2, 3)]
+    assert "not a JSON object" in str(contents.problems[1])
+    assert unsettled(contents.records) == []
 
 
 def test_a_new_run_starts_on_a_fresh_line_after_a_cut_one(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
-    path.write_text('{"kind": "intent", "intent_id": "i1"}\n{"kind": "outc')
+    path.write_text(json.dumps(journal_line("intent", intent_id="i1")) + '\n{"kind": "outc')
     with Journal(path, RunContext("r2", "me", None, "p")) as journal:
         journal.write("run_start")
     contents = read_journal(path)
-    assert contents.unreadable_lines == 1
+    assert [p.location for p in contents.problems] == [f"{path}:2"]
     assert [entry["kind"] for entry in contents.entries] == ["intent", "run_start"]
 
 

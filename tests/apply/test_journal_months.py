@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.apply.journal import Journal, RunContext, read_journal
+from reconciler.apply.journal_file import open_lines
 from reconciler.apply.journal_months import (
     index_path,
     month_files,
@@ -37,6 +38,7 @@ def _last_month_lines() -> str:
     return (
         _line("intent", "settled", LAST_MONTH)
         + _line("outcome", "settled", LAST_MONTH, result="ok")
+        + _line("resolution", "settled", LAST_MONTH, result="resolved_present")
         + _line("intent", "in-doubt", LAST_MONTH + timedelta(minutes=1))
         + _line("outcome", "in-doubt", LAST_MONTH + timedelta(minutes=1), result="ambiguous")
     )
@@ -64,12 +66,14 @@ def test_the_first_run_of_a_month_moves_last_month_s_lines_to_their_own_file(
     # The index keeps the intent still in doubt, and nothing settled.
     index = read_index(path)
     assert index is not None
-    assert {x["intent_id"] for x in index["unsettled"]} == {"in-doubt"}
+    assert {json.loads(x[1])["intent_id"] for x in index["open"]} == {"in-doubt"}
+    # Its lines keep their place: the month file they moved to, and their line numbers.
+    assert [x[0] for x in index["open"]] == [f"{archived}:4", f"{archived}:5"]
     assert index["covered"] == path.stat().st_size
     # Read whole: both months, oldest first; read for a start: the unsettled intent and now.
     everything = read_journal(path)
-    assert [e.get("intent_id") for e in everything.entries][:4] == [
-        "settled", "settled", "in-doubt", "in-doubt"
+    assert [e.get("intent_id") for e in everything.entries][:5] == [
+        "settled", "settled", "settled", "in-doubt", "in-doubt"
     ]  # fmt: skip
     start = read_journal(path, since=NOW - timedelta(days=7))
     assert "settled" not in {e.get("intent_id") for e in start.entries}
@@ -106,12 +110,18 @@ def test_a_start_reads_the_window_and_the_unsettled_not_the_whole_month(tmp_path
     with path.open("w") as handle:
         handle.write(_line("intent", "old-settled", old))
         handle.write(_line("outcome", "old-settled", old, result="ok"))
+        handle.write(_line("resolution", "old-settled", old, result="resolved_present"))
+        handle.write(_line("intent", "old-accepted", old))
+        handle.write(_line("outcome", "old-accepted", old, result="ok"))
         handle.write(_line("intent", "old-in-doubt", old))
         handle.write(_line("intent", "recent", NOW - timedelta(hours=1)))
         handle.write(_line("outcome", "recent", NOW - timedelta(hours=1), result="ok"))
-    refresh_index(path)  # what closing the journal does (opening it here might rotate it)
+    refresh_index(path, open_lines)  # what closing the journal does (opening might rotate it)
     index = json.loads(index_path(path).read_text())
-    assert {x["intent_id"] for x in index["unsettled"]} == {"old-in-doubt"}
+    # An accepted purchase no read has shown stays open too: past the window a person decides.
+    assert {json.loads(x[1])["intent_id"] for x in index["open"]} == {
+        "old-in-doubt", "old-accepted", "recent"
+    }  # fmt: skip
     start = read_journal(path, since=NOW - timedelta(hours=2))
     ids = [e.get("intent_id") for e in start.entries]
     assert "old-settled" not in ids  # bisected away: before the window and settled

@@ -121,12 +121,16 @@ def test_an_immediate_second_apply_under_read_lag_sends_no_purchase_again(
     assert schema_problems(data) == []  # an optional field: format_version 1 still holds
     text = _run(sb, journal, "plan", ACCOUNTS, *OPT_INS)
     assert text.exit_code == 0, text.output
-    # sub_up's PUTs wait with its purchases in flight (apply sends nothing to the account);
-    # sub_down's PUT, which Zoom does not show yet either, is simply planned again (a PUT
-    # sets a value: sending it twice is harmless).
-    assert "~ plan_base business_monthly: hosts 20 -> 25   (not sent: the account awaits Zoom)" in (
+    # The PUTs Zoom accepted and does not show yet are laid over its reads (read your own
+    # writes): sub_down is planned from its 20 seats, not planned again.
+    assert (
+        "zoomplans: sub_down: Zoom's read shows business_monthly hosts 30; this journal holds "
+        "PUT hosts 20 accepted at "
+    ) in text.output
+    assert "Zoom's read shows business_monthly hosts 20; this journal holds PUT hosts 25" in (
         text.output
     )
+    assert "sub_down" not in text.stdout.split("Plan:")[0]
     awaiting_only = ("--account", "sub_new", "--account", "sub_up", "--detailed-exitcode")
     held = _run(sb, journal, "plan", ACCOUNTS, *OPT_INS, *awaiting_only)
     assert held.exit_code == 0, held.output  # apply has nothing to send: not "pending" (2)

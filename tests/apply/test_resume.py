@@ -5,6 +5,7 @@ from __future__ import annotations
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.planner.fingerprints import live_fingerprint
 from reconciler.planner.model import Action
+from tests.apply.journal_lines import line, records
 
 PATH = "/accounts/sub_a/plans"
 BEFORE = {
@@ -100,16 +101,18 @@ def test_only_a_prefix_of_this_plans_calls_counts_as_made() -> None:
     entries = []
     for n, action in enumerate(ACTIONS[:2]):
         entries.append(
-            {"kind": "intent", "intent_id": f"i{n}", "account_id": "sub_a", "plan_sha256": "h",
-             "op": action.op, "path": action.path, "body": action.body}
+            line("intent", intent_id=f"i{n}", account_id="sub_a", plan_sha256="h",
+                 op=action.op, path=action.path, body=action.body)
         )  # fmt: skip
-    entries.append({"kind": "outcome", "intent_id": "i0", "result": "ok"})
-    entries.append({"kind": "outcome", "intent_id": "i1", "result": "ambiguous"})
-    made = calls_made(entries, "sub_a", "h")
+    entries.append(line("outcome", intent_id="i0", result="ok"))
+    entries.append(line("outcome", intent_id="i1", result="ambiguous"))
+    made = calls_made(records(entries), "sub_a", "h")
     assert made_prefix(ACTIONS, made) == 1
-    entries.append({"kind": "resolution", "intent_id": "i1", "result": "resolved_present"})
-    assert made_prefix(ACTIONS, calls_made(entries, "sub_a", "h")) == 2
-    assert calls_made(entries, "sub_a", "another plan") == []
-    assert calls_made(entries, "sub_b", "h") == []
+    # This run's first read shows the second one (not journaled yet when asked): made too.
+    assert made_prefix(ACTIONS, calls_made(records(entries), "sub_a", "h", {"i1"})) == 2
+    entries.append(line("resolution", intent_id="i1", result="resolved_present"))
+    assert made_prefix(ACTIONS, calls_made(records(entries), "sub_a", "h")) == 2
+    assert calls_made(records(entries), "sub_a", "another plan") == []
+    assert calls_made(records(entries), "sub_b", "h") == []
     # The second call alone is not a prefix: the journal and the plan disagree.
-    assert made_prefix(ACTIONS, calls_made(entries[1:], "sub_a", "h")) == -1
+    assert made_prefix(ACTIONS, calls_made(records(entries[1:]), "sub_a", "h")) == -1

@@ -42,8 +42,9 @@ def _raise_base(kit, account_id: str) -> Any:
 
 def test_a_journal_that_fails_mid_run_stops_new_calls_and_keeps_the_report(kit, tmp_path) -> None:
     zoom = kit.zoom({a: BASE for a in ("sub_a", "sub_b", "sub_c")})
-    # sub_a: intent, outcome, shown; sub_b: its intent cannot be written.
-    journal = DiskFillsUp(tmp_path / "j.jsonl", _context(), lines=2)
+    # sub_a: intent, outcome, shown (a read shows its PUT: settled); sub_b: its intent
+    # cannot be written.
+    journal = DiskFillsUp(tmp_path / "j.jsonl", _context(), lines=3)
     journal.open()
     try:
         executor = Executor(

@@ -70,13 +70,26 @@ def journal_line(kind: str, at: datetime, **fields: Any) -> str:
     return json.dumps({"kind": kind, "ts": stamp, **fields}) + "\n"
 
 
+def intent_fields(intent_id: str) -> dict[str, Any]:
+    """A PUT an earlier run sent to account x (settled: it needs no read-back)."""
+    return {
+        "intent_id": intent_id, "account_id": "x", "op": "update_base", "method": "PUT",
+        "path": "/accounts/x/plans/base", "body": {"type": "business_monthly", "hosts": 5},
+    }  # fmt: skip
+
+
 def test_apply_refuses_a_plan_bigger_than_the_heavy_budget_left(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
     now = datetime.now(UTC)
-    lines = [journal_line("intent", now - timedelta(hours=1), account_id="x")] * 3
+    lines = [
+        journal_line("intent", now - timedelta(hours=1), **intent_fields(f"a{n}")) for n in range(3)
+    ]
     lines += [journal_line("run_start", now - timedelta(hours=2), usage_reads=2)]
-    lines += [journal_line("intent", now - timedelta(hours=25), account_id="x")] * 50
+    lines += [
+        journal_line("intent", now - timedelta(hours=25), **intent_fields(f"o{n}"))
+        for n in range(50)
+    ]
     (tmp_path / "journal.jsonl").write_text("".join(lines), encoding="utf-8")
     args = ["apply", ACCOUNTS, "--account", "g_down", "--allow-decrease", "--auto-approve"]
     # the plan needs 3 Heavy calls; 5 were used in the last 24 hours (older ones do not count)

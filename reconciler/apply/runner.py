@@ -8,7 +8,7 @@ from the desired files, and a saved plan is re-planned before its first write
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +24,7 @@ from reconciler.apply.journal import (
     read_journal,
 )
 from reconciler.apply.preflight import PlanExpired, accounts_changed, check_actions
+from reconciler.apply.recent_reads import RecentRead
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.seams import ApplySettings, Confirm, Converged, PlanWriter, Progress
 from reconciler.apply.stop import RunControl
@@ -63,13 +64,15 @@ async def run_apply(
     confirm: Confirm | None = None,
     master_account_id: str | None = None,
     control: RunControl | None = None,
+    reads: Mapping[str, RecentRead] | None = None,
     journal_lock: bool = True,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
     ``only_accounts`` limits the run to those ids; the plan's other accounts are reported as
     *skipped*. Reading the earlier journal first lets this run settle calls a crashed run
-    left without an outcome, before anything is sent to those accounts.
+    left without an outcome, before anything is sent to those accounts. ``reads`` are the
+    reads the plan was made or proved from (``reconciler.apply.recent_reads``).
     """
     chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
     context = RunContext.for_this_process(
@@ -116,6 +119,7 @@ async def run_apply(
             progress=progress,
             confirm=confirm,
             control=control,
+            reads=reads,
         )
         done = await executor.run(chosen)
         skipped = [

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import Executor
@@ -23,6 +22,7 @@ from reconciler.apply.journal import (
     RunContext,
     read_journal,
 )
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.preflight import PlanExpired, accounts_changed, check_actions
 from reconciler.apply.recent_reads import RecentRead
 from reconciler.apply.report import AccountReport, ApplyReport
@@ -54,7 +54,7 @@ async def run_apply(
     plan: Plan,
     client: PlanWriter,
     *,
-    journal_path: Path,
+    journal_path: JournalTarget,
     plan_hash: str,
     mode: str,
     settings: ApplySettings | None = None,
@@ -82,7 +82,13 @@ async def run_apply(
     zoom_now = None if zoom_time is None else zoom_time.now
     if zoom_now is not None and zoom_now() is None:
         await client.zoom_now()  # type: ignore[attr-defined]  # ZoomClient: Zoom's clock first
-    journal = Journal(journal_path, context, zoom_now=zoom_now, require_lock=journal_lock)
+    journal = Journal(
+        journal_path,
+        context,
+        zoom_now=zoom_now,
+        require_lock=journal_lock,
+        lock_timeout_s=(settings or ApplySettings()).lock_timeout_s,
+    )
     with journal:
         # Locked first, then read: no other run can add an intent between the two.
         history = read_journal(
@@ -175,7 +181,7 @@ def _iso(moment: datetime | str) -> str:
 def _point_out(
     history: JournalContents,
     chosen: Sequence[AccountPlan],
-    journal_path: Path,
+    journal_path: JournalTarget,
     say: Progress,
 ) -> None:
     """Point out unsettled calls this run will not look at."""

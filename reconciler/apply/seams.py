@@ -114,3 +114,5 @@ class ApplySettings:
     #: How far back the journal is searched for earlier purchases, and the minimum age before
     #: a write in doubt may be sent again (``reconciler.apply.in_flight``).
     rules: InFlightRules = field(default_factory=InFlightRules)
+    #: How long to wait for another apply holding the journal's lock (0: fail at once).
+    lock_timeout_s: float = 0.0

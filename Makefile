@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test postgres-server test-browser test-latest lock lint typecheck ci-lint format record bench soak docs schema dist clean
+.PHONY: demo test postgres-server test-browser example-plan test-latest lock lint typecheck ci-lint format record bench soak docs schema dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,9 +104,15 @@ test: lint ci-lint postgres-server
 	$(BIN)/python -m pytest -q -n 3
 
 # The HTML report opened in a real headless Chromium (Debian's `chromium` package, no download):
-# no network request, no console error, charts, table, filter and sort (tests/browser/).
+# no network request, no console error, charts, table, filter and sort (tests/browser/); then
+# docs/img/html-report.png is taken again from the committed example plan (examples/plan.json).
 test-browser: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -m browser tests/browser
+	$(BIN)/python -m tests.browser.screenshot
+
+# examples/plan.json, the example plan the screenshot shows, made again against the sandbox.
+example-plan: $(STAMP_DEV)
+	$(BIN)/python -m tests.render.worlds
 
 record: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q tests/zoom/test_cassettes.py --record-mode=rewrite

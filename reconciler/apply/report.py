@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reconciler.escaping.terminal import inert
+
 AccountState = Literal[
     "applied",
     "applied_not_visible",
@@ -139,15 +141,21 @@ class ApplyReport:
         return f"Apply: {', '.join(parts)}."
 
     def lines(self) -> list[str]:
-        """The per-account lines, then the summary line: plain text that reads well in CI logs."""
+        """The per-account lines, then the summary line: plain text that reads well in CI logs.
+        Each line is made inert (a name or a Zoom message cannot add a line or drive the
+        terminal)."""
         if self.refusal is not None:
             return []
         if self.nothing_to_do:
             return [f"No changes. Zoom already matches the YAML; {NOTHING_SENT}."]
-        return [*(item.line() for item in self.accounts), self.summary_line()]
+        return [*(inert(item.line()) for item in self.accounts), self.summary_line()]
 
     def error_lines(self) -> list[str]:
-        """What went wrong for the run as a whole, one ``zoomplans: error:`` line each (stderr)."""
+        """What went wrong for the run as a whole, one ``zoomplans: error:`` line each (stderr);
+        each made inert (a refusal or a journal error may quote a file's value or Zoom's)."""
+        return [inert(line) for line in self._error_lines()]
+
+    def _error_lines(self) -> list[str]:
         if self.refusal is not None:
             return [
                 *(f"zoomplans: error: {detail}" for detail in self.refusal_details),

@@ -15,6 +15,7 @@ import click
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
 from reconciler.cli.lazy_group import LazyCommand, LazyGroup
 from reconciler.cli.options import verbose_option
+from reconciler.escaping.terminal import inert
 
 log = logging.getLogger("reconciler.cli")
 
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a clear line, never a traceback
-        click.echo(f"zoomplans: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(inert(f"zoomplans: internal error: {type(exc).__name__}: {exc}"), err=True)
         if log.isEnabledFor(logging.INFO):
             # Only with -v: the traceback is for the bug report, not for every user.
             log.info("traceback of the internal error", exc_info=exc)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import os
 import signal
 import sys
@@ -38,6 +39,7 @@ from reconciler.cli.options import (
     verbose_option,
     zoom_options,
 )
+from reconciler.escaping.terminal import inert
 
 if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays quick
     from reconciler.apply.report import ApplyReport
@@ -47,7 +49,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `zoomplans --help` stays qu
 
 
 def _say(line: str) -> None:
-    click.echo(line, err=True)
+    click.echo(inert(line), err=True)
 
 
 class TerminalHooks:
@@ -58,10 +60,12 @@ class TerminalHooks:
         _say(line)
 
     def show_plan(self, plan: Plan) -> None:
-        from reconciler.render.text import render_text
+        from reconciler.render.text import TextRenderer
 
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render_text(plan, colour=colour), nl=False)
+        out = io.StringIO()
+        TextRenderer(colour=colour).render(plan, out)
+        click.echo(out.getvalue(), nl=False)
 
     async def confirm(self) -> bool:
         """Only the exact word ``yes`` approves. The answer is read on a daemon thread, so

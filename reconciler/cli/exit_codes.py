@@ -4,6 +4,8 @@ from typing import NoReturn
 
 import click
 
+from reconciler.escaping.terminal import inert
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_PENDING = 2  # only with --detailed-exitcode: success, and actions are pending
@@ -14,5 +16,5 @@ EXIT_TERMINATED = 143  # SIGTERM, a cancelled CI job (128 + SIGTERM)
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print ``zoomplans: error: MESSAGE`` on stderr and exit with ``code``."""
-    click.echo(f"zoomplans: error: {message}", err=True)
+    click.echo(f"zoomplans: error: {inert(message)}", err=True)
     raise click.exceptions.Exit(code)

@@ -24,6 +24,7 @@ import click
 from reconciler.cli.epilogs import IMPORT_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
+from reconciler.escaping.terminal import inert
 from reconciler.importing import ImportReport, ImportRequest, ImportStopped, import_accounts
 from reconciler.importing.check import check_written, unlisted_codes
 from reconciler.importing.run import FileResult, NoteKind
@@ -114,26 +115,28 @@ def _print_report(report: ImportReport) -> None:
     for outcome in report.files:
         label = _LABELS[outcome.result]
         detail = f" ({outcome.detail})" if outcome.detail else ""
-        click.echo(f"{label:<16} {_shown(outcome.path)}{detail}")
+        click.echo(inert(f"{label:<16} {_shown(outcome.path)}{detail}"))
     _print_schema(report)
     if report.unsubscribed:
         click.echo("")
         click.echo("No active paid plan (file written without plans):")
         for account_id in report.unsubscribed:
-            click.echo(f"  {account_id}")
+            click.echo(inert(f"  {account_id}"))
     if report.left_out:
         click.echo("")
         click.echo(
             "Left out of the files (zoomplans cannot manage it; plan lists it as unmanaged):"
         )
         for account_id, item in report.left_out:
-            click.echo(f"  {account_id}: {item}")
+            click.echo(inert(f"  {account_id}: {item}"))
     if report.not_imported:
         click.echo("")
         click.echo("Not imported:")
         for note in report.not_imported:
             named = f" ({note.name})" if note.name else ""
-            click.echo(f"  {_NOTE_LABELS[note.kind]:<11} {note.account_id}{named}: {note.message}")
+            click.echo(
+                inert(f"  {_NOTE_LABELS[note.kind]:<11} {note.account_id}{named}: {note.message}")
+            )
     click.echo("")
     counts = ", ".join(f"{report.count(result)} {result}" for result in _COUNTED)
     notes = ", ".join(f"{len(report.notes(kind))} {label}" for kind, label in _NOTE_LABELS.items())
@@ -142,7 +145,7 @@ def _print_report(report: ImportReport) -> None:
     if report.count("written") + report.count("overwritten") == 0:
         click.echo("No file changed.")
     if report.stopped:
-        click.echo(f"zoomplans import: reads stopped early: {report.stopped}", err=True)
+        click.echo(inert(f"zoomplans import: reads stopped early: {report.stopped}"), err=True)
 
 
 @click.command("import", epilog=IMPORT_EPILOG)
@@ -187,7 +190,7 @@ def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **k
         )
         report = asyncio.run(_run(config, request, _Progress(sys.stderr)))
     except (ZoomError, ImportStopped) as exc:
-        click.echo(f"zoomplans import: {exc}", err=True)
+        click.echo(inert(f"zoomplans import: {exc}"), err=True)
         ctx.exit(EXIT_ERROR)
     _print_report(report)
     problems = check_written(report.written_paths)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.escaping.terminal import inert
 from reconciler.zoom.config import DEFAULT_API_BASE_URL, DEFAULT_OAUTH_TOKEN_URL, ZoomConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,13 +29,20 @@ def stacked(options: Sequence[Callable[[Any], Any]], func: F) -> F:
     return func
 
 
+class _InertFormatter(logging.Formatter):
+    """Log lines quote account names, file values and Zoom's messages: each line is made inert
+    like every other output (a traceback, appended after it, keeps its own lines)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return inert(super().formatMessage(record))
+
+
 def _set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> int:
     if value:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_InertFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(
-            level=logging.DEBUG if value > 1 else logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-            force=True,
+            level=logging.DEBUG if value > 1 else logging.INFO, handlers=[handler], force=True
         )
     return value
 

@@ -31,6 +31,7 @@ from reconciler.cli.options import (
     verbose_option,
     zoom_options,
 )
+from reconciler.escaping.terminal import inert
 from reconciler.planner.model import Plan
 
 
@@ -53,20 +54,14 @@ def write_plan_file(plan: Plan, out: Path) -> None:
 
 
 def _render(plan: Plan, output_format: str) -> str:
-    if output_format == "json":
-        return json.dumps(plan.to_json(), indent=2) + "\n"
-    if output_format == "html":
-        from reconciler.render.html import render_html
+    import io
 
-        return render_html(plan)
-    if output_format == "markdown":
-        from reconciler.render.markdown import render_markdown
+    from reconciler.render.formats import renderer_for
 
-        return render_markdown(plan)
-    from reconciler.render.text import render_text
-
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return render_text(plan, colour=colour)
+    colour = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    out = io.StringIO()
+    renderer_for(output_format, colour=colour).render(plan, out)
+    return out.getvalue()
 
 
 def _write(plan: Plan, out_file: Path | None, html_file: Path | None) -> None:
@@ -130,7 +125,7 @@ def plan_command(**options: Any) -> None:
     request = plan_request(options)
 
     def say(line: str) -> None:
-        click.echo(line, err=True)
+        click.echo(inert(line), err=True)
 
     try:
         result = asyncio.run(make_plan_for(request, say))

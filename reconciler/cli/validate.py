@@ -16,6 +16,7 @@ import click
 from reconciler.cli.epilogs import VALIDATE_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
+from reconciler.escaping.terminal import inert
 
 if TYPE_CHECKING:  # imported when the command runs, so `validate --help` stays quick
     from reconciler.desired import DesiredState
@@ -107,5 +108,5 @@ def validate_command(
     else:
         for problem in state.problems:
             click.echo(str(problem))
-        click.echo(summary_line(chosen, state, len(state.files)))
+        click.echo(inert(summary_line(chosen, state, len(state.files))))
     raise click.exceptions.Exit(EXIT_OK if state.ok else EXIT_ERROR)

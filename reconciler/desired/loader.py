@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from reconciler.desired.layering import Layered, Layering
 from reconciler.desired.model import (
@@ -36,6 +37,7 @@ from reconciler.desired.reader import (
 from reconciler.desired.restrictor import LoadRestrictor
 from reconciler.desired.rules import account_problems
 from reconciler.desired.schema import missing_problems, schema_problems
+from reconciler.escaping.terminal import has_acting, inert
 
 _log = logging.getLogger(__name__)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -162,6 +164,7 @@ def load_desired(
             if layers:
                 found.extend(_required_problems(layered, document))
             found.extend(account_problems(layered, today=today, extra_plan_types=allowed))
+            found.extend(_acting_text_problems(layered, document))
             account_id = (
                 document.data.get("account_id") if isinstance(document.data, dict) else None
             )
@@ -204,6 +207,26 @@ def _locator(layered: Layered, document: Document) -> Callable[[DataPath], Locat
         return layered.at(path) or document.at(path)
 
     return locate
+
+
+def _acting_text_problems(layered: Layered, document: Document) -> list[Problem]:
+    """A name or label holding control characters (a newline, an escape sequence, a
+    bidirectional override): every output shows them escaped, but such a name is a paste
+    gone wrong or an attempt to forge the review, so validate says where it is."""
+    data = layered.data
+    labels = data.get("labels")
+    found: list[tuple[DataPath, Any]] = [(("name",), data.get("name"))]
+    if isinstance(labels, dict):
+        found += [(("labels", key), value) for key, value in labels.items()]
+    problems = []
+    for path, value in found:
+        if isinstance(value, str) and has_acting(value):
+            at = _locator(layered, document)(path)
+            what = ".".join(str(step) for step in path)
+            said = f"{what} holds control characters ({inert(value)[:60]}); every output shows "
+            said += "them escaped like this, remove them"
+            problems.append(Problem(at.file, at.line, at.column, "warning", said))
+    return problems
 
 
 def _contact_at(layered: Layered, document: Document) -> Location:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from reconciler.escaping.terminal import inert
+
 Severity = Literal["error", "warning"]
 
 
@@ -19,7 +21,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        """One line: a file name or a quoted value cannot add a line or drive the terminal."""
+        return inert(f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}")
 
     def to_json(self) -> dict[str, object]:
         return {

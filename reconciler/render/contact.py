@@ -9,10 +9,10 @@ The whole contact is in the plan file, which is what apply sends. This module on
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reconciler.escaping.terminal import clipped
 from reconciler.groups.operations import Sides, spec_of
 from reconciler.planner.model import Action
 
@@ -24,7 +24,6 @@ _NOT_SHOWN = (
     ("state", "state"),
     ("zip", "zip"),
 )
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: A contact field is short; a longer value is cut so one field cannot flood the comment.
 _LONGEST = 80
 
@@ -32,8 +31,7 @@ _LONGEST = 80
 def _shown(value: Any) -> str:
     """The value on one line: control characters escaped (file data never drives a
     terminal), cut at _LONGEST characters."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
-    return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
+    return clipped(value, _LONGEST)
 
 
 def _phone(value: Any) -> str:

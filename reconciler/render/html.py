@@ -4,10 +4,10 @@ A CI job uploads the file as an artifact; a reviewer opens it from disk. So it n
 at all: CSS and script are inline, the charts are SVG drawn by `html_charts`, and a Content
 Security Policy forbids every fetch and every script but ours (pinned by hash), so a later edit
 that adds a CDN link fails loudly in the browser test instead of leaking a reviewer's visit.
-The report renders from the plan's JSON form (`Plan.to_json()`), so fields other parts of
-zoomplans add to an action (`changes`, `in_flight`) show up without this module knowing the
-dataclasses. Every value is escaped: account names come
-from users. The script only reads the DOM (sort, filter); no plan data is embedded in it.
+The report reads the `Plan` model like every other renderer: families are named by
+reconciler.render.families, calls worded by reconciler.render.wording. Every value is escaped
+by reconciler.escaping.html (control characters shown as `\\x1b`): account names come from
+users. The script only reads the DOM (sort, filter); no plan data is embedded in it.
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
-from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from reconciler.groups.operations import Effect, Sides, is_op, spec_of
-from reconciler.planner.bodies import scheduled_date
-from reconciler.planner.header import header_lines_of_json
-from reconciler.planner.model import Plan
-from reconciler.pricing.money import format_money
-from reconciler.render.html_charts import cost_chart, family_of, seat_chart
+from reconciler.escaping.html import text
+from reconciler.planner.model import AccountPlan, Action, Plan
+from reconciler.pricing.money import Cost, format_money
+from reconciler.render.families import family_figures, family_of, priced, title
+from reconciler.render.html_charts import cost_chart, seat_chart
+from reconciler.render.wording import call_lines, value_text
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d1d1f}
@@ -122,124 +122,73 @@ _COLUMNS = (
 )
 
 
-def _value(value: Any) -> str:
-    """A field value as a reviewer reads it: lists joined, a missing value shown as (unset)."""
-    if value is None:
-        return "(unset)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value) or "(none)"
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True)
-    return str(value)
-
-
-def _change_items(action: Mapping[str, Any]) -> list[str]:
-    """`path: before -> after` per changed field, and `from DATE` for a scheduled change."""
-    items = _field_items(action)
-    when = scheduled_date(action.get("body") or {})
-    return [*items, f"from {when}"] if when else items
-
-
-def _field_items(action: Mapping[str, Any]) -> list[str]:
-    """`path: before -> after` per changed field: `changes` when present, else before/after."""
-    changes = action.get("changes")
-    if isinstance(changes, list) and changes:
-        return [
-            f"{change.get('path')}: {_value(change.get('before'))} -> {_value(change.get('after'))}"
-            for change in changes
-            if isinstance(change, Mapping)
-        ]
-    before, after = action.get("before") or {}, action.get("after") or {}
-    op = action.get("op")
-    spec = spec_of(op) if is_op(op) else None
-    if spec is not None and spec.sides is Sides.SUBSCRIPTION:
-        entries = [("plan_base", after.get("plan_base") or {})]
-        entries += [(str(a.get("group")), a) for a in after.get("addons") or []]
-        return [f"{group}: {_fields(entry)}" for group, entry in entries]
-    if spec is not None and spec.effect is Effect.START:
-        return [f"{spec.verb} {_fields(after)}"]
-    if spec is not None and spec.effect is Effect.END:
-        return [f"{spec.verb} {_fields(before)}"]
-    names = sorted(set(before) | set(after))
-    return [
-        f"{name}: {_value(before.get(name))} -> {_value(after.get(name))}"
-        for name in names
-        if before.get(name) != after.get(name) and name != "group"
-    ]
-
-
-def _fields(entry: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k} {_value(v)}" for k, v in sorted(entry.items()) if k != "group")
-
-
-def _cost_cell(cost: Mapping[str, Any] | None) -> str:
+def _cost_cell(cost: Cost | None) -> str:
     if cost is None:
         return '<td class="num" data-sort="0">-</td>'
-    if not cost.get("known"):
-        reason = escape(str(cost.get("reason") or "no price"))
-        return f'<td class="num" data-sort="0" title="{reason}">unknown</td>'
-    # One currency: `currency` and `monthly`; a call priced in several: `by_currency`, each shown
-    # (the sort key adds them up: only an order, never a figure shown).
-    amounts = cost.get("by_currency") or {cost["currency"]: cost["monthly"]}
-    parts = [(str(cur), Decimal(str(value))) for cur, value in sorted(amounts.items())]
-    shown = escape(" and ".join(format_money(value, cur) for cur, value in parts))
-    total = sum((value for _cur, value in parts), Decimal(0))
-    return f'<td class="num" data-sort="{escape(str(total))}">{shown}</td>'
+    amounts = priced(cost)
+    if amounts is None:
+        return (
+            f'<td class="num" data-sort="0" title="{text(cost.reason or "no price")}">unknown</td>'
+        )
+    shown = " and ".join(format_money(amount, currency) for currency, amount in amounts)
+    sort = sum((amount for _, amount in amounts), Decimal(0))
+    return f'<td class="num" data-sort="{text(sort)}">{text(shown)}</td>'
 
 
-def _note(account: Mapping[str, Any], action: Mapping[str, Any] | None) -> str:
+def _blocked_reasons(account: AccountPlan) -> str:
+    """`base_type_change: plan_base: type business_monthly -> business_yearly; ...`"""
+    return "; ".join(f"{item.reason_code}: {item.message}" for item in account.blocked)
+
+
+def _note(account: AccountPlan, action: Action | None) -> str:
     notes: list[str] = []
-    if action is not None and action.get("in_flight") is not None:
-        flight = action["in_flight"]
-        detail = escape(json.dumps(flight, sort_keys=True, default=str))
+    if action is not None and action.in_flight is not None:
+        flight = action.in_flight
+        detail = text(json.dumps(flight, sort_keys=True, default=str))
         since = f" (sent {flight.get('sent_at')}, {flight.get('outcome')})" if flight else ""
-        notes.append(f'<span class="flight" title="{detail}">awaiting Zoom{escape(since)}</span>')
-    status = account.get("status")
-    if status == "blocked":
-        notes.append("not sent: the account is blocked" if action else "blocked")
-    elif status == "error":
-        notes.append(escape(f"could not be planned: {account.get('error') or ''}"))
-    elif status == "in_sync" and action is None:
+        notes.append(f'<span class="flight" title="{detail}">awaiting Zoom{text(since)}</span>')
+    if account.status == "blocked":
+        reasons = _blocked_reasons(account) or "blocked"
+        what = "not sent: the account is blocked" if action else "blocked"
+        notes.append(f'<span class="blocked-reason">{text(f"{what} ({reasons})")}</span>')
+    elif account.status == "error":
+        notes.append(text(f"could not be planned: {account.error or ''}"))
+    elif account.status == "in_sync" and action is None:
         notes.append("in sync")
     return "; ".join(notes)
 
 
-def _row(account: Mapping[str, Any], action: Mapping[str, Any] | None) -> str:
-    account_id = str(account.get("account_id"))
-    name = str(account.get("name") or "")
-    status = str(account.get("status"))
-    op = str(action.get("op")) if action else "-"
-    family = family_of(action) if action else "-"
-    request = f"{action.get('method')} {action.get('path')}" if action else ""
-    items = _change_items(action) if action else []
-    changes = "".join(f"<li>{escape(item)}</li>" for item in items)
-    search = " ".join((account_id, name, op, status)).lower()
+def _row(account: AccountPlan, action: Action | None) -> str:
+    name = account.name or ""
+    op = action.op if action else "-"
+    family = title(family_of(action)) if action else "-"
+    request = f"{action.method} {action.path}" if action else ""
+    items = [line.strip() for _, line in call_lines(action)] if action else []
+    changes = "".join(f"<li>{text(item)}</li>" for item in items)
+    search = " ".join((account.account_id, name, op, account.status)).lower()
     cells = [
-        f"<td>{escape(account_id)}</td>",
-        f"<td>{escape(name)}</td>",
-        f'<td class="status-{escape(status)}">{escape(status)}</td>',
-        f"<td>{escape(op)}</td>",
-        f"<td>{escape(family)}</td>",
-        f"<td><code>{escape(request)}</code></td>",
+        f"<td>{text(account.account_id)}</td>",
+        f"<td>{text(name)}</td>",
+        f'<td class="status-{text(account.status)}">{text(account.status)}</td>',
+        f"<td>{text(op)}</td>",
+        f"<td>{text(family)}</td>",
+        f"<td><code>{text(request)}</code></td>",
         f'<td><ul class="changes">{changes}</ul></td>' if changes else "<td></td>",
-        _cost_cell(action.get("cost")) if action else '<td class="num" data-sort="0"></td>',
+        _cost_cell(action.cost) if action else '<td class="num" data-sort="0"></td>',
         f"<td>{_note(account, action)}</td>",
     ]
-    return f'<tr data-search="{escape(search)}">{"".join(cells)}</tr>'
+    return f'<tr data-search="{text(search)}">{"".join(cells)}</tr>'
 
 
-def _calls_table(accounts: Iterable[Mapping[str, Any]]) -> str:
+def _calls_table(accounts: Iterable[AccountPlan]) -> str:
     heads = "".join(
-        f"<th{' data-numeric' if numeric else ''}>{escape(title)}</th>"
-        for title, numeric in _COLUMNS
+        f"<th{' data-numeric' if numeric else ''}>{text(title_)}</th>"
+        for title_, numeric in _COLUMNS
     )
     rows: list[str] = []
     for account in accounts:
-        actions = account.get("actions") or []
-        rows.extend(_row(account, action) for action in actions)
-        if not actions:
+        rows.extend(_row(account, action) for action in account.actions)
+        if not account.actions:
             rows.append(_row(account, None))
     return (
         '<input id="filter" type="search" placeholder="Filter by account id, name or call"'
@@ -249,87 +198,89 @@ def _calls_table(accounts: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
-def _figures(plan_json: Mapping[str, Any]) -> str:
-    summary = plan_json.get("summary") or {}
-    ops = summary.get("actions") or {}
+def _figures(plan: Plan) -> str:
+    summary = plan.summary()
     figures: list[tuple[str, str]] = [
-        ("accounts", str(summary.get("accounts", 0))),
-        ("with changes", str(summary.get("changes", 0))),
-        ("in sync", str(summary.get("in_sync", 0))),
-        ("blocked", str(summary.get("blocked", 0))),
-        ("could not be read", str(summary.get("errors", 0))),
-        ("calls to send", str(sum(ops.values()))),
-        ("heavy calls", str(summary.get("heavy_calls", 0))),
+        ("accounts", str(summary["accounts"])),
+        ("with changes", str(summary["changes"])),
+        ("in sync", str(summary["in_sync"])),
+        ("blocked", str(summary["blocked"])),
+        ("could not be read", str(summary["errors"])),
+        ("calls to send", str(sum(summary["actions"].values()))),
+        ("heavy calls", str(summary["heavy_calls"])),
     ]
-    cost = summary.get("cost")
-    if cost is not None:
-        for currency, amount in sorted((cost.get("monthly") or {}).items()):
-            figures.append(("net per month", format_money(Decimal(amount), currency)))
-        for currency, amount in sorted((cost.get("gross_increase") or {}).items()):
-            figures.append(("increases per month", format_money(Decimal(amount), currency)))
-        if cost.get("unknown_actions"):
-            figures.append(("calls with unknown cost", str(cost["unknown_actions"])))
+    totals = plan.cost_totals()
+    if totals is not None:
+        for currency, amount in totals.monthly:
+            figures.append(("net per month", format_money(amount, currency)))
+        for currency, amount in totals.increases:
+            figures.append(("gross increase per month", format_money(amount, currency)))
+        if totals.unknown:
+            figures.append(("calls with unknown cost", str(totals.unknown)))
     return (
         '<div class="figures" id="figures">'
         + "".join(
-            f'<div class="figure"><b>{escape(value)}</b><span>{escape(label)}</span></div>'
+            f'<div class="figure"><b>{text(value)}</b><span>{text(label)}</span></div>'
             for label, value in figures
         )
         + "</div>"
     )
 
 
-def _provenance(plan_json: Mapping[str, Any]) -> str:
-    options = plan_json.get("options") or {}
-    facts = [
-        ("plan_sha256", plan_json.get("plan_sha256")),
-        ("desired_sha256", plan_json.get("desired_sha256")),
-        ("git commit", plan_json.get("git_commit") or "(not in git)"),
-        ("created", plan_json.get("created_at")),
-        ("expires", plan_json.get("expires_at")),
-        ("format_version", plan_json.get("format_version")),
-        ("allow_decrease", options.get("allow_decrease")),
-        ("allow_cancel", options.get("allow_cancel")),
-        ("allow_cancel_base", options.get("allow_cancel_base", False)),
-        ("prices", options.get("prices") or "(none)"),
+def _header_facts(plan: Plan) -> list[tuple[str, Any]]:
+    """What the plan is and where it came from, in the order the header shows them. Each
+    fact is one (label, value); a label's `code` element gets the label as its id."""
+    options = plan.options
+    return [
+        ("plan_sha256", plan.plan_sha256),
+        ("desired_sha256", plan.desired_sha256),
+        ("git commit", plan.git_commit or "(not in git)"),
+        ("created", _iso(plan.created_at)),
+        ("expires", _iso(plan.expires_at)),
+        ("format_version", plan.format_version),
+        ("allow_decrease", options.allow_decrease),
+        ("allow_cancel", options.allow_cancel),
+        ("allow_cancel_base", options.allow_cancel_base),
+        ("prices", options.prices or "(none)"),
     ]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _header(plan: Plan) -> str:
     shown = " &middot; ".join(
-        f'{escape(label)} <code id="{label.replace(" ", "-")}">{escape(_value(value))}</code>'
-        for label, value in facts
+        f'{text(label)} <code id="{text(label.replace(" ", "-"))}">{text(value_text(value))}</code>'
+        for label, value in _header_facts(plan)
     )
     return f'<p class="provenance">{shown}</p>'
 
 
 def _small_table(table_id: str, heads: Iterable[str], rows: Sequence[Iterable[Any]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in heads)
+    head = "".join(f"<th>{text(h)}</th>" for h in heads)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_value(cell))}</td>" for cell in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{text(value_text(cell))}</td>" for cell in row) + "</tr>"
         for row in rows
     )
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _group_name(item: Mapping[str, Any]) -> str:
-    """`Revenue Accelerator (plan_zoom_iq)`: the group as Zoom sells it, and its key."""
-    title = item.get("title")
-    return f"{title} ({item.get('group')})" if title else str(item.get("group"))
-
-
-def _problem_sections(accounts: list[Mapping[str, Any]]) -> str:
+def _problem_sections(accounts: tuple[AccountPlan, ...]) -> str:
     blocked = [
-        (a.get("account_id"), a.get("name") or "", b.get("reason"), b.get("op") or "", b["message"])
+        (a.account_id, a.name or "", b.reason_code, b.op or "", b.message)
         for a in accounts
-        for b in a.get("blocked") or []
+        for b in a.blocked
     ]
     errors = [
-        (a.get("account_id"), a.get("name") or "", a.get("error_code") or "", a.get("error"))
+        (a.account_id, a.name or "", a.error_code or "", a.error)
         for a in accounts
-        if a.get("status") == "error"
+        if a.status == "error"
     ]
     unmanaged = [
-        (a.get("account_id"), _group_name(u), u.get("type") or "", u.get("detail"))
+        (a.account_id, f"{u.title} ({u.group})" if u.title else u.group, u.type or "", u.detail)
         for a in accounts
-        for u in a.get("unmanaged") or []
+        for u in a.unmanaged
     ]
     parts = ['<h2 id="blocked-heading">Blocked: reported, never sent</h2>']
     if blocked:
@@ -349,51 +300,52 @@ def _problem_sections(accounts: list[Mapping[str, Any]]) -> str:
     return "".join(parts)
 
 
-def _header_lines(plan_json: Mapping[str, Any]) -> str:
+def _settings(plan: Plan) -> str:
     """Uncommitted changes, prominently, then the non-default settings (planner/header.py)."""
-    lines = header_lines_of_json(plan_json)
-    dirty = plan_json.get("git_dirty") is True
+    lines = plan.header_lines()
     parts = []
-    if dirty and lines:
+    if plan.git_dirty and lines:
         parts.append(
             '<p class="dirty" id="git-dirty"><strong>Made from uncommitted changes:</strong> '
-            f"{escape(lines.pop(0).partition(': ')[2])}</p>"
+            f"{text(lines.pop(0).partition(': ')[2])}</p>"
         )
     if lines:
-        items = "".join(f"<li><code>{escape(line)}</code></li>" for line in lines)
+        items = "".join(f"<li><code>{text(line)}</code></li>" for line in lines)
         parts.append(f'<ul class="provenance" id="settings">{items}</ul>')
     return "".join(parts)
 
 
-def render_html_json(plan_json: Mapping[str, Any]) -> str:
-    """The report of a plan's JSON form (a plan file as `apply --plan` reads it)."""
-    accounts = list(plan_json.get("accounts") or [])
+def render_html(plan: Plan) -> str:
+    """The whole plan as one HTML file that needs nothing but a browser."""
+    figures = family_figures(plan)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{escape(_CSP)}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{text(_CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>zoomplans plan</title>"
         f"<style>{_STYLE}</style></head><body>"
         "<h1>zoomplans plan</h1>"
-        + _header_lines(plan_json)
-        + _provenance(plan_json)
-        + _figures(plan_json)
+        + _header(plan)
+        + _settings(plan)
+        + _figures(plan)
         + '<h2>Where the money and seats go</h2><div class="charts">'
-        + cost_chart(plan_json)
-        + seat_chart(plan_json)
+        + cost_chart(figures, priced_plan=plan.options.prices is not None)
+        + seat_chart(figures)
         + "</div><h2>Accounts and calls</h2>"
         '<p class="note">Calls in the order <code>zoomplans apply</code> sends them. '
         "Click a header to sort; type to filter.</p>"
-        + _calls_table(accounts)
-        + _problem_sections(accounts)
+        + _calls_table(plan.accounts)
+        + _problem_sections(plan.accounts)
         + f"<script>{_SCRIPT}</script></body></html>\n"
     )
 
 
-def render_html(plan: Plan) -> str:
-    """The whole plan as one HTML file that needs nothing but a browser."""
-    return render_html_json(plan.to_json())
+class HtmlRenderer:
+    """The Renderer of `--format html` and of `--html FILE`."""
+
+    def render(self, plan: Plan, out: TextIO) -> None:
+        out.write(render_html(plan))
 
 
 def write_html_report(plan: Plan, out: Path) -> None:

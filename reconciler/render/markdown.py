@@ -3,34 +3,31 @@
 GitHub refuses a comment over 65,536 characters, and a comment that silently stops mid-way would
 hide changes from the reviewer. So sections are added most-dangerous first (errors, blocked,
 changes) while they fit a budget, and a closing line says exactly how many accounts, of which
-kind, were left out and where to read them all. Mermaid charts of cost and seats by plan family
+kind, were left out and where to read them all. Charts of cost and seats by plan family
 (reconciler.render.chart) come after the summary tables when there is something to chart; they
 are dropped when that alone lets every account fit, and kept (a few hundred characters) when
-accounts are left out anyway, since the chart is then the only view of the whole plan. This
-module only reads the Plan.
+accounts are left out anyway, since the chart is then the only view of the whole plan.
+
+Every value from a file or from Zoom is escaped by reconciler.escaping.markdown for where it
+sits: in a `<summary>` (one line, HTML-escaped: a blank line or `</summary>` in a name cannot
+end the `<details>` block), in a table cell, or in a fenced diff block (a longer fence; every
+line inert). This module only reads the Plan.
 """
 
 from __future__ import annotations
 
-import html
+from typing import TextIO
 
+from reconciler.escaping.markdown import fence_for, in_cell, in_html
+from reconciler.escaping.terminal import inert
 from reconciler.planner.model import AccountPlan, Plan
 from reconciler.pricing.money import CostTotals, format_totals
-from reconciler.render.chart import mermaid_charts
+from reconciler.render.chart import markdown_charts
 from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
 
 GITHUB_COMMENT_LIMIT = 65_536
 #: Room kept for the closing "left out" paragraph, whatever the counts.
 _RESERVE = 1_000
-
-
-def _fence(text: str) -> str:
-    """A fence longer than any backtick run in `text`, so a message cannot break out of it."""
-    longest, run = 0, 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return "`" * max(3, longest + 1)
 
 
 def _account_cost(account: AccountPlan) -> str:
@@ -39,7 +36,7 @@ def _account_cost(account: AccountPlan) -> str:
         return ""
     if account.awaiting_zoom:  # nothing is sent to it this time; its purchase was made
         return ", awaiting Zoom"
-    return ", " + html.escape(format_totals(CostTotals.of(a.cost for a in account.actions)))
+    return ", " + in_html(format_totals(CostTotals.of(a.cost for a in account.actions)))
 
 
 def _section(account: AccountPlan) -> str:
@@ -50,12 +47,12 @@ def _section(account: AccountPlan) -> str:
         "changes": f"{calls} call(s)" + _account_cost(account),
         "in_sync": "in sync; unmanaged items only",
     }[account.status]
-    name = f" {html.escape(account.name)}" if account.name else ""
-    source = f" <code>{html.escape(account.source)}</code>" if account.source else ""
+    name = f" {in_html(account.name)}" if account.name else ""
+    source = f" <code>{in_html(account.source)}</code>" if account.source else ""
     body = join_lines(account_lines(account))
-    fence = _fence(body)
+    fence = fence_for(body)
     return (
-        f"<details><summary><b>{html.escape(account.account_id)}</b>{name}{source}: {what}"
+        f"<details><summary><b>{in_html(account.account_id)}</b>{name}{source}: {what}"
         f"</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>\n"
     )
 
@@ -82,17 +79,27 @@ def _tables(plan: Plan) -> str:
     ]
     if plan.cost_totals() is None:
         rows += ["| call | count |", "|---|---:|"]
-        rows += [f"| `{op}` | {count} |" for op, count in ops.items()]
+        rows += [f"| `{in_cell(op)}` | {count} |" for op, count in ops.items()]
     else:
         rows += ["| call | count | monthly cost |", "|---|---:|---:|"]
-        rows += [f"| `{op}` | {count} | {_op_cost(plan, op)} |" for op, count in ops.items()]
+        rows += [
+            f"| `{in_cell(op)}` | {count} | {in_cell(_op_cost(plan, op))} |"
+            for op, count in ops.items()
+        ]
     return "\n".join(rows) + "\n"
 
 
 def _provenance(plan: Plan) -> str:
+    """Where the plan came from, under the tables (facts about the plan as a whole, such as
+    its hash or the settings it was made with, belong here; each value through in_cell)."""
+    made = f"\nMade from git commit `{in_cell(plan.git_commit)}`.\n" if plan.git_commit else ""
+    return made + f"\nplan_sha256 `{in_cell(plan.plan_sha256)}`\n" + _settings(plan)
+
+
+def _settings(plan: Plan) -> str:
     """Uncommitted changes as a warning callout, then the non-default settings, each as an
-    inline code span so nothing a value holds is read as Markdown (planner/header.py)."""
-    lines = plan.header_lines()
+    inline code span (made inert, no backtick) so nothing a value holds is read as Markdown."""
+    lines = [inert(line) for line in plan.header_lines()]
     if not lines:
         return ""
     spans = ["`" + line.replace("`", "'") + "`" for line in lines]
@@ -109,17 +116,12 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     """The comment; never longer than `limit` characters, saying what it left out."""
     head = (
         "### zoomplans plan\n\n"
-        f"**{summary_line(plan)}**\n\n"
-        + _tables(plan)
-        + (f"\nMade from git commit `{plan.git_commit}`.\n" if plan.git_commit else "")
-        + f"\nplan_sha256 `{plan.plan_sha256}`\n"
-        + _provenance(plan)
-        + "\n"
+        f"**{in_html(summary_line(plan))}**\n\n" + _tables(plan) + _provenance(plan) + "\n"
     )
     accounts = shown_accounts(plan)
     sections = [_section(account) for account in accounts]
     budget = limit - _RESERVE
-    charts = mermaid_charts(plan)
+    charts = markdown_charts(plan)
     needed = len(head) + sum(map(len, sections))
     if charts and needed <= budget < needed + len(charts):
         # The chart would push accounts out that fit without it: the accounts come first. When
@@ -150,3 +152,13 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     if len(text) > limit:  # only a gigantic summary could do this; never exceed the limit
         text = text[: limit - 40] + "\n\n(truncated to GitHub's limit)\n"
     return text
+
+
+class MarkdownRenderer:
+    """The Renderer of `--format markdown`: the pull-request comment, within `limit`."""
+
+    def __init__(self, *, limit: int = GITHUB_COMMENT_LIMIT) -> None:
+        self.limit = limit
+
+    def render(self, plan: Plan, out: TextIO) -> None:
+        out.write(render_markdown(plan, limit=self.limit))

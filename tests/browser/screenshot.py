@@ -1,20 +1,23 @@
-"""Remake docs/img/html-report.png: the top of a 300-account plan's report, in headless Chromium.
+"""Remake docs/img/html-report.png: the report of the committed example plan, in headless Chromium.
 
     .venv/bin/python -m tests.browser.screenshot [docs/img/html-report.png]
 
-The same plan and the same browser as the browser test, so the picture in the README is what a
-reviewer gets.
+`make test-browser` runs it after the browser tests, so the picture in the docs is always the
+report of examples/plan.json (the examples planned against the example sandbox world, kept
+current by tests/render/test_formats_agree.py) as this version renders it.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from pathlib import Path
 
+from reconciler.planner.model import Plan
 from reconciler.render.html import render_html
 from tests.browser.chromium import file_url, open_page
-from tests.report_plan import report_plan
+from tests.render.worlds import EXAMPLE_PLAN
 
 DEFAULT = Path(__file__).resolve().parents[2] / "docs" / "img" / "html-report.png"
 
@@ -22,8 +25,9 @@ DEFAULT = Path(__file__).resolve().parents[2] / "docs" / "img" / "html-report.pn
 def main(out: Path = DEFAULT) -> None:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "plan.html"
-        report.write_text(render_html(report_plan(300)), encoding="utf-8")
-        with open_page(width=1280, height=1150) as page:
+        plan = Plan.from_json(json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8")))
+        report.write_text(render_html(plan), encoding="utf-8")
+        with open_page(width=1280, height=1700) as page:
             page.load(file_url(report))
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(page.screenshot())

@@ -129,7 +129,7 @@ def main() -> None:
     text = render_text(plan)
     assert "plan_base business_monthly: hosts 20 -> 22" in text, text
     assert "update_note" in render_markdown(plan)
-    assert "hosts: 20 -&gt; 22" in render_html(plan) or "hosts: 20 -> 22" in render_html(plan)
+    assert "<li>plan_base business_monthly: hosts 20 -&gt; 22</li>" in render_html(plan)
     print("renderers: ok")
 
 

@@ -231,7 +231,8 @@ def test_every_format_shows_both_currencies_of_a_subscribe(
 ) -> None:
     import json
 
-    from reconciler.render.html_charts import cost_by_family
+    from reconciler.planner.model import Plan
+    from reconciler.render.families import family_figures
 
     args = ["plan", ACCOUNTS, "--account", "g_new", "--prices", mixed_prices(tmp_path),
             "--max-monthly-increase", "300USD", "--max-monthly-increase", "340EUR"]  # fmt: skip
@@ -240,8 +241,12 @@ def test_every_format_shows_both_currencies_of_a_subscribe(
     assert action["cost"] == {"known": True, "by_currency": {"EUR": "340.00", "USD": "219.90"}}
     assert data["summary"]["cost"]["gross_increase"] == {"EUR": "340.00", "USD": "219.90"}
     assert data["options"]["max_monthly_increase"] == {"EUR": "340.00", "USD": "300.00"}
-    sums, unknown = cost_by_family(data)
-    assert unknown == 0 and set(sums.values()) == {Decimal("340.00"), Decimal("219.90")}
+    figures = family_figures(Plan.from_json(data))
+    nets = {cur: sum(m.net for m in fams.values()) for cur, fams in figures.cost.items()}
+    assert figures.unknown_costs == 0 and nets == {
+        "EUR": Decimal("340.00"),
+        "USD": Decimal("219.90"),
+    }
     html = zp(guard_world, *args, "--format", "html")
     assert html.code == 0, html.stderr
     assert "+€340.00 and +$219.90</td>" in html.stdout

@@ -539,6 +539,7 @@ def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check
     assert "sub_8Jk2Lm" in (work / "zoomplans-out" / "plan.md").read_text()
     report = (work / "zoomplans-out" / "plan.html").read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>") and "<td>sub_8Jk2Lm</td>" in report
+    assert "<li>plan_base business_monthly: hosts 20 -&gt; 25</li>" in report
     summary = (tmp_path / "step_summary").read_text()
     assert summary.startswith("### zoomplans plan: exit 2") and "sub_8Jk2Lm" in summary
     assert sb.writes() == []

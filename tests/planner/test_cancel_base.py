@@ -181,7 +181,7 @@ def test_every_view_shows_it() -> None:
     assert "| `cancel_base` | 1 |" in render_markdown(plan)
     html = render_html(plan)
     assert "<td>cancel_base</td>" in html
-    assert "<li>type: business_monthly -&gt; (unset)</li><li>hosts: 20 -&gt; (unset)</li>" in html
+    assert "<li>plan_base business_monthly: hosts 20 (cancel the base plan)</li>" in html
 
 
 def test_the_opt_in_is_recorded_in_the_plan_file_and_apply_plan_needs_it_given_again() -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from html.parser import HTMLParser
 
 from reconciler.planner.core import build_plan
-from reconciler.planner.model import Plan, PlanOptions
-from reconciler.render.html import render_html, render_html_json
-from reconciler.render.html_charts import (
-    SUBSCRIPTION_FAMILY,
-    cost_by_family,
-    seats_by_family,
-)
+from reconciler.planner.model import Action, Plan, PlanOptions
+from reconciler.pricing.money import Cost
+from reconciler.render.families import SUBSCRIPTION, Movement, family_figures
+from reconciler.render.html import render_html
 from tests.report_plan import HOSTILE_NAME, NOW, report_plan
 
 PLAN = report_plan()
@@ -91,64 +89,76 @@ def test_every_account_and_call_has_a_row_with_hash_commit_and_expiry() -> None:
     assert 'id="errors"' in text and "boom (HTTP 503)" in text
 
 
+def edited(plan: Plan, edit: Callable[[Action], Action], index: int = 1) -> Plan:
+    """`plan` with the first action of account `index` replaced by `edit(action)`."""
+    accounts = list(plan.accounts)
+    account = accounts[index]
+    accounts[index] = replace(account, actions=(edit(account.actions[0]), *account.actions[1:]))
+    return replace(plan, accounts=tuple(accounts))
+
+
 def test_the_cost_chart_adds_up_to_the_plan_totals() -> None:
-    data = PLAN.to_json()
-    sums, unknown = cost_by_family(data)
+    figures = family_figures(PLAN)
     totals = PLAN.cost_totals()
-    assert totals is not None and unknown == totals.unknown == 0
-    assert sum(sums.values()) == dict(totals.monthly)["USD"] == Decimal("-39984.34")
-    assert sums[(SUBSCRIPTION_FAMILY, "USD")] == Decimal("899.90")
-    assert sums[("plan_webinar", "USD")] == Decimal("-48510.00")  # 49 webinar1000 cancelled
+    assert totals is not None and figures.unknown_costs == totals.unknown == 0
+    usd = figures.cost_total("USD")
+    assert usd.net == dict(totals.monthly)["USD"] == Decimal("-39984.34")
+    assert usd.up == dict(totals.increases)["USD"]
+    assert figures.cost["USD"][SUBSCRIPTION].net == Decimal("899.90")
+    assert figures.cost["USD"]["plan_webinar"].down == Decimal("-48510.00")  # 49 cancelled
     text = render_html(PLAN)
     assert "-$48,510.00/month" in text and "+$899.90/month" in text
+    assert "<td>Webinars</td>" in text and ">New subscriptions</text>" in text
+    assert "net -$39,984.34 per month" in text and "gross increase +$" in text
 
 
 def test_the_seat_chart_counts_added_and_removed_seats_per_family() -> None:
-    seats = seats_by_family(PLAN.to_json())
+    seats = family_figures(PLAN).seats
     sent = PLAN.sent_actions()
     cancelled = sum(1 for a in sent if a.op == "cancel_addon")
     large = sum(1 for a in sent if a.op == "add_addon" and a.group == "plan_large_meeting")
     base_added = sum(
         (a.after or {})["hosts"] - (a.before or {})["hosts"] for a in sent if a.op == "update_base"
     )
-    assert seats["plan_webinar"] == (2, cancelled)  # the subscription's 2 webinar seats
-    assert seats["plan_large_meeting"] == (large, 0)
-    assert seats["plan_base"] == (base_added + 10, 0)  # plus the subscription's 10 hosts
+    assert seats["plan_webinar"] == Movement(Decimal(2), Decimal(-cancelled))  # subscribe's 2
+    assert seats["plan_large_meeting"] == Movement(Decimal(large))
+    assert seats["plan_base"] == Movement(Decimal(base_added + 10))  # + the subscription's 10
     assert "+234 seat(s)" in render_html(PLAN) and base_added + 10 == 234
 
 
 def test_changes_and_in_flight_from_other_fields_are_shown_escaped() -> None:
-    data = copy.deepcopy(PLAN.to_json())
-    action = data["accounts"][1]["actions"][0]
-    action["changes"] = [{"path": "plan_base.hosts", "before": 11, "after": "<b>13</b>"}]
-    action["in_flight"] = {
-        "intent_id": "i<1>",
-        "run_id": "r1",
-        "sent_at": "2026-12-06T03:01:00Z",
-        "outcome": "ok",
-    }
-    text = render_html_json(data)
-    assert "<li>plan_base.hosts: 11 -&gt; &lt;b&gt;13&lt;/b&gt;</li>" in text
+    flight = {"intent_id": "i<1>", "run_id": "r1", "sent_at": "2026-12-06T03:01:00Z"}
+    plan = edited(
+        PLAN,
+        lambda action: replace(
+            action,
+            changes=(replace(action.changes[0], after="<b>13</b>"),) if action.changes else (),
+            in_flight={**flight, "outcome": "ok"},
+        ),
+    )
+    text = render_html(plan)
+    assert "<li>plan_base business_monthly: hosts 11 -&gt; &lt;b&gt;13&lt;/b&gt;</li>" in text
     assert "awaiting Zoom (sent 2026-12-06T03:01:00Z, ok)" in text
     assert "i&lt;1&gt;" in text and "i<1>" not in text
 
 
-def test_each_changed_field_is_a_line_from_the_plans_changes() -> None:
+def test_each_call_reads_as_in_the_text_output() -> None:
     text = render_html(PLAN)
-    assert "<li>hosts: 11 -&gt; 13</li>" in text  # sub_000001's seat increase
-    assert "<li>plan_base.hosts: (unset) -&gt; 10</li>" in text  # the subscription
-    assert "<li>type: webinar1000_monthly -&gt; (unset)</li>" in text  # a cancellation
+    assert "<li>plan_base business_monthly: hosts 11 -&gt; 13</li>" in text  # sub_000001
+    assert "<li>plan_base business_monthly: hosts 10</li>" in text  # the subscription
+    assert "<li>plan_webinar webinar1000_monthly: hosts 1 (cancel)</li>" in text
 
 
 def test_without_changes_the_fields_that_differ_are_shown() -> None:
     """A plan file written before plans recorded `changes` still shows what differs."""
-    data = copy.deepcopy(PLAN.to_json())
-    for account in data["accounts"]:
-        for action in account["actions"]:
-            action.pop("changes", None)
-    text = render_html_json(data)
-    assert "<li>hosts: 11 -&gt; 13</li>" in text  # sub_000001's seat increase
-    assert "<li>plan_base: hosts 10, type business_monthly</li>" in text  # the subscription
+    old = replace(
+        PLAN,
+        accounts=tuple(
+            replace(a, actions=tuple(replace(x, changes=None) for x in a.actions))
+            for a in PLAN.accounts
+        ),
+    )
+    assert render_html(old) == render_html(PLAN)
 
 
 def test_an_empty_unpriced_plan_says_there_is_nothing_to_chart() -> None:
@@ -160,12 +170,17 @@ def test_an_empty_unpriced_plan_says_there_is_nothing_to_chart() -> None:
 
 
 def test_unknown_costs_are_counted_not_charted() -> None:
-    data = copy.deepcopy(PLAN.to_json())
-    data["accounts"][1]["actions"][0]["cost"] = {
-        "known": False,
-        "reason": "no price for x",
-        "missing": ["x"],
-    }
-    text = render_html_json(data)
+    plan = edited(PLAN, lambda action: replace(action, cost=Cost.unknown("no price for x", ["x"])))
+    text = render_html(plan)
     assert "1 call(s) have no known cost and are not charted." in text
     assert 'title="no price for x">unknown</td>' in text
+
+
+def test_a_blocked_account_says_why() -> None:
+    """Issue 20: the row of a blocked account gives its reason, not only "blocked"."""
+    text = render_html(PLAN)
+    blocked = next(a for a in PLAN.accounts if a.status == "blocked")
+    item = blocked.blocked[0]
+    cells = parsed(text).cells
+    notes = [c for c in cells if c.startswith(("blocked (", "not sent: the account is blocked ("))]
+    assert notes and all(f"{item.reason_code}: {item.message}" in note for note in notes)

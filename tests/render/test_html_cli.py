@@ -50,8 +50,8 @@ def test_html_file_beside_json_on_stdout(sandbox: Any, tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "<td>Acme &lt;EMEA&gt; &amp; Co</td>" in html
     assert f'<code id="desired_sha256">{data["desired_sha256"]}</code>' in html
-    assert "<li>hosts: 20 -&gt; 25</li>" in html
-    assert "plan_base added" in html and "+5 seat(s)" in html  # the seat chart
+    assert "<li>plan_base business_monthly: hosts 20 -&gt; 25</li>" in html
+    assert ">Base plan</text>" in html and "+5 seat(s)" in html  # the seat chart
     assert sb.env()["ZOOM_CLIENT_SECRET"] not in html
     assert list(report.parent.glob(".plan.html.*")) == []  # no temporary file left behind
 

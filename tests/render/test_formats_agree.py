@@ -1,0 +1,148 @@
+"""Text, Markdown and HTML tell the same story: the same totals, the same families (Zoom's
+titles), the same seats and money per family, for every committed world's plan and for
+synthetic plans holding every op (issue 21: one plan form for every renderer).
+
+The outputs are parsed back as a reader gets them (text lines, the Markdown comment's tables,
+the HTML report's elements), never compared with the renderers' own figures alone.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from reconciler.desired.model import DesiredAccount, SourceMark
+from reconciler.planner.calls import OPS
+from reconciler.planner.core import build_plan
+from reconciler.planner.costs import price_plan
+from reconciler.planner.model import Plan, PlanOptions
+from reconciler.pricing.money import format_money
+from reconciler.pricing.prices import load_prices
+from reconciler.render.families import family_figures, family_of, title
+from reconciler.render.formats import FORMATS, renderer_for
+from reconciler.zoom.live import LivePlans
+from tests.render.parsed import html_report, markdown_summary, summary_lines, text_seats
+from tests.render.test_chart import charts_in
+from tests.render.worlds import EXAMPLE_PLAN, ROOT, WORLDS, world_plan_json
+from tests.report_plan import NOW, report_plan
+
+BASE = {"type": "business_monthly", "hosts": 20, "status": "active"}
+WEBINAR = {"type": "webinar500_monthly", "hosts": 2, "status": "active"}
+
+
+def every_op_plan() -> Plan:
+    """One account per op (update_addon and cancel_base included), priced."""
+    cancel = {"type": "business_monthly", "state": "cancelled", "reason": 6}
+    wants: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
+        "sub_base": ({"plan_base": {"type": "business_monthly", "hosts": 25}}, {"plan_base": BASE}),
+        "sub_addon": (
+            {"plan_base": {"type": "business_monthly", "hosts": 20},
+             "plan_webinar": [{"type": "webinar500_monthly", "hosts": 5}]},
+            {"plan_base": BASE, "plan_webinar": [WEBINAR]},
+        ),
+        "sub_new": (
+            {"plan_base": {"type": "business_monthly", "hosts": 20},
+             "plan_large_meeting": [{"type": "large500_monthly", "hosts": 1}],
+             "plan_webinar": [{"type": "webinar500_monthly", "state": "cancelled"}]},
+            {"plan_base": BASE, "plan_webinar": [WEBINAR]},
+        ),
+        "sub_gone": ({"plan_base": cancel}, {"plan_base": BASE}),
+    }  # fmt: skip
+    accounts = [
+        DesiredAccount(aid, SourceMark(f"accounts/{aid}.yaml", 1), want)
+        for aid, (want, _) in wants.items()
+    ]
+    lives = {aid: LivePlans(aid, live) for aid, (_, live) in wants.items()}
+    options = PlanOptions(allow_cancel=True, allow_cancel_base=True, allow_decrease=True)
+    plan = build_plan(accounts, lives, options, now=NOW)
+    prices = load_prices(ROOT / "examples" / "prices.yaml", "examples/prices.yaml")
+    return price_plan(plan, prices)
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, Plan]:
+    made = {world: Plan.from_json(world_plan_json(world)) for world in WORLDS}
+    made["report"] = report_plan(40)
+    made["every_op"] = every_op_plan()
+    return made
+
+
+def rendered(plan: Plan, output_format: str) -> str:
+    out = io.StringIO()
+    renderer_for(output_format).render(plan, out)
+    return out.getvalue()
+
+
+def test_the_synthetic_plans_hold_every_op(plans: dict[str, Plan]) -> None:
+    ops = {a.op for name in ("report", "every_op") for a in plans[name].sent_actions()}
+    assert ops == set(OPS)
+
+
+@pytest.mark.parametrize("name", [*WORLDS, "report", "every_op"])
+def test_every_format_agrees(plans: dict[str, Plan], name: str) -> None:
+    plan = plans[name]
+    text, markdown, report = (rendered(plan, f) for f in ("text", "markdown", "html"))
+    html = html_report(report)
+    figures = family_figures(plan)
+
+    # one summary line, the same in text and Markdown; HTML's boxes count the same calls
+    (line,) = summary_lines(text)
+    assert markdown_summary(markdown) == line
+    summary = plan.summary()
+    boxes = dict(html.figures)
+    assert boxes["calls to send"] == str(sum(summary["actions"].values()))
+    assert boxes["with changes"] == str(summary["changes"])
+    assert boxes["blocked"] == str(summary["blocked"])
+
+    # seats per family: text lines == Markdown chart == HTML chart
+    seats = {title(f): (m.up, m.down) for f, m in figures.seats.items()}
+    assert text_seats(text) == seats
+    md_charts = charts_in(markdown)
+    md_seats = md_charts.get("Seats added and removed by plan family", {})
+    assert {k: (up, down) for k, (up, down, _) in md_seats.items()} == seats
+    assert html.charts.get("seat-chart", {}) == seats
+
+    # money per family and currency: Markdown chart == HTML chart, totals == the plan's
+    totals = plan.cost_totals()
+    for currency, families in figures.cost.items():
+        expected = {title(f): (m.up, m.down) for f, m in families.items()}
+        table = dict(md_charts[f"Monthly cost change by plan family ({currency} per month)"])
+        gross, savings, net = table.pop("all families")
+        assert {k: (up, down) for k, (up, down, _) in table.items()} == expected
+        chart_id = "cost-chart" if currency == next(iter(figures.cost)) else None
+        if chart_id:
+            assert html.charts[chart_id] == expected
+        assert totals is not None
+        assert net == totals.increase(currency) and gross == totals.gross_increase(currency)
+        assert gross + savings == net
+        assert boxes["net per month"] == format_money(net, currency) or len(figures.cost) > 1
+        assert f"Cost: {format_money(net, currency)}/month" in line
+
+    # the Family column of every call is the family its money is charted under
+    sent = {id(a) for a in plan.sent_actions()}
+    calls = [a for account in plan.accounts for a in account.actions]
+    assert len(html.families) == sum(max(1, len(a.actions)) for a in plan.accounts)
+    charted = {label for chart in html.charts.values() for label in chart}
+    for action in calls:
+        cost = action.cost
+        if id(action) in sent and cost is not None and cost.known and cost.monthly:
+            assert title(family_of(action)) in charted
+
+
+def test_json_is_the_plan_files_form(plans: dict[str, Plan]) -> None:
+    plan = plans["report"]
+    assert "json" in FORMATS
+    assert json.loads(rendered(plan, "json")) == plan.to_json()
+
+
+def test_the_committed_example_plan_is_current(plans: dict[str, Plan]) -> None:
+    """examples/plan.json (the screenshot's plan) is what the examples plan to today; if this
+    fails after a change to the plan, run `.venv/bin/python -m tests.render.worlds`."""
+    committed = json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8"))
+    fresh = plans["examples"].to_json()
+    for key in ("accounts", "summary"):
+        assert committed[key] == fresh[key], f"examples/plan.json is stale ({key})"
+    assert Plan.from_json(committed).accounts == plans["examples"].accounts

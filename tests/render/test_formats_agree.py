@@ -78,7 +78,9 @@ def rendered(plan: Plan, output_format: str) -> str:
 
 def test_the_synthetic_plans_hold_every_op(plans: dict[str, Plan]) -> None:
     ops = {a.op for name in ("report", "every_op") for a in plans[name].sent_actions()}
-    assert ops == set(OPS)
+    # update_contact moves no seats and no money (no family to agree on); its lines in every
+    # format are checked end to end in tests/apply/test_contact_e2e.py.
+    assert ops == set(OPS) - {"update_contact"}
 
 
 @pytest.mark.parametrize("name", [*WORLDS, "report", "every_op"])

@@ -20,18 +20,18 @@ def test_every_op_has_its_wording() -> None:
 
 def test_an_op_without_wording_is_an_error_not_a_field_change() -> None:
     action = Action(
-        op="update_contact",
+        op="update_nickname",
         klass="contact",
         method="PATCH",
-        path="/accounts/sub_1/plans/contact",
+        path="/accounts/sub_1/nickname",
         body={"first_name": "Ada"},
         before={"first_name": "Bob"},
         after={"first_name": "Ada"},
     )
-    with pytest.raises(UnknownOpError, match="update_contact"):
+    with pytest.raises(UnknownOpError, match="update_nickname"):
         call_lines(action)
-    with pytest.raises(UnknownOpError, match="update_contact"):
-        tallies({"update_contact": 1})
+    with pytest.raises(UnknownOpError, match="update_nickname"):
+        tallies({"update_nickname": 1})
 
 
 def test_the_summary_phrases_add_up_ops_that_share_one() -> None:
@@ -42,6 +42,7 @@ def test_the_summary_phrases_add_up_ops_that_share_one() -> None:
         "1 add-ons to add",
         "1 to cancel",
         "1 base plan(s) to cancel",
+        "1 billing contact(s) to update",
     ]
     assert "base plan(s)" not in " ".join(tallies({**counts, "cancel_base": 0}))
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.planner.test_render_chart import charts_in
+from tests.render.test_chart import charts_in
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LABELS = {"plan_base": "base", "plan_webinar": "webinar", "plan_large_meeting": "large meeting"}

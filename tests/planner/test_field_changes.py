@@ -28,7 +28,7 @@ from reconciler.render.text import action_lines, render_text
 from reconciler.zoom.live import LivePlans
 from tests.planner.test_planner import CASES
 from tests.planner.test_properties import account, pairs
-from tests.planner.test_render import mixed_plan
+from tests.render.test_text_markdown import mixed_plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from scenario import account_ids, desired_account, desired_plans, live_answer

@@ -97,6 +97,7 @@ async def run_apply(
             mode=mode,
             plan_created_at=_iso(plan.created_at),
             plan_expires_at=_iso(plan.expires_at),
+            git_dirty=plan.git_dirty,  # made from uncommitted changes (None: not in git)
             options=plan.options.to_json(),
             accounts=len(chosen),
             accounts_changed=accounts_changed(chosen),

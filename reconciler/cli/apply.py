@@ -189,6 +189,12 @@ def run_with_signals(request: ApplyRequest, control: RunControl) -> ApplyReport:
     help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
 )
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Under CI=true, apply even when a file read (desired file, template, price list, "
+    "zoomplans.yaml) differs from the git commit or is untracked (refused otherwise).",
+)
 @extends_root_option
 @journal_options
 @journal_lock_option

@@ -25,7 +25,7 @@ from reconciler.cli.epilogs import IMPORT_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import verbose_option, zoom_config_from, zoom_options
 from reconciler.importing import ImportReport, ImportRequest, ImportStopped, import_accounts
-from reconciler.importing.check import check_written
+from reconciler.importing.check import check_written, unlisted_codes
 from reconciler.zoom import ZoomClient, ZoomConfig, ZoomError
 
 _LABELS = {
@@ -193,6 +193,17 @@ def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **k
         ctx.exit(EXIT_ERROR)
     _print_report(report)
     problems = check_written(report.written_paths)
+    unlisted = unlisted_codes(report.written_paths)
+    if unlisted:
+        click.echo("", err=True)
+        click.echo(
+            "Plan types Zoom's catalogue does not list (legacy, or newer than this zoomplans): "
+            "written as Zoom spells them; validate and plan refuse them until zoomplans.yaml "
+            "allows them by name (extra_plan_types: [code, ...]):",
+            err=True,
+        )
+        for code, account_id in unlisted:
+            click.echo(f"  note: {account_id}: {code}", err=True)
     if problems:
         click.echo("", err=True)
         click.echo("Written files that do not load clean (please report this):", err=True)

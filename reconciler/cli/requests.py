@@ -7,13 +7,18 @@ command's function has no parameter list to grow and no policy to hold.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
+from reconciler.apply.clean_tree import in_ci
 from reconciler.cli.exit_codes import EXIT_USAGE, fail
 from reconciler.cli.guard_options import project_and_prices
 from reconciler.cli.journal_options import JournalRuleError, in_flight_rules
 from reconciler.cli.options import zoom_config_from
+from reconciler.cli.settings_shown import settings_of
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.service.requests import ApplyRequest, Guards, PlanRequest, Selection
@@ -90,6 +95,9 @@ def apply_request(options: dict[str, Any], *, interactive: bool) -> ApplyRequest
         auto_approve=options.pop("auto_approve"),
         interactive=interactive,
         zoom=zoom,
+        shown_settings=settings_of(click.get_current_context(), guards.project),
+        allow_dirty=options.pop("allow_dirty"),
+        in_ci=in_ci(os.environ),
     )
 
 
@@ -108,4 +116,5 @@ def plan_request(options: dict[str, Any]) -> PlanRequest:
         journal_path=options.pop("journal_path"),
         settings=_settings(options, guards),
         zoom=zoom,
+        shown_settings=settings_of(click.get_current_context(), guards.project),
     )

@@ -16,7 +16,12 @@ from reconciler.cli.epilogs import VALIDATE_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
 from reconciler.desired import DesiredState, load_desired
-from reconciler.guards.project import ProjectError, extends_roots, find_project
+from reconciler.guards.project import (
+    ProjectError,
+    extends_roots,
+    find_project,
+    plan_types_allowed,
+)
 
 DEFAULT_PATH = "accounts/"
 
@@ -45,7 +50,8 @@ def _plural(count: int, word: str) -> str:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Treat warnings (unknown plan types, YAML 1.1 look-alikes) as errors.",
+    help="Treat warnings (YAML 1.1 look-alikes, an incomplete contact, an add-on whose "
+    "prerequisite the file does not list) as errors.",
 )
 @click.option(
     "--format",
@@ -59,7 +65,8 @@ def _plural(count: int, word: str) -> str:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Project file whose extends_root is used (default: ./zoomplans.yaml when present).",
+    help="Project file whose extends_root and extra_plan_types are used (default: "
+    "./zoomplans.yaml when present).",
 )
 @extends_root_option
 @verbose_option
@@ -84,7 +91,12 @@ def validate_command(
         click.echo("zoomplans: error: the project file cannot be used", err=True)
         raise click.exceptions.Exit(EXIT_ERROR) from None
     roots = extends_roots(extends_root, project)
-    state = load_desired(list(chosen), strict=strict, extends_roots=roots)
+    state = load_desired(
+        list(chosen),
+        strict=strict,
+        extends_roots=roots,
+        extra_plan_types=plan_types_allowed(project),
+    )
     if output_format == "json":
         click.echo(json.dumps([p.to_json() for p in state.problems], indent=2))
     else:

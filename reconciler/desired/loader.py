@@ -118,16 +118,19 @@ def load_desired(
     strict: bool = False,
     extends_roots: Sequence[str | Path] = (),
     today: date | None = None,
+    extra_plan_types: Sequence[str] = (),
 ) -> DesiredState:
     """Load and check every desired-state document under `paths`.
 
-    With `strict`, warnings (unknown plan types, YAML 1.1 look-alikes) count as errors, as
-    `validate --strict` promises. Accounts with errors are left out of the result.
+    With `strict`, warnings (YAML 1.1 look-alikes, an incomplete contact) count as errors, as
+    `validate --strict` promises. Accounts with errors are left out of the result. A plan
+    type the catalogue does not list is an error unless `extra_plan_types` names it.
     `extends_roots` widens what `extends` may read beyond the git work tree holding each file
     (restrictor.py); nothing outside them is ever opened. `today` is the day a scheduled
     change must come after (default: today in UTC).
     """
     restrictor = LoadRestrictor.widened_by(extends_roots)
+    allowed = frozenset(extra_plan_types)
     files, problems = find_files(paths, restrictor)
     named = [p.file for p in problems]
     cache = _FileCache()
@@ -158,7 +161,7 @@ def load_desired(
             found = schema_problems(document, whole=not layers) + chain_problems
             if layers:
                 found.extend(_required_problems(layered, document))
-            found.extend(account_problems(layered, strict=strict, today=today))
+            found.extend(account_problems(layered, today=today, extra_plan_types=allowed))
             account_id = (
                 document.data.get("account_id") if isinstance(document.data, dict) else None
             )
@@ -192,6 +195,7 @@ def load_desired(
         accounts=accounts,
         problems=_ordered(problems, [*named, *(display for display, _ in read)]),
         files=tuple(account_files),
+        templates=tuple(sorted(layering.template_files)),
     )
 
 

@@ -103,6 +103,9 @@ class DesiredState:
     problems: Sequence[Problem]
     #: The account files read (templates named by `extends` are not counted), in load order.
     files: Sequence[str] = ()
+    #: The templates `extends` read (real paths), so provenance can say whether any of them
+    #: differs from the git commit the plan names.
+    templates: Sequence[str] = ()
 
     @property
     def errors(self) -> list[Problem]:

@@ -5,7 +5,8 @@
 read a file of the runner and echo it into the job log. Like kustomize's load restrictor, a
 target is allowed only when its real path (symlinks resolved) lies inside a root: the git work
 tree holding the file that names it (outside git: the current directory), plus the folders
-given explicitly by `--extends-root DIR` or `extends_root` in zoomplans.yaml. An absolute target
+given explicitly by `--extends-root DIR` or `extends_root` in zoomplans.yaml (itself confined to
+the checkout holding that file: guards/project_bounds.py). An absolute target
 is refused outright: it would make the files mean something different on every machine.
 """
 
@@ -19,7 +20,8 @@ from pathlib import Path
 from reconciler.desired.problems import excerpt
 
 WIDEN_HINT = (
-    "to allow another folder, pass --extends-root DIR or set extends_root in zoomplans.yaml"
+    "to allow another folder, pass --extends-root DIR (extends_root in zoomplans.yaml may only "
+    "name a folder inside its own checkout)"
 )
 
 

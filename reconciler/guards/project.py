@@ -20,6 +20,7 @@ from reconciler.desired.packaged_schemas import packaged_schema
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.guards.money_limits import MonthlyLimit, checked_amount
+from reconciler.guards.project_bounds import bound_problems, key_origins
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
 
 PROJECT_FILE = "zoomplans.yaml"
@@ -50,6 +51,32 @@ class ProjectConfig:
     daily_heavy_budget: int | None = None
     journal_window: str | None = None  # how far back the journal's purchases count, e.g. 7d
     resend_after: str | None = None  # minimum age before a write in doubt is sent again
+    #: Plan codes desired files may use although the catalogue does not list them.
+    extra_plan_types: tuple[str, ...] = ()
+    #: (setting name, `file:line`) of every key the file sets: the plan header lists them.
+    origins: tuple[tuple[str, str], ...] = ()
+
+
+#: Each setting zoomplans.yaml may hold, by the name the plan header shows, and its key path.
+SETTING_KEYS: dict[str, tuple[str, ...]] = {
+    **{key: (key,) for key in ("prices", "extends_root", "journal_window", "resend_after")},
+    "extra_plan_types": ("extra_plan_types",),
+    **{
+        key: ("guard_rails", key)
+        for key in (
+            "max_monthly_increase",
+            "require_prices",
+            "max_accounts_changed",
+            "max_seats_removed",
+            "daily_heavy_budget",
+        )
+    },
+}
+
+
+def plan_types_allowed(project: ProjectConfig | None) -> tuple[str, ...]:
+    """The codes zoomplans.yaml allows beyond the catalogue (none without a project file)."""
+    return project.extra_plan_types if project is not None else ()
 
 
 @cache
@@ -123,6 +150,8 @@ def load_project(path: Path) -> ProjectConfig:
     for error in _validator().iter_errors(data):
         where = document.at(tuple(error.absolute_path))
         problems.append(Problem(where.file, where.line, where.column, "error", _message(error)))
+    if not problems:  # the bounds read values the schema has checked
+        problems.extend(bound_problems(document, path))
     rails = data.get("guard_rails") if isinstance(data, Mapping) else None
     rails = rails if isinstance(rails, Mapping) else {}
     increase = rails.get("max_monthly_increase")
@@ -143,6 +172,8 @@ def load_project(path: Path) -> ProjectConfig:
         daily_heavy_budget=rails.get("daily_heavy_budget"),
         journal_window=data.get("journal_window"),
         resend_after=data.get("resend_after"),
+        extra_plan_types=tuple(data.get("extra_plan_types") or ()),
+        origins=key_origins(document, SETTING_KEYS),
     )
 
 

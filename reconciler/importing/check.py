@@ -14,18 +14,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from reconciler.desired import load_desired
+from reconciler.desired import catalogue, load_desired
+from reconciler.desired.entries import plan_entries
+from reconciler.desired.reader import read_file
 from reconciler.groups import normalise
 from reconciler.importing.document import ImportedAccount
 
 
 def check_written(paths: Sequence[Path]) -> list[str]:
     """`file:line:column: error: message` for every error in the files this run wrote
-    (`ImportReport.written_paths`)."""
+    (`ImportReport.written_paths`), codes the catalogue does not list aside (`unlisted_codes`)."""
     if not paths:
         return []
-    state = load_desired(paths)
+    state = load_desired(paths, extra_plan_types=[code for code, _ in unlisted_codes(paths)])
     return [str(problem) for problem in state.errors]
+
+
+def unlisted_codes(paths: Sequence[Path]) -> list[tuple[str, str]]:
+    """(code, account id) for each plan code of the written files the catalogue does not
+    list, once per account: what zoomplans.yaml must allow before `plan` takes the file."""
+    found: dict[tuple[str, str], None] = {}
+    for path in paths:
+        for document in read_file(path, str(path)).documents:
+            data = document.data if isinstance(document.data, dict) else {}
+            for entry in plan_entries(data.get("plans")):
+                if not catalogue.is_known(entry.plan_type):
+                    found[(entry.plan_type, str(data.get("account_id")))] = None
+    return list(found)
 
 
 def in_sync_on_disk(candidates: Sequence[tuple[Path, ImportedAccount]]) -> set[str]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from reconciler.desired import catalogue
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups import table
 from reconciler.groups.normalise import (
@@ -137,12 +138,32 @@ def _plan_base(
         group="plan_base",
     )
     what = f"plan_base {old_type}"
-    block = schedule_block(draft, "plan_base", what, when) or base_range_block(old_type, old, new)
+    block = (
+        schedule_block(draft, "plan_base", what, when)
+        or _unsold_base(draft, old_type)
+        or base_range_block(old_type, old, new)
+    )
     if new < old:
         block = block or decrease_block(draft.options, what, old, new)
         if block is None:
             block = below_usage(what, new, usage_row(live.usage, "plan_base", old_type))
     draft.call(action, block)
+
+
+def _unsold_base(draft: AccountDraft, base_type: str) -> tuple[str, str] | None:
+    """Zoom answers GET with base types it no longer sells (`business_yearly_c50`) and refuses
+    a PUT naming one (400, code 2100, "Invalid Base Plan Type"): blocked, unless zoomplans.yaml
+    allows the code by name (Zoom still takes it for some accounts)."""
+    if catalogue.is_known(base_type) or base_type in draft.options.extra_plan_types:
+        return None
+    return (
+        "base_type_not_sold",
+        f"plan_base {base_type}: Zoom no longer sells this base plan type and refuses a seat "
+        'change naming it (HTTP 400, code 2100, "Invalid Base Plan Type"); move the account to '
+        "a current base type with Zoom (no API call changes the type), then update the YAML; "
+        f"if Zoom still accepts {base_type} for this account, list it under extra_plan_types "
+        "in zoomplans.yaml",
+    )
 
 
 def _plan_bundle(draft: AccountDraft, want: NormalisedPlans, have: NormalisedPlans) -> None:

@@ -9,13 +9,14 @@ expiry) lives here too, raised as named errors carrying the measured facts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from reconciler.groups.canonical import canonical_sha256
 from reconciler.groups.operations import Op, spec_of
 from reconciler.planner.calls import OPS
+from reconciler.planner.header import GitState, Setting, provenance_lines
 from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
 from reconciler.pricing.money import Cost, CostTotals
@@ -270,6 +271,26 @@ class Plan:
     options: PlanOptions = field(default_factory=PlanOptions)
     accounts: tuple[AccountPlan, ...] = ()
     format_version: int = FORMAT_VERSION
+    #: A file read differs from git_commit or is untracked (None: not in git); the paths.
+    git_dirty: bool | None = None
+    git_changed_files: tuple[str, ...] = ()
+    #: Every setting that differs from its default, with its origin (planner/header.py).
+    settings: tuple[Setting, ...] = ()
+
+    def with_provenance(self, git: GitState, settings: tuple[Setting, ...]) -> Plan:
+        """This plan with the git tree's state and the settings it was made with."""
+        return replace(
+            self,
+            git_commit=git.commit,
+            git_dirty=git.dirty,
+            git_changed_files=git.changed_files,
+            settings=settings,
+        )
+
+    def header_lines(self) -> list[str]:
+        """The sentences every format shows near the top: uncommitted changes, settings."""
+        git = GitState(self.git_commit, self.git_dirty, self.git_changed_files)
+        return provenance_lines(git, self.settings)
 
     def by_status(self, status: str) -> list[AccountPlan]:
         return [a for a in self.accounts if a.status == status]
@@ -349,6 +370,9 @@ class Plan:
             "expires_at": _iso(self.expires_at),
             "ttl_seconds": int((self.expires_at - self.created_at).total_seconds()),
             "git_commit": self.git_commit,
+            "git_dirty": self.git_dirty,
+            "git_changed_files": list(self.git_changed_files),
+            "settings": [setting.to_json() for setting in self.settings],
             "desired_sha256": self.desired_sha256,
             "plan_sha256": self.plan_sha256,
             "options": self.options.to_json(),
@@ -379,6 +403,9 @@ class Plan:
                 desired_sha256=data["desired_sha256"],
                 options=PlanOptions.from_json(data.get("options") or {}),
                 accounts=tuple(AccountPlan.from_json(a) for a in data["accounts"]),
+                git_dirty=data.get("git_dirty"),
+                git_changed_files=tuple(data.get("git_changed_files") or ()),
+                settings=tuple(Setting.from_json(s) for s in data.get("settings") or ()),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PlanFormatError(f"not a valid plan file: {exc}") from None

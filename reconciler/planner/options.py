@@ -33,6 +33,9 @@ class PlanOptions:
     #: money limits are named per currency, `max_monthly_increase.USD`.
     limit_sources: tuple[tuple[str, str], ...] = ()
     prices: str | None = None  # the price list the costs were computed from
+    #: Codes zoomplans.yaml allows beyond the catalogue (`extra_plan_types`): a seat change
+    #: naming a base type Zoom no longer sells is planned only when it is listed here.
+    extra_plan_types: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         increase = {currency: f"{amount:f}" for currency, amount in self.max_monthly_increase}
@@ -48,6 +51,7 @@ class PlanOptions:
             "require_prices": self.require_prices,
             "limit_sources": dict(self.limit_sources),
             "prices": self.prices,
+            "extra_plan_types": list(self.extra_plan_types),
         }
 
     @classmethod
@@ -67,4 +71,5 @@ class PlanOptions:
             require_prices=bool(data.get("require_prices", False)),
             limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
             prices=data.get("prices"),
+            extra_plan_types=tuple(data.get("extra_plan_types") or ()),
         )

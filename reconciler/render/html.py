@@ -25,6 +25,7 @@ from typing import Any
 
 from reconciler.groups.operations import Effect, Sides, is_op, spec_of
 from reconciler.planner.bodies import scheduled_date
+from reconciler.planner.header import header_lines_of_json
 from reconciler.planner.model import Plan
 from reconciler.pricing.money import format_money
 from reconciler.render.html_charts import cost_chart, family_of, seat_chart
@@ -36,6 +37,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .figure{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:96px}
 .figure b{display:block;font-size:20px}.figure span{color:#57606a;font-size:12px}
 .provenance{color:#57606a;font-size:12px}.provenance code{color:#1d1d1f}
+.dirty{color:#b3261e;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:24px}.chart{margin:0}
 .chart figcaption{font-weight:600;margin-bottom:4px}.chart svg{font-size:12px}
 .note{color:#57606a;font-size:12px}
@@ -347,6 +349,22 @@ def _problem_sections(accounts: list[Mapping[str, Any]]) -> str:
     return "".join(parts)
 
 
+def _header_lines(plan_json: Mapping[str, Any]) -> str:
+    """Uncommitted changes, prominently, then the non-default settings (planner/header.py)."""
+    lines = header_lines_of_json(plan_json)
+    dirty = plan_json.get("git_dirty") is True
+    parts = []
+    if dirty and lines:
+        parts.append(
+            '<p class="dirty" id="git-dirty"><strong>Made from uncommitted changes:</strong> '
+            f"{escape(lines.pop(0).partition(': ')[2])}</p>"
+        )
+    if lines:
+        items = "".join(f"<li><code>{escape(line)}</code></li>" for line in lines)
+        parts.append(f'<ul class="provenance" id="settings">{items}</ul>')
+    return "".join(parts)
+
+
 def render_html_json(plan_json: Mapping[str, Any]) -> str:
     """The report of a plan's JSON form (a plan file as `apply --plan` reads it)."""
     accounts = list(plan_json.get("accounts") or [])
@@ -358,6 +376,7 @@ def render_html_json(plan_json: Mapping[str, Any]) -> str:
         "<title>zoomplans plan</title>"
         f"<style>{_STYLE}</style></head><body>"
         "<h1>zoomplans plan</h1>"
+        + _header_lines(plan_json)
         + _provenance(plan_json)
         + _figures(plan_json)
         + '<h2>Where the money and seats go</h2><div class="charts">'

@@ -89,6 +89,22 @@ def _tables(plan: Plan) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _provenance(plan: Plan) -> str:
+    """Uncommitted changes as a warning callout, then the non-default settings, each as an
+    inline code span so nothing a value holds is read as Markdown (planner/header.py)."""
+    lines = plan.header_lines()
+    if not lines:
+        return ""
+    spans = ["`" + line.replace("`", "'") + "`" for line in lines]
+    head = ""
+    if plan.git_dirty:
+        spans.pop(0)
+        files = "`" + lines[0].partition(": ")[2].replace("`", "'") + "`"
+        head = f"\n> [!WARNING]\n> **Made from uncommitted changes:** {files}\n"
+    listed = "".join(f"- {span}\n" for span in spans)
+    return head + (f"\nSettings that differ from the defaults:\n\n{listed}" if listed else "")
+
+
 def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     """The comment; never longer than `limit` characters, saying what it left out."""
     head = (
@@ -97,6 +113,7 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         + _tables(plan)
         + (f"\nMade from git commit `{plan.git_commit}`.\n" if plan.git_commit else "")
         + f"\nplan_sha256 `{plan.plan_sha256}`\n"
+        + _provenance(plan)
         + "\n"
     )
     accounts = shown_accounts(plan)

@@ -190,6 +190,14 @@ def _paint(sign: str, text: str, colour: bool) -> str:
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     out: list[str] = []
+    # Provenance first: uncommitted changes and non-default settings (planner/header.py).
+    header = plan.header_lines()
+    if plan.git_dirty and header:
+        dirty = header.pop(0)
+        out.append(_paint("!", f"! {dirty[0].upper()}{dirty[1:]}", colour))
+    out.extend(f"  {line}" for line in header)
+    if out:
+        out.append("")
     accounts = shown_accounts(plan)
     if accounts:
         out.append("Calls in the order `zoomplans apply` sends them (blocked accounts get none):")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from reconciler.apply.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
+from reconciler.apply.clean_tree import DirtyTreeRefused, check_clean_tree
 from reconciler.apply.journal import JournalDamaged, JournalError
 from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.replan import (
@@ -35,6 +36,7 @@ from reconciler.apply.saved import unsettled_in
 from reconciler.apply.seams import Confirm, Converged
 from reconciler.apply.stop import RunControl
 from reconciler.desired.model import DesiredAccount
+from reconciler.planner.header import GitState
 from reconciler.planner.model import AccountPlan, Plan
 from reconciler.service.planning import (
     fresh_options,
@@ -95,6 +97,14 @@ async def apply_changes(
         return ApplyReport.refused(str(exc), exc.exit_code, exc.details)
 
 
+def refuse_dirty_tree(git: GitState, request: ApplyRequest) -> None:
+    """Apply under CI=true runs only committed files (apply/clean_tree.py)."""
+    try:
+        check_clean_tree(git, allow_dirty=request.allow_dirty, ci=request.in_ci)
+    except DirtyTreeRefused as exc:
+        raise Refused(str(exc)) from None
+
+
 def check_request(request: ApplyRequest) -> None:
     """Refuse what cannot be asked together, and a question nobody can answer."""
     if request.saved is not None and request.selection.selectors:
@@ -118,13 +128,14 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
     if request.saved is not None:
         saved = read_saved_plan(request.saved, guards.opt_ins, selection.account_ids)
     hint = "; --plan checks the plan against the files it was made from" if saved else ""
-    desired = load_accounts(selection, guards, hooks.say, hint=hint)
+    desired, git = load_accounts(selection, guards, hooks.say, hint=hint)
+    refuse_dirty_tree(git, request)
     try:
         async with ZoomClient(request.zoom) as client:  # one client, one token
             if saved is not None:
                 run = await _saved_run(saved, request, desired, client, hooks)
             else:
-                run = await _fresh_run(request, desired, client, hooks)
+                run = await _fresh_run(request, desired, client, hooks, git)
             hooks.say(f"plan_sha256 {run.shown_sha256}")
             _check_budget(run, request)
             if saved is None and not run.plan.pending and _nothing_to_settle(run.plan, request):
@@ -162,7 +173,11 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
 
 
 async def _fresh_run(
-    request: ApplyRequest, desired: list[DesiredAccount], client: ZoomClient, hooks: ApplyHooks
+    request: ApplyRequest,
+    desired: list[DesiredAccount],
+    client: ZoomClient,
+    hooks: ApplyHooks,
+    git: GitState,
 ) -> _Run:
     """Plan now, exactly as `zoomplans plan` would, show it, and apply the guard rails."""
     selection, guards = request.selection, request.guards
@@ -171,7 +186,8 @@ async def _fresh_run(
     journal = request.journal_path, request.zoom.account_id, request.settings.rules
     # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
     reader = await own_writes_reader(client, *journal)
-    plan = await plan_now(selected, reader, options, (selection, guards))
+    header = (git, request.shown_settings)
+    plan = await plan_now(selected, reader, options, (selection, guards), header=header)
     say_own_writes(reader, hooks.say)
     plan = marked_in_flight(plan, *journal, hooks.say, client)
     hooks.show_plan(plan)

@@ -58,7 +58,7 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
     from reconciler.service.refusal import Refused
 
     try:
-        accounts = load_accounts(request.selection, request.guards, say)
+        accounts, git = load_accounts(request.selection, request.guards, say)
         selection = request.selection
         chosen = select_accounts(accounts, selection.account_ids, selection.selectors)
         options = fresh_options(selection, request.guards)
@@ -67,7 +67,12 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
             # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
             reader = await own_writes_reader(client, *journal)
             plan = await plan_now(
-                chosen, reader, options, (selection, request.guards), ttl=request.ttl
+                chosen,
+                reader,
+                options,
+                (selection, request.guards),
+                ttl=request.ttl,
+                header=(git, request.shown_settings),
             )
             say_own_writes(reader, say)
             # Purchases the journal holds as awaiting Zoom: shown as in flight, not new ones.

@@ -13,15 +13,16 @@ from reconciler.apply.own_writes import OwnWritesReader
 from reconciler.desired import load_desired
 from reconciler.desired.model import DesiredAccount
 from reconciler.guards.money_limits import MonthlyLimitError
-from reconciler.guards.project import extends_roots
+from reconciler.guards.project import extends_roots, plan_types_allowed
 from reconciler.guards.thresholds import (
     MoneyLimitWithoutPrices,
     tripped_guard_rails,
     unpriced_warning,
     with_limits,
 )
+from reconciler.planner.header import GitState, Setting
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
-from reconciler.planner.provenance import current_git_commit
+from reconciler.planner.provenance import current_git_commit, git_state
 from reconciler.planner.workflow import SelectionError, make_plan
 from reconciler.planner.workflow import select_accounts as select
 from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
@@ -33,10 +34,12 @@ Say = Callable[[str], None]
 
 def load_accounts(
     selection: Selection, guards: Guards, say: Say, *, hint: str = ""
-) -> list[DesiredAccount]:
-    """Every account the files declare; any problem refuses the run before Zoom is called."""
+) -> tuple[list[DesiredAccount], GitState]:
+    """Every account the files declare, and the git state of every file read (desired files,
+    templates, price list, project file); any problem refuses the run before Zoom is called."""
     roots = extends_roots(selection.extends_root, guards.project)
-    state = load_desired(list(selection.paths), extends_roots=roots)
+    allowed = plan_types_allowed(guards.project)
+    state = load_desired(list(selection.paths), extends_roots=roots, extra_plan_types=allowed)
     for problem in state.problems:
         say(str(problem))
     if not state.ok:
@@ -44,7 +47,10 @@ def load_accounts(
             f"{len(state.errors)} problem(s) in the desired files at "
             f"{' '.join(selection.paths)}{hint}; nothing was read from Zoom"
         )
-    return list(state.accounts)
+    read = [*state.files, *state.templates]
+    read += [guards.prices.source] if guards.prices is not None else []
+    read += [guards.project.source] if guards.project is not None else []
+    return list(state.accounts), git_state(selection.paths[0], read)
 
 
 def select_accounts(
@@ -79,13 +85,16 @@ async def plan_now(
     options: PlanOptions,
     context: tuple[Selection, Guards],
     ttl: timedelta = DEFAULT_TTL,
+    header: tuple[GitState, tuple[Setting, ...]] | None = None,
 ) -> Plan:
-    """Read the live plans and plan the accounts, exactly as `zoomplans plan` does."""
+    """Read the live plans and plan the accounts, exactly as `zoomplans plan` does; `header`:
+    the git state and settings the plan header shows (planner/header.py)."""
     selection, guards = context
-    commit = current_git_commit(selection.paths[0])
-    return await make_plan(
+    commit = header[0].commit if header else current_git_commit(selection.paths[0])
+    plan = await make_plan(
         accounts, client, options, ttl=ttl, git_commit=commit, prices=guards.prices
     )
+    return plan if header is None else plan.with_provenance(*header)
 
 
 def _history(journal_path: Path, rules: InFlightRules, now: Now) -> JournalContents:

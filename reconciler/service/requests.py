@@ -16,7 +16,8 @@ from typing import Any
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
 from reconciler.apply.seams import ApplySettings
 from reconciler.guards.money_limits import MonthlyLimit
-from reconciler.guards.project import ProjectConfig
+from reconciler.guards.project import ProjectConfig, plan_types_allowed
+from reconciler.planner.header import Setting
 from reconciler.planner.model import DEFAULT_TTL, PlanOptions
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.config import ZoomConfig
@@ -95,6 +96,7 @@ class Guards:
             **{opt_in.option: opt_in in self.opt_ins for opt_in in OptIn},
             accounts=selection.account_ids,
             select=selection.selectors,
+            extra_plan_types=plan_types_allowed(self.project),
         )
 
 
@@ -125,6 +127,11 @@ class ApplyRequest:
     #: Whether a person can answer the confirmation (stdin is a terminal).
     interactive: bool = False
     zoom: ZoomConfig = field(default_factory=ZoomConfig)
+    #: Every setting off its default, with its origin, for the plan header (planner/header.py).
+    shown_settings: tuple[Setting, ...] = ()
+    #: `--allow-dirty`, and whether CI=true: apply in CI runs only committed files.
+    allow_dirty: bool = False
+    in_ci: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,3 +144,5 @@ class PlanRequest:
     journal_path: Path = DEFAULT_JOURNAL_PATH
     settings: ApplySettings = field(default_factory=ApplySettings)
     zoom: ZoomConfig = field(default_factory=ZoomConfig)
+    #: Every setting off its default, with its origin, for the plan header (planner/header.py).
+    shown_settings: tuple[Setting, ...] = ()

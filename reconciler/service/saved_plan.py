@@ -30,6 +30,7 @@ from reconciler.apply.replan import CostsChanged, check_costs, comparable, diffe
 from reconciler.apply.saved import PlanFileError, read_plan_file
 from reconciler.groups.operations import is_op, spec_of
 from reconciler.guards.money_limits import MonthlyLimitError
+from reconciler.guards.project import plan_types_allowed
 from reconciler.guards.thresholds import (
     FLAG_SOURCE,
     FLAGS,
@@ -172,6 +173,7 @@ def own_options(saved: SavedPlan, guards: Guards) -> PlanOptions:
         PlanOptions(**{opt_in.option: opt_in in guards.opt_ins for opt_in in OptIn}),
         accounts=options.accounts,
         select=options.select,
+        extra_plan_types=plan_types_allowed(guards.project),
     )
     try:
         own = with_limits(base, guards.limits.by_name(), guards.project, prices=prices)

@@ -209,12 +209,17 @@ def test_import_then_validate_then_plan_is_in_sync_for_every_group_of_zooms_answ
     assert readable - written == {"plan_zcc.plan_package", "plan_zva_voice", "plan_zva_chat"}
     assert "sub_all: plan_zcc.plan_package zm_contact_center_premium_monthly" in imported.stdout
 
+    # Clips Plus is in Zoom's answer but its code in no catalogue section: import names it
+    # once, validate refuses it, as any code the catalogue does not list, until zoomplans.yaml
+    # allows it by name.
+    assert "  note: sub_all: zm_clips_plus_monthly" in imported.stderr
+    checked = world.zoomplans("validate", "accounts")
+    assert checked.returncode == 1
+    assert checked.stdout.count("error: unknown plan type") == 1
+    assert "'zm_clips_plus_monthly'" in checked.stdout
+    (world.cwd / "zoomplans.yaml").write_text("extra_plan_types: [zm_clips_plus_monthly]\n")
     checked = world.zoomplans("validate", "accounts")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    # Clips Plus is in Zoom's answer but its code in no catalogue section: a warning, as for
-    # any code Zoom's catalogue does not list (an error only with --strict).
-    assert checked.stdout.count("warning: unknown plan type") == 1
-    assert "'zm_clips_plus_monthly'" in checked.stdout
 
     again = world.zoomplans("plan", "accounts", "--detailed-exitcode", "--format", "json")
     assert again.returncode == 0, again.stdout + again.stderr
@@ -237,6 +242,7 @@ def test_a_change_in_every_manageable_group_applies_and_converges(world: World) 
     plan; one apply, then a re-plan in sync. (Cancelling every group, the base plan last, is
     tests/apply/test_groups_e2e.py's; the demo cancels add-ons through the CLI.)"""
     assert world.zoomplans("import", "--account", "sub_all", "--account", "sub_biz").returncode == 0
+    (world.cwd / "zoomplans.yaml").write_text("extra_plan_types: [zm_clips_plus_monthly]\n")
     every_file = next((world.cwd / "accounts").glob("*--sub_all.yaml"))
     biz_file = next((world.cwd / "accounts").glob("*--sub_biz.yaml"))
     every, biz = yaml.safe_load(every_file.read_text()), yaml.safe_load(biz_file.read_text())

@@ -20,7 +20,6 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "hosts-below-business-range.yaml": [("", 5, "take 10 to 49 hosts, not 5")],
     "hosts-above-pro-range.yaml": [("", 3, "take 1 to 9 hosts, not 12")],
     "hosts-below-education-range.yaml": [("", 5, "take 20 to 149 hosts, not 15")],
-    "hosts-legacy-business-code.yaml": [("", 7, "10 to 49")],
     "addon-hosts-above-base.yaml": [
         ("", 7, "hosts 8 may not exceed the base plan's hosts (3"),
         ("", 10, "hosts 3 must stay below the base plan's hosts (3"),

@@ -31,6 +31,8 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "hosts-string.yaml": [("", 8, "'ten'")],
     "hosts-huge.yaml": [("", 8, "got 10000")],
     "hosts-null.yaml": [("", 8, "empty")],
+    "hosts-legacy-business-code.yaml": [("", 7, "unknown plan type")],
+    "unknown-plan-type-typo.yaml": [("", 7, "did you mean 'webinar500_monthly'")],
     "unknown-top-level-key.yaml": [("", 1, "did you mean 'account_id'")],
     "unknown-plan-group.yaml": [("", 4, "did you mean 'plan_webinar'")],
     "unknown-addon-key.yaml": [("", 6, "did you mean 'hosts'")],

@@ -129,16 +129,16 @@ def test_templates_in_the_given_folder_are_not_counted_as_accounts() -> None:
     assert len(state.files) == 2
 
 
-def test_unknown_types_are_warnings_and_errors_when_strict() -> None:
-    path = VALID / "unknown-type-warning.yaml"
-    relaxed = load_desired([path])
-    assert relaxed.ok
-    assert [p.severity for p in relaxed.problems] == ["warning", "warning"]
-    assert len(relaxed.accounts) == 1
-    strict = load_desired([path], strict=True)
-    assert not strict.ok
-    assert [p.line for p in strict.errors] == [6, 7]
-    assert strict.accounts == []
+def test_unknown_types_are_errors_unless_allowed_by_name() -> None:
+    path = VALID / "new-codes" / "accounts" / "new-codes.yaml"
+    refused = load_desired([path])
+    assert not refused.ok
+    assert [(p.line, p.severity) for p in refused.problems] == [(7, "error"), (8, "error")]
+    assert refused.accounts == []
+    allowed = load_desired([path], extra_plan_types=["webinar2000_monthly", "zroom_biennial"])
+    assert allowed.ok
+    assert allowed.problems == []
+    assert [a.account_id for a in allowed.accounts] == ["sub_new_codes"]
 
 
 def test_a_broken_document_does_not_hide_its_valid_neighbour(tmp_path: Path) -> None:

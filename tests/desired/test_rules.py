@@ -9,10 +9,11 @@ from reconciler.desired.reader import read_bytes
 from reconciler.desired.rules import account_problems, plan_entries
 
 
-def check(text: str, *, strict: bool = False) -> list[tuple[int, str, str]]:
+def check(text: str, *, allowed: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
     (document,) = read_bytes(text.encode(), "a.yaml").documents
     account = Layered(document.data, dict(document.values), ("a.yaml",))
-    return [(p.line, p.severity, p.message) for p in account_problems(account, strict=strict)]
+    found = account_problems(account, extra_plan_types=allowed)
+    return [(p.line, p.severity, p.message) for p in found]
 
 
 def base(plan_type: str, hosts: int) -> str:
@@ -66,17 +67,17 @@ def test_a_base_type_used_as_an_add_on_is_in_the_wrong_group() -> None:
     assert "is a plan_base type" in check(text)[0][2]
 
 
-def test_unknown_types_are_warnings_unless_strict() -> None:
+ALLOW_HINT = (
+    " (Zoom's catalogue does not list it; a code newer than the catalogue, or a legacy code "
+    "still billed, can be allowed by name with extra_plan_types in zoomplans.yaml)"
+)
+
+
+def test_unknown_types_are_errors_unless_allowed_by_name() -> None:
     text = "plans:\n  plan_recording: zoom_whiteboard_plus\n"
-    relaxed = check(text)
-    assert relaxed == [
-        (
-            2,
-            "warning",
-            "unknown plan type 'zoom_whiteboard_plus' (Zoom adds codes: check the spelling)",
-        )
-    ]
-    assert [severity for _, severity, _ in check(text, strict=True)] == ["error"]
+    assert check(text) == [(2, "error", "unknown plan type 'zoom_whiteboard_plus'" + ALLOW_HINT)]
+    assert check(text, allowed=frozenset({"zoom_whiteboard_plus"})) == []
+    assert len(check(text, allowed=frozenset({"zoom_whiteboard"}))) == 1  # by name, exactly
 
 
 @pytest.mark.parametrize(
@@ -84,23 +85,28 @@ def test_unknown_types_are_warnings_unless_strict() -> None:
     [
         (
             "  plan_webinar: [{type: webinar500_montly, hosts: 1}]\n",
-            "unknown plan type 'webinar500_montly' (treated as a plan_webinar type by its "
-            "prefix); did you mean 'webinar500_monthly'?",
+            "unknown plan type 'webinar500_montly': did you mean 'webinar500_monthly'?",
         ),
         (
             "  plan_phone: {plan_base: {type: phone_payongoo}}\n",
-            "unknown plan type 'phone_payongoo' (treated as a plan_phone.plan_base type by its "
-            "prefix); did you mean 'phone_payongo'?",
+            "unknown plan type 'phone_payongoo': did you mean 'phone_payongo'?",
         ),
         (
             # A real legacy code: no "correction" to its modern neighbour.
             "  plan_base: {type: business_yearly_c50, hosts: 20}\n",
-            "unknown plan type 'business_yearly_c50' (treated as a plan_base type by its prefix)",
+            "unknown plan type 'business_yearly_c50'",
         ),
     ],
 )
 def test_a_likely_typo_of_a_listed_code_gets_a_suggestion(plans: str, message: str) -> None:
-    assert check(f"plans:\n{plans}") == [(2, "warning", message)]
+    assert check(f"plans:\n{plans}") == [(2, "error", message + ALLOW_HINT)]
+
+
+def test_an_allowed_legacy_code_is_still_placed_and_range_checked_by_its_prefix() -> None:
+    allowed = frozenset({"business_yearly_c50"})
+    assert check(base("business_yearly_c50", 20), allowed=allowed) == []
+    (found,) = check(base("business_yearly_c50", 60), allowed=allowed)
+    assert "take 10 to 49 hosts, not 60" in found[2]
 
 
 def test_the_same_add_on_twice_names_both_lines() -> None:

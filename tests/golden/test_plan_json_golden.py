@@ -29,6 +29,8 @@ from reconciler.zoom.live import LivePlans
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 VOLATILE = ("created_at", "expires_at", "git_commit")
+#: Settings whose value is the sandbox's port, new on every run.
+VOLATILE_SETTINGS = ("api_base_url", "oauth_token_url")
 WORLDS = {
     "examples": (ROOT / "examples", ROOT / "examples" / "sandbox-seed.yaml"),
     "apply": (ROOT / "tests/apply/fixtures", ROOT / "tests/apply/fixtures/seed.yaml"),
@@ -39,6 +41,9 @@ WORLDS = {
 def _stable(plan_json: dict[str, Any]) -> str:
     for key in VOLATILE:
         plan_json.pop(key, None)
+    plan_json["settings"] = [
+        s for s in plan_json.get("settings", []) if s["name"] not in VOLATILE_SETTINGS
+    ]
     return json.dumps(plan_json, indent=2, sort_keys=False) + "\n"
 
 

@@ -19,6 +19,12 @@ ACCOUNTS = str(FIXTURES / "accounts")
 PRICES = str(FIXTURES / "prices.yaml")
 
 
+def _beside(folder: Path) -> str:
+    """The shared price list copied into the folder: zoomplans.yaml may not name one outside."""
+    (folder / "prices.yaml").write_text(Path(PRICES).read_text(encoding="utf-8"), "utf-8")
+    return "prices.yaml"
+
+
 def mixed_prices(tmp_path: Path, webinar_currency: str = "EUR") -> str:
     """Base seats in USD, webinar seats in another currency: g_new's subscribe buys both."""
     path = tmp_path / "mixed-prices.yaml"
@@ -66,7 +72,7 @@ def test_raising_only_a_yen_limit_does_not_accept_a_dollar_increase(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
     (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {mixed_prices(tmp_path, 'JPY')}\n"
+        f"prices: {Path(mixed_prices(tmp_path, 'JPY')).name}\n"
         "guard_rails:\n  max_monthly_increase: {USD: 100, JPY: 300}\n",
         encoding="utf-8",
     )
@@ -100,7 +106,8 @@ def test_a_bare_limit_needs_one_priced_currency(
         "500USD"
     ) in ran.stderr
     (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {PRICES}\nguard_rails:\n  max_monthly_increase: 500\n", encoding="utf-8"
+        f"prices: {_beside(tmp_path)}\nguard_rails:\n  max_monthly_increase: 500\n",
+        encoding="utf-8",
     )
     located = zp(guard_world, "plan", ACCOUNTS)
     assert located.code == 1
@@ -130,7 +137,8 @@ def test_a_bad_limit_in_zoomplans_yaml_is_located(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {PRICES}\nguard_rails:\n  max_monthly_increase: {value}\n", encoding="utf-8"
+        f"prices: {_beside(tmp_path)}\nguard_rails:\n  max_monthly_increase: {value}\n",
+        encoding="utf-8",
     )
     ran = zp(guard_world, "plan", ACCOUNTS)
     assert ran.code == 1
@@ -182,7 +190,7 @@ def test_require_prices_refuses_a_call_with_no_price(
     assert applied.code == 1 and "nothing was sent" in applied.stderr
     assert guard_world.writes() == []
     (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {PRICES}\nguard_rails:\n  require_prices: true\n", encoding="utf-8"
+        f"prices: {_beside(tmp_path)}\nguard_rails:\n  require_prices: true\n", encoding="utf-8"
     )
     from_file = zp(guard_world, "apply", ACCOUNTS, "--account", "g_up", "--auto-approve")
     assert from_file.code == 1

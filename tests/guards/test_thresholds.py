@@ -84,12 +84,17 @@ def test_apply_sends_nothing_over_a_threshold_and_only_its_own_flag_accepts(
     assert len(guard_world.writes()) >= len(accounts)
 
 
+def _project_file(folder: Path, rail: str) -> None:
+    """zoomplans.yaml with a price list beside it (its `prices:` may not leave the folder)."""
+    (folder / "prices.yaml").write_text(Path(PRICES).read_text(encoding="utf-8"), "utf-8")
+    text = f"prices: prices.yaml\nguard_rails:\n  {rail}\n"
+    (folder / "zoomplans.yaml").write_text(text, encoding="utf-8")
+
+
 def test_a_limit_from_zoomplans_yaml_is_named_and_its_flag_overrides_it(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
-    (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {PRICES}\nguard_rails:\n  max_seats_removed: 5\n", encoding="utf-8"
-    )
+    _project_file(tmp_path, "max_seats_removed: 5")
     args = ["plan", ACCOUNTS, "--allow-decrease", "--account", "g_down"]
     ran = zp(guard_world, *args)
     assert ran.code == 1
@@ -239,10 +244,7 @@ def test_savings_do_not_hide_an_increase_from_apply(
 def test_savings_do_not_hide_an_increase_from_the_project_limit(
     guard_world: Any, zp: Callable[..., Any], tmp_path: Path
 ) -> None:
-    (tmp_path / "zoomplans.yaml").write_text(
-        f"prices: {PRICES}\nguard_rails:\n  max_monthly_increase: {{USD: 500}}\n",
-        encoding="utf-8",
-    )
+    _project_file(tmp_path, "max_monthly_increase: {USD: 500}")
     args = ["plan", ACCOUNTS, "--allow-decrease"] + [x for a in HIDING for x in ("--account", a)]
     ran = zp(guard_world, *args)
     assert ran.code == 1

@@ -61,6 +61,9 @@ def test_import_validate_and_plan_are_clean_for_every_held_host_breach(
     assert imported.returncode == 0, imported.stdout + imported.stderr
     accounts = tmp_path / "accounts"
     assert len(list(accounts.iterdir())) == len(HELD)
+    # The legacy base code Zoom shows is named once, and allowed by name as a team would.
+    assert "  note: sub_legacy_big: business_yearly_c50" in imported.stderr
+    (tmp_path / "zoomplans.yaml").write_text("extra_plan_types: [business_yearly_c50]\n")
 
     validate = cli("validate", "accounts", "--format", "json", env={}, cwd=tmp_path)
     assert validate.returncode == 0, validate.stdout + validate.stderr

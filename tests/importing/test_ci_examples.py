@@ -512,6 +512,8 @@ def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check
     work = tmp_path / "work"
     work.mkdir()
     assert cli("import", env=sb.env(), cwd=work).returncode == 0
+    # The demo seed's legacy base type, allowed by name as a team would (plan refuses it else).
+    (work / "zoomplans.yaml").write_text("extra_plan_types: [business_yearly_c50]\n")
     acme = work / "accounts" / "acme-emea--sub_8jk2lm.yaml"
     acme.write_text(
         acme.read_text().replace(

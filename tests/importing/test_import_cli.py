@@ -56,8 +56,16 @@ def test_import_then_plan_is_in_sync_and_lists_self_pay(
         result.stdout
     )
 
+    # Zoom's legacy base type is written as Zoom spells it and named once, as a note ...
+    assert "  note: sub_legacy: business_yearly_c50" in result.stderr
+    refused = cli("plan", "--detailed-exitcode", env=sb.env(), cwd=tmp_path)
+    assert refused.returncode == 1  # ... and plan refuses it until zoomplans.yaml allows it
+    assert "unknown plan type 'business_yearly_c50'" in refused.stderr
+    (tmp_path / "zoomplans.yaml").write_text("extra_plan_types: [business_yearly_c50]\n")
     plan = cli("plan", "--detailed-exitcode", "--format", "json", env=sb.env(), cwd=tmp_path)
     assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert {"name": "extra_plan_types", "value": "business_yearly_c50",
+            "origin": "zoomplans.yaml:1"} in yaml.safe_load(plan.stdout)["settings"]  # fmt: skip
     summary = yaml.safe_load(plan.stdout)["summary"]
     assert summary["in_sync"] == 7
     assert summary["accounts"] == 7
@@ -96,6 +104,7 @@ def test_rerun_changes_nothing_then_skips_drift_until_forced(
     assert yaml.safe_load(pro.read_text())["plans"]["plan_base"]["hosts"] == 7
     changed = {name for name, stamp in files_snapshot(out).items() if before[name] != stamp}
     assert changed == {"globex-pro--sub_pro.yaml"}
+    (tmp_path / "zoomplans.yaml").write_text("extra_plan_types: [business_yearly_c50]\n")
     plan = cli("plan", str(out), "--detailed-exitcode", env=sb.env(), cwd=tmp_path)
     assert plan.returncode == 0, plan.stdout + plan.stderr
 

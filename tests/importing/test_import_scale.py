@@ -57,7 +57,8 @@ async def test_700_accounts_import_load_clean_and_plan_in_sync(
     ]
     assert not report.failed
 
-    desired = load_desired([out])
+    legacy = ["business_yearly_c50"]  # Zoom's answers hold it; zoomplans.yaml would allow it
+    desired = load_desired([out], extra_plan_types=legacy)
     assert desired.errors == []
     assert len(desired.accounts) == ACCOUNTS
     names = {a.account_id: a.name for a in desired.accounts}
@@ -87,6 +88,7 @@ def test_700_accounts_round_trip_through_the_cli(
     imported = cli("import", env=sb.env(), cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert f"{ACCOUNTS} written" in imported.stdout
+    (tmp_path / "zoomplans.yaml").write_text("extra_plan_types: [business_yearly_c50]\n")
     plan = cli("plan", "--detailed-exitcode", env=sb.env(), cwd=tmp_path)
     assert plan.returncode == 0, plan.stdout[-2000:] + plan.stderr[-2000:]
     assert f"{ACCOUNTS} in sync" in plan.stdout

@@ -760,3 +760,34 @@ def test_dates_and_invoice_fields_never_make_a_change(make_desired: Any) -> None
         plan_account(make_desired(want), LivePlans("sub_1", live), PlanOptions()).status
         == "in_sync"
     )
+
+
+def test_a_seat_change_naming_a_base_type_zoom_no_longer_sells_is_blocked(
+    make_desired: Any,
+) -> None:
+    """Zoom answers GET with `business_yearly_c50` and refuses a PUT naming it (2100, "Invalid
+    Base Plan Type"): blocked with the way out, unless zoomplans.yaml allows the code."""
+    have = {"plan_base": {"type": "business_yearly_c50", "hosts": 30, "status": "active"}}
+    want = make_desired({"plan_base": {"type": "business_yearly_c50", "hosts": 35}})
+    blocked = plan_account(want, LivePlans("sub_1", have), PlanOptions())
+    assert blocked.status == "blocked"
+    assert blocked.actions == ()
+    (item,) = blocked.blocked
+    assert (item.reason_code, item.op, item.body) == (
+        "base_type_not_sold",
+        "update_base",
+        {"type": "business_yearly_c50", "hosts": 35},
+    )
+    assert "move the account to a current base type" in item.message
+    assert "extra_plan_types" in item.message
+    allowed = PlanOptions(extra_plan_types=("business_yearly_c50",))
+    planned = plan_account(want, LivePlans("sub_1", have), allowed)
+    assert [(a.op, a.body) for a in planned.actions] == [
+        ("update_base", {"type": "business_yearly_c50", "hosts": 35})
+    ]
+    in_sync = plan_account(
+        make_desired({"plan_base": {"type": "business_yearly_c50", "hosts": 30}}),
+        LivePlans("sub_1", have),
+        PlanOptions(),
+    )
+    assert in_sync.status == "in_sync"  # only a change is refused by Zoom: no note otherwise

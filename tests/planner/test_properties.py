@@ -323,7 +323,10 @@ def test_simulating_the_planned_calls_converges(
     idle_usage: Any, pair: tuple[dict[str, Any] | None, dict[str, Any]]
 ) -> None:
     live, want = pair
-    options = PlanOptions(allow_decrease=True, allow_cancel=True)
+    # The legacy base code is allowed by name, as zoomplans.yaml would (else it is blocked).
+    options = PlanOptions(
+        allow_decrease=True, allow_cancel=True, extra_plan_types=("business_yearly_c50",)
+    )
     usage = idle_usage(live)
     first = plan_account(account(want), LivePlans("sub_p", live, usage), options)
     if _sets_base_hosts_out_of_range(live, want):

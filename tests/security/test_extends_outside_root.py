@@ -153,18 +153,56 @@ def test_a_widened_root_reads_the_file_but_never_quotes_a_non_mapping(
         assert_no_token(run, box.token)
 
 
-def test_extends_root_in_the_project_file_widens_the_root(
+def test_only_the_flag_widens_the_root_outside_the_checkout(
     tmp_path: Path, zoomplans: Callable[..., Finished]
 ) -> None:
+    """zoomplans.yaml is PR-writable: its extends_root stays inside the checkout (a located
+    error otherwise, nothing read); the operator's --extends-root may widen it."""
     box = make_checkout(tmp_path, "dotdot", "labels: {{team: shared}}\n")
     account = box.account.read_text().replace("name: Globex\n", "name: Globex\n" + PLANS)
     box.account.write_text(account)
     refused = zoomplans("validate", "accounts/", cwd=box.repo)
     assert refused.returncode == 1 and "resolves outside" in refused.stdout
     (box.repo / "zoomplans.yaml").write_text("extends_root: ../home/.secrets\n")
-    allowed = zoomplans("validate", "accounts/", cwd=box.repo)
+    from_file = zoomplans("validate", "accounts/", cwd=box.repo)
+    assert from_file.returncode == 1
+    assert from_file.stderr.startswith(
+        "zoomplans.yaml:1:15: error: extends_root: '../home/.secrets' resolves outside"
+    )
+    assert from_file.stdout == ""  # no account file was read
+    (box.repo / "zoomplans.yaml").unlink()
+    allowed = zoomplans("validate", "accounts/", "--extends-root", "../home/.secrets", cwd=box.repo)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "1 account in 1 file, valid" in allowed.stdout
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink"])
+def test_prices_in_the_project_file_stay_inside_the_checkout(
+    sandbox: Any, tmp_path: Path, zoomplans: Callable[..., Finished], how: str
+) -> None:
+    """`prices:` naming the runner's token file: exit 1 located at the key's value, before
+    anything is read from Zoom, and no byte of the file printed."""
+    sb = sandbox()
+    box = make_checkout(tmp_path, "dotdot", "prices:\n  {token}: {{USD: 1}}\n")
+    box.account.write_text(ACCOUNT.split("\nextends")[0] + "\n" + PLANS)
+    secret = tmp_path / "home" / ".secrets" / "token.yaml"
+    if how == "absolute":
+        target = str(secret)
+    elif how == "dotdot":
+        target = "../home/.secrets/token.yaml"
+    else:
+        (box.repo / "prices.yaml").symlink_to(secret)
+        target = "prices.yaml"
+    (box.repo / "zoomplans.yaml").write_text(f"# the team's settings\nprices: {target}\n")
+    run = zoomplans("plan", "accounts/", "--format", "json", env=sb.env(), cwd=box.repo)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stderr.startswith("zoomplans.yaml:2:9: error: prices: ")
+    expected = "is an absolute path" if how == "absolute" else "resolves outside"
+    assert expected in run.stderr
+    assert "nothing was read from Zoom" in run.stderr
+    assert run.stdout == ""
+    assert [r for r in sb.requests if "/plans" in r.path] == []
+    assert_no_token(run, box.token)
 
 
 PLANS = "plans:\n  plan_base: {type: business_monthly, hosts: 10}\n"

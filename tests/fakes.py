@@ -58,6 +58,22 @@ class FakeWrite:
     data: dict[str, Any] | None = None
 
 
+@dataclass
+class InFlight:
+    """Calls of one kind in flight now, and the most at once (a test's concurrency bound)."""
+
+    now: int = 0
+    most: int = 0
+
+    async def pause(self, seconds: float) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.now -= 1
+
+
 def _group_of(kind: str) -> str:
     if kind.startswith("webinar"):
         return "plan_webinar"
@@ -102,13 +118,20 @@ class FakeZoom:
         self.stale_reads: dict[str, int] = {}
         self.snapshot: dict[str, dict[str, Any]] = {}  # the old state a stale read answers
         self.reads_left: dict[str, int] = {}  # reads that work before every read fails
-        #: A pause in every write (None: no pause) and in every read (None: none, 0: a yield).
+        #: The pause in every write, and in every read (None: none; 0: a yield to other tasks).
         self.delay_s = 0.0
         self.read_pause_s = read_pause_s
-        self.active = 0  # writes in flight now, and the most at once
-        self.max_active = 0
-        self.reads_in_flight = 0  # reads in flight now, and the most at once
-        self.max_reads_in_flight = 0
+        self.writes_in_flight = InFlight()
+        self.reads_in_flight = InFlight()
+
+    @property
+    def max_active(self) -> int:
+        """The most writes in flight at once."""
+        return self.writes_in_flight.most
+
+    @property
+    def max_reads_in_flight(self) -> int:
+        return self.reads_in_flight.most
 
     async def list_sub_accounts(self) -> list[SubAccount]:
         self.calls.append(("list_sub_accounts", ""))
@@ -121,12 +144,7 @@ class FakeZoom:
         self.calls.append(("get_plans", account_id))
         self.reads.append(account_id)
         if self.read_pause_s is not None:
-            self.reads_in_flight += 1
-            self.max_reads_in_flight = max(self.max_reads_in_flight, self.reads_in_flight)
-            try:
-                await asyncio.sleep(self.read_pause_s)
-            finally:
-                self.reads_in_flight -= 1
+            await self.reads_in_flight.pause(self.read_pause_s)
         path = f"/accounts/{account_id}/plans"
         if account_id in self.errors:
             raise self.errors[account_id]
@@ -153,12 +171,7 @@ class FakeZoom:
             lines = self.journal_path.read_text().splitlines()
             self.journal_last_line_at_write.append(json.loads(lines[-1]))
         self.writes.append((str(op), account_id, copy.deepcopy(dict(body))))
-        self.active += 1
-        self.max_active = max(self.max_active, self.active)
-        try:
-            await asyncio.sleep(self.delay_s)
-        finally:
-            self.active -= 1
+        await self.writes_in_flight.pause(self.delay_s)
         key = (account_id, op)
         method, path = PATHS[op]
         facts = {"method": method, "path": path.format(id=account_id)}

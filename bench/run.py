@@ -2,7 +2,7 @@
 
     python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 [8 ...]]
                         [--skip-sequential] [--out bench/results.json]
-                        [--case all|revoked-token]
+                        [--case all|revoked-token|apply-journals]
 
 The sandbox runs as its own process (see sandbox_process.py) with Zoom's Business limits
 (Medium 60/s, Heavy 40/s) and 100 ms latency on every answer. Phases:
@@ -10,13 +10,16 @@ The sandbox runs as its own process (see sandbox_process.py) with Zoom's Busines
 1. plan: the real `make_plan` with the real `ZoomClient`, next to the bound N / 60 s;
 2. sequential: plain httpx, one GET at a time (as Zoom's samples do), same sandbox;
 3. apply: `zoomplans apply --plan` of N base seat increases (compare-and-swap read, PUT,
-   verification read per account), next to its bound (see `apply_bound`);
+   verification read per account), next to its bound (see `apply_bound`), with the file
+   journal and again with the PostgreSQL journal (a server of its own on loopback TCP, from
+   Debian's `postgresql` package: tests/postgres_server.py);
 4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS;
 5. revoked-token: planning 600 accounts at 60/s with 50 ms latency while the sandbox revokes
    every token every 4 s, next to the bound 600 / 60 s (its own sandbox process).
 
 `--case revoked-token` runs phase 5 alone and updates its entry (and the table) in the results
-file, keeping the other phases' figures from the last full run.
+file, keeping the other phases' figures from the last full run; `--case apply-journals` does the
+same for phase 3.
 
 Every phase counts the 429s the sandbox sent (its request log) and the ones that reached a
 caller (an account that failed because of a rate limit); the latter must be 0. The table goes
@@ -43,6 +46,7 @@ import httpx
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.postgres_server
 
 from revoked_token import revoked_token_case, revoked_token_rows, revoked_token_verdicts
 from sandbox_process import ROOT, SandboxProcess
@@ -58,6 +62,7 @@ from scenario import (
 from reconciler.planner.model import PlanOptions
 from reconciler.planner.workflow import make_plan
 from reconciler.zoom import ZoomClient, ZoomConfig
+from tests.postgres_server import PostgresServer
 
 LATENCY_MS = 100
 RATE_LIMIT = "medium=60,heavy=40"
@@ -154,9 +159,14 @@ def apply_bound(count: int) -> dict[str, float]:
 
 
 def apply_phase(
-    count: int, lives: dict[str, dict[str, Any]], parallelism: int, work: Path
+    count: int,
+    lives: dict[str, dict[str, Any]],
+    parallelism: int,
+    work: Path,
+    journal_url: str | None = None,
 ) -> dict[str, Any]:
-    """Plan with the CLI (untimed), then time `zoomplans apply --plan` as a user runs it."""
+    """Plan with the CLI (untimed), then time `zoomplans apply --plan` as a user runs it, with
+    the file journal, or the PostgreSQL journal at ``journal_url``."""
     run_dir = Path(tempfile.mkdtemp(prefix=f"apply-p{parallelism}-", dir=work))
     seed_file = run_dir / "seed.json"
     seed_file.write_text(json.dumps(sandbox_seed(lives)))
@@ -181,7 +191,7 @@ def apply_phase(
         start, started_at = time.perf_counter(), time.monotonic()
         applied = subprocess.run(
             [*cli, "apply", "--plan", str(plan_file), str(run_dir / "accounts.yaml"),
-             "--journal", str(journal),
+             "--journal", journal_url or str(journal),
              "--parallelism", str(parallelism)],
             cwd=run_dir, env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
@@ -191,11 +201,15 @@ def apply_phase(
     writes = [r for r in requests if r["method"] == "PUT" and 200 <= r["status"] < 300]
     reads = [r for r in requests if r["method"] == "GET" and r["status"] == 200]
     failures = [line for line in applied.stdout.splitlines() if "failed" in line.lower()]
-    caller_429 = journal_429s(journal) + rate_limited_errors(failures)
+    caller_429 = (journal_429s(journal) if journal_url is None else 0) + rate_limited_errors(
+        failures
+    )
     bounds = apply_bound(count)
     return {
         "accounts": count,
         "parallelism": parallelism,
+        "journal": "file" if journal_url is None else "postgresql",
+        "date": machine()["date"],
         "exit_code": applied.returncode,
         "wall_s": round(wall, 2),
         **bounds,
@@ -251,7 +265,10 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     if "sequential" in results:
         checks["plan_5x_faster_than_sequential"] = results["speedup_vs_sequential"] >= 5
     for run in results["apply"]:
-        checks[f"apply_p{run['parallelism']}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
+        name = f"apply_p{run['parallelism']}" + (
+            "_postgresql" * (run.get("journal") == "postgresql")
+        )
+        checks[f"{name}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
     checks.update(revoked_token_verdicts(results))
     return checks
 
@@ -282,7 +299,8 @@ def table(results: dict[str, Any]) -> str:
     for run in results["apply"]:
         rows.append(
             (
-                f"apply --plan, {run['accounts']} seat changes, --parallelism {run['parallelism']}",
+                f"apply --plan, {run['accounts']} seat changes, --parallelism {run['parallelism']}"
+                f", {run.get('journal', 'file')} journal",
                 f"{run['wall_s']:.1f} s",
                 f"{run['bound_s']:.1f} s (2x{run['accounts']} GETs / 60 s; "
                 f"PUTs alone {run['heavy_bound_s']:.1f} s)",
@@ -344,15 +362,39 @@ def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
                     results["sequential"]["wall_s"] / results["plan"]["wall_s"], 2
                 )
                 say(f"  {results['sequential']}")
-        results["apply"] = []
-        for parallelism in args.parallelism:
-            say(f"apply: {args.accounts} seat changes, --parallelism {parallelism} ...")
-            results["apply"].append(apply_phase(args.accounts, lives, parallelism, work))
-            say(f"  {results['apply'][-1]}")
+        results["apply"] = apply_runs(args, lives, work, say)
     say(f"cpu: planning {args.cpu_accounts} accounts from memory ...")
     results["cpu"] = cpu_phase(args.cpu_accounts)
     results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
     return results
+
+
+def apply_runs(
+    args: argparse.Namespace, lives: dict[str, dict[str, Any]], work: Path, say: Any
+) -> list[dict[str, Any]]:
+    """Phase 3: each --parallelism with the file journal, then the first with PostgreSQL."""
+    runs = []
+    for parallelism in args.parallelism:
+        say(f"apply: {args.accounts} seat changes, --parallelism {parallelism}, file journal ...")
+        runs.append(apply_phase(args.accounts, lives, parallelism, work))
+        say(f"  {runs[-1]}")
+    server = PostgresServer(tcp=True, durable=True)  # fsync on: as a real server commits
+    try:
+        url = server.url(server.new_database())
+        say(f"apply: {args.accounts} seat changes, PostgreSQL journal on loopback ...")
+        runs.append(apply_phase(args.accounts, lives, args.parallelism[0], work, url))
+        say(f"  {runs[-1]}")
+    finally:
+        server.close()
+    return runs
+
+
+def apply_journals_case(args: argparse.Namespace, say: Any) -> list[dict[str, Any]]:
+    """Phase 3 alone, on the same accounts a full run uses."""
+    rng = random.Random(8)
+    lives = {i: live_answer(rng) for i in account_ids(args.accounts)}
+    with tempfile.TemporaryDirectory(prefix="zoomplans-bench-") as tmp:
+        return apply_runs(args, lives, Path(tmp), say)
 
 
 def main() -> int:
@@ -364,7 +406,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument(
         "--case",
-        choices=["all", "revoked-token"],
+        choices=["all", "revoked-token", "apply-journals"],
         default="all",
         help="run one case alone; its entry replaces the one in --out, the rest is kept",
     )
@@ -376,7 +418,10 @@ def main() -> int:
         if not args.out.exists():
             parser.error(f"--case {args.case} updates {args.out}, which a full run writes first")
         results = json.loads(args.out.read_text())
-        results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
+        if args.case == "revoked-token":
+            results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
+        else:
+            results["apply"] = apply_journals_case(args, say)
     results["targets_met"] = verdicts(results)
     results["table"] = table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import settings
 
 from reconciler.sandbox import SandboxServer
+from tests.postgres_server import PostgresServer
 
 # No per-example deadline anywhere: a loaded two-core CI box pauses for longer than hypothesis's
 # default 200 ms, which would fail a correct property. Under CI the examples are derandomised,
@@ -47,3 +48,22 @@ def sandbox() -> Iterator[SandboxFactory]:
     yield start
     for server in reversed(started):
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session (per xdist worker), started lazily by
+    the first test that needs it (tests/postgres_server.py) and stopped at the end."""
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def journal_db(postgres_server: PostgresServer) -> str:
+    """The URL of a fresh, empty database on the session's server: one journal per test."""
+    if not postgres_server.running():  # a test stopped it on purpose and failed before restart
+        postgres_server.start()
+    return postgres_server.url(postgres_server.new_database())

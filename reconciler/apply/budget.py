@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from reconciler.apply.journal import Journal, RunContext, read_journal
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.groups.canonical import canonical_sha256
 from reconciler.planner.model import Plan
 
@@ -60,7 +60,7 @@ def daily_budget(flag: int | None, configured: int | None, rate_tier: str) -> in
 def check_daily_budget(
     plan: Plan,
     *,
-    journal_path: Path,
+    journal_path: JournalTarget,
     budget: int,
     only_accounts: Sequence[str] = (),
     now: datetime | None = None,
@@ -102,7 +102,9 @@ def check_heavy_budget(needed: int, budget: int, used: int) -> None:
         raise HeavyBudgetExceeded(needed, budget, used)
 
 
-def record_heavy_reads(plan: Plan, journal_path: Path, master_account_id: str | None) -> int:
+def record_heavy_reads(
+    plan: Plan, journal_path: JournalTarget, master_account_id: str | None
+) -> int:
     """Journal the usage reads `plan` made (one `heavy_reads` line), so apply's budget check
     counts them; returns how many (nothing is written for none). JournalError if it cannot."""
     reads = sum(1 for account in plan.accounts if account.usage_read)

@@ -2,7 +2,9 @@
 
 The contract this module keeps, per account:
 1. Blocked or errored accounts get nothing.
-2. Before the first write, the live plans are read again. Writes earlier runs left in flight
+2. Before the first write, the live plans are read again, or the read the plan was made or
+   proved from stands in for that read when it is recent and the journal shows nothing since
+   (``reconciler.apply.recent_reads``). Writes earlier runs left in flight
    are looked up in the journal first (``reconciler.apply.in_flight``): one a read now shows is
    settled; one that cannot be repeated safely (subscribe, add_addon, cancel_addon), that Zoom
    accepted or that is still in doubt, and that no read shows, makes the account *awaiting
@@ -57,7 +59,8 @@ from reconciler.apply.journal import Journal, JournalContents, JournalError
 from reconciler.apply.journal_records import Result
 from reconciler.apply.own_writes import OwnWrite, own_writes, settle_or_lay_over
 from reconciler.apply.read_back import AmbiguousWrite, CallResult, read_back
-from reconciler.apply.reading import LivePlansDict, read_plans, read_until
+from reconciler.apply.reading import LivePlansDict, read_until
+from reconciler.apply.recent_reads import RecentRead, read_before_writing
 from reconciler.apply.report import AccountReport, ApplyReport, blocked_reason
 from reconciler.apply.resume import calls_made, made_prefix, resumable
 from reconciler.apply.seams import (
@@ -93,8 +96,11 @@ class Executor:
         progress: Progress | None = None,
         confirm: Confirm | None = None,
         control: RunControl | None = None,
+        reads: Mapping[str, RecentRead] | None = None,
     ) -> None:
         self.client = client
+        #: The reads the plan was made (or proved) from: compare-and-swap reads when recent.
+        self.reads = reads or {}
         self.confirm = confirm
         self.control = control or RunControl()
         self.journal = journal
@@ -210,7 +216,11 @@ class Executor:
         if stop is not None:
             return AccountReport(account_id, "failed", f"{stop}; nothing sent", 0, planned)
         try:
-            live = await read_plans(self.client, account_id)
+            live = await read_before_writing(
+                self.client, account_id, self.reads, self.settings.reuse_read_s,
+                self.history.entries,
+                pending=bool(pending or earlier or self._own_writes(account_id)),
+            )  # fmt: skip
         except ZoomError as exc:
             self._note_run_wide(exc)
             reason = f"could not re-read the live plans before writing: {exc}; nothing sent"

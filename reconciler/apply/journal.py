@@ -35,6 +35,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import socket
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ from reconciler.apply.journal_store import (
     JournalError,
     JournalLockUnavailable,
     JournalStore,
+    LockHolder,
 )
 
 __all__ = [
@@ -183,8 +185,11 @@ class Journal:
         zoom_now: ZoomNow | None = None,
         local_now: Clock | None = None,
         require_lock: bool = True,
+        lock_timeout_s: float = 0.0,
     ) -> None:
         self.store = store_for(target, require_lock=require_lock)
+        #: How long to wait for another apply holding the lock (0: fail at once).
+        self.lock_timeout_s = lock_timeout_s
         self.path = target if isinstance(target, Path) else self.store.describe()
         self.context = context
         self._zoom_now = zoom_now or (lambda: None)
@@ -203,7 +208,13 @@ class Journal:
 
     def open(self) -> None:
         """Take the store's apply lock (JournalBusy, JournalLockUnavailable, JournalError)."""
-        self.store.acquire_lock(self.context.master_account_id)
+        holder = LockHolder(
+            run_id=self.context.run_id,
+            actor=self.context.actor,
+            host=socket.gethostname(),
+            master_account_id=self.context.master_account_id,
+        )
+        self.store.acquire_lock(holder, self.lock_timeout_s)
 
     def close(self) -> None:
         self.store.release_lock()

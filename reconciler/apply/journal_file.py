@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,12 @@ from reconciler.apply.journal_records import (
     Settlement,
     parse_line,
 )
-from reconciler.apply.journal_store import JournalBusy, JournalError, JournalLockUnavailable
+from reconciler.apply.journal_store import (
+    JournalBusy,
+    JournalError,
+    JournalLockUnavailable,
+    LockHolder,
+)
 from reconciler.apply.journal_walk import Fate, fates
 
 
@@ -72,13 +78,13 @@ class FileJournalStore:
     def describe(self) -> str:
         return str(self.path)
 
-    def acquire_lock(self, master_account_id: str | None) -> None:
+    def acquire_lock(self, holder: LockHolder, timeout_s: float = 0.0) -> None:
         """Open for appending (never truncating), take the lock, move last month's lines.
 
         A run killed in the middle of a write leaves a last line without its newline; this
         run's lines then start on a fresh line, so the cut line stays the only damaged one.
         """
-        del master_account_id  # one file, one lock: every master account sharing it waits
+        del holder  # one file, one lock: every master account sharing it waits
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Owner-only when new: the journal holds billing contacts of subscribe bodies.
@@ -86,7 +92,7 @@ class FileJournalStore:
             self._file = os.fdopen(fd, "a", encoding="utf-8")
         except OSError as exc:
             raise JournalError(self.path, f"cannot open for appending: {exc.strerror}") from exc
-        self._flock()
+        self._flock(timeout_s)
         try:  # a new month: the earlier lines move to their month file (journal_months)
             rotate_if_new_month(self.path, self._file.fileno(), datetime.now(UTC), open_lines)
         except OSError as exc:
@@ -96,8 +102,9 @@ class FileJournalStore:
             self._file.write("\n")
             self._file.flush()
 
-    def _flock(self) -> None:
-        """An exclusive advisory lock until release (the OS drops it if the process dies)."""
+    def _flock(self, timeout_s: float) -> None:
+        """An exclusive advisory lock until release (the OS drops it if the process dies),
+        waiting up to ``timeout_s`` for another run to release it."""
         if self._file is None:
             return
         if sys.platform == "win32":
@@ -105,14 +112,20 @@ class FileJournalStore:
         else:
             import fcntl
 
-            try:
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                self._close()
-                raise JournalBusy(self.path) from None
-            except OSError as exc:  # a file system without locks (some network mounts)
-                why = f"flock: {exc.strerror}"
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() < deadline:
+                        time.sleep(0.1)
+                        continue
+                    self._close()
+                    raise JournalBusy(self.path) from None
+                except OSError as exc:  # a file system without locks (some network mounts)
+                    why = f"flock: {exc.strerror}"
+                    break
         if self.require_lock:
             self._close()
             raise JournalLockUnavailable(self.path, why)

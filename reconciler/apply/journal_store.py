@@ -11,8 +11,10 @@ default), or a database.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, TypeAlias
 
 
 class JournalError(Exception):
@@ -33,7 +35,7 @@ class JournalBusy(JournalError):
         super().__init__(
             where,
             f"another zoomplans apply is using it right now{who}; wait for that run to finish "
-            "(two runs at once could both send the same charge)",
+            "(two runs at once could both send the same charge), or give --lock-timeout",
         )
 
 
@@ -49,6 +51,17 @@ class JournalLockUnavailable(JournalError):
         )
 
 
+@dataclass(frozen=True)
+class LockHolder:
+    """Who takes the apply lock, named to a run that finds it taken (a store that can record
+    it does: the database store's holders table)."""
+
+    run_id: str
+    actor: str
+    host: str
+    master_account_id: str | None
+
+
 class JournalStore(Protocol):
     """The contract of a journal store (the file store and a database store both keep it).
 
@@ -62,8 +75,9 @@ class JournalStore(Protocol):
       as stored, ending with ``\\n`` when it is complete (a line cut by a crash has none). With
       ``since``, the store may leave out lines written before it, but never a line of an
       intent that is still open (in doubt, or a purchase accepted and not shown yet).
-    - :meth:`acquire_lock` takes the apply lock (one apply at a time per journal, or per
-      master account), raising :class:`JournalBusy` (naming the holder when it can) or
+    - :meth:`acquire_lock` takes the apply lock for ``holder`` (one apply at a time per
+      journal, or per ``holder.master_account_id``), waiting up to ``timeout_s`` for another
+      run to finish, then raising :class:`JournalBusy` (naming the holder when it can) or
       :class:`JournalLockUnavailable`; :meth:`release_lock` gives it back (and does the
       store's upkeep while still holding it). The lock also dies with the process.
     - :meth:`describe` names the store for messages: a path, or a URL *without* credentials.
@@ -71,10 +85,14 @@ class JournalStore(Protocol):
 
     def describe(self) -> str: ...
 
-    def acquire_lock(self, master_account_id: str | None) -> None: ...
+    def acquire_lock(self, holder: LockHolder, timeout_s: float = 0.0) -> None: ...
 
     def release_lock(self) -> None: ...
 
     def append_line(self, text: str) -> None: ...
 
     def lines(self, since: datetime | None = None) -> Iterator[tuple[str, str]]: ...
+
+
+#: What `--journal` names: a file (the file store) or a store (a database).
+JournalTarget: TypeAlias = Path | JournalStore

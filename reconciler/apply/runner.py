@@ -8,10 +8,9 @@ from the desired files, and a saved plan is re-planned before its first write
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from reconciler.apply.effects import all_calls_visible
 from reconciler.apply.executor import Executor
@@ -23,7 +22,9 @@ from reconciler.apply.journal import (
     RunContext,
     read_journal,
 )
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.preflight import PlanExpired, accounts_changed, check_actions
+from reconciler.apply.recent_reads import RecentRead
 from reconciler.apply.report import AccountReport, ApplyReport
 from reconciler.apply.seams import ApplySettings, Confirm, Converged, PlanWriter, Progress
 from reconciler.apply.stop import RunControl
@@ -53,7 +54,7 @@ async def run_apply(
     plan: Plan,
     client: PlanWriter,
     *,
-    journal_path: Path,
+    journal_path: JournalTarget,
     plan_hash: str,
     mode: str,
     settings: ApplySettings | None = None,
@@ -63,13 +64,15 @@ async def run_apply(
     confirm: Confirm | None = None,
     master_account_id: str | None = None,
     control: RunControl | None = None,
+    reads: Mapping[str, RecentRead] | None = None,
     journal_lock: bool = True,
 ) -> ApplyReport:
     """Apply ``plan`` (already checked) and journal the run; returns the per-account report.
 
     ``only_accounts`` limits the run to those ids; the plan's other accounts are reported as
     *skipped*. Reading the earlier journal first lets this run settle calls a crashed run
-    left without an outcome, before anything is sent to those accounts.
+    left without an outcome, before anything is sent to those accounts. ``reads`` are the
+    reads the plan was made or proved from (``reconciler.apply.recent_reads``).
     """
     chosen = [a for a in plan.accounts if not only_accounts or a.account_id in only_accounts]
     context = RunContext.for_this_process(
@@ -79,7 +82,13 @@ async def run_apply(
     zoom_now = None if zoom_time is None else zoom_time.now
     if zoom_now is not None and zoom_now() is None:
         await client.zoom_now()  # type: ignore[attr-defined]  # ZoomClient: Zoom's clock first
-    journal = Journal(journal_path, context, zoom_now=zoom_now, require_lock=journal_lock)
+    journal = Journal(
+        journal_path,
+        context,
+        zoom_now=zoom_now,
+        require_lock=journal_lock,
+        lock_timeout_s=(settings or ApplySettings()).lock_timeout_s,
+    )
     with journal:
         # Locked first, then read: no other run can add an intent between the two.
         history = read_journal(
@@ -116,6 +125,7 @@ async def run_apply(
             progress=progress,
             confirm=confirm,
             control=control,
+            reads=reads,
         )
         done = await executor.run(chosen)
         skipped = [
@@ -171,7 +181,7 @@ def _iso(moment: datetime | str) -> str:
 def _point_out(
     history: JournalContents,
     chosen: Sequence[AccountPlan],
-    journal_path: Path,
+    journal_path: JournalTarget,
     say: Progress,
 ) -> None:
     """Point out unsettled calls this run will not look at."""

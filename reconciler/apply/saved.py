@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reconciler.apply.journal import JournalError, read_journal
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.planner.model import Plan, PlanFormatError
 
 
@@ -39,14 +40,14 @@ def read_plan_file(path: Path) -> tuple[Plan, str, str | None]:
     return plan, hashlib.sha256(raw).hexdigest(), recorded if isinstance(recorded, str) else None
 
 
-def unsettled_in(plan: Plan, journal_path: Path) -> bool:
+def unsettled_in(plan: Plan, journal_path: JournalTarget) -> bool:
     """Whether an earlier run left calls to these accounts unsettled (then the run settles them,
     and records how, even though nothing is left to send). Raises JournalError."""
     history = read_journal(journal_path, since=datetime.now(UTC))  # unsettled: from the index
     return any(history.unsettled_for(account.account_id) for account in plan.accounts)
 
 
-def without_outcome(journal_path: Path) -> list[str]:
+def without_outcome(journal_path: JournalTarget) -> list[str]:
     """``account op (method path)`` of each call the journal shows sent without an outcome:
     after an interruption, the calls that were in flight."""
     try:
@@ -56,7 +57,7 @@ def without_outcome(journal_path: Path) -> list[str]:
     return [f"{i.account_id}: {i.op} {i.method} {i.path}" for i in history.unsettled]
 
 
-def interruption_report(journal_path: Path) -> list[str]:
+def interruption_report(journal_path: JournalTarget) -> list[str]:
     """What to tell the user after Ctrl-C: the calls in flight and how the next run settles them."""
     calls = without_outcome(journal_path)
     if not calls:

@@ -106,8 +106,13 @@ class ApplySettings:
     settle_timeout_s: float = 60.0
     #: Reading after an account's calls until it has converged gives up after this long.
     verify_timeout_s: float = 5.0
+    #: The read a plan was made or proved from serves as an account's compare-and-swap read
+    #: for this long; an older one is read again (``reconciler.apply.recent_reads``).
+    reuse_read_s: float = 60.0
     #: The first pause between reads; each next pause is twice as long.
     first_pause_s: float = 0.25
     #: How far back the journal is searched for earlier purchases, and the minimum age before
     #: a write in doubt may be sent again (``reconciler.apply.in_flight``).
     rules: InFlightRules = field(default_factory=InFlightRules)
+    #: How long to wait for another apply holding the journal's lock (0: fail at once).
+    lock_timeout_s: float = 0.0

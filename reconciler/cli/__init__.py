@@ -8,44 +8,105 @@ usage errors exit 2, which CI would mistake for "changes present", so `main` map
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 
 import click
 
-from reconciler.cli.apply import apply_command
-from reconciler.cli.completion import completion_command
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_USAGE
-from reconciler.cli.imports import import_command
-from reconciler.cli.journal import journal_command
+from reconciler.cli.lazy_group import LazyCommand, LazyGroup
 from reconciler.cli.options import verbose_option
-from reconciler.cli.plan import plan_command
-from reconciler.cli.sandbox import sandbox_command
-from reconciler.cli.validate import validate_command
 
 log = logging.getLogger("reconciler.cli")
 
+#: Every command, by name: where it lives and its one line for `zoomplans --help` and completion.
+#: A module is imported only when its command runs or shows its --help (docs/ARCHITECTURE.md,
+#: "Start-up"); tests/cli/test_lazy_commands.py keeps each line equal to the command's own.
+#: A new command is one line here.
+COMMANDS: dict[str, LazyCommand] = {
+    "validate": LazyCommand(
+        "reconciler.cli.validate",
+        "validate_command",
+        "Check desired-state files offline, every problem at once (default PATH: accounts/).",
+    ),
+    "plan": LazyCommand(
+        "reconciler.cli.plan",
+        "plan_command",
+        "Show the ordered API calls that would make Zoom match the YAML (PATH default accounts/).",
+    ),
+    "apply": LazyCommand(
+        "reconciler.cli.apply",
+        "apply_command",
+        "Make the calls that bring Zoom to the YAML (PATH default accounts/), or those of --plan.",
+    ),
+    "import": LazyCommand(
+        "reconciler.cli.imports",
+        "import_command",
+        "Write one YAML file per live sub-account into --out, ready for review and `plan`.",
+    ),
+    "sandbox": LazyCommand(
+        "reconciler.cli.sandbox",
+        "sandbox_command",
+        "Serve a fake Zoom master-account plan API for demos, tests and CI.",
+    ),
+    "journal": LazyCommand(
+        "reconciler.cli.journal",
+        "journal_command",
+        "Read the journal of apply's calls, and settle what apply will not decide alone.",
+    ),
+    "completion": LazyCommand(
+        "reconciler.cli.completion",
+        "completion_command",
+        "Print the completion script for SHELL (bash, zsh or fish) on stdout.",
+    ),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=LazyGroup,
+    registry=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @verbose_option
-@click.version_option(
-    package_name="zoom-plan-reconciler",
-    prog_name="zoomplans",
-    # The release (from the git tag it was built from) and the interpreter running it: the
-    # two facts a bug report needs first.
-    message=f"%(prog)s %(version)s (Python {platform.python_version()})",
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="Show the version and exit.",
 )
 def cli() -> None:
     """Reconcile the paid plans of Zoom sub-accounts with YAML files kept in git."""
 
 
-cli.add_command(validate_command)
-cli.add_command(plan_command)
-cli.add_command(apply_command)
-cli.add_command(import_command)
-cli.add_command(sandbox_command)
-cli.add_command(journal_command)
-cli.add_command(completion_command)
+def release() -> str:
+    """The installed release, from the git tag it was built from.
+
+    setuptools-scm writes it into `reconciler/_version.py` at build and install time; reading
+    that module costs nothing, where `importlib.metadata` is a third of `--version`'s start-up.
+    A tree used without installing (no such file) asks the package metadata instead.
+    """
+    try:
+        from reconciler._version import version
+    except ImportError:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed_version
+
+        try:
+            return installed_version("zoom-plan-reconciler")
+        except PackageNotFoundError:
+            return "0.0.0+unknown"
+    return str(version)
+
+
+def _show_version(ctx: click.Context, value: bool) -> None:
+    """`zoomplans --version`: the release and the interpreter running it, the two facts a bug
+    report needs first (sys.version's first word is platform.python_version(), without
+    importing platform)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"zoomplans {release()} (Python {sys.version.split()[0]})", color=ctx.color)
+    ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> None:

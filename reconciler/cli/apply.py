@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.cli.epilogs import APPLY_EPILOG
 from reconciler.cli.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED
 from reconciler.cli.guard_options import guard_rail_options
@@ -88,7 +89,7 @@ class TerminalHooks:
         return text.strip() == "yes"
 
 
-def _interrupted(journal_path: Path, sending: bool) -> NoReturn:
+def _interrupted(journal_path: JournalTarget, sending: bool) -> NoReturn:
     """Ctrl-C: before sending began (planning, the question), say nothing was sent; after,
     say which calls were in flight and how the next run settles them. Exit 130."""
     from reconciler.apply.report import NOTHING_SENT
@@ -188,6 +189,15 @@ def run_with_signals(request: ApplyRequest, control: RunControl) -> ApplyReport:
     metavar="N",
     help="Heavy calls per 24 hours this master account may use (default Zoom's cap: 60,000, "
     "or 30,000 with --rate-tier pro); apply refuses a plan that needs more than is left.",
+)
+@click.option(
+    "--lock-timeout",
+    metavar="DURATION",
+    default="0s",
+    show_default=True,
+    help="How long to wait for another apply holding the journal's lock (the database's "
+    "lock per master account, or the file's) before giving up; 0s fails at once, naming "
+    "the run that holds it.",
 )
 @click.option(
     "--allow-dirty",

@@ -70,3 +70,13 @@ JOURNAL_ACKNOWLEDGE_EPILOG = epilog(
     'zoomplans journal acknowledge .zoomplans/journal.jsonl:17 --reason "runner lost power"',
     "zoomplans journal acknowledge .zoomplans/journal.jsonl:17 --reason checked --no-journal-lock",
 )
+JOURNAL_EXPORT_EPILOG = epilog(
+    "journal.md",
+    "zoomplans journal export --format jsonl --out audit.jsonl",
+    "zoomplans journal export --journal postgresql://zoomplans@db.example.com/zoomplans",
+)
+JOURNAL_IMPORT_EPILOG = epilog(
+    "journal.md",
+    "zoomplans journal import .zoomplans/journal.jsonl",
+    "zoomplans journal import .zoomplans/journal.jsonl --journal postgresql://zoomplans@db/zp",
+)

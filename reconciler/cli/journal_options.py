@@ -4,10 +4,15 @@ Both commands read the journal the same way (``reconciler.apply.in_flight``): `a
 sends a purchase the journal holds as awaiting Zoom, and `plan` shows it as in flight. So the
 window and the minimum age before a write in doubt may be sent again are spelt once, here,
 with their `zoomplans.yaml` keys (`journal_window`, `resend_after`); a flag wins over the key.
+
+Which journal (``journal_target``): `--journal` (a file, or a `postgresql://` URL), else
+`ZOOMPLANS_JOURNAL_URL`, else `journal:` in zoomplans.yaml (a URL only, without a password:
+a pull request can write that file), else the file `.zoomplans/journal.jsonl`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,15 +21,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
+from reconciler.cli.exit_codes import EXIT_USAGE, fail
 from reconciler.cli.options import stacked
 
 if TYPE_CHECKING:  # imported when used, so `zoomplans --help` stays quick
     from reconciler.apply.in_flight import InFlightRules
+    from reconciler.apply.journal_store import JournalTarget
     from reconciler.guards.project import ProjectConfig
+
+#: reconciler.apply.journal.DEFAULT_JOURNAL_PATH, spelt here so that `plan --help` does not
+#: import the apply package (tests/test_lazy_commands.py keeps the two equal).
+DEFAULT_JOURNAL_FILE = ".zoomplans/journal.jsonl"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+JOURNAL_URL_VARIABLE = "ZOOMPLANS_JOURNAL_URL"
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -53,11 +64,12 @@ def journal_options(func: F) -> F:
         click.option(
             "--journal",
             "journal_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=str(DEFAULT_JOURNAL_PATH),
-            show_default=True,
-            help="Append-only record of every call apply makes (JSON lines). apply writes it and "
-            "reads it to never send a purchase twice; plan reads it to show calls in flight.",
+            metavar="FILE|URL",
+            help="Append-only record of every call apply makes: a JSON-lines file (default "
+            f"{DEFAULT_JOURNAL_FILE}) or a postgresql:// URL (one journal for every machine; "
+            f"password from PGPASSWORD). Default {JOURNAL_URL_VARIABLE}, else `journal` in "
+            "zoomplans.yaml. apply writes it and reads it to never send a purchase twice; plan "
+            "reads it to show calls in flight.",
         ),
         click.option(
             "--journal-window",
@@ -74,6 +86,39 @@ def journal_options(func: F) -> F:
         ),
     ]
     return stacked(options, func)
+
+
+def journal_target(
+    flag: str | None, project: ProjectConfig | None, say: Callable[[str], None]
+) -> JournalTarget:
+    """The journal `--journal`, the environment or zoomplans.yaml names (see the module's
+    docstring); a URL becomes a PostgreSQL store (nothing is connected yet)."""
+    from reconciler.apply.journal_url import is_database_url
+
+    if flag:
+        return _target(flag, "--journal")
+    from_env = os.environ.get(JOURNAL_URL_VARIABLE, "").strip()
+    if from_env:
+        if not is_database_url(from_env):
+            fail(f"{JOURNAL_URL_VARIABLE} must be a postgresql:// URL", EXIT_USAGE)
+        return _target(from_env, JOURNAL_URL_VARIABLE)
+    if project is not None and project.journal:
+        target = _target(project.journal, project.source)
+        say(f"zoomplans: journal {target} (from {project.source})")
+        return target
+    return Path(DEFAULT_JOURNAL_FILE)
+
+
+def _target(text: str, origin: str) -> JournalTarget:
+    from reconciler.apply.journal_url import carries_password, is_database_url
+
+    if not is_database_url(text):
+        return Path(text)
+    if origin.endswith((".yaml", ".yml")) and carries_password(text):
+        fail(f"{origin}: journal: a URL there must not hold a password", EXIT_USAGE)
+    from reconciler.apply.journal_postgres import PostgresJournalStore
+
+    return PostgresJournalStore(text)
 
 
 def journal_lock_option(func: F) -> F:

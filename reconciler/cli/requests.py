@@ -16,7 +16,12 @@ import click
 from reconciler.apply.clean_tree import in_ci
 from reconciler.cli.exit_codes import EXIT_USAGE, fail
 from reconciler.cli.guard_options import project_and_prices
-from reconciler.cli.journal_options import JournalRuleError, in_flight_rules
+from reconciler.cli.journal_options import (
+    JournalRuleError,
+    in_flight_rules,
+    journal_duration,
+    journal_target,
+)
 from reconciler.cli.options import zoom_config_from
 from reconciler.cli.settings_shown import settings_of
 
@@ -60,9 +65,18 @@ def _settings(options: dict[str, Any], guards: Guards, **timing: Any) -> Any:
         rules = in_flight_rules(
             options.pop("journal_window"), options.pop("resend_after"), guards.project
         )
+        if "lock_timeout" in options:  # apply only: plan never takes the lock
+            waiting = journal_duration(
+                options.pop("lock_timeout"), what="lock timeout", zero_ok=True
+            )
+            timing["lock_timeout_s"] = waiting.total_seconds()
     except JournalRuleError as exc:
         fail(str(exc), EXIT_USAGE)
     return ApplySettings(rules=rules, **timing)
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def apply_request(options: dict[str, Any], *, interactive: bool) -> ApplyRequest:
@@ -89,7 +103,7 @@ def apply_request(options: dict[str, Any], *, interactive: bool) -> ApplyRequest
         saved=None
         if plan_file is None
         else SavedPlanRequest(path=plan_file, expect_sha256=expect, max_age=max_age),
-        journal_path=options.pop("journal_path"),
+        journal_path=journal_target(options.pop("journal_path"), guards.project, _say),
         journal_lock=not options.pop("no_journal_lock"),
         settings=settings,
         auto_approve=options.pop("auto_approve"),
@@ -113,7 +127,7 @@ def plan_request(options: dict[str, Any]) -> PlanRequest:
         selection=selection,
         guards=guards,
         ttl=options.pop("ttl"),
-        journal_path=options.pop("journal_path"),
+        journal_path=journal_target(options.pop("journal_path"), guards.project, _say),
         settings=_settings(options, guards),
         zoom=zoom,
         shown_settings=settings_of(click.get_current_context(), guards.project),

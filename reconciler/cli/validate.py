@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler.cli.epilogs import VALIDATE_EPILOG
 from reconciler.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.cli.options import extends_root_option, verbose_option
-from reconciler.desired import DesiredState, load_desired
-from reconciler.guards.project import (
-    ProjectError,
-    extends_roots,
-    find_project,
-    plan_types_allowed,
-)
+
+if TYPE_CHECKING:  # imported when the command runs, so `validate --help` stays quick
+    from reconciler.desired import DesiredState
 
 DEFAULT_PATH = "accounts/"
 
@@ -82,6 +79,14 @@ def validate_command(
     Folders are searched for *.yaml and *.yml. Exit 0 when valid (warnings allowed unless
     --strict), 1 when not.
     """
+    from reconciler.desired import load_desired
+    from reconciler.guards.project import (
+        ProjectError,
+        extends_roots,
+        find_project,
+        plan_types_allowed,
+    )
+
     chosen = paths or (DEFAULT_PATH,)
     try:
         project = find_project(config_file)

@@ -47,6 +47,26 @@ class PlanEntry:
 _ENTRY_ROWS: tuple[PlanGroup, ...] = tuple(g for g in table.GROUPS if g.in_get)
 
 
+def _rows_by_key() -> dict[str, tuple[tuple[int, PlanGroup], ...]]:
+    """Each top-level key of `plans:` with its rows and their place in table order."""
+    rows: dict[str, list[tuple[int, PlanGroup]]] = {}
+    for index, row in enumerate(_ENTRY_ROWS):
+        rows.setdefault(row.path[0], []).append((index, row))
+    return {key: tuple(found) for key, found in rows.items()}
+
+
+#: The table compiled once per top-level key, so the walk follows the file's own keys (a
+#: handful) instead of every row of the table for every account.
+_ROWS_BY_KEY = _rows_by_key()
+
+
+def _rows_of(plans: dict[Any, Any]) -> list[PlanGroup]:
+    """The rows whose top-level key the plans have, in table order."""
+    present = [item for key in plans if (rows := _ROWS_BY_KEY.get(key)) for item in rows]
+    present.sort(key=lambda item: item[0])
+    return [row for _, row in present]
+
+
 def plan_entries(plans: object, *, cancelled: bool = True) -> Iterator[PlanEntry]:
     """Every entry with a text `type`, in table order, with its group key.
 
@@ -57,7 +77,7 @@ def plan_entries(plans: object, *, cancelled: bool = True) -> Iterator[PlanEntry
     if not isinstance(plans, dict):
         return
     root: DataPath = ("plans",)
-    for row in _ENTRY_ROWS:
+    for row in _rows_of(plans):
         value: object = plans
         for part in row.path:
             value = value.get(part) if isinstance(value, dict) else None

@@ -15,9 +15,7 @@ from typing import Any
 
 def canonical_json(value: Any) -> str:
     """The one JSON spelling hashed everywhere: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
-    )
+    return _ENCODER.encode(value)
 
 
 def canonical_sha256(value: Any) -> str:
@@ -32,3 +30,10 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     return str(value)
+
+
+#: One encoder for every hash: `json.dumps` with these options would build a new one per call
+#: (a plan hashes every account). Encoders keep no state between calls.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
+)

@@ -24,7 +24,7 @@ applied plan re-plans to nothing. What normalisation does, and why:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -61,6 +61,8 @@ INTEGER_FIELDS = frozenset({"hosts", "active_hosts", "ddi_numbers"})
 #: `reason` and `comment` are what a desired cancellation tells Zoom (CANCEL_NOTES).
 CANCEL_NOTES = ("reason", "comment")
 _MARKERS = frozenset({"status", "state", *CANCEL_NOTES})
+#: The markers that say an entry is no longer kept (`cancelled`, `expired`).
+_ACTIVITY_MARKERS = frozenset({"status", "state"})
 #: Zoom's facts about an entry that it sets itself (Video SDK minutes and prices, the 201
 #: reply's partner pricing) and `paid_period_start_date`, which `scheduled` reads instead.
 _READ_ONLY = frozenset(
@@ -106,15 +108,20 @@ def is_read_only(key: str) -> bool:
 def countries(value: Any) -> list[str]:
     """A YAML list or Zoom's `"US,CA"` string as a sorted list without duplicates."""
     if isinstance(value, str):
-        parts = value.split(",")
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        parts = [str(p) for p in value]
-    else:
-        raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
-    return sorted({p.strip() for p in parts if p.strip()})
+        return list(_countries_of(tuple(value.split(","))))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(_countries_of(tuple(str(p) for p in value)))
+    raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
 
 
-def _integer(key: str, value: Any) -> Any:
+@lru_cache(maxsize=1024)
+def _countries_of(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Sorted, stripped, without blanks and duplicates; read once per distinct spelling
+    (a plan's accounts repeat a handful)."""
+    return tuple(sorted({p.strip() for p in parts if p.strip()}))
+
+
+def _integer(value: Any) -> Any:
     # Zoom documents integers, but numeric strings have been seen in answers; read both.
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
@@ -123,46 +130,109 @@ def _integer(key: str, value: Any) -> Any:
     return value
 
 
+# How an entry's field is read, decided once per field name (`_field_rule`), so reading an
+# entry is one pass over its own keys: skipped (markers, read-only facts), countries, integer,
+# or kept as it is.
+_SKIP, _COUNTRIES, _INTEGER, _KEEP, _MARKER = range(5)
+_FIELD_RULES: dict[str, int] = {}
+
+
+def _field_rule(key: str) -> int:
+    """The rule of a field name not met before (the table of names is then one dict lookup)."""
+    if key in _ACTIVITY_MARKERS:
+        rule = _MARKER
+    elif key in _MARKERS or is_read_only(key):
+        rule = _SKIP
+    elif key in COUNTRY_FIELDS:
+        rule = _COUNTRIES
+    elif key in INTEGER_FIELDS:
+        rule = _INTEGER
+    else:
+        rule = _KEEP
+    if len(_FIELD_RULES) < 4096:  # names come from Zoom's answers: keep the cache bounded
+        _FIELD_RULES[key] = rule
+    return rule
+
+
+def _read_entry(entry: Mapping[str, Any], where: str) -> tuple[dict[str, Any] | None, bool]:
+    """`type` plus every managed field that is set, each in its canonical spelling (None for a
+    blank entry: `{}` or `{"type": "", "hosts": 0}`, Zoom's way of saying "nothing here"), and
+    whether the entry is inactive (`status` or `state` cancelled or expired)."""
+    out: dict[str, Any] = {}
+    blank = True
+    inactive = False
+    rules = _FIELD_RULES
+    for key, value in entry.items():
+        rule = rules.get(key)
+        if rule is None:
+            rule = _field_rule(key)
+        if rule == _SKIP:
+            continue
+        kind = type(value)  # _is_unset, inlined: this loop runs for every field of every entry
+        if rule == _MARKER:
+            if kind is str and value.strip().lower() in INACTIVE_STATUSES:
+                inactive = True
+            continue
+        if kind is str:
+            if not value.strip():
+                continue
+            if rule == _KEEP:
+                blank = False
+                out[key] = value
+                continue
+        elif kind is int:
+            if value == 0:
+                continue
+            if rule != _COUNTRIES:  # an int is kept as it is, also where one is expected
+                blank = False
+                out[key] = value
+                continue
+        elif kind is float:
+            if value == 0:
+                continue
+        elif value is None or ((kind is list or kind is tuple) and not value):
+            continue
+        blank = False
+        if rule == _KEEP:
+            out[key] = value
+        elif rule == _INTEGER:
+            out[key] = _integer(value)
+        else:
+            listed = countries(value)
+            if listed:
+                out[key] = listed
+    if blank:
+        return None, inactive
+    if not isinstance(out.get("type"), str):
+        raise PlanShapeError(f"{where}: an entry without a plan type: {dict(entry)!r}")
+    return out, inactive
+
+
+def entry_fields(entry: Mapping[str, Any], where: str = "entry") -> dict[str, Any]:
+    """One plan entry (a call body, a GET entry) as the diff reads it: `type` plus the managed
+    fields that are set, countries as sorted lists, numbers as integers."""
+    fields, _ = _read_entry(entry, where)
+    if fields is None:  # blank: no type either
+        raise PlanShapeError(f"{where}: an entry without a plan type: {dict(entry)!r}")
+    return fields
+
+
 def _is_inactive(entry: Mapping[str, Any]) -> bool:
-    for marker in ("status", "state"):
+    """`status` or `state` says cancelled or expired (what `_read_entry` also reports)."""
+    for marker in _ACTIVITY_MARKERS:
         value = entry.get(marker)
         if isinstance(value, str) and value.strip().lower() in INACTIVE_STATUSES:
             return True
     return False
 
 
-def _fields(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """`type` plus every managed field that is set, each in its canonical spelling."""
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key in _MARKERS or _is_unset(value) or is_read_only(key):
-            continue
-        if key in COUNTRY_FIELDS:
-            listed = countries(value)
-            if listed:
-                out[key] = listed
-        elif key in INTEGER_FIELDS:
-            out[key] = _integer(key, value)
-        else:
-            out[key] = value
-    if not isinstance(out.get("type"), str):
-        raise PlanShapeError(f"{where}: an entry without a plan type: {dict(entry)!r}")
-    return out
-
-
-def entry_fields(entry: Mapping[str, Any], where: str = "entry") -> dict[str, Any]:
-    """One plan entry (a call body, a GET entry) as the diff reads it: `type` plus the managed
-    fields that are set, countries as sorted lists, numbers as integers."""
-    return _fields(entry, where)
-
-
-def _is_blank(entry: Mapping[str, Any]) -> bool:
-    """`{}` or `{"type": "", "hosts": 0}`: Zoom's way of saying "nothing here"."""
-    return all(_is_unset(v) or is_read_only(k) or k in _MARKERS for k, v in entry.items())
-
-
 def _entries(value: Any, where: str) -> list[Mapping[str, Any]]:
     """A group's entries whether Zoom answered an object or a list."""
+    kind = type(value)
+    if kind is dict:  # the common shapes first, without an abc check
+        return [value]
+    if kind is list and all(type(v) is dict for v in value):
+        return value
     if _is_unset(value):
         return []
     if isinstance(value, Mapping):
@@ -171,7 +241,7 @@ def _entries(value: Any, where: str) -> list[Mapping[str, Any]]:
         bad = [v for v in value if not isinstance(v, Mapping)]
         if bad:
             raise PlanShapeError(f"{where}: list entries must be objects, not {bad[0]!r}")
-        return list(value)
+        return value
     raise PlanShapeError(f"{where}: expected an object or a list, not {value!r}")
 
 
@@ -207,36 +277,74 @@ def _container(plans: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return value
 
 
-#: The rows read from an answer, by top-level key and by container and nested key: the walk
-#: follows the answer's own keys, so its cost grows with the answer, not with the table.
-_TOP_ROWS = {g.name: g for g in _READ_GROUPS if g.container is None}
-_NESTED_ROWS = {c: {g.name: g for g in _READ_GROUPS if g.container == c} for c in table.CONTAINERS}
+#: What one top-level key of an answer contributes: its entries, each with its (dotted) group
+#: key, into `found`, and what no row knows into `unknown`.
+_Found = list[tuple[str, Mapping[str, Any]]]
+_Handler = Callable[[Mapping[str, Any], Any, _Found, dict[str, Any]], None]
 
 
-def _walk(
-    plans: Mapping[str, Any],
-) -> tuple[list[tuple[str, Mapping[str, Any]]], dict[str, Any]]:
-    """Every entry of the answer with its (dotted) group key, and the keys no row knows (one
-    pass over the answer's own keys: the 2 s CPU budget for 10,000 accounts)."""
-    found: list[tuple[str, Mapping[str, Any]]] = []
+def _group_handler(key: str) -> _Handler:
+    def read(
+        _plans: Mapping[str, Any], value: Any, found: _Found, _unknown: dict[str, Any]
+    ) -> None:
+        for entry in _entries(value, key):
+            found.append((key, entry))
+
+    return read
+
+
+def _read_recording(
+    plans: Mapping[str, Any], _value: Any, found: _Found, _unknown: dict[str, Any]
+) -> None:
+    found.extend((RECORDING, e) for e in _recording_entries(plans))
+
+
+def _container_handler(name: str) -> _Handler:
+    nested = {g.name: g.key for g in _READ_GROUPS if g.container == name}
+
+    def read(plans: Mapping[str, Any], _value: Any, found: _Found, unknown: dict[str, Any]) -> None:
+        for sub, inner in _container(plans, name).items():
+            group = nested.get(sub)
+            if group is not None:
+                found.extend((group, e) for e in _entries(inner, group))
+            elif not is_read_only(sub) and not _is_unset(inner):
+                unknown[f"{name}.{sub}"] = _strip_read_only(inner)
+
+    return read
+
+
+def _ignore(_plans: Mapping[str, Any], _value: Any, _found: _Found, _u: dict[str, Any]) -> None:
+    """A top-level key that is understood but holds no entry (base plan, usage-only, bundle)."""
+
+
+def _compile_handlers() -> dict[str, _Handler]:
+    """The group table as one handler per key of GET /plans, made once at import."""
+    handlers: dict[str, _Handler] = dict.fromkeys((*table.TOP_LEVEL_KEYS, *_UNDERSTOOD), _ignore)
+    for group in _READ_GROUPS:
+        if group.container is None:
+            handlers[group.name] = (
+                _read_recording if group is table.RECORDING else _group_handler(group.key)
+            )
+    for name in table.CONTAINERS:
+        handlers[name] = _container_handler(name)
+    return handlers
+
+
+#: Every top-level key the table knows, with its handler: reading an answer is one pass over
+#: its own keys, so its cost grows with the answer, not with the table.
+_HANDLERS = _compile_handlers()
+
+
+def _walk(plans: Mapping[str, Any]) -> tuple[_Found, dict[str, Any]]:
+    """Every entry of the answer with its (dotted) group key, and the keys no row knows."""
+    found: _Found = []
     unknown: dict[str, Any] = {}
+    handlers = _HANDLERS
     for key, value in plans.items():
-        row = _TOP_ROWS.get(key)
-        if row is table.RECORDING:
-            found.extend((RECORDING, e) for e in _recording_entries(plans))
-        elif row is not None:
-            found.extend((row.key, e) for e in _entries(value, row.key))
-        elif key in _NESTED_ROWS:
-            nested = _NESTED_ROWS[key]
-            for sub, inner in _container(plans, key).items():
-                sub_row = nested.get(sub)
-                if sub_row is not None:
-                    found.extend((sub_row.key, e) for e in _entries(inner, sub_row.key))
-                elif not is_read_only(sub) and not _is_unset(inner):
-                    unknown[f"{key}.{sub}"] = _strip_read_only(inner)
-        elif key in table.TOP_LEVEL_KEYS or key in _UNDERSTOOD or is_read_only(key):
-            continue
-        elif not _is_unset(value):
+        handler = handlers.get(key)
+        if handler is not None:
+            handler(plans, value, found, unknown)
+        elif not is_read_only(key) and not _is_unset(value):
             unknown[key] = _strip_read_only(value)
     return found, unknown
 
@@ -288,11 +396,20 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     if not _is_unset(base_value):
         if not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
-        if _asks_cancel(base_value) and not _is_blank(base_value):
-            cancelled_base = _fields(base_value, "plan_base")["type"]
+        asks_cancel = _asks_cancel(base_value)
+        # An inactive base is absent: unlike an add-on's, it is not read (nor refused) at all.
+        read = (
+            _read_entry(base_value, "plan_base")[0]
+            if asks_cancel or not _is_inactive(base_value)
+            else None
+        )
+        if read is None:
+            pass  # blank or inactive: no base plan
+        elif asks_cancel:
+            cancelled_base = read["type"]
             notes[("plan_base", cancelled_base)] = _cancel_notes(base_value)
-        elif not _is_inactive(base_value) and not _is_blank(base_value):
-            base = _fields(base_value, "plan_base")
+        else:
+            base = read
             when = _scheduled_from(base_value)
             if when is not None:
                 scheduled[("plan_base", base["type"])] = when
@@ -301,11 +418,11 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     twins: dict[AddonKey, list[dict[str, Any]]] = {}
     found, unknown = _walk(plans)
     for group, entry in found:
-        if _is_blank(entry):
+        fields, inactive = _read_entry(entry, group)
+        if fields is None:
             continue
-        fields = _fields(entry, group)
         key = (group, fields["type"])
-        if _is_inactive(entry):
+        if inactive:
             # Desired `state: cancelled` asks for a cancellation; a live cancelled or expired
             # entry is just absent. Only the desired side spells `state`.
             if _asks_cancel(entry):
@@ -315,9 +432,10 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         if key in addons:
             twins.setdefault(key, [addons[key]]).append(fields)
         addons[key] = fields
-        when = _scheduled_from(entry)
-        if when is not None:
-            scheduled[key] = when
+        if SCHEDULE_KEY in entry:
+            when = _scheduled_from(entry)
+            if when is not None:
+                scheduled[key] = when
     if twins:
         (group, type_), entries = min(twins.items())
         raise AmbiguousEntries(group, type_, entries)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from jsonschema import Draft202012Validator
 
@@ -51,6 +52,9 @@ class ProjectConfig:
     daily_heavy_budget: int | None = None
     journal_window: str | None = None  # how far back the journal's purchases count, e.g. 7d
     resend_after: str | None = None  # minimum age before a write in doubt is sent again
+    #: A postgresql:// URL without a password: the team's journal when neither --journal nor
+    #: ZOOMPLANS_JOURNAL_URL names one (a pull request can write this file: a default at most).
+    journal: str | None = None
     #: Plan codes desired files may use although the catalogue does not list them.
     extra_plan_types: tuple[str, ...] = ()
     #: (setting name, `file:line`) of every key the file sets: the plan header lists them.
@@ -90,6 +94,11 @@ def _message(error: Any) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
+    if error.validator == "pattern" and path == "journal":
+        return (
+            f"journal: {excerpt(error.instance)} is not a postgresql:// URL (a file journal is "
+            "named with --journal only: a path here could be written by a pull request)"
+        )
     if error.validator == "pattern":  # journal_window, resend_after
         return (
             f"{path}: {error.instance!r} is not a duration; write a number with s, m, h or d "
@@ -133,6 +142,17 @@ def _money_limits(document: Document, value: Any) -> tuple[list[MonthlyLimit], l
     return limits, problems
 
 
+def _url_has_password(url: str) -> bool:
+    """A `journal:` URL holding a password (in its user part or a `password=` key); the same
+    rule as ``reconciler.apply.journal_url.carries_password``, which this layer cannot import."""
+    try:
+        parts = urlsplit(url)
+        in_query = any(key == "password" for key, _value in parse_qsl(parts.query))
+        return bool(parts.password) or in_query
+    except ValueError:
+        return True  # unreadable: refuse rather than guess
+
+
 def load_project(path: Path) -> ProjectConfig:
     """Read and check one project file; ProjectError with located problems otherwise."""
     shown = str(path)
@@ -159,6 +179,13 @@ def load_project(path: Path) -> ProjectConfig:
     if isinstance(increase, Mapping | int | float | str) and not isinstance(increase, bool):
         money, more = _money_limits(document, increase)  # the schema lets every such value by
         problems += more
+    journal = data.get("journal")
+    if isinstance(journal, str) and _url_has_password(journal):
+        where = document.at(("journal",))
+        problems.append(
+            Problem(where.file, where.line, where.column, "error", "journal: a URL here must "
+                    "not hold a password (this file is in git; use PGPASSWORD or a .pgpass)")
+        )  # fmt: skip
     if problems:
         raise ProjectError(sorted(problems))
     return ProjectConfig(
@@ -172,6 +199,7 @@ def load_project(path: Path) -> ProjectConfig:
         daily_heavy_budget=rails.get("daily_heavy_budget"),
         journal_window=data.get("journal_window"),
         resend_after=data.get("resend_after"),
+        journal=journal,
         extra_plan_types=tuple(data.get("extra_plan_types") or ()),
         origins=key_origins(document, SETTING_KEYS),
     )

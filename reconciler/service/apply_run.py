@@ -16,13 +16,15 @@ The caller shows the plan, asks the question and prints progress through :class:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from reconciler.apply.budget import HeavyBudgetExceeded, check_daily_budget, daily_budget
 from reconciler.apply.clean_tree import DirtyTreeRefused, check_clean_tree
 from reconciler.apply.journal import JournalDamaged, JournalError
 from reconciler.apply.reading import LivePlansDict
+from reconciler.apply.recent_reads import RecentRead, RecordingReader
 from reconciler.apply.replan import (
     DesiredFilesChanged,
     check_desired_files,
@@ -84,6 +86,8 @@ class _Run:
     only_accounts: tuple[str, ...] = ()
     confirm: Confirm | None = None
     shown_sha256: str = ""
+    #: The reads the plan was made or proved from (the compare-and-swap reads when recent).
+    reads: Mapping[str, RecentRead] = field(default_factory=dict)
 
 
 async def apply_changes(
@@ -140,8 +144,12 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
             _check_budget(run, request)
             if saved is None and not run.plan.pending and _nothing_to_settle(run.plan, request):
                 return ApplyReport(accounts=(), nothing_to_do=True, plan_sha256=run.shown_sha256)
-            if _must_ask(run.plan, request, hooks) and not await hooks.confirm():
-                raise Refused("apply cancelled")
+            if _must_ask(run.plan, request, hooks):
+                if not await hooks.confirm():
+                    raise Refused("apply cancelled")
+                run = replace(run, reads={})  # a person took time: every account is read again
+            if not request.journal_lock:
+                run = replace(run, reads={})  # another run may write meanwhile: read again
             if control.stop_reason is not None:
                 raise Refused(
                     f"stopped by {control.stop_reason} before any call was sent",
@@ -161,6 +169,7 @@ async def _apply(request: ApplyRequest, hooks: ApplyHooks, control: RunControl) 
                 confirm=run.confirm,
                 master_account_id=request.zoom.account_id,
                 control=control,
+                reads=run.reads,
                 journal_lock=request.journal_lock,
             )
     except JournalDamaged as exc:
@@ -184,8 +193,10 @@ async def _fresh_run(
     selected = select_accounts(desired, selection.account_ids, selection.selectors)
     options = fresh_options(selection, guards)
     journal = request.journal_path, request.zoom.account_id, request.settings.rules
-    # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
-    reader = await own_writes_reader(client, *journal)
+    # Read your own writes: the journal's seat changes Zoom's reads do not show yet. The raw
+    # reads under that are recorded: the compare-and-swap reads when recent (recent_reads).
+    recording = RecordingReader(client)
+    reader = await own_writes_reader(recording, *journal)
     header = (git, request.shown_settings)
     plan = await plan_now(selected, reader, options, (selection, guards), header=header)
     say_own_writes(reader, hooks.say)
@@ -194,7 +205,12 @@ async def _fresh_run(
     refuse_if_unsafe(plan, hooks.say)
     converged = replan_converged(selected, options)
     return _Run(
-        plan, canonical_plan_hash(plan), "fresh_plan", converged, (), None, plan.plan_sha256
+        plan,
+        canonical_plan_hash(plan),
+        "fresh_plan",
+        converged,
+        shown_sha256=plan.plan_sha256,
+        reads=recording.reads,
     )
 
 
@@ -213,7 +229,9 @@ async def _saved_run(
         check_desired_files(plan, selected, request.selection.paths)
     except DesiredFilesChanged as exc:
         raise Refused(f"{path}: {exc}") from None
-    again = await plan_now(selected, client, own, (request.selection, request.guards))
+    # The proof's read of each account is also its compare-and-swap read (recent_reads).
+    reader = RecordingReader(client)
+    again = await plan_now(selected, reader, own, (request.selection, request.guards))
     found = differences(plan, again)
     if found:
         more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
@@ -234,15 +252,16 @@ async def _saved_run(
         request.selection.account_ids,
         _confirm_unproven(replan_confirm(selected, own, client), proven_accounts(plan, again)),
         plan.plan_sha256,
+        reader.reads,
     )
 
 
 def _confirm_unproven(confirm: Confirm, proven: dict[str, int]) -> Confirm:
     """The executor's re-plan at each account's compare-and-swap, skipped for an account the
     whole-plan proof above already planned again from the same live plans (the executor only
-    gets here with the live plans the file names): its seats in use were read for that proof
-    a moment ago, and a second read would be a second Heavy call. A resumed account (fewer
-    calls left) is planned again there as before."""
+    gets here with the live plans the file names; usually the proof's very read): its seats in
+    use were read for that proof, and a second read would be a second Heavy call. A resumed
+    account (fewer calls left) is planned again there as before."""
 
     async def checked(account: AccountPlan, live: LivePlansDict) -> tuple[AccountState, str] | None:
         if proven.get(account.account_id) == len(account.actions):

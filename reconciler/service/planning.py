@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from reconciler.apply.in_flight import InFlightRules, Now, mark_in_flight, writes_in_flight
 from reconciler.apply.journal import JournalContents, JournalDamaged, JournalError, read_journal
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.own_writes import OwnWritesReader
 from reconciler.desired import load_desired
 from reconciler.desired.model import DesiredAccount
@@ -97,7 +97,7 @@ async def plan_now(
     return plan if header is None else plan.with_provenance(*header)
 
 
-def _history(journal_path: Path, rules: InFlightRules, now: Now) -> JournalContents:
+def _history(journal_path: JournalTarget, rules: InFlightRules, now: Now) -> JournalContents:
     """The journal's window; a journal that cannot be read, or a line that cannot be trusted
     (a wrong line could hide a purchase), refuses the run before anything is sent."""
     try:
@@ -118,7 +118,7 @@ def _now(client: object) -> Now:
 
 
 async def own_writes_reader(
-    client: PlanAndUsageReader, journal_path: Path, master_account_id: str | None,
+    client: PlanAndUsageReader, journal_path: JournalTarget, master_account_id: str | None,
     rules: InFlightRules,
 ) -> OwnWritesReader:  # fmt: skip
     """``client`` for planning, with the journal's PUTs that reads do not show yet laid over
@@ -142,7 +142,7 @@ def say_own_writes(reader: OwnWritesReader, say: Say) -> None:
 
 def marked_in_flight(
     plan: Plan,
-    journal_path: Path,
+    journal_path: JournalTarget,
     master_account_id: str | None,
     rules: InFlightRules,
     say: Say,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
+from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.seams import ApplySettings
 from reconciler.guards.money_limits import MonthlyLimit
 from reconciler.guards.project import ProjectConfig, plan_types_allowed
@@ -118,7 +119,7 @@ class ApplyRequest:
     selection: Selection = field(default_factory=Selection)
     guards: Guards = field(default_factory=Guards)
     saved: SavedPlanRequest | None = None
-    journal_path: Path = DEFAULT_JOURNAL_PATH
+    journal_path: JournalTarget = DEFAULT_JOURNAL_PATH
     #: False only with --no-journal-lock: apply where the journal cannot be locked.
     journal_lock: bool = True
     #: Parallelism, timeouts and the journal's in-flight rules.
@@ -141,7 +142,7 @@ class PlanRequest:
     selection: Selection = field(default_factory=Selection)
     guards: Guards = field(default_factory=Guards)
     ttl: timedelta = DEFAULT_TTL
-    journal_path: Path = DEFAULT_JOURNAL_PATH
+    journal_path: JournalTarget = DEFAULT_JOURNAL_PATH
     settings: ApplySettings = field(default_factory=ApplySettings)
     zoom: ZoomConfig = field(default_factory=ZoomConfig)
     #: Every setting off its default, with its origin, for the plan header (planner/header.py).

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Literal, cast
 from urllib.parse import SplitResult, urlsplit
 
-import httpx
-
 from reconciler.zoom.errors import ConfigError, InsecureURLError, MissingCredentials
 
 DEFAULT_API_BASE_URL = "https://api.zoom.us/v2"
@@ -55,6 +53,9 @@ def is_loopback_host(host: str) -> bool:
 
 def _parsed(url: str, what: str) -> SplitResult:
     """The URL split into parts, or a ConfigError naming the variable and the problem."""
+    # Imported here, not at the top: every command's --help reads this module.
+    import httpx
+
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number

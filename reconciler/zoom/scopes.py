@@ -163,12 +163,18 @@ SCOPE_CODES = frozenset({4700, 4711})
 _SCOPES_IN_MESSAGE = re.compile(r"scopes?\s*:\s*\[([^\]]*)\]", re.IGNORECASE)
 
 
+#: The statuses Zoom refuses a missing scope with; any other status is something else,
+#: whatever code its body carries (a 5xx is a server error, a 429 a rate limit).
+SCOPE_STATUSES = frozenset({400, 401, 403})
+
+
 def is_scope_refusal(status: int, code: int | None, message: str) -> bool:
-    """A 403, or Zoom's scope code at any status (on a 401 only when it speaks of scopes: a
-    401 is otherwise a dead token, which a fresh one cures; a missing scope it never does)."""
+    """A 403, or Zoom's scope code on a 400 or a 401 (on a 401 only when it speaks of scopes:
+    a 401 is otherwise a dead token, which a fresh one cures; a missing scope it never does).
+    A 5xx carrying 4700 or 4711 is Zoom failing, not a refusal: it is retried as one."""
     if status == 403:
         return True
-    if code not in SCOPE_CODES:
+    if status not in SCOPE_STATUSES or code not in SCOPE_CODES:
         return False
     return status != 401 or "scope" in message.lower()
 

@@ -17,13 +17,14 @@ BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active
 WEBINAR = {"type": "webinar500_monthly", "hosts": 3}
 
 
-def run(kit, zoom, journal, accounts, *, settings=FAST, history=None):
+def run(kit, zoom, journal, accounts, *, settings=FAST, history=None, reads=None):
     executor = Executor(
         zoom,
         journal,
         history=history if history is not None else read_journal(journal.path),
         fingerprint=kit.fingerprint,
         settings=settings,
+        reads=reads,
     )
     return asyncio.run(executor.run(accounts))
 

@@ -3,7 +3,8 @@
 Plans A (hosts 20 -> 22) and B (20 -> 30) are both reviewed as increases. Whichever is applied
 first, the other must not undo it: its compare-and-swap sees the first one's PUT, which the
 journal holds as accepted, laid over Zoom's lagging read, so it is stale; planned afresh, A is a
-decrease 30 -> 22, blocked without --allow-decrease. Exactly one PUT reaches Zoom.
+decrease 30 -> 22, blocked without --allow-decrease. Exactly one PUT reaches Zoom. The same
+with the journal in PostgreSQL (a real server, tests/postgres_server.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PLANS = {"A": str(SEATS / "a"), "B": str(SEATS / "b")}
 FAST = ("--verify-timeout", "0.2")
 
 
-def run(sb: Any, journal: Path, *args: str) -> Any:
+def run(sb: Any, journal: Path | str, *args: str) -> Any:
     return CliRunner().invoke(cli, [*args, "--journal", str(journal)], env=sb.env())
 
 
@@ -29,12 +30,20 @@ def puts(sb: Any) -> list[Any]:
     return [r for r in sb.writes() if r.method == "PUT"]
 
 
+@pytest.mark.parametrize("journal_kind", ["file", "postgresql"])
 @pytest.mark.parametrize("first, second", [("B", "A"), ("A", "B")])
 def test_an_older_reviewed_plan_never_undoes_a_newer_seat_change(
-    sandbox: Any, tmp_path: Path, first: str, second: str
+    sandbox: Any,
+    tmp_path: Path,
+    first: str,
+    second: str,
+    journal_kind: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     sb = sandbox(SEATS / "seed.yaml", read_lag_s=30)
-    journal = tmp_path / "journal.jsonl"
+    journal: Path | str = tmp_path / "journal.jsonl"
+    if journal_kind == "postgresql":
+        journal = request.getfixturevalue("journal_db")
     files = {}
     for name, folder in PLANS.items():
         files[name] = tmp_path / f"{name}.json"

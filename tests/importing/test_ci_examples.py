@@ -2,7 +2,8 @@
 the GitLab component (scripts/ci_run.sh), the example workflow that uses the action, the GitLab
 example and component: valid, only pinned flags, timeouts, installs from the hash-checked lock,
 the apply that applies only the reviewed plan_sha256, and the step script run against the
-sandbox (pull-request plan, blocked and invalid files, nightly drift)."""
+sandbox (pull-request plan, blocked and invalid files, nightly drift, the apply of exactly the
+reviewed plan_sha256)."""
 
 from __future__ import annotations
 
@@ -505,10 +506,9 @@ def outputs(tmp_path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines)
 
 
-def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check_fails(
-    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
-) -> None:
-    sb = sandbox()
+def imported_with_one_change(sb: Any, cli: Callable[..., Any], tmp_path: Path) -> Path:
+    """The sandbox's accounts imported into a fresh workspace, then one seat increase made in
+    the files (acme-emea's base plan 20 -> 25 hosts); the workspace."""
     work = tmp_path / "work"
     work.mkdir()
     assert cli("import", env=sb.env(), cwd=work).returncode == 0
@@ -520,6 +520,14 @@ def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check
             "{type: business_monthly, hosts: 20}", "{type: business_monthly, hosts: 25}"
         )
     )
+    return work
+
+
+def test_the_action_plans_a_pull_request_against_the_sandbox_and_the_drift_check_fails(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    sb = sandbox()
+    work = imported_with_one_change(sb, cli, tmp_path)
     planned = ci_run(runner, {**sb.env(), "ZP_COMMAND": "plan"})
     assert planned.returncode == 0, planned.stdout + planned.stderr  # pending is a success
     out = outputs(tmp_path)
@@ -608,6 +616,46 @@ def test_apply_needs_the_plan_file_and_the_reviewed_sha(
     assert no_sha.returncode == 64 and "apply needs the reviewed plan_sha256" in no_sha.stderr
     script = CI_RUN.read_text(encoding="utf-8")
     assert '--expect-sha256 "$ZP_EXPECT_SHA256" --auto-approve' in script
+
+
+def test_the_action_applies_exactly_the_reviewed_plan_and_refuses_another_sha(
+    sandbox: Any, cli: Callable[..., Any], runner: Callable[..., Any], tmp_path: Path
+) -> None:
+    """After the merge: the action's step plans against the sandbox, then applies that very
+    plan file held to its reviewed plan_sha256 (as the example workflow's apply job does); a
+    sha256 nobody reviewed sends nothing."""
+    sb = sandbox()
+    work = imported_with_one_change(sb, cli, tmp_path)
+    journal = {"ZP_JOURNAL": "journal/journal.jsonl"}  # the action's default
+    planned = ci_run(runner, {**sb.env(), **journal, "ZP_COMMAND": "plan"})
+    assert planned.returncode == 0 and outputs(tmp_path)["exit-code"] == "2", planned.stderr
+    reviewed = outputs(tmp_path)["plan_sha256"]
+    plan = json.loads((work / "zoomplans-out" / "plan.json").read_text())
+    assert reviewed == plan["plan_sha256"] and len(reviewed) == 64
+    calls = [(a["method"], a["path"], a["body"]) for p in plan["accounts"] for a in p["actions"]]
+    assert calls, "the edited file must give the plan something to apply"
+    assert sb.writes() == []
+
+    apply = {**sb.env(), **journal, "ZP_COMMAND": "apply", "ZP_OUT": "apply-out"}
+    apply["ZP_PLAN_FILE"] = "zoomplans-out/plan.json"
+    other = ci_run(runner, {**apply, "ZP_EXPECT_SHA256": "0" * 64})
+    assert other.returncode == 1 and outputs(tmp_path)["exit-code"] == "1"
+    assert f"plan_sha256 is {reviewed}, not the --expect-sha256 {'0' * 64}" in other.stdout
+    assert "nothing was sent" in other.stdout
+    assert sb.writes() == []
+
+    applied = ci_run(runner, {**apply, "ZP_EXPECT_SHA256": reviewed})
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    out = outputs(tmp_path)
+    assert out["exit-code"] == "0" and out["plan_sha256"] == reviewed
+    sent = [(w.method, w.path.removeprefix("/v2"), w.body) for w in sb.writes()]
+    assert sent == calls  # exactly the reviewed calls, once
+    assert (work / "apply-out" / "applied-plan.json").read_text() == (
+        work / "zoomplans-out" / "plan.json"
+    ).read_text()
+    summary = (tmp_path / "step_summary").read_text()
+    assert f"### zoomplans apply: exit 0\nplan_sha256 `{reviewed}`" in summary
+    assert (work / "journal" / "journal.jsonl").read_text().count('"kind":"intent"') == len(calls)
 
 
 class _NotesHandler(http.server.BaseHTTPRequestHandler):

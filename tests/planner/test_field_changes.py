@@ -1,8 +1,8 @@
 """Every planned call lists exactly the fields it changes: `changes: [{path, before, after}]`.
 
 The oracle below reads the documented contract (reconciler.planner.changes) independently of
-DeepDiff: flatten each side of a call into `path -> value`, and the fields whose values differ
-are exactly the call's changes, with their whole values on each side.
+the planner's comparison: flatten each side of a call into `path -> value`, and the fields whose
+values differ are exactly the call's changes, with their whole values on each side.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def test_a_whole_plan_of_300_generated_accounts(make_desired: Any) -> None:
         lives[account_id] = LivePlans(account_id, live)
     plan = build_plan(accounts, lives, PlanOptions(), now=NOW)
     assert sum(check_changes(a.actions) for a in plan.accounts) > 100
-    # build_plan (one DeepDiff for the plan) and plan_account (one per account) agree
+    # build_plan (the whole plan) and plan_account (one account) agree
     for planned in plan.accounts[:40]:
         desired = next(a for a in accounts if a.account_id == planned.account_id)
         again = plan_account(desired, lives[planned.account_id], PlanOptions())

@@ -215,7 +215,8 @@ def broken_loader(*_args: object, **_kwargs: object) -> None:
 def test_verbose_shows_the_traceback_of_an_internal_error(
     verbose: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root_logging
 ) -> None:
-    monkeypatch.setattr("reconciler.cli.validate.load_desired", broken_loader)
+    # validate imports the loader when it runs (so its --help stays quick): patch its home.
+    monkeypatch.setattr("reconciler.desired.load_desired", broken_loader)
     args = ["-v", "validate", ACCOUNTS] if verbose else ["validate", ACCOUNTS]
     with pytest.raises(SystemExit) as ended:
         main(args)

@@ -123,8 +123,9 @@ def no_traceback(*logs: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("journal_kind", ["file", "postgresql"])
 def test_two_back_to_back_applies_against_a_lagging_zoom_buy_each_add_on_once(
-    sandbox: Any, tmp_path: Path
+    sandbox: Any, tmp_path: Path, journal_kind: str, request: pytest.FixtureRequest
 ) -> None:
     seed_value = rng_seed()
     seed, documents = lagged_world(LAGGED_ACCOUNTS)
@@ -133,8 +134,12 @@ def test_two_back_to_back_applies_against_a_lagging_zoom_buy_each_add_on_once(
         seed=seed, read_lag_s=LAG_S, write_error_rate=WRITE_ERROR_RATE, seed_rng=seed_value
     )
     env = sb.env()
-    journal = str(tmp_path / "journal.jsonl")
-    apply_args = ["apply", "accounts.yaml", "--journal", journal, "--auto-approve"]
+    if journal_kind == "file":
+        journal = str(tmp_path / "journal.jsonl")
+        apply_args = ["apply", "accounts.yaml", "--journal", journal, "--auto-approve"]
+    else:  # the same runs on one PostgreSQL journal (plan reads it too, from the variable)
+        env = {**env, "ZOOMPLANS_JOURNAL_URL": request.getfixturevalue("journal_db")}
+        apply_args = ["apply", "accounts.yaml", "--auto-approve"]
     first_log, second_log, plan_log = (
         tmp_path / n for n in ("first.log", "second.log", "plan.log")
     )
@@ -150,7 +155,8 @@ def test_two_back_to_back_applies_against_a_lagging_zoom_buy_each_add_on_once(
     requests = sb.requests
     statuses = Counter(w.status for w in sb.writes())
     print(
-        f"lag soak: {time.monotonic() - started:.0f} s; exit codes {first}, {second}, plan "
+        f"lag soak ({journal_kind} journal): {time.monotonic() - started:.0f} s; exit codes "
+        f"{first}, {second}, plan "
         f"{final}; writes by status {dict(statuses)}"
     )
 

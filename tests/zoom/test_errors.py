@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reconciler.zoom import (
@@ -13,6 +13,7 @@ from reconciler.zoom import (
     AmbiguousWriteError,
     BadRequest,
     InvalidPlanType,
+    MissingScope,
     NoSubscription,
     PlanTypeMismatch,
     RetryPolicy,
@@ -24,6 +25,7 @@ from reconciler.zoom import (
     ZuoraSubscriptionMissing,
 )
 from reconciler.zoom.errors import classify, parse_error_body
+from reconciler.zoom.scopes import SCOPE_CODES, is_scope_refusal
 from reconciler.zoom.session import parse_when, retry_after_seconds
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
@@ -65,6 +67,8 @@ def test_any_error_body_reads_without_crashing(text: str, content_type: str) -> 
     st.one_of(st.none(), st.integers(min_value=0, max_value=10_000)),
     st.text(max_size=80),
 )
+@example(500, 4711, "")  # once read as a missing scope
+@example(502, 4700, "does not contain scopes:[billing:master]")
 def test_any_status_maps_to_a_named_error_with_one_line(
     status: int, code: int | None, message: str
 ) -> None:
@@ -76,6 +80,22 @@ def test_any_status_maps_to_a_named_error_with_one_line(
     assert f"HTTP {status}" in line
     if status >= 500:
         assert isinstance(error, ServerError)
+
+
+@pytest.mark.parametrize("code", sorted(SCOPE_CODES))
+def test_a_5xx_is_a_server_error_whatever_its_body_says(code: int) -> None:
+    # Found by hypothesis: status 500 with Zoom code 4711 read as a missing scope, which stops
+    # the run; a 5xx is Zoom failing (retried, a write in doubt), its body's code is no refusal.
+    error = classify(500, code, "Internal error", "GET", "/accounts/sub_1/plans")
+    assert isinstance(error, ServerError) and not isinstance(error, MissingScope)
+    assert not is_scope_refusal(503, code, "does not contain scopes:[billing:master]")
+    assert not is_scope_refusal(429, code, "")
+    assert not is_scope_refusal(404, code, "")
+    # At 400, 401 (speaking of scopes) and 403, the code is a scope refusal.
+    assert isinstance(classify(400, code, "no scope", "GET", "/x/a"), MissingScope)
+    assert isinstance(classify(403, code, "", "GET", "/x/a"), MissingScope)
+    message = "Invalid access token, does not contain scopes:[billing:master]."
+    assert isinstance(classify(401, code, message, "GET", "/x/a"), MissingScope)
 
 
 def test_unknown_4xx_is_a_bad_request() -> None:

@@ -14,6 +14,7 @@ from reconciler.apply.journal_records import Result
 from reconciler.apply.recent_reads import RecentRead, RecordingReader, reusable_read
 from reconciler.zoom.errors import NoSubscription
 from tests.apply.test_executor import run as run_accounts
+from tests.fakes import FakeZoom
 
 BASE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
 MORE = {"type": "business_monthly", "hosts": 25}
@@ -87,16 +88,12 @@ def test_reusable_read_rules() -> None:
 
 
 def test_the_recording_reader_keeps_no_subscription_as_an_answer() -> None:
-    class Client:
-        async def get_plans(self, account_id: str) -> dict[str, Any]:
-            if account_id == "sub_new":
-                raise NoSubscription("no subscription", status=400, code=4130)
-            return copy.deepcopy(BASE)
-
-        async def get_usage(self, account_id: str) -> dict[str, Any]:
-            return {"plan_base": {"usage": 1}}
-
-    reader = RecordingReader(Client())
+    zoom = FakeZoom(
+        {"sub_a": BASE},
+        usage={"sub_a": {"plan_base": {"usage": 1}}},
+        errors={"sub_new": NoSubscription("no subscription", status=400, code=4130)},
+    )
+    reader = RecordingReader(zoom)
 
     async def read_both() -> None:
         assert await reader.get_plans("sub_a") == BASE

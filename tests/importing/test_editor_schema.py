@@ -16,20 +16,10 @@ from reconciler.importing.editor_schema import (
     find_editor_schema,
     work_tree_root,
 )
-from reconciler.zoom import SubAccount
+from tests.fakes import FakeZoom
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 PLANS = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
-
-
-class OneAccountZoom:
-    """A master account with one sub-account."""
-
-    async def list_sub_accounts(self) -> list[SubAccount]:
-        return [SubAccount(id="sub_1", account_name="Acme")]
-
-    async def get_plans(self, account_id: str) -> dict[str, Any]:
-        return PLANS
 
 
 def schema_line(path: Path) -> str:
@@ -40,8 +30,9 @@ def schema_line(path: Path) -> str:
 
 
 def run_import(out: Path) -> Any:
+    one_account = FakeZoom({"sub_1": PLANS}, names={"sub_1": "Acme"})  # a master, one sub
     request = ImportRequest(out_dir=out, source="https://api.zoom.us/v2", now=NOW)
-    return asyncio.run(import_accounts(OneAccountZoom(), request))
+    return asyncio.run(import_accounts(one_account, request))
 
 
 def test_in_a_git_work_tree_the_copy_goes_to_the_root_and_every_line_resolves(

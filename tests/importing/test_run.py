@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,9 @@ from reconciler.zoom import (
     NoSubscription,
     SelfPayAccount,
     ServerError,
-    SubAccount,
     ZoomError,
 )
+from tests.fakes import FakeZoom
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
@@ -30,34 +28,16 @@ def base(hosts: int = 20) -> dict[str, Any]:
     return {"plan_base": {"type": "business_monthly", "hosts": hosts, "status": "active"}}
 
 
-class FakeZoom:
-    """Answers from a dict: a plans object, or a ZoomError to raise."""
-
-    def __init__(
-        self, accounts: dict[str, tuple[str, Any]], listing_error: ZoomError | None = None
-    ):
-        self.accounts = accounts
-        self.listing_error = listing_error
-        self.reads: list[str] = []
-
-    async def list_sub_accounts(self) -> list[SubAccount]:
-        if self.listing_error is not None:
-            raise self.listing_error
-        return [SubAccount(id=i, account_name=name) for i, (name, _) in self.accounts.items()]
-
-    async def get_plans(self, account_id: str) -> Mapping[str, Any]:
-        self.reads.append(account_id)
-        if account_id not in self.accounts:
-            raise AccountNotFound(
-                "Account does not exist",
-                status=404,
-                code=2001,
-                path=f"/accounts/{account_id}/plans",
-            )
-        answer = self.accounts[account_id][1]
-        if isinstance(answer, ZoomError):
-            raise answer
-        return answer
+def zoom_of(
+    accounts: dict[str, tuple[str, Any]], listing_error: ZoomError | None = None
+) -> FakeZoom:
+    """The shared fake over `{id: (name, plans or a ZoomError to raise)}`, listed in that order."""
+    return FakeZoom(
+        {i: answer for i, (_, answer) in accounts.items() if not isinstance(answer, ZoomError)},
+        errors={i: answer for i, (_, answer) in accounts.items() if isinstance(answer, ZoomError)},
+        names={i: name for i, (name, _) in accounts.items()},
+        listing_error=listing_error,
+    )
 
 
 def request(out: Path, **changes: Any) -> ImportRequest:
@@ -74,7 +54,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 
 
 async def test_first_run_writes_then_second_run_changes_nothing(tmp_path: Path) -> None:
-    zoom = FakeZoom({"sub_A1": ("Acme", base()), "sub_B2": ("Beta", base(12))})
+    zoom = zoom_of({"sub_A1": ("Acme", base()), "sub_B2": ("Beta", base(12))})
     first = await import_accounts(zoom, request(tmp_path))
     assert [(f.path.name, f.result) for f in first.files] == [
         ("acme--sub_a1.yaml", "written"),
@@ -90,10 +70,10 @@ async def test_first_run_writes_then_second_run_changes_nothing(tmp_path: Path) 
 async def test_a_file_that_differs_is_skipped_without_force_and_rewritten_with_it(
     tmp_path: Path,
 ) -> None:
-    zoom = FakeZoom({"sub_A1": ("Acme", base(20))})
+    zoom = zoom_of({"sub_A1": ("Acme", base(20))})
     await import_accounts(zoom, request(tmp_path))
     path = tmp_path / "acme--sub_a1.yaml"
-    zoom.accounts["sub_A1"] = ("Acme", base(25))
+    zoom.plans["sub_A1"] = base(25)
     skipped = await import_accounts(zoom, request(tmp_path))
     assert [(f.result, f.detail) for f in skipped.files] == [
         ("skipped", "differs from Zoom; --force overwrites it")
@@ -115,7 +95,7 @@ async def test_force_keeps_labels_and_contact_and_uses_the_account_s_own_file(
         " address: x, city: y, state: z, zip: '012', country: GB}\n"
         "plans:\n  plan_base: {type: business_monthly, hosts: 11}\n"
     )
-    zoom = FakeZoom({"sub_A1": ("Acme", base(20))})
+    zoom = zoom_of({"sub_A1": ("Acme", base(20))})
     report = await import_accounts(zoom, request(tmp_path, force=True))
     assert [(f.path, f.result) for f in report.files] == [(mine, "overwritten")]
     data = yaml.safe_load(mine.read_text())
@@ -132,7 +112,7 @@ async def test_a_shared_multi_document_file_is_never_rewritten(tmp_path: Path) -
         "account_id: sub_Z9\n"
     )
     before = shared.read_bytes()
-    zoom = FakeZoom({"sub_A1": ("Acme", base(20))})
+    zoom = zoom_of({"sub_A1": ("Acme", base(20))})
     report = await import_accounts(zoom, request(tmp_path, force=True))
     assert report.files[0].result == "skipped"
     assert "holds 2 documents" in report.files[0].detail
@@ -141,7 +121,7 @@ async def test_a_shared_multi_document_file_is_never_rewritten(tmp_path: Path) -
 
 async def test_a_name_taken_by_another_account_gets_a_distinct_file(tmp_path: Path) -> None:
     (tmp_path / "acme--sub_a1.yaml").write_text("account_id: sub_a1\n")
-    zoom = FakeZoom({"sub_A1": ("Acme", base())})
+    zoom = zoom_of({"sub_A1": ("Acme", base())})
     report = await import_accounts(zoom, request(tmp_path))
     assert report.files[0].result == "written"
     assert report.files[0].path.name.startswith("acme--sub_a1-")
@@ -149,14 +129,14 @@ async def test_a_name_taken_by_another_account_gets_a_distinct_file(tmp_path: Pa
 
 
 async def test_account_option_limits_the_reads(tmp_path: Path) -> None:
-    zoom = FakeZoom({"sub_A1": ("Acme", base()), "sub_B2": ("Beta", base())})
+    zoom = zoom_of({"sub_A1": ("Acme", base()), "sub_B2": ("Beta", base())})
     report = await import_accounts(zoom, request(tmp_path, account_ids=("sub_B2", "sub_B2")))
     assert zoom.reads == ["sub_B2"]
     assert [f.path.name for f in report.files] == ["beta--sub_b2.yaml"]
 
 
 async def test_self_pay_missing_and_unreadable_are_listed_not_fatal(tmp_path: Path) -> None:
-    zoom = FakeZoom(
+    zoom = zoom_of(
         {
             "sub_ok": ("Fine", base()),
             "sub_self": ("Self", SelfPayAccount("self-pay", status=400, code=2100)),
@@ -176,12 +156,13 @@ async def test_self_pay_missing_and_unreadable_are_listed_not_fatal(tmp_path: Pa
     assert report.unsubscribed == ("sub_new",)
     assert not report.failed  # self-pay and a vanished account are facts, not failures
 
-    zoom.accounts["sub_err"] = ("Err", ServerError("boom", status=500))
+    zoom.names["sub_err"] = "Err"
+    zoom.errors["sub_err"] = ServerError("boom", status=500)
     assert (await import_accounts(zoom, request(tmp_path))).failed
 
 
 async def test_a_missing_account_asked_for_by_id_fails_the_run(tmp_path: Path) -> None:
-    zoom = FakeZoom({"sub_ok": ("Fine", base())})
+    zoom = zoom_of({"sub_ok": ("Fine", base())})
     report = await import_accounts(zoom, request(tmp_path, account_ids=("sub_typo",)))
     assert [(n.account_id, n.kind) for n in report.not_imported] == [("sub_typo", "missing")]
     assert report.failed
@@ -190,7 +171,7 @@ async def test_a_missing_account_asked_for_by_id_fails_the_run(tmp_path: Path) -
 async def test_refused_credentials_stop_the_reads(tmp_path: Path) -> None:
     accounts: dict[str, tuple[str, Any]] = {f"sub_{i:03}": (f"A{i}", base()) for i in range(50)}
     accounts["sub_000"] = ("A0", AuthError("Invalid access token.", status=401, code=124))
-    zoom = FakeZoom(accounts)
+    zoom = zoom_of(accounts)
     report = await import_accounts(zoom, request(tmp_path, concurrency=1))
     assert report.stopped is not None and "Invalid access token" in report.stopped
     assert len(zoom.reads) == 1
@@ -198,16 +179,14 @@ async def test_refused_credentials_stop_the_reads(tmp_path: Path) -> None:
 
 
 async def test_listing_failure_stops_before_anything_is_written(tmp_path: Path) -> None:
-    zoom = FakeZoom({}, listing_error=AuthError("Invalid client_id", status=401))
+    zoom = zoom_of({}, listing_error=AuthError("Invalid client_id", status=401))
     with pytest.raises(ImportStopped, match="cannot list the sub-accounts"):
         await import_accounts(zoom, request(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
 
 
 async def test_unknown_groups_are_reported_per_account(tmp_path: Path) -> None:
-    zoom = FakeZoom(
-        {"sub_A1": ("Acme", {**base(), "plan_future_group": {"type": "x", "hosts": 1}})}
-    )
+    zoom = zoom_of({"sub_A1": ("Acme", {**base(), "plan_future_group": {"type": "x", "hosts": 1}})})
     report = await import_accounts(zoom, request(tmp_path))
     assert report.left_out == (("sub_A1", "plan group plan_future_group"),)
 
@@ -220,27 +199,17 @@ async def test_an_unwritable_folder_is_a_failed_file_not_a_crash(tmp_path: Path)
     else:
         out = tmp_path / "ro"
         out.mkdir(mode=0o500)
-    zoom = FakeZoom({"sub_A1": ("Acme", base())})
+    zoom = zoom_of({"sub_A1": ("Acme", base())})
     report = await import_accounts(zoom, request(out))
     assert [f.result for f in report.files] == ["failed"]
     assert report.failed
 
 
 async def test_reads_are_concurrent_but_bounded(tmp_path: Path) -> None:
-    class SlowZoom(FakeZoom):
-        in_flight = 0
-        most = 0
-
-        async def get_plans(self, account_id: str) -> Mapping[str, Any]:
-            SlowZoom.in_flight += 1
-            SlowZoom.most = max(SlowZoom.most, SlowZoom.in_flight)
-            await asyncio.sleep(0.001)
-            SlowZoom.in_flight -= 1
-            return await super().get_plans(account_id)
-
-    zoom = SlowZoom({f"sub_{i}": (f"A{i}", base()) for i in range(60)})
+    zoom = zoom_of({f"sub_{i}": (f"A{i}", base()) for i in range(60)})
+    zoom.read_pause_s = 0.001
     report = await import_accounts(zoom, request(tmp_path, concurrency=8))
-    assert SlowZoom.most == 8
+    assert zoom.max_reads_in_flight == 8
     assert report.count("written") == 60
 
 
@@ -266,21 +235,21 @@ async def test_a_file_that_says_the_same_differently_is_left_alone_even_with_for
             "status": "active",
         },
     }
-    zoom = FakeZoom({"sub_A1": ("Acme", live)})
+    zoom = zoom_of({"sub_A1": ("Acme", live)})
     report = await import_accounts(zoom, request(tmp_path, force=True))
     assert [(f.path, f.result, f.detail) for f in report.files] == [
         (layered, "unchanged", "in sync; written differently")
     ]
     assert layered.read_bytes() == before
 
-    zoom.accounts["sub_A1"] = ("Acme", base(25))
+    zoom.plans["sub_A1"] = base(25)
     report = await import_accounts(zoom, request(tmp_path, force=True))
     assert [f.result for f in report.files] == ["overwritten"]
 
 
 async def test_an_answer_yaml_cannot_hold_exactly_fails_that_file_only(tmp_path: Path) -> None:
     odd = {"plan_base": {"type": "business_monthly", "hosts": 12.5, "status": "active"}}
-    zoom = FakeZoom({"sub_odd": ("Odd", odd), "sub_ok": ("Fine", base())})
+    zoom = zoom_of({"sub_odd": ("Odd", odd), "sub_ok": ("Fine", base())})
     report = await import_accounts(zoom, request(tmp_path))
     assert [(f.account_id, f.result) for f in report.files] == [
         ("sub_ok", "written"),

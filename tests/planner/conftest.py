@@ -1,4 +1,5 @@
-"""Shared builders for the planner tests: desired accounts and live answers, built directly."""
+"""Shared builders for the planner tests: desired accounts and live answers, built directly;
+the in-memory Zoom is the shared one (tests/fakes.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 
 from reconciler.desired.model import DesiredAccount, SourceMark
+from tests.fakes import FakeZoom
 from tests.sample_contact import CONTACT
 
 
@@ -29,31 +31,6 @@ def desired(
     )
 
 
-class FakeZoom:
-    """A tiny in-memory reader: plans and usage per account, errors per account."""
-
-    def __init__(
-        self,
-        plans: Mapping[str, Any],
-        usage: Mapping[str, Any] | None = None,
-        errors: Mapping[str, Exception] | None = None,
-    ) -> None:
-        self.plans = dict(plans)
-        self.usage = dict(usage or {})
-        self.errors = dict(errors or {})
-        self.calls: list[tuple[str, str]] = []
-
-    async def get_plans(self, account_id: str) -> dict[str, Any]:
-        self.calls.append(("get_plans", account_id))
-        if account_id in self.errors:
-            raise self.errors[account_id]
-        return self.plans[account_id]
-
-    async def get_usage(self, account_id: str) -> dict[str, Any]:
-        self.calls.append(("get_usage", account_id))
-        return self.usage[account_id]
-
-
 @pytest.fixture
 def contact() -> dict[str, str]:
     return dict(CONTACT)
@@ -67,6 +44,7 @@ def make_desired() -> Any:
 
 @pytest.fixture
 def fake_zoom() -> type[FakeZoom]:
+    """The shared fake's class (`fake_zoom(plans, usage=..., errors=...)`)."""
     return FakeZoom
 
 

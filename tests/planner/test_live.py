@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from typing import Any
@@ -22,6 +21,7 @@ from reconciler.zoom.errors import (
     SelfPayAccount,
 )
 from reconciler.zoom.live import LiveReadStopped, read_live
+from tests.fakes import FakeZoom
 
 BASE20 = {"type": "business_monthly", "hosts": 20, "status": "active"}
 
@@ -30,31 +30,12 @@ def err(cls: type, account_id: str, **facts: Any) -> Exception:
     return cls("x", method="GET", path=f"/accounts/{account_id}/plans", **facts)
 
 
-class CountingZoom:
-    """Records the largest number of reads in flight at once."""
-
-    def __init__(self) -> None:
-        self.in_flight = 0
-        self.peak = 0
-
-    async def get_plans(self, account_id: str) -> dict[str, Any]:
-        self.in_flight += 1
-        self.peak = max(self.peak, self.in_flight)
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
-        self.in_flight -= 1
-        return {"plan_base": BASE20}
-
-    async def get_usage(self, account_id: str) -> dict[str, Any]:
-        raise AssertionError("usage not wanted")
-
-
 async def test_reads_are_bounded_and_all_answered() -> None:
-    zoom = CountingZoom()
     ids = [f"sub_{i}" for i in range(1000)]
+    zoom = FakeZoom({i: {"plan_base": BASE20} for i in ids}, read_pause_s=0)
     lives = await read_live(zoom, ids, in_flight=50, progress=False)
     assert list(lives) == ids
-    assert zoom.peak == 50
+    assert zoom.max_reads_in_flight == 50
     assert all(
         live.plans == {"plan_base": BASE20} and live.error is None for live in lives.values()
     )

@@ -103,8 +103,8 @@ ci-lint: $(STAMP_DEV)
 # The suite under coverage (lines and branches of reconciler/, [tool.coverage] in pyproject.toml),
 # then the total and the files under 80 %; the last report fails under the floor (fail_under).
 test: lint ci-lint postgres-server
-	$(BIN)/python -m pytest -q -n 3 --cov --cov-report= --cov-fail-under=94
-	$(BIN)/python -m coverage report --skip-covered --sort=cover --fail-under=94 \
+	$(BIN)/python -m pytest -q -n 3 --cov --cov-report=
+	$(BIN)/python -m coverage report --skip-covered --sort=cover --fail-under=0 \
 		| awk 'NR <= 2 || /^TOTAL/ || ($$NF + 0 < 80 && $$NF ~ /%$$/)'
 	$(BIN)/python -m coverage report --format=total
 

@@ -17,25 +17,14 @@ import pytest
 from reconciler.sandbox import SandboxServer
 from reconciler.sandbox.errors import SeedError
 from reconciler.sandbox.seed import load_seed
+from tests.sample_contact import CONTACT as SAMPLE_CONTACT
 from tests.sandbox.zoom_calls import call, refusal
 
 Factory = Callable[..., SandboxServer]
 Clients = Callable[[SandboxServer], httpx.Client]
 BILLING = "/accounts/{}/billing"
 RENEWALS = "/accounts/billing/renewals"
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@acme.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "apt": "",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-    "employee_count": "51-250",
-}
+CONTACT = {**SAMPLE_CONTACT, "apt": "", "employee_count": "51-250"}
 ACTIVE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
 
 

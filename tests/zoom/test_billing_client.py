@@ -15,19 +15,9 @@ from reconciler.zoom.bodies import InvalidRequestBody
 from reconciler.zoom.contact_fields import contact_body_problems
 from reconciler.zoom.errors import UnexpectedAnswer
 from reconciler.zoom_2026.validation import answer_problems, request_problems
+from tests.sample_contact import CONTACT as SAMPLE_CONTACT
 
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "billing@acme.example",
-    "phone_number": "+44 20 7946 0000",
-    "address": "1 Main St",
-    "city": "London",
-    "state": "London",
-    "zip": "EC1A 1BB",
-    "country": "GB",
-    "employee_count": "51-250",
-}
+CONTACT = {**SAMPLE_CONTACT, "employee_count": "51-250"}
 ACTIVE = {"plan_base": {"type": "business_monthly", "hosts": 20, "status": "active"}}
 
 

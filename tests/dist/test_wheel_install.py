@@ -145,8 +145,8 @@ def test_validate_plan_and_apply_from_the_install(
         cwd=work, env=sandbox,
     )  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
-    done = _run(
-        zoomplans, "apply", "--plan", "plan.json", "accounts", "--auto-approve",
+    done = _run(  # the plan's opt-ins are given again: the file says what, the flag says yes
+        zoomplans, "apply", "--plan", "plan.json", "accounts", *opt_ins, "--auto-approve",
         cwd=work, env=sandbox,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

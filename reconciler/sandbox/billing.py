@@ -21,6 +21,7 @@ as follows (docs/sandbox.md lists each):
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -158,8 +159,8 @@ def _subscription(item: object, where: Callable[[str], str]) -> dict[str, Any]:
     if entry.get("billing_cycle") not in BILLING_CYCLES:
         raise SeedError(place, f"'billing_cycle' must be one of {', '.join(BILLING_CYCLES)}")
     amount = entry.get("next_invoice_amount")
-    if isinstance(amount, bool) or not isinstance(amount, int | float):
-        raise SeedError(place, "each subscription needs a number 'next_invoice_amount'")
+    if isinstance(amount, bool) or not isinstance(amount, int | float) or not math.isfinite(amount):
+        raise SeedError(place, "each subscription needs a finite number 'next_invoice_amount'")
     for key in ("service_effective_date", "next_invoice_date"):
         entry[key] = _iso_date(entry.get(key), where, "renewable_subscriptions")
     return entry

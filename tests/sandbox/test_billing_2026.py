@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from math import inf
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,17 @@ def test_the_contact_survives_a_restart_through_the_state_file(
         ({"billing": {"zip": 12345}}, "'zip' must be a string"),
         ({"renewal": {"next_renewal_date": "soon"}}, "dates must be YYYY-MM-DD"),
         ({"renewal": {**renewal(3), "total_renewal_amount": 1.5}}, "must be an integer"),
+        (
+            {
+                "renewal": {
+                    **renewal(3),
+                    "renewable_subscriptions": [
+                        {**renewal(3)["renewable_subscriptions"][0], "next_invoice_amount": inf}
+                    ],
+                }
+            },
+            "finite number",
+        ),
     ],
 )
 def test_a_bad_billing_seed_names_its_place(account: dict[str, Any], message: str) -> None:

@@ -28,6 +28,15 @@ settings.register_profile("local", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "local")
 
+
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs as on a workstation, whatever the runner sets: under `CI=true` apply
+    refuses files that differ from the commit, and a test's own files (in tmp_path, outside the
+    work tree) always do. A test of that rule sets CI itself."""
+    monkeypatch.delenv("CI", raising=False)
+
+
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 DEFAULT_SEED = SEEDS / "small.yaml"
 

@@ -6,7 +6,9 @@ than the billing team, so by default import writes only what every output shows 
 e-mail, country: ``zoom.contact_fields``) and names in a comment the fields it left out (the
 phone number and the postal address); ``--with-contact`` writes every field as Zoom answered it.
 Only the fields Zoom's PATCH takes are written: `employee_count` is answered as a range ("11-50")
-no call can set. Empty fields are left out (absence never clears a field).
+no call can set. Empty fields are left out (absence never clears a field), and so is a value the
+account schema refuses (a country that is not a two-letter code, say): a file import wrote must
+load clean, and the comment names such a field without its value.
 
 A contact that cannot be read never stops the import: a self-pay account (2100) or any other
 refusal is noted for that account; a missing scope, refused credentials or the daily limit end
@@ -19,8 +21,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
+from reconciler.desired.packaged_schemas import inline_refs
+from reconciler.desired.schema import account_schema
 from reconciler.zoom.contact_fields import CONTACT_PATCH_FIELDS, MASKED_CONTACT_FIELDS
 from reconciler.zoom.contact_reads import ContactReader
 from reconciler.zoom.errors import AuthError, RateLimited, SelfPayAccount, ZoomError
@@ -35,6 +42,8 @@ class ImportedContact:
 
     fields: Mapping[str, str]
     left_out: tuple[str, ...] = ()
+    #: Fields Zoom holds whose value the account schema refuses: not written.
+    refused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ def contact_to_write(answer: Mapping[str, Any], *, with_contact: bool) -> Import
     """The fields of one GET /billing answer a file declares (in PATCH's order)."""
     fields: dict[str, str] = {}
     left_out: list[str] = []
+    refused: list[str] = []
     for name in CONTACT_PATCH_FIELDS:
         value = answer.get(name)
         text = "" if value is None else str(value).strip()
@@ -57,9 +67,18 @@ def contact_to_write(answer: Mapping[str, Any], *, with_contact: bool) -> Import
             continue
         if name in MASKED_CONTACT_FIELDS and not with_contact:
             left_out.append(name)
-            continue
-        fields[name] = text
-    return ImportedContact(fields, tuple(left_out))
+        elif not _field_check(name).is_valid(text):
+            refused.append(name)
+        else:
+            fields[name] = text
+    return ImportedContact(fields, tuple(left_out), tuple(refused))
+
+
+@cache
+def _field_check(name: str) -> Draft202012Validator:
+    """The account schema's rule for one contact field (its `$ref`s inlined)."""
+    schema = account_schema()
+    return Draft202012Validator(inline_refs(schema["$defs"]["contact"]["properties"][name], schema))
 
 
 def _said(error: ZoomError, account_id: str) -> str:

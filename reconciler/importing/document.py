@@ -254,12 +254,8 @@ def render_body(account: ImportedAccount) -> str:
         lines.append(f"name: {scalar_quoted(account.name)}")
     for key, value in account.written().items():
         lines.extend(_block(key, value, 0))
-    left_out = account.contact.left_out if account.contact is not None else ()
-    if left_out and "contact" not in account.kept:
-        lines.append(
-            f"# contact: Zoom also holds {', '.join(left_out)} (masked in every output, so left "
-            "out of a file in git); `zoomplans import --with-contact` writes them"
-        )
+    if account.contact is not None and "contact" not in account.kept:
+        lines.extend(_contact_comments(account.contact))
     if account.plans:
         lines.append("plans:")
         for group, value in account.plans.items():
@@ -275,6 +271,22 @@ def render_body(account: ImportedAccount) -> str:
         )
         lines.extend(f"#   {_comment_safe(item)}" for item in account.left_out)
     return "\n".join(lines) + "\n"
+
+
+def _contact_comments(contact: ImportedContact) -> list[str]:
+    """What Zoom's contact holds that the file does not, by field name only."""
+    lines = []
+    if contact.left_out:
+        lines.append(
+            f"# contact: Zoom also holds {', '.join(contact.left_out)} (masked in every output, "
+            "so left out of a file in git); `zoomplans import --with-contact` writes them"
+        )
+    if contact.refused:
+        lines.append(
+            f"# contact: Zoom's {', '.join(contact.refused)} left out: the value is not one a "
+            "file may declare (see schemas/account.schema.json)"
+        )
+    return lines
 
 
 def scalar_quoted(value: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from reconciler.importing import ImportRequest, import_accounts
+from reconciler.importing.check import check_written
 from reconciler.zoom import SelfPayAccount
 from tests.fakes import FakeZoom
 from tests.importing.test_run import NOW, base
@@ -139,3 +140,18 @@ async def test_an_existing_file_s_own_contact_is_kept_over_zoom_s(tmp_path: Path
     data = yaml.safe_load((tmp_path / "a.yaml").read_text())
     assert data["contact"] == mine and data["plans"]["plan_base"]["hosts"] == 20
     assert "--with-contact" not in (tmp_path / "a.yaml").read_text()
+
+
+async def test_a_value_the_schema_refuses_is_left_out_by_name_and_the_file_loads_clean(
+    tmp_path: Path,
+) -> None:
+    odd = {**CONTACT, "email": "accounts payable", "country": "USA"}
+    zoom = FakeZoom({"sub_a": base()}, contacts={"sub_a": odd})
+    request = ImportRequest(out_dir=tmp_path, source="http://x/v2", now=NOW, with_contact=True)
+    report = await import_accounts(zoom, request)
+    (path,) = report.written_paths
+    text = path.read_text()
+    assert "# contact: Zoom's email, country left out: the value is not one a file may" in text
+    assert "USA" not in text and "accounts payable" not in text
+    assert yaml.safe_load(text)["contact"]["first_name"] == "Ada"
+    assert check_written(report.written_paths) == []

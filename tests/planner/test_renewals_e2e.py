@@ -28,6 +28,7 @@ from tests.sandbox.zoom_calls import call
 
 RENEWALS = "/accounts/billing/renewals"
 BASE = {"type": "business_monthly", "hosts": 20, "status": "active"}
+KEEP = {"plan_base": {"type": "business_monthly", "hosts": 20}}
 WEBINAR = {"type": "webinar500_monthly", "hosts": 3, "status": "active"}
 SCOPE = "billing:read:list_upcoming_renewal_accounts:master"
 
@@ -61,15 +62,15 @@ ACCOUNTS: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {
         {"plan_base": {"type": "business_monthly", "hosts": 15},
          "plan_webinar": [{"type": "webinar500_monthly", "hosts": 2}]},
     ),
-    "sub_r2": (renewal(40, "Monthly", amount=300), {"plan_base": {"type": "business_monthly", "hosts": 20}}),
+    "sub_r2": (renewal(40, "Monthly", amount=300), KEEP),
     "sub_r3": (
         renewal(10, "Monthly", auto=False, amount=450),
         {"plan_base": {"type": "business_monthly", "hosts": 20},
          "plan_webinar": [{"type": "webinar500_monthly", "state": "cancelled"}]},
     ),
-    "sub_r4": (renewal(60, "Two years", amount=9000), {"plan_base": {"type": "business_monthly", "hosts": 20}}),
-    "sub_r5": (renewal(85, "Quarterly", amount=700), {"plan_base": {"type": "business_monthly", "hosts": 20}}),
-    "sub_none": (None, {"plan_base": {"type": "business_monthly", "hosts": 20}}),
+    "sub_r4": (renewal(60, "Two years", amount=9000), KEEP),
+    "sub_r5": (renewal(85, "Quarterly", amount=700), KEEP),
+    "sub_none": (None, KEEP),
 }  # fmt: skip
 
 
@@ -269,3 +270,30 @@ def test_a_credential_without_the_renewals_scope_plans_with_one_clear_notice(
     markdown = run(sb, *args, "--format", "markdown").output
     assert markdown.count("Renewal dates are unknown:") == 1
     assert 'id="renewals-unknown"' in run(sb, *args, "--format", "html").output
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("PATCH", "/accounts/sub_r3/plans/addons/status",
+         {"action": "cancel", "type": "webinar500_monthly",
+          "paid_period_start_date": day(10), "service_effective_date": day(10)},
+         "paid_period_start_date"),
+        ("PUT", "/accounts/sub_r1/plans/base",
+         {"type": "business_monthly", "hosts": 15,
+          "paid_period_start_date": day(5), "service_effective_date": day(6)},
+         "service_effective_date"),
+        ("PUT", "/accounts/sub_r1/plans/addons",
+         {"type": "webinar500_monthly", "hosts": 2,
+          "paid_period_start_date": day(0), "service_effective_date": day(0)},
+         "service_effective_date"),
+    ],
+)  # fmt: skip
+def test_the_sandbox_refuses_the_dates_zoom_refuses(
+    sandbox: Any, method: str, path: str, body: dict[str, Any], field: str
+) -> None:
+    """A cancellation takes no date; the two dates must be equal and in the future."""
+    sb = sandbox(seed())
+    answer = call(api_client(sb), method, path, body, bad_request=True)
+    assert answer.status_code == 400 and answer.json()["code"] == 300
+    assert field in {problem["field"] for problem in answer.json()["errors"]}

@@ -217,12 +217,15 @@ def test_at_renewal_dates_each_decrease_for_the_renewal_and_blocks_the_cancellat
     assert "was planned with --at-renewal, and apply was not given --at-renewal" in refused.output
     assert not sb.writes()
 
-    # apply sends the dated bodies; the sandbox (as strict as Zoom) takes them
+    # apply sends the dated bodies (the renewals list read once: three pages); the sandbox
+    # (as strict as Zoom) takes them
+    before = len(renewal_reads(sb))
     applied = run(
         sb, "apply", str(files), "--account", "sub_r1", "--auto-approve", "--at-renewal", *flags,
         "--verify-timeout", "5",
     )  # fmt: skip
     assert "sub_r1: applied (2/2 calls)" in applied.output, applied.output
+    assert len(renewal_reads(sb)) - before == 3
     assert len(sb.writes()) == 2
     for write in sb.writes():
         assert write.status in (200, 204), write

@@ -162,10 +162,15 @@ def renewal_notice(
         reasons.append(f"it is billed {', '.join(long)}")
     if not reasons:
         return None
-    return (
-        f"{_what(action)}: takes effect {days} day(s) before this account's renewal on "
-        f"{renewal.next_renewal_date.isoformat()} ({' and '.join(reasons)}); "
+    day = renewal.next_renewal_date.isoformat()
+    instead = (
         "--at-renewal makes it at the renewal"
+        if takes_dates(action.method, action.path)
+        else f"its call takes no date: to make it at the renewal, run it on {day}"
+    )
+    return (
+        f"{_what(action)}: takes effect {days} day(s) before this account's renewal on {day} "
+        f"({' and '.join(reasons)}); {instead}"
     )
 
 

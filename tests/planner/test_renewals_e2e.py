@@ -149,6 +149,7 @@ def test_every_format_shows_every_listed_renewal_and_flags_removals_near_one(
     assert notices[("sub_r1", "update_addon")] is not None
     cancel = notices[("sub_r3", "cancel_addon")]
     assert cancel is not None and "does not renew automatically" in cancel
+    assert f"its call takes no date: to make it at the renewal, run it on {day(10)}" in cancel
 
     text = run(sb, *args).output
     assert "Renewals within 90 days (5 account(s); 3 removal(s) flagged near a renewal):" in text

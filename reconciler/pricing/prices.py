@@ -185,6 +185,7 @@ def _period_warning(
         return []
     where = document.at((*path, "period"))
     shown = "/".join(map(str, path))
+    factor = max(MONTHS[cycle], MONTHS[period]) / min(MONTHS[cycle], MONTHS[period])
     return [
         Problem(
             where.file,
@@ -193,7 +194,7 @@ def _period_warning(
             "warning",
             f"{shown}/period: {plan_type} is billed {period_words(cycle)}, but its price is "
             f"{period_words(period)}; a price for the wrong period is off by a factor of "
-            f"{MONTHS[cycle] / MONTHS[period]:.4g} in every cost: write the price "
+            f"{factor} in every cost: write the price "
             f"{period_words(cycle)} with period: {cycle}",
         )
     ]

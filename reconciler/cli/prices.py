@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,8 +24,11 @@ from reconciler.cli.options import verbose_option, zoom_config_from, zoom_option
 from reconciler.escaping.terminal import inert
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
 
+if TYPE_CHECKING:  # the command imports the reading (httpx, the catalogue) only when it runs
+    from reconciler.pricing.from_zoom import ZoomPrices
 
-def _summary(found: Any) -> str:
+
+def _summary(found: ZoomPrices) -> str:
     own = sum(len(prices) for prices in found.accounts.values())
     return (
         f"Prices: {len(found.prices)} plan codes priced, {own} account-specific price(s) for "
@@ -74,7 +77,7 @@ def prices_command(from_zoom: bool, out_file: Path | None, currency: str, **kwar
     now = datetime.now(UTC)
     source = f"Zoom's renewals list (GET /accounts/billing/renewals) of {config.api_base_url}"
 
-    async def read() -> Any:
+    async def read() -> ZoomPrices:
         async with ZoomClient(config) as zoom:
             return await read_zoom_prices(zoom, currency=currency, source=source, day=now.date())
 

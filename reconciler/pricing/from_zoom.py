@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -42,6 +42,7 @@ from reconciler.zoom_2026 import catalogue_rows
 #: The days of renewals read: Zoom's widest interval.
 INTERVAL_DAYS = 90
 _QUANTUM = Decimal("0.0001")  # the price list's finest amount
+_LARGEST = Decimal(10) ** 12  # the price list's first amount too large
 _CYCLE_WORDS = re.compile(
     r"\b(three|two|one)[ -]years?\b|\b(annual|yearly|quarterly|prepay|plans?)\b"
     r"|\bmonthly\b(?! usage)"
@@ -51,6 +52,11 @@ _CYCLE_WORDS = re.compile(
 def _words(name: str) -> str:
     """A plan's name without its cycle: `Webinar 500 Two Years Prepay` -> `webinar 500`."""
     return " ".join(_CYCLE_WORDS.sub(" ", name.casefold()).split())
+
+
+def _spaced(name: str) -> str:
+    """A section's name as compared: `Zoom  Room plans` -> `zoom room plans`."""
+    return " ".join(name.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -68,13 +74,12 @@ def _catalogue() -> _Catalogue:
     by_section: dict[tuple[str, Period], list[str]] = {}
     names: set[str] = set()
     for row in catalogue_rows():
-        names |= {_words(row.name), " ".join(row.section.casefold().split())}
+        names |= {_words(row.name), _spaced(row.section)}
         cycle = cycle_of(row.code)
         if cycle is None:
             continue
         by_name.setdefault((_words(row.name), cycle), []).append(row.code)
-        section = " ".join(row.section.casefold().split())
-        by_section.setdefault((section, cycle), []).append(row.code)
+        by_section.setdefault((_spaced(row.section), cycle), []).append(row.code)
     return _Catalogue(
         {key: tuple(codes) for key, codes in by_name.items()},
         {key: tuple(codes) for key, codes in by_section.items()},
@@ -90,6 +95,8 @@ class Unmatched:
     plan_name: str
     billing_cycle: str
     reason: str
+    #: The codes it fits, when several do (the account's plans would decide).
+    fits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ def candidates(plan_name: str, billing_cycle: str) -> tuple[str, ...]:
     by_name = listed.by_name.get((_words(plan_name), cycle), ())
     if by_name:
         return by_name
-    return listed.by_section.get((" ".join(plan_name.casefold().split()), cycle), ())
+    return listed.by_section.get((_spaced(plan_name), cycle), ())
 
 
 def match(subscription: RenewableSubscription, held: frozenset[str]) -> str | Unmatched:
@@ -128,7 +135,9 @@ def match(subscription: RenewableSubscription, held: frozenset[str]) -> str | Un
         return found[0]
     if found:
         reason = f"fits {len(found)} codes of Zoom's catalogue ({', '.join(found)})"
-    elif _words(subscription.plan_name) in _catalogue().names:
+        return Unmatched("", subscription.plan_name, subscription.billing_cycle, reason, found)
+    names = _catalogue().names
+    if _words(subscription.plan_name) in names or _spaced(subscription.plan_name) in names:
         reason = f"Zoom's catalogue has no {subscription.billing_cycle} code for this plan"
     else:
         reason = "no plan or section of Zoom's catalogue has this name"
@@ -149,8 +158,8 @@ def _seated(code: str) -> bool:
 def _amount(value: Decimal, currency: str) -> Decimal:
     """To the price list's finest step, and at least the currency's own decimals."""
     exact = value.quantize(_QUANTUM, ROUND_HALF_UP).normalize()
-    shown = Decimal(1).scaleb(-minor_units(currency))
-    return exact if exact.as_tuple().exponent < shown.as_tuple().exponent else exact.quantize(shown)  # type: ignore[operator]
+    decimals = max(-int(exact.as_tuple().exponent), minor_units(currency))
+    return exact.quantize(Decimal(1).scaleb(-decimals))
 
 
 @dataclass
@@ -184,7 +193,7 @@ def derive_prices(
             found = match(subscription, own)
             if isinstance(found, Unmatched):
                 unmatched.append(_of(renewal.account_id, found))
-                if found.reason.startswith("fits") and renewal.account_id not in (held or {}):
+                if found.fits and renewal.account_id not in (held or {}):
                     undecided.add(renewal.account_id)
                 continue
             problem = _unpriceable(subscription)
@@ -224,7 +233,7 @@ def derive_prices(
 
 
 def _of(account_id: str, found: Unmatched) -> Unmatched:
-    return Unmatched(account_id, found.plan_name, found.billing_cycle, found.reason)
+    return replace(found, account_id=account_id)
 
 
 def _unpriceable(subscription: RenewableSubscription) -> Unmatched | None:
@@ -233,6 +242,8 @@ def _unpriceable(subscription: RenewableSubscription) -> Unmatched | None:
         reason = "quantity 0: no unit price"
     elif subscription.next_invoice_amount < 0:
         reason = "a negative invoice amount (a credit) is no price"
+    elif subscription.next_invoice_amount / subscription.quantity >= _LARGEST:
+        reason = "a unit price of a trillion or more is no price a price list holds"
     else:
         return None
     return Unmatched("", subscription.plan_name, subscription.billing_cycle, reason)

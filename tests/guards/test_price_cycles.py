@@ -175,7 +175,12 @@ def test_discounts_are_kept_per_account_and_seatless_plans_are_flat() -> None:
                 sub("Cloud Recording 100 GB", "Monthly", 1, "40"),
             ),
             renewal("b", sub(business, "Annual", 10, "1200")),  # a tie: the lower is the list's
-            renewal("c", sub(business, "Annual", 0, "0"), sub(business, "Annual", 1, "-5")),
+            renewal(
+                "c",
+                sub(business, "Annual", 0, "0"),
+                sub(business, "Annual", 1, "-5"),
+                sub(business, "Annual", 1, "1e12"),
+            ),
         ],
         currency="JPY",
         source="s",
@@ -191,6 +196,7 @@ def test_discounts_are_kept_per_account_and_seatless_plans_are_flat() -> None:
     assert [(u.account_id, u.reason) for u in found.unmatched] == [
         ("c", "quantity 0: no unit price"),
         ("c", "a negative invoice amount (a credit) is no price"),
+        ("c", "a unit price of a trillion or more is no price a price list holds"),
     ]
 
 

@@ -151,7 +151,8 @@ def test_plan_prices_each_account_with_its_own_price(
     accounts.mkdir()
     for account_id, hosts in (("sub_b", 12), ("sub_c", 22)):
         (accounts / f"{account_id}.yaml").write_text(
-            f"account_id: {account_id}\nplans:\n  plan_base: {{type: business_yearly, hosts: {hosts}}}\n"
+            f"account_id: {account_id}\nplans:\n"
+            f"  plan_base: {{type: business_yearly, hosts: {hosts}}}\n"
         )
     result = run(sb, "plan", str(accounts), "--prices", str(out), "--require-prices")
     assert result.exit_code == 0, result.output

@@ -15,6 +15,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -75,7 +76,9 @@ def prices_command(from_zoom: bool, out_file: Path | None, currency: str, **kwar
         fail(f"--currency: {UnknownCurrency(currency)}", EXIT_USAGE)
     config = zoom_config_from(kwargs)
     now = datetime.now(UTC)
-    source = f"Zoom's renewals list (GET /accounts/billing/renewals) of {config.api_base_url}"
+    where = urlsplit(config.api_base_url)  # never a user or password a URL may carry
+    api = f"{where.scheme}://{where.netloc.rpartition('@')[2]}{where.path}"
+    source = f"Zoom's renewals list (GET /accounts/billing/renewals) of {api}"
 
     async def read() -> ZoomPrices:
         async with ZoomClient(config) as zoom:

@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from reconciler.desired import catalogue
 from reconciler.desired.packaged_schemas import packaged_schema
-from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
+from reconciler.desired.problems import Problem, Severity, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
@@ -135,9 +135,14 @@ def _amount(value: Any) -> Decimal | None:
     return amount
 
 
-def _problem(document: Document, path: tuple[str | int, ...], message: str) -> Problem:
+def _problem(
+    document: Document,
+    path: tuple[str | int, ...],
+    message: str,
+    severity: Severity = "error",
+) -> Problem:
     where = document.at(path)
-    return Problem(where.file, where.line, where.column, "error", message)
+    return Problem(where.file, where.line, where.column, severity, message)
 
 
 def _unknown_type_warning(
@@ -153,17 +158,9 @@ def _unknown_type_warning(
         if close
         else "; it prices only a plan whose type is exactly this code"
     )
-    where = document.at(path)
     shown = "/".join(path)
-    return [
-        Problem(
-            where.file,
-            where.line,
-            where.column,
-            "warning",
-            f"{shown}: {excerpt(plan_type)} is not a plan type in Zoom's list{hint}",
-        )
-    ]
+    message = f"{shown}: {excerpt(plan_type)} is not a plan type in Zoom's list{hint}"
+    return [_problem(document, path, message, "warning")]
 
 
 def _currency_problem(document: Document, path: tuple[str | int, ...], code: Any) -> list[Problem]:
@@ -183,21 +180,14 @@ def _period_warning(
     cycle = cycle_of(plan_type)
     if cycle is None or cycle == period:
         return []
-    where = document.at((*path, "period"))
     shown = "/".join(map(str, path))
     factor = max(MONTHS[cycle], MONTHS[period]) / min(MONTHS[cycle], MONTHS[period])
-    return [
-        Problem(
-            where.file,
-            where.line,
-            where.column,
-            "warning",
-            f"{shown}/period: {plan_type} is billed {period_words(cycle)}, but its price is "
-            f"{period_words(period)}; a price for the wrong period is off by a factor of "
-            f"{factor} in every cost: write the price "
-            f"{period_words(cycle)} with period: {cycle}",
-        )
-    ]
+    message = (
+        f"{shown}/period: {plan_type} is billed {period_words(cycle)}, but its price is "
+        f"{period_words(period)}; a price for the wrong period is off by a factor of {factor} "
+        f"in every cost: write the price {period_words(cycle)} with period: {cycle}"
+    )
+    return [_problem(document, (*path, "period"), message, "warning")]
 
 
 @dataclass

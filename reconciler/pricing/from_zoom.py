@@ -43,6 +43,7 @@ from reconciler.zoom_2026 import catalogue_rows
 INTERVAL_DAYS = 90
 _QUANTUM = Decimal("0.0001")  # the price list's finest amount
 _LARGEST = Decimal(10) ** 12  # the price list's first amount too large
+_LONGEST_ID = 128  # the price list's longest account id (prices.schema.json)
 _CYCLE_WORDS = re.compile(
     r"\b(three|two|one)[ -]years?\b|\b(annual|yearly|quarterly|prepay|plans?)\b"
     r"|\bmonthly\b(?! usage)"
@@ -196,7 +197,7 @@ def derive_prices(
                 if found.fits and renewal.account_id not in (held or {}):
                     undecided.add(renewal.account_id)
                 continue
-            problem = _unpriceable(subscription)
+            problem = _unpriceable(subscription, renewal.account_id)
             if problem is not None:
                 unmatched.append(_of(renewal.account_id, problem))
                 continue
@@ -236,9 +237,12 @@ def _of(account_id: str, found: Unmatched) -> Unmatched:
     return replace(found, account_id=account_id)
 
 
-def _unpriceable(subscription: RenewableSubscription) -> Unmatched | None:
-    """A subscription no unit price can come from: no seats, or a credit."""
-    if subscription.quantity <= 0:
+def _unpriceable(subscription: RenewableSubscription, account_id: str) -> Unmatched | None:
+    """A subscription no unit price can come from: no seats, a credit, an amount or an account
+    id the price list cannot hold."""
+    if not 1 <= len(account_id) <= _LONGEST_ID:
+        reason = f"an account id of {len(account_id)} characters is none a price list holds"
+    elif subscription.quantity <= 0:
         reason = "quantity 0: no unit price"
     elif subscription.next_invoice_amount < 0:
         reason = "a negative invoice amount (a credit) is no price"

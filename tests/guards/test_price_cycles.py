@@ -181,6 +181,7 @@ def test_discounts_are_kept_per_account_and_seatless_plans_are_flat() -> None:
                 sub(business, "Annual", 1, "-5"),
                 sub(business, "Annual", 1, "1e12"),
             ),
+            renewal("x" * 129, sub(business, "Annual", 1, "1")),
         ],
         currency="JPY",
         source="s",
@@ -197,6 +198,7 @@ def test_discounts_are_kept_per_account_and_seatless_plans_are_flat() -> None:
         ("c", "quantity 0: no unit price"),
         ("c", "a negative invoice amount (a credit) is no price"),
         ("c", "a unit price of a trillion or more is no price a price list holds"),
+        ("x" * 129, "an account id of 129 characters is none a price list holds"),
     ]
 
 

@@ -118,6 +118,10 @@ def test_the_price_list_holds_unit_prices_per_code_and_per_account(
     # the renewals list was read with Zoom's widest interval and largest page
     reads = [r for r in sb.requests if r.path.endswith("/accounts/billing/renewals")]
     assert reads and all("interval=90" in r.query and "page_size=50" in r.query for r in reads)
+    # only the account whose subscription fits several codes had its plans read
+    assert [r.path for r in sb.requests if r.path.endswith("/plans")] == [
+        "/v2/accounts/sub_pro/plans"
+    ]
 
 
 def test_unmatched_subscriptions_are_listed_inert_and_the_run_still_succeeds(

@@ -53,14 +53,9 @@ _NAME_WORDS: tuple[tuple[re.Pattern[str], Period], ...] = (
     (re.compile(r"\b(annual|yearly|one[ -]year)\b"), "year"),
     (re.compile(r"\bmonthly\b"), "month"),
 )
-_CODE_WORDS: tuple[tuple[re.Pattern[str], Period], ...] = (
-    (re.compile(r"(^|_)three_years?(_|$)"), "three_years"),
-    (re.compile(r"(^|_)two_years?(_|$)"), "two_years"),
-    (re.compile(r"(^|_)quarterly(_|$)"), "quarter"),
-    (re.compile(r"(^|_)(yearly|annual|one_year)(_|$)"), "year"),
-    (re.compile(r"(^|_)monthly(\d*)(_|$)"), "month"),
-)
 _USAGE_ALLOWANCE = re.compile(r"\bmonthly usage\b")
+_FILLER = re.compile(r"\b(prepay|plans?)\b")  # "Prepay", "Plan": no part of the plan's name
+_CAPACITY = re.compile(r"(?<=[a-z])\d+\b")  # `yearly25`: the cycle, then a capacity
 
 
 def cycle_in_name(name: str) -> Period | None:
@@ -69,9 +64,18 @@ def cycle_in_name(name: str) -> Period | None:
     return next((period for pattern, period in _NAME_WORDS if pattern.search(text)), None)
 
 
+def without_cycle(name: str) -> str:
+    """A plan's name less its cycle, as compared: `Webinar 500 Two Years Prepay` -> `webinar
+    500`, the name Zoom's renewals list gives the plan whatever its cycle."""
+    text = _USAGE_ALLOWANCE.sub(" ", name.casefold())
+    for pattern, _ in _NAME_WORDS:
+        text = pattern.sub(" ", text)
+    return " ".join(_FILLER.sub(" ", text).split())
+
+
 def _cycle_in_code(code: str) -> Period | None:
-    text = code.casefold()
-    return next((period for pattern, period in _CODE_WORDS if pattern.search(text)), None)
+    """The cycle a code's own words spell: `plan_pro_two_years`, `monthly25` (a capacity)."""
+    return cycle_in_name(_CAPACITY.sub("", code.casefold().replace("_", " ")))
 
 
 @cache

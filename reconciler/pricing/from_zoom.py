@@ -18,7 +18,6 @@ the caller names it (the master account's billing currency).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,7 @@ from reconciler.desired import catalogue
 from reconciler.desired.reader import read_bytes
 from reconciler.groups import table
 from reconciler.pricing.currencies import minor_units
-from reconciler.pricing.cycles import ZOOM_CYCLES, Period, cycle_of
+from reconciler.pricing.cycles import ZOOM_CYCLES, Period, cycle_of, without_cycle
 from reconciler.pricing.prices import Price, parse_prices
 from reconciler.zoom.billing import AccountRenewal, RenewableSubscription
 from reconciler.zoom.errors import ZoomError
@@ -44,15 +43,6 @@ INTERVAL_DAYS = 90
 _QUANTUM = Decimal("0.0001")  # the price list's finest amount
 _LARGEST = Decimal(10) ** 12  # the price list's first amount too large
 _LONGEST_ID = 128  # the price list's longest account id (prices.schema.json)
-_CYCLE_WORDS = re.compile(
-    r"\b(three|two|one)[ -]years?\b|\b(annual|yearly|quarterly|prepay|plans?)\b"
-    r"|\bmonthly\b(?! usage)"
-)
-
-
-def _words(name: str) -> str:
-    """A plan's name without its cycle: `Webinar 500 Two Years Prepay` -> `webinar 500`."""
-    return " ".join(_CYCLE_WORDS.sub(" ", name.casefold()).split())
 
 
 def _spaced(name: str) -> str:
@@ -75,11 +65,11 @@ def _catalogue() -> _Catalogue:
     by_section: dict[tuple[str, Period], list[str]] = {}
     names: set[str] = set()
     for row in catalogue_rows():
-        names |= {_words(row.name), _spaced(row.section)}
+        names |= {without_cycle(row.name), _spaced(row.section)}
         cycle = cycle_of(row.code)
         if cycle is None:
             continue
-        by_name.setdefault((_words(row.name), cycle), []).append(row.code)
+        by_name.setdefault((without_cycle(row.name), cycle), []).append(row.code)
         by_section.setdefault((_spaced(row.section), cycle), []).append(row.code)
     return _Catalogue(
         {key: tuple(codes) for key, codes in by_name.items()},
@@ -121,7 +111,7 @@ def candidates(plan_name: str, billing_cycle: str) -> tuple[str, ...]:
     if cycle is None:
         return ()
     listed = _catalogue()
-    by_name = listed.by_name.get((_words(plan_name), cycle), ())
+    by_name = listed.by_name.get((without_cycle(plan_name), cycle), ())
     if by_name:
         return by_name
     return listed.by_section.get((_spaced(plan_name), cycle), ())
@@ -138,7 +128,7 @@ def match(subscription: RenewableSubscription, held: frozenset[str]) -> str | Un
         reason = f"fits {len(found)} codes of Zoom's catalogue ({', '.join(found)})"
         return Unmatched("", subscription.plan_name, subscription.billing_cycle, reason, found)
     names = _catalogue().names
-    if _words(subscription.plan_name) in names or _spaced(subscription.plan_name) in names:
+    if without_cycle(subscription.plan_name) in names or _spaced(subscription.plan_name) in names:
         reason = f"Zoom's catalogue has no {subscription.billing_cycle} code for this plan"
     else:
         reason = "no plan or section of Zoom's catalogue has this name"

@@ -140,20 +140,23 @@ def calls_changes(accounts: Sequence[Sequence[Action]]) -> list[list[tuple[Field
     return found
 
 
+def actions_with_changes(actions: tuple[Action, ...]) -> tuple[Action, ...]:
+    """One account's actions with their `changes` filled in (the planner's last step for it)."""
+    if not actions:
+        return actions
+    found = calls_changes([actions])[0]
+    return tuple(
+        replace(action, changes=changes) for action, changes in zip(actions, found, strict=True)
+    )
+
+
 def with_changes(accounts: Sequence[AccountPlan]) -> list[AccountPlan]:
-    """The AccountPlans with each action's `changes` filled in (the planner's last step)."""
-    found = calls_changes([account.actions for account in accounts])
+    """The AccountPlans with each action's `changes` filled in."""
     return [
-        replace(
-            account,
-            actions=tuple(
-                replace(action, changes=changes)
-                for action, changes in zip(account.actions, changes_, strict=True)
-            ),
-        )
+        replace(account, actions=actions_with_changes(account.actions))
         if account.actions
         else account
-        for account, changes_ in zip(accounts, found, strict=True)
+        for account in accounts
     ]
 
 

@@ -40,7 +40,7 @@ from reconciler.planner.base_cancel import plan_base_cancel
 from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
-from reconciler.planner.changes import with_changes
+from reconciler.planner.changes import actions_with_changes
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
@@ -239,7 +239,7 @@ def plan_account(
     """Plan one account. Apply calls it again after writing: converged means no actions.
     ``contact``: its billing contact as read (None: the contact is not compared)."""
     day = today or datetime.now(UTC).date()
-    return with_changes([_plan_account(desired, live, options, day, contact)])[0]
+    return _plan_account(desired, live, options, day, contact)
 
 
 def _unplannable(
@@ -284,7 +284,7 @@ def _plan_account(
     today: date,
     contact: ContactRead | None = None,
 ) -> AccountPlan:
-    """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
+    """One account's plan, its actions with their field-level changes (`plan_account`)."""
     if live.error is not None:
         return _error_plan(desired, live)
     source = str(desired.source)
@@ -314,7 +314,7 @@ def _plan_account(
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
-    actions, blocked = draft.actions(), draft.blocked_items()
+    actions, blocked = actions_with_changes(draft.actions()), draft.blocked_items()
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
@@ -399,5 +399,5 @@ def build_plan(
         git_commit=git_commit,
         desired_sha256=desired_fingerprint(selected),
         options=options,
-        accounts=tuple(with_changes(accounts)),
+        accounts=tuple(accounts),
     )

@@ -41,6 +41,7 @@ from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
 from reconciler.planner.changes import actions_with_changes
+from reconciler.planner.collector import cycle_collector_paused
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
@@ -373,6 +374,19 @@ def build_plan(
 ) -> Plan:
     """Plan every account (accounts are independent) into one Plan, in account_id order.
     ``contacts``: the billing contacts read (`planner.contact`), by account id."""
+    with cycle_collector_paused():
+        return _build_plan(desired_accounts, lives, options, now, ttl, git_commit, contacts)
+
+
+def _build_plan(
+    desired_accounts: Iterable[DesiredAccount],
+    lives: Mapping[str, LivePlans],
+    options: PlanOptions,
+    now: datetime | None,
+    ttl: timedelta,
+    git_commit: str | None,
+    contacts: Mapping[str, ContactRead] | None,
+) -> Plan:
     selected = sorted(desired_accounts, key=lambda a: a.account_id)
     created = now or datetime.now(UTC)
     accounts = []

@@ -283,16 +283,6 @@ _Found = list[tuple[str, Mapping[str, Any]]]
 _Handler = Callable[[Mapping[str, Any], Any, _Found, dict[str, Any]], None]
 
 
-def _group_handler(key: str) -> _Handler:
-    def read(
-        _plans: Mapping[str, Any], value: Any, found: _Found, _unknown: dict[str, Any]
-    ) -> None:
-        for entry in _entries(value, key):
-            found.append((key, entry))
-
-    return read
-
-
 def _read_recording(
     plans: Mapping[str, Any], _value: Any, found: _Found, _unknown: dict[str, Any]
 ) -> None:
@@ -317,30 +307,42 @@ def _ignore(_plans: Mapping[str, Any], _value: Any, _found: _Found, _u: dict[str
     """A top-level key that is understood but holds no entry (base plan, usage-only, bundle)."""
 
 
-def _compile_handlers() -> dict[str, _Handler]:
-    """The group table as one handler per key of GET /plans, made once at import."""
+def _compile_handlers() -> tuple[dict[str, str], dict[str, _Handler]]:
+    """The group table as a rule per key of GET /plans, made once at import: a top-level group
+    holding entries (most of them) is its group key, read inline; any other key the table
+    knows (the recording string, the containers, keys holding no entry) has a handler."""
+    plain: dict[str, str] = {}
     handlers: dict[str, _Handler] = dict.fromkeys((*table.TOP_LEVEL_KEYS, *_UNDERSTOOD), _ignore)
     for group in _READ_GROUPS:
-        if group.container is None:
-            handlers[group.name] = (
-                _read_recording if group is table.RECORDING else _group_handler(group.key)
-            )
+        if group is table.RECORDING:
+            handlers[group.name] = _read_recording
+        elif group.container is None:
+            plain[group.name] = group.key
+            del handlers[group.name]
     for name in table.CONTAINERS:
         handlers[name] = _container_handler(name)
-    return handlers
+    return plain, handlers
 
 
-#: Every top-level key the table knows, with its handler: reading an answer is one pass over
-#: its own keys, so its cost grows with the answer, not with the table.
-_HANDLERS = _compile_handlers()
+#: Every top-level key the table knows, as a group key or a handler: reading an answer is one
+#: pass over its own keys, so its cost grows with the answer, not with the table.
+_PLAIN_GROUPS, _HANDLERS = _compile_handlers()
 
 
 def _walk(plans: Mapping[str, Any]) -> tuple[_Found, dict[str, Any]]:
     """Every entry of the answer with its (dotted) group key, and the keys no row knows."""
     found: _Found = []
     unknown: dict[str, Any] = {}
-    handlers = _HANDLERS
+    plain, handlers = _PLAIN_GROUPS, _HANDLERS
     for key, value in plans.items():
+        group = plain.get(key)
+        if group is not None:
+            if type(value) is dict:  # one entry: the common shape, without a call
+                found.append((group, value))
+            else:
+                for entry in _entries(value, group):
+                    found.append((group, entry))
+            continue
         handler = handlers.get(key)
         if handler is not None:
             handler(plans, value, found, unknown)

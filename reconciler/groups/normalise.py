@@ -108,6 +108,9 @@ def countries(value: Any) -> list[str]:
     """A YAML list or Zoom's `"US,CA"` string as a sorted list without duplicates."""
     if isinstance(value, str):
         return list(_countries_of(tuple(value.split(","))))
+    kind = type(value)
+    if (kind is list or kind is tuple) and all(type(p) is str for p in value):
+        return list(_countries_of(tuple(value)))  # a YAML list of codes: no str() each
     if isinstance(value, (list, tuple, set, frozenset)):
         return list(_countries_of(tuple(str(p) for p in value)))
     raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
@@ -388,7 +391,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     """
     if plans is None:
         return NormalisedPlans(base=None)
-    if not isinstance(plans, Mapping):
+    if type(plans) is not dict and not isinstance(plans, Mapping):  # dict: no abc check
         raise PlanShapeError(f"plans must be an object, not {type(plans).__name__}")
     base_value = plans.get("plan_base")
     base: dict[str, Any] | None = None
@@ -396,7 +399,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     cancelled_base: str | None = None
     notes: dict[AddonKey, dict[str, Any]] = {}
     if not _is_unset(base_value):
-        if not isinstance(base_value, Mapping):
+        if type(base_value) is not dict and not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
         asks_cancel = _asks_cancel(base_value)
         # An inactive base is absent: unlike an add-on's, it is not read (nor refused) at all.

@@ -246,10 +246,11 @@ class UnknownOp(KeyError):
 
 def spec_of(op: str) -> OpSpec:
     """The row of ``op`` (an `Op` or its pinned name); `UnknownOp` for any other string."""
-    try:
-        return BY_OP[Op(op)]
-    except ValueError:
-        raise UnknownOp(op) from None
+    # A pinned name finds its `Op` key (a StrEnum hashes and compares as its value).
+    spec = BY_OP.get(op) if isinstance(op, str) else None
+    if spec is None:
+        raise UnknownOp(op)
+    return spec
 
 
 def is_op(name: object) -> TypeGuard[str]:

@@ -58,6 +58,8 @@ from reconciler.planner.model import (
     PlanOptions,
     UnmanagedItem,
 )
+from reconciler.planner.renewal_record import Renewal
+from reconciler.planner.renewals import Renewals, with_notices
 from reconciler.planner.seats import block_above_base
 from reconciler.planner.subscribe import contact_from, plan_subscribe
 from reconciler.zoom.contact_reads import ContactRead
@@ -236,11 +238,14 @@ def plan_account(
     *,
     today: date | None = None,
     contact: ContactRead | None = None,
+    renewal: Renewal | None = None,
 ) -> AccountPlan:
     """Plan one account. Apply calls it again after writing: converged means no actions.
-    ``contact``: its billing contact as read (None: the contact is not compared)."""
+    ``contact``: its billing contact as read (None: the contact is not compared);
+    ``renewal``: its next renewal, as this run read it (--at-renewal dates removals by it)."""
     day = today or datetime.now(UTC).date()
-    return _plan_account(desired, live, options, day, contact)
+    read = Renewals(by_account={desired.account_id: renewal} if renewal else {})
+    return _plan_account(desired, live, options, day, contact, read)
 
 
 def _unplannable(
@@ -284,8 +289,11 @@ def _plan_account(
     options: PlanOptions,
     today: date,
     contact: ContactRead | None = None,
+    renewals: Renewals | None = None,
 ) -> AccountPlan:
     """One account's plan, its actions with their field-level changes (`plan_account`)."""
+    read = renewals or Renewals()
+    renewal = read.by_account.get(desired.account_id)
     if live.error is not None:
         return _error_plan(desired, live)
     source = str(desired.source)
@@ -309,13 +317,15 @@ def _plan_account(
             status="in_sync",
             live_sha256=fingerprint,
             name=desired.name,
+            renewal=renewal,
         )
-    draft = AccountDraft(desired.account_id, options, today)
+    draft = AccountDraft(desired.account_id, options, today, renewal=renewal)
     if not plans_equal:
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
-    actions, blocked = actions_with_changes(draft.actions()), draft.blocked_items()
+    actions = with_notices(draft.actions(), renewal, today, read.notice_days)
+    actions, blocked = actions_with_changes(actions), draft.blocked_items()
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
@@ -330,6 +340,7 @@ def _plan_account(
         usage_read=live.usage is not None,
         contact_from=contact_from(desired, actions),
         live=canonical if actions else None,
+        renewal=renewal,
     )
 
 
@@ -371,47 +382,38 @@ def build_plan(
     ttl: timedelta = DEFAULT_TTL,
     git_commit: str | None = None,
     contacts: Mapping[str, ContactRead] | None = None,
+    renewals: Renewals | None = None,
 ) -> Plan:
     """Plan every account (accounts are independent) into one Plan, in account_id order.
-    ``contacts``: the billing contacts read (`planner.contact`), by account id."""
+    ``contacts``: the billing contacts read (`planner.contact`), by account id; ``renewals``:
+    the run's reading of the renewals list (None: not read)."""
     with cycle_collector_paused():
-        return _build_plan(desired_accounts, lives, options, now, ttl, git_commit, contacts)
-
-
-def _build_plan(
-    desired_accounts: Iterable[DesiredAccount],
-    lives: Mapping[str, LivePlans],
-    options: PlanOptions,
-    now: datetime | None,
-    ttl: timedelta,
-    git_commit: str | None,
-    contacts: Mapping[str, ContactRead] | None,
-) -> Plan:
-    selected = sorted(desired_accounts, key=lambda a: a.account_id)
-    created = now or datetime.now(UTC)
-    accounts = []
-    for desired in selected:
-        live = lives.get(desired.account_id)
-        if live is None:
-            accounts.append(
-                AccountPlan(
-                    account_id=desired.account_id,
-                    source=str(desired.source),
-                    status="error",
-                    live_sha256=None,
-                    error=f"{desired.account_id}: live plans were not read",
-                    name=desired.name,
+        selected = sorted(desired_accounts, key=lambda a: a.account_id)
+        created = now or datetime.now(UTC)
+        accounts = []
+        for desired in selected:
+            live = lives.get(desired.account_id)
+            if live is None:
+                accounts.append(
+                    AccountPlan(
+                        account_id=desired.account_id,
+                        source=str(desired.source),
+                        status="error",
+                        live_sha256=None,
+                        error=f"{desired.account_id}: live plans were not read",
+                        name=desired.name,
+                    )
                 )
-            )
-            continue
-        day = created.astimezone(UTC).date()
-        contact = (contacts or {}).get(desired.account_id)
-        accounts.append(_plan_account(desired, live, options, day, contact))
-    return Plan(
-        created_at=created,
-        expires_at=created + ttl,
-        git_commit=git_commit,
-        desired_sha256=desired_fingerprint(selected),
-        options=options,
-        accounts=tuple(accounts),
-    )
+                continue
+            day = created.astimezone(UTC).date()
+            contact = (contacts or {}).get(desired.account_id)
+            accounts.append(_plan_account(desired, live, options, day, contact, renewals))
+        return Plan(
+            created_at=created,
+            expires_at=created + ttl,
+            git_commit=git_commit,
+            desired_sha256=desired_fingerprint(selected),
+            options=options,
+            accounts=tuple(accounts),
+            renewals=None if renewals is None else renewals.reading(),
+        )

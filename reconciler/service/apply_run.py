@@ -203,7 +203,7 @@ async def _fresh_run(
     plan = marked_in_flight(plan, *journal, hooks.say, client)
     hooks.show_plan(plan)
     refuse_if_unsafe(plan, hooks.say)
-    converged = replan_converged(selected, options)
+    converged = replan_converged(selected, options, plan.renewals_by_account())
     return _Run(
         plan,
         canonical_plan_hash(plan),
@@ -248,9 +248,12 @@ async def _saved_run(
         checked,
         saved.file_sha256,
         "saved_plan",
-        replan_converged(selected, own),
+        replan_converged(selected, own, again.renewals_by_account()),
         request.selection.account_ids,
-        _confirm_unproven(replan_confirm(selected, own, client), proven_accounts(plan, again)),
+        _confirm_unproven(
+            replan_confirm(selected, own, client, again.renewals_by_account()),
+            proven_accounts(plan, again),
+        ),
         plan.plan_sha256,
         reader.reads,
     )

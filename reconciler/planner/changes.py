@@ -20,12 +20,12 @@ Each call's entries are compared on the normalised entries the planner already h
 serialising). A call that only creates or only removes entries changes every field of them.
 Otherwise a field changed when it is on one side only or its two values differ as DeepDiff (the
 product's diff engine, SPEC section 6) reads them: a different type is a change (`5` and `5.0`,
-`1` and `True`) and lists compare in order (their scalar items by `==`). Normalised fields are almost always JSON scalars or
-lists of them (`hosts`, `type`, country lists), which `_same` compares with DeepDiff's rules;
-any other value (a nested object) goes to DeepDiff itself. DeepDiff costs about 0.1 ms a pair,
-a third of planning 10,000 accounts when every changed entry went through it (issue 19);
-`tests/planner/test_field_changes.py` checks the result against an independent oracle and
-`_same` against DeepDiff on random values.
+`1` and `True`) and lists compare in order (their scalar items by `==`). Normalised fields are
+almost always JSON scalars or lists of them (`hosts`, `type`, country lists), which `_same`
+compares with DeepDiff's rules; any other value (a nested object) goes to DeepDiff itself.
+DeepDiff costs about 0.1 ms a pair, a third of planning 10,000 accounts when every changed
+entry went through it (issue 19); `tests/planner/test_field_changes.py` checks the result
+against an independent oracle and `_same` against DeepDiff on random values.
 """
 
 from __future__ import annotations

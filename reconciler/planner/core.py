@@ -40,7 +40,8 @@ from reconciler.planner.base_cancel import plan_base_cancel
 from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
-from reconciler.planner.changes import with_changes
+from reconciler.planner.changes import actions_with_changes
+from reconciler.planner.collector import cycle_collector_paused
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
@@ -244,7 +245,7 @@ def plan_account(
     ``renewal``: its next renewal, as this run read it (--at-renewal dates removals by it)."""
     day = today or datetime.now(UTC).date()
     read = Renewals(by_account={desired.account_id: renewal} if renewal else {})
-    return with_changes([_plan_account(desired, live, options, day, contact, read)])[0]
+    return _plan_account(desired, live, options, day, contact, read)
 
 
 def _unplannable(
@@ -290,7 +291,7 @@ def _plan_account(
     contact: ContactRead | None = None,
     renewals: Renewals | None = None,
 ) -> AccountPlan:
-    """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
+    """One account's plan, its actions with their field-level changes (`plan_account`)."""
     read = renewals or Renewals()
     renewal = read.by_account.get(desired.account_id)
     if live.error is not None:
@@ -323,8 +324,8 @@ def _plan_account(
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
-    actions, blocked = draft.actions(), draft.blocked_items()
-    actions = with_notices(actions, renewal, today, read.notice_days)
+    actions = with_notices(draft.actions(), renewal, today, read.notice_days)
+    actions, blocked = actions_with_changes(actions), draft.blocked_items()
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
@@ -386,32 +387,33 @@ def build_plan(
     """Plan every account (accounts are independent) into one Plan, in account_id order.
     ``contacts``: the billing contacts read (`planner.contact`), by account id; ``renewals``:
     the run's reading of the renewals list (None: not read)."""
-    selected = sorted(desired_accounts, key=lambda a: a.account_id)
-    created = now or datetime.now(UTC)
-    accounts = []
-    for desired in selected:
-        live = lives.get(desired.account_id)
-        if live is None:
-            accounts.append(
-                AccountPlan(
-                    account_id=desired.account_id,
-                    source=str(desired.source),
-                    status="error",
-                    live_sha256=None,
-                    error=f"{desired.account_id}: live plans were not read",
-                    name=desired.name,
+    with cycle_collector_paused():
+        selected = sorted(desired_accounts, key=lambda a: a.account_id)
+        created = now or datetime.now(UTC)
+        accounts = []
+        for desired in selected:
+            live = lives.get(desired.account_id)
+            if live is None:
+                accounts.append(
+                    AccountPlan(
+                        account_id=desired.account_id,
+                        source=str(desired.source),
+                        status="error",
+                        live_sha256=None,
+                        error=f"{desired.account_id}: live plans were not read",
+                        name=desired.name,
+                    )
                 )
-            )
-            continue
-        day = created.astimezone(UTC).date()
-        contact = (contacts or {}).get(desired.account_id)
-        accounts.append(_plan_account(desired, live, options, day, contact, renewals))
-    return Plan(
-        created_at=created,
-        expires_at=created + ttl,
-        git_commit=git_commit,
-        desired_sha256=desired_fingerprint(selected),
-        options=options,
-        accounts=tuple(with_changes(accounts)),
-        renewals=None if renewals is None else renewals.reading(),
-    )
+                continue
+            day = created.astimezone(UTC).date()
+            contact = (contacts or {}).get(desired.account_id)
+            accounts.append(_plan_account(desired, live, options, day, contact, renewals))
+        return Plan(
+            created_at=created,
+            expires_at=created + ttl,
+            git_commit=git_commit,
+            desired_sha256=desired_fingerprint(selected),
+            options=options,
+            accounts=tuple(accounts),
+            renewals=None if renewals is None else renewals.reading(),
+        )

@@ -287,19 +287,49 @@ def _plan_account(
     """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
         return _error_plan(desired, live)
-    source = str(desired.source)
     try:
         have = normalise_plans(live.plans)
     except AmbiguousEntries as exc:
         return _unplannable(desired, live, f"{exc.code}: {exc}", code=exc.code)
     except PlanShapeError as exc:
         return _unplannable(desired, live, f"Zoom's answer cannot be read: {exc}")
-    canonical = have.to_canonical()
-    fingerprint = canonical_sha256(canonical)
     try:
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
         return _unplannable(desired, live, f"the desired plans cannot be read: {exc}")
+    return _plan_normalised(desired, want, have, live, options, today, contact)
+
+
+def plan_from_reading(
+    desired: DesiredAccount,
+    have: NormalisedPlans,
+    options: PlanOptions,
+    *,
+    today: date | None = None,
+) -> AccountPlan:
+    """`plan_account` from live plans already normalised (a saved plan's recorded ``live``),
+    without seats in use or a billing contact: the caller plans only accounts that need
+    neither (see :func:`needs_usage_of`). The planner reads nothing of an answer but its
+    normalised form, so this is the plan any answer with the same ``live_sha256`` gives."""
+    day = today or datetime.now(UTC).date()
+    want = normalise_plans(desired.plans)
+    live = LivePlans(desired.account_id, None)
+    return with_changes([_plan_normalised(desired, want, have, live, options, day)])[0]
+
+
+def _plan_normalised(
+    desired: DesiredAccount,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    live: LivePlans,
+    options: PlanOptions,
+    today: date,
+    contact: ContactRead | None = None,
+) -> AccountPlan:
+    """The calls for `want` over `have`; `live` gives only the seats in use it carries."""
+    source = str(desired.source)
+    canonical = have.to_canonical()
+    fingerprint = canonical_sha256(canonical)
     plans_equal = _cheaply_equal(want, have)
     if plans_equal and contact is None:
         return AccountPlan(
@@ -343,6 +373,11 @@ def needs_usage(
         want, have = normalise_plans(desired.plans), normalise_plans(raw_plans)
     except PlanShapeError:
         return False
+    return needs_usage_of(want, have)
+
+
+def needs_usage_of(want: NormalisedPlans, have: NormalisedPlans) -> bool:
+    """`needs_usage` on both sides already normalised (an allowed decrease assumed)."""
     if have.base is None:
         return False  # unsubscribed: a subscribe removes nothing
     if (

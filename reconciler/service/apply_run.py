@@ -40,6 +40,7 @@ from reconciler.apply.stop import RunControl
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.header import GitState
 from reconciler.planner.model import AccountPlan, Plan
+from reconciler.service.offline_proof import prove_offline
 from reconciler.service.planning import (
     fresh_options,
     load_accounts,
@@ -229,10 +230,21 @@ async def _saved_run(
         check_desired_files(plan, selected, request.selection.paths)
     except DesiredFilesChanged as exc:
         raise Refused(f"{path}: {exc}") from None
-    # The proof's read of each account is also its compare-and-swap read (recent_reads).
+    # Proved from the file's own snapshots first (offline_proof): no read before the first
+    # call for those accounts; their compare-and-swap read completes the proof.
+    offline = prove_offline(plan.accounts, selected, own)
+    found = list(offline.differences) + _listed_differently(plan, selected)
+    proven = dict(offline.proven)
+    # The rest is proved from a fresh read, which is also its compare-and-swap read.
     reader = RecordingReader(client)
-    again = await plan_now(selected, reader, own, (request.selection, request.guards))
-    found = differences(plan, again)
+    if offline.to_read and not found:
+        again = await plan_now(
+            list(offline.to_read), reader, own, (request.selection, request.guards)
+        )
+        read_ids = {account.account_id for account in offline.to_read}
+        subset = replace(plan, accounts=tuple(a for a in plan.accounts if a.account_id in read_ids))
+        found += differences(subset, again)
+        proven |= proven_accounts(subset, again)
     if found:
         more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
         raise Refused(
@@ -250,10 +262,19 @@ async def _saved_run(
         "saved_plan",
         replan_converged(selected, own),
         request.selection.account_ids,
-        _confirm_unproven(replan_confirm(selected, own, client), proven_accounts(plan, again)),
+        _confirm_unproven(replan_confirm(selected, own, client), proven),
         plan.plan_sha256,
         reader.reads,
     )
+
+
+def _listed_differently(plan: Plan, selected: list[DesiredAccount]) -> list[str]:
+    """The file must list exactly the accounts its recorded selection picks from the files."""
+    saved_ids = [account.account_id for account in plan.accounts]
+    again_ids = sorted(account.account_id for account in selected)
+    if saved_ids != again_ids:
+        return [f"the file lists accounts {saved_ids}, the files select {again_ids}"]
+    return []
 
 
 def _confirm_unproven(confirm: Confirm, proven: dict[str, int]) -> Confirm:

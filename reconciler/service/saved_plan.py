@@ -281,7 +281,7 @@ def differences(saved: Plan, again: Plan) -> list[str]:
         now = by_id.get(account.account_id)
         if now is None or now.status == "error" or now.live_sha256 != account.live_sha256:
             continue  # unread or moved since: the executor's compare-and-swap decides
-        found += _account_differences(account, now)
+        found += account_differences(account, now)
     return found
 
 
@@ -295,11 +295,11 @@ def proven_accounts(saved: Plan, again: Plan) -> dict[str, int]:
         if (now := by_id.get(account.account_id)) is not None
         and now.status == account.status == "changes"
         and now.live_sha256 == account.live_sha256
-        and not _account_differences(account, now)
+        and not account_differences(account, now)
     }
 
 
-def _account_differences(saved: AccountPlan, now: AccountPlan) -> list[str]:
+def account_differences(saved: AccountPlan, now: AccountPlan) -> list[str]:
     account_id = saved.account_id
     if (
         saved.status == "changes"

@@ -280,9 +280,10 @@ def _listed_differently(plan: Plan, selected: list[DesiredAccount]) -> list[str]
 def _confirm_unproven(confirm: Confirm, proven: dict[str, int]) -> Confirm:
     """The executor's re-plan at each account's compare-and-swap, skipped for an account the
     whole-plan proof above already planned again from the same live plans (the executor only
-    gets here with the live plans the file names; usually the proof's very read): its seats in
-    use were read for that proof, and a second read would be a second Heavy call. A resumed
-    account (fewer calls left) is planned again there as before."""
+    gets here with a read that hashes to the file's live_sha256: the plans the file recorded,
+    from which the offline proof planned, or the fresh proof's very read, for which its seats
+    in use were read, and a second read would be a second Heavy call). A resumed account
+    (fewer calls left) is planned again there as before."""
 
     async def checked(account: AccountPlan, live: LivePlansDict) -> tuple[AccountState, str] | None:
         if proven.get(account.account_id) == len(account.actions):

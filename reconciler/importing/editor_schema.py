@@ -3,10 +3,11 @@
 The line is a path relative to the file, so it only helps if the schema is really there. A
 user's own configuration repository does not have zoomplans' `schemas/` folder, so import
 looks for `schemas/account.schema.json` from the output folder up to the root of its git work
-tree; when there is none, it writes one copy of the packaged schema where a repository keeps
-it: `schemas/account.schema.json` at the root of the git work tree that holds the output folder
-(or, outside any git work tree, next to the output folder). An existing copy is never
-overwritten: it may be the user's own, and `validate` always uses the packaged schema anyway.
+tree (outside one, in the output folder and the folder above it only); when there is none, it
+writes one copy of the packaged schema where a repository keeps it: `schemas/account.schema.json`
+at the root of the git work tree that holds the output folder (or, outside any git work tree,
+next to the output folder). An existing copy is never overwritten: it may be the user's own, and
+`validate` always uses the packaged schema anyway.
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ def find_editor_schema(out_dir: Path) -> EditorSchema:
     """An existing schema from `out_dir` up to its work tree's root, else where to write one."""
     start = out_dir.resolve()
     root = work_tree_root(start)
-    for folder in (start, *start.parents):
+    # Outside a work tree only the output folder and the one above it (where a copy is
+    # written): a walk to / would name some unrelated /tmp/schemas/ copy as the user's.
+    folders = (start, *start.parents) if root is not None else (start, start.parent)
+    for folder in folders:
         candidate = folder / SCHEMA_PATH
         if candidate.is_file():
             return EditorSchema(candidate, "found")

@@ -180,14 +180,19 @@ def svg(events: Sequence[Event], title: str, limits: Mapping[str, int], exit_s: 
             f'<text x="{left}" y="{top - 3}" fill="{colour}">{lane}: {shown} requests '
             "(one bar each, arrival to answer)</text>"
         )
+        # One path per lane and colour ("M x y H x2" per request) keeps the file small.
+        segments: dict[str, list[str]] = {}
         for i, e in enumerate(events):
             if e.label != lane:
                 continue
             stroke = colour if e.status < 400 else "black"
             row = top + 3 + slots[i] * 3
+            segments.setdefault(stroke, []).append(
+                f"M{x(e.start)} {row}H{max(x(e.end), x(e.start) + 1)}"
+            )
+        for stroke, parts in segments.items():
             out.append(
-                f'<line x1="{x(e.start)}" y1="{row}" x2="{max(x(e.end), x(e.start) + 1)}" '
-                f'y2="{row}" stroke="{stroke}" stroke-width="2"/>'
+                f'<path d="{"".join(parts)}" stroke="{stroke}" stroke-width="2" fill="none"/>'
             )
     out.append(
         f'<line x1="{x(exit_s)}" y1="{rate_top}" x2="{x(exit_s)}" y2="{height - 24}" '

@@ -152,8 +152,9 @@ def test_the_timeline_says_where_the_time_went(tmp_path: Path) -> None:
     assert rows[1] == "0.0500,0.1500,other,200,POST,"
     assert "Heavy,429,PUT,sub_1" in "\n".join(rows)
     svg = ElementTree.parse(tmp_path / "img" / "bench-timeline-tiny.svg").getroot()
-    bars = [e for e in svg.iter("{http://www.w3.org/2000/svg}line") if e.get("stroke-width")]
-    assert len(bars) == 17
+    paths = [e.get("d", "") for e in svg.iter("{http://www.w3.org/2000/svg}path")]
+    assert sum(d.count("M") for d in paths) == 17  # one bar per request
+    assert any(e.get("stroke") == "black" for e in svg.iter("{http://www.w3.org/2000/svg}path"))
     assert json.dumps(found)  # goes into results.json as is
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sandbox_process import SandboxProcess
+from sandbox_process import SandboxProcess, request_figures, wall_figures
 from scenario import MASTER, account_ids, desired_plans, live_answer, sandbox_seed
 
 ACCOUNTS = 600
@@ -71,16 +71,10 @@ def revoked_token_phase(work: Path, trace: Tracer | None = None) -> dict[str, An
     accounts = json.loads(out.read_text())["accounts"]
     bound = ACCOUNTS / 60
     measured = {
-        "accounts": ACCOUNTS,
-        "wall_s": round(wall, 2),
-        "bound_s": round(bound, 2),
-        "over_bound": round(wall / bound - 1, 3),
-        "requests": len(requests),
+        **wall_figures(ACCOUNTS, wall, bound),
+        **request_figures(requests),
         "with_changes": sum(1 for a in accounts if a["status"] == "changes"),
         "errors": sum(1 for a in accounts if a["status"] == "error"),
-        "sandbox_401": sum(1 for r in requests if r["status"] == 401),
-        "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
-        "sandbox_429": sum(1 for r in requests if r["status"] == 429),
         "caller_429": sum(1 for a in accounts if "rate limit" in str(a.get("error", "")).lower()),
         "first_request_s": round(min((r["at"] for r in requests), default=ended) - origin, 2),
         "latency_ms": LATENCY_MS,

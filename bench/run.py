@@ -54,7 +54,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.postgres_s
 import startup
 from machine import load_average, machine
 from revoked_token import Tracer, revoked_token_case
-from sandbox_process import ROOT, SandboxProcess
+from sandbox_process import ROOT, SandboxProcess, request_figures, wall_figures
 from scenario import (
     MASTER,
     account_ids,
@@ -79,14 +79,6 @@ LIMITS = {"Medium": MEDIUM, "Heavy": HEAVY}
 TRACE_CSV = ROOT / "bench" / "trace"
 TRACE_SVG = ROOT / "docs" / "img"
 STARTUP_RUNS = 5
-
-
-def count_429(requests: list[dict[str, Any]]) -> int:
-    return sum(1 for r in requests if r["status"] == 429)
-
-
-def count_401(requests: list[dict[str, Any]]) -> int:
-    return sum(1 for r in requests if r["status"] == 401)
 
 
 def rate_limited_errors(texts: list[str]) -> int:
@@ -135,16 +127,10 @@ def plan_phase(
     errors = [a.error or "" for a in plan.accounts if a.status == "error"]
     bound = count / MEDIUM
     figures = {
-        "accounts": count,
-        "wall_s": round(wall, 2),
-        "bound_s": round(bound, 2),
-        "over_bound": round(wall / bound - 1, 3),
-        "requests": len(requests),
+        **wall_figures(count, wall, bound),
+        **request_figures(requests),
         "with_changes": plan.summary()["changes"],
         "errors": len(errors),
-        "sandbox_401": count_401(requests),
-        "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
-        "sandbox_429": count_429(requests),
         "caller_429": rate_limited_errors(errors),
     }
     if trace is not None:
@@ -265,7 +251,7 @@ def apply_phase(
         "after_last_call_s": round(ended_at - max(arrivals), 2),
         "puts_ok": len(writes),
         "gets_ok": len(reads),
-        "sandbox_429": count_429(requests),
+        "sandbox_429": request_figures(requests)["sandbox_429"],
         "caller_429": caller_429,
     }
     if trace is not None:

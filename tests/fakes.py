@@ -41,6 +41,7 @@ from typing import Any
 
 from reconciler.groups.operations import BY_OP, Op
 from reconciler.zoom import SubAccount
+from reconciler.zoom.billing import AccountRenewal
 from reconciler.zoom.errors import AccountNotFound, AmbiguousWriteError, NetworkError, ZoomError
 
 #: op -> (method, path template with ``{id}``), read from the op table.
@@ -99,7 +100,10 @@ class FakeZoom:
         listing_error: ZoomError | None = None,
         journal_path: Path | None = None,
         read_pause_s: float | None = None,
+        renewals: list[AccountRenewal] | None = None,
     ) -> None:
+        #: The renewals list's rows (GET /accounts/billing/renewals), or a ZoomError it raises.
+        self.renewals: list[AccountRenewal] | ZoomError = list(renewals or [])
         self.plans: dict[str, Any] = {k: copy.deepcopy(v) for k, v in plans.items()}
         self.usage = dict(usage or {})
         self.errors = dict(errors or {})
@@ -158,6 +162,12 @@ class FakeZoom:
         if account_id not in self.plans:
             raise AccountNotFound("Account does not exist", status=404, code=2001, path=path)
         return copy.deepcopy(self.plans[account_id])  # type: ignore[no-any-return]
+
+    async def list_renewals(self, interval_days: int = 90) -> list[AccountRenewal]:
+        self.calls.append(("list_renewals", str(interval_days)))
+        if isinstance(self.renewals, ZoomError):
+            raise self.renewals
+        return list(self.renewals)
 
     async def get_usage(self, account_id: str) -> dict[str, Any]:
         self.calls.append(("get_usage", account_id))

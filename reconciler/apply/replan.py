@@ -32,6 +32,7 @@ from reconciler.planner.core import needs_usage, plan_account
 from reconciler.planner.costs import price_plan
 from reconciler.planner.fingerprints import desired_fingerprint
 from reconciler.planner.model import AccountPlan, Plan, PlanOptions
+from reconciler.planner.renewal_record import Renewal
 from reconciler.planner.workflow import compares_contact
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.contact_reads import ContactReader, read_contact
@@ -108,7 +109,9 @@ def comparable(actions: Sequence[Any], *, changes: bool = True) -> list[str]:
     ``changes=False`` leaves the field-level changes out too: for a plan file written before
     plans recorded them, whose ``before``/``after`` (compared here) say the same thing.
     """
-    left_out = {"cost", "in_flight"} if changes else {"cost", "in_flight", "changes"}
+    left_out = {"cost", "in_flight", "renewal_notice"}  # shown to the reviewer, not sent
+    if not changes:
+        left_out.add("changes")
     shown = []
     for action in actions:
         data = {k: v for k, v in action.to_json().items() if k not in left_out}
@@ -126,7 +129,10 @@ def difference(saved: list[str], again: list[str]) -> str:
 
 
 def replan_confirm(
-    desired: Sequence[DesiredAccount], options: PlanOptions, client: UsageReader
+    desired: Sequence[DesiredAccount],
+    options: PlanOptions,
+    client: UsageReader,
+    renewals: Mapping[str, Renewal] | None = None,
 ) -> Confirm:
     """The check of point 2 above, for the executor to call before an account's first write.
 
@@ -147,7 +153,8 @@ def replan_confirm(
         if compares_contact(wanted, plans):  # the billing contact, read as `plan` read it
             contact = await read_contact(client, account.account_id)
         live_now = LivePlans(account.account_id, plans, usage)
-        again = plan_account(wanted, live_now, options, contact=contact)
+        renewal = (renewals or {}).get(account.account_id)
+        again = plan_account(wanted, live_now, options, contact=contact, renewal=renewal)
         recorded = any(getattr(a, "changes", None) is not None for a in account.actions)
         saved = comparable(account.actions, changes=recorded)
         implied = comparable(again.actions, changes=recorded)
@@ -175,8 +182,13 @@ def replan_confirm(
     return confirm
 
 
-def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) -> Converged:
-    """Converged when planning the account again against a fresh read leaves it in sync."""
+def replan_converged(
+    desired: Sequence[DesiredAccount],
+    options: PlanOptions,
+    renewals: Mapping[str, Renewal] | None = None,
+) -> Converged:
+    """Converged when planning the account again against a fresh read leaves it in sync.
+    ``renewals``: each account's renewal as this run read it (never a plan file's)."""
     by_id: Mapping[str, DesiredAccount] = {account.account_id: account for account in desired}
 
     def converged(account: AccountPlan, live: LivePlansDict) -> bool:
@@ -184,7 +196,8 @@ def replan_converged(desired: Sequence[DesiredAccount], options: PlanOptions) ->
         if wanted is None:
             return all_calls_visible(account, live)
         plans = dict(live) if live is not None else None
-        again = plan_account(wanted, LivePlans(account.account_id, plans), options)
+        renewal = (renewals or {}).get(account.account_id)
+        again = plan_account(wanted, LivePlans(account.account_id, plans), options, renewal=renewal)
         return again.status == "in_sync" and not again.actions
 
     return converged

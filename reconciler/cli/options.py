@@ -143,7 +143,7 @@ def _selector(
 
 def selection_options(func: F) -> F:
     """PATH..., --account, --select, --allow-decrease, --allow-cancel, --allow-cancel-base,
-    --max-accounts-changed."""
+    --at-renewal, --renewal-notice-days, --max-accounts-changed."""
     options = [
         click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]..."),
         click.option(
@@ -174,6 +174,21 @@ def selection_options(func: F) -> F:
             is_flag=True,
             help="Allow cancelling a base plan the YAML marks state: cancelled (after every "
             "add-on of that account is cancelled).",
+        ),
+        click.option(
+            "--at-renewal",
+            is_flag=True,
+            help="Schedule seat decreases and cancellations for each account's next renewal "
+            "date (blocked where Zoom's call takes no date or the date is unknown).",
+        ),
+        click.option(
+            "--renewal-notice-days",
+            type=click.IntRange(min=0, max=90),
+            default=14,
+            show_default=True,
+            metavar="N",
+            help="Flag a seat decrease or cancellation taking effect within N days before a "
+            "renewal that is not automatic or is billed yearly or longer (display only).",
         ),
         click.option(
             "--max-accounts-changed",

@@ -55,6 +55,7 @@ def _guards(options: dict[str, Any], budget: int | None = None) -> Guards:
         project=project,
         prices=prices,
         daily_heavy_budget=budget,
+        renewal_notice_days=options.pop("renewal_notice_days"),
     )
 
 

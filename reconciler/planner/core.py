@@ -57,6 +57,8 @@ from reconciler.planner.model import (
     PlanOptions,
     UnmanagedItem,
 )
+from reconciler.planner.renewal_record import Renewal
+from reconciler.planner.renewals import Renewals, with_notices
 from reconciler.planner.seats import block_above_base
 from reconciler.planner.subscribe import contact_from, plan_subscribe
 from reconciler.zoom.contact_reads import ContactRead
@@ -235,11 +237,14 @@ def plan_account(
     *,
     today: date | None = None,
     contact: ContactRead | None = None,
+    renewal: Renewal | None = None,
 ) -> AccountPlan:
     """Plan one account. Apply calls it again after writing: converged means no actions.
-    ``contact``: its billing contact as read (None: the contact is not compared)."""
+    ``contact``: its billing contact as read (None: the contact is not compared);
+    ``renewal``: its next renewal, as this run read it (--at-renewal dates removals by it)."""
     day = today or datetime.now(UTC).date()
-    return with_changes([_plan_account(desired, live, options, day, contact)])[0]
+    read = Renewals(by_account={desired.account_id: renewal} if renewal else {})
+    return with_changes([_plan_account(desired, live, options, day, contact, read)])[0]
 
 
 def _unplannable(
@@ -283,6 +288,7 @@ def _plan_account(
     options: PlanOptions,
     today: date,
     contact: ContactRead | None = None,
+    renewals: Renewals | None = None,
 ) -> AccountPlan:
     """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
     if live.error is not None:
@@ -297,7 +303,7 @@ def _plan_account(
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
         return _unplannable(desired, live, f"the desired plans cannot be read: {exc}")
-    return _plan_normalised(desired, want, have, live, options, today, contact)
+    return _plan_normalised(desired, want, have, live, options, today, contact, renewals)
 
 
 def plan_from_reading(
@@ -306,15 +312,18 @@ def plan_from_reading(
     options: PlanOptions,
     *,
     today: date | None = None,
+    renewals: Renewals | None = None,
 ) -> AccountPlan:
     """`plan_account` from live plans already normalised (a saved plan's recorded ``live``),
     without seats in use or a billing contact: the caller plans only accounts that need
     neither (see :func:`needs_usage_of`). The planner reads nothing of an answer but its
-    normalised form, so this is the plan any answer with the same ``live_sha256`` gives."""
+    normalised form, so this is the plan any answer with the same ``live_sha256`` gives.
+    ``renewals``: the renewals list as this run read it (--at-renewal dates removals by it)."""
     day = today or datetime.now(UTC).date()
     want = normalise_plans(desired.plans)
     live = LivePlans(desired.account_id, None)
-    return with_changes([_plan_normalised(desired, want, have, live, options, day)])[0]
+    planned = _plan_normalised(desired, want, have, live, options, day, renewals=renewals)
+    return with_changes([planned])[0]
 
 
 def _plan_normalised(
@@ -325,8 +334,11 @@ def _plan_normalised(
     options: PlanOptions,
     today: date,
     contact: ContactRead | None = None,
+    renewals: Renewals | None = None,
 ) -> AccountPlan:
     """The calls for `want` over `have`; `live` gives only the seats in use it carries."""
+    read = renewals or Renewals()
+    renewal = read.by_account.get(desired.account_id)
     source = str(desired.source)
     canonical = have.to_canonical()
     fingerprint = canonical_sha256(canonical)
@@ -338,13 +350,15 @@ def _plan_normalised(
             status="in_sync",
             live_sha256=fingerprint,
             name=desired.name,
+            renewal=renewal,
         )
-    draft = AccountDraft(desired.account_id, options, today)
+    draft = AccountDraft(desired.account_id, options, today, renewal=renewal)
     if not plans_equal:
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
     actions, blocked = draft.actions(), draft.blocked_items()
+    actions = with_notices(actions, renewal, today, read.notice_days)
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
@@ -359,6 +373,7 @@ def _plan_normalised(
         usage_read=live.usage is not None,
         contact_from=contact_from(desired, actions),
         live=canonical if actions else None,
+        renewal=renewal,
     )
 
 
@@ -405,9 +420,11 @@ def build_plan(
     ttl: timedelta = DEFAULT_TTL,
     git_commit: str | None = None,
     contacts: Mapping[str, ContactRead] | None = None,
+    renewals: Renewals | None = None,
 ) -> Plan:
     """Plan every account (accounts are independent) into one Plan, in account_id order.
-    ``contacts``: the billing contacts read (`planner.contact`), by account id."""
+    ``contacts``: the billing contacts read (`planner.contact`), by account id; ``renewals``:
+    the run's reading of the renewals list (None: not read)."""
     selected = sorted(desired_accounts, key=lambda a: a.account_id)
     created = now or datetime.now(UTC)
     accounts = []
@@ -427,7 +444,7 @@ def build_plan(
             continue
         day = created.astimezone(UTC).date()
         contact = (contacts or {}).get(desired.account_id)
-        accounts.append(_plan_account(desired, live, options, day, contact))
+        accounts.append(_plan_account(desired, live, options, day, contact, renewals))
     return Plan(
         created_at=created,
         expires_at=created + ttl,
@@ -435,4 +452,5 @@ def build_plan(
         desired_sha256=desired_fingerprint(selected),
         options=options,
         accounts=tuple(with_changes(accounts)),
+        renewals=None if renewals is None else renewals.reading(),
     )

@@ -13,6 +13,8 @@ from datetime import date
 
 from reconciler.groups.operations import Phase, spec_of
 from reconciler.planner.model import Action, BlockedItem, PlanOptions, UnmanagedItem
+from reconciler.planner.renewal_record import Renewal
+from reconciler.planner.renewals import at_renewal
 
 
 @dataclass
@@ -26,10 +28,15 @@ class AccountDraft:
     phases: dict[Phase, list[Action | BlockedItem]] = field(default_factory=dict)
     blocked: list[BlockedItem] = field(default_factory=list)
     unmanaged: list[UnmanagedItem] = field(default_factory=list)
+    #: The account's next renewal (None: not listed, or renewal dates unknown).
+    renewal: Renewal | None = None
 
     def call(self, action: Action, block: tuple[str, str] | None = None) -> None:
-        """Plan `action` in its op's phase, or record it as blocked with (reason_code, message)."""
+        """Plan `action` in its op's phase, or record it as blocked with (reason_code, message).
+        With --at-renewal a removal is dated for the renewal here, or blocked saying why."""
         phase = spec_of(action.op).phase_of(action.klass)
+        if self.options.at_renewal and block is None:
+            action, block = at_renewal(action, self.renewal, self.today)
         if block is None:
             self.phases.setdefault(phase, []).append(action)
             return

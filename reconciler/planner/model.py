@@ -16,9 +16,11 @@ from typing import Any, Literal
 from reconciler.groups.canonical import canonical_sha256
 from reconciler.groups.operations import Op, spec_of
 from reconciler.planner.calls import OPS
+from reconciler.planner.field_change import FieldChange as FieldChange
 from reconciler.planner.header import GitState, Setting, provenance_lines
 from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
+from reconciler.planner.renewal_record import Renewal, RenewalReading
 from reconciler.pricing.money import Cost, CostTotals
 
 FORMAT_VERSION = 1
@@ -29,32 +31,6 @@ AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
 
 class PlanFormatError(ValueError):
     """A plan file this version cannot read: unknown format_version or a broken structure."""
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field one call changes: its path, and its value before and after (None: absent)."""
-
-    path: str
-    before: Any
-    after: Any
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "before": self.before, "after": self.after}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> FieldChange:
-        return cls(path=str(data["path"]), before=data.get("before"), after=data.get("after"))
-
-    @property
-    def entry(self) -> str:
-        """`plan_webinar[webinar500_monthly]` or `plan_base` in a subscribe; "" otherwise."""
-        return self.path.rpartition(".")[0]
-
-    @property
-    def field(self) -> str:
-        """The field's own name: `hosts`, `type`, `tollfree_countries`."""
-        return self.path.rpartition(".")[2]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +52,8 @@ class Action:
     #: The fields this call changes (reconciler.planner.changes); None only in a plan file
     #: written before plans recorded them (format_version 1 keeps reading those).
     changes: tuple[FieldChange, ...] | None = None
+    #: Why its timing near the account's renewal deserves a look (planner/renewals.py).
+    renewal_notice: str | None = None
 
     @classmethod
     def for_call(
@@ -104,6 +82,8 @@ class Action:
             data["in_flight"] = dict(self.in_flight)
         if self.changes is not None:
             data["changes"] = [change.to_json() for change in self.changes]
+        if self.renewal_notice is not None:
+            data["renewal_notice"] = self.renewal_notice
         return data
 
     @classmethod
@@ -121,6 +101,7 @@ class Action:
             cost=Cost.from_json(data.get("cost")),
             in_flight=dict(data["in_flight"]) if data.get("in_flight") else None,
             changes=None if changes is None else tuple(FieldChange.from_json(c) for c in changes),
+            renewal_notice=data.get("renewal_notice"),
         )
 
 
@@ -212,6 +193,8 @@ class AccountPlan:
     #: The normalised live plans `live_sha256` hashes, kept for accounts with calls, so a stale
     #: account's message can list the fields that changed since (planner/live_diff.py).
     live: Mapping[str, Any] | None = field(default=None, hash=False)
+    #: Its next renewal, when the renewals list names the account (planner/renewals.py).
+    renewal: Renewal | None = None
 
     @property
     def awaiting_zoom(self) -> bool:
@@ -232,6 +215,7 @@ class AccountPlan:
             "error": self.error,
             "usage_read": self.usage_read,
             "error_code": self.error_code,
+            "renewal": None if self.renewal is None else self.renewal.to_json(),
         }
         if self.contact_from:
             data["contact_from"] = dict(self.contact_from)
@@ -257,6 +241,7 @@ class AccountPlan:
             ),
             error_code=data.get("error_code"),
             live=data["live"] if isinstance(data.get("live"), Mapping) else None,
+            renewal=Renewal.from_json(data.get("renewal")),
         )
 
 
@@ -276,6 +261,8 @@ class Plan:
     git_changed_files: tuple[str, ...] = ()
     #: Every setting that differs from its default, with its origin (planner/header.py).
     settings: tuple[Setting, ...] = ()
+    #: Whether the renewals list was read (None: a plan made without reading it).
+    renewals: RenewalReading | None = None
 
     def with_provenance(self, git: GitState, settings: tuple[Setting, ...]) -> Plan:
         """This plan with the git tree's state and the settings it was made with."""
@@ -291,6 +278,10 @@ class Plan:
         """The sentences every format shows near the top: uncommitted changes, settings."""
         git = GitState(self.git_commit, self.git_dirty, self.git_changed_files)
         return provenance_lines(git, self.settings)
+
+    def renewals_by_account(self) -> dict[str, Renewal]:
+        """Each account's renewal as this plan read it (apply's re-plans date removals by it)."""
+        return {a.account_id: a.renewal for a in self.accounts if a.renewal is not None}
 
     def by_status(self, status: str) -> list[AccountPlan]:
         return [a for a in self.accounts if a.status == status]
@@ -377,6 +368,7 @@ class Plan:
             "plan_sha256": self.plan_sha256,
             "options": self.options.to_json(),
             "accounts": [a.to_json() for a in self.accounts],
+            "renewals": None if self.renewals is None else self.renewals.to_json(),
             "summary": self.summary(),
         }
 
@@ -406,6 +398,7 @@ class Plan:
                 git_dirty=data.get("git_dirty"),
                 git_changed_files=tuple(data.get("git_changed_files") or ()),
                 settings=tuple(Setting.from_json(s) for s in data.get("settings") or ()),
+                renewals=RenewalReading.from_json(data.get("renewals")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PlanFormatError(f"not a valid plan file: {exc}") from None

@@ -36,9 +36,13 @@ class PlanOptions:
     #: Codes zoomplans.yaml allows beyond the catalogue (`extra_plan_types`): a seat change
     #: naming a base type Zoom no longer sells is planned only when it is listed here.
     extra_plan_types: tuple[str, ...] = ()
+    #: --at-renewal: seat decreases and cancellations wait for the account's next renewal.
+    at_renewal: bool = False
 
     def to_json(self) -> dict[str, Any]:
         increase = {currency: f"{amount:f}" for currency, amount in self.max_monthly_increase}
+        # Written only when given, so the plan_sha256 of a plan without it stays as it was.
+        timing = {"at_renewal": True} if self.at_renewal else {}
         return {
             "allow_decrease": self.allow_decrease,
             "allow_cancel": self.allow_cancel,
@@ -52,6 +56,7 @@ class PlanOptions:
             "limit_sources": dict(self.limit_sources),
             "prices": self.prices,
             "extra_plan_types": list(self.extra_plan_types),
+            **timing,
         }
 
     @classmethod
@@ -72,4 +77,5 @@ class PlanOptions:
             limit_sources=tuple(sorted((data.get("limit_sources") or {}).items())),
             prices=data.get("prices"),
             extra_plan_types=tuple(data.get("extra_plan_types") or ()),
+            at_renewal=bool(data.get("at_renewal", False)),
         )

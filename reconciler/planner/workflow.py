@@ -15,6 +15,7 @@ from reconciler.groups.normalise import PlanShapeError, normalise_plans
 from reconciler.planner.core import build_plan, needs_usage
 from reconciler.planner.costs import price_plan
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
+from reconciler.planner.renewals import DEFAULT_NOTICE_DAYS, RenewalsReader, read_renewals
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.contact_reads import ContactRead, ContactReader, read_contacts
 from reconciler.zoom.errors import AuthError, DailyLimitReached
@@ -73,8 +74,12 @@ async def make_plan(
     git_commit: str | None = None,
     progress: bool | None = None,
     prices: PriceList | None = None,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
 ) -> Plan:
     """Read the live plans of `desired_accounts`, plan them all, and price every call.
+
+    The renewals list is read once, after the plans (a credential that cannot read plans
+    says so there first); a refused or failing read only leaves renewal dates unknown.
 
     Raises reconciler.zoom.live.LiveReadStopped when the master credentials or the daily limit stop
     the run; every other failure is recorded on its account.
@@ -87,6 +92,7 @@ async def make_plan(
         progress=progress,
     )
     contacts = await _read_contacts(client, [by_id[i] for i in sorted(by_id)], lives)
+    renewals = await read_renewals(client, notice_days)
     plan = build_plan(
         desired_accounts,
         lives,
@@ -95,12 +101,14 @@ async def make_plan(
         ttl=ttl,
         git_commit=git_commit,
         contacts=contacts,
+        renewals=renewals,
     )
     return price_plan(plan, prices)
 
 
-class PlanningReader(PlanAndUsageReader, ContactReader, Protocol):
-    """What planning reads: plans, usage where a decrease is checked, and billing contacts."""
+class PlanningReader(PlanAndUsageReader, ContactReader, RenewalsReader, Protocol):
+    """What planning reads: plans, usage where a decrease is checked, billing contacts, and
+    the renewals list."""
 
 
 def compares_contact(desired: DesiredAccount, raw_plans: Mapping[str, Any] | None) -> bool:

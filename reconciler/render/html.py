@@ -28,6 +28,7 @@ from reconciler.planner.model import AccountPlan, Action, Plan
 from reconciler.pricing.money import Cost, format_money
 from reconciler.render.families import family_figures, family_of, priced, title
 from reconciler.render.html_charts import cost_chart, seat_chart
+from reconciler.render.html_renewals import renewals_section, unknown_renewals
 from reconciler.render.wording import call_lines, value_text
 
 _STYLE = """
@@ -147,6 +148,9 @@ def _note(account: AccountPlan, action: Action | None) -> str:
         detail = text(json.dumps(flight, sort_keys=True, default=str))
         since = f" (sent {flight.get('sent_at')}, {flight.get('outcome')})" if flight else ""
         notes.append(f'<span class="flight" title="{detail}">awaiting Zoom{text(since)}</span>')
+    if action is not None and action.renewal_notice:
+        shown = text(f"renewal notice: {action.renewal_notice}")
+        notes.append(f'<span class="renewal-notice">{shown}</span>')
     if account.status == "blocked":
         reasons = _blocked_reasons(account) or "blocked"
         what = "not sent: the account is blocked" if action else "blocked"
@@ -328,6 +332,7 @@ def render_html(plan: Plan) -> str:
         "<h1>zoomplans plan</h1>"
         + _header(plan)
         + _settings(plan)
+        + unknown_renewals(plan)
         + _figures(plan)
         + '<h2>Where the money and seats go</h2><div class="charts">'
         + cost_chart(figures, priced_plan=plan.options.prices is not None)
@@ -337,6 +342,7 @@ def render_html(plan: Plan) -> str:
         "Click a header to sort; type to filter.</p>"
         + _calls_table(plan.accounts)
         + _problem_sections(plan.accounts)
+        + renewals_section(plan)
         + f"<script>{_SCRIPT}</script></body></html>\n"
     )
 

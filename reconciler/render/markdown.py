@@ -23,11 +23,14 @@ from reconciler.escaping.terminal import inert
 from reconciler.planner.model import AccountPlan, Plan
 from reconciler.pricing.money import CostTotals, format_totals
 from reconciler.render.chart import markdown_charts
+from reconciler.render.renewal import heading, rows, unknown_sentence
 from reconciler.render.text import account_lines, join_lines, shown_accounts, summary_line
 
 GITHUB_COMMENT_LIMIT = 65_536
 #: Room kept for the closing "left out" paragraph, whatever the counts.
 _RESERVE = 1_000
+#: At most this much of the comment lists renewals (flagged ones first); the rest are counted.
+RENEWALS_BUDGET = 16_000
 
 
 def _account_cost(account: AccountPlan) -> str:
@@ -112,11 +115,44 @@ def _settings(plan: Plan) -> str:
     return head + (f"\nSettings that differ from the defaults:\n\n{listed}" if listed else "")
 
 
+def _renewals(plan: Plan) -> str:
+    """Unknown renewal dates as a warning callout; else a collapsed table of the renewals
+    list's accounts, within RENEWALS_BUDGET (those with a flagged removal first)."""
+    unknown = unknown_sentence(plan)
+    if unknown:
+        return f"\n> [!WARNING]\n> {in_cell(unknown)}\n"
+    listed = rows(plan)
+    if not listed:
+        return ""
+    table = [
+        "| account | name | next renewal | automatic | amount | cycles | flagged calls |",
+        "|---|---|---|---|---:|---|---:|",
+    ]
+    used, shown = 0, 0
+    for row in listed:
+        account, *rest = row.cells()
+        line = f"| `{in_cell(account)}` | " + " | ".join(in_cell(c) for c in rest) + " |"
+
+        if used + len(line) > RENEWALS_BUDGET:
+            break
+        table.append(line)
+        used, shown = used + len(line) + 1, shown + 1
+    more = len(listed) - shown
+    if more:
+        table += ["", f"_{more} more renewal(s) in the JSON plan file and the text output._"]
+    body = "\n".join(table)
+    return f"\n<details><summary>{in_html(heading(plan))}</summary>\n\n{body}\n\n</details>\n"
+
+
 def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     """The comment; never longer than `limit` characters, saying what it left out."""
     head = (
         "### zoomplans plan\n\n"
-        f"**{in_html(summary_line(plan))}**\n\n" + _tables(plan) + _provenance(plan) + "\n"
+        f"**{in_html(summary_line(plan))}**\n\n"
+        + _tables(plan)
+        + _provenance(plan)
+        + _renewals(plan)
+        + "\n"
     )
     accounts = shown_accounts(plan)
     sections = [_section(account) for account in accounts]

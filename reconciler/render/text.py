@@ -20,6 +20,7 @@ from reconciler.groups.operations import Sides
 from reconciler.planner.model import AccountPlan, Action, Plan
 from reconciler.pricing.money import Cost, format_cost, format_totals
 from reconciler.render.contact import contact_lines
+from reconciler.render.renewal import heading, notice_line, renewal_phrase, rows, unknown_sentence
 from reconciler.render.wording import call_lines, tallies, words
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36", "x": "1;31", "=": "2"}
@@ -52,6 +53,9 @@ def account_lines(account: AccountPlan) -> list[tuple[str, str]]:
         note = suffix or _in_flight_note(account, action)
         for n, (sign, text) in enumerate(action_lines(action)):
             lines.append((sign, text + (note if n == 0 else suffix)))
+        notice = notice_line(action)
+        if notice is not None:
+            lines.append(notice)
         lines.extend(contact_lines(action, account.contact_from))
     for unmanaged in account.unmanaged:
         lines.append(("?", f"{unmanaged.named}: unmanaged, {unmanaged.detail}"))
@@ -137,15 +141,41 @@ def header_lines(plan: Plan, accounts: list[AccountPlan]) -> list[str]:
     return ["Calls in the order `zoomplans apply` sends them (blocked accounts get none):", ""]
 
 
+def renewal_lines(plan: Plan) -> list[tuple[str, str]]:
+    """The renewals list's accounts, one line each (unknown dates are said at the top)."""
+    listed = {a.account_id: a for a in plan.accounts}
+    lines = []
+    for row in rows(plan):
+        account = listed[row.account_id]
+        assert account.renewal is not None
+        name = f' "{row.name}"' if row.name else ""
+        lines.append(("=", f"{row.account_id}{name}: {renewal_phrase(account.renewal)}"))
+    return lines
+
+
+def _renewals_section(plan: Plan, colour: bool) -> list[str]:
+    lines = renewal_lines(plan)
+    if not lines:
+        return []
+    out = [inert(f"{heading(plan)}:")]
+    out.extend(_paint(s, f"    {t}", colour) for s, t in lines)
+    return [*out, ""]
+
+
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
     accounts = shown_accounts(plan)
-    out = [*_provenance_lines(plan, colour), *header_lines(plan, accounts)]
+    out = [*_provenance_lines(plan, colour)]
+    unknown = unknown_sentence(plan)
+    if unknown:
+        out += [_paint("!", f"! {unknown}", colour), ""]
+    out += header_lines(plan, accounts)
     for account in accounts:
         sign, heading = account_heading(account)
         out.append(_paint(sign, f"{sign} {heading}", colour))
         out.extend(_paint(s, f"    {s} {t}", colour) for s, t in account_lines(account))
         out.append("")
+    out.extend(_renewals_section(plan, colour))
     out.append(
         inert(f"plan_sha256 {plan.plan_sha256} (apply --plan --expect-sha256 holds apply to it)")
     )

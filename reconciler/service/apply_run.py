@@ -39,7 +39,9 @@ from reconciler.apply.seams import Confirm, Converged
 from reconciler.apply.stop import RunControl
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.header import GitState
-from reconciler.planner.model import AccountPlan, Plan
+from reconciler.planner.model import AccountPlan, Plan, PlanOptions
+from reconciler.planner.renewal_record import Renewal
+from reconciler.planner.renewals import read_renewals
 from reconciler.service.offline_proof import prove_offline
 from reconciler.service.planning import (
     fresh_options,
@@ -204,7 +206,7 @@ async def _fresh_run(
     plan = marked_in_flight(plan, *journal, hooks.say, client)
     hooks.show_plan(plan)
     refuse_if_unsafe(plan, hooks.say)
-    converged = replan_converged(selected, options)
+    converged = replan_converged(selected, options, plan.renewals_by_account())
     return _Run(
         plan,
         canonical_plan_hash(plan),
@@ -230,17 +232,50 @@ async def _saved_run(
         check_desired_files(plan, selected, request.selection.paths)
     except DesiredFilesChanged as exc:
         raise Refused(f"{path}: {exc}") from None
-    # Proved from the file's own snapshots first (offline_proof): no read before the first
-    # call for those accounts; their compare-and-swap read completes the proof.
-    offline = prove_offline(plan.accounts, selected, own)
+    proven, reads, renewals = await _prove(saved, request, selected, own, client)
+    refuse_edited_hash(saved)
+    hooks.show_plan(plan)
+    checked = replace(plan, options=own)
+    refuse_if_unsafe(checked, hooks.say, f"{path}: ")
+    return _Run(
+        checked,
+        saved.file_sha256,
+        "saved_plan",
+        replan_converged(selected, own, renewals),
+        request.selection.account_ids,
+        _confirm_unproven(replan_confirm(selected, own, client, renewals), proven),
+        plan.plan_sha256,
+        reads,
+    )
+
+
+async def _prove(
+    saved: SavedPlan,
+    request: ApplyRequest,
+    selected: list[DesiredAccount],
+    own: PlanOptions,
+    client: ZoomClient,
+) -> tuple[dict[str, int], dict[str, RecentRead], dict[str, Renewal]]:
+    """Plan the file's accounts again with apply's own options: from the file's own snapshots
+    first (offline_proof: no read before the first call for those accounts; their
+    compare-and-swap read completes the proof), the rest from a fresh read, which is also
+    their compare-and-swap read. Any difference refuses the whole plan (nothing sent).
+
+    Returns the accounts proved (id -> number of calls), the reads made, and each account's
+    renewal as this run read it (never the file's). The renewals list is read before the
+    offline proof only when ``--at-renewal`` dates the calls by it (otherwise it only adds
+    the reviewer's notices, which the proof does not compare), so an edit found offline is
+    refused with nothing read."""
+    plan, path = saved.plan, saved.path
+    notice_days = request.guards.renewal_notice_days
+    renewals = await read_renewals(client, notice_days) if own.at_renewal else None
+    offline = prove_offline(plan.accounts, selected, own, renewals=renewals)
     found = list(offline.differences) + _listed_differently(plan, selected)
     proven = dict(offline.proven)
-    # The rest is proved from a fresh read, which is also its compare-and-swap read.
     reader = RecordingReader(client)
     if offline.to_read and not found:
-        again = await plan_now(
-            list(offline.to_read), reader, own, (request.selection, request.guards)
-        )
+        context = (request.selection, request.guards)
+        again = await plan_now(list(offline.to_read), reader, own, context)
         read_ids = {account.account_id for account in offline.to_read}
         subset = replace(plan, accounts=tuple(a for a in plan.accounts if a.account_id in read_ids))
         found += differences(subset, again)
@@ -252,20 +287,9 @@ async def _saved_run(
             f"apply's own flags and limits: {'; '.join(found[:5])}{more}; the file was edited "
             "or made with other flags; plan again and review the new plan"
         )
-    refuse_edited_hash(saved)
-    hooks.show_plan(plan)
-    checked = replace(plan, options=own)
-    refuse_if_unsafe(checked, hooks.say, f"{path}: ")
-    return _Run(
-        checked,
-        saved.file_sha256,
-        "saved_plan",
-        replan_converged(selected, own),
-        request.selection.account_ids,
-        _confirm_unproven(replan_confirm(selected, own, client), proven),
-        plan.plan_sha256,
-        reader.reads,
-    )
+    if renewals is None:
+        renewals = await read_renewals(client, notice_days)
+    return proven, reader.reads, dict(renewals.by_account)
 
 
 def _listed_differently(plan: Plan, selected: list[DesiredAccount]) -> list[str]:

@@ -39,6 +39,7 @@ from reconciler.groups.normalise import PlanShapeError, normalise_plans
 from reconciler.groups.normalised import live_from_canonical
 from reconciler.planner.core import needs_usage_of, plan_from_reading
 from reconciler.planner.model import AccountPlan, PlanOptions
+from reconciler.planner.renewals import Renewals
 from reconciler.service.saved_plan import account_differences
 
 
@@ -60,12 +61,13 @@ def prove_offline(
     options: PlanOptions,
     *,
     today: date | None = None,
+    renewals: Renewals | None = None,
 ) -> OfflineProof:
     """Prove each account of ``saved`` that can be proved from its snapshot (see the module).
 
     ``selected``: the desired accounts the files declare, chosen with the file's recorded
-    selection; an account the file lists that they lack is left to the fresh-read proof,
-    which names it.
+    selection (an account the file lists that they lack is named by the caller); ``renewals``:
+    the renewals list as this run read it, which ``--at-renewal`` dates removals by.
     """
     by_id = {account.account_id: account for account in selected}
     found: list[str] = []
@@ -81,7 +83,7 @@ def prove_offline(
                 f"{str(account.live_sha256)[:12]}"
             )
             continue
-        again = _planned_from_snapshot(account, wanted, options, today)
+        again = _planned_from_snapshot(account, wanted, options, today, renewals)
         if again is None:
             to_read.append(wanted)
             continue
@@ -93,7 +95,11 @@ def prove_offline(
 
 
 def _planned_from_snapshot(
-    account: AccountPlan, wanted: DesiredAccount, options: PlanOptions, today: date | None
+    account: AccountPlan,
+    wanted: DesiredAccount,
+    options: PlanOptions,
+    today: date | None,
+    renewals: Renewals | None,
 ) -> AccountPlan | None:
     """The account planned again from its ``live``, or None when that cannot prove it."""
     if account.status != "changes" or not account.actions:
@@ -107,4 +113,4 @@ def _planned_from_snapshot(
         return None  # planned from a fresh read, which reports it on the account
     if options.allow_decrease and needs_usage_of(want, have):
         return None  # seats in use are read now, as `plan` read them
-    return plan_from_reading(wanted, have, options, today=today)
+    return plan_from_reading(wanted, have, options, today=today, renewals=renewals)

@@ -92,7 +92,13 @@ async def plan_now(
     selection, guards = context
     commit = header[0].commit if header else current_git_commit(selection.paths[0])
     plan = await make_plan(
-        accounts, client, options, ttl=ttl, git_commit=commit, prices=guards.prices
+        accounts,
+        client,
+        options,
+        ttl=ttl,
+        git_commit=commit,
+        prices=guards.prices,
+        notice_days=guards.renewal_notice_days,
     )
     return plan if header is None else plan.with_provenance(*header)
 

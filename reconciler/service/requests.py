@@ -20,6 +20,7 @@ from reconciler.guards.money_limits import MonthlyLimit
 from reconciler.guards.project import ProjectConfig, plan_types_allowed
 from reconciler.planner.header import Setting
 from reconciler.planner.model import DEFAULT_TTL, PlanOptions
+from reconciler.planner.renewals import DEFAULT_NOTICE_DAYS
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.config import ZoomConfig
 
@@ -33,6 +34,9 @@ class OptIn(StrEnum):
     ALLOW_DECREASE = "--allow-decrease"
     ALLOW_CANCEL = "--allow-cancel"
     ALLOW_CANCEL_BASE = "--allow-cancel-base"
+    #: Not a removal of its own, but it changes the calls (dates in their bodies): a saved
+    #: plan made with it is applied only with it, like the opt-ins above.
+    AT_RENEWAL = "--at-renewal"
 
     @property
     def option(self) -> str:
@@ -55,6 +59,7 @@ def opt_in_options(opt_ins: OptIns) -> PlanOptions:
         allow_decrease=OptIn.ALLOW_DECREASE in opt_ins,
         allow_cancel=OptIn.ALLOW_CANCEL in opt_ins,
         allow_cancel_base=OptIn.ALLOW_CANCEL_BASE in opt_ins,
+        at_renewal=OptIn.AT_RENEWAL in opt_ins,
     )
 
 
@@ -100,6 +105,9 @@ class Guards:
     prices: PriceList | None = None
     #: --daily-heavy-budget (None: zoomplans.yaml's, else Zoom's cap for the rate tier).
     daily_heavy_budget: int | None = None
+    #: --renewal-notice-days: a display threshold only (a removal this close before a
+    #: renewal is flagged); it never allows or blocks a call.
+    renewal_notice_days: int = DEFAULT_NOTICE_DAYS
 
     def plan_options(self, selection: Selection) -> PlanOptions:
         """The options before limits: opt-ins and selection (``with_limits`` adds the rest)."""

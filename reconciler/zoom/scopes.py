@@ -90,7 +90,8 @@ WRITE_SCOPES: tuple[CallScope, ...] = tuple(
 
 BILLING_SCOPES: tuple[CallScope, ...] = (
     # Zoom's billing operations beside the plans (PATCH /billing is the op table's
-    # update_contact, above). The contact is read only for accounts whose file declares one.
+    # update_contact, above). The contact is read only for accounts whose file declares one;
+    # the renewals list once per plan (a refusal only leaves renewal dates unknown).
     CallScope(
         "get_billing", "Get billing information", "GET", "/accounts/{id}/billing",
         (CLASSIC_BILLING,), "billing:read:billing_information:master",
@@ -99,7 +100,7 @@ BILLING_SCOPES: tuple[CallScope, ...] = (
     CallScope(
         "list_renewals", "List subaccounts' upcoming renewal plans", "GET", RENEWALS_PATH,
         (CLASSIC_BILLING, "account:master"),
-        "billing:read:list_upcoming_renewal_accounts:master", None, (),
+        "billing:read:list_upcoming_renewal_accounts:master", None, ("plan", "apply"),
     ),
 )  # fmt: skip
 

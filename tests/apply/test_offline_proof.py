@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from click.testing import CliRunner
 
+from reconciler.cli import cli
 from reconciler.groups.normalise import normalise_plans
 from reconciler.groups.normalised import live_from_canonical
-from tests.apply.test_apply_saved_plan import SEED, apply_plan, make_plan
+from tests.apply.test_apply_saved_plan import ACCOUNTS, SEED, apply_plan, make_plan
 
 
 def plan_data(plan: Path) -> dict[str, Any]:
@@ -107,3 +109,24 @@ def test_a_forged_snapshot_with_matching_calls_makes_the_account_stale(
     assert done.exit_code == 1
     assert [w for w in sb.writes() if "/accounts/sub_up/" in w.path] == []
     assert sb.plans("sub_up")["plan_base"]["hosts"] == 20
+
+
+def test_with_at_renewal_the_renewals_list_is_read_before_the_offline_proof(
+    sandbox, tmp_path: Path
+) -> None:
+    """--at-renewal dates removals by the renewals list, so the proof reads it first (as this
+    run reads it, never the file's); the accounts with calls are still proved offline."""
+    sb = sandbox(SEED)
+    plan, journal = tmp_path / "plan.json", tmp_path / "journal.jsonl"
+    flags = ("--allow-cancel", "--allow-decrease", "--at-renewal")
+    CliRunner().invoke(cli, ["plan", ACCOUNTS, *flags, "--out", str(plan)], env=sb.env())
+    audio = account_in(plan_data(plan), "sub_audio")
+    assert audio["status"] == "changes" and audio["live"] is not None
+    sb.clear_requests()
+    args = ["apply", ACCOUNTS, *flags, "--plan", str(plan), "--journal", str(journal)]
+    done = CliRunner().invoke(cli, args, env=sb.env())
+    assert "sub_audio: applied" in done.output, done.output
+    paths = [r.path for r in api_calls(sb)]
+    renewals = paths.index("/v2/accounts/billing/renewals")
+    assert renewals < paths.index("/v2/accounts/sub_audio/plans")
+    assert all(r.method == "GET" for r in api_calls(sb)[:renewals])

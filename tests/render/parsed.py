@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -117,3 +118,70 @@ def markdown_summary(markdown: str) -> str:
     found = re.search(r"^\*\*(Plan: .*)\*\*$", markdown, re.M)
     assert found, markdown[:400]
     return html.unescape(found.group(1))
+
+
+@dataclass
+class Renewals:
+    """The renewals a format lists (account -> (date, automatic, amount)) and how many calls
+    it flags as near a renewal."""
+
+    rows: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+    notices: int = 0
+
+
+def text_renewals(text: str) -> Renewals:
+    found = Renewals(notices=len(re.findall(r"^    ! renewal notice: ", text, re.M)))
+    line = re.compile(r"^    (\S+)(?: \".*\")?: (\d{4}-\d\d-\d\d), (renews|does NOT renew) "
+                      r"automatically, amount (\S+)", re.M)  # fmt: skip
+    for account, day, how, amount in line.findall(text):
+        found.rows[account] = (day, how == "renews", amount)
+    return found
+
+
+def markdown_renewals(markdown: str) -> Renewals:
+    found = Renewals(notices=len(re.findall(r"^! renewal notice: ", markdown, re.M)))
+    row = re.compile(r"^\| `(\S+)` \| [^|]* \| (\d{4}-\d\d-\d\d) \| (yes|no) \| ([^|]+) \|", re.M)
+    for account, day, auto, amount in row.findall(markdown):
+        found.rows[html.unescape(account)] = (day, auto == "yes", amount.strip())
+    return found
+
+
+class _RenewalsTable(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.rows: list[list[str]] = []
+        self.notices = 0
+        self._cell: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table":
+            self.inside = found.get("id") == "renewals"
+        elif tag == "span" and found.get("class") == "renewal-notice":
+            self.notices += 1
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "td":
+            self._cell = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif tag == "td" and self._cell is not None:
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell += data
+
+
+def html_renewals(report: str) -> Renewals:
+    parser = _RenewalsTable()
+    parser.feed(report)
+    found = Renewals(notices=parser.notices)
+    for cells in parser.rows:
+        if cells:
+            found.rows[cells[0]] = (cells[2], cells[3] == "yes", cells[4])
+    return found

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,22 +21,53 @@ from reconciler.planner.calls import OPS
 from reconciler.planner.core import build_plan
 from reconciler.planner.costs import price_plan
 from reconciler.planner.model import Plan, PlanOptions
+from reconciler.planner.renewal_record import Renewal
+from reconciler.planner.renewals import Renewals
 from reconciler.pricing.money import format_money
 from reconciler.pricing.prices import load_prices
 from reconciler.render.families import family_figures, family_of, title
 from reconciler.render.formats import FORMATS, renderer_for
 from reconciler.zoom.live import LivePlans
-from tests.render.parsed import html_report, markdown_summary, summary_lines, text_seats
+from tests.render.parsed import (
+    html_renewals,
+    html_report,
+    markdown_renewals,
+    markdown_summary,
+    summary_lines,
+    text_renewals,
+    text_seats,
+)
 from tests.render.test_chart import charts_in
 from tests.render.worlds import EXAMPLE_PLAN, ROOT, WORLDS, world_plan_json
 from tests.report_plan import NOW, report_plan
 
 BASE = {"type": "business_monthly", "hosts": 20, "status": "active"}
+
+
+def _renewal(days: int, *, auto: bool, cycle: str, amount: str) -> Renewal:
+    return Renewal(
+        next_renewal_date=NOW.date() + timedelta(days=days),
+        auto_renew=auto,
+        total_renewal_amount=Decimal(amount),
+        billing_cycles=(cycle,),
+    )
+
+
+#: Three of every_op_plan's accounts renew: two removals land days before a renewal that is
+#: yearly or not automatic (flagged), one account renews later, one is not listed.
+RENEWALS = Renewals(
+    by_account={
+        "sub_gone": _renewal(3, auto=True, cycle="Annual", amount="2400"),
+        "sub_new": _renewal(9, auto=False, cycle="Monthly", amount="1234.5"),
+        "sub_base": _renewal(60, auto=True, cycle="Monthly", amount="300"),
+    },
+)
 WEBINAR = {"type": "webinar500_monthly", "hosts": 2, "status": "active"}
 
 
-def every_op_plan() -> Plan:
-    """One account per op (update_addon and cancel_base included), priced."""
+def every_op_plan(renewals: Renewals | None = None) -> Plan:
+    """One account per op (update_addon and cancel_base included), priced; with
+    ``renewals``, each account's renewal as the renewals list gave it."""
     cancel = {"type": "business_monthly", "state": "cancelled", "reason": 6}
     wants: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
         "sub_base": ({"plan_base": {"type": "business_monthly", "hosts": 25}}, {"plan_base": BASE}),
@@ -57,7 +90,7 @@ def every_op_plan() -> Plan:
     ]
     lives = {aid: LivePlans(aid, live) for aid, (_, live) in wants.items()}
     options = PlanOptions(allow_cancel=True, allow_cancel_base=True, allow_decrease=True)
-    plan = build_plan(accounts, lives, options, now=NOW)
+    plan = build_plan(accounts, lives, options, now=NOW, renewals=renewals)
     prices = load_prices(ROOT / "examples" / "prices.yaml", "examples/prices.yaml")
     return price_plan(plan, prices)
 
@@ -67,6 +100,7 @@ def plans() -> dict[str, Plan]:
     made = {world: Plan.from_json(world_plan_json(world)) for world in WORLDS}
     made["report"] = report_plan(40)
     made["every_op"] = every_op_plan()
+    made["renewals"] = every_op_plan(RENEWALS)
     return made
 
 
@@ -83,7 +117,7 @@ def test_the_synthetic_plans_hold_every_op(plans: dict[str, Plan]) -> None:
     assert ops == set(OPS) - {"update_contact"}
 
 
-@pytest.mark.parametrize("name", [*WORLDS, "report", "every_op"])
+@pytest.mark.parametrize("name", [*WORLDS, "report", "every_op", "renewals"])
 def test_every_format_agrees(plans: dict[str, Plan], name: str) -> None:
     plan = plans[name]
     text, markdown, report = (rendered(plan, f) for f in ("text", "markdown", "html"))
@@ -148,3 +182,23 @@ def test_the_committed_example_plan_is_current(plans: dict[str, Plan]) -> None:
     for key in ("accounts", "summary"):
         assert committed[key] == fresh[key], f"examples/plan.json is stale ({key})"
     assert Plan.from_json(committed).accounts == plans["examples"].accounts
+
+
+def test_every_format_lists_the_same_renewals_and_flags(plans: dict[str, Plan]) -> None:
+    """The renewals list's accounts, with date, automatic or not, and amount, and the removals
+    flagged near a renewal: the same in text, Markdown, HTML and the JSON."""
+    plan = plans["renewals"]
+    expected = {
+        a.account_id: (a.renewal.next_renewal_date.isoformat(), a.renewal.auto_renew)
+        for a in plan.accounts
+        if a.renewal is not None
+    }
+    assert len(expected) == 3
+    flagged = [x for a in plan.accounts for x in a.actions if x.renewal_notice]
+    assert {x.op for x in flagged} == {"cancel_base", "cancel_addon"}
+    text, markdown, report = (rendered(plan, f) for f in ("text", "markdown", "html"))
+    for parsed in (text_renewals(text), markdown_renewals(markdown), html_renewals(report)):
+        assert {k: (date, auto) for k, (date, auto, _) in parsed.rows.items()} == expected
+        assert parsed.rows["sub_new"][2] == "1,234.5"
+        assert parsed.notices == len(flagged)
+    assert json.loads(rendered(plan, "json"))["renewals"]["read"] is True

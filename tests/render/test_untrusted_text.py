@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from reconciler.escaping.markdown import in_cell
 from reconciler.escaping.terminal import inert
 from reconciler.planner.core import build_plan
 from reconciler.planner.model import Plan, PlanOptions
+from reconciler.planner.renewal_record import Renewal, RenewalReading
 from reconciler.render.html import render_html
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
@@ -204,3 +208,33 @@ def test_apply_report_lines_are_inert() -> None:
     assert len(lines) == 3 and not any(RAW_CONTROL.search(line) or "\n" in line for line in lines)
     assert inert(HOSTILE) in lines[0]
     assert summary_lines("\n".join(lines)) == []  # the forged `Plan:` stays inside its line
+
+
+def test_renewals_hold_hostile_names_and_zoom_messages_inert() -> None:
+    """Every hostile-named account listed with a renewal, and a renewals read that failed with
+    a hostile Zoom message: inert in every format."""
+    plan = hostile_plan()
+    renewal = Renewal(
+        next_renewal_date=NOW.date() + timedelta(days=30),
+        auto_renew=True,
+        total_renewal_amount=Decimal(5),
+    )
+    listed = replace(
+        plan,
+        accounts=tuple(replace(a, renewal=renewal) for a in plan.accounts),
+        renewals=RenewalReading(interval_days=90, notice_days=14),
+    )
+    why = f"GET /accounts/billing/renewals failed: {HOSTILE}"
+    unknown = replace(plan, renewals=RenewalReading(interval_days=90, notice_days=14, unknown=why))
+    for made in (listed, unknown):
+        text = render_text(made)
+        assert not RAW_CONTROL.search(text) and len(summary_lines(text)) == 1
+        assert inert(HOSTILE) in text
+        markdown = render_markdown(made)
+        assert not RAW_CONTROL.search(markdown) and not re.search(r"^#+ injected", markdown, re.M)
+        fenced = re.compile(r"^(`{3,})diff\n(.*?)^\1$", re.S | re.M)  # text to Markdown
+        assert "<img" not in fenced.sub("", markdown)
+        report = render_html(made)
+        assert "<img" not in report and not RAW_CONTROL.search(report)
+    assert "Renewals within 90 days (3 account(s))" in render_text(listed)
+    assert render_text(unknown).count("Renewal dates are unknown") == 1

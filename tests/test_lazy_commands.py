@@ -59,6 +59,7 @@ def test_importing_the_cli_loads_no_command() -> None:
         (("--help",), (*SERVER_STACK, APPLY, "httpx", "jsonschema")),
         (("validate", "--help"), (*SERVER_STACK, APPLY, "httpx", "jsonschema", "yaml")),
         (("plan", "--help"), (*SERVER_STACK, APPLY)),
+        (("prices", "--help"), (*SERVER_STACK, APPLY, "httpx", "jsonschema", "yaml")),
     ],
 )
 def test_a_command_loads_only_what_it_uses(argv: tuple[str, ...], absent: tuple[str, ...]) -> None:

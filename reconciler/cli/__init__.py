@@ -44,6 +44,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "import_command",
         "Write one YAML file per live sub-account into --out, ready for review and `plan`.",
     ),
+    "prices": LazyCommand(
+        "reconciler.cli.prices",
+        "prices_command",
+        "Write the price list `plan --prices` reads, from what Zoom will next invoice.",
+    ),
     "sandbox": LazyCommand(
         "reconciler.cli.sandbox",
         "sandbox_command",

@@ -39,6 +39,11 @@ IMPORT_EPILOG = epilog(
     "zoomplans import --out accounts",
     "zoomplans import --account sub_8Jk2Lm --force",
 )
+PRICES_EPILOG = epilog(
+    "prices.md",
+    "zoomplans prices --from-zoom --out prices.yaml",
+    "zoomplans prices --from-zoom --currency EUR > prices.yaml",
+)
 SANDBOX_EPILOG = epilog(
     "sandbox.md",
     "zoomplans sandbox --port 0 --seed examples/sandbox-seed.yaml",

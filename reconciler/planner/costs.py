@@ -4,10 +4,12 @@ The rules, in the reviewer's words: a seat change costs (new hosts - old hosts) 
 one host; a new add-on costs its hosts x its price (or its flat price); a subscription costs the
 sum of every plan it buys (a bundle by its code); a cancellation saves what the plan cost, and a
 base plan's cancellation what the base plan cost. Every plan is priced by its type code, the
-entry's inside a nested Phone, Contact Center or Node body. A yearly price counts as a
-twelfth per month. A call touching a type with no price is *unknown* (with the type named), never
-zero. A subscription whose plans are priced in several currencies costs an amount in each: the
-amounts are never added together, and never hidden as "unknown" from a per-currency limit.
+entry's inside a nested Phone, Contact Center or Node body, with the account's own price first
+(`accounts:` in the price list: what that account is billed) and the list's otherwise. A yearly
+price counts as a twelfth per month, a quarterly one a third, a two-year one a twenty-fourth.
+A call touching a type with no price is *unknown* (with the type named), never zero. A
+subscription whose plans are priced in several currencies costs an amount in each: the amounts
+are never added together, and never hidden as "unknown" from a per-currency limit.
 """
 
 from __future__ import annotations
@@ -29,14 +31,16 @@ def _hosts(fields: Mapping[str, Any] | None) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) -> Cost:
+def _sum(
+    prices: PriceList, account_id: str | None, entries: Iterable[tuple[Mapping[str, Any], int]]
+) -> Cost:
     """Sum entries (fields, sign): +1 buys the entry, -1 gives it up."""
     totals: dict[str, Decimal] = {}
     missing: list[str] = []
     hostless: list[str] = []
     for fields, sign in entries:
         plan_type = str(fields.get("type"))
-        price = prices.get(plan_type)
+        price = prices.get(plan_type, account_id)
         if price is None:
             missing.append(plan_type)
             continue
@@ -58,8 +62,8 @@ def _sum(prices: PriceList, entries: Iterable[tuple[Mapping[str, Any], int]]) ->
     return Cost.in_currencies(totals)
 
 
-def action_cost(action: Action, prices: PriceList) -> Cost:
-    """The monthly cost change of one call."""
+def action_cost(action: Action, prices: PriceList, account_id: str | None = None) -> Cost:
+    """The monthly cost change of one call of `account_id` (its own prices first)."""
     spec = spec_of(action.op)
     if spec.sides is Sides.SUBSCRIPTION:
         after = action.after or {}
@@ -68,14 +72,14 @@ def action_cost(action: Action, prices: PriceList) -> Cost:
             *({"type": code} for code in after.get("bundle") or ()),
             *(after.get("addons") or []),
         ]
-        return _sum(prices, [(entry, spec.cost_sign) for entry in entries])
+        return _sum(prices, account_id, [(entry, spec.cost_sign) for entry in entries])
     if spec.cost_sign:
         side = dict((action.after if spec.cost_sign > 0 else action.before) or {})
         if spec.target is Target.ADDON:
             side["type"] = entry_type(action.body)
-        return _sum(prices, [(side, spec.cost_sign)])
+        return _sum(prices, account_id, [(side, spec.cost_sign)])
     plan_type = entry_type(action.body)
-    price = prices.get(plan_type)
+    price = prices.get(plan_type, account_id)
     if price is None:
         return Cost.unknown(f"no price for {plan_type}", [plan_type])
     old, new = _hosts(action.before), _hosts(action.after)
@@ -86,7 +90,9 @@ def action_cost(action: Action, prices: PriceList) -> Cost:
 
 
 def _priced_account(account: AccountPlan, prices: PriceList) -> AccountPlan:
-    actions = tuple(replace(a, cost=action_cost(a, prices)) for a in account.actions)
+    actions = tuple(
+        replace(a, cost=action_cost(a, prices, account.account_id)) for a in account.actions
+    )
     return replace(account, actions=actions)
 
 

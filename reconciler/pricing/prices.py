@@ -5,30 +5,34 @@ is reported as `file:line:column: message` (all at once) through the desired-sta
 already refuses duplicate keys, YAML 1.1 surprises and oversized files. Amounts become
 `decimal.Decimal`: a YAML number is read back through its shortest spelling (15.99 stays 15.99),
 and at most four decimals are accepted, so no amount is ever a binary approximation.
+
+`prices:` holds what a code costs; `accounts: {id: {code: price}}` what one account is billed
+where it differs (a discount, an old contract), so a plan's costs are that account's own. A
+price's `period` is one of Zoom's billing cycles (month, quarter, year, two or three years); one
+that disagrees with its code's cycle is a located warning (`cycles.py`).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from reconciler.desired import catalogue
 from reconciler.desired.packaged_schemas import packaged_schema
-from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
+from reconciler.desired.problems import Problem, Severity, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
+from reconciler.pricing.cycles import MONTHS, PERIODS, Period, cycle_of, period_words
 
 SCHEMA_FILE = "prices.schema.json"
-Period = Literal["month", "year"]
-MONTHS = {"month": Decimal(1), "year": Decimal(12)}
 
 
 class PricesError(Exception):
@@ -41,7 +45,7 @@ class PricesError(Exception):
 
 @dataclass(frozen=True)
 class Price:
-    """One plan type's price: per host (seat) or flat for the whole plan, per month or year."""
+    """One plan type's price: per host (seat) or flat for the whole plan, per billing period."""
 
     plan_type: str
     amount: Decimal
@@ -50,7 +54,8 @@ class Price:
     currency: str
 
     def monthly(self, hosts: int | None) -> Decimal | None:
-        """The monthly equivalent for `hosts` seats (a yearly price / 12); None if not countable.
+        """The monthly equivalent for `hosts` seats (a yearly price / 12, a two-year one / 24);
+        None if not countable.
 
         A per-host price needs a host count; a flat price ignores it.
         """
@@ -63,19 +68,26 @@ class Price:
 
 @dataclass(frozen=True)
 class PriceList:
-    """Prices by plan type code, and the file they came from (recorded in the plan)."""
+    """Prices by plan type code, each account's own where it is billed differently, and the
+    file they came from (recorded in the plan)."""
 
     prices: Mapping[str, Price]
     source: str
     warnings: tuple[Problem, ...] = ()  # located, e.g. a key that is not a known plan type
+    accounts: Mapping[str, Mapping[str, Price]] = field(default_factory=dict)
 
-    def get(self, plan_type: str | None) -> Price | None:
-        return self.prices.get(plan_type) if plan_type else None
+    def get(self, plan_type: str | None, account_id: str | None = None) -> Price | None:
+        """The account's own price of `plan_type` when it has one, else the list's."""
+        if not plan_type:
+            return None
+        own = self.accounts.get(account_id, {}) if account_id is not None else {}
+        return own.get(plan_type) or self.prices.get(plan_type)
 
     @property
     def currencies(self) -> frozenset[str]:
         """Every currency some price is in (what a bare money limit must be told apart from)."""
-        return frozenset(price.currency for price in self.prices.values())
+        own = (price for prices in self.accounts.values() for price in prices.values())
+        return frozenset(price.currency for price in (*self.prices.values(), *own))
 
 
 @cache
@@ -89,7 +101,8 @@ def _message(error: ValidationError) -> str:
         schema = cast(Mapping[str, Any], error.schema)  # an object schema: it has properties
         given: Any = error.instance  # the price entry's mapping, as read
         extra = sorted(set(given) - set(schema.get("properties", {})))
-        return f"{path}: unknown key {', '.join(extra)} (allowed: per_host, flat, period, currency)"
+        allowed = ", ".join(schema.get("properties", {}))
+        return f"{path}: unknown key {', '.join(extra)} (allowed: {allowed})"
     if error.validator == "oneOf" and isinstance(error.instance, Mapping):
         return f"{path}: give exactly one of per_host (price of one seat) or flat (whole plan)"
     if error.validator == "oneOf":
@@ -98,7 +111,7 @@ def _message(error: ValidationError) -> str:
             "at most 4 decimals, e.g. 15.99"
         )
     if error.validator == "enum":
-        return f"{path}: {excerpt(error.instance)} is not a period; use month or year"
+        return f"{path}: {excerpt(error.instance)} is not a period; use {', '.join(PERIODS)}"
     if error.validator == "pattern" and path.endswith("currency"):
         return f"{path}: {excerpt(error.instance)} is not a currency code; use ISO 4217, e.g. USD"
     if error.validator == "pattern":
@@ -122,12 +135,19 @@ def _amount(value: Any) -> Decimal | None:
     return amount
 
 
-def _problem(document: Document, path: tuple[str | int, ...], message: str) -> Problem:
+def _problem(
+    document: Document,
+    path: tuple[str | int, ...],
+    message: str,
+    severity: Severity = "error",
+) -> Problem:
     where = document.at(path)
-    return Problem(where.file, where.line, where.column, "error", message)
+    return Problem(where.file, where.line, where.column, severity, message)
 
 
-def _unknown_type_warning(document: Document, plan_type: Any) -> list[Problem]:
+def _unknown_type_warning(
+    document: Document, path: tuple[str, ...], plan_type: Any
+) -> list[Problem]:
     """A price for a code not in Zoom's list is kept (legacy codes are real) but flagged, with
     the listed code it most likely misspells: a misspelt key prices nothing, silently."""
     if not isinstance(plan_type, str) or catalogue.is_known(plan_type):
@@ -138,16 +158,9 @@ def _unknown_type_warning(document: Document, plan_type: Any) -> list[Problem]:
         if close
         else "; it prices only a plan whose type is exactly this code"
     )
-    where = document.at(("prices", plan_type))
-    return [
-        Problem(
-            where.file,
-            where.line,
-            where.column,
-            "warning",
-            f"prices/{plan_type}: {excerpt(plan_type)} is not a plan type in Zoom's list{hint}",
-        )
-    ]
+    shown = "/".join(path)
+    message = f"{shown}: {excerpt(plan_type)} is not a plan type in Zoom's list{hint}"
+    return [_problem(document, path, message, "warning")]
 
 
 def _currency_problem(document: Document, path: tuple[str | int, ...], code: Any) -> list[Problem]:
@@ -159,53 +172,104 @@ def _currency_problem(document: Document, path: tuple[str | int, ...], code: Any
     return [_problem(document, path, f"{where}: {UnknownCurrency(str(code))}")]
 
 
+def _period_warning(
+    document: Document, path: tuple[str | int, ...], plan_type: str, period: str
+) -> list[Problem]:
+    """A price whose period is not its code's billing cycle: `yearly` priced per month counts
+    twelve times too much in every plan, and nobody sees it in a single figure."""
+    cycle = cycle_of(plan_type)
+    if cycle is None or cycle == period:
+        return []
+    shown = "/".join(map(str, path))
+    factor = max(MONTHS[cycle], MONTHS[period]) / min(MONTHS[cycle], MONTHS[period])
+    message = (
+        f"{shown}/period: {plan_type} is billed {period_words(cycle)}, but its price is "
+        f"{period_words(period)}; a price for the wrong period is off by a factor of {factor} "
+        f"in every cost: write the price {period_words(cycle)} with period: {cycle}"
+    )
+    return [_problem(document, (*path, "period"), message, "warning")]
+
+
+@dataclass
+class _Reading:
+    """One parse's findings so far: every entry is checked, all problems reported at once."""
+
+    document: Document
+    broken: set[tuple[Any, ...]]
+    default_currency: Any
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def entries(self, path: tuple[str, ...], entries: Any) -> dict[str, Price]:
+        """The prices of one `{code: entry}` mapping at `path` (`prices`, `accounts/<id>`)."""
+        prices: dict[str, Price] = {}
+        if path in self.broken or path[:1] in self.broken:
+            return prices
+        for plan_type, entry in (entries if isinstance(entries, Mapping) else {}).items():
+            price = self.entry((*path, plan_type), plan_type, entry)
+            if price is not None:
+                prices[plan_type] = price
+        return prices
+
+    def entry(
+        self, path: tuple[str, ...], plan_type: str, entry: Mapping[str, Any]
+    ) -> Price | None:
+        if path in self.broken:
+            return None  # already reported; every other entry is still checked
+        shown = "/".join(path)
+        self.warnings += _unknown_type_warning(self.document, path, plan_type)
+        key = "per_host" if "per_host" in entry else "flat"
+        amount = _amount(entry[key])
+        if amount is None:
+            self.problems.append(
+                _problem(
+                    self.document,
+                    (*path, key),
+                    f"{shown}/{key}: {excerpt(entry[key])} is not an amount; write a "
+                    "decimal number >= 0 with at most 4 decimals, e.g. 15.99",
+                )
+            )
+            return None
+        currency = entry.get("currency", self.default_currency)
+        if "currency" not in entry and ("currency",) in self.broken:
+            return None  # the top-level currency is reported; the amount above was still checked
+        if "currency" in entry:
+            self.problems += _currency_problem(self.document, (*path, "currency"), currency)
+        if currency is None:
+            self.problems.append(
+                _problem(
+                    self.document,
+                    path,
+                    f"{shown}: no currency; add `currency: USD` at the top of the file or to "
+                    "this entry",
+                )
+            )
+            return None
+        self.warnings += _period_warning(self.document, path, plan_type, entry["period"])
+        return Price(plan_type, amount, key == "per_host", entry["period"], currency)
+
+
 def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
     """One read document -> (PriceList, its warnings), or (None, every located problem)."""
     data = document.data
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     problems = [_problem(document, tuple(e.absolute_path), _message(e)) for e in errors]
-    broken = {tuple(e.absolute_path)[:2] for e in errors}
-    default_currency = data.get("currency") if isinstance(data, Mapping) else None
-    if ("currency",) not in broken and default_currency is not None:
-        problems += _currency_problem(document, ("currency",), default_currency)
-    entries = data.get("prices") if isinstance(data, Mapping) else None
-    prices: dict[str, Price] = {}
-    warnings: list[Problem] = []
-    for plan_type, entry in (entries if isinstance(entries, Mapping) else {}).items():
-        if ("prices", plan_type) in broken or ("prices",) in broken:
-            continue  # already reported; every other entry is still checked
-        warnings += _unknown_type_warning(document, plan_type)
-        key = "per_host" if "per_host" in entry else "flat"
-        amount = _amount(entry[key])
-        if amount is None:
-            problems.append(
-                _problem(
-                    document,
-                    ("prices", plan_type, key),
-                    f"prices/{plan_type}/{key}: {excerpt(entry[key])} is not an amount; write a "
-                    "decimal number >= 0 with at most 4 decimals, e.g. 15.99",
-                )
-            )
-            continue
-        currency = entry.get("currency", default_currency)
-        if "currency" not in entry and ("currency",) in broken:
-            continue  # the top-level currency is reported; the amount above was still checked
-        if "currency" in entry:
-            problems += _currency_problem(document, ("prices", plan_type, "currency"), currency)
-        if currency is None:
-            problems.append(
-                _problem(
-                    document,
-                    ("prices", plan_type),
-                    f"prices/{plan_type}: no currency; add `currency: USD` at the top of the "
-                    "file or to this entry",
-                )
-            )
-            continue
-        prices[plan_type] = Price(plan_type, amount, key == "per_host", entry["period"], currency)
-    if problems:
-        return None, problems
-    return PriceList(prices, document.file, tuple(warnings)), warnings
+    broken = {tuple(map(str, e.absolute_path))[:3] for e in errors}
+    broken |= {path[:2] for path in broken if path[:1] == ("prices",)}
+    top = data if isinstance(data, Mapping) else {}
+    reading = _Reading(document, broken, top.get("currency"), problems)
+    if ("currency",) not in broken and reading.default_currency is not None:
+        reading.problems += _currency_problem(document, ("currency",), reading.default_currency)
+    prices = reading.entries(("prices",), top.get("prices"))
+    accounts = top.get("accounts")
+    own = {
+        str(account_id): reading.entries(("accounts", str(account_id)), entries)
+        for account_id, entries in (accounts if isinstance(accounts, Mapping) else {}).items()
+    }
+    if reading.problems:
+        return None, reading.problems
+    warnings = reading.warnings
+    return PriceList(prices, document.file, tuple(warnings), own), warnings
 
 
 def load_prices(path: Path, display: str | None = None) -> PriceList:

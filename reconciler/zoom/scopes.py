@@ -31,7 +31,7 @@ OWN_ACCOUNT = "me"
 RENEWALS_PATH = "/accounts/billing/renewals"
 
 #: The zoomplans commands, in the order the manual introduces them.
-COMMANDS = ("validate", "plan", "apply", "import")
+COMMANDS = ("validate", "plan", "apply", "import", "prices")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ READ_SCOPES: tuple[CallScope, ...] = (
     CallScope(
         "get_plans", "Get account plan information", "GET", "/accounts/{id}/plans",
         (CLASSIC_BILLING,), "billing:read:plan_information:master",
-        "billing:read:plan_information:admin", ("plan", "apply", "import"),
+        "billing:read:plan_information:admin", ("plan", "apply", "import", "prices"),
     ),
     CallScope(
         "get_usage", "Get plan usage", "GET", "/accounts/{id}/plans/usage",
@@ -100,7 +100,7 @@ BILLING_SCOPES: tuple[CallScope, ...] = (
     CallScope(
         "list_renewals", "List subaccounts' upcoming renewal plans", "GET", RENEWALS_PATH,
         (CLASSIC_BILLING, "account:master"),
-        "billing:read:list_upcoming_renewal_accounts:master", None, ("plan", "apply"),
+        "billing:read:list_upcoming_renewal_accounts:master", None, ("plan", "apply", "prices"),
     ),
 )  # fmt: skip
 

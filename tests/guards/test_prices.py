@@ -62,7 +62,10 @@ def test_an_entry_currency_overrides_the_default(tmp_path: Path) -> None:
     [
         (
             "currency: USD\nprices:\n  a: {per_host: 1, period: week}\n",
-            ["p.yaml:3:28: error: prices/a/period: 'week' is not a period; use month or year"],
+            [
+                "p.yaml:3:28: error: prices/a/period: 'week' is not a period; use month, quarter, "
+                "year, two_years, three_years"
+            ],
         ),
         (
             "currency: USD\nprices:\n  a: {per_host: 1, flat: 2, period: month}\n",

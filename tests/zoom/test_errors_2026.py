@@ -133,9 +133,9 @@ def test_zuora_missing_is_still_a_kind_of_no_subscription() -> None:
 
 SCOPE_MESSAGE = "Invalid access token, does not contain scopes:[{}]."
 SCOPE_CASES = [
-    ("GET", "/accounts/sub_1/plans", "get_plans", "zoomplans plan, apply and import need",
+    ("GET", "/accounts/sub_1/plans", "get_plans", "zoomplans plan, apply, import and prices need",
      "billing:read:plan_information:master", "billing:master"),
-    ("GET", "/accounts/me/plans", "get_plans", "zoomplans plan, apply and import need",
+    ("GET", "/accounts/me/plans", "get_plans", "zoomplans plan, apply, import and prices need",
      "billing:read:plan_information:admin", "billing:master"),
     ("GET", "/accounts/sub_1/plans/usage", "get_usage", "zoomplans plan and apply need",
      "billing:read:plan_usage:master", "billing:master or account:master"),

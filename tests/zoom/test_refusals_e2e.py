@@ -188,7 +188,7 @@ def test_a_token_without_the_read_scope_stops_plan_after_the_first_refusal(
     assert found is not None, lines[0]
     assert found.group(2) == (
         f"Zoom refused get_plans (GET /accounts/{found.group(1)}/plans): the app's access token "
-        "lacks its scope; zoomplans plan, apply and import need the granular scope "
+        "lacks its scope; zoomplans plan, apply, import and prices need the granular scope "
         "billing:read:plan_information:master (or the classic billing:master, for an app with "
         "classic scopes): add it to the OAuth app and run again (HTTP 400, Zoom code 4700)"
     )

@@ -45,7 +45,7 @@ def test_the_manual_lists_what_each_command_needs() -> None:
     commands = {row[0]: row for row in scopes_section() if len(row) == 3}
     assert list(commands) == list(COMMANDS)
     assert scopes_of_command("validate") == ()
-    for command in ("plan", "import"):
+    for command in ("plan", "import", "prices"):
         listed = commands[command][1].split(", ")
         assert listed == list(scopes_of_command(command)), command
     # apply: "those of plan, and the write scope of each call it may make: ..."
@@ -53,7 +53,7 @@ def test_the_manual_lists_what_each_command_needs() -> None:
     listed = re.findall(r"billing:\w+:\w+:master", commands["apply"][1])
     plan = scopes_of_command("plan")
     assert listed == [s for s in scopes_of_command("apply") if s not in plan]
-    for command in ("plan", "apply", "import"):
+    for command in ("plan", "apply", "import", "prices"):
         classic = {c for row in CALL_SCOPES if command in row.commands for c in row.classic}
         # usage also takes account:master, but billing:master alone covers plan and apply
         assert set(commands[command][2].split(", ")) <= classic, command

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from reconciler.desired import catalogue
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups import table
 from reconciler.groups.normalise import (
-    HOSTED_GROUPS,
     AmbiguousEntries,
     NormalisedPlans,
     PlanShapeError,
@@ -292,23 +290,56 @@ def _plan_account(
     renewals: Renewals | None = None,
 ) -> AccountPlan:
     """One account's plan, its actions with their field-level changes (`plan_account`)."""
-    read = renewals or Renewals()
-    renewal = read.by_account.get(desired.account_id)
     if live.error is not None:
         return _error_plan(desired, live)
-    source = str(desired.source)
     try:
         have = normalise_plans(live.plans)
     except AmbiguousEntries as exc:
         return _unplannable(desired, live, f"{exc.code}: {exc}", code=exc.code)
     except PlanShapeError as exc:
         return _unplannable(desired, live, f"Zoom's answer cannot be read: {exc}")
-    canonical = have.to_canonical()
-    fingerprint = canonical_sha256(canonical)
     try:
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
         return _unplannable(desired, live, f"the desired plans cannot be read: {exc}")
+    return _plan_normalised(desired, want, have, live, options, today, contact, renewals)
+
+
+def plan_from_reading(
+    desired: DesiredAccount,
+    have: NormalisedPlans,
+    options: PlanOptions,
+    *,
+    today: date | None = None,
+    renewals: Renewals | None = None,
+) -> AccountPlan:
+    """`plan_account` from live plans already normalised (a saved plan's recorded ``live``),
+    without seats in use or a billing contact: the caller plans only accounts that need
+    neither (see :func:`needs_usage_of`). The planner reads nothing of an answer but its
+    normalised form, so this is the plan any answer with the same ``live_sha256`` gives.
+    ``renewals``: the renewals list as this run read it (--at-renewal dates removals by it)."""
+    day = today or datetime.now(UTC).date()
+    want = normalise_plans(desired.plans)
+    live = LivePlans(desired.account_id, None)
+    return _plan_normalised(desired, want, have, live, options, day, renewals=renewals)
+
+
+def _plan_normalised(
+    desired: DesiredAccount,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    live: LivePlans,
+    options: PlanOptions,
+    today: date,
+    contact: ContactRead | None = None,
+    renewals: Renewals | None = None,
+) -> AccountPlan:
+    """The calls for `want` over `have`; `live` gives only the seats in use it carries."""
+    read = renewals or Renewals()
+    renewal = read.by_account.get(desired.account_id)
+    source = str(desired.source)
+    canonical = have.to_canonical()
+    fingerprint = canonical_sha256(canonical)
     plans_equal = _cheaply_equal(want, have)
     if plans_equal and contact is None:
         return AccountPlan(
@@ -341,35 +372,6 @@ def _plan_account(
         contact_from=contact_from(desired, actions),
         live=canonical if actions else None,
         renewal=renewal,
-    )
-
-
-def needs_usage(
-    desired: DesiredAccount, raw_plans: Mapping[str, Any] | None, options: PlanOptions
-) -> bool:
-    """Read GET /plans/usage (a Heavy call) only where an allowed seat decrease is planned:
-    on the base plan, or on an add-on with hosts."""
-    if not options.allow_decrease:
-        return False
-    try:
-        want, have = normalise_plans(desired.plans), normalise_plans(raw_plans)
-    except PlanShapeError:
-        return False
-    if have.base is None:
-        return False  # unsubscribed: a subscribe removes nothing
-    if (
-        want.base is not None
-        and "hosts" in want.base
-        and want.base["type"] == have.base["type"]
-        and seat_count(want.base) < seat_count(have.base)
-    ):
-        return True
-    return any(
-        key in have.addons
-        and key[0] in HOSTED_GROUPS
-        and "hosts" in fields
-        and seat_count(fields) < seat_count(have.addons[key])
-        for key, fields in want.addons.items()
     )
 
 

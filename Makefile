@@ -126,8 +126,10 @@ example-plan: $(STAMP_DEV)
 record: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q tests/zoom/test_cassettes.py --record-mode=rewrite
 
+# `make bench BENCH_ARGS=--trace` also writes each phase's per-request timeline (bench/trace/)
+# and its plot (docs/img/bench-timeline-*.svg); any flag of bench/run.py goes in BENCH_ARGS.
 bench: $(STAMP_DEV) postgres-server
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 soak: $(STAMP_DEV) postgres-server
 	$(BIN)/python -m pytest -q -m slow

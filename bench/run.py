@@ -1,29 +1,34 @@
-"""`make bench`: plan and apply 1,000 accounts against the sandbox, and plan 10,000 from memory.
+"""`make bench`: issue 19's table, each measure beside its bound, ratio, target and verdict.
 
     python bench/run.py [--accounts 1000] [--cpu-accounts 10000] [--parallelism 16 [8 ...]]
-                        [--skip-sequential] [--out bench/results.json]
+                        [--skip-sequential] [--out bench/results.json] [--trace]
                         [--case all|revoked-token|apply-journals]
 
 The sandbox runs as its own process (see sandbox_process.py) with Zoom's Business limits
 (Medium 60/s, Heavy 40/s) and 100 ms latency on every answer. Phases:
 
+0. startup: `zoomplans --version` and `validate` of 600 one-account files, each as a process;
 1. plan: the real `make_plan` with the real `ZoomClient`, next to the bound N / 60 s;
-2. sequential: plain httpx, one GET at a time (as Zoom's samples do), same sandbox;
+2. sequential: the baseline, plain httpx, one GET at a time (as Zoom's samples do), same
+   sandbox, same run;
 3. apply: `zoomplans apply --plan` of N base seat increases (compare-and-swap read, PUT,
    verification read per account), next to its bound (see `apply_bound`), with the file
    journal and again with the PostgreSQL journal (a server of its own on loopback TCP, from
    Debian's `postgresql` package: tests/postgres_server.py);
 4. cpu: planning 10,000 accounts in a child process: CPU seconds and peak RSS;
-5. revoked-token: planning 600 accounts at 60/s with 50 ms latency while the sandbox revokes
-   every token every 4 s, next to the bound 600 / 60 s (its own sandbox process).
+5. revoked-token: `zoomplans plan` of 600 one-account files as a whole process at 60/s with
+   50 ms latency while the sandbox revokes every token every 4 s, next to 600 / 60 s.
 
 `--case revoked-token` runs phase 5 alone and updates its entry (and the table) in the results
 file, keeping the other phases' figures from the last full run; `--case apply-journals` does the
 same for phase 3.
 
 Every phase counts the 429s the sandbox sent (its request log) and the ones that reached a
-caller (an account that failed because of a rate limit); the latter must be 0. The table goes
-to stdout and everything to bench/results.json with the machine it ran on.
+caller (an account that failed because of a rate limit); both must be 0. The table (table.py)
+goes to stdout with the commit, the machine and its load average at the start and the end, and
+everything to bench/results.json. `--trace` also writes each traced phase's timeline (one line
+per request: start, end, rate label, status, account) to bench/trace/NAME.csv and its plot to
+docs/img/bench-timeline-NAME.svg, and adds where the time went to the results (timeline.py).
 """
 
 from __future__ import annotations
@@ -31,14 +36,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +51,10 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.postgres_server
 
-from revoked_token import revoked_token_case, revoked_token_rows, revoked_token_verdicts
-from sandbox_process import ROOT, SandboxProcess
+import startup
+from machine import load_average, machine
+from revoked_token import Tracer, revoked_token_case
+from sandbox_process import ROOT, SandboxProcess, request_figures, wall_figures
 from scenario import (
     MASTER,
     account_ids,
@@ -58,6 +63,8 @@ from scenario import (
     live_answer,
     sandbox_seed,
 )
+from table import markdown, provenance, rows, verdicts
+from timeline import write_trace
 
 from reconciler.planner.model import PlanOptions
 from reconciler.planner.workflow import make_plan
@@ -68,14 +75,10 @@ LATENCY_MS = 100
 RATE_LIMIT = "medium=60,heavy=40"
 MEDIUM, HEAVY = 60, 40
 PACED_MEDIUM, PACED_HEAVY = 57, 38  # reconciler.zoom.pacing.paced_rate: 95% of Zoom's limit
-
-
-def count_429(requests: list[dict[str, Any]]) -> int:
-    return sum(1 for r in requests if r["status"] == 429)
-
-
-def count_401(requests: list[dict[str, Any]]) -> int:
-    return sum(1 for r in requests if r["status"] == 401)
+LIMITS = {"Medium": MEDIUM, "Heavy": HEAVY}
+TRACE_CSV = ROOT / "bench" / "trace"
+TRACE_SVG = ROOT / "docs" / "img"
+STARTUP_RUNS = 5
 
 
 def rate_limited_errors(texts: list[str]) -> int:
@@ -91,7 +94,20 @@ def journal_429s(journal: Path) -> int:
     return sum(1 for e in lines if e.get("kind") == "outcome" and e.get("http_status") == 429)
 
 
-def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[str, Any]:
+def tracer(enabled: bool) -> Tracer | None:
+    """Writes a phase's timeline and plot when --trace is given."""
+    if not enabled:
+        return None
+
+    def trace(name: str, requests: list[dict[str, Any]], origin: float, end: float) -> Any:
+        return write_trace(name, requests, origin, end, (TRACE_CSV, TRACE_SVG), LIMITS)
+
+    return trace
+
+
+def plan_phase(
+    count: int, sandbox: SandboxProcess, desired: list[Any], trace: Tracer | None = None
+) -> dict[str, Any]:
     """The real planning path, in this process, against the sandbox process."""
     config = ZoomConfig(
         api_base_url=sandbox.env["ZOOM_API_BASE_URL"],
@@ -104,25 +120,22 @@ def plan_phase(count: int, sandbox: SandboxProcess, desired: list[Any]) -> dict[
             return await make_plan(desired, client, PlanOptions(), progress=False)
 
     before = len(sandbox.requests())
-    start = time.perf_counter()
+    origin, start = time.monotonic(), time.perf_counter()
     plan = asyncio.run(run())
-    wall = time.perf_counter() - start
+    wall, ended = time.perf_counter() - start, time.monotonic()
     requests = sandbox.requests()[before:]
     errors = [a.error or "" for a in plan.accounts if a.status == "error"]
     bound = count / MEDIUM
-    return {
-        "accounts": count,
-        "wall_s": round(wall, 2),
-        "bound_s": round(bound, 2),
-        "over_bound": round(wall / bound - 1, 3),
-        "requests": len(requests),
+    figures = {
+        **wall_figures(count, wall, bound),
+        **request_figures(requests),
         "with_changes": plan.summary()["changes"],
         "errors": len(errors),
-        "sandbox_401": count_401(requests),
-        "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
-        "sandbox_429": count_429(requests),
         "caller_429": rate_limited_errors(errors),
     }
+    if trace is not None:
+        figures["trace"] = trace(f"plan-{count}", requests, origin, ended)
+    return figures
 
 
 def sequential_phase(ids: list[str], sandbox: SandboxProcess) -> dict[str, Any]:
@@ -141,6 +154,23 @@ def sequential_phase(ids: list[str], sandbox: SandboxProcess) -> dict[str, Any]:
             failed += http.get(f"{base}/accounts/{account_id}/plans", headers=headers).is_error
     wall = time.perf_counter() - start
     return {"accounts": len(ids), "wall_s": round(wall, 2), "failed": failed}
+
+
+def startup_phase() -> dict[str, Any]:
+    """`--version` and `validate` of 600 one-account files, each as its own process."""
+    with tempfile.TemporaryDirectory(prefix="zoomplans-startup-") as tmp:
+        work = Path(tmp)
+        (work / "accounts").mkdir()
+        startup.write_accounts(work / "accounts", 600)
+        return {
+            "runs": STARTUP_RUNS,
+            "zoomplans --version": startup.measure(
+                [*startup.ZOOMPLANS, "--version"], STARTUP_RUNS, work
+            ),
+            "validate_600_files": startup.measure(
+                [*startup.ZOOMPLANS, "validate", "accounts"], STARTUP_RUNS, work
+            ),
+        }
 
 
 def apply_bound(count: int) -> dict[str, float]:
@@ -164,6 +194,7 @@ def apply_phase(
     parallelism: int,
     work: Path,
     journal_url: str | None = None,
+    trace: Tracer | None = None,
 ) -> dict[str, Any]:
     """Plan with the CLI (untimed), then time `zoomplans apply --plan` as a user runs it, with
     the file journal, or the PostgreSQL journal at ``journal_url``."""
@@ -205,10 +236,11 @@ def apply_phase(
         failures
     )
     bounds = apply_bound(count)
-    return {
+    journal_kind = "file" if journal_url is None else "postgresql"
+    figures = {
         "accounts": count,
         "parallelism": parallelism,
-        "journal": "file" if journal_url is None else "postgresql",
+        "journal": journal_kind,
         "date": machine()["date"],
         "exit_code": applied.returncode,
         "wall_s": round(wall, 2),
@@ -219,9 +251,13 @@ def apply_phase(
         "after_last_call_s": round(ended_at - max(arrivals), 2),
         "puts_ok": len(writes),
         "gets_ok": len(reads),
-        "sandbox_429": count_429(requests),
+        "sandbox_429": request_figures(requests)["sandbox_429"],
         "caller_429": caller_429,
     }
+    if trace is not None:
+        name = f"apply-{count}-p{parallelism}-{journal_kind}"
+        figures["trace"] = trace(name, requests, started_at, ended_at)
+    return figures
 
 
 def cpu_phase(count: int) -> dict[str, Any]:
@@ -233,109 +269,9 @@ def cpu_phase(count: int) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu_model": model,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-    }
-
-
-def verdicts(results: dict[str, Any]) -> dict[str, bool]:
-    """The issue's acceptance targets, each true or false."""
-    plan, cpu = results["plan"], results["cpu"]
-    checks = {
-        "plan_within_15pct_of_bound": plan["over_bound"] <= 0.15,
-        "cpu_under_2s": cpu["plan_cpu_s"] < 2.0,
-        "memory_under_300mb": cpu["peak_rss_mb"] < 300,
-        "no_429_reached_a_caller": plan["caller_429"] == 0
-        and all(a["caller_429"] == 0 for a in results["apply"]),
-        "no_errors": plan["errors"] == 0 and all(a["exit_code"] == 0 for a in results["apply"]),
-    }
-    if "sequential" in results:
-        checks["plan_5x_faster_than_sequential"] = results["speedup_vs_sequential"] >= 5
-    for run in results["apply"]:
-        name = f"apply_p{run['parallelism']}" + (
-            "_postgresql" * (run.get("journal") == "postgresql")
-        )
-        checks[f"{name}_within_15pct_of_bound"] = run["over_bound"] <= 0.15
-    checks.update(revoked_token_verdicts(results))
-    return checks
-
-
-def table(results: dict[str, Any]) -> str:
-    """The Markdown table printed at the end; docs/performance.md quotes it (a test checks)."""
-    plan, cpu = results["plan"], results["cpu"]
-    n = plan["accounts"]
-    rows = [
-        ("measure", "result", "bound / target", "vs bound"),
-        (
-            f"plan {n} accounts (make_plan, ZoomClient)",
-            f"{plan['wall_s']:.1f} s",
-            f"{plan['bound_s']:.1f} s ({n}/60 s); target within 15%",
-            f"{plan['over_bound']:+.1%}",
-        ),
-    ]
-    if "sequential" in results:
-        seq = results["sequential"]
-        rows.append(
-            (
-                f"naive sequential client, {seq['accounts']} GETs",
-                f"{seq['wall_s']:.1f} s",
-                "plan must be >= 5x faster",
-                f"plan is {results['speedup_vs_sequential']:.1f}x faster",
-            )
-        )
-    for run in results["apply"]:
-        rows.append(
-            (
-                f"apply --plan, {run['accounts']} seat changes, --parallelism {run['parallelism']}"
-                f", {run.get('journal', 'file')} journal",
-                f"{run['wall_s']:.1f} s",
-                f"{run['bound_s']:.1f} s (2x{run['accounts']} GETs / 60 s; "
-                f"PUTs alone {run['heavy_bound_s']:.1f} s)",
-                f"{run['over_bound']:+.1%}",
-            )
-        )
-    rows += [
-        (
-            f"plan {cpu['accounts']} accounts from memory: CPU",
-            f"{cpu['plan_cpu_s']:.2f} s (+ JSON {cpu['json_cpu_s']:.2f} s)",
-            "< 2 s",
-            "",
-        ),
-        (
-            f"plan {cpu['accounts']} accounts: peak RSS",
-            f"{cpu['peak_rss_mb']:.0f} MB",
-            "< 300 MB",
-            "",
-        ),
-    ]
-    rows += revoked_token_rows(results)
-    sent = plan["sandbox_429"] + sum(a["sandbox_429"] for a in results["apply"])
-    caught = plan["caller_429"] + sum(a["caller_429"] for a in results["apply"])
-    rows.append(("429s sent by the sandbox / reaching a caller", f"{sent} / {caught}", "- / 0", ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in rows
-    ]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
-
-
-def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
-    """Phases 1 to 5, in a fresh results dict."""
+def full_run(args: argparse.Namespace, say: Any, results: dict[str, Any]) -> None:
+    """Phases 0 to 5, into ``results``."""
+    trace = tracer(args.trace)
     rng = random.Random(8)
     ids = account_ids(args.accounts)
     lives = {i: live_answer(rng) for i in ids}
@@ -343,8 +279,11 @@ def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
     desired = [
         desired_account(i, desired_plans(lives[i], more_seats=2 * (i in changed))) for i in ids
     ]
-    results: dict[str, Any] = {"machine": machine(), "latency_ms": LATENCY_MS}
+    results["latency_ms"] = LATENCY_MS
     results["rate_limits"] = {"medium": MEDIUM, "heavy": HEAVY}
+    say(f"startup: --version and validate of 600 files, best of {STARTUP_RUNS} ...")
+    results["startup"] = startup_phase()
+    say(f"  {results['startup']}")
     with tempfile.TemporaryDirectory(prefix="zoomplans-bench-") as tmp:
         work = Path(tmp)
         seed_file = work / "seed.json"
@@ -353,7 +292,7 @@ def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
             seed_file, latency_ms=LATENCY_MS, rate_limit=RATE_LIMIT, log_dir=work
         ) as sandbox:
             say(f"plan: {args.accounts} accounts ...")
-            results["plan"] = plan_phase(args.accounts, sandbox, desired)
+            results["plan"] = plan_phase(args.accounts, sandbox, desired, trace)
             say(f"  {results['plan']}")
             if not args.skip_sequential:
                 say(f"sequential: {args.accounts} GETs one at a time (about 0.1 s each) ...")
@@ -365,24 +304,24 @@ def full_run(args: argparse.Namespace, say: Any) -> dict[str, Any]:
         results["apply"] = apply_runs(args, lives, work, say)
     say(f"cpu: planning {args.cpu_accounts} accounts from memory ...")
     results["cpu"] = cpu_phase(args.cpu_accounts)
-    results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
-    return results
+    results["revoked_token"] = revoked_token_case(machine, say, trace)
 
 
 def apply_runs(
     args: argparse.Namespace, lives: dict[str, dict[str, Any]], work: Path, say: Any
 ) -> list[dict[str, Any]]:
     """Phase 3: each --parallelism with the file journal, then the first with PostgreSQL."""
+    trace = tracer(args.trace)
     runs = []
     for parallelism in args.parallelism:
         say(f"apply: {args.accounts} seat changes, --parallelism {parallelism}, file journal ...")
-        runs.append(apply_phase(args.accounts, lives, parallelism, work))
+        runs.append(apply_phase(args.accounts, lives, parallelism, work, trace=trace))
         say(f"  {runs[-1]}")
     server = PostgresServer(tcp=True, durable=True)  # fsync on: as a real server commits
     try:
         url = server.url(server.new_database())
         say(f"apply: {args.accounts} seat changes, PostgreSQL journal on loopback ...")
-        runs.append(apply_phase(args.accounts, lives, args.parallelism[0], work, url))
+        runs.append(apply_phase(args.accounts, lives, args.parallelism[0], work, url, trace))
         say(f"  {runs[-1]}")
     finally:
         server.close()
@@ -405,26 +344,35 @@ def main() -> int:
     parser.add_argument("--skip-sequential", action="store_true", help="(for a quick try)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="write each phase's per-request timeline (bench/trace/) and plot (docs/img/)",
+    )
+    parser.add_argument(
         "--case",
         choices=["all", "revoked-token", "apply-journals"],
         default="all",
         help="run one case alone; its entry replaces the one in --out, the rest is kept",
     )
     args = parser.parse_args()
-    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    say = partial(print, file=sys.stderr, flush=True)
     if args.case == "all":
-        results = full_run(args, say)
+        results: dict[str, Any] = {"machine": machine(ROOT)}
+        full_run(args, say, results)
     else:
         if not args.out.exists():
             parser.error(f"--case {args.case} updates {args.out}, which a full run writes first")
         results = json.loads(args.out.read_text())
+        results["machine"] = machine(ROOT)  # the table's provenance is this run's
         if args.case == "revoked-token":
-            results["revoked_token"] = revoked_token_case(plan_phase, machine, say)
+            results["revoked_token"] = revoked_token_case(machine, say, tracer(args.trace))
         else:
             results["apply"] = apply_journals_case(args, say)
+    results["machine"]["load_average_end"] = load_average()
     results["targets_met"] = verdicts(results)
-    results["table"] = table(results)
+    results["table"] = markdown(rows(results))
     args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(provenance(results))
     print(results["table"])
     missed = [name for name, ok in results["targets_met"].items() if not ok]
     print(f"\ntargets missed: {', '.join(missed)}" if missed else "\nall targets met")

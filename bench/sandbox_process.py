@@ -98,3 +98,23 @@ class SandboxProcess:
         env["ZOOM_CLIENT_ID"] = credentials["client_id"]
         env["ZOOM_CLIENT_SECRET"] = credentials["client_secret"]
         return env
+
+
+def request_figures(requests: list[dict[str, Any]]) -> dict[str, int]:
+    """What a phase's slice of the request log says: requests, 401s, token requests, 429s."""
+    return {
+        "requests": len(requests),
+        "sandbox_401": sum(1 for r in requests if r["status"] == 401),
+        "token_requests": sum(1 for r in requests if r["path"].endswith("/oauth/token")),
+        "sandbox_429": sum(1 for r in requests if r["status"] == 429),
+    }
+
+
+def wall_figures(count: int, wall: float, bound: float) -> dict[str, Any]:
+    """A timed phase of ``count`` accounts beside its rate-limit bound."""
+    return {
+        "accounts": count,
+        "wall_s": round(wall, 2),
+        "bound_s": round(bound, 2),
+        "over_bound": round(wall / bound - 1, 3),
+    }

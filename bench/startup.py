@@ -78,6 +78,7 @@ def main() -> int:
         cases = {
             "python -c pass (the interpreter alone)": [sys.executable, "-c", "pass"],
             "zoomplans --version": [*ZOOMPLANS, "--version"],
+            "zoomplans validate --help": [*ZOOMPLANS, "validate", "--help"],
             "zoomplans plan --help": [*ZOOMPLANS, "plan", "--help"],
             "zoomplans validate (600 one-account files)": [*ZOOMPLANS, "validate", "accounts"],
         }

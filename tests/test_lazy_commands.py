@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -64,6 +65,15 @@ def test_importing_the_cli_loads_no_command() -> None:
 )
 def test_a_command_loads_only_what_it_uses(argv: tuple[str, ...], absent: tuple[str, ...]) -> None:
     assert heavy(modules_after(*argv), *absent) == set()
+
+
+def test_validating_loads_no_client_planner_or_apply() -> None:
+    """`validate` itself (not only its --help) reads files: no HTTP client, planner or apply."""
+    accounts = str(Path(__file__).resolve().parents[1] / "examples" / "accounts")
+    modules = modules_after("validate", accounts)
+    assert "reconciler.desired.loader" in modules  # it did validate
+    absent = (*SERVER_STACK, APPLY, "httpx", "deepdiff", "reconciler.planner")
+    assert heavy(modules, *absent) == set()
 
 
 def test_each_registry_line_is_the_command_s_own_short_help() -> None:

@@ -20,6 +20,7 @@ BENCH_FLAGS = {
     "--cpu-accounts",
     "--out",
     "--case",
+    "--trace",
 }
 # Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
 OTHER_TOOLS_FLAGS = {

@@ -100,8 +100,9 @@ class Layering:
     def resolve(self, document: Document) -> tuple[Layered, list[Problem], bool]:
         """`document` layered over its chain; problems at its own `extends` line; chain ok?"""
         own = Layered(_as_dict(document.data), dict(document.values), (document.file,))
-        stack = [os.path.realpath(document.file)]
-        return self._layer(document, own, stack)
+        if not own.data.get("extends"):  # most accounts: no chain, no real path to resolve
+            return own, [], True
+        return self._layer(document, own, [os.path.realpath(document.file)])
 
     def _layer(
         self, document: Document, own: Layered, stack: list[str]

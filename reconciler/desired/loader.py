@@ -152,7 +152,7 @@ def load_desired(
     declared: dict[str, SourceMark] = {}
     twice: set[str] = set()  # declared more than once: ambiguous, so none of them is kept
     for display, result in read:
-        if os.path.realpath(display) in templates:
+        if templates and os.path.realpath(display) in templates:
             continue  # checked once, as a template, by the layering
         account_files.append(display)
         problems.extend(result.problems)

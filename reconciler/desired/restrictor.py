@@ -51,6 +51,7 @@ class LoadRestrictor:
     extra_roots: tuple[str, ...] = ()
     cwd: str = field(default_factory=os.getcwd)
     _roots: dict[str, str] = field(default_factory=dict)
+    _folders: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def widened_by(cls, folders: Sequence[str | Path], cwd: str | None = None) -> LoadRestrictor:
@@ -96,7 +97,7 @@ class LoadRestrictor:
         The folder the user named is itself a root for its own files, in git or not.
         """
         real = os.path.realpath(os.path.join(self.cwd, file))
-        if _inside(real, os.path.realpath(os.path.join(self.cwd, folder))):
+        if _inside(real, self._real_folder(folder)):
             return None
         if self.allows(os.path.join(folder, "."), file):
             return None
@@ -104,6 +105,13 @@ class LoadRestrictor:
             f"this file is a link to a file outside {self.root_of(os.path.join(folder, '.'))}; "
             f"it was not read: {WIDEN_HINT}"
         )
+
+    def _real_folder(self, folder: str) -> str:
+        """A walked folder's real path, resolved once for all its files (cached)."""
+        cached = self._folders.get(folder)
+        if cached is None:
+            cached = self._folders[folder] = os.path.realpath(os.path.join(self.cwd, folder))
+        return cached
 
     def _root_word(self, file: str) -> str:
         folder = os.path.dirname(os.path.abspath(os.path.join(self.cwd, file)))

@@ -108,6 +108,9 @@ def countries(value: Any) -> list[str]:
     """A YAML list or Zoom's `"US,CA"` string as a sorted list without duplicates."""
     if isinstance(value, str):
         return list(_countries_of(tuple(value.split(","))))
+    kind = type(value)
+    if (kind is list or kind is tuple) and all(type(p) is str for p in value):
+        return list(_countries_of(tuple(value)))  # a YAML list of codes: no str() each
     if isinstance(value, (list, tuple, set, frozenset)):
         return list(_countries_of(tuple(str(p) for p in value)))
     raise PlanShapeError(f"countries must be a list or a comma string, not {value!r}")
@@ -283,16 +286,6 @@ _Found = list[tuple[str, Mapping[str, Any]]]
 _Handler = Callable[[Mapping[str, Any], Any, _Found, dict[str, Any]], None]
 
 
-def _group_handler(key: str) -> _Handler:
-    def read(
-        _plans: Mapping[str, Any], value: Any, found: _Found, _unknown: dict[str, Any]
-    ) -> None:
-        for entry in _entries(value, key):
-            found.append((key, entry))
-
-    return read
-
-
 def _read_recording(
     plans: Mapping[str, Any], _value: Any, found: _Found, _unknown: dict[str, Any]
 ) -> None:
@@ -317,30 +310,42 @@ def _ignore(_plans: Mapping[str, Any], _value: Any, _found: _Found, _u: dict[str
     """A top-level key that is understood but holds no entry (base plan, usage-only, bundle)."""
 
 
-def _compile_handlers() -> dict[str, _Handler]:
-    """The group table as one handler per key of GET /plans, made once at import."""
+def _compile_handlers() -> tuple[dict[str, str], dict[str, _Handler]]:
+    """The group table as a rule per key of GET /plans, made once at import: a top-level group
+    holding entries (most of them) is its group key, read inline; any other key the table
+    knows (the recording string, the containers, keys holding no entry) has a handler."""
+    plain: dict[str, str] = {}
     handlers: dict[str, _Handler] = dict.fromkeys((*table.TOP_LEVEL_KEYS, *_UNDERSTOOD), _ignore)
     for group in _READ_GROUPS:
-        if group.container is None:
-            handlers[group.name] = (
-                _read_recording if group is table.RECORDING else _group_handler(group.key)
-            )
+        if group is table.RECORDING:
+            handlers[group.name] = _read_recording
+        elif group.container is None:
+            plain[group.name] = group.key
+            del handlers[group.name]
     for name in table.CONTAINERS:
         handlers[name] = _container_handler(name)
-    return handlers
+    return plain, handlers
 
 
-#: Every top-level key the table knows, with its handler: reading an answer is one pass over
-#: its own keys, so its cost grows with the answer, not with the table.
-_HANDLERS = _compile_handlers()
+#: Every top-level key the table knows, as a group key or a handler: reading an answer is one
+#: pass over its own keys, so its cost grows with the answer, not with the table.
+_PLAIN_GROUPS, _HANDLERS = _compile_handlers()
 
 
 def _walk(plans: Mapping[str, Any]) -> tuple[_Found, dict[str, Any]]:
     """Every entry of the answer with its (dotted) group key, and the keys no row knows."""
     found: _Found = []
     unknown: dict[str, Any] = {}
-    handlers = _HANDLERS
+    plain, handlers = _PLAIN_GROUPS, _HANDLERS
     for key, value in plans.items():
+        group = plain.get(key)
+        if group is not None:
+            if type(value) is dict:  # one entry: the common shape, without a call
+                found.append((group, value))
+            else:
+                for entry in _entries(value, group):
+                    found.append((group, entry))
+            continue
         handler = handlers.get(key)
         if handler is not None:
             handler(plans, value, found, unknown)
@@ -386,7 +391,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     """
     if plans is None:
         return NormalisedPlans(base=None)
-    if not isinstance(plans, Mapping):
+    if type(plans) is not dict and not isinstance(plans, Mapping):  # dict: no abc check
         raise PlanShapeError(f"plans must be an object, not {type(plans).__name__}")
     base_value = plans.get("plan_base")
     base: dict[str, Any] | None = None
@@ -394,7 +399,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     cancelled_base: str | None = None
     notes: dict[AddonKey, dict[str, Any]] = {}
     if not _is_unset(base_value):
-        if not isinstance(base_value, Mapping):
+        if type(base_value) is not dict and not isinstance(base_value, Mapping):
             raise PlanShapeError(f"plan_base: expected an object, not {base_value!r}")
         asks_cancel = _asks_cancel(base_value)
         # An inactive base is absent: unlike an add-on's, it is not read (nor refused) at all.

@@ -92,3 +92,36 @@ class NormalisedPlans:
                 for g, t in sorted(self.cancel_notes)
             ]
         return canonical
+
+
+#: The keys of a live reading's canonical form (the desired-only ones never appear there).
+_LIVE_KEYS = frozenset({"base", "addons", "cancelled", "unknown"})
+
+
+def live_from_canonical(canonical: Any) -> NormalisedPlans | None:
+    """The live plans back from their :meth:`NormalisedPlans.to_canonical` form (a saved plan's
+    ``live``), or None when ``canonical`` is not exactly such a form of a live reading.
+
+    Exactly: the result's own canonical form must equal ``canonical`` key for key, so a plan
+    made from it is the plan made from any answer with the same ``live_sha256``. Anything
+    else (desired-only keys, an add-on listed twice, a value of the wrong kind) is None, and
+    the caller proves that account from a fresh read instead.
+    """
+    if not isinstance(canonical, dict) or set(canonical) != _LIVE_KEYS:
+        return None
+    base, addons, unknown = canonical["base"], canonical["addons"], canonical["unknown"]
+    cancelled = canonical["cancelled"]
+    if not (base is None or isinstance(base, dict)) or not isinstance(unknown, dict):
+        return None
+    if cancelled != [] or not isinstance(addons, list):
+        return None
+    read: dict[AddonKey, dict[str, Any]] = {}
+    for item in addons:
+        if not isinstance(item, dict) or not isinstance(item.get("group"), str):
+            return None
+        fields = {k: v for k, v in item.items() if k != "group"}
+        if not isinstance(fields.get("type"), str) or (item["group"], fields["type"]) in read:
+            return None
+        read[(item["group"], fields["type"])] = fields
+    plans = NormalisedPlans(base=None if base is None else dict(base), addons=read, unknown=unknown)
+    return plans if plans.to_canonical() == canonical else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, IntEnum, StrEnum
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 
 class Op(StrEnum):
@@ -246,10 +246,11 @@ class UnknownOp(KeyError):
 
 def spec_of(op: str) -> OpSpec:
     """The row of ``op`` (an `Op` or its pinned name); `UnknownOp` for any other string."""
-    try:
-        return BY_OP[Op(op)]
-    except ValueError:
-        raise UnknownOp(op) from None
+    # A pinned name finds its `Op` key as it is: a StrEnum hashes and compares as its value.
+    spec = BY_OP.get(cast(Op, op)) if isinstance(op, str) else None
+    if spec is None:
+        raise UnknownOp(op)
+    return spec
 
 
 def is_op(name: object) -> TypeGuard[str]:

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from reconciler.desired import catalogue
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups import table
 from reconciler.groups.normalise import (
-    HOSTED_GROUPS,
     AmbiguousEntries,
     NormalisedPlans,
     PlanShapeError,
@@ -40,7 +38,8 @@ from reconciler.planner.base_cancel import plan_base_cancel
 from reconciler.planner.base_range import base_range_block
 from reconciler.planner.bodies import seat_body
 from reconciler.planner.calls import call_of
-from reconciler.planner.changes import with_changes
+from reconciler.planner.changes import actions_with_changes
+from reconciler.planner.collector import cycle_collector_paused
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fingerprints import (
@@ -244,7 +243,7 @@ def plan_account(
     ``renewal``: its next renewal, as this run read it (--at-renewal dates removals by it)."""
     day = today or datetime.now(UTC).date()
     read = Renewals(by_account={desired.account_id: renewal} if renewal else {})
-    return with_changes([_plan_account(desired, live, options, day, contact, read)])[0]
+    return _plan_account(desired, live, options, day, contact, read)
 
 
 def _unplannable(
@@ -290,24 +289,57 @@ def _plan_account(
     contact: ContactRead | None = None,
     renewals: Renewals | None = None,
 ) -> AccountPlan:
-    """`plan_account` without its actions' field-level changes (build_plan adds them at once)."""
-    read = renewals or Renewals()
-    renewal = read.by_account.get(desired.account_id)
+    """One account's plan, its actions with their field-level changes (`plan_account`)."""
     if live.error is not None:
         return _error_plan(desired, live)
-    source = str(desired.source)
     try:
         have = normalise_plans(live.plans)
     except AmbiguousEntries as exc:
         return _unplannable(desired, live, f"{exc.code}: {exc}", code=exc.code)
     except PlanShapeError as exc:
         return _unplannable(desired, live, f"Zoom's answer cannot be read: {exc}")
-    canonical = have.to_canonical()
-    fingerprint = canonical_sha256(canonical)
     try:
         want = normalise_plans(desired.plans)
     except PlanShapeError as exc:  # rare: the same fingerprint, recomputed from the answer
         return _unplannable(desired, live, f"the desired plans cannot be read: {exc}")
+    return _plan_normalised(desired, want, have, live, options, today, contact, renewals)
+
+
+def plan_from_reading(
+    desired: DesiredAccount,
+    have: NormalisedPlans,
+    options: PlanOptions,
+    *,
+    today: date | None = None,
+    renewals: Renewals | None = None,
+) -> AccountPlan:
+    """`plan_account` from live plans already normalised (a saved plan's recorded ``live``),
+    without seats in use or a billing contact: the caller plans only accounts that need
+    neither (see :func:`needs_usage_of`). The planner reads nothing of an answer but its
+    normalised form, so this is the plan any answer with the same ``live_sha256`` gives.
+    ``renewals``: the renewals list as this run read it (--at-renewal dates removals by it)."""
+    day = today or datetime.now(UTC).date()
+    want = normalise_plans(desired.plans)
+    live = LivePlans(desired.account_id, None)
+    return _plan_normalised(desired, want, have, live, options, day, renewals=renewals)
+
+
+def _plan_normalised(
+    desired: DesiredAccount,
+    want: NormalisedPlans,
+    have: NormalisedPlans,
+    live: LivePlans,
+    options: PlanOptions,
+    today: date,
+    contact: ContactRead | None = None,
+    renewals: Renewals | None = None,
+) -> AccountPlan:
+    """The calls for `want` over `have`; `live` gives only the seats in use it carries."""
+    read = renewals or Renewals()
+    renewal = read.by_account.get(desired.account_id)
+    source = str(desired.source)
+    canonical = have.to_canonical()
+    fingerprint = canonical_sha256(canonical)
     plans_equal = _cheaply_equal(want, have)
     if plans_equal and contact is None:
         return AccountPlan(
@@ -323,8 +355,8 @@ def _plan_account(
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
-    actions, blocked = draft.actions(), draft.blocked_items()
-    actions = with_notices(actions, renewal, today, read.notice_days)
+    actions = with_notices(draft.actions(), renewal, today, read.notice_days)
+    actions, blocked = actions_with_changes(actions), draft.blocked_items()
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
         account_id=desired.account_id,
@@ -343,35 +375,6 @@ def _plan_account(
     )
 
 
-def needs_usage(
-    desired: DesiredAccount, raw_plans: Mapping[str, Any] | None, options: PlanOptions
-) -> bool:
-    """Read GET /plans/usage (a Heavy call) only where an allowed seat decrease is planned:
-    on the base plan, or on an add-on with hosts."""
-    if not options.allow_decrease:
-        return False
-    try:
-        want, have = normalise_plans(desired.plans), normalise_plans(raw_plans)
-    except PlanShapeError:
-        return False
-    if have.base is None:
-        return False  # unsubscribed: a subscribe removes nothing
-    if (
-        want.base is not None
-        and "hosts" in want.base
-        and want.base["type"] == have.base["type"]
-        and seat_count(want.base) < seat_count(have.base)
-    ):
-        return True
-    return any(
-        key in have.addons
-        and key[0] in HOSTED_GROUPS
-        and "hosts" in fields
-        and seat_count(fields) < seat_count(have.addons[key])
-        for key, fields in want.addons.items()
-    )
-
-
 def build_plan(
     desired_accounts: Iterable[DesiredAccount],
     lives: Mapping[str, LivePlans],
@@ -386,32 +389,33 @@ def build_plan(
     """Plan every account (accounts are independent) into one Plan, in account_id order.
     ``contacts``: the billing contacts read (`planner.contact`), by account id; ``renewals``:
     the run's reading of the renewals list (None: not read)."""
-    selected = sorted(desired_accounts, key=lambda a: a.account_id)
-    created = now or datetime.now(UTC)
-    accounts = []
-    for desired in selected:
-        live = lives.get(desired.account_id)
-        if live is None:
-            accounts.append(
-                AccountPlan(
-                    account_id=desired.account_id,
-                    source=str(desired.source),
-                    status="error",
-                    live_sha256=None,
-                    error=f"{desired.account_id}: live plans were not read",
-                    name=desired.name,
+    with cycle_collector_paused():
+        selected = sorted(desired_accounts, key=lambda a: a.account_id)
+        created = now or datetime.now(UTC)
+        accounts = []
+        for desired in selected:
+            live = lives.get(desired.account_id)
+            if live is None:
+                accounts.append(
+                    AccountPlan(
+                        account_id=desired.account_id,
+                        source=str(desired.source),
+                        status="error",
+                        live_sha256=None,
+                        error=f"{desired.account_id}: live plans were not read",
+                        name=desired.name,
+                    )
                 )
-            )
-            continue
-        day = created.astimezone(UTC).date()
-        contact = (contacts or {}).get(desired.account_id)
-        accounts.append(_plan_account(desired, live, options, day, contact, renewals))
-    return Plan(
-        created_at=created,
-        expires_at=created + ttl,
-        git_commit=git_commit,
-        desired_sha256=desired_fingerprint(selected),
-        options=options,
-        accounts=tuple(with_changes(accounts)),
-        renewals=None if renewals is None else renewals.reading(),
-    )
+                continue
+            day = created.astimezone(UTC).date()
+            contact = (contacts or {}).get(desired.account_id)
+            accounts.append(_plan_account(desired, live, options, day, contact, renewals))
+        return Plan(
+            created_at=created,
+            expires_at=created + ttl,
+            git_commit=git_commit,
+            desired_sha256=desired_fingerprint(selected),
+            options=options,
+            accounts=tuple(accounts),
+            renewals=None if renewals is None else renewals.reading(),
+        )

@@ -12,10 +12,11 @@ from typing import Any, Protocol
 
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups.normalise import PlanShapeError, normalise_plans
-from reconciler.planner.core import build_plan, needs_usage
+from reconciler.planner.core import build_plan
 from reconciler.planner.costs import price_plan
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.planner.renewals import DEFAULT_NOTICE_DAYS, RenewalsReader, read_renewals
+from reconciler.planner.usage_reads import needs_usage
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.contact_reads import ContactRead, ContactReader, read_contacts
 from reconciler.zoom.errors import AuthError, DailyLimitReached

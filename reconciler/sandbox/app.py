@@ -169,6 +169,7 @@ class SandboxApp:
                 body=logged_body,
                 dropped=answer.drop,
                 applied=answer.applied,
+                done=time.monotonic(),
             )
         )
         log.info(

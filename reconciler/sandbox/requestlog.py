@@ -16,7 +16,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 @dataclass(frozen=True)
 class LoggedRequest:
-    """One request: `at` is time.monotonic() at arrival; status 0 means the answer was dropped.
+    """One request: `at` is time.monotonic() at arrival and `done` when its answer was ready
+    to send (a benchmark's timeline draws each request from one to the other); status 0 means
+    the answer was dropped.
 
     `applied` is true for a plan write that Zoom's rules accepted, even when its answer was then
     cut (`dropped`) or replaced by a 5xx: the log tells what happened, not what the client saw.
@@ -32,6 +34,7 @@ class LoggedRequest:
     body: Any
     dropped: bool = False
     applied: bool = False
+    done: float = 0.0
 
     @property
     def is_plan_write(self) -> bool:

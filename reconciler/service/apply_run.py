@@ -39,7 +39,10 @@ from reconciler.apply.seams import Confirm, Converged
 from reconciler.apply.stop import RunControl
 from reconciler.desired.model import DesiredAccount
 from reconciler.planner.header import GitState
-from reconciler.planner.model import AccountPlan, Plan
+from reconciler.planner.model import AccountPlan, Plan, PlanOptions
+from reconciler.planner.renewal_record import Renewal
+from reconciler.planner.renewals import read_renewals
+from reconciler.service.offline_proof import prove_offline
 from reconciler.service.planning import (
     fresh_options,
     load_accounts,
@@ -229,17 +232,7 @@ async def _saved_run(
         check_desired_files(plan, selected, request.selection.paths)
     except DesiredFilesChanged as exc:
         raise Refused(f"{path}: {exc}") from None
-    # The proof's read of each account is also its compare-and-swap read (recent_reads).
-    reader = RecordingReader(client)
-    again = await plan_now(selected, reader, own, (request.selection, request.guards))
-    found = differences(plan, again)
-    if found:
-        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
-        raise Refused(
-            f"{path}: the saved plan is not what the desired files and Zoom imply with "
-            f"apply's own flags and limits: {'; '.join(found[:5])}{more}; the file was edited "
-            "or made with other flags; plan again and review the new plan"
-        )
+    proven, reads, renewals = await _prove(saved, request, selected, own, client)
     refuse_edited_hash(saved)
     hooks.show_plan(plan)
     checked = replace(plan, options=own)
@@ -248,23 +241,73 @@ async def _saved_run(
         checked,
         saved.file_sha256,
         "saved_plan",
-        replan_converged(selected, own, again.renewals_by_account()),
+        replan_converged(selected, own, renewals),
         request.selection.account_ids,
-        _confirm_unproven(
-            replan_confirm(selected, own, client, again.renewals_by_account()),
-            proven_accounts(plan, again),
-        ),
+        _confirm_unproven(replan_confirm(selected, own, client, renewals), proven),
         plan.plan_sha256,
-        reader.reads,
+        reads,
     )
+
+
+async def _prove(
+    saved: SavedPlan,
+    request: ApplyRequest,
+    selected: list[DesiredAccount],
+    own: PlanOptions,
+    client: ZoomClient,
+) -> tuple[dict[str, int], dict[str, RecentRead], dict[str, Renewal]]:
+    """Plan the file's accounts again with apply's own options: from the file's own snapshots
+    first (offline_proof: no read before the first call for those accounts; their
+    compare-and-swap read completes the proof), the rest from a fresh read, which is also
+    their compare-and-swap read. Any difference refuses the whole plan (nothing sent).
+
+    Returns the accounts proved (id -> number of calls), the reads made, and each account's
+    renewal as this run read it (never the file's). The renewals list is read before the
+    offline proof only when ``--at-renewal`` dates the calls by it (otherwise it only adds
+    the reviewer's notices, which the proof does not compare), so an edit found offline is
+    refused with nothing read."""
+    plan, path = saved.plan, saved.path
+    notice_days = request.guards.renewal_notice_days
+    renewals = await read_renewals(client, notice_days) if own.at_renewal else None
+    offline = prove_offline(plan.accounts, selected, own, renewals=renewals)
+    found = list(offline.differences) + _listed_differently(plan, selected)
+    proven = dict(offline.proven)
+    reader = RecordingReader(client)
+    if offline.to_read and not found:
+        context = (request.selection, request.guards)
+        again = await plan_now(list(offline.to_read), reader, own, context)
+        read_ids = {account.account_id for account in offline.to_read}
+        subset = replace(plan, accounts=tuple(a for a in plan.accounts if a.account_id in read_ids))
+        found += differences(subset, again)
+        proven |= proven_accounts(subset, again)
+    if found:
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        raise Refused(
+            f"{path}: the saved plan is not what the desired files and Zoom imply with "
+            f"apply's own flags and limits: {'; '.join(found[:5])}{more}; the file was edited "
+            "or made with other flags; plan again and review the new plan"
+        )
+    if renewals is None:
+        renewals = await read_renewals(client, notice_days)
+    return proven, reader.reads, dict(renewals.by_account)
+
+
+def _listed_differently(plan: Plan, selected: list[DesiredAccount]) -> list[str]:
+    """The file must list exactly the accounts its recorded selection picks from the files."""
+    saved_ids = [account.account_id for account in plan.accounts]
+    again_ids = sorted(account.account_id for account in selected)
+    if saved_ids != again_ids:
+        return [f"the file lists accounts {saved_ids}, the files select {again_ids}"]
+    return []
 
 
 def _confirm_unproven(confirm: Confirm, proven: dict[str, int]) -> Confirm:
     """The executor's re-plan at each account's compare-and-swap, skipped for an account the
     whole-plan proof above already planned again from the same live plans (the executor only
-    gets here with the live plans the file names; usually the proof's very read): its seats in
-    use were read for that proof, and a second read would be a second Heavy call. A resumed
-    account (fewer calls left) is planned again there as before."""
+    gets here with a read that hashes to the file's live_sha256: the plans the file recorded,
+    from which the offline proof planned, or the fresh proof's very read, for which its seats
+    in use were read, and a second read would be a second Heavy call). A resumed account
+    (fewer calls left) is planned again there as before."""
 
     async def checked(account: AccountPlan, live: LivePlansDict) -> tuple[AccountState, str] | None:
         if proven.get(account.account_id) == len(account.actions):

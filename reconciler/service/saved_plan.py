@@ -8,11 +8,19 @@ therefore believes nothing in it but the calls it is asked to make, and proves t
 2. the limits are apply's own (flags, zoomplans.yaml, defaults), and must equal the file's;
 3. the costs are priced again from apply's own price list and must equal the file's;
 4. the plan's life is ``created_at`` + apply's ``--max-plan-age``, whatever ``expires_at`` says;
-5. the desired files are planned again, against the live plans read now, with apply's own
-   options: every account whose live plans are the file's must come out with the same status,
-   blocked items and calls (op, path, body, order), or the whole plan is refused before
-   anything is sent. An account whose live plans moved is left to the executor's
-   compare-and-swap (stale, or resumed and planned again there).
+5. the desired files are planned again with apply's own options, from the live plans the file
+   recorded (``reconciler.service.offline_proof``: no read needed; each account's
+   compare-and-swap read must then hash to the file's ``live_sha256`` before its calls go),
+   or, where that record cannot prove the account, against the live plans read now: every
+   account must come out with the same status, blocked items and calls (op, path, body,
+   order), or the whole plan is refused before anything is sent. An account whose live plans
+   moved is left to the executor's compare-and-swap (stale, or resumed and planned again
+   there).
+
+Trusting the file's recorded ``live`` this far is safe because it is only a hypothesis: the
+planner reads nothing of an answer but its normalised form, which ``live`` is, and no call goes
+to an account until a fresh read hashes to the ``live_sha256`` that form hashes to. A forged
+``live`` (with a matching forged hash) only makes its account stale at that read.
 
 Every refusal names what differs; the report adds that nothing was sent.
 """
@@ -281,7 +289,7 @@ def differences(saved: Plan, again: Plan) -> list[str]:
         now = by_id.get(account.account_id)
         if now is None or now.status == "error" or now.live_sha256 != account.live_sha256:
             continue  # unread or moved since: the executor's compare-and-swap decides
-        found += _account_differences(account, now)
+        found += account_differences(account, now)
     return found
 
 
@@ -295,11 +303,11 @@ def proven_accounts(saved: Plan, again: Plan) -> dict[str, int]:
         if (now := by_id.get(account.account_id)) is not None
         and now.status == account.status == "changes"
         and now.live_sha256 == account.live_sha256
-        and not _account_differences(account, now)
+        and not account_differences(account, now)
     }
 
 
-def _account_differences(saved: AccountPlan, now: AccountPlan) -> list[str]:
+def account_differences(saved: AccountPlan, now: AccountPlan) -> list[str]:
     account_id = saved.account_id
     if (
         saved.status == "changes"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.desired.model import DesiredAccount, SourceMark
-from reconciler.planner.core import needs_usage, plan_account
+from reconciler.planner.core import plan_account
 from reconciler.planner.model import PlanOptions
+from reconciler.planner.usage_reads import needs_usage
 from reconciler.zoom.live import LivePlans
 
 ALLOW = PlanOptions(allow_decrease=True)

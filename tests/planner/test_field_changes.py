@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from deepdiff import DeepDiff
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reconciler.cli import cli
-from reconciler.planner.changes import with_changes
+from reconciler.planner.changes import _changed_fields, with_changes
 from reconciler.planner.core import build_plan, plan_account
 from reconciler.planner.model import AccountPlan, Action, FieldChange, Plan, PlanOptions
 from reconciler.planner.plan_schema import schema_problems
@@ -237,3 +239,45 @@ def test_every_call_of_the_fixture_worlds_lists_its_changes_and_the_text_shows_t
 
 def _shown(value: Any) -> str:
     return ",".join(value) if isinstance(value, list) else str(value)
+
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([0.0, 1.0, 2.5, -0.0, float("nan")])
+    | st.sampled_from(["", "US", "CA", "a b"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.sampled_from(["hosts", "type"]), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+_ENTRIES = st.dictionaries(st.sampled_from(["type", "hosts", "countries", "x"]), _VALUES)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ENTRIES, _ENTRIES, st.booleans())
+def test_the_changed_fields_are_those_deepdiff_names(
+    old: dict[str, Any], new: dict[str, Any], shared: bool
+) -> None:
+    """`_changed_fields` compares scalars and lists itself: it must name what DeepDiff would.
+
+    DeepDiff's `threshold_to_diff_deeper` is off here: by default DeepDiff reports two dicts
+    sharing under a third of their keys as one changed root and names no field at all (the
+    changes of `{type}` -> `{type, a, b, c}` were lost that way before `_same` existed)."""
+    if shared:  # the same objects on both sides (DeepDiff's identity shortcut: one NaN object)
+        new = {**new, **{k: v for k, v in old.items() if k != "x"}}
+    expected = {str(k) for k in DeepDiff(old, new, threshold_to_diff_deeper=0).affected_root_keys}
+    assert set(_changed_fields(old, new)) == expected
+
+
+def test_an_entry_gaining_most_of_its_fields_names_each_of_them() -> None:
+    old = {"type": "tollfree_payongo"}
+    new = {**old, "tollfree_countries": ["US"], "callout_countries": ["CA"], "ddi_numbers": 2}
+    assert sorted(_changed_fields(old, new)) == [
+        "callout_countries",
+        "ddi_numbers",
+        "tollfree_countries",
+    ]

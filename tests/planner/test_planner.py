@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from reconciler.planner.core import build_plan, needs_usage, plan_account
+from reconciler.planner.core import build_plan, plan_account
 from reconciler.planner.model import PlanOptions
+from reconciler.planner.usage_reads import needs_usage
 from reconciler.zoom.errors import AccountNotFound, SelfPayAccount, ServerError
 from reconciler.zoom.live import LivePlans
 

@@ -158,8 +158,10 @@ def test_a_failing_token_endpoint_stops_the_run_once(
 def test_apply_of_a_saved_plan_stops_at_once_when_the_token_endpoint_fails(
     sandbox, failing_token_endpoint: FailingTokenEndpoint, tmp_path: Path, zoomplans
 ) -> None:
-    """`apply --plan` plans the saved plan's accounts again before sending anything: the first
-    read needs a token, the endpoint is asked 4 times, and the run stops with nothing sent."""
+    """`apply --plan` plans again from a fresh read, before sending anything, the accounts its
+    file's own snapshots cannot prove (here the 2 of 4 without calls: the other 2 are proved
+    offline, service/offline_proof.py): the first read needs a token, the endpoint is asked 4
+    times, and the run stops with nothing sent."""
     sb = sandbox(seed=ROOT / "tests" / "apply" / "fixtures" / "seed.yaml")
     planned = zoomplans("plan", ACCOUNTS, "--out", "plan.json", env=sb.env(), cwd=tmp_path)
     assert (tmp_path / "plan.json").exists(), planned.stderr
@@ -176,7 +178,7 @@ def test_apply_of_a_saved_plan_stops_at_once_when_the_token_endpoint_fails(
     )
     assert done.returncode == 1
     assert failing_token_endpoint.token_requests == TOKEN_FETCH_ATTEMPTS
-    assert "read no account's live plans (of 4): cannot get an access token" in done.stderr
+    assert "read no account's live plans (of 2): cannot get an access token" in done.stderr
     assert done.stderr.rstrip().endswith("nothing was sent")
     assert sb.writes() == []
     assert "Traceback" not in done.stderr

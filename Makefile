@@ -9,6 +9,9 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_DOCS := $(VENV)/.installed-docs
 LOCK_RUN := requirements/runtime.lock
+# The runtime lock plus the `postgres` extra (psycopg): what the CI action installs for a
+# database journal.
+LOCK_PG := requirements/postgres.lock
 LOCK_DEV := requirements/dev.lock
 LOCK_DOCS := requirements/docs.lock
 VENV_LATEST := .venv-latest
@@ -52,7 +55,8 @@ test-latest: postgres-server
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(UV_VERSION)'
 	$(UV_COMPILE) -o $(LOCK_RUN)
-	$(UV_COMPILE) --extra dev -c $(LOCK_RUN) -o $(LOCK_DEV)
+	$(UV_COMPILE) --extra postgres -c $(LOCK_RUN) -o $(LOCK_PG)
+	$(UV_COMPILE) --extra dev -c $(LOCK_PG) -o $(LOCK_DEV)
 	$(UV_COMPILE) --extra docs -c $(LOCK_RUN) -o $(LOCK_DOCS)
 
 demo: $(STAMP_RUN)

@@ -5,7 +5,8 @@
 # Input only from these variables (never pasted into the script's text):
 #   ZP_COMMAND        plan | apply
 #   ZP_PATHS          desired-state folders or files, separated by spaces (default accounts/)
-#   ZP_JOURNAL        --journal FILE ("" = zoomplans' default)
+#   ZP_JOURNAL        database (the URL in ZOOMPLANS_JOURNAL_URL, from a secret), a FILE, or ""
+#                     (zoomplans' default); see scripts/ci_journal.sh
 #   ZP_OPT_INS        allow-decrease allow-cancel allow-cancel-base (any subset)
 #   ZP_FORMATS        html (plan.html) or "" (plan.json and plan.md are always written)
 #   ZP_REQUIRE_PRICES true (default): --require-prices on plan and apply; false: not
@@ -21,10 +22,12 @@ set -uo pipefail
 out="${ZP_OUT:-zoomplans-out}"
 mkdir -p "$out"
 read -r -a paths <<< "${ZP_PATHS:-accounts/}"
-journal=()
-[ -n "${ZP_JOURNAL:-}" ] && journal=(--journal "$ZP_JOURNAL")
 
 refuse() { echo "zoomplans CI: $1" >&2; exit 64; }
+
+# shellcheck source=scripts/ci_journal.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ci_journal.sh"
+zp_journal "${ZP_COMMAND:-plan}" "${ZP_JOURNAL:-}" || exit $?
 
 opt_ins=()
 for opt in ${ZP_OPT_INS:-}; do
@@ -58,6 +61,7 @@ case "${ZP_COMMAND:-plan}" in
       zoomplans plan "${paths[@]}" "${opt_ins[@]}" "${journal[@]}" "${reports[@]}" \
         --out "$out/plan.json" --format markdown --detailed-exitcode > "$out/plan.md" || code=$?
       echo "zoomplans plan exited $code (0 in sync, 2 changes pending, 1 errors or blocked)"
+      zp_journal_notice "$out/plan.md"  # no journal: said first in the comment and summary
     fi
     ;;
   apply)

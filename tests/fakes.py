@@ -8,7 +8,8 @@ hands it to the code exactly where a `ZoomClient` goes:
 
 - `reconciler.zoom.live.PlanAndUsageReader` (`get_plans`, `get_usage`): planning's reads;
 - `reconciler.apply.seams.PlanWriter` (`get_plans`, `write(op, account_id, body)`): apply's calls;
-- `list_sub_accounts`: import's listing.
+- `list_sub_accounts`: import's listing; `get_billing`
+  (`reconciler.zoom.contact_reads.ContactReader`): import's read of each billing contact.
 
 The contract it keeps (the Protocols' contracts, over a dict instead of the network):
 
@@ -22,6 +23,8 @@ The contract it keeps (the Protocols' contracts, over a dict instead of the netw
   returns status 201 for a POST, 204 otherwise. An op the fake does not know fails the test.
 - `list_sub_accounts()` lists the ids of `names` with their names, in that order (without
   `names`: every id of `plans` and `errors`, each named by its id).
+- `get_billing(id)` returns a copy of `contacts[id]`, or raises it when it is an exception; an
+  account without one answers every field empty (Zoom's answer for a contact never set).
 
 Every call is recorded (`calls` in order, `reads` for the ids of `get_plans`, `writes`), and a
 test can inject the faults the executor must survive: lose an answer before or after the change
@@ -100,11 +103,13 @@ class FakeZoom:
         listing_error: ZoomError | None = None,
         journal_path: Path | None = None,
         read_pause_s: float | None = None,
+        contacts: Mapping[str, Mapping[str, str] | ZoomError] | None = None,
         renewals: list[AccountRenewal] | None = None,
     ) -> None:
         #: The renewals list's rows (GET /accounts/billing/renewals), or a ZoomError it raises.
         self.renewals: list[AccountRenewal] | ZoomError = list(renewals or [])
         self.plans: dict[str, Any] = {k: copy.deepcopy(v) for k, v in plans.items()}
+        self.contacts = dict(contacts or {})
         self.usage = dict(usage or {})
         self.errors = dict(errors or {})
         self.names = dict(names or {})
@@ -143,6 +148,13 @@ class FakeZoom:
             raise self.listing_error
         ids = list(self.names) or [*self.plans, *(i for i in self.errors if i not in self.plans)]
         return [SubAccount(id=i, account_name=self.names.get(i, i)) for i in ids]
+
+    async def get_billing(self, account_id: str) -> dict[str, Any]:
+        self.calls.append(("get_billing", account_id))
+        contact = self.contacts.get(account_id, {})
+        if isinstance(contact, ZoomError):
+            raise contact
+        return dict(contact)
 
     async def get_plans(self, account_id: str) -> dict[str, Any]:
         self.calls.append(("get_plans", account_id))

@@ -129,6 +129,11 @@ def _print_report(report: ImportReport) -> None:
         )
         for account_id, item in report.left_out:
             click.echo(inert(f"  {account_id}: {item}"))
+    if report.contact_notes:
+        click.echo("")
+        click.echo("Written without a billing contact:")
+        for account_id, why in report.contact_notes:
+            click.echo(inert(f"  {why}" if account_id == "*" else f"  {account_id}: {why}"))
     if report.not_imported:
         click.echo("")
         click.echo("Not imported:")
@@ -171,8 +176,16 @@ def _print_report(report: ImportReport) -> None:
     is_flag=True,
     help="Overwrite an existing file that differs from Zoom (labels and contact are kept).",
 )
+@click.option(
+    "--with-contact",
+    is_flag=True,
+    help="Write the billing contact's phone number and postal address too. Without it they are "
+    "left out (with a comment): files go to git, and every output masks those fields.",
+)
 @zoom_options
-def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **kwargs: Any) -> None:
+def import_command(
+    out_dir: Path, account_ids: tuple[str, ...], force: bool, with_contact: bool, **kwargs: Any
+) -> None:
     """Write one YAML file per live sub-account into --out, ready for review and `plan`.
 
     Existing files are never overwritten without --force; a file that already says what Zoom
@@ -187,6 +200,7 @@ def import_command(out_dir: Path, account_ids: tuple[str, ...], force: bool, **k
             now=datetime.now(UTC),
             account_ids=tuple(a.strip() for a in account_ids),
             force=force,
+            with_contact=with_contact,
         )
         report = asyncio.run(_run(config, request, _Progress(sys.stderr)))
     except (ZoomError, ImportStopped) as exc:

@@ -46,11 +46,15 @@ def _contact() -> dict[str, Any]:
         "minimum": 1,
         "pattern": "^[1-9][0-9]*$",
     }
+    # No `required`: a subscribed account's contact is compared field by field (a field left
+    # out is not compared, so `zoomplans import` writes one without the masked fields). The
+    # fields Zoom needs to subscribe are checked where a subscribe is planned
+    # (planner/subscribe.py).
     return {
-        "description": "Billing contact (Zoom's BillingContactRequired); needed only to "
-        "subscribe an account that has no paid plan yet.",
+        "description": "Billing contact: compared with Zoom's for a subscribed account, field by "
+        "field (a field left out is never compared or cleared); to subscribe an account that "
+        f"has no paid plan yet, Zoom needs {', '.join(SUBSCRIBE_CONTACT_FIELDS)}.",
         "type": "object",
-        "required": list(SUBSCRIBE_CONTACT_FIELDS),
         "properties": properties,
         "additionalProperties": False,
     }

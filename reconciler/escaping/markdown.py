@@ -8,19 +8,38 @@ The comment puts untrusted text in three places, each with its own way out:
 - in a fenced block: only a fence as long as the block's would close it; `fence_for` picks a
   longer one, and the lines inside are escaped by the text renderer.
 Mermaid labels (`in_chart_label`) are quoted strings that may not hold a quote.
+
+Text outside a fence is also read by the forge that posts the comment: `@org/team` in an account
+name would notify every member of that team on every push, and `#123` (`!123` on GitLab) would
+link an issue and write "mentioned this" into it. `in_html` (so `in_cell` too) puts a zero-width
+space after such a sign, as Dependabot does: the text reads the same and links no one. Inside a
+fence or a code span nothing is linked, so those are left alone.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
 from reconciler.escaping.terminal import inert
 
+#: `@name` where a mention starts (not inside a word: `ops@example.com` is an address, left
+#: whole), and `#` or `!` before a digit (an issue or merge-request reference, also `org/repo#1`).
+_LINKING = re.compile(r"(?<!\w)@(?=\w)|[#!](?=\d)")
+#: A zero-width space, written as the entity GitHub and GitLab both render as nothing.
+ZERO_WIDTH_SPACE = "&#8203;"
+
 
 def in_html(value: Any) -> str:
-    """`value` as text inside the HTML block of a `<details>` (one line, no tag, no entity)."""
-    return escape(inert(value), quote=True)
+    """`value` as text inside the HTML block of a `<details>` (one line, no tag, no entity,
+    no mention or issue reference)."""
+    return unlinked(escape(inert(value), quote=True))
+
+
+def unlinked(text: str) -> str:
+    """`text` with a zero-width space after each sign that would mention or reference."""
+    return _LINKING.sub(lambda sign: sign.group(0) + ZERO_WIDTH_SPACE, text)
 
 
 def in_cell(value: Any) -> str:

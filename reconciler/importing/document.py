@@ -20,6 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from reconciler.importing.contact import ImportedContact
+
 #: A string YAML 1.1 and 1.2 both read as that same string when unquoted.
 _BARE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 #: YAML 1.1 booleans and nulls, compared case-insensitively (y/n included: the 1.1 spec lists them).
@@ -69,7 +71,8 @@ class ImportedAccount:
     `left_out` names what Zoom holds but the file cannot carry (unknown plan groups, entries a
     desired file has no place for), so the report and a comment in the file can list it.
     `kept` holds the `labels` and `contact` of the file being overwritten: Zoom does not know
-    them, and `--force` must not throw away what only the user wrote.
+    the labels, and `--force` must not throw away the contact the user wrote. `contact` is the
+    one Zoom answered (``importing.contact``), written when the file keeps none of its own.
     """
 
     account_id: str
@@ -78,15 +81,22 @@ class ImportedAccount:
     subscribed: bool
     left_out: tuple[str, ...] = ()
     kept: Mapping[str, Any] = field(default_factory=dict)
+    contact: ImportedContact | None = None
+
+    def written(self) -> dict[str, Any]:
+        """The `labels` and `contact` the file declares: the kept ones, else Zoom's contact."""
+        data = {key: self.kept[key] for key in KEPT_KEYS if key in self.kept}
+        if "contact" not in data and self.contact is not None and self.contact.fields:
+            data["contact"] = dict(self.contact.fields)
+        return {key: data[key] for key in KEPT_KEYS if key in data}
 
     def document(self) -> dict[str, Any]:
         """The data the file must load back to (what `yaml.safe_load` of the file returns)."""
         data: dict[str, Any] = {"account_id": self.account_id}
         if self.name:
             data["name"] = self.name
-        for key in KEPT_KEYS:
-            if key in self.kept:
-                data[key] = _plain(self.kept[key])
+        for key, value in self.written().items():
+            data[key] = _plain(value)
         if self.plans:
             data["plans"] = _plain(self.plans)
         return data
@@ -242,9 +252,10 @@ def render_body(account: ImportedAccount) -> str:
     lines = [f"account_id: {scalar_quoted(account.account_id)}"]
     if account.name:
         lines.append(f"name: {scalar_quoted(account.name)}")
-    for key in KEPT_KEYS:
-        if key in account.kept:
-            lines.extend(_block(key, account.kept[key], 0))
+    for key, value in account.written().items():
+        lines.extend(_block(key, value, 0))
+    if account.contact is not None and "contact" not in account.kept:
+        lines.extend(_contact_comments(account.contact))
     if account.plans:
         lines.append("plans:")
         for group, value in account.plans.items():
@@ -260,6 +271,22 @@ def render_body(account: ImportedAccount) -> str:
         )
         lines.extend(f"#   {_comment_safe(item)}" for item in account.left_out)
     return "\n".join(lines) + "\n"
+
+
+def _contact_comments(contact: ImportedContact) -> list[str]:
+    """What Zoom's contact holds that the file does not, by field name only."""
+    lines = []
+    if contact.left_out:
+        lines.append(
+            f"# contact: Zoom also holds {', '.join(contact.left_out)} (masked in every output, "
+            "so left out of a file in git); `zoomplans import --with-contact` writes them"
+        )
+    if contact.refused:
+        lines.append(
+            f"# contact: Zoom's {', '.join(contact.refused)} left out: the value is not one a "
+            "file may declare (see schemas/account.schema.json)"
+        )
+    return lines
 
 
 def scalar_quoted(value: str) -> str:

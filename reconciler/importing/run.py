@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from reconciler.importing.check import in_sync_on_disk
+from reconciler.importing.contact import read_contacts
 from reconciler.importing.document import (
     KEPT_KEYS,
     FileHeader,
@@ -60,11 +61,13 @@ class SubAccountLike(Protocol):
 
 
 class PlansReader(Protocol):
-    """The two client calls import makes (reconciler.zoom.ZoomClient provides them)."""
+    """The three client calls import makes (reconciler.zoom.ZoomClient provides them)."""
 
     async def list_sub_accounts(self) -> Sequence[SubAccountLike]: ...
 
     async def get_plans(self, account_id: str) -> Mapping[str, Any]: ...
+
+    async def get_billing(self, account_id: str) -> dict[str, Any]: ...
 
 
 class ImportStopped(Exception):
@@ -85,6 +88,8 @@ class ImportRequest:
     account_ids: tuple[str, ...] = ()
     force: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
+    #: Write the contact's masked fields (phone number, postal address) too (--with-contact).
+    with_contact: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ class ImportReport:
     requested: tuple[str, ...]
     #: The schema the files' `$schema` line names: found, written by this run, or failed.
     schema: EditorSchema | None = None
+    #: (account id, why it has no contact); account id "*" for the whole run.
+    contact_notes: tuple[tuple[str, str], ...] = ()
 
     def count(self, result: FileResult) -> int:
         return sum(1 for f in self.files if f.result == result)
@@ -318,6 +325,9 @@ async def import_accounts(
         except UnreadablePlans as exc:
             notes.append(AccountNote(read.account_id, read.name, "unreadable", exc.reason))
 
+    subscribed = [a.account_id for a in accounts if a.subscribed]
+    contacts = await read_contacts(client, subscribed, with_contact=request.with_contact)
+    accounts = [replace(a, contact=contacts.contacts.get(a.account_id)) for a in accounts]
     existing = ExistingFiles.scan(request.out_dir)
     accounts = [_with_kept(a, existing) for a in accounts]
     names = file_names((a.account_id, a.name) for a in accounts)
@@ -358,4 +368,5 @@ async def import_accounts(
         stopped=stopped,
         requested=tuple(request.account_ids),
         schema=schema,
+        contact_notes=contacts.notes,
     )

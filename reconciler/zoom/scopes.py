@@ -90,12 +90,13 @@ WRITE_SCOPES: tuple[CallScope, ...] = tuple(
 
 BILLING_SCOPES: tuple[CallScope, ...] = (
     # Zoom's billing operations beside the plans (PATCH /billing is the op table's
-    # update_contact, above). The contact is read only for accounts whose file declares one;
-    # the renewals list once per plan (a refusal only leaves renewal dates unknown).
+    # update_contact, above). plan and apply read the contact only for accounts whose file
+    # declares one; import reads it for every subscribed account (and goes on without it);
+    # plan reads the renewals list once (a refusal only leaves renewal dates unknown).
     CallScope(
         "get_billing", "Get billing information", "GET", "/accounts/{id}/billing",
         (CLASSIC_BILLING,), "billing:read:billing_information:master",
-        "billing:read:billing_information:admin", ("plan", "apply"),
+        "billing:read:billing_information:admin", ("plan", "apply", "import"),
     ),
     CallScope(
         "list_renewals", "List subaccounts' upcoming renewal plans", "GET", RENEWALS_PATH,

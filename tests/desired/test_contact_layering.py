@@ -122,15 +122,21 @@ def test_a_complete_contact_replaces_the_template_one_silently(tmp_path: Path) -
     assert {where.rsplit(":", 1)[0] for _, where in loaded.contact_origin.fields} == {str(account)}
 
 
-def test_a_partial_contact_with_no_template_contact_is_still_an_error(tmp_path: Path) -> None:
-    """Nothing was taken away from it: the schema's rule stands, as for a file without extends."""
+def test_a_partial_contact_with_no_template_contact_loads_clean(tmp_path: Path) -> None:
+    """A subscribed account's contact is compared field by field (a field left out is never
+    compared or cleared), so a partial contact is valid: `zoomplans import` writes one without
+    the masked fields. Only a subscribe needs every field, and plan blocks it naming them."""
     write(tmp_path / "t.yaml", "plans: {plan_base: {type: business_monthly, hosts: 10}}\n")
     account = write(tmp_path / "a.yaml", EMAIL_ONLY)
     state = load_desired([account])
-    assert state.accounts == []
-    assert {p.severity for p in state.problems} == {"error"}
-    assert "contact is missing the required key 'first_name'" in {p.message for p in state.problems}
+    assert state.problems == []
+    (loaded,) = state.accounts
+    assert loaded.contact == {"email": "billing@a.example"}
+    assert set(loaded.contact_missing) == TEMPLATE_FIELDS
 
 
-def test_the_fields_zoom_requires_are_the_schema_s() -> None:
-    assert list(SUBSCRIBE_CONTACT_FIELDS) == account_schema()["$defs"]["contact"]["required"]
+def test_the_schema_requires_no_contact_field_and_names_those_a_subscribe_needs() -> None:
+    contact = account_schema()["$defs"]["contact"]
+    assert "required" not in contact
+    assert set(SUBSCRIBE_CONTACT_FIELDS) <= set(contact["properties"])
+    assert ", ".join(SUBSCRIBE_CONTACT_FIELDS) in contact["description"]

@@ -56,7 +56,6 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "recursive-alias.yaml": [("", 2, "recursive")],
     "missing-account-id.yaml": [("", 1, "account_id")],
     "not-a-mapping.yaml": [("", 1, "must be a mapping")],
-    "contact-missing-field.yaml": [("", 3, "phone_number")],
     "bad-countries.yaml": [("", 6, "'usa'"), ("", 7, "'US;CA'")],
     "recording-unknown-key.yaml": [("", 6, "'size'")],
     "addon-without-hosts.yaml": [("", 5, "needs 'hosts'")],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -125,3 +126,34 @@ def small_seed() -> Callable[..., dict[str, Any]]:
 def files_snapshot() -> Callable[[Path], dict[str, tuple[int, bytes]]]:
     """`files_snapshot(folder)`: mtime and bytes of every file, to prove nothing changed."""
     return snapshot
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run one step's script the way GitHub does (bash -eo pipefail) in a fake workspace."""
+    venv_bin = str(Path(sys.executable).parent)
+    assert shutil.which("zoomplans", path=venv_bin), "zoomplans is not installed in the venv"
+
+    def run(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        (tmp_path / "work").mkdir(exist_ok=True)
+        output, summary = tmp_path / "github_output", tmp_path / "step_summary"
+        output.write_text("")
+        base = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+        full_env = {
+            **base,
+            **env,
+            "PATH": venv_bin + os.pathsep + base.get("PATH", ""),
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+        }
+        return subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=tmp_path / "work",
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run

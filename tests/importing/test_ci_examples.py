@@ -52,6 +52,12 @@ PINNED_FLAGS = {
     "sandbox": {"--host", "--port", "--seed", "--state"},
 }  # fmt: skip
 SHELL_OPERATORS = {"|", "||", "&&", ";", ">", ">>", "<", "2>", "2>&1", "&"}
+CI_JOURNAL = ROOT / "scripts" / "ci_journal.sh"
+#: The journal every zoomplans step of the GitHub example is given: the database, or the cache
+#: variant's file when the repository variable ZOOMPLANS_JOURNAL is "cache".
+JOURNAL_CHOICE = "${{ vars.ZOOMPLANS_JOURNAL == 'cache' && 'journal/journal.jsonl' || 'database' }}"
+CACHE_JOURNAL = "journal/journal.jsonl"
+CACHE_ONLY = "env.JOURNAL != 'database'"
 
 
 def load(path: Path) -> Any:
@@ -184,6 +190,12 @@ def test_the_action_installs_its_own_release_from_the_hash_checked_lock(tmp_path
         "zoomplans --version",
         "SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER=0.3.0",
     ]
+    # A database journal: the lock that adds psycopg (the `postgres` extra), whether it is
+    # chosen by the input or only by the URL in the job's environment.
+    for journal in ({"ZP_JOURNAL": "database"}, {"ZOOMPLANS_JOURNAL_URL": "postgresql://h/db"}):
+        code, output = _bash(install["run"], tmp_path, {**env, "ZP_VERSION": "", **journal})
+        assert code == 0, output
+        assert "-r /actions/zoomplans/requirements/postgres.lock" in calls()[0]
     # Another release: fetched at that ref (a tag or a commit), then installed the same way.
     env = {**env, "ZP_VERSION": SHA, "ZP_ACTION_REPO": "zoomplans/zoomplans"}
     code, output = _bash(install["run"], tmp_path, {**env, "GITHUB_SERVER_URL": "https://x"})
@@ -200,15 +212,24 @@ def test_gitlab_installs_the_pinned_release_from_its_lock(tmp_path: Path) -> Non
     code, output = _bash(script, tmp_path, {"ZOOMPLANS_REPO": "https://github.com/OWNER/z"})
     assert code == 1 and "Set ZOOMPLANS_REPO and ZOOMPLANS_REF" in output and calls() == []
     env = {"ZOOMPLANS_REPO": "https://github.com/acme/zoomplans", "ZOOMPLANS_REF": "v0.3.0"}
-    code, output = _bash(script.replace("/tmp/zoomplans-src", str(tmp_path / "src")), tmp_path, env)
-    assert code == 0, output
-    recorded = calls()
-    assert recorded[1].endswith("fetch --quiet --depth 1 https://github.com/acme/zoomplans v0.3.0")
-    assert f"--require-hashes -r {tmp_path}/src/requirements/runtime.lock" in recorded[3]
-    assert recorded[4].endswith(f"--no-deps {tmp_path}/src")
-    assert "SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER=0.3.0" in recorded
+    (tmp_path / "src" / "scripts").mkdir(parents=True)  # the release's scripts, as fetched
+    shutil.copy(CI_JOURNAL, tmp_path / "src" / "scripts")
+    script = script.replace("/tmp/zoomplans-src", str(tmp_path / "src"))
+    lock = f"--require-hashes -r {tmp_path}/src/requirements/"
+    for journal, expected in (("database", "postgres.lock"), (CACHE_JOURNAL, "runtime.lock")):
+        code, output = _bash(script, tmp_path, {**env, "ZOOMPLANS_JOURNAL": journal})
+        assert code == 0, output
+        recorded = calls()
+        assert recorded[1].endswith(
+            "fetch --quiet --depth 1 https://github.com/acme/zoomplans v0.3.0"
+        )
+        assert lock + expected in recorded[3]
+        assert recorded[4].endswith(f"--no-deps {tmp_path}/src")
+        assert "SETUPTOOLS_SCM_PRETEND_VERSION_FOR_ZOOM_PLAN_RECONCILER=0.3.0" in recorded
+    assert load(GITLAB)["variables"]["ZOOMPLANS_JOURNAL"] == "database"  # the recommended one
     component = COMPONENT.read_text(encoding="utf-8")
-    assert "--require-hashes -r /tmp/zoomplans-src/requirements/runtime.lock" in component
+    assert '--require-hashes -r "/tmp/zoomplans-src/requirements/$lock"' in component
+    assert 'if [ "$ZP_JOURNAL" = database ] || [ -n "${ZOOMPLANS_JOURNAL_URL:-}" ]' in component
 
 
 def _stub_tools(tmp_path: Path) -> Callable[[], list[str]]:
@@ -252,20 +273,11 @@ def _bash(script: str, tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
-def _journal_path(script: str) -> str:
-    """The folder of the --journal FILE of the one `zoomplans apply` in a script: the month
-    files and the index of calls in doubt live next to FILE, so the whole folder travels."""
-    applies = [c for c in zoomplans_commands(script) if "apply" in c]
-    assert len(applies) == 1, script
-    folder = str(Path(applies[0][applies[0].index("--journal") + 1]).parent)
-    assert folder not in ("", "."), "the journal needs a folder of its own to be carried whole"
-    return folder + "/"
-
-
 @pytest.mark.parametrize("job", ["apply", "apply-approved"])
 def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(job: str) -> None:
-    """A new runner has no journal: without the one the previous apply wrote, a re-run would
-    not know what was bought a minute ago and Zoom's lagging reads would not show it."""
+    """The cache variant: a new runner has no journal; without the one the previous apply
+    wrote, a re-run would not know what was bought a minute ago and Zoom's lagging reads would
+    not show it. (The database journal needs none of this: every runner reads the same table.)"""
     spec = load(GITHUB)["jobs"][job]
     steps = spec["steps"]
     uses = [str(step.get("uses", "")) for step in steps]
@@ -277,10 +289,13 @@ def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(j
         if uses[i].startswith(THE_ACTION) and step["with"].get("command") == "apply"
     ]
     assert applying and restore < min(applying) and max(applying) < save
-    journal = str(Path(steps[applying[0]]["with"]["journal"]).parent) + "/"
+    assert load(GITHUB)["env"]["JOURNAL"] == JOURNAL_CHOICE
+    assert all(steps[i]["with"]["journal"] == "${{ env.JOURNAL }}" for i in applying)
+    journal = str(Path(CACHE_JOURNAL).parent) + "/"
     restored, saved = steps[restore], steps[save]
-    assert "if" not in restored  # always restored, whatever the reviewed-plan lookup found
-    assert str(saved["if"]).startswith("always()")  # saved when apply failed or was cancelled
+    # restored whatever the reviewed-plan lookup found; only in the cache variant
+    assert restored["if"] == CACHE_ONLY
+    assert str(saved["if"]).startswith(f"always() && {CACHE_ONLY}")  # also when apply failed
     assert restored["with"]["path"] == saved["with"]["path"] == journal
     key = restored["with"]["key"]
     assert saved["with"]["key"] == key
@@ -289,13 +304,20 @@ def test_github_applies_restore_the_newest_journal_and_save_it_even_on_failure(j
     assert key.startswith(prefix) and "${{" not in prefix  # the newest journal of any run
     uploads = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
     assert any(
-        journal in str(s["with"]["path"]) and str(s["if"]).startswith("always()") for s in uploads
+        journal in str(s["with"]["path"]) and str(s["if"]).startswith(f"always() && {CACHE_ONLY}")
+        for s in uploads
     )
 
 
 def test_gitlab_apply_caches_the_journal_even_on_failure_and_runs_alone() -> None:
+    """The cache variant (ZOOMPLANS_JOURNAL: journal/journal.jsonl): the folder of the file,
+    where the month files and the index of calls in doubt live too, travels whole."""
     job = load(GITLAB)["zoomplans:apply"]
-    journal = _journal_path("\n".join(job["script"]))
+    journal = str(Path(CACHE_JOURNAL).parent) + "/"
+    script = "\n".join(job["script"])
+    assert script.index('zp_journal apply "$ZOOMPLANS_JOURNAL"') < script.index("zoomplans apply")
+    (apply,) = [c for c in zoomplans_commands(script) if c[1] == "apply"]
+    assert "${journal[@]}" in apply and "--journal" not in apply
     cache = job["cache"]
     assert journal in cache["paths"]
     assert cache["when"] == "always" and cache.get("policy", "pull-push") == "pull-push"
@@ -454,37 +476,6 @@ def test_pre_commit_docs_pin_rev_to_a_commit_of_the_zoomplans_repository() -> No
         assert "v0.1.0" not in text
         assert "repo: https://github.com/OWNER/zoomplans" in text
         assert f"rev: {SHA}" in text
-
-
-@pytest.fixture
-def runner(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run one step's script the way GitHub does (bash -eo pipefail) in a fake workspace."""
-    venv_bin = str(Path(sys.executable).parent)
-    assert shutil.which("zoomplans", path=venv_bin), "zoomplans is not installed in the venv"
-
-    def run(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        (tmp_path / "work").mkdir(exist_ok=True)
-        output, summary = tmp_path / "github_output", tmp_path / "step_summary"
-        output.write_text("")
-        base = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
-        full_env = {
-            **base,
-            **env,
-            "PATH": venv_bin + os.pathsep + base.get("PATH", ""),
-            "GITHUB_OUTPUT": str(output),
-            "GITHUB_STEP_SUMMARY": str(summary),
-        }
-        return subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-            cwd=tmp_path / "work",
-            env=full_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    return run
 
 
 def ci_run(runner: Callable[..., Any], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -772,7 +763,8 @@ def test_drift_checks_read_the_journal_without_saving_it() -> None:
     assert any(u.startswith("actions/cache/restore@") for u in uses)
     assert not any(u.startswith("actions/cache/save@") for u in uses)
     (plan,) = action_uses("drift")
-    assert plan["with"]["journal"] == "journal/journal.jsonl"
+    assert plan["with"]["journal"] == "${{ env.JOURNAL }}"
     drift = load(GITLAB)["zoomplans:drift"]
     assert drift["cache"]["policy"] == "pull" and "journal/" in drift["cache"]["paths"]
-    assert "--journal journal/journal.jsonl" in "\n".join(drift["script"])
+    (command,) = zoomplans_commands("\n".join(drift["script"]))
+    assert "${journal[@]}" in command

@@ -18,7 +18,6 @@ from tests.importing.test_ci_examples import (
     _run_install,
     github_steps,
     load,
-    runner,  # noqa: F401 (a fixture, used by name)
     zoomplans_commands,
 )
 
@@ -89,7 +88,7 @@ def test_github_and_gitlab_run_the_same_commands() -> None:
 @pytest.mark.parametrize("where", [pytest.param("github", marks=pytest.mark.slow), "gitlab"])
 def test_the_round_trip_passes_and_stops_its_sandbox(
     where: str,
-    runner: Callable[..., Any],  # noqa: F811 (the imported fixture, by name)
+    runner: Callable[..., Any],
     tmp_path: Path,
 ) -> None:
     accounts = tmp_path / "work" / "accounts"

@@ -42,6 +42,13 @@ async def test_700_accounts_import_load_clean_and_plan_in_sync(
     sandbox: Any, make_seed: Callable[..., dict[str, Any]], tmp_path: Path
 ) -> None:
     seed = make_seed(ACCOUNTS, self_pay=SELF_PAY)
+    # An app without the billing-contact scope: the contact reads stop at the first refusal, so
+    # both halves stay one read per account (tests/importing/test_import_contact.py covers the
+    # contact's round trip; 700 more reads each way would double this test).
+    seed["credentials"]["scopes"] = [
+        "account:read:list_sub_accounts:master",
+        "billing:read:plan_information:master",
+    ]
     sb = sandbox(seed=seed)
     out = tmp_path / "accounts"
     request = ImportRequest(out_dir=out, source=sb.api_base_url, now=datetime.now(UTC))
@@ -56,6 +63,8 @@ async def test_700_accounts_import_load_clean_and_plan_in_sync(
         f"sub_self{i}" for i in range(SELF_PAY)
     ]
     assert not report.failed
+    ((everyone, why),) = report.contact_notes
+    assert everyone == "*" and "billing:read:billing_information:master" in why
 
     legacy = ["business_yearly_c50"]  # Zoom's answers hold it; zoomplans.yaml would allow it
     desired = load_desired([out], extra_plan_types=legacy)

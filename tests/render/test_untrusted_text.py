@@ -8,6 +8,7 @@ HTML blocks, the report by an HTML parser.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import replace
@@ -124,6 +125,36 @@ def test_markdown_keeps_every_name_inside_its_summary() -> None:
         sequence = [t for t in blocks.tags if t.strip("/") == tag]
         assert sequence == [tag, f"/{tag}"] * 3
     assert all(inert(HOSTILE) in summary for summary in blocks.summaries)
+
+
+PINGING = "Acme @acme-corp/billing-team (see #123, acme/ops#7 and !45), ops@example.com"
+#: What GitHub (and GitLab) would link: a mention not inside a word, an issue or MR reference.
+MENTION_OR_REFERENCE = re.compile(r"(?<!\w)@\w|[#!]\d")
+
+
+def test_markdown_mentions_and_issue_references_in_names_link_no_one() -> None:
+    """The comment is posted on the pull request: `@team` in an account name would notify the
+    whole team, `#123` would write "mentioned this" into issue 123. Outside the fenced blocks
+    (which link nothing) no such sign is left, and the name still reads the same."""
+    account = DesiredAccount(
+        "sub_ping", SourceMark("accounts/ping.yaml", 1), {"plan_base": BASE}, name=PINGING
+    )
+    plan = build_plan(
+        [account],
+        {"sub_ping": LivePlans("sub_ping", {"plan_base": {**BASE, "hosts": 19}})},
+        PlanOptions(),
+        now=NOW,
+    )
+    markdown = render_markdown(plan)
+    outside = re.sub(r"^(`{3,})diff\n.*?^\1$", "", markdown, flags=re.S | re.M)
+    assert PINGING.split(",")[0][:4] in outside  # the name is in the summary
+    assert not MENTION_OR_REFERENCE.search(html.unescape(outside))
+    blocks = _Blocks()
+    blocks.feed(outside)
+    (summary,) = blocks.summaries
+    assert PINGING in summary.replace("\u200b", "")  # reads the same, zero-width spaces aside
+    assert "ops@example.com" in summary  # an address is not a mention: left whole
+    assert in_cell("@team #1") == "@&#8203;team #&#8203;1"
 
 
 def test_a_hostile_value_in_a_table_cell_stays_in_it() -> None:

@@ -307,19 +307,20 @@ def _plan_account(
 
 def plan_from_reading(
     desired: DesiredAccount,
+    want: NormalisedPlans,
     have: NormalisedPlans,
     options: PlanOptions,
     *,
     today: date | None = None,
     renewals: Renewals | None = None,
 ) -> AccountPlan:
-    """`plan_account` from live plans already normalised (a saved plan's recorded ``live``),
-    without seats in use or a billing contact: the caller plans only accounts that need
-    neither (see :func:`needs_usage_of`). The planner reads nothing of an answer but its
-    normalised form, so this is the plan any answer with the same ``live_sha256`` gives.
-    ``renewals``: the renewals list as this run read it (--at-renewal dates removals by it)."""
+    """`plan_account` from both sides already normalised (``want``: the desired plans;
+    ``have``: a saved plan's recorded ``live``), without seats in use or a billing contact:
+    the caller plans only accounts that need neither (see :func:`needs_usage_of`). The planner
+    reads nothing of an answer but its normalised form, so this is the plan any answer with
+    the same ``live_sha256`` gives. ``renewals``: the renewals list as this run read it
+    (--at-renewal dates removals by it)."""
     day = today or datetime.now(UTC).date()
-    want = normalise_plans(desired.plans)
     live = LivePlans(desired.account_id, None)
     return _plan_normalised(desired, want, have, live, options, day, renewals=renewals)
 

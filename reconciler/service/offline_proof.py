@@ -114,4 +114,4 @@ def _planned_from_snapshot(
         return None  # planned from a fresh read, which reports it on the account
     if options.allow_decrease and needs_usage_of(want, have):
         return None  # seats in use are read now, as `plan` read them
-    return plan_from_reading(wanted, have, options, today=today, renewals=renewals)
+    return plan_from_reading(wanted, want, have, options, today=today, renewals=renewals)

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from reconciler.pricing.currencies import UnknownCurrency, is_currency, minor_units
+from reconciler.pricing.money import TOO_LARGE
 
 #: The built-in ceiling: this much per month, in US dollars only (any other currency needs a
 #: limit of its own: 5,000 means something else in every currency).
 DEFAULT_CURRENCY = "USD"
 DEFAULT_AMOUNT = Decimal("5000")
-#: Amounts from 10**12 up are refused, as in the price list: no plan costs that much a month.
-MAX_AMOUNT = Decimal(10) ** 12
 #: Decimals a bare amount may have before its currency is known.
 BARE_DECIMALS = 2
 FLAG = "--max-monthly-increase"
@@ -74,7 +73,7 @@ def checked_amount(value: object, currency: str | None) -> Decimal:
         raise ValueError(f"{value} is not a finite amount")
     if amount < 0:
         raise ValueError(f"{value} is negative; a limit is an amount >= 0")
-    if amount >= MAX_AMOUNT:
+    if amount >= TOO_LARGE:
         raise ValueError(f"{value} is too large; a limit is below 1,000,000,000,000")
     decimals = BARE_DECIMALS if currency is None else minor_units(currency)
     exponent = amount.normalize().as_tuple().exponent

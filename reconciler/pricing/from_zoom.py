@@ -33,6 +33,7 @@ from reconciler.desired.reader import read_bytes
 from reconciler.groups import table
 from reconciler.pricing.currencies import minor_units
 from reconciler.pricing.cycles import ZOOM_CYCLES, Period, cycle_of, without_cycle
+from reconciler.pricing.money import TOO_LARGE
 from reconciler.pricing.prices import Price, parse_prices
 from reconciler.zoom.billing import AccountRenewal, RenewableSubscription
 from reconciler.zoom.errors import ZoomError
@@ -41,7 +42,6 @@ from reconciler.zoom_2026 import catalogue_rows
 #: The days of renewals read: Zoom's widest interval.
 INTERVAL_DAYS = 90
 _QUANTUM = Decimal("0.0001")  # the price list's finest amount
-_LARGEST = Decimal(10) ** 12  # the price list's first amount too large
 _LONGEST_ID = 128  # the price list's longest account id (prices.schema.json)
 
 
@@ -236,7 +236,7 @@ def _unpriceable(subscription: RenewableSubscription, account_id: str) -> Unmatc
         reason = "quantity 0: no unit price"
     elif subscription.next_invoice_amount < 0:
         reason = "a negative invoice amount (a credit) is no price"
-    elif subscription.next_invoice_amount / subscription.quantity >= _LARGEST:
+    elif subscription.next_invoice_amount / subscription.quantity >= TOO_LARGE:
         reason = "a unit price of a trillion or more is no price a price list holds"
     else:
         return None

@@ -18,6 +18,10 @@ from typing import Any
 
 from reconciler.pricing.currencies import MINOR_UNITS
 
+#: The first amount too large for a price or a limit (the price list, `prices --from-zoom`,
+#: `--max-monthly-increase`): no plan costs a trillion a month.
+TOO_LARGE = Decimal(10) ** 12
+
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 
 

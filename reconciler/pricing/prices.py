@@ -31,6 +31,7 @@ from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
 from reconciler.pricing.cycles import MONTHS, PERIODS, Period, cycle_of, period_words
+from reconciler.pricing.money import TOO_LARGE
 
 SCHEMA_FILE = "prices.schema.json"
 
@@ -130,7 +131,7 @@ def _amount(value: Any) -> Decimal | None:
         return None
     if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -4:  # type: ignore[operator]
         return None
-    if amount >= Decimal(10) ** 12:
+    if amount >= TOO_LARGE:
         return None
     return amount
 

@@ -24,6 +24,9 @@ RENEWALS_PAGE_SIZE = 50
 #: Zoom's billing cycles, as the renewals list names them.
 BILLING_CYCLES = ("Monthly", "Quarterly", "Annual", "Two years", "Three years")
 _RENEWALS = "/accounts/billing/renewals"
+#: No invoice reaches this in any currency: a larger (or `1e999999`) amount is no amount, and
+#: would not survive the plan's JSON (an integer of a million digits, a float of infinity).
+_IMPLAUSIBLE = Decimal(10) ** 15
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ def _amount(value: Any, where: str) -> Decimal:
         raise _unexpected(f"{where} is not a number") from None
     if not amount.is_finite():
         raise _unexpected(f"{where} is not a finite number")
+    if abs(amount) >= _IMPLAUSIBLE:
+        raise _unexpected(f"{where} is not a plausible amount (10**15 or more)")
     return amount
 
 

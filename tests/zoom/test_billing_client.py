@@ -126,6 +126,15 @@ async def test_renewals_are_read_over_every_page_at_zoom_s_widest_interval(
             },
             "finite",
         ),
+        (
+            {
+                "account_id": "a",
+                "auto_renew": True,
+                "next_renewal_date": "2027-01-01",
+                "total_renewal_amount": "1e999999",
+            },
+            "total_renewal_amount is not a plausible amount",
+        ),
     ],
 )
 def test_a_renewal_row_outside_zoom_s_shape_is_an_error_naming_the_field(

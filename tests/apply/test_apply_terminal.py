@@ -145,9 +145,25 @@ def test_after_the_daily_limit_no_account_sends_another_call(sandbox, tmp_path: 
     assert "Apply: 1 applied, 0 stale, 3 failed, 0 blocked." in result.output
 
 
+def read_until(stream: Any, text: str, within_s: float) -> str:
+    """What the child wrote to ``stream`` up to and including ``text`` (read from the pipe
+    itself, so the rest is still there for ``communicate``); fails after ``within_s``."""
+    import select
+    import time
+
+    deadline, seen = time.monotonic() + within_s, b""
+    while text.encode() not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"no {text!r} within {within_s} s: {seen.decode()!r}"
+        ready, _, _ = select.select([stream], [], [], left)
+        chunk = os.read(stream.fileno(), 4096) if ready else b""
+        assert chunk or not ready, f"closed before {text!r}: {seen.decode()!r}"
+        seen += chunk
+    return seen.decode()
+
+
 def test_ctrl_c_at_the_question_ends_at_once_with_exit_130(sandbox, tmp_path: Path) -> None:
     import signal
-    import time
 
     sb = sandbox(SEED)
     controller, terminal = pty.openpty()
@@ -162,14 +178,11 @@ def test_ctrl_c_at_the_question_ends_at_once_with_exit_130(sandbox, tmp_path: Pa
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(
-            r.path.endswith("/plans") for r in sb.requests
-        ):
-            time.sleep(0.02)
-        time.sleep(1.0)  # planning done, the question is on screen, nobody answers
+        # Planning done, the question is on screen, nobody answers.
+        asked = read_until(process.stderr, "Enter a value", within_s=60)
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=10)  # no thread left waiting for an answer
+        _, rest = process.communicate(timeout=10)  # no thread left waiting for an answer
+        err = asked + rest
     finally:
         if process.poll() is None:
             process.kill()

@@ -31,6 +31,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 
 from reconciler.zoom.config import RateTier
@@ -232,32 +233,48 @@ class SlidingWindowLimiter:
                     await self._sleep(wait + 1e-4)
                 waited = True
 
-    def release(self, started: float | None = None) -> None:
+    def release(self, started: float | None = None, *, counted: bool = True) -> None:
         """The answer (or failure) of the call that started at `started` is here: it occupies
-        the second after its counted-by time, then none. Without `started`, no credit."""
+        the second after its counted-by time, then none. Without `started`, no credit.
+
+        ``counted=False``: Zoom did not count the call (a 401 for the token: Zoom counts per
+        account, and knows the account only from a token it accepts), so it gives its start
+        back to the window and occupies nothing: a revoked token's re-sends cost no budget.
+        """
         now = self._clock()
         self._in_flight -= 1
         if started is not None:
             trip = now - started
             self._answers += 1
             self._fastest = trip if self._fastest is None else min(self._fastest, trip)
-            counted = now - self.credit
-        else:
-            counted = now
+        if not counted and started is not None:
+            if started in self._starts:
+                self._starts.remove(started)
+            self._released.set()
+            return
+        counted_by = now if started is None else now - self.credit
         # Keep the order `_wait_needed` relies on (a call released without a start).
-        if self._ends and counted < self._ends[-1]:
-            counted = self._ends[-1]
-        self._ends.append(counted)
+        if self._ends and counted_by < self._ends[-1]:
+            counted_by = self._ends[-1]
+        self._ends.append(counted_by)
         self._released.set()
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def slot(self) -> AsyncIterator[SlotTicket]:
         """Hold a paced slot for exactly one request and its answer."""
         started = await self.acquire()
+        ticket = SlotTicket()
         try:
-            yield
+            yield ticket
         finally:
-            self.release(started)
+            self.release(started, counted=ticket.counted)
+
+
+@dataclass
+class SlotTicket:
+    """One paced call; set ``counted = False`` when its answer shows Zoom did not count it."""
+
+    counted: bool = True
 
 
 class Pacer:
@@ -279,7 +296,7 @@ class Pacer:
     def limiter(self, label: RateLabel) -> SlidingWindowLimiter:
         return self._limiters[label]
 
-    def slot(self, label: RateLabel) -> AbstractAsyncContextManager[None]:
+    def slot(self, label: RateLabel) -> AbstractAsyncContextManager[SlotTicket]:
         """``async with pacer.slot(label):`` around sending one request and reading its answer."""
         return self._limiters[label].slot()
 

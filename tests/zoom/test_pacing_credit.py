@@ -140,3 +140,19 @@ async def test_the_fastest_round_trip_sets_the_credit() -> None:
     warm = [0.2] * (CREDIT_AFTER_ANSWERS - 1)
     credits = await calls(limiter, vt, [*warm, 0.5, 0.05, 0.3])
     assert credits[-3:] == pytest.approx([0.19, 0.04, 0.04])
+
+
+@pytest.mark.parametrize(("counted", "next_start"), [(True, 101.5), (False, 101.0)])
+async def test_a_call_zoom_did_not_count_occupies_nothing(counted: bool, next_start: float) -> None:
+    """A 401 for the token: Zoom knows no account to count it against, so the revoked token's
+    re-send does not wait for its budget."""
+    vt = VirtualTime()
+    limiter = SlidingWindowLimiter(1, ceiling=1, clock=vt.clock, sleep=vt.sleep)
+
+    async def two_calls() -> float:
+        started = await limiter.acquire()
+        await vt.sleep(0.5)
+        limiter.release(started, counted=counted)
+        return await limiter.acquire()
+
+    assert await vt.run(two_calls()) == pytest.approx(next_start, abs=1e-3)

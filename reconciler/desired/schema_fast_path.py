@@ -121,7 +121,10 @@ def _all_of(checks: list[Acceptor]) -> Acceptor:
     frozen = tuple(checks)
 
     def all_of(instance: Any) -> bool:
-        return all(check(instance) for check in frozen)
+        for check in frozen:  # a loop: a generator per call is a third of the time
+            if not check(instance):
+                return False
+        return True
 
     return all_of
 
@@ -221,14 +224,14 @@ class _Compiler:
             if len(instance) < fewest or not instance.keys() >= required:
                 return False
             for key, value in instance.items():
-                check = properties.get(key, extra)
-                if not check(value) or (check_names and not names(key)):
+                if not properties.get(key, extra)(value) or (check_names and not names(key)):
                     return False
-            return all(
-                all(need in instance for need in needs)
-                for key, needs in dependent.items()
-                if key in instance
-            )
+            for key, needs in dependent.items():
+                if key in instance:
+                    for need in needs:
+                        if need not in instance:
+                            return False
+            return True
 
         return object_check
 
@@ -246,7 +249,10 @@ class _Compiler:
                     raise _Unsure
                 if len(set(instance)) != len(instance):
                     return False
-            return all(each(item) for item in instance)
+            for item in instance:
+                if not each(item):
+                    return False
+            return True
 
         return array_check
 

@@ -121,7 +121,8 @@ def _all_of(checks: list[Acceptor]) -> Acceptor:
     frozen = tuple(checks)
 
     def all_of(instance: Any) -> bool:
-        for check in frozen:  # a loop: a generator per call is a third of the time
+        # A loop, not all(...): a generator per call was a third of the acceptor's time.
+        for check in frozen:  # noqa: SIM110
             if not check(instance):
                 return False
         return True
@@ -249,7 +250,7 @@ class _Compiler:
                     raise _Unsure
                 if len(set(instance)) != len(instance):
                     return False
-            for item in instance:
+            for item in instance:  # noqa: SIM110 (no generator per list: see _all_of)
                 if not each(item):
                     return False
             return True

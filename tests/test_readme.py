@@ -27,6 +27,8 @@ BENCH_FLAGS = {
 # Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
 OTHER_TOOLS_FLAGS = {
     "--import-mode",
+    # pytest-xdist's, which docs/development.md names (the suite's time)
+    "--dist",
     # pip's and git's, which docs/install.md shows
     "--require-hashes",
     "--no-deps",

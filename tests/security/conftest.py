@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -18,13 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class Finished:
-    """A finished `zoomplans` run: exit code, output, wall seconds and peak RSS in MiB."""
+    """A finished `zoomplans` run: exit code, output, wall seconds and peak RSS in MiB (None
+    unless it was sampled)."""
 
     returncode: int
     stdout: str
     stderr: str
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None
 
 
 def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -35,9 +37,15 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def run_zoomplans(
-    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    sample_memory: bool = False,
 ) -> Finished:
-    """Run `python -m reconciler ARGS`, sampling the child's own peak RSS while it runs."""
+    """Run `python -m reconciler ARGS`; with ``sample_memory``, sample the child's own peak RSS
+    while it runs (every 2 ms: only the tests of memory limits pay for that polling, which
+    otherwise takes CPU from the child it waits for)."""
     start = time.monotonic()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(
@@ -48,6 +56,17 @@ def run_zoomplans(
             stdout=out,
             stderr=err,
         )
+        if not sample_memory:
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise AssertionError(f"zoomplans {' '.join(args)} ran over {timeout} s") from None
+            out.seek(0)
+            err.seek(0)
+            seconds = time.monotonic() - start
+            return Finished(process.returncode, out.read(), err.read(), seconds, None)
         peak_kib = 0
         command = [sys.executable, "-m", "reconciler", *args]
         while True:
@@ -97,3 +116,9 @@ def _high_water_kib(pid: int, command: list[str]) -> int:
 def zoomplans() -> Callable[..., Finished]:
     """`zoomplans(*args, env=..., cwd=..., timeout=...) -> Finished` (the CLI in a subprocess)."""
     return run_zoomplans
+
+
+@pytest.fixture
+def zoomplans_measured() -> Callable[..., Finished]:
+    """`zoomplans` with the child's peak RSS sampled (`Finished.peak_rss_mb`)."""
+    return functools.partial(run_zoomplans, sample_memory=True)

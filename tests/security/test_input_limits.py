@@ -46,17 +46,17 @@ def check_refused(done, name: str) -> None:
     assert done.peak_rss_mb < MAX_RSS_MB
 
 
-def test_alias_bomb_is_refused_with_bounded_memory(tmp_path: Path, zoomplans) -> None:
+def test_alias_bomb_is_refused_with_bounded_memory(tmp_path: Path, zoomplans_measured) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb())
-    done = zoomplans("validate", str(bomb), cwd=tmp_path)
+    done = zoomplans_measured("validate", str(bomb), cwd=tmp_path)
     check_refused(done, "bomb.yaml")
     assert "alias" in done.stdout.lower() or "expand" in done.stdout.lower(), done.stdout
 
 
 @pytest.mark.parametrize("form", ["text", "sparse"])
 def test_100_mb_file_is_refused_without_reading_it_all(
-    tmp_path: Path, form: str, zoomplans
+    tmp_path: Path, form: str, zoomplans_measured
 ) -> None:
     big = tmp_path / "big.yaml"
     size = 100 * 1024 * 1024
@@ -67,17 +67,17 @@ def test_100_mb_file_is_refused_without_reading_it_all(
     else:
         write_big_yaml(big, size)
     assert big.stat().st_size >= size
-    done = zoomplans("validate", str(big), cwd=tmp_path)
+    done = zoomplans_measured("validate", str(big), cwd=tmp_path)
     check_refused(done, "big.yaml")
     assert "limit" in done.stdout.lower() or "bytes" in done.stdout.lower(), done.stdout
 
 
-def test_the_limits_are_not_a_blanket_refusal(tmp_path: Path, zoomplans) -> None:
+def test_the_limits_are_not_a_blanket_refusal(tmp_path: Path, zoomplans_measured) -> None:
     """The same checks pass an ordinary file, so the refusals above are about the input."""
     fine = tmp_path / "fine.yaml"
     fine.write_text(
         'account_id: "sub_ok"\nplans: {plan_base: {type: business_monthly, hosts: 20}}\n'
     )
-    done = zoomplans("validate", str(fine), cwd=tmp_path)
+    done = zoomplans_measured("validate", str(fine), cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.peak_rss_mb < MAX_RSS_MB

@@ -73,8 +73,11 @@ class NormalisedPlans:
         """
         canonical: dict[str, Any] = {
             "base": self.base,
-            "addons": [{"group": g, **self.addons[(g, t)]} for g, t in sorted(self.addons)],
-            "cancelled": [{"group": g, "type": t} for g, t in sorted(self.cancelled)],
+            # Sorted by (group, type): keys are unique, so two entries' fields never compare.
+            "addons": [{"group": g, **fields} for (g, _), fields in sorted(self.addons.items())],
+            "cancelled": [{"group": g, "type": t} for g, t in sorted(self.cancelled)]
+            if self.cancelled
+            else [],
             "unknown": self.unknown,
         }
         if self.bundle:

@@ -257,13 +257,13 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
     if twins:
         (group, type_), entries = min(twins.items())
         raise AmbiguousEntries(group, type_, entries)
-    return NormalisedPlans(
-        base=base,
-        addons=addons,
-        cancelled=frozenset(cancelled - addons.keys()) if cancelled else frozenset(),
-        unknown=unknown,
-        bundle=_bundle(plans),
-        scheduled=scheduled,
-        cancelled_base=cancelled_base,
-        cancel_notes={k: v for k, v in notes.items() if v and k not in addons} if notes else {},
+    return NormalisedPlans.read(
+        base,
+        addons,
+        frozenset(cancelled - addons.keys()) if cancelled else frozenset(),
+        unknown,
+        _bundle(plans),
+        scheduled,
+        cancelled_base,
+        {k: v for k, v in notes.items() if v and k not in addons} if notes else {},
     )

@@ -35,6 +35,7 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.groups.operations import Sides, spec_of
+from reconciler.planner.fast_instances import action_with_changes
 from reconciler.planner.model import AccountPlan, Action, FieldChange
 
 #: One action's side, flattened: entry name ("" for a one-entry call) -> its fields.
@@ -137,13 +138,7 @@ def actions_with_changes(actions: tuple[Action, ...]) -> tuple[Action, ...]:
     if not actions:
         return actions
     found = calls_changes([actions])[0]
-    return tuple(_with_changes(a, changes) for a, changes in zip(actions, found, strict=True))
-
-
-def _with_changes(action: Action, changes: tuple[FieldChange, ...]) -> Action:
-    """`dataclasses.replace(action, changes=changes)`, a third cheaper: an Action's instance
-    dict holds exactly its fields (a test holds it), and every plan with calls makes these."""
-    return Action(**{**vars(action), "changes": changes})
+    return tuple(action_with_changes(a, changes) for a, changes in zip(actions, found, strict=True))
 
 
 def with_changes(accounts: Sequence[AccountPlan]) -> list[AccountPlan]:

@@ -42,6 +42,7 @@ from reconciler.planner.changes import actions_with_changes
 from reconciler.planner.collector import cycle_collector_paused
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
+from reconciler.planner.fast_instances import in_sync
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
     live_fingerprint,
@@ -346,21 +347,16 @@ def _plan_normalised(
     fingerprint = canonical_sha256(canonical)
     plans_equal = _cheaply_equal(want, have)
     if plans_equal and contact is None:
-        return AccountPlan(
-            account_id=desired.account_id,
-            source=source,
-            status="in_sync",
-            live_sha256=fingerprint,
-            name=desired.name,
-            renewal=renewal,
-        )
+        return in_sync(desired.account_id, source, fingerprint, desired.name, renewal)
     draft = AccountDraft(desired.account_id, options, today, renewal=renewal)
     if not plans_equal:
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
-    notice_days = (renewals or Renewals()).notice_days
-    actions = with_notices(draft.actions(), renewal, today, notice_days)
+    actions = draft.actions()
+    if renewal is not None:  # a notice needs the account's renewal
+        notice_days = (renewals or Renewals()).notice_days
+        actions = with_notices(actions, renewal, today, notice_days)
     actions, blocked = actions_with_changes(actions), draft.blocked_items()
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(

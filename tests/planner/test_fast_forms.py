@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import FrozenInstanceError, fields, replace
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,8 +24,10 @@ from reconciler.groups.field_rules import countries, read_entry
 from reconciler.groups.normalise import NormalisedPlans, normalise_plans
 from reconciler.groups.operations import Op
 from reconciler.planner.changes import actions_with_changes
+from reconciler.planner.fast_instances import in_sync
 from reconciler.planner.fingerprints import live_fingerprint
-from reconciler.planner.model import Action
+from reconciler.planner.model import AccountPlan, Action
+from reconciler.planner.renewal_record import Renewal
 from tests.planner.test_properties import live_plans
 
 
@@ -118,3 +122,25 @@ def test_normalised_plans_read_in_one_step_are_those_init_makes() -> None:
     assert read.scheduled and read.cancel_notes and read.bundle  # every field set
     with pytest.raises(FrozenInstanceError):
         read.base = None  # type: ignore[misc]
+
+
+def test_an_in_sync_account_made_in_one_step_is_the_one_init_makes() -> None:
+    renewal = Renewal(
+        next_renewal_date=date(2026, 12, 31),
+        auto_renew=True,
+        total_renewal_amount=Decimal("120.00"),
+        billing_cycles=("Monthly",),
+    )
+    made = in_sync("sub_1", "accounts/a.yaml:1", "ab" * 32, "Acme", renewal)
+    plain = AccountPlan(
+        account_id="sub_1",
+        source="accounts/a.yaml:1",
+        status="in_sync",
+        live_sha256="ab" * 32,
+        name="Acme",
+        renewal=renewal,
+    )
+    assert type(made) is AccountPlan and vars(made) == vars(plain) and made == plain
+    assert made.to_json() == plain.to_json()
+    with pytest.raises(FrozenInstanceError):
+        made.status = "changes"  # type: ignore[misc]

@@ -109,7 +109,7 @@ def _integer(value: Any) -> Any:
     return value
 
 
-# A field's rule (all true, so `rules.get(key) or _field_rule(key)` is the whole lookup).
+# A field's rule, decided once per field name.
 _KEEP: Final = 1  # kept as written when set (`type`, and fields no rule names)
 _INTEGER: Final = 2
 _SKIP: Final = 3  # markers' notes and read-only facts
@@ -144,7 +144,10 @@ def read_entry(entry: Mapping[str, Any], where: str) -> tuple[dict[str, Any] | N
     emptied = False  # a countries field set to only separators: set, but nothing kept
     rules = _FIELD_RULES
     for key, value in entry.items():
-        rule = rules.get(key) or _field_rule(key)
+        try:
+            rule = rules[key]  # (a subscript: cheaper than .get's call, some 400,000 a plan)
+        except KeyError:
+            rule = _field_rule(key)
         if rule == _KEEP:  # the branches below are `is_unset`, inlined for the common types
             kind = type(value)
             if kind is str:
@@ -218,6 +221,8 @@ def asks_cancel(entry: Mapping[str, Any]) -> bool:
 
 def cancel_notes(entry: Mapping[str, Any]) -> dict[str, Any]:
     """`reason` and `comment` of a desired cancellation, as Zoom's PATCH takes them."""
+    if entry.keys().isdisjoint(CANCEL_NOTES):  # most cancellations say neither
+        return {}
     return {name: entry[name] for name in CANCEL_NOTES if not is_unset(entry.get(name))}
 
 

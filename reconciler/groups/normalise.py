@@ -195,9 +195,11 @@ def _read_base(value: Any) -> tuple[dict[str, Any] | None, bool]:
     """The base plan's fields (None: blank, or inactive without asking for a cancellation)
     and whether the entry asks to cancel it. An inactive base is absent: unlike an add-on's,
     it is not read (nor refused) at all, unless the desired side asks to cancel it."""
-    if is_unset(value):
+    if type(value) is dict:
+        pass  # the common shape, without a call
+    elif is_unset(value):
         return None, False
-    if type(value) is not dict and not isinstance(value, Mapping):
+    elif not isinstance(value, Mapping):
         raise PlanShapeError(f"plan_base: expected an object, not {value!r}")
     if is_inactive(value):
         if not asks_cancel(value):

@@ -2,7 +2,7 @@
 every token every 4 s (issues 13 and 19).
 
 The client takes its token only when a call holds its rate slot, so each revocation costs at
-most one 401 per call in flight (about 3 at 57/s and 50 ms), not one per queued call. The phase
+most one 401 per call in flight (about 3 at 59/s and 50 ms), not one per queued call. The phase
 has its own sandbox process (50 ms latency, `--revoke-tokens-every 4`) and its own 600 accounts
 in 600 one-account files, and times `zoomplans plan DIR --out FILE` from its start to its exit
 (interpreter start-up and file loading included, as a user or a CI job meets them) next to the

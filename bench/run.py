@@ -69,12 +69,13 @@ from timeline import write_trace
 from reconciler.planner.model import PlanOptions
 from reconciler.planner.workflow import make_plan
 from reconciler.zoom import ZoomClient, ZoomConfig
+from reconciler.zoom.pacing import paced_rate
 from tests.postgres_server import PostgresServer
 
 LATENCY_MS = 100
 RATE_LIMIT = "medium=60,heavy=40"
 MEDIUM, HEAVY = 60, 40
-PACED_MEDIUM, PACED_HEAVY = 57, 38  # reconciler.zoom.pacing.paced_rate: 95% of Zoom's limit
+PACED_MEDIUM, PACED_HEAVY = paced_rate(MEDIUM), paced_rate(HEAVY)
 LIMITS = {"Medium": MEDIUM, "Heavy": HEAVY}
 TRACE_CSV = ROOT / "bench" / "trace"
 TRACE_SVG = ROOT / "docs" / "img"

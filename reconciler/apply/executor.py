@@ -37,7 +37,6 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from reconciler.apply.awaiting import (
     awaiting_report,
@@ -72,8 +71,8 @@ from reconciler.apply.seams import (
     PlanWriter,
     Progress,
 )
+from reconciler.apply.sending import JournaledCall, send_journaled
 from reconciler.apply.stop import RunControl
-from reconciler.groups.operations import Op
 from reconciler.planner.calls import call_of
 from reconciler.planner.live_diff import describe_changes
 from reconciler.planner.model import AccountPlan, Action
@@ -374,7 +373,10 @@ class Executor:
         )
         sent_at = iso(now_utc())
         self.progress(f"{account_id}: {op} {method} {path}" + (" (resend)" if retry_of else ""))
-        outcome = await self._send(intent_id, facts, body)
+        outcome = await send_journaled(
+            self.client, self.journal, self.progress, self._note_run_wide,
+            JournaledCall(intent_id, facts, body),
+        )  # fmt: skip
         if not isinstance(outcome, AmbiguousWriteError):
             if outcome.ok:
                 self._made[account_id] = self._made.get(account_id, 0) + 1
@@ -386,42 +388,6 @@ class Executor:
         if result.ok:
             self._made[account_id] = self._made.get(account_id, 0) + 1
         return result, intent_id
-
-    async def _send(
-        self, intent_id: str, facts: CallFacts, body: dict[str, Any]
-    ) -> CallResult | AmbiguousWriteError:
-        """One send and its outcome line; an ambiguous failure is returned for reading back."""
-        account_id, op = facts["account_id"], facts["op"]
-        record = self.journal.outcome
-        try:
-            answer = await self.client.write(Op(op), account_id, body)
-        except AmbiguousWriteError as exc:
-            await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result=Result.AMBIGUOUS,
-                http_status=exc.status, zoom_code=exc.code, message=str(exc),
-            )  # fmt: skip
-            return exc
-        except ZoomError as exc:
-            self._note_run_wide(exc)
-            await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result=Result.FAILED,
-                http_status=exc.status, zoom_code=exc.code, message=str(exc),
-            )  # fmt: skip
-            self.progress(f"{account_id}: {op} failed: {exc}")
-            return CallResult(False, f"{op} failed: {exc}")
-        except Exception as exc:  # a bug, not Zoom: the call's fate is unknown
-            await asyncio.to_thread(
-                record, intent_id, **facts, body=body, result=Result.UNKNOWN,
-                message=f"internal error: {type(exc).__name__}",
-            )  # fmt: skip
-            log.debug("internal error during %s on %s", op, account_id, exc_info=True)
-            return CallResult(False, f"{op}: internal error {type(exc).__name__}: {exc}")
-        await asyncio.to_thread(
-            record, intent_id, **facts, body=body, result=Result.OK,
-            http_status=answer.status, duration_ms=answer.duration_ms,
-        )  # fmt: skip
-        self.progress(f"{account_id}: {op} ok (HTTP {answer.status}, {answer.duration_ms:.0f} ms)")
-        return CallResult(True)
 
     async def _read_until(
         self,

@@ -6,6 +6,7 @@ plan exactly the way `plan` does before it writes anything.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -79,21 +80,27 @@ async def make_plan(
 ) -> Plan:
     """Read the live plans of `desired_accounts`, plan them all, and price every call.
 
-    The renewals list is read once, after the plans (a credential that cannot read plans
-    says so there first); a refused or failing read only leaves renewal dates unknown.
+    The renewals list is read once, beside the plans rather than after them (one round trip
+    less at the end of every run); a refused or failing read only leaves renewal dates unknown,
+    and a credential that cannot read plans still stops the run at the plans.
 
     Raises reconciler.zoom.live.LiveReadStopped when the master credentials or the daily limit stop
     the run; every other failure is recorded on its account.
     """
     by_id = {a.account_id: a for a in desired_accounts}
-    lives = await read_live(
-        client,
-        sorted(by_id),
-        want_usage=lambda account_id, plans: needs_usage(by_id[account_id], plans, options),
-        progress=progress,
-    )
-    contacts = await _read_contacts(client, [by_id[i] for i in sorted(by_id)], lives)
-    renewals = await read_renewals(client, notice_days)
+    renewals_read = asyncio.ensure_future(read_renewals(client, notice_days))
+    try:
+        lives = await read_live(
+            client,
+            sorted(by_id),
+            want_usage=lambda account_id, plans: needs_usage(by_id[account_id], plans, options),
+            progress=progress,
+        )
+        contacts = await _read_contacts(client, [by_id[i] for i in sorted(by_id)], lives)
+    except BaseException:
+        renewals_read.cancel()
+        raise
+    renewals = await renewals_read
     plan = build_plan(
         desired_accounts,
         lives,

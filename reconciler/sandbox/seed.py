@@ -1,16 +1,14 @@
-"""The seed (SPEC section 9, pinned minimum shape) and the state file the sandbox persists.
+"""The seed (SPEC section 9, pinned minimum shape).
 
 A seed names the master account's OAuth credentials and the sub-accounts with their plans in
-exactly the shape GET /plans answers. A state file holds only the accounts (never credentials),
-written atomically after every write so that separate CLI processes (plan, then apply, then plan
-again) see one world across sandbox restarts.
+exactly the shape GET /plans answers. The accounts parser is shared with the state file
+(``reconciler.sandbox.state_file``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +21,6 @@ from reconciler.sandbox.catalogue import Catalogue, CatalogueError
 from reconciler.sandbox.errors import SeedError
 from reconciler.sandbox.layout import GroupShape, reading
 
-STATE_FORMAT = "zoomplans-sandbox-state"
-STATE_VERSION = 1
 MAX_SEED_BYTES = 50 * 1024 * 1024
 MAX_EXPANDED_NODES = 5_000_000  # YAML aliases may not expand a seed beyond this
 ACCOUNT_KEYS = frozenset(
@@ -99,7 +95,7 @@ class Seed:
     master: MasterSeed = field(default_factory=MasterSeed)
 
 
-class _Places:
+class Places:
     """Turns a key path into `file:line:column` using the YAML node tree, when there is one."""
 
     def __init__(self, origin: str, root: yaml.Node | None) -> None:
@@ -132,12 +128,12 @@ class _Places:
 def load_seed(source: Mapping[str, Any] | str | os.PathLike[str]) -> Seed:
     """A Seed from a dict (tests, benchmarks) or a YAML file; SeedError names the bad place."""
     if isinstance(source, Mapping):
-        return parse_seed(source, _Places("seed", None))
+        return parse_seed(source, Places("seed", None))
     data, places = _read_yaml(Path(source))
     return parse_seed(data, places)
 
 
-def _read_yaml(path: Path) -> tuple[Any, _Places]:
+def _read_yaml(path: Path) -> tuple[Any, Places]:
     origin = str(path)
     try:
         size = path.stat().st_size
@@ -161,7 +157,7 @@ def _read_yaml(path: Path) -> tuple[Any, _Places]:
         raise SeedError(where, f"invalid YAML: {exc.problem}") from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise SeedError(origin, f"invalid YAML: {type(exc).__name__}") from None
-    return data, _Places(origin, root)
+    return data, Places(origin, root)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
@@ -191,7 +187,7 @@ def _need_string(value: object, where: str, what: str) -> str:
     return value
 
 
-def parse_seed(data: object, places: _Places) -> Seed:
+def parse_seed(data: object, places: Places) -> Seed:
     """Check a seed document and build the Seed; the first mistake raises SeedError."""
     if not isinstance(data, Mapping):
         raise SeedError(places.at(), "a seed must be a mapping with 'credentials' and 'accounts'")
@@ -228,7 +224,7 @@ def parse_seed(data: object, places: _Places) -> Seed:
     )
 
 
-def _parse_scopes(creds: Mapping[str, Any], places: _Places) -> tuple[str, ...] | None:
+def _parse_scopes(creds: Mapping[str, Any], places: Places) -> tuple[str, ...] | None:
     """`credentials.scopes: [...]`: what the app was granted; absent means everything."""
     if "scopes" not in creds:
         return None
@@ -241,7 +237,7 @@ def _parse_scopes(creds: Mapping[str, Any], places: _Places) -> tuple[str, ...] 
     return tuple(scopes)
 
 
-def _parse_master(master: object, places: _Places) -> MasterSeed:
+def _parse_master(master: object, places: Places) -> MasterSeed:
     """`master: {bulk_licenses: true, carrier_partner: true}`: the master's standing with Zoom."""
     if master is None:
         return MasterSeed()
@@ -260,7 +256,7 @@ def _parse_master(master: object, places: _Places) -> MasterSeed:
     )
 
 
-def _parse_plan_types(codes: object, places: _Places) -> Catalogue:
+def _parse_plan_types(codes: object, places: Places) -> Catalogue:
     """`plan_types: {code: group}`: codes this fake Zoom accepts beyond its built-in table."""
     if codes is None:
         return Catalogue()
@@ -277,7 +273,7 @@ def _parse_plan_types(codes: object, places: _Places) -> Catalogue:
 
 
 def parse_accounts(
-    accounts: object, places: _Places, prefix: tuple[object, ...]
+    accounts: object, places: Places, prefix: tuple[object, ...]
 ) -> tuple[AccountSeed, ...]:
     """The `accounts` mapping of a seed or state file, in file order."""
     if accounts is None:
@@ -294,7 +290,7 @@ def parse_accounts(
 
 
 def _parse_account(
-    account_id: str, body: object, places: _Places, path: tuple[object, ...]
+    account_id: str, body: object, places: Places, path: tuple[object, ...]
 ) -> AccountSeed:
     if not isinstance(body, Mapping):
         raise SeedError(places.at(*path), "an account must be a mapping")
@@ -334,7 +330,7 @@ def _parse_account(
     )
 
 
-def _check_entry(entry: object, places: _Places, path: tuple[object, ...]) -> None:
+def _check_entry(entry: object, places: Places, path: tuple[object, ...]) -> None:
     if not isinstance(entry, Mapping):
         raise SeedError(places.at(*path), "a plan entry must be a mapping with a 'type'")
     if not isinstance(entry.get("type"), str):
@@ -351,10 +347,10 @@ def _check_entry(entry: object, places: _Places, path: tuple[object, ...]) -> No
 
 def check_plans(plans: object, where: str = "plans") -> dict[str, Any]:
     """A plan object given from code (SandboxServer.set_plans), checked like a seed's."""
-    return _check_plans(plans, _Places(where, None), ())
+    return _check_plans(plans, Places(where, None), ())
 
 
-def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> dict[str, Any]:
+def _check_plans(plans: object, places: Places, path: tuple[object, ...]) -> dict[str, Any]:
     """Checks the shapes the sandbox relies on, for every group of Zoom's 2026 GET answer;
     unknown keys are kept, as Zoom may add groups."""
     if not isinstance(plans, Mapping):
@@ -384,7 +380,7 @@ def _check_plans(plans: object, places: _Places, path: tuple[object, ...]) -> di
 
 
 def _check_group(
-    shape: GroupShape, value: object, places: _Places, path: tuple[object, ...]
+    shape: GroupShape, value: object, places: Places, path: tuple[object, ...]
 ) -> None:
     name = str(path[-1])
     if shape is GroupShape.RECORDING:
@@ -397,41 +393,3 @@ def _check_group(
             _check_entry(entry, places, (*path, index))
     else:
         _check_entry(value, places, path)
-
-
-def load_state(path: Path) -> tuple[AccountSeed, ...] | None:
-    """The accounts saved in a state file, or None when the file does not exist yet."""
-    if not path.exists():
-        return None
-    origin = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise SeedError(
-            origin,
-            f"unreadable state file ({type(exc).__name__}); delete it to start from the seed",
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
-        raise SeedError(origin, f"not a sandbox state file (expected format '{STATE_FORMAT}')")
-    if data.get("version") != STATE_VERSION:
-        raise SeedError(
-            origin, f"state file version {data.get('version')!r} is not {STATE_VERSION}"
-        )
-    return parse_accounts(data.get("accounts"), _Places(origin, None), ("accounts",))
-
-
-def save_state(path: Path, accounts: dict[str, dict[str, Any]]) -> None:
-    """Write the accounts atomically: a temp file in the same folder, then os.replace."""
-    document = {"format": STATE_FORMAT, "version": STATE_VERSION, "accounts": accounts}
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            # Compact and unsorted: this runs after every write, for up to thousands of accounts.
-            handle.write(json.dumps(document, separators=(",", ":")))
-            handle.write("\n")
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

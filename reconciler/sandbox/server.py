@@ -26,7 +26,8 @@ from reconciler.sandbox.faults import FaultScript
 from reconciler.sandbox.limits import RateLimiter
 from reconciler.sandbox.oauth import TokenIssuer
 from reconciler.sandbox.requestlog import LoggedRequest, RequestLog
-from reconciler.sandbox.seed import Seed, load_seed, load_state, save_state
+from reconciler.sandbox.seed import Seed, load_seed
+from reconciler.sandbox.state_file import load_state, save_state
 from reconciler.sandbox.world import World
 
 START_TIMEOUT_S = 10.0

@@ -6,6 +6,7 @@ rail, a blocked or unread account) and which exit code that gives is decided her
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from reconciler.planner.model import Plan
@@ -58,12 +59,27 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
     from reconciler.service.refusal import Refused
 
     try:
-        accounts, git = load_accounts(request.selection, request.guards, say)
         selection = request.selection
-        chosen = select_accounts(accounts, selection.account_ids, selection.selectors)
         options = fresh_options(selection, request.guards)
-        journal = request.journal_path, request.zoom.account_id, request.settings.rules
-        async with ZoomClient(request.zoom) as client:
+        # The files load in a thread while the access token is asked for: a round trip off
+        # every run's start. Nothing is read from Zoom until the files are good.
+        loading = asyncio.ensure_future(
+            asyncio.to_thread(load_accounts, request.selection, request.guards, say)
+        )
+        try:
+            client = ZoomClient(request.zoom)
+        except ZoomError:
+            await loading  # the files' problems first, as ever
+            raise
+        async with client:
+            asking = asyncio.ensure_future(client.zoom_now())
+            try:
+                accounts, git = await loading
+                chosen = select_accounts(accounts, selection.account_ids, selection.selectors)
+            except BaseException:
+                asking.cancel()
+                raise
+            journal = request.journal_path, request.zoom.account_id, request.settings.rules
             # Read your own writes: the journal's seat changes Zoom's reads do not show yet.
             reader = await own_writes_reader(client, *journal)
             plan = await plan_now(

@@ -169,7 +169,7 @@ class ZoomSession:
             attempt += 1
             started = self._clock()
             try:
-                async with self._pacer.slot(label):
+                async with self._pacer.slot(label) as paced:
                     # The token is taken only now, holding the slot: a token revoked while this
                     # call queued costs nothing, one revoked in flight costs this one 401.
                     token = await self._tokens.token()
@@ -181,6 +181,8 @@ class ZoomSession:
                         params=dict(params) if params else None,
                         headers={"Authorization": f"Bearer {token}"},
                     )
+                    # Refused for its token: no account to count it against, so no budget.
+                    paced.counted = response.status_code != 401
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
                 # Nothing was sent: the URL itself cannot be used (a configuration problem).
                 raise ConfigError(

@@ -141,7 +141,7 @@ async def test_a_cancelled_waiter_leaves_the_count_alone() -> None:
 def test_a_429_lowers_the_ceiling_to_zooms_stated_limit() -> None:
     pacer = Pacer("business")
     medium = pacer.limiter(RateLabel.MEDIUM)
-    assert (medium.per_second, medium.ceiling) == (57, 60)
+    assert (medium.per_second, medium.ceiling) == (59, 60)
     pacer.on_rate_limited(RateLabel.MEDIUM, 10)
     assert (medium.per_second, medium.ceiling) == (9, 10)
     medium.slow_down(30, 50)

@@ -87,3 +87,19 @@ async def test_calls_held_back_on_the_way_still_never_trip_the_limit(
     assert len(answers) == 80
     assert [r.status for r in logged] == [200] * 80
     assert most_in_one_second([r.at for r in logged]) <= 20
+
+
+async def test_held_calls_never_trip_the_limit_while_the_credit_is_in_use(
+    sandbox, zoom_seed, client_for
+) -> None:
+    """At 50 ms a round trip the pacer takes the round-trip credit (Business: 59/s, not 57/s);
+    calls held 300 ms on the way out still never put a 61st call in a second at the sandbox."""
+    sb = sandbox(seed=zoom_seed, rate_limits={"medium": 60}, latency_ms=50)
+    async with client_for(sb, rate_tier="business", transport=StallingTransport()) as zoom:
+        answers = await asyncio.gather(*(zoom.get_plans("sub_8Jk2Lm") for _ in range(240)))
+        credit = zoom.pacer.limiter(RateLabel.MEDIUM).credit
+    logged = [r for r in sb.requests if r.path.startswith("/v2/")]
+    assert len(answers) == 240
+    assert credit > 0.03, "the credit was in use"
+    assert [r.status for r in logged] == [200] * 240
+    assert most_in_one_second([r.at for r in logged]) <= 60

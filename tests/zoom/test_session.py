@@ -158,7 +158,7 @@ async def test_retry_after_as_http_date_and_headerless_429(
     async with client(oauth_config, scripted, fast_retry) as zoom:
         assert await zoom.get_plans("sub_1") == {"ok": 1}
         # Two 429s within one second count as one burst: Medium slowed once by a fifth.
-        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 45
+        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 47
 
 
 async def test_429_with_stated_limit_slows_the_label_below_it(
@@ -171,7 +171,7 @@ async def test_429_with_stated_limit_slows_the_label_below_it(
     async with client(oauth_config, scripted, fast_retry) as zoom:
         await zoom.get_plans("sub_1")
         assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 19
-        assert zoom.pacer.limiter(RateLabel.HEAVY).per_second == 38
+        assert zoom.pacer.limiter(RateLabel.HEAVY).per_second == 39
 
 
 async def test_long_retry_after_is_not_waited_out(scripted, oauth_config, fast_retry) -> None:
@@ -397,10 +397,10 @@ async def test_a_label_slowed_by_a_429_recovers_after_quiet_answers(
     medium = zoom.pacer.limiter(RateLabel.MEDIUM)
     async with zoom:
         assert await zoom.get_plans("sub_1") == {"a": 1}
-        assert medium.per_second == 45  # 57 slowed by a fifth, not yet recovered
+        assert medium.per_second == 47  # 59 slowed by a fifth, not yet recovered
         skipped = 10.0
         assert await zoom.get_plans("sub_1") == {"a": 2}
-    assert medium.per_second == 48
+    assert medium.per_second == 50
 
 
 async def test_a_429_slows_the_label_zoom_names(scripted, oauth_config, fast_retry) -> None:
@@ -411,5 +411,5 @@ async def test_a_429_slows_the_label_zoom_names(scripted, oauth_config, fast_ret
     ]
     async with client(oauth_config, scripted, fast_retry) as zoom:
         await zoom.get_plans("sub_1")
-        assert zoom.pacer.limiter(RateLabel.HEAVY).per_second == 30  # 38 slowed by a fifth
-        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 57
+        assert zoom.pacer.limiter(RateLabel.HEAVY).per_second == 31  # 39 slowed by a fifth
+        assert zoom.pacer.limiter(RateLabel.MEDIUM).per_second == 59

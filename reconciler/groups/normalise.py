@@ -218,7 +218,7 @@ def normalise_plans(plans: Mapping[str, Any] | None) -> NormalisedPlans:
         return NormalisedPlans(base=None)
     if type(plans) is not dict and not isinstance(plans, Mapping):  # dict: no abc check
         raise PlanShapeError(f"plans must be an object, not {type(plans).__name__}")
-    base_value = plans.get("plan_base")
+    base_value: Any = plans.get("plan_base")  # a Mapping wherever a base was read
     base, cancel_base = _read_base(base_value)
     scheduled: dict[AddonKey, str] = {}
     cancelled_base: str | None = None

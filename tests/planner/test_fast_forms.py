@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reconciler.groups.canonical import _jsonable, canonical_json, canonical_sha256
 from reconciler.groups.field_rules import countries, read_entry
 from reconciler.groups.normalise import NormalisedPlans, normalise_plans
 from reconciler.groups.operations import Op
@@ -144,3 +145,31 @@ def test_an_in_sync_account_made_in_one_step_is_the_one_init_makes() -> None:
     assert made.to_json() == plain.to_json()
     with pytest.raises(FrozenInstanceError):
         made.status = "changes"  # type: ignore[misc]
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and infinities too: spelled as json.dumps spells them
+    | st.text(max_size=5)
+    | st.decimals(allow_nan=False, places=2),  # not JSON: `str()`, as every hash does
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.frozensets(st.text(max_size=2), max_size=2)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+        | st.dictionaries(st.integers(), inner, max_size=2)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_one_encoder_spells_json_dumps(value: Any) -> None:
+    plain = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
+    )
+    assert canonical_json(value) == plain
+    assert canonical_sha256(value) == hashlib.sha256(plain.encode()).hexdigest()

@@ -207,11 +207,10 @@ def entry_fields(entry: Mapping[str, Any], where: str = "entry") -> dict[str, An
 
 def is_inactive(entry: Mapping[str, Any]) -> bool:
     """`status` or `state` says cancelled or expired (what `read_entry` also reports)."""
-    for marker in _ACTIVITY_MARKERS:
-        value = entry.get(marker)
-        if isinstance(value, str) and value.strip().lower() in INACTIVE_STATUSES:
-            return True
-    return False
+    status, state = entry.get("status"), entry.get("state")  # the _ACTIVITY_MARKERS
+    return (isinstance(status, str) and _inactive_status(status)) or (
+        isinstance(state, str) and _inactive_status(state)
+    )
 
 
 def asks_cancel(entry: Mapping[str, Any]) -> bool:

@@ -20,6 +20,8 @@ from types import TracebackType
 from typing import Any
 from urllib.request import urlopen
 
+from machine import user_env
+
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 60.0
 
@@ -92,7 +94,7 @@ class SandboxProcess:
 
     def client_env(self, credentials: dict[str, str]) -> dict[str, str]:
         """Environment for a `zoomplans` child process pointed at this sandbox."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+        env = {k: v for k, v in user_env().items() if not k.startswith("ZOOM_")}
         env.update(self.env)
         env["ZOOM_ACCOUNT_ID"] = credentials["account_id"]
         env["ZOOM_CLIENT_ID"] = credentials["client_id"]

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from machine import user_env
+
 ZOOMPLANS = [sys.executable, "-m", "reconciler"]
 ACCOUNT = """account_id: sub_{i:06d}
 name: Account {i}
@@ -55,7 +57,9 @@ def measure(argv: list[str], runs: int, cwd: Path) -> dict[str, float]:
     walls, cpus = [], []
     for _ in range(runs):
         before, start = os.times(), time.perf_counter()
-        subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            argv, cwd=cwd, env=user_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         wall, after = time.perf_counter() - start, os.times()
         walls.append(wall)
         cpus.append(

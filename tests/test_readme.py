@@ -21,6 +21,8 @@ BENCH_FLAGS = {
     "--out",
     "--case",
     "--trace",
+    "--runs",  # bench/startup.py, bench/first_request.py
+    "--profile",  # bench/first_request.py
 }
 # Flags of other tools: pytest's, which docs/CONTRIBUTING.md names.
 OTHER_TOOLS_FLAGS = {

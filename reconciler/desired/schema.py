@@ -12,9 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import Any, cast
-
-from jsonschema import Draft202012Validator, ValidationError, validators
+from typing import TYPE_CHECKING, Any, cast
 
 from reconciler.desired.packaged_schemas import (
     inline_refs,
@@ -23,9 +21,13 @@ from reconciler.desired.packaged_schemas import (
 )
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt, kind_of
 from reconciler.desired.reader import DataPath, Document, Location
+from reconciler.desired.schema_fast_path import Acceptor, compile_acceptor
 from reconciler.desired.schema_plans import CANCEL_REASONS
 from reconciler.groups import table
 from reconciler.groups.table import Call, PlanGroup
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 SCHEMA_FILE = "account.schema.json"
 _REQUIRED = re.compile(r"^'(.+)' is a required property")
@@ -55,13 +57,6 @@ def _is_whole_number(_checker: object, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-# types-jsonschema leaves `extend` unannotated.
-_StrictValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
-)
-
-
 def _without_required(schema: Any) -> Any:
     """The schema with every `required` (and the if/else and `dependentRequired` that add one)
     taken out.
@@ -83,14 +78,42 @@ def _without_required(schema: Any) -> Any:
 
 
 @cache
-def _validator(kind: str) -> Any:
+def _schema(kind: str) -> dict[str, Any]:
+    """The schema a `kind` of document is checked against: `full` (an account with no
+    `extends`), `partial` (one file of an `extends` chain) or `template`."""
     published = account_schema()
     # Inlined (no `$ref` lookups): checking 1,000 documents takes about half the time.
     root = published["$defs"]["template"] if kind == "template" else published
     schema = inline_refs(root, published)
     if kind != "full":
         schema = _without_required(schema)
-    return _StrictValidator(schema)
+    return schema
+
+
+@cache
+def _acceptor(kind: str) -> Acceptor:
+    """The one-pass check that accepts a valid document without jsonschema (nor its import)."""
+    return compile_acceptor(_schema(kind), strict_integer=True)
+
+
+@cache
+def strict_validator_class() -> Any:
+    """Draft 2020-12 with whole numbers only for `integer`; imported only when a document is not
+    plainly valid (importing jsonschema costs about 0.09 s)."""
+    from jsonschema import Draft202012Validator, validators
+
+    # types-jsonschema leaves `extend` unannotated.
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
+    )
+
+
+@cache
+def _validator(kind: str) -> Any:
+    """jsonschema's validator, built only when a document is not plainly valid: it finds and
+    words the problems."""
+    return strict_validator_class()(_schema(kind))
 
 
 def schema_problems(
@@ -102,8 +125,9 @@ def schema_problems(
     otherwise a template may supply them, and `missing_problems` checks the layered result.
     """
     kind = "template" if template else ("full" if whole else "partial")
-    validator = _validator(kind)
-    errors = sorted(validator.iter_errors(document.data), key=_error_order)
+    if _acceptor(kind)(document.data):
+        return []
+    errors = sorted(_validator(kind).iter_errors(document.data), key=_error_order)
     found = {
         Problem(location.file, location.line, location.column, "error", message): None
         for error in errors
@@ -114,6 +138,8 @@ def schema_problems(
 
 def missing_problems(data: Any, locate: Callable[[DataPath], Location]) -> list[Problem]:
     """Required keys missing from a whole account, after layering; `locate` places a path."""
+    if _acceptor("full")(data):
+        return []
     errors = sorted(_validator("full").iter_errors(data), key=_error_order)
     return [
         Problem(location.file, location.line, location.column, "error", message)

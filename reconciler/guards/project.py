@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from jsonschema import Draft202012Validator
-
-from reconciler.desired.packaged_schemas import packaged_schema
+from reconciler.desired.packaged_schemas import packaged_schema_errors
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.guards.money_limits import MonthlyLimit, checked_amount
@@ -81,11 +78,6 @@ SETTING_KEYS: dict[str, tuple[str, ...]] = {
 def plan_types_allowed(project: ProjectConfig | None) -> tuple[str, ...]:
     """The codes zoomplans.yaml allows beyond the catalogue (none without a project file)."""
     return project.extra_plan_types if project is not None else ()
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(packaged_schema(SCHEMA_FILE))
 
 
 def _message(error: Any) -> str:
@@ -167,7 +159,7 @@ def load_project(path: Path) -> ProjectConfig:
     if data is None:
         return ProjectConfig(shown)
     problems = []
-    for error in _validator().iter_errors(data):
+    for error in packaged_schema_errors(SCHEMA_FILE, data):
         where = document.at(tuple(error.absolute_path))
         problems.append(Problem(where.file, where.line, where.column, "error", _message(error)))
     if not problems:  # the bounds read values the schema has checked

@@ -1,7 +1,9 @@
 """A plan file checked against schemas/plan.schema.json, the published JSON form (SPEC section 7).
 
-Reading a plan file and tests of the JSON form both need the one list of schema problems; the
-validator is built once per process and its imports stay lazy, so the plan model loads fast.
+Reading a plan file and tests of the JSON form both need the one list of schema problems. A
+valid file (nearly every one) is accepted in one pass by the compiled fast path, without
+importing jsonschema; jsonschema's validator is built only to find and word the problems of one
+that is not, so the messages stay jsonschema's.
 """
 
 from __future__ import annotations
@@ -9,21 +11,35 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from reconciler.desired.packaged_schemas import inline_refs, packaged_schema
+from reconciler.desired.schema_fast_path import Acceptor, compile_acceptor
+
 SCHEMA_FILE = "plan.schema.json"
 
 
 @cache
+def _plan_schema() -> dict[str, Any]:
+    """schemas/plan.schema.json, read and inlined once per process."""
+    return inline_refs(packaged_schema(SCHEMA_FILE))
+
+
+@cache
+def _plan_acceptor() -> Acceptor:
+    return compile_acceptor(_plan_schema())
+
+
+@cache
 def _plan_validator() -> Any:
-    """schemas/plan.schema.json, read and inlined once per process (imports kept lazy)."""
+    """jsonschema's validator (import kept lazy: only a file with problems needs it)."""
     import jsonschema
 
-    from reconciler.desired.packaged_schemas import inline_refs, packaged_schema
-
-    return jsonschema.Draft202012Validator(inline_refs(packaged_schema(SCHEMA_FILE)))
+    return jsonschema.Draft202012Validator(_plan_schema())
 
 
 def schema_problems(data: Any) -> list[str]:
     """Where `data` breaks schemas/plan.schema.json, one short line per problem."""
+    if _plan_acceptor()(data):
+        return []
     errors = _plan_validator().iter_errors(data)
     return [
         f"{'/'.join(str(p) for p in err.absolute_path) or '(top)'}: {err.message}"

@@ -18,20 +18,20 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
-from typing import Any, cast
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any, cast
 
 from reconciler.desired import catalogue
-from reconciler.desired.packaged_schemas import packaged_schema
+from reconciler.desired.packaged_schemas import packaged_schema_errors
 from reconciler.desired.problems import Problem, Severity, bounded_schema_message, excerpt
 from reconciler.desired.reader import Document, read_file
 from reconciler.desired.rules import TYPO_CUTOFF
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
 from reconciler.pricing.cycles import MONTHS, PERIODS, Period, cycle_of, period_words
 from reconciler.pricing.money import TOO_LARGE
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 SCHEMA_FILE = "prices.schema.json"
 
@@ -89,11 +89,6 @@ class PriceList:
         """Every currency some price is in (what a bare money limit must be told apart from)."""
         own = (price for prices in self.accounts.values() for price in prices.values())
         return frozenset(price.currency for price in (*self.prices.values(), *own))
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(packaged_schema(SCHEMA_FILE))
 
 
 def _message(error: ValidationError) -> str:
@@ -253,7 +248,9 @@ class _Reading:
 def parse_prices(document: Document) -> tuple[PriceList | None, list[Problem]]:
     """One read document -> (PriceList, its warnings), or (None, every located problem)."""
     data = document.data
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        packaged_schema_errors(SCHEMA_FILE, data), key=lambda e: list(map(str, e.absolute_path))
+    )
     problems = [_problem(document, tuple(e.absolute_path), _message(e)) for e in errors]
     broken = {tuple(map(str, e.absolute_path))[:3] for e in errors}
     broken |= {path[:2] for path in broken if path[:1] == ("prices",)}

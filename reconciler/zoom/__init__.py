@@ -10,9 +10,17 @@ Importing this package imports nothing else: each name is looked up in its modul
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from reconciler.lazy_exports import lazy_getattr
+
+# httpx's package imports its own command-line tool (`httpx._main`: rich, pygments, click's
+# types) whenever rich and pygments are installed, as they are beside twine in a developer's or
+# CI's environment: 0.07-0.1 s before the first request, for a tool zoomplans never runs. Marked
+# absent, httpx takes its documented fallback (a `main` that asks for `httpx[cli]`). Set before
+# any module of this package can import httpx; an httpx already imported is left as it is.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:
     from reconciler.zoom.bodies import InvalidRequestBody

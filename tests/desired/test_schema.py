@@ -180,13 +180,15 @@ def _error_set(validator: object, data: object) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("kind", ["full", "partial", "template"])
 def test_the_inlined_schema_finds_what_the_published_one_finds(kind: str) -> None:
     """Inlining `$ref`s is only for speed: every fixture gets the same errors either way."""
-    from reconciler.desired.schema import _StrictValidator, _validator, _without_required
+    from reconciler.desired.schema import _validator, _without_required, strict_validator_class
 
     published = account_schema()
     if kind == "template":
         published = {**published, "$ref": "#/$defs/template"}
         published = {k: v for k, v in published.items() if k in ("$schema", "$defs", "$ref")}
-    reference = _StrictValidator(published if kind == "full" else _without_required(published))
+    reference = strict_validator_class()(
+        published if kind == "full" else _without_required(published)
+    )
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     documents = [
         document for path in sorted(fixtures.rglob("*.yaml")) for document in _documents(path)

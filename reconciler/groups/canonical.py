@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from json import encoder as json_encoder
 from typing import Any
 
 
 def canonical_json(value: Any) -> str:
     """The one JSON spelling hashed everywhere: sorted keys, no spaces, UTF-8 kept."""
-    return _ENCODER.encode(value)
+    return "".join(_ENCODE(value, 0))
 
 
 def canonical_sha256(value: Any) -> str:
@@ -32,8 +33,29 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-#: One encoder for every hash: `json.dumps` with these options would build a new one per call
-#: (a plan hashes every account). Encoders keep no state between calls.
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
-)
+def _encoder() -> Callable[[Any, int], Sequence[str]]:
+    """`json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    default=_jsonable, check_circular=False)`, as the C encoder `json.dumps` makes for each
+    call, made once: a plan hashes every account, and the per-call set-up was a quarter of
+    the hashing (issue 19). Without the circular check: what is hashed is a tree (JSON answers,
+    plan files, and YAML whose loader refuses a recursive alias); a cycle would end in
+    RecursionError instead of ValueError. `tests/planner/test_fast_forms.py` compares the
+    spelling with `json.dumps` on random values."""
+    make = getattr(json_encoder, "c_make_encoder", None)  # _json.make_encoder, not in the stubs
+    if make is None:  # a Python built without the C accelerator: the same spelling, slower
+        plain = json.JSONEncoder(
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=_jsonable,
+            check_circular=False,
+        )
+        return lambda value, _level: (plain.encode(value),)
+    encode: Callable[[Any, int], Sequence[str]] = make(
+        None, _jsonable, json_encoder.encode_basestring, None, ":", ",", True, False, True
+    )
+    return encode
+
+
+#: One encoder for every hash (encoders keep no state between calls).
+_ENCODE = _encoder()

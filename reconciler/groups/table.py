@@ -375,8 +375,9 @@ def groups_in(container: str) -> tuple[PlanGroup, ...]:
 
 
 _ORDER: dict[str, int] = {row.key: index for index, row in enumerate(GROUPS)}
+_UNKNOWN_LAST = len(GROUPS)
 
 
 def order_of(key: str) -> int:
     """A group's place in the table, for stable listings (unknown keys last)."""
-    return _ORDER.get(key, len(GROUPS))
+    return _ORDER.get(key, _UNKNOWN_LAST)

@@ -96,7 +96,9 @@ def cancel_order(key: AddonKey) -> tuple[int, int, str]:
 
 
 def seat_count(fields: Mapping[str, Any] | None) -> int:
-    value = (fields or {}).get("hosts")
+    value = fields.get("hosts") if fields else None
+    if type(value) is int:  # the common case, without two isinstance calls
+        return value
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 

@@ -26,6 +26,7 @@ body is settled, journaled and priced by its entry's type, never by `plan_phone`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from reconciler.groups import table
@@ -98,6 +99,7 @@ def cancel_body(type_: str | None, notes: Mapping[str, Any] | None = None) -> di
     return body
 
 
+@lru_cache(maxsize=4096)  # a sort key planning asks 27,000 times for 10,000 accounts
 def addon_order(key: AddonKey) -> tuple[int, str]:
     """Entries are listed group by group in table order, then by type: stable output."""
     return table.order_of(key[0]), key[1]

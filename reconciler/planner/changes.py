@@ -35,6 +35,7 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.groups.operations import Sides, spec_of
+from reconciler.planner.fast_instances import action_with_changes
 from reconciler.planner.model import AccountPlan, Action, FieldChange
 
 #: One action's side, flattened: entry name ("" for a one-entry call) -> its fields.
@@ -70,15 +71,19 @@ def _field_order(name: str) -> tuple[bool, str]:
     return name != "type", name  # `type` first: it names the entry
 
 
-def _changes_of(
-    before: _Entries, after: _Entries, touched: set[tuple[str, str]]
-) -> list[FieldChange]:
-    entries = list(before) + [e for e in after if e not in before]
+def _changes_of(before: _Entries, after: _Entries) -> list[FieldChange]:
+    """The changes of one call: entries in order (`before`'s, then the new ones), each entry's
+    changed fields with `type` first. A call that only creates (subscribe, add_addon) or only
+    removes (cancel_addon) entries changes every field of them, nothing to compare."""
     found: list[FieldChange] = []
-    for entry in entries:
+    whole = not before or not after
+    if not whole and before == after:  # equal pairs: nothing changes (`5 == 5.0` is no change)
+        return found
+    for entry in [*before, *(e for e in after if e not in before)]:
         old, new = before.get(entry, {}), after.get(entry, {})
-        names = sorted({n for e, n in touched if e == entry}, key=_field_order)
-        found.extend(FieldChange(_path(entry, n), old.get(n), new.get(n)) for n in names)
+        names = old.keys() | new.keys() if whole else _changed_fields(old, new)
+        for name in sorted(names, key=_field_order):
+            found.append(FieldChange(_path(entry, name), old.get(name), new.get(name)))
     return found
 
 
@@ -116,21 +121,6 @@ def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]
     ]
 
 
-def _touched(before: _Entries, after: _Entries) -> set[tuple[str, str]]:
-    """The (entry, field) pairs whose value differs, or is on one side only."""
-    if not before or not after:
-        # A call that only creates (subscribe, add_addon) or only removes (cancel_addon):
-        # every field of every entry changes, nothing to compare.
-        return {(e, n) for side in (before, after) for e, fields in side.items() for n in fields}
-    touched: set[tuple[str, str]] = set()
-    if before == after:  # equal pairs: nothing changes (as ever: `5 == 5.0` is no change here)
-        return touched
-    for entry in before.keys() | after.keys():
-        old, new = before.get(entry, {}), after.get(entry, {})
-        touched.update((entry, name) for name in _changed_fields(old, new))
-    return touched
-
-
 def calls_changes(accounts: Sequence[Sequence[Action]]) -> list[list[tuple[FieldChange, ...]]]:
     """The changes of every call of every account (a list of calls each)."""
     found: list[list[tuple[FieldChange, ...]]] = []
@@ -138,7 +128,7 @@ def calls_changes(accounts: Sequence[Sequence[Action]]) -> list[list[tuple[Field
         calls = []
         for action in actions:
             before, after = _entries(action.op, action.before), _entries(action.op, action.after)
-            calls.append(tuple(_changes_of(before, after, _touched(before, after))))
+            calls.append(tuple(_changes_of(before, after)))
         found.append(calls)
     return found
 
@@ -148,9 +138,7 @@ def actions_with_changes(actions: tuple[Action, ...]) -> tuple[Action, ...]:
     if not actions:
         return actions
     found = calls_changes([actions])[0]
-    return tuple(
-        replace(action, changes=changes) for action, changes in zip(actions, found, strict=True)
-    )
+    return tuple(action_with_changes(a, changes) for a, changes in zip(actions, found, strict=True))
 
 
 def with_changes(accounts: Sequence[AccountPlan]) -> list[AccountPlan]:

@@ -42,6 +42,7 @@ from reconciler.planner.changes import actions_with_changes
 from reconciler.planner.collector import cycle_collector_paused
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
+from reconciler.planner.fast_instances import in_sync
 from reconciler.planner.fingerprints import (
     desired_fingerprint,
     live_fingerprint,
@@ -71,6 +72,10 @@ def _bundle_is_live(want: NormalisedPlans, have: NormalisedPlans) -> bool:
     return want.base is None and have.base is not None and have.base["type"] in want.bundle
 
 
+#: Groups GET /plans does not list: a cancellation there is never seen done (a block).
+_UNLISTED = frozenset(row.key for row in table.GROUPS if not row.listed)
+
+
 def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
     """Most accounts are in sync: decide that without building any diff."""
     return (
@@ -79,7 +84,7 @@ def _cheaply_equal(want: NormalisedPlans, have: NormalisedPlans) -> bool:
         and want.unknown == have.unknown
         and not (want.cancelled & have.addons.keys())
         and not (want.bundle and have.base is None)
-        and all(table.group(group).listed for group, _ in want.cancelled)
+        and not any(group in _UNLISTED for group, _ in want.cancelled)
     )
 
 
@@ -336,27 +341,22 @@ def _plan_normalised(
     renewals: Renewals | None = None,
 ) -> AccountPlan:
     """The calls for `want` over `have`; `live` gives only the seats in use it carries."""
-    read = renewals or Renewals()
-    renewal = read.by_account.get(desired.account_id)
+    renewal = None if renewals is None else renewals.by_account.get(desired.account_id)
     source = str(desired.source)
     canonical = have.to_canonical()
     fingerprint = canonical_sha256(canonical)
     plans_equal = _cheaply_equal(want, have)
     if plans_equal and contact is None:
-        return AccountPlan(
-            account_id=desired.account_id,
-            source=source,
-            status="in_sync",
-            live_sha256=fingerprint,
-            name=desired.name,
-            renewal=renewal,
-        )
+        return in_sync(desired.account_id, source, fingerprint, desired.name, renewal)
     draft = AccountDraft(desired.account_id, options, today, renewal=renewal)
     if not plans_equal:
         _plan_plans(draft, desired, want, have, live)
     if have.subscribed:
         plan_contact(draft, desired.contact, contact)
-    actions = with_notices(draft.actions(), renewal, today, read.notice_days)
+    actions = draft.actions()
+    if renewal is not None:  # a notice needs the account's renewal
+        notice_days = (renewals or Renewals()).notice_days
+        actions = with_notices(actions, renewal, today, notice_days)
     actions, blocked = actions_with_changes(actions), draft.blocked_items()
     status: AccountStatus = "blocked" if blocked else "changes" if actions else "in_sync"
     return AccountPlan(
@@ -393,6 +393,8 @@ def build_plan(
     with cycle_collector_paused():
         selected = sorted(desired_accounts, key=lambda a: a.account_id)
         created = now or datetime.now(UTC)
+        day = created.astimezone(UTC).date()
+        read_contacts = contacts or {}
         accounts = []
         for desired in selected:
             live = lives.get(desired.account_id)
@@ -408,8 +410,7 @@ def build_plan(
                     )
                 )
                 continue
-            day = created.astimezone(UTC).date()
-            contact = (contacts or {}).get(desired.account_id)
+            contact = read_contacts.get(desired.account_id)
             accounts.append(_plan_account(desired, live, options, day, contact, renewals))
         return Plan(
             created_at=created,

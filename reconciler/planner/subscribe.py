@@ -199,5 +199,7 @@ def _incomplete_contact(desired: DesiredAccount) -> str:
 def contact_from(desired: DesiredAccount, actions: Iterable[Action]) -> tuple[tuple[str, str], ...]:
     """Where each field of the contact a subscribe sends was written, for the reviewer."""
     origin = desired.contact_origin
+    if origin is None:
+        return ()
     sends = any(spec_of(a.op).body is Body.SUBSCRIPTION and "contact" in a.body for a in actions)
-    return origin.fields if sends and origin is not None else ()
+    return origin.fields if sends else ()

@@ -54,11 +54,11 @@ ZOOM_LIMITS: dict[str, dict[RateLabel, int]] = {
 WINDOW_S = 1.0
 #: How much less than the fastest round trip a call is assumed to spend after Zoom counted it.
 CREDIT_MARGIN_S = 0.010
-#: Answers a label must have seen before it takes any credit. The first calls of a run open
-#: their connections (TCP, TLS) before Zoom sees them; while every round trip seen so far holds
-#: such a detour out, the fastest of them says nothing of the way back. Beyond the largest
-#: `--parallelism` (64), most of them came over a connection already open.
-CREDIT_AFTER_ANSWERS = 100
+#: Round trips a label must have measured before it takes any credit. Only calls started after
+#: the label's first answer count: the first wave of a run opens its connections (TCP, TLS)
+#: before Zoom sees it, a detour out that says nothing of the way back; later calls find open
+#: connections (as many are in flight as the rate times the round trip, a handful).
+CREDIT_AFTER_TRIPS = 20
 #: Seconds without a 429 before a slowed label takes one step back up.
 RECOVER_AFTER_S = 10.0
 
@@ -95,8 +95,11 @@ class SlidingWindowLimiter:
     a margin, the fastest round trip seen so far less the margin: this assumes the part of a
     round trip after Zoom counts a call never runs shorter than in that fastest trip by more
     than the margin, and that the fastest trip was not slow on its way out by more (hence no
-    credit before ``CREDIT_AFTER_ANSWERS`` answers). A delay on the way out (a stalled machine,
-    a queue, a new connection) lengthens that call's round trip, so it stays covered.
+    credit before ``CREDIT_AFTER_TRIPS`` round trips after the first answer). The credit applies
+    to every answered call still in the window, including those answered before it was known:
+    the assumption is about every call, and the credit only waited for a floor to trust. A
+    delay on the way out (a stalled machine, a queue, a new connection) lengthens that call's
+    round trip, so it stays covered.
     :meth:`distrust` drops the credit for good (a 429 says the assumption failed).
     """
 
@@ -121,14 +124,15 @@ class SlidingWindowLimiter:
         #: When the next call is due on the even schedule (None: no call yet).
         self._next_slot: float | None = None
         self._in_flight = 0
-        #: When finished calls were counted by Zoom at the latest, oldest first (each still
-        #: occupies the second after it). Ascending: answers come in order and the credit only
-        #: ever shrinks.
+        #: When finished calls were answered, oldest first; each still occupies the second after
+        #: its counted-by time (answer less the credit, applied when the window is checked).
         self._ends: deque[float] = deque()
         self._credit_margin = credit_margin
         #: The fastest round trip seen (acquire to release), None before the first answer.
         self._fastest: float | None = None
-        self._answers = 0
+        self._trips = 0
+        #: When the label's first answer came (calls started before it are the first wave).
+        self._first_answer: float | None = None
         self._released = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -145,7 +149,7 @@ class SlidingWindowLimiter:
         """Seconds before an answer by which Zoom is taken to have counted its call."""
         if self._credit_margin is None or self._fastest is None:
             return 0.0
-        if self._answers < CREDIT_AFTER_ANSWERS:
+        if self._trips < CREDIT_AFTER_TRIPS:
             return 0.0
         return max(0.0, self._fastest - self._credit_margin)
 
@@ -177,9 +181,11 @@ class SlidingWindowLimiter:
         self._ceiling = max(self._per_second, min(top_ceiling, raised))
 
     def _expire(self, now: float) -> None:
-        for times in (self._starts, self._ends):
-            while times and now - times[0] >= WINDOW_S:
-                times.popleft()
+        starts, ends, credit = self._starts, self._ends, self.credit
+        while starts and now - starts[0] >= WINDOW_S:
+            starts.popleft()
+        while ends and now - (ends[0] - credit) >= WINDOW_S:
+            ends.popleft()
 
     def _wait_needed(self, now: float) -> float | None:
         """Seconds until one more call may start, or None: not before a call in flight ends.
@@ -201,7 +207,7 @@ class SlidingWindowLimiter:
             # Only an answered call's second running out frees room; answers come in order.
             if excess >= len(self._ends):
                 return None
-            wait = max(wait, WINDOW_S - (now - self._ends[excess]))
+            wait = max(wait, WINDOW_S - (now - (self._ends[excess] - self.credit)))
         return wait
 
     def _schedule_next(self, now: float, waited: bool) -> None:
@@ -235,7 +241,8 @@ class SlidingWindowLimiter:
 
     def release(self, started: float | None = None, *, counted: bool = True) -> None:
         """The answer (or failure) of the call that started at `started` is here: it occupies
-        the second after its counted-by time, then none. Without `started`, no credit.
+        the second after its counted-by time, then none. Without `started`, its round trip is
+        not measured.
 
         ``counted=False``: Zoom did not count the call (a 401 for the token: Zoom counts per
         account, and knows the account only from a token it accepts), so it gives its start
@@ -244,19 +251,18 @@ class SlidingWindowLimiter:
         now = self._clock()
         self._in_flight -= 1
         if started is not None:
-            trip = now - started
-            self._answers += 1
-            self._fastest = trip if self._fastest is None else min(self._fastest, trip)
+            if self._first_answer is None:
+                self._first_answer = now
+            elif started >= self._first_answer:
+                trip = now - started
+                self._trips += 1
+                self._fastest = trip if self._fastest is None else min(self._fastest, trip)
         if not counted and started is not None:
             if started in self._starts:
                 self._starts.remove(started)
-            self._released.set()
-            return
-        counted_by = now if started is None else now - self.credit
-        # Keep the order `_wait_needed` relies on (a call released without a start).
-        if self._ends and counted_by < self._ends[-1]:
-            counted_by = self._ends[-1]
-        self._ends.append(counted_by)
+        else:
+            # Keep the order `_wait_needed` relies on (a clock that went back).
+            self._ends.append(max(now, self._ends[-1]) if self._ends else now)
         self._released.set()
 
     @asynccontextmanager

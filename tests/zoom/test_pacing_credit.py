@@ -15,7 +15,7 @@ import random
 import pytest
 
 from reconciler.zoom.pacing import (
-    CREDIT_AFTER_ANSWERS,
+    CREDIT_AFTER_TRIPS,
     CREDIT_MARGIN_S,
     Pacer,
     RateLabel,
@@ -120,13 +120,14 @@ async def calls(limiter: SlidingWindowLimiter, vt: VirtualTime, trips: list[floa
     return credits
 
 
-async def test_no_credit_before_enough_answers_and_none_after_a_429() -> None:
+async def test_no_credit_before_enough_round_trips_and_none_after_a_429() -> None:
     vt = VirtualTime()
     pacer = Pacer("business", clock=vt.clock)
     medium = pacer.limiter(RateLabel.MEDIUM)
     assert medium.credit == 0.0, "nothing is known before an answer"
-    credits = await calls(medium, vt, [0.1] * CREDIT_AFTER_ANSWERS)
-    assert set(credits[:-1]) == {0.0}, "the first answers may all have opened a connection"
+    # The first call's trip is not measured (the first wave opens connections).
+    credits = await calls(medium, vt, [0.5] + [0.1] * CREDIT_AFTER_TRIPS)
+    assert set(credits[:-1]) == {0.0}, "not before enough round trips"
     assert credits[-1] == pytest.approx(0.1 - CREDIT_MARGIN_S)
     pacer.on_rate_limited(RateLabel.MEDIUM, None)
     assert medium.credit == 0.0
@@ -137,7 +138,7 @@ async def test_the_fastest_round_trip_sets_the_credit() -> None:
     """A slow answer never raises the credit; a faster one lowers it."""
     vt = VirtualTime()
     limiter = credited(10, 10, vt)
-    warm = [0.2] * (CREDIT_AFTER_ANSWERS - 1)
+    warm = [0.01] + [0.2] * (CREDIT_AFTER_TRIPS - 1)  # the first trip is not measured
     credits = await calls(limiter, vt, [*warm, 0.5, 0.05, 0.3])
     assert credits[-3:] == pytest.approx([0.19, 0.04, 0.04])
 
@@ -156,3 +157,30 @@ async def test_a_call_zoom_did_not_count_occupies_nothing(counted: bool, next_st
         return await limiter.acquire()
 
     assert await vt.run(two_calls()) == pytest.approx(next_start, abs=1e-3)
+
+
+async def first_starts(limiter: SlidingWindowLimiter, vt: VirtualTime, count: int) -> float:
+    """Seconds from the first to the `count`th start, calls of a steady 100 ms, ten at a time
+    (Business Medium's schedule: the floor is known within the first second)."""
+    starts: list[float] = []
+
+    async def worker() -> None:
+        for _ in range(count // 10):
+            async with limiter.slot():
+                starts.append(vt.now)
+                await vt.sleep(0.1)
+
+    await vt.run(asyncio.gather(*(worker() for _ in range(10))))
+    return starts[count - 1] - starts[0]
+
+
+async def test_the_credit_covers_calls_answered_before_it_was_known() -> None:
+    """The first second pays no round trip: once the floor is known, the calls answered before
+    it get the credit too, so the ceiling does not stop the schedule at the first second."""
+    vt = VirtualTime()
+    credited_span = await first_starts(credited(59, 60, vt), vt, 180)
+    vt = VirtualTime()
+    strict = SlidingWindowLimiter(59, ceiling=60, clock=vt.clock, sleep=vt.sleep)
+    strict_span = await first_starts(strict, vt, 180)
+    assert credited_span <= 179 / 59 * 1.01, f"{credited_span:.3f} s"
+    assert strict_span > credited_span + 0.15, "the strict rule pays a round trip a second"

@@ -22,7 +22,7 @@ from reconciler.zoom.pacing import (
     SlidingWindowLimiter,
 )
 from tests.windows import most_in_one_second
-from tests.zoom.test_pacing_occupancy import VirtualTime
+from tests.zoom.test_pacing_occupancy import VirtualTime, steady_starts
 
 #: Zoom's part of every round trip (its work and the way back): 80 to 130 ms.
 BACK_S = (0.08, 0.13)
@@ -80,16 +80,7 @@ async def test_without_the_ceiling_the_same_stalls_trip_the_limit() -> None:
 
 async def steady_rate(limiter: SlidingWindowLimiter, vt: VirtualTime) -> float:
     """Starts per second of the last 300 of 600 calls of a steady 100 ms, ten at a time."""
-    starts: list[float] = []
-
-    async def worker(count: int) -> None:
-        for _ in range(count):
-            async with limiter.slot():
-                starts.append(vt.now)
-                await vt.sleep(0.1)
-
-    await vt.run(asyncio.gather(*(worker(60) for _ in range(10))))
-    last = starts[-300:]
+    last = (await steady_starts(limiter, vt, 60))[-300:]
     return (len(last) - 1) / (last[-1] - last[0])
 
 
@@ -162,15 +153,7 @@ async def test_a_call_zoom_did_not_count_occupies_nothing(counted: bool, next_st
 async def first_starts(limiter: SlidingWindowLimiter, vt: VirtualTime, count: int) -> float:
     """Seconds from the first to the `count`th start, calls of a steady 100 ms, ten at a time
     (Business Medium's schedule: the floor is known within the first second)."""
-    starts: list[float] = []
-
-    async def worker() -> None:
-        for _ in range(count // 10):
-            async with limiter.slot():
-                starts.append(vt.now)
-                await vt.sleep(0.1)
-
-    await vt.run(asyncio.gather(*(worker() for _ in range(10))))
+    starts = await steady_starts(limiter, vt, count // 10)
     return starts[count - 1] - starts[0]
 
 

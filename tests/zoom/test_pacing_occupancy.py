@@ -50,6 +50,22 @@ class VirtualTime:
         return task.result()
 
 
+async def steady_starts(
+    limiter: SlidingWindowLimiter, vt: VirtualTime, per_worker: int, workers: int = 10
+) -> list[float]:
+    """When each call started: `workers` callers, `per_worker` calls each of a steady 100 ms."""
+    starts: list[float] = []
+
+    async def worker() -> None:
+        for _ in range(per_worker):
+            async with limiter.slot():
+                starts.append(vt.now)
+                await vt.sleep(0.1)
+
+    await vt.run(asyncio.gather(*(worker() for _ in range(workers))))
+    return starts
+
+
 async def arrivals(limiter: SlidingWindowLimiter, vt: VirtualTime, seed: int) -> list[float]:
     """300 calls, 24 at a time, each 20-400 ms long, arriving at its start or at its end."""
     rng = random.Random(seed)
@@ -91,15 +107,7 @@ async def test_the_ceiling_costs_one_round_trip_per_second() -> None:
     """Calls of a steady 100 ms each: about 20/1.1 = 18.2 a second, not the scheduled 19."""
     vt = VirtualTime()
     limiter = SlidingWindowLimiter(19, ceiling=20, clock=vt.clock, sleep=vt.sleep)
-    starts: list[float] = []
-
-    async def worker(count: int) -> None:
-        for _ in range(count):
-            async with limiter.slot():
-                starts.append(vt.now)
-                await vt.sleep(0.1)
-
-    await vt.run(asyncio.gather(*(worker(20) for _ in range(10))))
+    starts = await steady_starts(limiter, vt, 20)
     rate = (len(starts) - 1) / (starts[-1] - starts[0])
     assert 20 / 1.1 * 0.97 <= rate <= 20 / 1.1 * 1.03, f"{rate:.2f}/s"
 

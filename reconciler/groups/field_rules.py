@@ -100,10 +100,18 @@ def _read_countries(value: Any) -> tuple[str, ...]:
     return tuple(sorted({p.strip() for p in parts if p.strip()}))
 
 
+#: Digits of the longest numeric string read as a number (seats never come near it).
+_MOST_DIGITS: Final = 18
+
+
 def _integer(value: Any) -> Any:
     # Zoom documents integers, but numeric strings have been seen in answers; read both.
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()
+        # ASCII digits only, and few: "²" is a digit to str.isdigit and 5,000 digits are over
+        # int()'s limit; either was a ValueError. Left as written, like any other string.
+        if text.isascii() and text.isdigit() and len(text) <= _MOST_DIGITS:
+            return int(text)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

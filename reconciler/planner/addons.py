@@ -95,6 +95,29 @@ def cancel_order(key: AddonKey) -> tuple[int, int, str]:
     return table.order_of(table.groups_in(container)[0].key), -index, key[1]
 
 
+#: The seat fields `seat_count` and the decrease guards read.
+SEAT_FIELDS = ("hosts", "active_hosts")
+
+
+def unreadable_seats(have: NormalisedPlans) -> list[str]:
+    """Seat fields of Zoom's answer that are not a whole number (`"abc"`, `"30.5"`, `true`).
+
+    `seat_count` reads such a value as no seats, so a decrease from 30 would be planned as an
+    increase from 0, past --allow-decrease: the account is blocked instead (`_plan_plans`)."""
+    entries = [("plan_base", have.base)] if have.base is not None else []
+    entries += [
+        (f"{group} {plan_type}", fields) for (group, plan_type), fields in have.addons.items()
+    ]
+    found = []
+    for where, fields in entries:
+        for key in SEAT_FIELDS:
+            value = fields.get(key)
+            if value is not None and type(value) is not int:  # bool included
+                shown = repr(value)
+                found.append(f"{where}: {key} {shown if len(shown) <= 40 else shown[:37] + '...'}")
+    return found
+
+
 def seat_count(fields: Mapping[str, Any] | None) -> int:
     value = fields.get("hosts") if fields else None
     if type(value) is int:  # the common case, without two isinstance calls

@@ -23,9 +23,7 @@ from reconciler.groups.normalise import (
     canonical_sha256,
     normalise_plans,
 )
-from reconciler.planner.addons import (
-    plan_addons,
-)
+from reconciler.planner.addons import plan_addons, unreadable_seats
 from reconciler.planner.base_cancel import plan_base_cancel
 from reconciler.planner.base_plan import bundle_is_live, plan_base, plan_bundle
 from reconciler.planner.changes import actions_with_changes
@@ -150,6 +148,14 @@ def _plan_plans(
     live: LivePlans,
 ) -> None:
     """The plan calls of an account whose plans differ from its file."""
+    odd = unreadable_seats(have)
+    if odd:
+        draft.block(
+            "unreadable_seats",
+            f"{'; '.join(odd)}: Zoom's answer gives seats that are not a whole number; nothing "
+            "is planned from it (check the account in Zoom's console, then plan again)",
+        )
+        return
     if have.subscribed:
         plan_base(draft, want, have, live)
         plan_bundle(draft, want, have)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from reconciler.desired.packaged_schemas import inline_refs, packaged_schema
-from reconciler.desired.schema_fast_path import Acceptor, compile_acceptor
+from reconciler.desired.packaged_schemas import inline_refs, packaged_acceptor, packaged_schema
 
 SCHEMA_FILE = "plan.schema.json"
 
@@ -21,11 +20,6 @@ SCHEMA_FILE = "plan.schema.json"
 def _plan_schema() -> dict[str, Any]:
     """schemas/plan.schema.json, read and inlined once per process."""
     return inline_refs(packaged_schema(SCHEMA_FILE))
-
-
-@cache
-def _plan_acceptor() -> Acceptor:
-    return compile_acceptor(_plan_schema())
 
 
 @cache
@@ -38,7 +32,7 @@ def _plan_validator() -> Any:
 
 def schema_problems(data: Any) -> list[str]:
     """Where `data` breaks schemas/plan.schema.json, one short line per problem."""
-    if _plan_acceptor()(data):
+    if packaged_acceptor(SCHEMA_FILE)(data):
         return []
     errors = _plan_validator().iter_errors(data)
     return [

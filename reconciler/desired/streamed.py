@@ -124,13 +124,15 @@ class _Stream:
     def _document(self) -> Document | None:
         """Reads one document's nodes; None for an empty one (a stray `---`).
 
-        The loop is the hot path of loading: local names, exact-type tests, and the rare
-        cases (a refused or odd key, a tag, a list or mapping starting) in methods.
+        The loop is the hot path of loading: local names, exact-type tests, the usual key (a
+        plain word, first seen) and the usual list or mapping (no tag) handled in line, and
+        everything rarer in methods.
         """
         get, checks, max_values = self._next, self._checks, self._max_values
         values: dict[DataPath, Mark] = {}
         keys: dict[DataPath, Mark] = {}
         stack: list[_Open] = []
+        top: _Open | None = None
         count = 0
         root: Any = None
         event: Any = get()
@@ -142,23 +144,35 @@ class _Stream:
                 stack.pop()
                 if not stack:
                     break
+                top = stack[-1]
                 event = get()
                 continue
             key = None
-            if not stack:
-                top = None
+            if top is None:
                 path: DataPath = ()
-            else:
-                top = stack[-1]
-                if top.first_seen is None:
-                    path = (*top.path, len(top.items))
-                else:  # a mapping: `event` is a key, and its value comes next
+            elif top.first_seen is None:
+                path = (*top.path, len(top.items))
+            else:  # a mapping: `event` is a key, and its value comes next
+                if (
+                    kind is ScalarEvent
+                    and event.tag is None
+                    and event.anchor is None
+                    and event.implicit[0]
+                    and (key := event.value) not in top.first_seen
+                    and plain_tag(key) == STR
+                ):
+                    mark = event.start_mark
+                    top.first_seen[event.value] = mark.line + 1
+                    path = (*top.path, event.value)
+                    keys[path] = mark
+                else:
                     key = self._key(event, top, keys)
-                    event = get()
                     if key is None:  # refused: the key and its value were skipped, unread
+                        event = get()
                         continue
-                    kind = type(event)
                     path = (*top.path, key)
+                event = get()
+                kind = type(event)
             if kind is AliasEvent or event.anchor is not None:
                 raise _NotCommon  # the node path expands aliases, within its limits
             count += 1
@@ -185,6 +199,7 @@ class _Stream:
                 top.items[key] = value
             if opened is not None:
                 stack.append(opened)
+                top = opened
             elif top is None:
                 break
             event = get()
@@ -196,12 +211,15 @@ class _Stream:
 
     def _open(self, event: CollectionStartEvent, path: DataPath) -> _Open:
         """A list or mapping starts: deeper by one, and its tag checked."""
-        self._deeper()
-        mapping = isinstance(event, MappingStartEvent)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _NotCommon
+        mapping = type(event) is MappingStartEvent
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = self._resolve(MappingNode if mapping else SequenceNode, None, event.implicit)
-        self._checks.collection_tag(tag, MAP if mapping else SEQ, _mark(event))
+        if tag is not None:  # untagged, it is what it looks like (no path resolvers: above)
+            if tag == "!":
+                tag = self._resolve(MappingNode if mapping else SequenceNode, None, event.implicit)
+            self._checks.collection_tag(tag, MAP if mapping else SEQ, _mark(event))
         return _Open({} if mapping else [], path, mapping)
 
     def _key(self, event: Event, mapping: _Open, keys: dict[DataPath, Mark]) -> str | None:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reconciler.collector import cycle_collector_paused
 from reconciler.desired.layering import Layered, Layering
 from reconciler.desired.model import (
     SUBSCRIBE_CONTACT_FIELDS,
@@ -142,10 +143,21 @@ def load_desired(
     type the catalogue does not list is an error unless `extra_plan_types` names it.
     `extends_roots` widens what `extends` may read beyond the git work tree holding each file
     (restrictor.py); nothing outside them is ever opened. `today` is the day a scheduled
-    change must come after (default: today in UTC).
+    change must come after (default: today in UTC). The cycle collector is paused meanwhile
+    (collector.py): loading makes many small containers and no cycles.
     """
+    with cycle_collector_paused():
+        return _load(paths, strict, extends_roots, today, frozenset(extra_plan_types))
+
+
+def _load(
+    paths: Sequence[str | Path],
+    strict: bool,
+    extends_roots: Sequence[str | Path],
+    today: date | None,
+    allowed: frozenset[str],
+) -> DesiredState:
     restrictor = LoadRestrictor.widened_by(extends_roots)
-    allowed = frozenset(extra_plan_types)
     files, problems = find_files(paths, restrictor)
     named = [p.file for p in problems]
     cache = _FileCache()

@@ -37,19 +37,20 @@ class Location:
 
 
 class Places(Mapping[DataPath, "Location"]):
-    """Where each value (or key) of one document is: the parser's own marks, each made a
-    Location only when asked. Reading 600 account files made some 23,000 Locations, and almost
-    none is ever asked for (a problem, a contact's origin or `extends` layering asks)."""
+    """Where each value (or key) of one document is, kept as a 1-based (line, column) pair
+    and made a Location only when asked. Reading 600 account files made some 23,000
+    Locations, and almost none is ever asked for (a problem, a contact's origin or `extends`
+    layering asks); a pair of numbers is cheaper to make and to keep (the cycle collector
+    stops watching a tuple of numbers, not a Location or a parser's mark)."""
 
-    __slots__ = ("_file", "_marks")
+    __slots__ = ("_file", "_places")
 
-    def __init__(self, file: str, marks: dict[DataPath, Mark]) -> None:
+    def __init__(self, file: str, places: dict[DataPath, tuple[int, int]]) -> None:
         self._file = file
-        self._marks = marks
+        self._places = places
 
     def __getitem__(self, path: DataPath) -> Location:
-        mark = self._marks[path]
-        return Location(self._file, mark.line + 1, mark.column + 1)
+        return Location(self._file, *self._places[path])
 
     @overload
     def get(self, path: DataPath, /) -> Location | None: ...
@@ -58,17 +59,17 @@ class Places(Mapping[DataPath, "Location"]):
     def get(self, path: DataPath, /, default: Location | _Default) -> Location | _Default: ...
 
     def get(self, path: DataPath, /, default: object = None) -> object:
-        mark = self._marks.get(path)
-        return default if mark is None else Location(self._file, mark.line + 1, mark.column + 1)
+        place = self._places.get(path)
+        return default if place is None else Location(self._file, *place)
 
     def __contains__(self, path: object) -> bool:
-        return path in self._marks
+        return path in self._places
 
     def __iter__(self) -> Iterator[DataPath]:
-        return iter(self._marks)
+        return iter(self._places)
 
     def __len__(self) -> int:
-        return len(self._marks)
+        return len(self._places)
 
 
 @dataclass(frozen=True)

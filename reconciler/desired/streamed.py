@@ -5,7 +5,7 @@ events to bound the nesting depth (libyaml's composer recurses in C, where no le
 counted), once in libyaml's composer, once to build checked data from the nodes. Loading 600
 account files spent about a third of its time there. Here one flat loop over the events (no
 recursion: a stack of open lists and mappings) counts depth and values, builds the data,
-keeps each key's and value's mark and makes the same checks in the same order
+keeps the place of each key and value and makes the same checks in the same order
 (`scalar_checks.py`), so the documents and problems are the ones the node path gives.
 
 It reads only what almost every file is: well-formed YAML with no anchor or alias, within the
@@ -129,8 +129,8 @@ class _Stream:
         everything rarer in methods.
         """
         get, checks, max_values = self._next, self._checks, self._max_values
-        values: dict[DataPath, Mark] = {}
-        keys: dict[DataPath, Mark] = {}
+        values: dict[DataPath, tuple[int, int]] = {}
+        keys: dict[DataPath, tuple[int, int]] = {}
         stack: list[_Open] = []
         top: _Open | None = None
         count = 0
@@ -162,9 +162,10 @@ class _Stream:
                     and plain_tag(key) == STR
                 ):
                     mark = event.start_mark
-                    top.first_seen[event.value] = mark.line + 1
+                    line = mark.line + 1
+                    top.first_seen[event.value] = line
                     path = (*top.path, event.value)
-                    keys[path] = mark
+                    keys[path] = (line, mark.column + 1)
                 else:
                     key = self._key(event, top, keys)
                     if key is None:  # refused: the key and its value were skipped, unread
@@ -178,7 +179,8 @@ class _Stream:
             count += 1
             if count > max_values:
                 raise _NotCommon
-            values[path] = event.start_mark
+            mark = event.start_mark
+            values[path] = (mark.line + 1, mark.column + 1)
             opened = None
             if kind is ScalarEvent:
                 tag = event.tag
@@ -187,7 +189,7 @@ class _Stream:
                     tag = plain_tag(text) if event.implicit[0] else STR
                 elif tag == "!":
                     tag = self._resolve(ScalarNode, text, event.implicit)
-                value = checks.scalar(text, tag, event.style, event.start_mark, path)
+                value = checks.scalar(text, tag, event.style, mark, path)
             else:
                 opened = self._open(event, path)
                 value = opened.items
@@ -222,7 +224,9 @@ class _Stream:
             self._checks.collection_tag(tag, MAP if mapping else SEQ, _mark(event))
         return _Open({} if mapping else [], path, mapping)
 
-    def _key(self, event: Event, mapping: _Open, keys: dict[DataPath, Mark]) -> str | None:
+    def _key(
+        self, event: Event, mapping: _Open, keys: dict[DataPath, tuple[int, int]]
+    ) -> str | None:
         """A mapping key and its checks, or None when it is refused (then the key's and its
         value's nodes are skipped, unread)."""
         if not isinstance(event, NodeEvent) or _aliased(event):
@@ -254,7 +258,7 @@ class _Stream:
             self._skip(self._next())
             return None
         first_seen[key] = mark.line + 1
-        keys[(*mapping.path, key)] = mark
+        keys[(*mapping.path, key)] = (mark.line + 1, mark.column + 1)
         return key
 
     def _skip(self, event: Event | None) -> None:

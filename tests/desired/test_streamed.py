@@ -167,8 +167,7 @@ def test_plain_tags_are_pyyaml_s(value: str) -> None:
 
 
 def test_places_are_locations_made_when_asked() -> None:
-    marks = {("a",): yaml.error.Mark("f", 0, 2, 4, None, None)}
-    places = Places("f.yaml", marks)  # type: ignore[arg-type]
+    places = Places("f.yaml", {("a",): (3, 5)})
     assert places[("a",)] == Location("f.yaml", 3, 5)
     assert places.get(("a",)) == Location("f.yaml", 3, 5)
     assert places.get(("b",)) is None

@@ -281,11 +281,13 @@ def build_plan(
     contacts: Mapping[str, ContactRead] | None = None,
     renewals: Renewals | None = None,
     planned: Mapping[str, AccountPlan] | None = None,
+    desired_sha256: str | None = None,
 ) -> Plan:
     """Plan every account (accounts are independent) into one Plan, in account_id order.
     ``contacts``: the billing contacts read (`planner.contact`), by account id; ``renewals``:
     the run's reading of the renewals list (None: not read); ``planned``: accounts already
-    planned by :func:`plan_read_account` from the same readings, options and day."""
+    planned by :func:`plan_read_account` from the same readings, options and day;
+    ``desired_sha256``: `desired_fingerprint` of the same accounts, when already taken."""
     with cycle_collector_paused():
         selected = sorted(desired_accounts, key=lambda a: a.account_id)
         created = now or datetime.now(UTC)
@@ -316,7 +318,7 @@ def build_plan(
             created_at=created,
             expires_at=created + ttl,
             git_commit=git_commit,
-            desired_sha256=desired_fingerprint(selected),
+            desired_sha256=desired_sha256 or desired_fingerprint(selected),
             options=options,
             accounts=tuple(accounts),
             renewals=None if renewals is None else renewals.reading(),

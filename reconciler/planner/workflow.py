@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from reconciler.desired.model import DesiredAccount
-from reconciler.groups.normalise import PlanShapeError, normalise_plans
-from reconciler.planner.core import build_plan, plan_read_account
+from reconciler.planner.as_read import PlanAsRead
+from reconciler.planner.contact import compares_contact
+from reconciler.planner.core import build_plan
 from reconciler.planner.costs import price_plan
-from reconciler.planner.model import DEFAULT_TTL, AccountPlan, Plan, PlanOptions
+from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
 from reconciler.planner.renewals import DEFAULT_NOTICE_DAYS, RenewalsReader, read_renewals
 from reconciler.planner.usage_reads import needs_usage
 from reconciler.pricing.prices import PriceList
@@ -89,30 +90,17 @@ async def make_plan(
     """
     by_id = {a.account_id: a for a in desired_accounts}
     # The plan is dated when the reading begins: its age counts from the oldest answer in it,
-    # and the accounts planned while others are read (below) share its day.
+    # and the accounts planned while others are read share its day.
     created = now or datetime.now(UTC)
-    day = created.astimezone(UTC).date()
     renewals_read = asyncio.ensure_future(read_renewals(client, notice_days))
-    planned: dict[str, AccountPlan] = {}
-
-    def plan_as_read(live: LivePlans) -> None:
-        """Plan an account while the rate limit holds the next reads back, once the renewals
-        are known, unless its billing contact is still to be read."""
-        desired = by_id[live.account_id]
-        if not renewals_read.done() or compares_contact(desired, live.plans):
-            return
-        if renewals_read.cancelled() or renewals_read.exception() is not None:
-            return
-        renewals = renewals_read.result()
-        planned[live.account_id] = plan_read_account(desired, live, options, day, renewals)
-
+    as_read = PlanAsRead(desired_accounts, options, created.astimezone(UTC).date(), renewals_read)
     try:
         lives = await read_live(
             client,
             sorted(by_id),
             want_usage=lambda account_id, plans: needs_usage(by_id[account_id], plans, options),
             progress=progress,
-            on_read=plan_as_read,
+            on_read=as_read,
         )
         contacts = await _read_contacts(client, [by_id[i] for i in sorted(by_id)], lives)
     except BaseException:
@@ -128,7 +116,8 @@ async def make_plan(
         git_commit=git_commit,
         contacts=contacts,
         renewals=renewals,
-        planned=planned,
+        planned=as_read.planned,
+        desired_sha256=as_read.desired_sha256,
     )
     return price_plan(plan, prices)
 
@@ -136,17 +125,6 @@ async def make_plan(
 class PlanningReader(PlanAndUsageReader, ContactReader, RenewalsReader, Protocol):
     """What planning reads: plans, usage where a decrease is checked, billing contacts, and
     the renewals list."""
-
-
-def compares_contact(desired: DesiredAccount, raw_plans: Mapping[str, Any] | None) -> bool:
-    """Is this account's billing contact read and compared? Only when its file declares one
-    and it is subscribed (an unsubscribed account sends its contact with the subscribe)."""
-    if not desired.contact or raw_plans is None:
-        return False
-    try:
-        return normalise_plans(raw_plans).subscribed
-    except PlanShapeError:
-        return False
 
 
 async def _read_contacts(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.planner import workflow
+from reconciler.planner import as_read, workflow
 from reconciler.planner.model import PlanOptions
 from reconciler.zoom.billing import AccountRenewal
 from reconciler.zoom.errors import AccountNotFound
@@ -61,15 +61,15 @@ async def test_the_plan_is_the_one_planned_after_the_last_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     early: list[str] = []
-    plan_read_account = workflow.plan_read_account
+    plan_read_account = as_read.plan_read_account
 
     def spy(*args: Any) -> Any:
         early.append(args[0].account_id)
         return plan_read_account(*args)
 
-    monkeypatch.setattr(workflow, "plan_read_account", spy)
+    monkeypatch.setattr(as_read, "plan_read_account", spy)
     options = PlanOptions(allow_decrease=True)
-    as_read = await workflow.make_plan(accounts(), zoom(), options, now=NOW, progress=False)
+    planned = await workflow.make_plan(accounts(), zoom(), options, now=NOW, progress=False)
     assert "sub_contact" not in early, "its contact is read after the plans: planned at the end"
     assert len(early) >= 15, early
 
@@ -80,13 +80,13 @@ async def test_the_plan_is_the_one_planned_after_the_last_answer(
 
     monkeypatch.setattr(workflow, "read_live", without_early)
     at_the_end = await workflow.make_plan(accounts(), zoom(), options, now=NOW, progress=False)
-    assert as_read.to_json() == at_the_end.to_json()
-    statuses = {a.account_id: a.status for a in as_read.accounts}
+    assert planned.to_json() == at_the_end.to_json()
+    statuses = {a.account_id: a.status for a in planned.accounts}
     assert statuses["sub_00"] == "in_sync" and statuses["sub_15"] == "changes"
     assert statuses["sub_dec"] == "changes" and "sub_dec" in early
     assert statuses["sub_gone"] == "blocked" and statuses["sub_contact"] == "changes"
-    assert as_read.accounts[3].renewal is not None
-    assert as_read.accounts[3].renewal.total_renewal_amount == Decimal(300)
+    assert planned.accounts[3].renewal is not None
+    assert planned.accounts[3].renewal.total_renewal_amount == Decimal(300)
 
 
 async def test_the_plan_is_dated_when_the_reading_began(make_desired: Any) -> None:

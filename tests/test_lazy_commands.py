@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -143,3 +144,17 @@ def test_version_is_the_installed_release_without_package_metadata() -> None:
     code += "except SystemExit:\n    pass\nprint('importlib.metadata' in sys.modules)\n"
     quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert quiet.stdout.strip().endswith("False")
+
+
+def test_the_program_skips_the_last_full_collection_at_exit() -> None:
+    """`zoomplans` (console script and `python -m reconciler`) freezes the collector before the
+    interpreter exits: its last full collection costs 50-80 ms after a large plan."""
+    entry = tomllib.loads(Path("pyproject.toml").read_text())["project"]["scripts"]["zoomplans"]
+    assert entry == "reconciler.cli:run"
+    code = "import atexit, gc, runpy, sys\n"
+    code += "atexit.register(lambda: print('frozen:', gc.get_freeze_count() > 0))\n"
+    code += "sys.argv = ['zoomplans', '--version']\n"
+    code += "runpy.run_module('reconciler', run_name='__main__')\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "frozen: True"

@@ -28,13 +28,13 @@ from reconciler.apply.reading import LivePlansDict
 from reconciler.apply.report import AccountState
 from reconciler.apply.seams import Confirm, Converged
 from reconciler.desired.model import DesiredAccount
+from reconciler.planner.contact import compares_contact
 from reconciler.planner.core import plan_account
 from reconciler.planner.costs import price_plan
 from reconciler.planner.fingerprints import desired_fingerprint
 from reconciler.planner.model import AccountPlan, Plan, PlanOptions
 from reconciler.planner.renewal_record import Renewal
 from reconciler.planner.usage_reads import needs_usage
-from reconciler.planner.workflow import compares_contact
 from reconciler.pricing.prices import PriceList
 from reconciler.zoom.contact_reads import ContactReader, read_contact
 from reconciler.zoom.live import LivePlans

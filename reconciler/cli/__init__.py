@@ -7,6 +7,7 @@ usage errors exit 2, which CI would mistake for "changes present", so `main` map
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -143,3 +144,20 @@ def main(argv: list[str] | None = None) -> None:
             click.echo("Please report this; run with -v to see its traceback.", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def run() -> None:
+    """The `zoomplans` program (the console script and ``python -m reconciler``): :func:`main`,
+    with the cyclic garbage collector frozen before the interpreter exits.
+
+    Python's exit makes one last full collection over every object still alive (the modules,
+    the HTTP stack, every answer read): 50-80 ms after a 600-account plan, spent once the work
+    is done, by a process about to give all its memory back. Frozen objects are left out of it;
+    nothing else changes (atexit handlers, flushing and closing files run as before). Not in
+    :func:`main` itself: tests call that many times in one long-lived process, where garbage
+    frozen along the way would never be collected.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.desired.model import DesiredAccount
+from reconciler.groups.normalise import PlanShapeError, normalise_plans
 from reconciler.groups.operations import Op
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.model import Action, UnmanagedItem
@@ -101,3 +103,14 @@ def plan_contact(
             group=CONTACT_GROUP,
         )
     )
+
+
+def compares_contact(desired: DesiredAccount, raw_plans: Mapping[str, Any] | None) -> bool:
+    """Is this account's billing contact read and compared? Only when its file declares one
+    and it is subscribed (an unsubscribed account sends its contact with the subscribe)."""
+    if not desired.contact or raw_plans is None:
+        return False
+    try:
+        return normalise_plans(raw_plans).subscribed
+    except PlanShapeError:
+        return False

@@ -191,6 +191,19 @@ def _plan_account(
     return _plan_normalised(desired, want, have, live, options, today, contact, renewals)
 
 
+def plan_read_account(
+    desired: DesiredAccount,
+    live: LivePlans,
+    options: PlanOptions,
+    today: date,
+    renewals: Renewals | None,
+) -> AccountPlan:
+    """One account exactly as :func:`build_plan` plans it when its billing contact is not
+    compared: `make_plan` plans each such account as soon as it is read, while the rate limit
+    holds the other reads back, and hands the result to :func:`build_plan`."""
+    return _plan_account(desired, live, options, today, None, renewals)
+
+
 def plan_from_reading(
     desired: DesiredAccount,
     want: NormalisedPlans,
@@ -267,17 +280,25 @@ def build_plan(
     git_commit: str | None = None,
     contacts: Mapping[str, ContactRead] | None = None,
     renewals: Renewals | None = None,
+    planned: Mapping[str, AccountPlan] | None = None,
+    desired_sha256: str | None = None,
 ) -> Plan:
     """Plan every account (accounts are independent) into one Plan, in account_id order.
     ``contacts``: the billing contacts read (`planner.contact`), by account id; ``renewals``:
-    the run's reading of the renewals list (None: not read)."""
+    the run's reading of the renewals list (None: not read); ``planned``: accounts already
+    planned by :func:`plan_read_account` from the same readings, options and day;
+    ``desired_sha256``: `desired_fingerprint` of the same accounts, when already taken."""
     with cycle_collector_paused():
         selected = sorted(desired_accounts, key=lambda a: a.account_id)
         created = now or datetime.now(UTC)
         day = created.astimezone(UTC).date()
         read_contacts = contacts or {}
+        early = planned or {}
         accounts = []
         for desired in selected:
+            if (ready := early.get(desired.account_id)) is not None:
+                accounts.append(ready)
+                continue
             live = lives.get(desired.account_id)
             if live is None:
                 accounts.append(
@@ -297,7 +318,7 @@ def build_plan(
             created_at=created,
             expires_at=created + ttl,
             git_commit=git_commit,
-            desired_sha256=desired_fingerprint(selected),
+            desired_sha256=desired_sha256 or desired_fingerprint(selected),
             options=options,
             accounts=tuple(accounts),
             renewals=None if renewals is None else renewals.reading(),

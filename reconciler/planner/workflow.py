@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from reconciler.desired.model import DesiredAccount
-from reconciler.groups.normalise import PlanShapeError, normalise_plans
+from reconciler.planner.as_read import PlanAsRead
+from reconciler.planner.contact import compares_contact
 from reconciler.planner.core import build_plan
 from reconciler.planner.costs import price_plan
 from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
@@ -88,13 +89,18 @@ async def make_plan(
     the run; every other failure is recorded on its account.
     """
     by_id = {a.account_id: a for a in desired_accounts}
+    # The plan is dated when the reading begins: its age counts from the oldest answer in it,
+    # and the accounts planned while others are read share its day.
+    created = now or datetime.now(UTC)
     renewals_read = asyncio.ensure_future(read_renewals(client, notice_days))
+    as_read = PlanAsRead(desired_accounts, options, created.astimezone(UTC).date(), renewals_read)
     try:
         lives = await read_live(
             client,
             sorted(by_id),
             want_usage=lambda account_id, plans: needs_usage(by_id[account_id], plans, options),
             progress=progress,
+            on_read=as_read,
         )
         contacts = await _read_contacts(client, [by_id[i] for i in sorted(by_id)], lives)
     except BaseException:
@@ -105,11 +111,13 @@ async def make_plan(
         desired_accounts,
         lives,
         options,
-        now=now,
+        now=created,
         ttl=ttl,
         git_commit=git_commit,
         contacts=contacts,
         renewals=renewals,
+        planned=as_read.planned,
+        desired_sha256=as_read.desired_sha256,
     )
     return price_plan(plan, prices)
 
@@ -117,17 +125,6 @@ async def make_plan(
 class PlanningReader(PlanAndUsageReader, ContactReader, RenewalsReader, Protocol):
     """What planning reads: plans, usage where a decrease is checked, billing contacts, and
     the renewals list."""
-
-
-def compares_contact(desired: DesiredAccount, raw_plans: Mapping[str, Any] | None) -> bool:
-    """Is this account's billing contact read and compared? Only when its file declares one
-    and it is subscribed (an unsubscribed account sends its contact with the subscribe)."""
-    if not desired.contact or raw_plans is None:
-        return False
-    try:
-        return normalise_plans(raw_plans).subscribed
-    except PlanShapeError:
-        return False
 
 
 async def _read_contacts(

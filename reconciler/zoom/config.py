@@ -143,6 +143,12 @@ class ZoomConfig:
         """OAuth is used unless a ready access token was given."""
         return not self.access_token
 
+    @property
+    def uses_https(self) -> bool:
+        """Does any URL this client calls use TLS (the API, and OAuth when used)?"""
+        urls = [self.api_base_url, *([self.oauth_token_url] if self.uses_oauth else [])]
+        return any(url.lower().startswith("https:") for url in urls)
+
     def require_credentials(self) -> None:
         """Raise :class:`MissingCredentials` naming exactly the variables still to set."""
         if self.access_token:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ssl
+from dataclasses import replace
+
 import pytest
 
 from reconciler.zoom import (
@@ -12,6 +15,7 @@ from reconciler.zoom import (
     ZoomConfig,
 )
 from reconciler.zoom.auth import AccessToken
+from reconciler.zoom.client import certificates_for
 from reconciler.zoom.config import is_loopback_host
 
 ENV = {
@@ -166,3 +170,24 @@ def test_a_url_with_user_info_is_refused_without_quoting_it(url: str) -> None:
     with pytest.raises(ConfigError, match="must not carry a user name or password") as caught:
         ZoomClient(ZoomConfig(api_base_url=url, access_token="t"))
     assert "pa55word" not in str(caught.value)
+
+
+def test_only_a_client_with_an_https_url_loads_root_certificates() -> None:
+    """The sandbox's plain-http client skips loading some 150 roots; it cannot speak TLS to
+    anything (a verifying context that trusts no certificate fails closed)."""
+    assert certificates_for(ZoomConfig(access_token="t")) is True  # httpx's default: certifi
+    loopback = ZoomConfig(
+        api_base_url="http://127.0.0.1:9000/v2",
+        oauth_token_url="http://127.0.0.1:9000/oauth/token",
+        account_id="a",
+        client_id="c",
+        client_secret="s",
+    )
+    context = certificates_for(loopback)
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    oauth_over_tls = replace(loopback, oauth_token_url="https://zoom.us/oauth/token")
+    assert certificates_for(oauth_over_tls) is True
+    token_given = replace(oauth_over_tls, access_token="t")  # OAuth is not called at all
+    assert isinstance(certificates_for(token_given), ssl.SSLContext)

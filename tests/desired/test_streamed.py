@@ -129,7 +129,7 @@ def test_the_ordinary_files_are_read_in_one_pass() -> None:
     valid = [p for p in FILES if "invalid" not in p.parts and "cassettes" not in p.parts]
     declined = [p for p in valid if read_stream(p.read_text(), str(p), max_values=10_000) is None]
     assert len(valid) > 20
-    assert declined == []
+    assert declined == [], "declined: an anchor or alias, or a limit? (read, but more slowly)"
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,18 @@ def test_refs_are_replaced_by_their_definitions() -> None:
     }
 
 
+def test_a_definition_referred_to_twice_is_inlined_once_and_shared() -> None:
+    """The inlined schema is no bigger than the published one; the fast path compiles a shared
+    definition once."""
+    schema = {
+        "$defs": {"seats": {"type": "integer", "minimum": 1}},
+        "properties": {"hosts": {"$ref": "#/$defs/seats"}, "rooms": {"$ref": "#/$defs/seats"}},
+    }
+    inlined = inline_refs(schema)
+    assert inlined["properties"]["hosts"] == {"type": "integer", "minimum": 1}
+    assert inlined["properties"]["hosts"] is inlined["properties"]["rooms"]
+
+
 def test_a_definition_that_refers_to_itself_is_refused() -> None:
     schema = {"$defs": {"node": {"items": {"$ref": "#/$defs/node"}}}, "$ref": "#/$defs/node"}
     with pytest.raises(RecursiveSchemaError, match="node"):

@@ -63,6 +63,27 @@ _FAMILY_PREFIXES = (
 
 
 @dataclass(frozen=True)
+class _Prefixes:
+    """The family prefixes, looked up by length: the longest one a code starts with is found
+    with a handful of set lookups, not a test of every prefix (the catalogue is placed at the
+    first load of every run: some 40,000 `startswith` calls before)."""
+
+    words: frozenset[str]
+    lengths: tuple[int, ...]  # longest first
+
+    @classmethod
+    def of(cls, prefixes: tuple[str, ...]) -> _Prefixes:
+        return cls(frozenset(prefixes), tuple(sorted({len(p) for p in prefixes}, reverse=True)))
+
+    def longest(self, code: str) -> str | None:
+        """The longest prefix `code` starts with, or None."""
+        for length in self.lengths:
+            if code[:length] in self.words:
+                return code[:length]
+        return None
+
+
+@dataclass(frozen=True)
 class _Catalogue:
     """The catalogue read once: listed codes with their groups and section."""
 
@@ -72,11 +93,7 @@ class _Catalogue:
     unclaimed: dict[str, str]
     #: A family prefix -> the groups its codes live in.
     families: dict[str, tuple[str, ...]]
-
-
-def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
-    matches = [prefix for prefix in prefixes if code.startswith(prefix)]
-    return max(matches, key=len) if matches else None
+    prefixes: _Prefixes
 
 
 @cache
@@ -84,16 +101,23 @@ def _catalogue() -> _Catalogue:
     groups: dict[str, tuple[str, ...]] = {}
     sections: dict[str, str] = {}
     unclaimed: dict[str, str] = {}
+    # The groups naming each section, in table order: a row asks only those whether they claim it.
+    naming: dict[str, dict[table.PlanGroup, None]] = {}
+    for group in table.GROUPS:
+        for section in group.sections:
+            naming.setdefault(section, {})[group] = None
     for row in catalogue_rows():
         sections[row.code] = row.section
-        claimed = tuple(g.key for g in table.GROUPS if g.claims(row.section, row.code))
+        claimed = tuple(
+            g.key for g in naming.get(row.section, ()) if g.claims(row.section, row.code)
+        )
         if claimed:
             groups[row.code] = claimed
         else:
             unclaimed[row.code] = row.section
     for code, legacy_group in LEGACY_CODES.items():
         groups.setdefault(code, (legacy_group,))
-    prefixes = tuple(p for g in table.GROUPS for p in g.prefixes)
+    prefixes = _Prefixes.of(tuple(p for g in table.GROUPS for p in g.prefixes))
     families: dict[str, tuple[str, ...]] = {}
     for group in table.GROUPS:
         for prefix in group.prefixes:
@@ -101,10 +125,10 @@ def _catalogue() -> _Catalogue:
     # A family's unlisted code goes where its listed codes go: `zo_edu_sch_cmp_plus_*` is sold
     # as a base plan and in its own group, although only the latter names the prefix.
     for code, placed in groups.items():
-        family = _longest_prefix(code, prefixes)
+        family = prefixes.longest(code)
         if family is not None:
             families[family] = tuple(dict.fromkeys((*families[family], *placed)))
-    return _Catalogue(groups, sections, unclaimed, families)
+    return _Catalogue(groups, sections, unclaimed, families, prefixes)
 
 
 def is_known(plan_type: str) -> bool:
@@ -125,7 +149,7 @@ def groups_of(plan_type: str) -> tuple[str, ...]:
         return found
     if plan_type in listed.unclaimed:
         return ()
-    prefix = _longest_prefix(plan_type, tuple(listed.families))
+    prefix = listed.prefixes.longest(plan_type)
     return listed.families[prefix] if prefix is not None else ()
 
 

@@ -17,7 +17,7 @@ so rules that run after layering still point at the right file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ class Layered:
     """Document data after layering, with the location of every value across all files."""
 
     data: dict[str, Any]
-    values: dict[DataPath, Location]
+    values: Mapping[DataPath, Location]  # shared with the document when nothing is layered
     files: tuple[str, ...] = ()
     #: Where the nearest template's `contact` was, when a nearer layer's contact replaced it
     #: whole (the validator names it when the nearer contact lacks a field Zoom needs).
@@ -99,7 +99,7 @@ class Layering:
 
     def resolve(self, document: Document) -> tuple[Layered, list[Problem], bool]:
         """`document` layered over its chain; problems at its own `extends` line; chain ok?"""
-        own = Layered(_as_dict(document.data), dict(document.values), (document.file,))
+        own = Layered(_as_dict(document.data), document.values, (document.file,))
         if not own.data.get("extends"):  # most accounts: no chain, no real path to resolve
             return own, [], True
         return self._layer(document, own, [os.path.realpath(document.file)])
@@ -151,7 +151,7 @@ class Layering:
             return placeholder
         document = result.documents[0]
         problems.extend(schema_problems(document, template=True))
-        own = Layered(_as_dict(document.data), dict(document.values), (document.file,))
+        own = Layered(_as_dict(document.data), document.values, (document.file,))
         layered, chain_problems, chain_ok = self._layer(document, own, [*stack, real])
         problems.extend(chain_problems)
         placeholder.layered = layered
@@ -311,7 +311,7 @@ def _merge_by_type(
 
 
 def _copy(
-    source: dict[DataPath, Location],
+    source: Mapping[DataPath, Location],
     from_path: DataPath,
     to_path: DataPath,
     into: dict[DataPath, Location],

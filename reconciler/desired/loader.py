@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reconciler.collector import cycle_collector_paused
 from reconciler.desired.layering import Layered, Layering
 from reconciler.desired.model import (
     SUBSCRIBE_CONTACT_FIELDS,
@@ -51,8 +52,9 @@ class _FileCache:
     def __init__(self) -> None:
         self._results: dict[str, ReadResult] = {}
 
-    def read(self, path: Path, display: str) -> ReadResult:
-        real = os.path.realpath(path)
+    def read(self, path: Path, display: str, real: str | None = None) -> ReadResult:
+        """`real`: the file's real path when the caller knows it already (find_files)."""
+        real = real if real is not None else os.path.realpath(path)
         if real not in self._results:
             self._results[real] = read_file(path, display)
         return self._results[real]
@@ -60,21 +62,22 @@ class _FileCache:
 
 def find_files(
     paths: Sequence[str | Path], restrictor: LoadRestrictor | None = None
-) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """The files to load, in a stable order; folders are searched recursively for YAML.
+) -> tuple[list[tuple[Path, str, str]], list[Problem]]:
+    """The files to load (each with how it is shown and its real path), in a stable order;
+    folders are searched recursively for YAML.
 
     A file named on the command line is read as named; a file found by searching a folder must
     stay inside the tree (a committed symlink to a file of the machine is refused, unread).
     """
     restrictor = restrictor if restrictor is not None else LoadRestrictor()
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[Path, str, str]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
         display = str(given)
         if path.is_dir():
-            inside = sorted(_yaml_files_in(path))
+            inside = sorted(_yaml_files_in(path, restrictor.cwd))
             if not inside:
                 problems.append(
                     Problem(
@@ -87,30 +90,41 @@ def find_files(
                     )
                 )
             candidates = []
-            for file in inside:
-                refusal = restrictor.walk_refusal(display, str(file))
+            for file, real in inside:
+                refusal = restrictor.walk_refusal(display, str(file), real)
                 if refusal is None:
-                    candidates.append((file, str(file)))
+                    candidates.append((file, str(file), real))
                 else:
                     problems.append(Problem(str(file), 1, 1, "error", refusal))
         elif path.exists():
-            candidates = [(path, display)]
+            candidates = [(path, display, os.path.realpath(path))]
         else:
             problems.append(Problem(display, 1, 1, "error", "no such file or folder"))
             continue
-        for file, shown in candidates:
-            real = os.path.realpath(file)
+        for file, shown, real in candidates:
             if real not in seen:
                 seen.add(real)
-                found.append((file, shown))
+                found.append((file, shown, real))
     return found, problems
 
 
-def _yaml_files_in(folder: Path) -> list[Path]:
-    files: list[Path] = []
+def _yaml_files_in(folder: Path, cwd: str) -> list[tuple[Path, str]]:
+    """Each YAML file under `folder` with its real path. A walked folder is never a link (the
+    walk follows none), so a file that is no link either is its folder's real path and its
+    name: one `lstat` instead of resolving every part of the path again, for each file."""
+    files: list[tuple[Path, str]] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(Path(root) / n for n in names if n.endswith(YAML_SUFFIXES))
+        real_root = os.path.realpath(os.path.join(cwd, root))
+        for name in names:
+            if name.endswith(YAML_SUFFIXES):
+                file = os.path.join(root, name)
+                real = (
+                    os.path.realpath(os.path.join(cwd, file))
+                    if os.path.islink(file)
+                    else os.path.join(real_root, name)
+                )
+                files.append((Path(root) / name, real))
     return files
 
 
@@ -129,20 +143,31 @@ def load_desired(
     type the catalogue does not list is an error unless `extra_plan_types` names it.
     `extends_roots` widens what `extends` may read beyond the git work tree holding each file
     (restrictor.py); nothing outside them is ever opened. `today` is the day a scheduled
-    change must come after (default: today in UTC).
+    change must come after (default: today in UTC). The cycle collector is paused meanwhile
+    (collector.py): loading makes many small containers and no cycles.
     """
+    with cycle_collector_paused():
+        return _load(paths, strict, extends_roots, today, frozenset(extra_plan_types))
+
+
+def _load(
+    paths: Sequence[str | Path],
+    strict: bool,
+    extends_roots: Sequence[str | Path],
+    today: date | None,
+    allowed: frozenset[str],
+) -> DesiredState:
     restrictor = LoadRestrictor.widened_by(extends_roots)
-    allowed = frozenset(extra_plan_types)
     files, problems = find_files(paths, restrictor)
     named = [p.file for p in problems]
     cache = _FileCache()
     layering = Layering(cache.read, restrictor)
-    read = [(display, cache.read(path, display)) for path, display in files]
-    for display, result in read:
+    read = [(display, real, cache.read(path, display, real)) for path, display, real in files]
+    for display, _real, result in read:
         _log.info("read %s: %d document(s)", display, len(result.documents))
 
     resolved: dict[int, tuple[Layered, list[Problem], bool]] = {}
-    for _display, result in read:
+    for _display, _real, result in read:
         for document in result.documents:
             resolved[id(document)] = layering.resolve(document)
     templates = layering.template_files
@@ -151,8 +176,8 @@ def load_desired(
     account_files: list[str] = []
     declared: dict[str, SourceMark] = {}
     twice: set[str] = set()  # declared more than once: ambiguous, so none of them is kept
-    for display, result in read:
-        if templates and os.path.realpath(display) in templates:
+    for display, real, result in read:
+        if templates and real in templates:
             continue  # checked once, as a template, by the layering
         account_files.append(display)
         problems.extend(result.problems)
@@ -196,7 +221,7 @@ def load_desired(
     _log.info("%d account(s) valid, %d problem(s)", len(accounts), len(problems))
     return DesiredState(
         accounts=accounts,
-        problems=_ordered(problems, [*named, *(display for display, _ in read)]),
+        problems=_ordered(problems, [*named, *(display for display, _, _ in read)]),
         files=tuple(account_files),
         templates=tuple(sorted(layering.template_files)),
     )

@@ -56,23 +56,29 @@ def inline_refs(schema: dict[str, Any], root: dict[str, Any] | None = None) -> d
     by that definition of `root`, and `$schema` kept."""
     base = schema if root is None else root
     defs: dict[str, Any] = base.get("$defs", {})
-    inlined: dict[str, Any] = _inline(schema, defs, ())
+    inlined: dict[str, Any] = _inline(schema, defs, (), {})
     if "$schema" in base:
         inlined["$schema"] = base["$schema"]
     return inlined
 
 
-def _inline(node: Any, defs: dict[str, Any], trail: tuple[str, ...]) -> Any:
+def _inline(node: Any, defs: dict[str, Any], trail: tuple[str, ...], done: dict[str, Any]) -> Any:
+    """`done`: each definition inlined once and then shared wherever it is referred to, so
+    the result is no bigger than the schema and a compiler can compile each part once."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if len(node) == 1 and isinstance(ref, str) and ref.startswith(_LOCAL):
             name = ref.removeprefix(_LOCAL)
             if name in trail:
                 raise RecursiveSchemaError(f"$defs/{name} refers to itself")
-            return _inline(defs[name], defs, (*trail, name))
-        return {key: _inline(value, defs, trail) for key, value in node.items() if key != "$defs"}
+            if name not in done:
+                done[name] = _inline(defs[name], defs, (*trail, name), done)
+            return done[name]
+        return {
+            key: _inline(value, defs, trail, done) for key, value in node.items() if key != "$defs"
+        }
     if isinstance(node, list):
-        return [_inline(item, defs, trail) for item in node]
+        return [_inline(item, defs, trail, done) for item in node]
     return node
 
 

@@ -91,12 +91,14 @@ class LoadRestrictor:
             )
         return None
 
-    def walk_refusal(self, folder: str, file: str) -> str | None:
+    def walk_refusal(self, folder: str, file: str, real: str | None = None) -> str | None:
         """Why a file found by searching `folder` is skipped (a symlink pointing out), or None.
 
-        The folder the user named is itself a root for its own files, in git or not.
+        The folder the user named is itself a root for its own files, in git or not. `real`:
+        the file's real path, when the walk knows it already.
         """
-        real = os.path.realpath(os.path.join(self.cwd, file))
+        if real is None:
+            real = os.path.realpath(os.path.join(self.cwd, file))
         if _inside(real, self._real_folder(folder)):
             return None
         if self.allows(os.path.join(folder, "."), file):

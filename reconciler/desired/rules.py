@@ -73,8 +73,8 @@ def account_problems(
                 )
             else:
                 seen[item.plan_type] = item
-    _check_ceilings(account, report)
-    check_dates(account.data, report, today or datetime.now(UTC).date())
+    _check_ceilings(account, report, [item for item in entries if not item.cancelled])
+    check_dates(account.data, report, today or datetime.now(UTC).date(), entries)
     check_preconditions(entries, account.data.get("plans"), report, account.at)
     return problems
 
@@ -122,15 +122,15 @@ def _whole_hosts(entry: dict[str, Any] | None) -> int | None:
     return hosts if valid else None
 
 
-def _check_ceilings(account: Layered, report: Reporter) -> None:
+def _check_ceilings(account: Layered, report: Reporter, entries: list[PlanEntry]) -> None:
     """Add-on hosts Zoom refuses against the base plan's hosts, at the add-on's `hosts`: a
     warning (HELD_STATE), as Zoom may hold it already; the planner blocks making it worse.
 
     Checked on the layered account, so a template's base plan counts; a file that leaves
     the base plan's hosts out is checked by the planner against Zoom's live seats instead.
-    Entries marked `state: cancelled` are on their way out and are not checked.
+    Entries marked `state: cancelled` are on their way out and are not checked: `entries`
+    are the account's others.
     """
-    entries = list(plan_entries(account.data.get("plans"), cancelled=False))
     base = next((e for e in entries if e.group == table.BASE.key), None)
     base_hosts = _whole_hosts(base.entry) if base is not None else None
     if base is None or base_hosts is None:

@@ -11,10 +11,11 @@ A date that has passed would be refused by Zoom, so it is refused here first, at
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from reconciler.desired.entries import Reporter, plan_entries
+from reconciler.desired.entries import PlanEntry, Reporter, plan_entries
 from reconciler.desired.problems import excerpt
 from reconciler.desired.reader import DataPath
 from reconciler.desired.schema import where
@@ -24,9 +25,15 @@ OPTIONS_KEY = "subscription_options"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def check_dates(data: dict[str, Any], report: Reporter, today: date) -> None:
-    """Every scheduled date of a layered account: a real day, in the future, pairs equal."""
-    for item in plan_entries(data.get("plans")):
+def check_dates(
+    data: dict[str, Any],
+    report: Reporter,
+    today: date,
+    entries: Sequence[PlanEntry] | None = None,
+) -> None:
+    """Every scheduled date of a layered account: a real day, in the future, pairs equal.
+    `entries`: the account's plan entries when the caller has them already."""
+    for item in plan_entries(data.get("plans")) if entries is None else entries:
         if item.entry is None or SCHEDULE_KEY not in item.entry:
             continue
         if item.cancelled:

@@ -135,6 +135,9 @@ class _Compiler:
 
     def __init__(self, strict_integer: bool) -> None:
         self.integer = _is_strict_integer if strict_integer else _is_integer
+        #: Each subschema object compiled once (an inlined definition is one object wherever
+        #: it is used), kept with its schema so that its id stays its own.
+        self._compiled: dict[int, tuple[dict[str, Any], Acceptor]] = {}
 
     def compile(self, schema: Any) -> Acceptor:
         if schema is True:
@@ -143,6 +146,12 @@ class _Compiler:
             return _never
         if not isinstance(schema, dict):
             raise UnsupportedSchema(f"a schema must be an object or a boolean, not {schema!r}")
+        known = self._compiled.get(id(schema))
+        if known is None:
+            known = self._compiled[id(schema)] = (schema, self._compile(schema))
+        return known[1]
+
+    def _compile(self, schema: dict[str, Any]) -> Acceptor:
         unknown = sorted(set(schema) - _KNOWN)
         if unknown:
             raise UnsupportedSchema(f"keywords not compiled: {', '.join(unknown)}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 
+from reconciler.collector import cycle_collector_paused
 from reconciler.desired.model import DesiredAccount
 from reconciler.groups import table
 from reconciler.groups.normalise import (
@@ -27,7 +28,6 @@ from reconciler.planner.addons import plan_addons, unreadable_seats
 from reconciler.planner.base_cancel import plan_base_cancel
 from reconciler.planner.base_plan import bundle_is_live, plan_base, plan_bundle
 from reconciler.planner.changes import actions_with_changes
-from reconciler.planner.collector import cycle_collector_paused
 from reconciler.planner.contact import plan_contact
 from reconciler.planner.draft import AccountDraft
 from reconciler.planner.fast_instances import in_sync

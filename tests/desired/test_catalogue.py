@@ -148,3 +148,16 @@ def test_every_group_with_catalogue_sections_has_listed_codes() -> None:
     for group in table.GROUPS:
         if group.sections:
             assert catalogue.known_types(group.key), group.key
+
+
+def test_the_longest_family_prefix_is_found_by_length() -> None:
+    """The lookup by length finds what testing every prefix finds, for every listed code and
+    for codes made of a prefix and more, or of part of one."""
+    listed = catalogue._catalogue()
+    prefixes = list(listed.families)
+    codes = [*listed.sections, *catalogue.LEGACY_CODES, "", "x"]
+    codes += [f"{prefix}{tail}" for prefix in prefixes for tail in ("", "_x", "9")]
+    codes += [prefix[:cut] for prefix in prefixes for cut in range(len(prefix))]
+    for code in codes:
+        matches = [prefix for prefix in prefixes if code.startswith(prefix)]
+        assert listed.prefixes.longest(code) == (max(matches, key=len) if matches else None)

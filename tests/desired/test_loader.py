@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from pathlib import Path
 
 import pytest
 
-from reconciler.desired import DesiredState, SourceMark, load_desired
+from reconciler.desired import DesiredState, SourceMark, load_desired, loader
+from reconciler.desired.loader import find_files
+from reconciler.desired.reader import ReadResult, read_file
 
 #: Files are written under tmp_path, outside git: it is the root they may extend within.
 pytestmark = pytest.mark.usefixtures("in_tmp_tree")
@@ -271,3 +275,44 @@ def test_strict_also_refuses_accounts_in_a_file_with_a_yaml_warning(tmp_path: Pa
     strict = load_desired([path], strict=True)
     assert strict.accounts == []
     assert [(p.line, p.severity) for p in strict.problems] == [(2, "error")]
+
+
+def test_each_file_found_carries_its_real_path(tmp_path: Path) -> None:
+    """The walk resolves a folder once and a file only when it is a link: the same real path
+    as resolving every file in full, so a file reached twice is still read once."""
+    account = "account_id: sub_{}\nplans:\n  plan_base: {{type: business_monthly, hosts: 10}}\n"
+    write(tmp_path / "real" / "a.yaml", account.format("a"))
+    write(tmp_path / "real" / "deeper" / "b.yaml", account.format("b"))
+    (tmp_path / "real" / "same-as-a.yaml").symlink_to(tmp_path / "real" / "a.yaml")
+    (tmp_path / "through").symlink_to(tmp_path / "real")  # a folder named through a link
+    files, problems = find_files(["through", tmp_path / "real" / "a.yaml"])
+    assert problems == []
+    assert [(shown, real) for _path, shown, real in files] == [
+        (shown, os.path.realpath(path)) for path, shown, _real in files
+    ]
+    assert sorted(os.path.basename(real) for _path, _shown, real in files) == ["a.yaml", "b.yaml"]
+    assert sorted(a.account_id for a in load_desired(["through"]).accounts) == ["sub_a", "sub_b"]
+
+
+def test_files_load_with_the_cycle_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(
+        tmp_path / "a.yaml",
+        "account_id: sub_a\nplans:\n  plan_base: {type: business_monthly, hosts: 10}\n",
+    )
+    seen: list[bool] = []
+
+    def watching(file: Path, display: str) -> ReadResult:
+        seen.append(gc.isenabled())
+        return read_file(file, display)
+
+    monkeypatch.setattr(loader, "read_file", watching)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        assert load_desired([path]).ok
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False]

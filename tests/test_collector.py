@@ -1,4 +1,5 @@
-"""Planning pauses the cycle collector and leaves it as the caller had it."""
+"""The cycle collector paused for a piece of work (planning, loading), and left as the caller had
+it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from reconciler.planner.collector import cycle_collector_paused
+from reconciler.collector import cycle_collector_paused
 
 
 @pytest.fixture

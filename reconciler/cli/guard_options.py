@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -17,7 +17,9 @@ from reconciler.cli.exit_codes import fail
 from reconciler.cli.options import stacked
 from reconciler.guards.money_limits import MonthlyLimit, MonthlyLimitError, parse_flag
 from reconciler.guards.project import ProjectConfig, ProjectError, find_project
-from reconciler.pricing.prices import PriceList, PricesError, load_prices
+
+if TYPE_CHECKING:
+    from reconciler.pricing.prices import PriceList
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,6 +97,9 @@ def project_and_prices(
     if not path.is_file():
         where = "--prices" if prices_file else f"prices: in {project.source if project else ''}"
         fail(f"{where} names {path}, which is not a readable file")
+    # Imported only when there is a price list to read (its checks load the catalogue).
+    from reconciler.pricing.prices import PricesError, load_prices
+
     try:
         prices = load_prices(path)
     except PricesError as exc:

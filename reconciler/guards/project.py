@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from reconciler.desired.packaged_schemas import packaged_schema_errors
 from reconciler.desired.problems import Problem, bounded_schema_message, excerpt
-from reconciler.desired.reader import Document, read_file
 from reconciler.guards.money_limits import MonthlyLimit, checked_amount
-from reconciler.guards.project_bounds import bound_problems, key_origins
 from reconciler.pricing.currencies import UnknownCurrency, is_currency
+
+if TYPE_CHECKING:
+    from reconciler.desired.reader import Document
 
 PROJECT_FILE = "zoomplans.yaml"
 SCHEMA_FILE = "project.schema.json"
@@ -147,6 +147,12 @@ def _url_has_password(url: str) -> bool:
 
 def load_project(path: Path) -> ProjectConfig:
     """Read and check one project file; ProjectError with located problems otherwise."""
+    # The YAML reader and the schema checks are imported only when a project file is there:
+    # without one (most runs), `plan` asks for its token without loading them first.
+    from reconciler.desired.packaged_schemas import packaged_schema_errors
+    from reconciler.desired.reader import read_file
+    from reconciler.guards.project_bounds import bound_problems, key_origins
+
     shown = str(path)
     read = read_file(path, shown)
     errors = [p for p in read.problems if p.severity == "error"]

@@ -13,7 +13,7 @@ the calling plan inside a ``plan_phone`` body, not ``plan_phone``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from reconciler.groups.normalise import (
     NormalisedPlans,
@@ -23,7 +23,9 @@ from reconciler.groups.normalise import (
 )
 from reconciler.groups.operations import Target, Visibility, is_op, spec_of
 from reconciler.planner.bodies import as_get_answer, entry_of, entry_type
-from reconciler.planner.model import AccountPlan, Action
+
+if TYPE_CHECKING:
+    from reconciler.planner.model import AccountPlan, Action
 
 
 def _read(plans: Mapping[str, Any] | None) -> NormalisedPlans | None:

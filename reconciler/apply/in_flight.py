@@ -27,13 +27,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reconciler.apply.journal_records import Intent, Record, parse_time
 from reconciler.apply.journal_walk import IN_FLIGHT, Fate, walk
 from reconciler.groups.operations import OP_TABLE, Target, is_op, spec_of
 from reconciler.planner.bodies import entry_type
-from reconciler.planner.model import Plan
+
+if TYPE_CHECKING:
+    from reconciler.planner.model import Plan
 
 #: Writes that charge (or end a charge) again when repeated; PUTs set a value and are safe.
 UNREPEATABLE_OPS = frozenset(spec.op.value for spec in OP_TABLE if not spec.repeatable)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,6 +154,8 @@ def read_lines(path: Path, since: datetime | None) -> list[tuple[str, str]]:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
+    import tempfile  # only to write (shutil, bz2, lzma): `plan` reads the journal first
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reconciler.apply.in_flight import InFlightRules
-from reconciler.apply.reading import LivePlansDict
-from reconciler.apply.report import AccountState
-from reconciler.groups.operations import Op
-from reconciler.planner.model import AccountPlan
+
+if TYPE_CHECKING:  # annotations only: `plan` builds ApplySettings before its first read
+    from reconciler.apply.reading import LivePlansDict
+    from reconciler.apply.report import AccountState
+    from reconciler.groups.operations import Op
+    from reconciler.planner.model import AccountPlan
 
 
 class Fingerprint(Protocol):

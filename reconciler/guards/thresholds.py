@@ -25,10 +25,10 @@ from reconciler.guards.money_limits import (
     default_limit,
 )
 from reconciler.guards.project import ProjectConfig
-from reconciler.planner.model import Plan, PlanOptions
 from reconciler.pricing.money import format_money
 
 if TYPE_CHECKING:
+    from reconciler.planner.model import Plan, PlanOptions
     from reconciler.pricing.prices import PriceList
 
 #: Without prices nothing can be measured in money; with them, this much per month in USD (any

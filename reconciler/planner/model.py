@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from reconciler.groups.canonical import canonical_sha256
@@ -20,11 +20,11 @@ from reconciler.planner.field_change import FieldChange as FieldChange
 from reconciler.planner.header import GitState, Setting, provenance_lines
 from reconciler.planner.options import PlanOptions as PlanOptions
 from reconciler.planner.plan_schema import schema_problems
+from reconciler.planner.provenance import DEFAULT_TTL as DEFAULT_TTL
 from reconciler.planner.renewal_record import Renewal, RenewalReading
 from reconciler.pricing.money import Cost, CostTotals
 
 FORMAT_VERSION = 1
-DEFAULT_TTL = timedelta(hours=24)
 
 AccountStatus = Literal["in_sync", "changes", "blocked", "error"]
 

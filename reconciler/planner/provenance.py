@@ -27,6 +27,9 @@ _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: A reviewed plan describes Zoom at one moment; a year is already far longer than is wise,
 #: and the bound keeps `created_at + ttl` a real date (a huge value would overflow it).
 MAX_TTL = timedelta(days=365)
+#: How long a plan file stays valid without `--ttl` (re-exported by `reconciler.planner.model`;
+#: here so `plan` sets its default without importing the plan model before its first read).
+DEFAULT_TTL = timedelta(hours=24)
 
 
 def parse_duration(text: str) -> timedelta:

@@ -22,15 +22,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reconciler.groups.operations import Effect, spec_of
 from reconciler.planner.bodies import dates, entry_type, scheduled_date
-from reconciler.planner.model import Action
 from reconciler.planner.renewal_record import Renewal, RenewalReading
 from reconciler.zoom.billing import RENEWAL_INTERVAL_DAYS, AccountRenewal
 from reconciler.zoom.errors import MissingScope, ZoomError
 from reconciler.zoom_2026 import operation
+
+if TYPE_CHECKING:  # read while Zoom is: the plan model is imported once reads have started
+    from reconciler.planner.model import Action
 
 #: The flag's default: how many days before a renewal a removal is flagged.
 DEFAULT_NOTICE_DAYS = 14

@@ -17,7 +17,6 @@ from reconciler.groups.normalise import (
     PlanShapeError,
     normalise_plans,
 )
-from reconciler.planner.addons import seat_count
 from reconciler.planner.options import PlanOptions
 
 
@@ -37,6 +36,10 @@ def needs_usage(
 
 def needs_usage_of(want: NormalisedPlans, have: NormalisedPlans) -> bool:
     """`needs_usage` on both sides already normalised (an allowed decrease assumed)."""
+    # Imported when a decrease is allowed, not with this module: `plan` asks needs_usage of
+    # each answer, and the add-on planner (with the plan model) is off its first request.
+    from reconciler.planner.addons import seat_count
+
     if have.base is None:
         return False  # unsubscribed: a subscribe removes nothing
     if (

@@ -7,9 +7,10 @@ totals (tests/render/test_formats_agree.py holds them to it).
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from reconciler.planner.model import Plan
+if TYPE_CHECKING:
+    from reconciler.planner.model import Plan
 
 
 class Renderer(Protocol):

@@ -1,17 +1,20 @@
 """The steps `plan` and `apply` share before anything is sent: the desired files, the
-options, the plan made now, the journal's purchases in flight and the guard rails."""
+options, the plan made now, the journal's purchases in flight and the guard rails.
+
+Only what comes before the first read of Zoom is imported at the top; the plan model, the
+planner's core and the in-flight marking are imported while Zoom is read
+(`reconciler.planner.workflow.make_plan`), where they cost no wall time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from reconciler.apply.in_flight import InFlightRules, Now, mark_in_flight, writes_in_flight
 from reconciler.apply.journal import JournalContents, JournalDamaged, JournalError, read_journal
-from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.own_writes import OwnWritesReader
-from reconciler.desired import load_desired
-from reconciler.desired.model import DesiredAccount
 from reconciler.guards.money_limits import MonthlyLimitError
 from reconciler.guards.project import extends_roots, plan_types_allowed
 from reconciler.guards.thresholds import (
@@ -20,14 +23,19 @@ from reconciler.guards.thresholds import (
     unpriced_warning,
     with_limits,
 )
-from reconciler.planner.header import GitState, Setting
-from reconciler.planner.model import DEFAULT_TTL, Plan, PlanOptions
-from reconciler.planner.provenance import current_git_commit, git_state
-from reconciler.planner.workflow import PlanningReader, SelectionError, make_plan
+from reconciler.planner.provenance import DEFAULT_TTL, current_git_commit, git_state
+from reconciler.planner.workflow import SelectionError, make_plan
 from reconciler.planner.workflow import select_accounts as select
 from reconciler.service.refusal import EXIT_REFUSED, EXIT_USAGE, Refused
-from reconciler.service.requests import Guards, Selection
-from reconciler.zoom.live import PlanAndUsageReader
+
+if TYPE_CHECKING:
+    from reconciler.apply.journal_store import JournalTarget
+    from reconciler.desired.model import DesiredAccount
+    from reconciler.planner.header import GitState, Setting
+    from reconciler.planner.model import Plan, PlanOptions
+    from reconciler.planner.workflow import PlanningReader
+    from reconciler.service.requests import Guards, Selection
+    from reconciler.zoom.live import PlanAndUsageReader
 
 Say = Callable[[str], None]
 
@@ -36,7 +44,10 @@ def load_accounts(
     selection: Selection, guards: Guards, say: Say, *, hint: str = ""
 ) -> tuple[list[DesiredAccount], GitState]:
     """Every account the files declare, and the git state of every file read (desired files,
-    templates, price list, project file); any problem refuses the run before Zoom is called."""
+    templates, price list, project file); any problem refuses the run before Zoom is called.
+    `plan` calls it in a worker thread, where the loader's own imports are made."""
+    from reconciler.desired import load_desired
+
     roots = extends_roots(selection.extends_root, guards.project)
     allowed = plan_types_allowed(guards.project)
     state = load_desired(list(selection.paths), extends_roots=roots, extra_plan_types=allowed)
@@ -86,9 +97,11 @@ async def plan_now(
     context: tuple[Selection, Guards],
     ttl: timedelta = DEFAULT_TTL,
     header: tuple[GitState, tuple[Setting, ...]] | None = None,
+    preload: Sequence[str] = (),
 ) -> Plan:
     """Read the live plans and plan the accounts, exactly as `zoomplans plan` does; `header`:
-    the git state and settings the plan header shows (planner/header.py)."""
+    the git state and settings the plan header shows (planner/header.py); `preload`: modules
+    the caller uses once the plan is made, imported while Zoom is read."""
     selection, guards = context
     commit = header[0].commit if header else current_git_commit(selection.paths[0])
     plan = await make_plan(
@@ -99,6 +112,7 @@ async def plan_now(
         git_commit=commit,
         prices=guards.prices,
         notice_days=guards.renewal_notice_days,
+        preload=preload,
     )
     return plan if header is None else plan.with_provenance(*header)
 

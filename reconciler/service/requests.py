@@ -11,18 +11,22 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reconciler.apply.journal import DEFAULT_JOURNAL_PATH
-from reconciler.apply.journal_store import JournalTarget
 from reconciler.apply.seams import ApplySettings
-from reconciler.guards.money_limits import MonthlyLimit
-from reconciler.guards.project import ProjectConfig, plan_types_allowed
-from reconciler.planner.header import Setting
-from reconciler.planner.model import DEFAULT_TTL, PlanOptions
+from reconciler.guards.project import plan_types_allowed
+from reconciler.planner.options import PlanOptions
+from reconciler.planner.provenance import DEFAULT_TTL
 from reconciler.planner.renewals import DEFAULT_NOTICE_DAYS
-from reconciler.pricing.prices import PriceList
 from reconciler.zoom.config import ZoomConfig
+
+if TYPE_CHECKING:  # annotations only: a request is built before `plan`'s first read
+    from reconciler.apply.journal_store import JournalTarget
+    from reconciler.guards.money_limits import MonthlyLimit
+    from reconciler.guards.project import ProjectConfig
+    from reconciler.planner.header import Setting
+    from reconciler.pricing.prices import PriceList
 
 #: How old a saved plan apply accepts, counted from its created_at (``--max-plan-age``).
 DEFAULT_MAX_PLAN_AGE = timedelta(hours=24)

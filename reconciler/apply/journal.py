@@ -32,11 +32,9 @@ Zoom's answer and the request path only.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import socket
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -120,6 +118,8 @@ class RunContext:
         cls, *, plan_sha256: str, git_commit: str | None, master_account_id: str | None = None
     ) -> RunContext:
         """A fresh run id; the actor is CI's user (GITHUB_ACTOR) or the login name (USER)."""
+        import uuid  # with platform: only a run that writes needs it, `plan` reads the journal
+
         return cls(
             run_id=uuid.uuid4().hex,
             actor=actor_name(),
@@ -136,6 +136,8 @@ def actor_name() -> str:
 
 def _login_name() -> str:
     """The account running the process when USER is not set (cron, containers)."""
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -256,6 +258,8 @@ class Journal:
         retry_of: str | None = None,
     ) -> str:
         """Record, durably, that a call is about to be sent; returns the intent id."""
+        import uuid
+
         intent_id = uuid.uuid4().hex
         self.write(
             "intent",

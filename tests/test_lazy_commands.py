@@ -93,6 +93,34 @@ def test_the_http_client_leaves_httpx_s_command_line_tool_out() -> None:
     assert heavy(modules, "rich", "pygments", "httpx._main") == set()
 
 
+def test_the_client_module_imports_what_httpx_s_first_request_needs() -> None:
+    """httpcore and anyio's asyncio backend come with `reconciler.zoom.client`, not at the first
+    request, when `plan`'s loading thread would share the GIL with them (0.03-0.05 s)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    code = (
+        "import asyncio, json, sys\n"
+        "import httpx, reconciler.zoom.client\n"
+        "before = set(sys.modules)\n"
+        "async def first():\n"
+        "    async with httpx.AsyncClient(verify=False) as http:\n"
+        "        try:\n"
+        f"            await http.get({dead!r})\n"
+        "        except httpx.TransportError:\n"
+        "            pass\n"
+        "asyncio.run(first())\n"
+        "new = set(sys.modules) - before\n"
+        "print(json.dumps(sorted(m for m in new if m.split('.')[0] in ('anyio', 'httpcore'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(done.stdout) == []
+
+
 def test_each_registry_line_is_the_command_s_own_short_help() -> None:
     for name, entry in COMMANDS.items():
         command = entry.load()

@@ -61,11 +61,13 @@ async def make_plan_for(request: PlanRequest, say: Say) -> PlanResult:
     try:
         selection = request.selection
         options = fresh_options(selection, request.guards)
-        # The files load in a thread while the access token is asked for: a round trip off
-        # every run's start. Nothing is read from Zoom until the files are good.
+        # The files load in a thread while the client is made and the access token is asked
+        # for: a round trip off every run's start. Nothing is read from Zoom until the files
+        # are good. The yield hands the loading to its thread now, not at the first await.
         loading = asyncio.ensure_future(
             asyncio.to_thread(load_accounts, request.selection, request.guards, say)
         )
+        await asyncio.sleep(0)
         try:
             client = ZoomClient(request.zoom)
         except ZoomError:

@@ -1,14 +1,14 @@
 """The steps `plan` and `apply` share before anything is sent: the desired files, the
 options, the plan made now, the journal's purchases in flight and the guard rails.
 
-Only what comes before the first read of Zoom is imported at the top; the plan model, the
-planner's core and the in-flight marking are imported while Zoom is read
-(`reconciler.planner.workflow.make_plan`), where they cost no wall time.
+Modules used only in annotations are imported for type checking alone, and the desired
+files' loader in the thread that loads them: every import before the first read of Zoom
+delays it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -97,11 +97,9 @@ async def plan_now(
     context: tuple[Selection, Guards],
     ttl: timedelta = DEFAULT_TTL,
     header: tuple[GitState, tuple[Setting, ...]] | None = None,
-    preload: Sequence[str] = (),
 ) -> Plan:
     """Read the live plans and plan the accounts, exactly as `zoomplans plan` does; `header`:
-    the git state and settings the plan header shows (planner/header.py); `preload`: modules
-    the caller uses once the plan is made, imported while Zoom is read."""
+    the git state and settings the plan header shows (planner/header.py)."""
     selection, guards = context
     commit = header[0].commit if header else current_git_commit(selection.paths[0])
     plan = await make_plan(
@@ -112,7 +110,6 @@ async def plan_now(
         git_commit=commit,
         prices=guards.prices,
         notice_days=guards.renewal_notice_days,
-        preload=preload,
     )
     return plan if header is None else plan.with_provenance(*header)
 

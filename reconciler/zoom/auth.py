@@ -12,6 +12,7 @@ The token and the client secret never appear in a repr, a log line or an error m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -63,6 +64,8 @@ class TokenSource:
         self._accepted: set[str] = set()
         #: Set when the endpoint failed through its retries or refused the credentials.
         self._failure: AuthError | None = None
+        #: The fetch started at a 401 (:meth:`discard`), ahead of the next call's need.
+        self._ahead: asyncio.Future[None] | None = None
         self.fetch_count = 0
 
     def __repr__(self) -> str:
@@ -120,6 +123,20 @@ class TokenSource:
         current = self._token
         if current is not None and current.value == rejected:
             self._token = None
+            self._fetch_ahead()
+
+    def _fetch_ahead(self) -> None:
+        """Ask for the new token at once, in the background: the next call to hold a rate slot
+        finds it on its way (or here) instead of asking only then, up to one paced interval
+        later. A failure is kept for that call to meet, as :meth:`token` keeps it."""
+        if self._ahead is not None and not self._ahead.done():
+            return
+        self._ahead = asyncio.ensure_future(self._token_quietly())
+
+    async def _token_quietly(self) -> None:
+        # A failure is kept in self._failure, or met again by the call that needs the token.
+        with contextlib.suppress(Exception):
+            await self.token()
 
     async def renew(self, rejected: str) -> str:
         """After a 401 with ``rejected``: a new token, fetched once however many callers ask."""

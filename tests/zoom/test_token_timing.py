@@ -10,6 +10,7 @@ test_token_revocation.py.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from reconciler.zoom import (
     ZoomConfig,
 )
 from reconciler.zoom.auth import TOKEN_FETCH_ATTEMPTS, TokenSource
+from reconciler.zoom.pacing import RateLabel
 from reconciler.zoom.session import MAX_RENEWALS
 from tests.sample_contact import CONTACT
 
@@ -83,6 +85,34 @@ async def test_calls_queued_behind_the_pacer_never_carry_a_token_revoked_meanwhi
     # Before this rule every call queued with the old token: about 20 of them came back 401.
     assert len(scripted.token_requests) == 2
     assert zoom_side.statuses.count(200) == 40
+
+
+async def test_a_401_asks_for_the_new_token_at_once_not_at_the_next_slot(
+    scripted, oauth_config, fast_retry
+) -> None:
+    """Paced at 2 calls a second, the re-send's slot is half a second away; the new token is
+    asked for as soon as the 401 is in, so it is there when the slot comes."""
+    zoom_side = RevokingZoom(scripted, latency_s=0.0)
+    seen: list[tuple[str, float]] = []
+
+    async def timed(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, time.monotonic()))
+        return await zoom_side(request)
+
+    async with ZoomClient(
+        oauth_config, transport=httpx.MockTransport(timed), retry=fast_retry
+    ) as zoom:
+        zoom.pacer.limiter(RateLabel.MEDIUM).slow_down(2)
+        await zoom.get_plans("sub_1")
+        zoom_side.revoked.update(scripted.issued)
+        await zoom.get_plans("sub_1")
+    paths = [path for path, _ in seen]
+    assert paths == ["/oauth/token", *["/v2/accounts/sub_1/plans"] * 2, "/oauth/token",
+                     "/v2/accounts/sub_1/plans"]  # fmt: skip
+    refused_at, renewed_at, resent_at = seen[2][1], seen[3][1], seen[4][1]
+    assert zoom_side.statuses == [200, 401, 200]
+    assert renewed_at - refused_at < 0.2, "the token was asked for only at the next slot"
+    assert resent_at - refused_at > 0.3, "the re-send kept its place in the schedule"
 
 
 async def test_many_401s_on_one_dead_token_make_one_token_request(

@@ -59,6 +59,10 @@ CREDIT_MARGIN_S = 0.010
 #: before Zoom sees it, a detour out that says nothing of the way back; later calls find open
 #: connections (as many are in flight as the rate times the round trip, a handful).
 CREDIT_AFTER_TRIPS = 20
+#: How far behind its even schedule a label may fall and still catch up (then start calls
+#: closer together, as the count and the ceiling allow): a second held back by the count
+#: after a burst, a token renewal, a late wake-up. Longer delays are not made up.
+CATCH_UP_S = 0.2
 #: Seconds without a 429 before a slowed label takes one step back up.
 RECOVER_AFTER_S = 10.0
 
@@ -77,10 +81,12 @@ class SlidingWindowLimiter:
 
     Callers queue on a FIFO lock and each sleeps (holding it) until its start is allowed. The
     start recorded for the window is the real time after the sleep, so the count limit holds
-    whatever the wake-up delay. The even spacing follows a schedule instead: a call that woke
-    up late lets the next one start sooner by that delay (at most one interval), so a busy event
-    loop does not lose a few percent of the budget to every late wake-up (the benchmark showed
-    about 1 s lost per 1,000 calls), and never lets more than two calls start close together.
+    whatever the wake-up delay. The even spacing follows a schedule instead: a call that
+    started late (a late wake-up, or held by the count or the ceiling) lets the next ones start
+    sooner, until the schedule is caught up (at most ``CATCH_UP_S`` behind), so neither a busy
+    event loop nor a second that the count held back loses its budget (the benchmark showed
+    about 1 s lost per 1,000 calls to late wake-ups alone). Catching up never passes the count
+    or the ceiling, which are what keeps Zoom's limit.
 
     Occupancy: a call occupies the window from :meth:`acquire` until one second after its
     *counted-by* time, its answer's arrival less the credit (below); a new call starts only
@@ -123,6 +129,11 @@ class SlidingWindowLimiter:
         self._starts: deque[float] = deque()
         #: When the next call is due on the even schedule (None: no call yet).
         self._next_slot: float | None = None
+        #: When calls Zoom did not count gave their place on the schedule back, oldest first:
+        #: each lets one call start ahead of the schedule within the second after it.
+        self._given_back: deque[float] = deque()
+        #: When the last call started (None: none yet): a call right behind it is catching up.
+        self._last_start: float | None = None
         self._in_flight = 0
         #: When finished calls were answered, oldest first; each still occupies the second after
         #: its counted-by time (answer less the credit, applied when the window is checked).
@@ -186,6 +197,9 @@ class SlidingWindowLimiter:
             starts.popleft()
         while ends and now - (ends[0] - credit) >= WINDOW_S:
             ends.popleft()
+        given_back = self._given_back
+        while given_back and now - given_back[0] >= WINDOW_S:
+            given_back.popleft()
 
     def _wait_needed(self, now: float) -> float | None:
         """Seconds until one more call may start, or None: not before a call in flight ends.
@@ -196,7 +210,7 @@ class SlidingWindowLimiter:
         self._expire(now)
         starts = self._starts
         wait = 0.0
-        if self._next_slot is not None:
+        if self._next_slot is not None and not self._given_back:
             wait = max(wait, self._next_slot - now)
         if len(starts) >= self._per_second:
             # The oldest start that must leave the window before one more may begin.
@@ -211,12 +225,15 @@ class SlidingWindowLimiter:
         return wait
 
     def _schedule_next(self, now: float, waited: bool) -> None:
-        """The next slot is one interval after this call's due time when this call waited for
-        it and woke up late (by at most one interval); otherwise one interval after `now`, so
-        idle time never builds up a burst."""
+        """The next slot is one interval after this call's due time, when this call waited (for
+        the schedule, the count or the ceiling) or follows the last start within an interval
+        (catching up): behind by at most ``CATCH_UP_S``. Otherwise (the label was idle) one
+        interval after `now`, so idle time never builds up a burst."""
         interval = WINDOW_S / self._per_second
-        due = self._next_slot if waited and self._next_slot is not None else now
-        self._next_slot = max(due, now - interval) + interval
+        back_to_back = self._last_start is not None and now - self._last_start <= interval
+        busy = waited or back_to_back
+        due = self._next_slot if busy and self._next_slot is not None else now
+        self._next_slot = max(due, now - CATCH_UP_S) + interval
 
     async def acquire(self) -> float:
         """Wait until one more call may start now, and record it; return the start for
@@ -232,7 +249,11 @@ class SlidingWindowLimiter:
                 elif wait <= 0:
                     self._starts.append(now)
                     self._in_flight += 1
-                    self._schedule_next(now, waited)
+                    if self._next_slot is not None and self._next_slot > now:
+                        self._given_back.popleft()  # ahead of the schedule: a place given back
+                    else:
+                        self._schedule_next(now, waited)
+                    self._last_start = now
                     return now
                 else:
                     # A tiny epsilon so the float comparison above is strictly past the boundary.
@@ -246,7 +267,9 @@ class SlidingWindowLimiter:
 
         ``counted=False``: Zoom did not count the call (a 401 for the token: Zoom counts per
         account, and knows the account only from a token it accepts), so it gives its start
-        back to the window and occupies nothing: a revoked token's re-sends cost no budget.
+        back to the window, occupies nothing, and gives its place on the schedule back: within
+        the next second one call may start ahead of the schedule in its stead (the count and
+        the ceiling still hold). A revoked token's re-sends then cost neither budget nor time.
         """
         now = self._clock()
         self._in_flight -= 1
@@ -260,6 +283,7 @@ class SlidingWindowLimiter:
         if not counted and started is not None:
             if started in self._starts:
                 self._starts.remove(started)
+            self._given_back.append(now)
         else:
             # Keep the order `_wait_needed` relies on (a clock that went back).
             self._ends.append(max(now, self._ends[-1]) if self._ends else now)

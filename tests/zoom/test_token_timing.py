@@ -10,7 +10,6 @@ test_token_revocation.py.
 from __future__ import annotations
 
 import asyncio
-import time
 
 import httpx
 import pytest
@@ -23,7 +22,6 @@ from reconciler.zoom import (
     ZoomConfig,
 )
 from reconciler.zoom.auth import TOKEN_FETCH_ATTEMPTS, TokenSource
-from reconciler.zoom.pacing import RateLabel
 from reconciler.zoom.session import MAX_RENEWALS
 from tests.sample_contact import CONTACT
 
@@ -80,8 +78,9 @@ async def test_calls_queued_behind_the_pacer_never_carry_a_token_revoked_meanwhi
     assert len(answers) == 40
     refused = zoom_side.statuses.count(401)
     assert 1 <= refused <= zoom_side.max_in_flight
-    # Paced at 57/s with 0.1 s latency: never more than 7 calls on the wire at once.
-    assert zoom_side.max_in_flight <= 7
+    # Paced at 59/s with 0.1 s latency: about 6 calls on the wire at once, and the re-sends of
+    # the 401s on top (each 401 gives its place on the schedule back: they start at once).
+    assert zoom_side.max_in_flight <= 7 + refused
     # Before this rule every call queued with the old token: about 20 of them came back 401.
     assert len(scripted.token_requests) == 2
     assert zoom_side.statuses.count(200) == 40
@@ -90,29 +89,18 @@ async def test_calls_queued_behind_the_pacer_never_carry_a_token_revoked_meanwhi
 async def test_a_401_asks_for_the_new_token_at_once_not_at_the_next_slot(
     scripted, oauth_config, fast_retry
 ) -> None:
-    """Paced at 2 calls a second, the re-send's slot is half a second away; the new token is
-    asked for as soon as the 401 is in, so it is there when the slot comes."""
-    zoom_side = RevokingZoom(scripted, latency_s=0.0)
-    seen: list[tuple[str, float]] = []
-
-    async def timed(request: httpx.Request) -> httpx.Response:
-        seen.append((request.url.path, time.monotonic()))
-        return await zoom_side(request)
-
-    async with ZoomClient(
-        oauth_config, transport=httpx.MockTransport(timed), retry=fast_retry
-    ) as zoom:
-        zoom.pacer.limiter(RateLabel.MEDIUM).slow_down(2)
-        await zoom.get_plans("sub_1")
-        zoom_side.revoked.update(scripted.issued)
-        await zoom.get_plans("sub_1")
-    paths = [path for path, _ in seen]
-    assert paths == ["/oauth/token", *["/v2/accounts/sub_1/plans"] * 2, "/oauth/token",
-                     "/v2/accounts/sub_1/plans"]  # fmt: skip
-    refused_at, renewed_at, resent_at = seen[2][1], seen[3][1], seen[4][1]
-    assert zoom_side.statuses == [200, 401, 200]
-    assert renewed_at - refused_at < 0.2, "the token was asked for only at the next slot"
-    assert resent_at - refused_at > 0.3, "the re-send kept its place in the schedule"
+    """The next call to need a token may be a paced interval away: the token that replaces a
+    refused one is asked for as soon as the 401 is in, before anyone asks."""
+    async with client(oauth_config, scripted, fast_retry) as zoom:
+        dead = await zoom.tokens.token()
+        zoom.tokens.discard(dead)
+        for _ in range(20):  # the request goes out in the background, with no caller
+            await asyncio.sleep(0)
+        assert len(scripted.token_requests) == 2
+        assert await zoom.tokens.token() == scripted.issued[-1] != dead
+        zoom.tokens.discard(dead)  # a second 401 on the same dead token asks for nothing
+        await asyncio.sleep(0)
+    assert len(scripted.token_requests) == 2
 
 
 async def test_many_401s_on_one_dead_token_make_one_token_request(

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 import random
 import secrets
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs
 
 from reconciler.sandbox import routes
 from reconciler.sandbox.billing import RenewalPages
-from reconciler.sandbox.bodies import is_integer, not_a_json_object, parse_json_object
+from reconciler.sandbox.bodies import not_a_json_object, parse_json_object
 from reconciler.sandbox.errors import (
     FieldProblem,
     ZoomApiError,
@@ -37,15 +34,20 @@ from reconciler.sandbox.oauth import TokenIssuer
 from reconciler.sandbox.requestlog import LoggedRequest, RequestLog
 from reconciler.sandbox.scopes import scope_refusal
 from reconciler.sandbox.seed import MasterSeed
+from reconciler.sandbox.wire import (
+    Answer,
+    Receive,
+    Scope,
+    Send,
+    lifespan,
+    loggable,
+    read_body,
+    send_answer,
+)
 from reconciler.sandbox.world import World
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("reconciler.sandbox")
 
-MAX_BODY_BYTES = 1024 * 1024
 PAGE_TOKEN_TTL_S = 15 * 60
 PER_SECOND_MESSAGE = (
     "You have reached the maximum per-second rate limit for this API. Try again later."
@@ -54,24 +56,6 @@ DAILY_MESSAGE = (
     "You have reached the maximum daily rate limit for this API. "
     "Refer to the response header for details on when you can make another call."
 )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One HTTP answer; `drop` sends the status line and then cuts the connection; `applied`
-    says that Zoom's rules accepted the write, whatever the client is told."""
-
-    status: int
-    body: Any = None  # dict/list -> JSON; str -> text/html; None -> no body
-    headers: tuple[tuple[str, str], ...] = ()
-    drop: bool = False
-    applied: bool = False
-
-    @property
-    def zoom_code(self) -> int | None:
-        if isinstance(self.body, dict) and is_integer(self.body.get("code")):
-            return int(self.body["code"])
-        return None
 
 
 def _error(err: ZoomApiError) -> Answer:
@@ -119,7 +103,7 @@ class SandboxApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -136,11 +120,13 @@ class SandboxApp:
         path = str(scope["path"])
         query = bytes(scope.get("query_string", b"")).decode("latin-1")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        raw, too_big = await _read_body(receive)
+        raw, too_big = await read_body(receive)
         logged_body: Any = None
         label: str | None = None
         if path.startswith("/_sandbox/"):
-            await _send(send, self._sandbox_extra(method, path, query), self.options.clock_offset_s)
+            await send_answer(
+                send, self._sandbox_extra(method, path, query), self.options.clock_offset_s
+            )
             return
         if too_big:
             answer = Answer(413, {"code": 413, "message": "Request body too large."})
@@ -179,7 +165,7 @@ class SandboxApp:
             "dropped" if answer.drop else answer.status,
             f" code {answer.zoom_code}" if answer.zoom_code is not None else "",
         )
-        await _send(send, answer, self.options.clock_offset_s)
+        await send_answer(send, answer, self.options.clock_offset_s)
 
     async def _delay(self) -> None:
         if self.options.latency_ms > 0:
@@ -198,7 +184,7 @@ class SandboxApp:
         self, method: str, api_path: str, query: str, headers: dict[str, str], raw: bytes
     ) -> tuple[Answer, Any]:
         """Checks in Zoom's order, then the endpoint; returns the answer and the body to log."""
-        body_for_log = _loggable(raw) if method in ("POST", "PUT", "PATCH") else None
+        body_for_log = loggable(raw) if method in ("POST", "PUT", "PATCH") else None
         route = routes.match(method, api_path)
         if not self.issuer.accepts(headers.get("authorization", "")):
             await self._delay()
@@ -345,75 +331,9 @@ class SandboxApp:
         return Answer(404, {"code": 404, "message": "Not Found"})
 
 
-def _loggable(raw: bytes) -> Any:
-    """The JSON body as sent, for the request log; undecodable bodies are kept as short text."""
-    try:
-        return json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return raw[:200].decode("utf-8", errors="replace")
-
-
 def _server_error(status: int) -> Answer:
     if status == 500:
         return Answer(500, {"code": 500, "message": "Internal Server Error"})
     if status >= 500:  # gateways answer in HTML, not in Zoom's JSON
         return Answer(status, f"<html><body><h1>{status} Service Error</h1></body></html>")
     return Answer(status, {"code": status, "message": "Injected failure."})
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= MAX_BODY_BYTES:
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks), size > MAX_BODY_BYTES
-
-
-def _date_header(offset_s: float) -> tuple[bytes, bytes]:
-    """Every answer carries Zoom's time, as a real server's does (RFC 9110 ``Date``)."""
-    moment = time.time() + offset_s
-    return b"date", formatdate(moment, usegmt=True).encode("latin-1")
-
-
-async def _send(send: Send, answer: Answer, clock_offset_s: float = 0.0) -> None:
-    if isinstance(answer.body, str):
-        payload = answer.body.encode("utf-8")
-        content_type = "text/html; charset=utf-8"
-    elif answer.body is not None:
-        payload = json.dumps(answer.body).encode("utf-8")
-        content_type = "application/json; charset=utf-8"
-    else:
-        payload, content_type = b"", ""
-    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
-    headers.append(_date_header(clock_offset_s))
-    if content_type:
-        headers.append((b"content-type", content_type.encode("latin-1")))
-    if answer.drop:
-        # Announce a body, send the status line, then end without it: uvicorn closes the
-        # connection, and the client sees a broken response instead of an answer.
-        headers.append((b"content-length", str(max(len(payload), 64)).encode("latin-1")))
-        status = answer.status if answer.status != 204 else 200
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        return
-    if answer.status != 204:
-        headers.append((b"content-length", str(len(payload)).encode("latin-1")))
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

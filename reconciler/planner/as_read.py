@@ -9,7 +9,7 @@ contact is read after the plans, and putting the plan together.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import date
 
 from reconciler.desired.model import DesiredAccount
@@ -22,8 +22,9 @@ from reconciler.zoom.live import LivePlans
 
 
 class PlanAsRead:
-    """Called with each account's reading (``read_live(on_read=...)``); `planned` and
-    `desired_sha256` then go to :func:`reconciler.planner.core.build_plan`.
+    """Called with each account's reading (``read_live(on_read=...)``) of the accounts in
+    `by_id` (the desired accounts by id); `planned` and `desired_sha256` then go to
+    :func:`reconciler.planner.core.build_plan`.
 
     An account is planned only once the renewals are known (a removal near a renewal is
     dated by it) and unless its billing contact is still to be read; `build_plan` plans the
@@ -33,13 +34,12 @@ class PlanAsRead:
 
     def __init__(
         self,
-        desired_accounts: Sequence[DesiredAccount],
+        by_id: Mapping[str, DesiredAccount],
         options: PlanOptions,
         today: date,
         renewals_read: asyncio.Future[Renewals],
     ) -> None:
-        self._accounts = desired_accounts
-        self._by_id = {a.account_id: a for a in desired_accounts}
+        self._by_id = by_id
         self._options = options
         self._today = today
         self._renewals_read = renewals_read
@@ -48,7 +48,7 @@ class PlanAsRead:
 
     def __call__(self, live: LivePlans) -> None:
         if self.desired_sha256 is None:
-            self.desired_sha256 = desired_fingerprint(self._accounts)
+            self.desired_sha256 = desired_fingerprint(list(self._by_id.values()))
         renewals = self._renewals()
         desired = self._by_id[live.account_id]
         if renewals is None or compares_contact(desired, live.plans):

@@ -93,7 +93,7 @@ async def make_plan(
     # and the accounts planned while others are read share its day.
     created = now or datetime.now(UTC)
     renewals_read = asyncio.ensure_future(read_renewals(client, notice_days))
-    as_read = PlanAsRead(desired_accounts, options, created.astimezone(UTC).date(), renewals_read)
+    as_read = PlanAsRead(by_id, options, created.astimezone(UTC).date(), renewals_read)
     try:
         lives = await read_live(
             client,
